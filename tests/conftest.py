@@ -1,0 +1,30 @@
+"""Shared fixtures: the course's data when ../shared has it, and small random problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+COURSE_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "catvnoncat"
+
+
+@pytest.fixture(scope="session")
+def course():
+    """(train, test) Datasets from the course's .h5 files; skips when ../shared is absent."""
+    train, test = COURSE_DIR / "train_catvnoncat.h5", COURSE_DIR / "test_catvnoncat.h5"
+    if not (train.is_file() and test.is_file()):
+        pytest.skip(f"the course's data is not at {COURSE_DIR}")
+    from visualizer.data import read_course_h5
+
+    return read_course_h5(train), read_course_h5(test)
+
+
+def make_problem(n_x: int, m: int, seed: int = 0, scale: float = 1.0):
+    """Random X in [0, 1) and labels that depend on X, so descent has something to learn."""
+    rng = np.random.default_rng(seed)
+    X = rng.random((n_x, m)) * scale
+    direction = rng.standard_normal(n_x)
+    y = ((direction @ (X - X.mean(axis=1, keepdims=True))) > 0).astype(float).reshape(1, m)
+    return X, y

@@ -1,0 +1,175 @@
+"""The command line: `visualizer train`, printing what the course's notebook prints.
+
+Every mistake in the input becomes one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+from .core import LOSSES, GradientDescent
+from .data import DataError, Dataset, default_test_file, read_course_h5
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: shown as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not argparse's usage block
+        raise UsageError(message)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"the learning rate must be a positive number, not {text}")
+    return value
+
+
+def _count(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is less than {minimum}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="visualizer", description="Logistic regression as a one-neuron network, made visible.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    train = sub.add_parser("train", help="train from the command line and print the course's figures")
+    train.add_argument("train", metavar="TRAIN", help="training data: a course-format .h5 file")
+    train.add_argument("--test", metavar="TEST", help="test data (default: test_*.h5 beside train_*.h5)")
+    train.add_argument("--alpha", metavar="A", nargs="+", type=_positive_float, default=[0.005],
+                       help="learning rate(s); several run side by side from the same start (default 0.005)")
+    train.add_argument("--iterations", metavar="N", type=_count(0), default=2000, help="iterations (default 2000)")
+    train.add_argument("--print-every", metavar="K", type=_count(1), default=100,
+                       help="print the cost every K iterations (default 100)")
+    train.add_argument("--init", choices=["zeros", "random"], default="zeros", help="initial w (default zeros)")
+    train.add_argument("--seed", metavar="S", type=int, default=0, help="seed for --init random (default 0)")
+    train.add_argument("--loss", choices=list(LOSSES), default="cross-entropy", help="loss (default cross-entropy)")
+    train.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    return parser
+
+
+def load_data(path: str) -> Dataset:
+    return read_course_h5(path)
+
+
+def run_cli(argv: list[str]) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            raise UsageError("choose a command: train (or run `visualizer` with no arguments for the window)")
+        return _train(args)
+    except (UsageError, DataError) as exc:
+        print(f"visualizer: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("visualizer: interrupted", file=sys.stderr)
+        return 130
+
+
+def _train(args) -> int:
+    train = load_data(args.train)
+    test_path = args.test or default_test_file(args.train)
+    test = load_data(str(test_path)) if test_path else None
+    if test is not None and test.n_x != train.n_x:
+        raise UsageError(
+            f"{test.source}: examples have {test.n_x} values, but {train.source} has {train.n_x}; "
+            "both sets need images of the same size"
+        )
+    if args.json:
+        _check_writable(args.json)
+    runs = []
+    for alpha in args.alpha:
+        if len(args.alpha) > 1:
+            print(f"learning rate is: {alpha}")
+        runs.append(_one_run(train, test, alpha, args))
+        if len(args.alpha) > 1:
+            print("-" * 55)
+    if len(runs) > 1:
+        _print_table(runs)
+    if args.json:
+        _write_json(args.json, train, test, runs)
+    return 0
+
+
+def _one_run(train: Dataset, test: Dataset | None, alpha: float, args) -> dict:
+    started = time.perf_counter()
+    gd = GradientDescent(
+        train.X, train.Y, alpha=alpha, loss=args.loss, init=args.init, seed=args.seed,
+        X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
+        metric_stride=max(args.iterations, 1),
+    )
+    gd.step(args.iterations)
+    seconds = time.perf_counter() - started
+    costs = gd.history.costs.values
+    printed = costs[:: args.print_every]
+    for i, cost in zip(range(0, len(costs), args.print_every), printed):
+        print(f"Cost after iteration {i}: {cost:f}")
+    if gd.iteration < args.iterations:
+        print(f"stopped at iteration {gd.iteration}: with alpha = {alpha:g} the next step overflows")
+    m = gd.metrics()
+    print(f"train accuracy: {m['train_accuracy']} %")
+    if test is not None:
+        print(f"test accuracy: {m['test_accuracy']} %")
+    return {
+        "alpha": alpha,
+        "iterations": gd.iteration,
+        "costs": [float(c) for c in printed],
+        "final_cost": m["train_cost"],
+        "train_accuracy": m["train_accuracy"],
+        "test_accuracy": m["test_accuracy"],
+        "diverged": gd.diverged_at is not None,
+        "train_seconds": seconds,
+    }
+
+
+def _print_table(runs: list[dict]) -> None:
+    print(f"{'alpha':>10}  {'final cost':>12}  {'train accuracy':>15}  {'test accuracy':>14}  diverged")
+    for r in runs:
+        test = "-" if r["test_accuracy"] is None else f"{r['test_accuracy']:.7g} %"
+        print(f"{r['alpha']:>10g}  {r['final_cost']:>12.6f}  {r['train_accuracy']:>13.7g} %  {test:>14}  "
+              f"{'yes' if r['diverged'] else 'no'}")
+
+
+def _check_writable(path: str) -> None:
+    parent = Path(path).resolve().parent
+    if not parent.is_dir():
+        raise UsageError(f"{path}: its folder {parent} does not exist")
+
+
+def _write_json(path: str, train: Dataset, test: Dataset | None, runs: list[dict]) -> None:
+    doc = {
+        "data": {
+            "n_x": train.n_x,
+            "m_train": train.m,
+            "m_test": 0 if test is None else test.m,
+            "classes": list(train.classes),
+            "skipped": [{"path": s.path, "reason": s.reason} for s in train.skipped + (test.skipped if test else [])],
+        },
+        "runs": runs,
+    }
+    text = json.dumps(doc, indent=2, allow_nan=False)
+    try:
+        Path(path).write_text(text + "\n")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+

@@ -1,0 +1,27 @@
+"""The maths of one sigmoid neuron, in numpy only (a test checks that no Qt gets imported)."""
+
+from .gradient_descent import GradientDescent, initial_parameters, validate_alpha
+from .losses import LOSSES, CrossEntropy, Loss, SquaredError, get_loss, sigmoid, softplus
+from .metrics import accuracy, predict
+from .surface import Plane, PlanePoints, SurfaceSlice, principal_plane, view_ranges, w_direction_plane
+
+__all__ = [
+    "LOSSES",
+    "CrossEntropy",
+    "GradientDescent",
+    "Loss",
+    "Plane",
+    "PlanePoints",
+    "SquaredError",
+    "SurfaceSlice",
+    "accuracy",
+    "get_loss",
+    "initial_parameters",
+    "predict",
+    "principal_plane",
+    "sigmoid",
+    "softplus",
+    "validate_alpha",
+    "view_ranges",
+    "w_direction_plane",
+]

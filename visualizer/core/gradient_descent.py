@@ -1,0 +1,259 @@
+"""Batch gradient descent on one sigmoid neuron, one iteration or many at a time.
+
+The hot loop allocates nothing and never evaluates a logarithm: it stores each
+iteration's z and computes the costs of a whole chunk of iterations in one vectorized
+call afterwards. The state is checked at every chunk boundary; the first iteration
+whose z is not finite is rolled back, so history and state never hold NaN or inf.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .history import History
+from .losses import Loss, get_loss
+from .metrics import accuracy
+from .parametrization import Examples, Parametrization, choose_parametrization
+
+#: Iterations run between two checks (bounded so the z buffer stays small).
+CHUNK = 256
+#: Parameter vectors kept along the path for the principal-plane slice.
+TRAJECTORY_POINTS = 256
+
+
+def validate_alpha(alpha: float) -> float:
+    alpha = float(alpha)
+    if not math.isfinite(alpha) or alpha <= 0:
+        raise ValueError(f"the learning rate must be a positive number, not {alpha!r}")
+    return alpha
+
+
+def initial_parameters(n_x: int, init: str = "zeros", seed: int = 0, scale: float = 0.01):
+    """(w0, b0): zeros as in the course, or small Gaussian values from a seed."""
+    if init == "zeros":
+        return np.zeros(n_x), 0.0
+    if init == "random":
+        return np.random.default_rng(seed).standard_normal(n_x) * scale, 0.0
+    raise ValueError(f"unknown initialization {init!r}; choose zeros or random")
+
+
+@dataclass
+class Trajectory:
+    """Parameter vectors along the path at a stride that doubles when full."""
+
+    iterations: list[int]
+    thetas: list[np.ndarray]
+    stride: int = 1
+
+    def offer(self, iteration: int, theta: np.ndarray) -> None:
+        if iteration % self.stride or (self.iterations and self.iterations[-1] == iteration):
+            return
+        self.iterations.append(iteration)
+        self.thetas.append(theta.copy())
+        if len(self.iterations) > TRAJECTORY_POINTS:
+            self.stride *= 2
+            keep = [i for i, it in enumerate(self.iterations) if it % self.stride == 0]
+            self.iterations = [self.iterations[i] for i in keep]
+            self.thetas = [self.thetas[i] for i in keep]
+
+    def truncate(self, iteration: int) -> None:
+        """Forget points at or after ``iteration`` (before a replay or a new branch)."""
+        while self.iterations and self.iterations[-1] >= iteration:
+            self.iterations.pop()
+            self.thetas.pop()
+
+    def marks(self, iteration: int, n: int) -> list[int]:
+        """Offsets i in [0, n) where iteration + i falls on the stride."""
+        first = -iteration % self.stride
+        return list(range(first, n, self.stride))
+
+
+class GradientDescent:
+    """w <- w - alpha dw, b <- b - alpha db on (X, Y); alpha may change between iterations."""
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        *,
+        alpha: float = 0.005,
+        loss: str | Loss = "cross-entropy",
+        init: str = "zeros",
+        seed: int = 0,
+        X_test: np.ndarray | None = None,
+        Y_test: np.ndarray | None = None,
+        metric_stride: int = 100,
+        method: str = "auto",
+    ):
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(f"X must have shape (n_x, m), not {X.shape}")
+        if X.dtype not in (np.float32, np.float64):
+            X = X.astype(np.float64)
+        self.y = np.asarray(Y, dtype=float).reshape(-1)
+        if self.y.size != X.shape[1]:
+            raise ValueError(f"Y has {self.y.size} labels but X has {X.shape[1]} examples")
+        self.n_x, self.m = X.shape
+        self.loss = get_loss(loss)
+        self.init, self.seed = init, seed
+        w0, b0 = initial_parameters(self.n_x, init, seed)
+        self.param: Parametrization = choose_parametrization(X, w0, method)
+        self.theta = self.param.initial_theta(w0, b0)
+        self.theta_start = self.theta.copy()
+        self.test: Examples | None = None
+        self.y_test: np.ndarray | None = None
+        if X_test is not None and Y_test is not None:
+            X_test = np.asarray(X_test)
+            if X_test.ndim != 2 or X_test.shape[0] != self.n_x:
+                raise ValueError(f"the test set has {X_test.shape[0]} features per example, the training set {self.n_x}")
+            self.y_test = np.asarray(Y_test, dtype=float).reshape(-1)
+            if self.y_test.size != X_test.shape[1]:
+                raise ValueError(f"the test set has {self.y_test.size} labels for {X_test.shape[1]} examples")
+            self.test = self.param.examples(X_test)
+        self.metric_stride = int(metric_stride)
+        self.history = History()
+        self.trajectory = Trajectory([], [])
+        self.iteration = 0
+        self.diverged_at: int | None = None
+        self.halted = False
+        self._alpha = validate_alpha(alpha)
+        self.history.set_alpha(0, self._alpha)
+        self._dz = np.empty(self.m)
+        self._dz_writer = self.loss.dz_writer(self.y)
+        self._grad = np.empty(self.param.dim)
+        self._zbuf = np.empty((CHUNK, self.m))
+        self.z = self.param.train.z(self.theta)
+        if not np.all(np.isfinite(self.z)):
+            raise ValueError("the starting point gives non-finite z")
+        self.start_cost = float(self.loss.cost(self.z, self.y))
+
+    # ----------------------------------------------------------------- state
+    @property
+    def alpha(self) -> float:
+        return self._alpha
+
+    @alpha.setter
+    def alpha(self, value: float) -> None:
+        self._alpha = validate_alpha(value)
+        self.history.set_alpha(self.iteration, self._alpha)
+        self.halted = False
+
+    @property
+    def w(self) -> np.ndarray:
+        return self.param.w(self.theta)
+
+    @property
+    def b(self) -> float:
+        return float(self.theta[-1])
+
+    @property
+    def cost(self) -> float:
+        """J at the current parameters."""
+        return float(self.loss.cost(self.z, self.y))
+
+    @property
+    def method(self) -> str:
+        return self.param.kind
+
+    def a(self) -> np.ndarray:
+        """y-hat for every training example at the current parameters."""
+        return 0.5 + 0.5 * np.tanh(0.5 * self.z)
+
+    def gradient(self) -> np.ndarray:
+        """dJ/dtheta at the current point, in theta coordinates."""
+        g = np.empty(self.param.dim)
+        self.param.gradient_into(self.loss.dz(self.z, self.y), g)
+        return g / self.m
+
+    def metrics(self) -> dict[str, float | None]:
+        """Train cost and accuracy, and test cost and accuracy when there is a test set."""
+        out: dict[str, float | None] = {"train_cost": self.cost, "train_accuracy": accuracy(self.z, self.y)}
+        if self.test is not None:
+            zt = self.test.z(self.theta)
+            out["test_cost"] = float(self.loss.cost(zt, self.y_test))
+            out["test_accuracy"] = accuracy(zt, self.y_test)
+        else:
+            out["test_cost"] = out["test_accuracy"] = None
+        return out
+
+    def divergence_threshold(self) -> float:
+        """Ten times the starting cost: descent has been thrown out of the bowl.
+
+        A transient rise is normal near the edge of stability (the course's own run at
+        alpha = 0.005 climbs from 0.69 to 0.90 before it settles), so the bar is high.
+        """
+        return 10.0 * max(self.start_cost, math.log(2.0))
+
+    # ------------------------------------------------------------- iterating
+    def step(self, n: int = 1, cancelled=None) -> int:
+        """Run up to n iterations; returns how many ran.
+
+        Fewer run when the next step would overflow, or when ``cancelled()``, asked
+        before every iteration, returns True.
+        """
+        done = 0
+        while done < n and not self.halted:
+            if self.iteration % self.metric_stride == 0 and (
+                not self.history.metric_iterations or self.history.metric_iterations[-1] != self.iteration
+            ):
+                self.history.record_metrics(self.iteration, self.metrics())
+            boundary = (self.iteration // self.metric_stride + 1) * self.metric_stride
+            want = min(n - done, CHUNK, boundary - self.iteration)
+            ran = self._run_chunk(want, cancelled)
+            done += ran
+            if ran < want:
+                break
+        return done
+
+    def _run_chunk(self, n: int, cancelled=None) -> int:
+        Z = self._zbuf[:n]
+        theta, dz, grad, y = self.theta, self._dz, self._grad, self.y
+        start = theta.copy()
+        scale = self._alpha / self.m
+        z_into, dz_into, gradient_into = self.param.train.z_into, self._dz_writer, self.param.gradient_into
+        marks = self.trajectory.marks(self.iteration, n)
+        mark = marks.pop(0) if marks else -1
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z[0] = self.z
+            for i in range(n):
+                if cancelled is not None and cancelled():
+                    n, Z = i, Z[:i]
+                    break
+                if i:
+                    z_into(theta, Z[i])
+                if i == mark:
+                    self.trajectory.offer(self.iteration + i, theta)
+                    mark = marks.pop(0) if marks else -1
+                dz_into(Z[i], dz)
+                gradient_into(dz, grad)
+                grad *= scale
+                theta -= grad
+            z_next = self.param.train.z(theta)
+            costs = self.loss.cost(Z, y)
+        finite = np.isfinite(costs)
+        if finite.all() and np.isfinite(z_next).all():
+            self._accept(costs, z_next)
+            return n
+        # Roll back to the last state whose own z is finite, replaying from the chunk's start.
+        bad = int(np.argmin(finite)) if not finite.all() else n
+        self.halted = True
+        self.diverged_at = self.diverged_at if self.diverged_at is not None else self.iteration + bad
+        theta[:] = start
+        self.trajectory.truncate(self.iteration + 1)
+        if bad <= 1:
+            return 0
+        self._run_chunk(bad - 1)
+        self.halted = True
+        return bad - 1
+
+    def _accept(self, costs: np.ndarray, z_next: np.ndarray) -> None:
+        if self.diverged_at is None:
+            over = np.flatnonzero(costs > self.divergence_threshold())
+            if over.size:
+                self.diverged_at = self.iteration + int(over[0])
+        self.history.costs.extend(costs)
+        self.iteration += costs.size
+        self.z = z_next

@@ -1,0 +1,206 @@
+"""Exact two-dimensional slices of the cost J(w, b), which lives in n_x + 1 dimensions.
+
+A slice is the plane theta0 + s d1 + t d2. Since z_i is affine in (s, t),
+z_i(s, t) = r_i + s p_i + t q_i, every example is projected once and the G x G grid
+costs O(G^2 m), independent of n_x. Nothing is interpolated.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from .losses import CrossEntropy, Loss
+from .parametrization import Parametrization
+
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="surface")
+
+
+@dataclass(frozen=True)
+class Plane:
+    """theta0 + s d1 + t d2, with d1, d2 orthonormal in (w, b) space."""
+
+    origin: np.ndarray
+    d1: np.ndarray
+    d2: np.ndarray
+    kind: str
+    s_label: str
+    t_label: str
+
+
+def _unit(param: Parametrization, v: np.ndarray) -> np.ndarray | None:
+    n = param.norm(v)
+    return v / n if n > 1e-300 and np.isfinite(n) else None
+
+
+def _bias_axis(param: Parametrization) -> np.ndarray:
+    e = np.zeros(param.dim)
+    e[-1] = 1.0
+    return e
+
+
+def _orthogonal_complement(param: Parametrization, d1: np.ndarray, candidates) -> np.ndarray:
+    """The first candidate that keeps something after removing its d1 component."""
+    for c in candidates:
+        if c is None:
+            continue
+        v = c - param.inner(c[None], d1[None])[0, 0] * d1
+        u = _unit(param, v)
+        if u is not None and param.norm(v) > 1e-9 * param.norm(c):
+            return u
+    raise ValueError("cannot find a second direction for the plane")
+
+
+def w_direction_plane(param: Parametrization, theta: np.ndarray, gradient: np.ndarray) -> Plane:
+    """The plane of (s w_hat, b) through w = 0: the current point lies on it at s = |w|.
+
+    At w = 0 there is no direction yet, so w_hat is the downhill direction -dw.
+    """
+    w_part = theta.copy()
+    w_part[-1] = 0.0
+    w_hat = _unit(param, w_part)
+    if w_hat is None:
+        g = -gradient.copy()
+        g[-1] = 0.0
+        w_hat = _unit(param, g)
+    if w_hat is None:  # no data signal at all: any fixed direction will do
+        e = np.zeros(param.dim)
+        e[0] = 1.0
+        w_hat = _unit(param, e)
+    return Plane(
+        origin=np.zeros(param.dim),
+        d1=w_hat,
+        d2=_bias_axis(param),
+        kind="w-direction",
+        s_label="s = |w| along w's direction",
+        t_label="b",
+    )
+
+
+def principal_plane(param: Parametrization, thetas: np.ndarray, current: np.ndarray, gradient: np.ndarray) -> Plane:
+    """The plane through the current point spanned by the path's two principal directions.
+
+    As in Li et al. (2018), PCA of theta_k - theta_now; done on the T x T Gram matrix of
+    the path, so it costs O(T^2 k) and never forms an n_x-sized covariance.
+    """
+    D = np.asarray(thetas, dtype=float) - current
+    D = D[np.any(D != 0, axis=1)] if D.size else D.reshape(0, param.dim)
+    directions: list[np.ndarray] = []
+    shares = []
+    if len(D):
+        G = param.inner(D, D)
+        vals, vecs = np.linalg.eigh(G)
+        order = np.argsort(vals)[::-1]
+        total = max(float(np.sum(np.clip(vals, 0, None))), 1e-300)
+        for idx in order[:2]:
+            if vals[idx] > 1e-12 * max(vals[order[0]], 1e-300) and vals[idx] > 0:
+                directions.append(vecs[:, idx] @ D / np.sqrt(vals[idx]))
+                shares.append(vals[idx] / total)
+    if not directions:
+        fallback = w_direction_plane(param, current, gradient)
+        directions.append(fallback.d1)
+        shares.append(0.0)
+    d1 = _unit(param, directions[0])
+    if len(directions) > 1:
+        d2 = _orthogonal_complement(param, d1, [directions[1]])
+    else:
+        d2 = _orthogonal_complement(param, d1, [_bias_axis(param), -gradient])
+        shares.append(0.0)
+    return Plane(
+        origin=current.copy(),
+        d1=d1,
+        d2=d2,
+        kind="principal",
+        s_label=f"path direction 1 ({100 * shares[0]:.0f} % of the path's spread)",
+        t_label=f"path direction 2 ({100 * shares[1]:.0f} %)",
+    )
+
+
+def _softplus_inplace(u: np.ndarray) -> None:
+    """u <- log(1 + e^u) = max(u, 0) + log1p(e^-|u|), in place, without overflow."""
+    e = np.abs(u)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    np.log1p(e, out=e)
+    np.maximum(u, 0, out=u)
+    u += e
+
+
+@dataclass
+class PlanePoints:
+    """Points expressed in a plane: coordinates and how far each lies off it."""
+
+    s: np.ndarray
+    t: np.ndarray
+    distance: np.ndarray
+
+
+class SurfaceSlice:
+    """J on a plane, evaluated exactly from the per-example projections (r, p, q)."""
+
+    def __init__(self, param: Parametrization, loss: Loss, y: np.ndarray, plane: Plane):
+        self.param, self.loss, self.plane = param, loss, plane
+        self.y = np.asarray(y, dtype=float).reshape(-1)
+        ex = param.train
+        self.r, self.p, self.q = ex.z(plane.origin), ex.z(plane.d1), ex.z(plane.d2)
+        # Cross-entropy with 0/1 labels is softplus of the signed margin -(2y - 1) z, which
+        # stays accurate in float32 even where J is tiny; the grid runs in float32 for speed.
+        self._margin_form = isinstance(loss, CrossEntropy) and bool(np.all((self.y == 0) | (self.y == 1)))
+        sign = 1.0 - 2.0 * self.y if self._margin_form else np.ones_like(self.y)
+        self._rpq32 = [(sign * v).astype(np.float32) for v in (self.r, self.p, self.q)]
+
+    def cost_at(self, s: float, t: float) -> float:
+        """J at one point of the plane, in float64."""
+        return float(self.loss.cost(self.r + s * self.p + t * self.q, self.y))
+
+    def grid(self, s_values: np.ndarray, t_values: np.ndarray) -> np.ndarray:
+        """J[i, j] at (s_values[i], t_values[j]), to float32 precision (about 1e-7 relative)."""
+        s_values = np.asarray(s_values, dtype=np.float32)
+        t_values = np.asarray(t_values, dtype=np.float32)
+        out = np.empty((s_values.size, t_values.size))
+        if out.size == 0:
+            return out
+        r, p, q = self._rpq32
+        tq = np.multiply.outer(t_values, q)  # (T, m)
+        halves = np.array_split(np.arange(s_values.size), min(2, s_values.size))
+        list(_POOL.map(lambda rows: self._fill(out, rows, s_values, r, p, tq), halves))
+        return out
+
+    def _fill(self, out, rows, s_values, r, p, tq) -> None:
+        block = max(1, 32768 // tq.size)
+        for start in range(0, rows.size, block):
+            sel = rows[start : start + block]
+            Z = (r + np.multiply.outer(s_values[sel], p))[:, None, :] + tq[None]
+            if self._margin_form:
+                _softplus_inplace(Z)
+                out[sel] = Z.mean(axis=-1, dtype=np.float64)
+            else:
+                out[sel] = np.mean(self.loss.values(Z, self.y.astype(np.float32)), axis=-1, dtype=np.float64)
+
+    def points(self, thetas: np.ndarray) -> PlanePoints:
+        """Plane coordinates of parameter vectors, and their distance from the plane."""
+        T = np.atleast_2d(np.asarray(thetas, dtype=float)) - self.plane.origin
+        basis = np.stack([self.plane.d1, self.plane.d2])
+        st = self.param.inner(T, basis)
+        sq = self.param.squared_norms(T)
+        dist = np.sqrt(np.clip(sq - st[:, 0] ** 2 - st[:, 1] ** 2, 0.0, None))
+        return PlanePoints(st[:, 0], st[:, 1], dist)
+
+    def direction(self, vector: np.ndarray) -> tuple[float, float]:
+        """A (w, b)-space vector, such as the gradient, projected onto the plane's axes."""
+        st = self.param.inner(np.atleast_2d(vector), np.stack([self.plane.d1, self.plane.d2]))[0]
+        return float(st[0]), float(st[1])
+
+
+def view_ranges(points: PlanePoints, pad: float = 0.3, minimum: float = 1.0) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(s range, t range) that show every point with a margin around them."""
+
+    def one(v: np.ndarray) -> tuple[float, float]:
+        lo, hi = float(np.min(v)), float(np.max(v))
+        half = max((hi - lo) / 2 * (1 + 2 * pad), minimum / 2)
+        mid = (lo + hi) / 2
+        return mid - half, mid + half
+
+    return one(points.s), one(points.t)

@@ -1,0 +1,69 @@
+"""What the engine trains on, and what the window shows about each example."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class DataError(Exception):
+    """A data source cannot be used; the message names the file and says why."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was not used, and the plain reason why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Dataset:
+    """X (n_x, m) in [0, 1], Y (1, m) in {0, 1}, a uint8 image per example, and a report.
+
+    ``classes[0]`` is the negative class (y = 0) and ``classes[1]`` the positive one.
+    """
+
+    X: np.ndarray
+    Y: np.ndarray
+    images: np.ndarray
+    names: list[str]
+    classes: tuple[str, str]
+    source: str
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def __post_init__(self):
+        n_x, m = self.X.shape
+        if self.Y.shape != (1, m):
+            raise DataError(f"{self.source}: {m} examples but labels of shape {self.Y.shape}")
+        if self.images.shape[0] != m or len(self.names) != m:
+            raise DataError(f"{self.source}: {m} examples but {self.images.shape[0]} images")
+
+    @property
+    def m(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def n_x(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_px(self) -> int:
+        return self.images.shape[1]
+
+    def class_counts(self) -> tuple[int, int]:
+        positives = int(self.Y.sum())
+        return self.m - positives, positives
+
+
+def images_to_x(images: np.ndarray, dtype=np.float64) -> np.ndarray:
+    """Unroll (m, n_px, n_px, 3) uint8 images into columns of X, divided by 255.
+
+    The order is the course's ``reshape(m, -1).T``, so x_i matches its notebook exactly.
+    """
+    m = images.shape[0]
+    X = images.reshape(m, -1).T.astype(dtype)
+    X /= 255.0
+    return X
