@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from .core import LOSSES, GradientDescent
-from .data import DataError, Dataset, default_test_file, read_course_h5
+from .data import DataError, Dataset, Skipped, load_data
 
 EXIT_USAGE = 2
 
@@ -54,22 +54,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="visualizer", description="Logistic regression as a one-neuron network, made visible.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     train = sub.add_parser("train", help="train from the command line and print the course's figures")
-    train.add_argument("train", metavar="TRAIN", help="training data: a course-format .h5 file")
-    train.add_argument("--test", metavar="TEST", help="test data (default: test_*.h5 beside train_*.h5)")
+    train.add_argument("train", metavar="TRAIN", nargs="?",
+                       help="training data: a course .h5 file or a folder of images (default: the demo set)")
+    train.add_argument("--test", metavar="TEST",
+                       help="test data (default: test_*.h5 beside train_*.h5, a test/ folder beside train/, "
+                            "or a held-out part of TRAIN)")
+    train.add_argument("--positive", metavar="NAME", help="the class that counts as y = 1 (default: cat, yes, ...)")
+    train.add_argument("--n-px", metavar="PX", type=_count(1), help="resize images to PX x PX (16..256, default 64)")
+    train.add_argument("--test-fraction", metavar="F", type=float, default=0.2,
+                       help="held-out fraction when there is no test set (default 0.2)")
     train.add_argument("--alpha", metavar="A", nargs="+", type=_positive_float, default=[0.005],
                        help="learning rate(s); several run side by side from the same start (default 0.005)")
     train.add_argument("--iterations", metavar="N", type=_count(0), default=2000, help="iterations (default 2000)")
     train.add_argument("--print-every", metavar="K", type=_count(1), default=100,
                        help="print the cost every K iterations (default 100)")
     train.add_argument("--init", choices=["zeros", "random"], default="zeros", help="initial w (default zeros)")
-    train.add_argument("--seed", metavar="S", type=int, default=0, help="seed for --init random (default 0)")
+    train.add_argument("--seed", metavar="S", type=int, default=0,
+                       help="seed for --init random and for the held-out split (default 0)")
     train.add_argument("--loss", choices=list(LOSSES), default="cross-entropy", help="loss (default cross-entropy)")
     train.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     return parser
-
-
-def load_data(path: str) -> Dataset:
-    return read_course_h5(path)
 
 
 def run_cli(argv: list[str]) -> int:
@@ -87,14 +91,9 @@ def run_cli(argv: list[str]) -> int:
 
 
 def _train(args) -> int:
-    train = load_data(args.train)
-    test_path = args.test or default_test_file(args.train)
-    test = load_data(str(test_path)) if test_path else None
-    if test is not None and test.n_x != train.n_x:
-        raise UsageError(
-            f"{test.source}: examples have {test.n_x} values, but {train.source} has {train.n_x}; "
-            "both sets need images of the same size"
-        )
+    train, test = load_data(args.train, args.test, positive=args.positive, n_px=args.n_px,
+                            test_fraction=args.test_fraction, seed=args.seed)
+    _report_skipped(train.skipped + (test.skipped if test else []))
     if args.json:
         _check_writable(args.json)
     runs = []
@@ -140,6 +139,13 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args) -> dict:
         "diverged": gd.diverged_at is not None,
         "train_seconds": seconds,
     }
+
+
+def _report_skipped(skipped: list[Skipped]) -> None:
+    for s in skipped[:10]:
+        print(f"visualizer: skipped {s.path}: {s.reason}", file=sys.stderr)
+    if len(skipped) > 10:
+        print(f"visualizer: ... and {len(skipped) - 10} more skipped files (--json lists them all)", file=sys.stderr)
 
 
 def _print_table(runs: list[dict]) -> None:

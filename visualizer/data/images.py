@@ -1,0 +1,124 @@
+"""One image file in, the n_px x n_px RGB array the model sees out.
+
+Training images and dropped photos go through ``load_image`` alike, so the model
+always sees a photo the way it saw its training set. Every failure is an
+``ImageError`` carrying one plain reason.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+#: Larger images are refused; Pillow's decompression-bomb guard, turned into a reason.
+MAX_MEGAPIXELS = 50
+DEFAULT_N_PX = 64
+N_PX_RANGE = (16, 256)
+
+
+class ImageError(Exception):
+    """An image that cannot be used; ``str(exc)`` is the plain reason."""
+
+
+def load_image(source: str | os.PathLike | bytes, n_px: int = DEFAULT_N_PX) -> np.ndarray:
+    """Decode, orient, flatten onto white, centre-crop and resize to (n_px, n_px, 3) uint8."""
+    with open_image(source) as img:
+        return preprocess(img, n_px)
+
+
+def open_image(source: str | os.PathLike | bytes) -> Image.Image:
+    """Open an image lazily, refusing empty, unreadable and oversized files with a reason."""
+    try:
+        if isinstance(source, bytes):
+            if not source:
+                raise ImageError("empty (0 bytes)")
+            fp = io.BytesIO(source)
+        else:
+            path = Path(source)
+            if path.stat().st_size == 0:
+                raise ImageError("empty (0 bytes)")
+            fp = open(path, "rb")  # noqa: SIM115 - Pillow owns it from here and closes it
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(fp)
+    except ImageError:
+        raise
+    except PermissionError:
+        raise ImageError("permission denied") from None
+    except FileNotFoundError:
+        raise ImageError("no such file") from None
+    except IsADirectoryError:
+        raise ImageError("is a folder") from None
+    except Image.DecompressionBombError:
+        raise ImageError(f"too large (more than {MAX_MEGAPIXELS} megapixels)") from None
+    except UnidentifiedImageError:
+        raise ImageError("not an image (no format Pillow reads)") from None
+    except OSError as exc:
+        raise ImageError(f"unreadable ({exc.strerror or exc})") from None
+    w, h = img.size
+    if w * h > MAX_MEGAPIXELS * 1_000_000:
+        img.close()
+        raise ImageError(f"too large ({w}x{h}, {w * h / 1e6:.0f} megapixels; the limit is {MAX_MEGAPIXELS})")
+    if w == 0 or h == 0:
+        img.close()
+        raise ImageError("empty (0 pixels)")
+    return img
+
+
+def preprocess(img: Image.Image, n_px: int) -> np.ndarray:
+    """The one transformation every image goes through before the model sees it."""
+    if not N_PX_RANGE[0] <= n_px <= N_PX_RANGE[1]:
+        raise ValueError(f"n_px must be between {N_PX_RANGE[0]} and {N_PX_RANGE[1]}, not {n_px}")
+    try:
+        if getattr(img, "is_animated", False):
+            img.seek(0)
+        if img.format == "JPEG" and img.mode in ("RGB", "L", "CMYK", "YCbCr"):
+            # Decode at a reduced scale; the result is still at least twice n_px on its short side.
+            side = 2 * n_px
+            w, h = img.size
+            img.draft("RGB" if img.mode != "L" else "L", (max(side, side * w // max(h, 1)), max(side, side * h // max(w, 1))))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img.load()
+            img = ImageOps.exif_transpose(img)
+            rgb = to_rgb(img)
+    except ImageError:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
+        raise ImageError(f"unreadable or truncated ({_first_line(exc)})") from None
+    side = min(rgb.size)
+    left, top = (rgb.width - side) // 2, (rgb.height - side) // 2
+    square = rgb.crop((left, top, left + side, top + side))
+    if side != n_px:
+        square = square.resize((n_px, n_px), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return np.asarray(square, dtype=np.uint8).copy()
+
+
+def to_rgb(img: Image.Image) -> Image.Image:
+    """8-bit RGB from any mode: alpha composited onto white, 16-bit and float scaled down."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode.startswith("I;16") or arr.max(initial=0) > 255 else 255.0
+        if img.mode == "F" and arr.max(initial=0) <= 1.0:
+            top = 1.0
+        gray = np.clip(np.rint(arr * (255.0 / top)), 0, 255).astype(np.uint8)
+        return Image.fromarray(gray).convert("RGB")
+    if img.mode == "P":
+        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    if img.mode == "RGB":
+        return img
+    return img.convert("RGB")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:100] if text else type(exc).__name__

@@ -1,0 +1,110 @@
+"""One entry point for every source: a course .h5 file, a folder, or the built-in demo set."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from .course_h5 import default_test_file, read_course_h5
+from .dataset import DataError, Dataset, images_to_x
+from .folders import Cancelled, Progress, load_folder, split_folders
+from .images import DEFAULT_N_PX, N_PX_RANGE, preprocess
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo"
+H5_SUFFIXES = (".h5", ".hdf5")
+
+
+def load_data(
+    train: str | os.PathLike | None = None,
+    test: str | os.PathLike | None = None,
+    *,
+    positive: str | None = None,
+    n_px: int | None = None,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> tuple[Dataset, Dataset | None]:
+    """(train, test) from any source; without a test source, a seeded stratified split.
+
+    ``train=None`` means the built-in demo set. ``test_fraction=0`` keeps every example
+    for training when no test set is given.
+    """
+    if n_px is not None and not N_PX_RANGE[0] <= n_px <= N_PX_RANGE[1]:
+        raise DataError(f"--n-px must be between {N_PX_RANGE[0]} and {N_PX_RANGE[1]}, not {n_px}")
+    if not 0 <= test_fraction < 1:
+        raise DataError(f"--test-fraction must be at least 0 and below 1, not {test_fraction}")
+    train_path = Path(train) if train is not None else DEMO_DIR
+    if train is None and not DEMO_DIR.is_dir():
+        raise DataError(f"{DEMO_DIR}: the built-in demo set is missing (run scripts/make_demo_data.py)")
+    if not train_path.exists():
+        raise DataError(f"{train_path}: no such file or folder")
+    kwargs = dict(positive=positive, n_px=n_px, progress=progress, cancelled=cancelled)
+    test_path = Path(test) if test is not None else None
+    if train_path.is_dir() and test_path is None and (pair := split_folders(train_path)):
+        train_path, test_path = pair
+    if test_path is None and train_path.suffix.lower() in H5_SUFFIXES:
+        test_path = default_test_file(train_path)
+    train_set = load_one(train_path, **kwargs)
+    if test_path is not None:
+        test_set = load_one(test_path, classes=train_set.classes, **kwargs)
+        if test_set.n_x != train_set.n_x:
+            raise DataError(
+                f"{test_path}: its images are {test_set.n_px} px, the training set's {train_set.n_px} px; "
+                "use --n-px to bring both to one size"
+            )
+        return train_set, test_set
+    if test_fraction == 0:
+        return train_set, None
+    return split_dataset(train_set, test_fraction, seed)
+
+
+def load_one(
+    path: Path, *, positive=None, classes=None, n_px=None, progress=None, cancelled=None
+) -> Dataset:
+    if path.is_dir():
+        return load_folder(path, positive=positive, classes=classes, n_px=n_px or DEFAULT_N_PX,
+                           progress=progress, cancelled=cancelled)
+    if path.suffix.lower() in H5_SUFFIXES:
+        data = read_course_h5(path)
+        if classes is not None and [c.lower() for c in classes] != [c.lower() for c in data.classes]:
+            raise DataError(f"{path}: classes {data.classes} differ from the training set's {classes}")
+        return data if n_px is None or n_px == data.n_px else resized(data, n_px)
+    raise DataError(f"{path}: not a folder of images or a course .h5 file")
+
+
+def resized(data: Dataset, n_px: int) -> Dataset:
+    """The same examples brought to n_px by the one preprocessing function."""
+    images = np.stack([preprocess(Image.fromarray(img), n_px) for img in data.images])
+    return Dataset(images_to_x(images), data.Y, images, data.names, data.classes, data.source, data.skipped)
+
+
+def subset(data: Dataset, idx: np.ndarray, source: str) -> Dataset:
+    return Dataset(
+        X=data.X[:, idx], Y=data.Y[:, idx], images=data.images[idx], names=[data.names[i] for i in idx],
+        classes=data.classes, source=source, skipped=list(data.skipped),
+    )
+
+
+def split_dataset(data: Dataset, test_fraction: float, seed: int = 0) -> tuple[Dataset, Dataset]:
+    """A stratified split: each class gives the same fraction of its examples to the test set."""
+    rng = np.random.default_rng(seed)
+    y = data.Y.reshape(-1)
+    test_idx = []
+    for label in (0, 1):
+        members = np.flatnonzero(y == label)
+        take = int(round(test_fraction * members.size))
+        if members.size >= 2:
+            take = min(max(take, 1), members.size - 1)
+        else:
+            take = 0
+        test_idx.extend(rng.permutation(members)[:take].tolist())
+    test_idx = np.array(sorted(test_idx), dtype=int)
+    train_idx = np.setdiff1d(np.arange(data.m), test_idx)
+    train = subset(data, train_idx, data.source)
+    test = subset(data, test_idx, f"{data.source} (held out: {100 * test_fraction:.0f} %)")
+    test.skipped = []
+    return train, test
