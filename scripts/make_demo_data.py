@@ -135,7 +135,7 @@ def plant(d, rng, cx, cy, r):
     d.polygon([(cx - 0.5 * r, cy + 0.3 * r), (cx + 0.5 * r, cy + 0.3 * r), (cx + 0.35 * r, cy + r),
                (cx - 0.35 * r, cy + r)], fill=(170, 90, 50))
     green = (int(rng.integers(20, 90)), int(rng.integers(120, 200)), int(rng.integers(20, 90)))
-    for k in range(int(rng.integers(4, 8))):
+    for _k in range(int(rng.integers(4, 8))):
         ang = -math.pi / 2 + rng.uniform(-1.1, 1.1)
         lx, ly = cx + math.cos(ang) * 0.9 * r, cy + 0.3 * r + math.sin(ang) * 1.1 * r
         d.line([(cx, cy + 0.3 * r), (lx, ly)], fill=green, width=max(2, int(0.1 * r)))
@@ -148,7 +148,7 @@ def landscape(img: Image.Image, rng) -> None:
     sky = rand_colour(rng, 100, 255)
     d.rectangle([0, 0, s, s], fill=sky)
     hill = (int(rng.integers(30, 120)), int(rng.integers(100, 200)), int(rng.integers(30, 100)))
-    for k in range(3):
+    for _k in range(3):
         y0 = s * rng.uniform(0.45, 0.8)
         d.ellipse([s * rng.uniform(-0.6, 0.4), y0, s * rng.uniform(0.6, 1.6), y0 + s], fill=hill)
     if rng.random() < 0.7:

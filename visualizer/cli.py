@@ -121,7 +121,7 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args) -> dict:
     seconds = time.perf_counter() - started
     costs = gd.history.costs.values
     printed = costs[:: args.print_every]
-    for i, cost in zip(range(0, len(costs), args.print_every), printed):
+    for i, cost in zip(range(0, len(costs), args.print_every), printed, strict=False):
         print(f"Cost after iteration {i}: {cost:f}")
     if gd.iteration < args.iterations:
         print(f"stopped at iteration {gd.iteration}: with alpha = {alpha:g} the next step overflows")

@@ -1,2 +1,47 @@
-def launch():
-    return 0
+"""Starting the window: the display check, the Qt application and the demo data."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ..data import DataError, load_data
+
+
+def has_display() -> bool:
+    if not sys.platform.startswith("linux"):
+        return True
+    if os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def make_app():
+    """The QApplication, with our organisation name so QSettings has a home."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName("visualizer")
+    app.setApplicationName("visualizer")
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    return app
+
+
+def launch(data: str | None = None) -> int:
+    if not has_display():
+        print("visualizer: error: no display to open the window on (DISPLAY is not set); "
+              "run it from a desktop session, or under xvfb-run", file=sys.stderr)
+        return 2
+    try:
+        train, test = load_data(data)
+    except DataError as exc:
+        print(f"visualizer: error: {exc}", file=sys.stderr)
+        return 2
+    app = make_app()
+    from .main_window import MainWindow
+
+    window = MainWindow(train, test)
+    window.resize(1280, 800)
+    window.show()
+    return app.exec()

@@ -108,7 +108,9 @@ class GradientDescent:
         if X_test is not None and Y_test is not None:
             X_test = np.asarray(X_test)
             if X_test.ndim != 2 or X_test.shape[0] != self.n_x:
-                raise ValueError(f"the test set has {X_test.shape[0]} features per example, the training set {self.n_x}")
+                raise ValueError(
+                    f"the test set has {X_test.shape[0]} features per example, the training set {self.n_x}"
+                )
             self.y_test = np.asarray(Y_test, dtype=float).reshape(-1)
             if self.y_test.size != X_test.shape[1]:
                 raise ValueError(f"the test set has {self.y_test.size} labels for {X_test.shape[1]} examples")

@@ -75,7 +75,7 @@ class History:
     def alphas(self) -> np.ndarray:
         """Alpha per recorded iteration, expanded on demand."""
         out = np.empty(len(self))
-        for (start, alpha), nxt in zip(self.alpha_changes, self.alpha_changes[1:] + [(len(self), 0.0)]):
+        for (start, alpha), nxt in zip(self.alpha_changes, self.alpha_changes[1:] + [(len(self), 0.0)], strict=False):
             out[start : nxt[0]] = alpha
         return out
 

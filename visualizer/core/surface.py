@@ -194,7 +194,7 @@ class SurfaceSlice:
         return float(st[0]), float(st[1])
 
 
-def view_ranges(points: PlanePoints, pad: float = 0.3, minimum: float = 1.0) -> tuple[tuple[float, float], tuple[float, float]]:
+def view_ranges(points: PlanePoints, pad: float = 0.3, minimum: float = 1.0) -> tuple[tuple, tuple]:
     """(s range, t range) that show every point with a margin around them."""
 
     def one(v: np.ndarray) -> tuple[float, float]:

@@ -253,11 +253,14 @@ def load_folder(
         lower = {c.lower(): k for k, c in enumerate(classes)}
         strangers = sorted({n for n in names if n.lower() not in lower})
         if strangers:
-            raise DataError(f"{folder}: class {strangers[0]!r} is not one of the training classes ({', '.join(classes)})")
+            raise DataError(
+                f"{folder}: class {strangers[0]!r} is not one of the training classes ({', '.join(classes)})"
+            )
     label_of = {c.lower(): k for k, c in enumerate(classes)}
     decoded, bad = decode_files([it.path for it in items], n_px, progress, cancelled)
     skipped += bad
-    keep = [(img, label_of[it.class_name.lower()], str(it.path)) for img, it in zip(decoded, items) if img is not None]
+    keep = [(img, label_of[it.class_name.lower()], str(it.path))
+            for img, it in zip(decoded, items, strict=True) if img is not None]
     return build_dataset(
         [k[0] for k in keep], [k[1] for k in keep], [k[2] for k in keep], classes, str(folder), skipped
     )

@@ -78,10 +78,9 @@ def preprocess(img: Image.Image, n_px: int) -> np.ndarray:
         if getattr(img, "is_animated", False):
             img.seek(0)
         if img.format == "JPEG" and img.mode in ("RGB", "L", "CMYK", "YCbCr"):
-            # Decode at a reduced scale; the result is still at least twice n_px on its short side.
-            side = 2 * n_px
+            # Decode at a reduced scale (JPEG's DCT scaling); the short side stays >= n_px.
             w, h = img.size
-            img.draft("RGB" if img.mode != "L" else "L", (max(side, side * w // max(h, 1)), max(side, side * h // max(w, 1))))
+            img.draft("L" if img.mode == "L" else "RGB", (max(n_px, n_px * w // h), max(n_px, n_px * h // w)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img.load()

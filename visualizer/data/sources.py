@@ -97,10 +97,7 @@ def split_dataset(data: Dataset, test_fraction: float, seed: int = 0) -> tuple[D
     for label in (0, 1):
         members = np.flatnonzero(y == label)
         take = int(round(test_fraction * members.size))
-        if members.size >= 2:
-            take = min(max(take, 1), members.size - 1)
-        else:
-            take = 0
+        take = min(max(take, 1), members.size - 1) if members.size >= 2 else 0
         test_idx.extend(rng.permutation(members)[:take].tolist())
     test_idx = np.array(sorted(test_idx), dtype=int)
     train_idx = np.setdiff1d(np.arange(data.m), test_idx)

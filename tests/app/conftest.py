@@ -1,0 +1,34 @@
+"""The real main window on the demo set, torn down with a check that no thread is left."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QStandardPaths, QThread
+
+from visualizer.app.launch import make_app
+from visualizer.app.main_window import MainWindow
+from visualizer.data import load_data
+
+
+@pytest.fixture(scope="session")
+def demo():
+    return load_data()
+
+
+@pytest.fixture
+def window(qtbot, demo):
+    QStandardPaths.setTestModeEnabled(True)  # QSettings go to a scratch place, not the user's
+    make_app()
+    train, test = demo
+    w = MainWindow(train, test)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=3000)  # window shortcuts need an active window
+    yield w
+    controller = w.controller
+    w.close()
+    assert not controller.running
+    assert all(not t.isRunning() for t in controller.findChildren(QThread)), "a training thread outlived the window"

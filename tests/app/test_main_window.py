@@ -1,0 +1,84 @@
+import numpy as np
+from PySide6.QtCore import Qt
+
+from visualizer.app.panels.controls import alpha_to_slider, slider_to_alpha
+
+
+def test_space_starts_and_pauses_training(window, qtbot):
+    window.controller.set_budget(10**7)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.controller.gd.iteration > 50, timeout=5000)
+    assert window.controller.running
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    stopped_at = window.controller.gd.iteration
+    qtbot.wait(100)
+    assert window.controller.gd.iteration == stopped_at
+
+
+def test_right_arrow_steps_once_and_the_curve_gains_a_point(window, qtbot):
+    curve = window.cost_curve.train_curve
+    before = len(curve.getOriginalDataset()[0] if curve.getOriginalDataset()[0] is not None else [])
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: window.controller.gd.iteration == 1 and not window.controller.running, timeout=5000)
+    window.refresh(force=True)
+    assert len(curve.getOriginalDataset()[0]) == before + 1
+
+
+def test_alpha_slider_sets_the_alpha_of_the_next_iteration(window, qtbot):
+    window.controller.step(5)
+    qtbot.waitUntil(lambda: window.controller.gd.iteration == 5 and not window.controller.running, timeout=5000)
+    slider = window.controls.alpha.slider
+    slider.setValue(alpha_to_slider(0.001))
+    window.controller.step(3)
+    qtbot.waitUntil(lambda: window.controller.gd.iteration == 8 and not window.controller.running, timeout=5000)
+    history = window.controller.gd.history
+    assert history.alphas().tolist() == [0.005] * 5 + [slider_to_alpha(slider.value())] * 3
+
+
+def test_typed_alpha_changes_alpha_while_training(window, qtbot):
+    c = window.controller
+    c.set_budget(10**7)
+    c.start()
+    qtbot.waitUntil(lambda: c.gd.iteration > 20, timeout=5000)
+    field = window.controls.alpha.field
+    field.setText("0.0003")
+    field.editingFinished.emit()
+    qtbot.waitUntil(lambda: c.gd.alpha == 0.0003, timeout=5000)
+    changed_at = c.gd.history.alpha_changes[-1][0]
+    c.pause()
+    assert c.gd.history.alpha_changes[-1][1] == 0.0003
+    assert c.gd.history.alpha_at(changed_at - 1) == 0.005
+
+
+def test_closing_while_training_stops_the_thread(window, qtbot):
+    window.controller.set_budget(10**7)
+    window.controller.start()
+    qtbot.waitUntil(lambda: window.controller.gd.iteration > 10, timeout=5000)
+    assert window.controller.running
+    window.close()  # the fixture checks that no thread is left
+
+
+def test_divergence_pauses_with_a_message(window, qtbot):
+    window.controls.alpha.field.setText("5")
+    window.controls.alpha.field.editingFinished.emit()
+    window.controller.start()
+    qtbot.waitUntil(window.notice.isVisible, timeout=5000)
+    assert "α = 5 is too large: the cost rose from 0.69 to" in window.notice.label.text()
+    assert not window.controller.running
+    assert np.all(np.isfinite(window.controller.gd.history.costs.values))
+
+
+def test_soak_redraws_hundreds_of_times_while_training(window, qtbot):
+    """Catches Qt-binding releases that crash pyqtgraph after a few dozen redraws."""
+    c = window.controller
+    c.set_budget(10**7)
+    c.set_speed(2000.0)
+    c.start()
+    start_frames = window.frames
+    for _ in range(300):
+        qtbot.wait(5)
+        window.refresh(force=True)
+        window.cost_curve.plot.repaint()
+    assert window.frames - start_frames >= 300
+    assert c.running and c.gd.iteration > 0

@@ -1,0 +1,23 @@
+"""Mesa's software OpenGL must really draw under Xvfb, or the 3-D views are blank in CI."""
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.opengl as gl
+
+
+def test_gl_surface_renders_pixels(qtbot):
+    view = gl.GLViewWidget()
+    qtbot.addWidget(view)
+    view.setBackgroundColor("w")
+    view.resize(320, 240)
+    x = np.linspace(-2, 2, 25)
+    z = np.add.outer(x**2, x**2)
+    colors = pg.colormap.get("viridis").map((z - z.min()) / np.ptp(z), mode="float").reshape(25, 25, 4)
+    view.addItem(gl.GLSurfacePlotItem(x=x, y=x, z=z, colors=colors, computeNormals=False))
+    view.show()
+    qtbot.waitExposed(view)
+    image = view.grabFramebuffer().convertToFormat(pg.QtGui.QImage.Format.Format_RGB888)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    pixels = pixels[:, : image.width() * 3].reshape(image.height(), image.width(), 3)
+    not_white = np.any(pixels < 240, axis=2)
+    assert not_white.mean() > 0.05, "the surface did not render"

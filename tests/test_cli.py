@@ -1,0 +1,101 @@
+"""The CLI as a user runs it: a real subprocess, its stdout, stderr and exit code."""
+
+import json
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+
+from tests.conftest import COURSE_DIR
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "visualizer", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+
+
+@pytest.mark.course
+def test_course_figures_through_the_cli(course, tmp_path):
+    out = run("train", str(COURSE_DIR / "train_catvnoncat.h5"), "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "Cost after iteration 0: 0.693147"
+    assert "Cost after iteration 100: 0.584508" in lines
+    assert "Cost after iteration 1900: 0.140872" in lines
+    assert "train accuracy: 99.04306220095694 %" in lines
+    assert "test accuracy: 70.0 %" in lines
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["data"] == {"n_x": 12288, "m_train": 209, "m_test": 50, "classes": ["non-cat", "cat"], "skipped": []}
+    (r,) = doc["runs"]
+    assert r["iterations"] == 2000 and len(r["costs"]) == 20 and r["diverged"] is False
+    assert r["test_accuracy"] == 70.0 and r["train_seconds"] > 0
+
+
+@pytest.mark.course
+def test_course_learning_rate_table(course):
+    out = run("train", str(COURSE_DIR / "train_catvnoncat.h5"), "--alpha", "0.01", "0.001", "0.0001",
+              "--iterations", "1500", "--print-every", "1500")
+    assert out.returncode == 0, out.stderr
+    table = out.stdout.splitlines()[-3:]
+    assert [row.split()[2] for row in table] == ["99.52153", "88.99522", "68.42105"]
+    assert [row.split()[4] for row in table] == ["68", "64", "36"]
+
+
+def test_large_alpha_gives_finite_json(tmp_path):
+    out = run("train", "--alpha", "50", "--iterations", "30", "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    text = (tmp_path / "r.json").read_text()
+    assert "NaN" not in text and "Infinity" not in text
+    assert json.loads(text)["runs"][0]["diverged"] is True
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--alpha", "0"], "positive number"),
+        (["--alpha", "-1"], "positive number"),
+        (["--alpha", "abc"], "not a number"),
+        (["--iterations", "x"], "whole number"),
+        (["--loss", "hinge"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(args, message):
+    out = run("train", *args)
+    assert out.returncode == 2
+    assert out.stderr.count("\n") == 1 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def _bad_h5(path, **datasets):
+    with h5py.File(path, "w") as f:
+        for k, v in datasets.items():
+            f[k] = v
+
+
+def test_bad_files_give_one_line_naming_the_file(tmp_path):
+    cases = {}
+    cases["missing.h5"] = None
+    (tmp_path / "text.h5").write_text("not hdf5")
+    cases["text.h5"] = "not a readable HDF5"
+    _bad_h5(tmp_path / "nox.h5", train_set_y=np.zeros(3))
+    cases["nox.h5"] = "expected one dataset of images"
+    _bad_h5(tmp_path / "shape.h5", train_set_x=np.zeros((3, 8, 8), np.uint8), train_set_y=np.zeros(3))
+    cases["shape.h5"] = "expected (m, n_px, n_px, 3)"
+    _bad_h5(tmp_path / "count.h5", train_set_x=np.zeros((3, 8, 8, 3), np.uint8), train_set_y=np.zeros(4))
+    cases["count.h5"] = "3 images but 4 labels"
+    for name, message in cases.items():
+        out = run("train", str(tmp_path / name))
+        assert out.returncode == 2, name
+        assert out.stderr.count("\n") == 1 and name in out.stderr, out.stderr
+        assert message is None or message in out.stderr
+
+
+def test_unwritable_json_path_is_a_clear_error(tmp_path):
+    out = run("train", "--iterations", "1", "--json", str(tmp_path / "nope" / "r.json"))
+    assert out.returncode == 2 and "does not exist" in out.stderr
+
+
+def test_no_command_is_a_clear_error():
+    out = run("frobnicate")
+    assert out.returncode == 2 and out.stderr.count("\n") == 1

@@ -1,0 +1,181 @@
+"""Train, step, reset and the learning rate: the learner's hands on the run."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDoubleValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+ALPHA_MIN, ALPHA_MAX = 1e-5, 10.0
+SLIDER_STEPS = 600  # 100 steps per decade
+SPEEDS = [("As fast as possible", None), ("1000 / s", 1000.0), ("100 / s", 100.0), ("10 / s", 10.0),
+          ("Slow motion: 1 / s", 1.0)]
+
+
+def alpha_to_slider(alpha: float) -> int:
+    alpha = min(max(alpha, ALPHA_MIN), ALPHA_MAX)
+    frac = (math.log10(alpha) - math.log10(ALPHA_MIN)) / (math.log10(ALPHA_MAX) - math.log10(ALPHA_MIN))
+    return round(frac * SLIDER_STEPS)
+
+
+def slider_to_alpha(position: int) -> float:
+    exponent = math.log10(ALPHA_MIN) + position / SLIDER_STEPS * (math.log10(ALPHA_MAX) - math.log10(ALPHA_MIN))
+    return float(f"{10**exponent:.3g}")
+
+
+class AlphaControl(QWidget):
+    """A log-scale slider from 1e-5 to 10 and a field that takes typed values."""
+
+    alphaChanged = Signal(float)
+
+    def __init__(self, alpha: float):
+        super().__init__()
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, SLIDER_STEPS)
+        self.slider.setToolTip("Learning rate α (log scale, 1e-5 to 10): how big a step gradient descent takes "
+                               "downhill each iteration, w := w − α·dw.")
+        self.field = QLineEdit()
+        self.field.setFixedWidth(80)
+        validator = QDoubleValidator(0.0, 1e6, 12)
+        validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
+        self.field.setValidator(validator)
+        self.field.setToolTip("Type any positive learning rate, e.g. 0.005 or 1e-3, then press Enter.")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.field)
+        self._alpha = alpha
+        self._show(alpha)
+        self.slider.valueChanged.connect(self._slid)
+        self.field.editingFinished.connect(self._typed)
+
+    @property
+    def alpha(self) -> float:
+        return self._alpha
+
+    def set_alpha(self, alpha: float) -> None:
+        self._alpha = alpha
+        self._show(alpha)
+
+    def _show(self, alpha: float) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setValue(alpha_to_slider(alpha))
+        self.slider.blockSignals(False)
+        self.field.setText(f"{alpha:g}")
+
+    def _slid(self, position: int) -> None:
+        self._alpha = slider_to_alpha(position)
+        self.field.setText(f"{self._alpha:g}")
+        self.alphaChanged.emit(self._alpha)
+
+    def _typed(self) -> None:
+        try:
+            alpha = float(self.field.text())
+        except ValueError:
+            alpha = 0.0
+        if not math.isfinite(alpha) or alpha <= 0:
+            self._show(self._alpha)
+            return
+        if alpha != self._alpha:
+            self.set_alpha(alpha)
+            self.alphaChanged.emit(alpha)
+
+
+class ControlsPanel(QWidget):
+    """Buttons and settings. It only sends intents; the controller does the work."""
+
+    trainToggled = Signal()
+    stepRequested = Signal(int)
+    resetRequested = Signal()
+    alphaChanged = Signal(float)
+    budgetChanged = Signal(int)
+    speedChanged = Signal(object)
+    runSettingsChanged = Signal(dict)  # loss / init / seed: these start a new run
+
+    def __init__(self, alpha: float, budget: int):
+        super().__init__()
+        self.train_button = QPushButton("Train")
+        self.train_button.setToolTip("Start or pause gradient descent (Space).")
+        self.step_buttons = []
+        steps = QHBoxLayout()
+        for n, label in ((1, "Step →"), (10, "×10"), (100, "×100")):
+            b = QPushButton(label)
+            b.setToolTip(f"Run {n} iteration{'s' if n > 1 else ''} of gradient descent: compute ŷ = σ(wᵀx + b) "
+                         "for every example, then dw, db, and take one step downhill." + (" (→)" if n == 1 else ""))
+            b.clicked.connect(lambda _=False, n=n: self.stepRequested.emit(n))
+            steps.addWidget(b)
+            self.step_buttons.append(b)
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Start again from the initial w and b (R).")
+        self.alpha = AlphaControl(alpha)
+        self.budget = QSpinBox()
+        self.budget.setRange(0, 10_000_000)
+        self.budget.setSingleStep(500)
+        self.budget.setValue(budget)
+        self.budget.setSpecialValueText("until the cost stops falling")
+        self.budget.setToolTip("How many iterations one press of Train runs (the course uses 2000). "
+                               "0 runs until the cost stops falling.")
+        self.speed = QComboBox()
+        for label, value in SPEEDS:
+            self.speed.addItem(label, value)
+        self.speed.setToolTip("Iterations per second. Slow motion lets you follow each step.")
+        self.init = QComboBox()
+        self.init.addItem("Zeros (as in the course)", "zeros")
+        self.init.addItem("Random (small, seeded)", "random")
+        self.init.setToolTip("Initial parameters. For logistic regression zeros are fine: J is convex.")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip("Seed for the random initialization.")
+        self.loss = QComboBox()
+        self.loss.addItem("Cross-entropy (the course's loss)", "cross-entropy")
+        self.loss.addItem("Squared error (non-convex)", "squared-error")
+        self.loss.setToolTip("L(ŷ, y). Cross-entropy makes J convex; squared error does not, "
+                             "so descent can stall on plateaus.")
+
+        run_box = QGroupBox("Run")
+        run = QVBoxLayout(run_box)
+        run.addWidget(self.train_button)
+        run.addLayout(steps)
+        run.addWidget(self.reset_button)
+        form_box = QGroupBox("Settings")
+        form = QFormLayout(form_box)
+        form.addRow("Learning rate α", self.alpha)
+        form.addRow("Iterations", self.budget)
+        form.addRow("Speed", self.speed)
+        form.addRow("Initialization", self.init)
+        form.addRow("Seed", self.seed)
+        form.addRow("Loss", self.loss)
+        layout = QVBoxLayout(self)
+        layout.addWidget(run_box)
+        layout.addWidget(form_box)
+        layout.addStretch(1)
+
+        self.train_button.clicked.connect(self.trainToggled)
+        self.reset_button.clicked.connect(self.resetRequested)
+        self.alpha.alphaChanged.connect(self.alphaChanged)
+        self.budget.valueChanged.connect(self.budgetChanged)
+        self.speed.currentIndexChanged.connect(lambda _: self.speedChanged.emit(self.speed.currentData()))
+        for box in (self.init, self.loss):
+            box.currentIndexChanged.connect(lambda _: self.runSettingsChanged.emit(self.run_settings()))
+        self.seed.valueChanged.connect(lambda _: self.runSettingsChanged.emit(self.run_settings()))
+
+    def run_settings(self) -> dict:
+        return {"init": self.init.currentData(), "seed": self.seed.value(), "loss": self.loss.currentData()}
+
+    def show_running(self, running: bool) -> None:
+        self.train_button.setText("Pause" if running else "Train")
+        for b in self.step_buttons:
+            b.setEnabled(not running)

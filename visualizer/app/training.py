@@ -1,0 +1,226 @@
+"""Runs gradient descent off the GUI thread and hands the GUI the latest state.
+
+The worker checks for cancel, pause and a new alpha before every iteration (through
+``GradientDescent.step``'s ``cancelled`` hook), publishes an immutable ``Snapshot``
+after each short batch, and reports errors as a signal. The GUI never waits for it:
+it reads ``latest`` on its own timer, at most 60 times a second.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+import traceback
+from dataclasses import dataclass, replace
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal
+
+from ..core import GradientDescent
+from ..data import Dataset
+
+#: A batch between two snapshots lasts about this long at full speed.
+BATCH_SECONDS = 0.004
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The state at one iteration, safe to read from any thread."""
+
+    iteration: int
+    theta: np.ndarray
+    z: np.ndarray
+    alpha: float
+    running: bool
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    alpha: float = 0.005
+    loss: str = "cross-entropy"
+    init: str = "zeros"
+    seed: int = 0
+    budget: int = 2000  # iterations per press of Train; 0 means until the cost stops falling
+    speed: float | None = None  # iterations per second; None is as fast as possible
+
+
+class _Worker(QThread):
+    def __init__(self, controller: TrainingController):
+        super().__init__(controller)  # a child, so the controller can account for it
+        self.controller = controller
+
+    def run(self):
+        try:
+            self.controller._loop()
+        except Exception:  # the GUI shows it; the thread must not die silently
+            self.controller.failed.emit(traceback.format_exc())
+
+
+class TrainingController(QObject):
+    """Owns the run. Panels read ``latest`` and ``gd.history``; they call the intents below."""
+
+    runningChanged = Signal(bool)
+    stopped = Signal(str, str)  # (reason, message): budget, converged, diverged, overflow, paused
+    failed = Signal(str)
+    reset_done = Signal()
+
+    def __init__(self, train: Dataset, test: Dataset | None, settings: TrainingSettings | None = None):
+        super().__init__()
+        self.train, self.test = train, test
+        self.settings = settings or TrainingSettings()
+        self._lock = threading.Lock()
+        self._cancel = False
+        self._pending_alpha: float | None = None
+        self._target = 0
+        self._worker: _Worker | None = None
+        self.gd = self._new_run()
+        self.latest = self._snapshot(running=False)
+
+    # ---------------------------------------------------------------- intents
+    @property
+    def running(self) -> bool:
+        return self._worker is not None and self._worker.isRunning()
+
+    def start(self) -> None:
+        """Train for the budget (or until the cost stops falling) from where we are."""
+        budget = self.settings.budget
+        self._run_to(self.gd.iteration + (budget if budget > 0 else 10**9))
+
+    def step(self, n: int = 1) -> None:
+        if not self.running:
+            self._run_to(self.gd.iteration + n)
+
+    def pause(self) -> None:
+        self._stop_worker()
+
+    def toggle(self) -> None:
+        self.pause() if self.running else self.start()
+
+    def set_alpha(self, alpha: float) -> None:
+        """Takes effect on the next iteration, also while training."""
+        with self._lock:
+            self.settings = replace(self.settings, alpha=alpha)
+            if self.running:
+                self._pending_alpha = alpha
+                return
+        self.gd.alpha = alpha
+        self.latest = self._snapshot(running=False)
+
+    def set_speed(self, iterations_per_second: float | None) -> None:
+        with self._lock:
+            self.settings = replace(self.settings, speed=iterations_per_second)
+
+    def set_budget(self, budget: int) -> None:
+        self.settings = replace(self.settings, budget=budget)
+
+    def reset(self, **changes) -> None:
+        """A fresh run from the start, with new loss, init or seed if given."""
+        self._stop_worker()
+        self.settings = replace(self.settings, **changes)
+        self.gd = self._new_run()
+        self.latest = self._snapshot(running=False)
+        self.reset_done.emit()
+
+    def shutdown(self) -> None:
+        self._stop_worker()
+
+    # ---------------------------------------------------------------- worker
+    def _new_run(self) -> GradientDescent:
+        s = self.settings
+        return GradientDescent(
+            self.train.X, self.train.Y, alpha=s.alpha, loss=s.loss, init=s.init, seed=s.seed,
+            X_test=None if self.test is None else self.test.X, Y_test=None if self.test is None else self.test.Y,
+            metric_stride=10,
+        )
+
+    def _run_to(self, target: int) -> None:
+        if self.running:
+            return
+        self._cancel = False
+        self._target = target
+        worker = self._worker = _Worker(self)
+        worker.finished.connect(lambda: self._on_finished(worker))
+        worker.start()
+        self.runningChanged.emit(True)
+
+    def _stop_worker(self) -> None:
+        if self._worker is None:
+            return
+        with self._lock:
+            self._cancel = True
+        self._worker.wait()
+        self._on_finished(self._worker)
+
+    def _on_finished(self, worker: _Worker) -> None:
+        if worker is not self._worker:  # a late signal from a worker already cleaned up
+            return
+        self._worker = None
+        worker.wait()
+        worker.deleteLater()
+        self.latest = self._snapshot(running=False)
+        self.runningChanged.emit(False)
+
+    def _interrupted(self) -> bool:
+        return self._cancel or self._pending_alpha is not None
+
+    def _loop(self) -> None:
+        gd = self.gd
+        per_iteration = 1e-5
+        plateau_since = gd.iteration
+        best = math.inf
+        while True:
+            with self._lock:
+                if self._cancel:
+                    return
+                if self._pending_alpha is not None:
+                    gd.alpha, self._pending_alpha = self._pending_alpha, None
+                speed = self.settings.speed
+                until_flat = self.settings.budget <= 0
+            remaining = self._target - gd.iteration
+            if remaining <= 0:
+                self.stopped.emit("budget", f"Done: {gd.iteration} iterations.")
+                return
+            batch = 1 if speed else max(1, min(remaining, int(BATCH_SECONDS / per_iteration)))
+            started = time.perf_counter()
+            had_diverged = gd.diverged_at is not None
+            ran = gd.step(batch, cancelled=self._interrupted)
+            elapsed = time.perf_counter() - started
+            if ran:
+                per_iteration = 0.7 * per_iteration + 0.3 * elapsed / ran
+            self.latest = self._snapshot(running=True)
+            if gd.diverged_at is not None and not had_diverged:
+                self.stopped.emit("diverged", divergence_message(gd))
+                return
+            if ran == 0 and gd.halted:
+                self.stopped.emit("overflow", f"α = {gd.alpha:g} is far too large: the next step would overflow. "
+                                              "Lower α to go on.")
+                return
+            if until_flat:
+                cost = gd.history.costs.values[-1]
+                if cost < best - 1e-7 * max(1.0, abs(best)):
+                    best, plateau_since = cost, gd.iteration
+                elif gd.iteration - plateau_since >= 200:
+                    self.stopped.emit("converged", f"The cost stopped falling at iteration {gd.iteration}.")
+                    return
+            if speed:
+                self._sleep(max(0.0, 1.0 / speed - elapsed))
+
+    def _sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while not self._interrupted() and (left := end - time.monotonic()) > 0:
+            time.sleep(min(left, 0.02))
+
+    def _snapshot(self, running: bool) -> Snapshot:
+        gd = self.gd
+        return Snapshot(gd.iteration, gd.theta.copy(), gd.z, gd.alpha, running)
+
+
+def divergence_message(gd: GradientDescent) -> str:
+    costs = gd.history.costs.values
+    k = gd.diverged_at
+    since = max((start for start, _ in gd.history.alpha_changes if start <= k), default=0)
+    peak = float(costs[min(k, len(costs) - 1)])
+    return (f"α = {gd.history.alpha_at(k):g} is too large: the cost rose from {costs[since]:.2g} to {peak:.3g} "
+            f"in {k - since} iteration{'s' if k - since != 1 else ''}.")
+
