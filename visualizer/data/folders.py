@@ -26,7 +26,7 @@ from .images import DEFAULT_N_PX, ImageError, load_image
 POSITIVE_NAMES = ("cat", "cats", "yes", "positive", "pos", "1", "true")
 IGNORED_FILES = {"thumbs.db", "desktop.ini", "icon\r"}
 #: Above this many bytes of float64, X is kept in float32 (half the memory).
-FLOAT64_LIMIT_BYTES = 512 * 2**20
+FLOAT64_LIMIT_BYTES = 64 * 2**20
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]

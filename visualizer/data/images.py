@@ -18,6 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 #: Larger images are refused; Pillow's decompression-bomb guard, turned into a reason.
 MAX_MEGAPIXELS = 50
 DEFAULT_N_PX = 64
+ORIENTATION = 0x0112  # the EXIF tag
 N_PX_RANGE = (16, 256)
 
 
@@ -42,7 +43,7 @@ def open_image(source: str | os.PathLike | bytes) -> Image.Image:
             path = Path(source)
             if path.stat().st_size == 0:
                 raise ImageError("empty (0 bytes)")
-            fp = open(path, "rb")  # noqa: SIM115 - Pillow owns it from here and closes it
+            fp = path  # Pillow opens it, owns it, and closes it with the image
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(fp)
@@ -58,8 +59,8 @@ def open_image(source: str | os.PathLike | bytes) -> Image.Image:
         raise ImageError(f"too large (more than {MAX_MEGAPIXELS} megapixels)") from None
     except UnidentifiedImageError:
         raise ImageError("not an image (no format Pillow reads)") from None
-    except OSError as exc:
-        raise ImageError(f"unreadable ({exc.strerror or exc})") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ImageError(f"unreadable or truncated ({exc.strerror or _first_line(exc)})") from None
     w, h = img.size
     if w * h > MAX_MEGAPIXELS * 1_000_000:
         img.close()
@@ -84,7 +85,8 @@ def preprocess(img: Image.Image, n_px: int) -> np.ndarray:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img.load()
-            img = ImageOps.exif_transpose(img)
+            if img.getexif().get(ORIENTATION, 1) != 1:
+                img = ImageOps.exif_transpose(img)
             rgb = to_rgb(img)
     except ImageError:
         raise
