@@ -32,7 +32,8 @@ def make_photos(root: Path) -> list[Path]:
         cx, cy, r = rng.uniform(100, 400), rng.uniform(80, 300), rng.uniform(40, 150)
         base = rng.uniform(40, 200, 3)
         blob = np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * r * r))[..., None] * rng.uniform(-80, 80, 3)
-        img = base + blob + (xx / SIZE[0])[..., None] * rng.uniform(-40, 40, 3) + rng.normal(0, 8, (SIZE[1], SIZE[0], 3))
+        shade = (xx / SIZE[0])[..., None] * rng.uniform(-40, 40, 3)
+        img = base + blob + shade + rng.normal(0, 8, (SIZE[1], SIZE[0], 3))
         path = root / cls / f"{i:04d}.jpg"
         path.parent.mkdir(parents=True, exist_ok=True)
         Image.fromarray(np.clip(img, 0, 255).astype(np.uint8)).save(path, quality=90)

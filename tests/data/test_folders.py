@@ -28,7 +28,7 @@ def image_folder(root, n_cat=6, n_dog=9, cat="cat", dog="dog"):
 def test_class_subfolders_searched_recursively(tmp_path):
     data = load_folder(image_folder(tmp_path / "set"))
     assert data.classes == ("dog", "cat") and data.class_counts() == (9, 6)
-    assert data.X.shape == (12288, 15) and data.X.dtype == np.float64 and 0 <= data.X.min() and data.X.max() <= 1
+    assert data.X.shape == (12288, 15) and data.X.dtype == np.float64 and data.X.min() >= 0 and data.X.max() <= 1
     i = data.names.index(str(tmp_path / "set" / "cat" / "c0.png"))
     assert data.Y[0, i] == 1
     assert np.allclose(data.X[:, i], data.images[i].reshape(-1) / 255)
