@@ -16,6 +16,7 @@ from .core import LOSSES, GradientDescent
 from .data import DataError, Dataset, Skipped, load_data
 
 EXIT_USAGE = 2
+SCREENSHOT_VIEWS = ("window", "surface", "cost", "gallery", "sigmoid", "weights")
 
 
 class UsageError(Exception):
@@ -73,14 +74,34 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seed for --init random and for the held-out split (default 0)")
     train.add_argument("--loss", choices=list(LOSSES), default="cross-entropy", help="loss (default cross-entropy)")
     train.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+
+    shot = sub.add_parser("screenshot", help="train, then save the window or one panel as a PNG")
+    shot.add_argument("out", metavar="OUT.png", help="where to write the PNG")
+    shot.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
+    shot.add_argument("--iterations", metavar="N", type=_count(0), default=2000, help="iterations first (2000)")
+    shot.add_argument("--alpha", metavar="A", type=_positive_float, default=0.005, help="learning rate (0.005)")
+    shot.add_argument("--size", metavar="WxH", type=_size, default=(1280, 800), help="window size (1280x800)")
+    shot.add_argument("--view", choices=list(SCREENSHOT_VIEWS), default="window", help="what to capture")
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1280x800") from None
+    if not (320 <= w <= 8192 and 240 <= h <= 8192):
+        raise argparse.ArgumentTypeError(f"{text} is outside 320x240 .. 8192x8192")
+    return w, h
 
 
 def run_cli(argv: list[str]) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            raise UsageError("choose a command: train (or run `visualizer` with no arguments for the window)")
+            raise UsageError("choose a command: train or screenshot (or no arguments for the window)")
+        if args.command == "screenshot":
+            return _screenshot(args)
         return _train(args)
     except (UsageError, DataError) as exc:
         print(f"visualizer: error: {exc}", file=sys.stderr)
@@ -88,6 +109,18 @@ def run_cli(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("visualizer: interrupted", file=sys.stderr)
         return 130
+
+
+def _screenshot(args) -> int:
+    from .app.launch import has_display
+
+    if not has_display():
+        raise UsageError("screenshot needs a display for OpenGL; run it under xvfb-run")
+    _check_writable(args.out)
+    from .app.screenshot import render_screenshot
+
+    render_screenshot(args.out, args.data, args.iterations, args.alpha, args.size, args.view)
+    return 0
 
 
 def _train(args) -> int:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QStandardPaths, QThread
 
-from visualizer.app.launch import make_app
+from visualizer.app.launch import make_app, share_gl_contexts
 from visualizer.app.main_window import MainWindow
 from visualizer.data import load_data
+
+
+share_gl_contexts()  # before pytest-qt creates the QApplication
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +23,7 @@ def window(qtbot, demo):
     QStandardPaths.setTestModeEnabled(True)  # QSettings go to a scratch place, not the user's
     make_app()
     train, test = demo
-    w = MainWindow(train, test)
+    w = MainWindow(train, test, remember_layout=False)
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()

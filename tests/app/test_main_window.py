@@ -79,6 +79,6 @@ def test_soak_redraws_hundreds_of_times_while_training(window, qtbot):
     for _ in range(300):
         qtbot.wait(5)
         window.refresh(force=True)
-        window.cost_curve.plot.repaint()
+        window.cost_curve.view.repaint()
     assert window.frames - start_frames >= 300
     assert c.running and c.gd.iteration > 0

@@ -130,3 +130,31 @@ def test_large_alpha_on_course_data_gives_true_finite_costs(course):
     costs = gd.history.costs.values
     assert np.all(np.isfinite(costs)) and costs.max() > 50
     assert gd.diverged_at == 1
+
+
+def test_state_at_replays_the_recorded_path():
+    X, Y = make_problem(30, 12, seed=8)
+    gd = GradientDescent(X, Y, alpha=0.2)
+    gd.step(700)
+    gd.alpha = 0.05
+    gd.step(300)
+    w_ref, b_ref, _ = gradient_descent_reference(X, Y, 0.2, 700)
+    w_ref, b_ref, _ = gradient_descent_reference(X, Y, 0.05, 123, w0=w_ref, b0=b_ref)
+    theta = gd.state_at(823)
+    assert np.allclose(gd.param.w(theta), w_ref, rtol=1e-9) and theta[-1] == pytest.approx(b_ref, rel=1e-9)
+
+
+def test_rewind_starts_a_new_branch():
+    X, Y = make_problem(30, 12, seed=8)
+    gd = GradientDescent(X, Y, alpha=0.2, metric_stride=10)
+    gd.step(100)
+    cost_at_40 = gd.history.costs.values[40]
+    gd.rewind(40)
+    assert gd.iteration == len(gd.history) == 40 and gd.cost == pytest.approx(cost_at_40, rel=1e-12)
+    assert gd.history.metric_iterations[-1] == 30
+    gd.alpha = 0.01
+    gd.step(10)
+    w, b, _ = gradient_descent_reference(X, Y, 0.2, 40)
+    w, b, _ = gradient_descent_reference(X, Y, 0.01, 10, w0=w, b0=b)
+    assert np.allclose(gd.w, w, rtol=1e-9)
+    assert gd.history.alpha_changes == [(0, 0.2), (40, 0.01)]

@@ -16,11 +16,19 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def share_gl_contexts() -> None:
+    """Must run before the QApplication exists: pyqtgraph shares compiled shaders between GL views."""
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+
 def make_app():
     """The QApplication, with our organisation name so QSettings has a home."""
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
+    share_gl_contexts()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("visualizer")
     app.setApplicationName("visualizer")

@@ -32,7 +32,8 @@ class Snapshot:
     theta: np.ndarray
     z: np.ndarray
     alpha: float
-    running: bool
+    path_iterations: tuple[int, ...]
+    path: tuple[np.ndarray, ...]  # theta along the way, at the trajectory's stride
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class TrainingController(QObject):
         self._target = 0
         self._worker: _Worker | None = None
         self.gd = self._new_run()
-        self.latest = self._snapshot(running=False)
+        self.latest = self._snapshot()
 
     # ---------------------------------------------------------------- intents
     @property
@@ -105,7 +106,7 @@ class TrainingController(QObject):
                 self._pending_alpha = alpha
                 return
         self.gd.alpha = alpha
-        self.latest = self._snapshot(running=False)
+        self.latest = self._snapshot()
 
     def set_speed(self, iterations_per_second: float | None) -> None:
         with self._lock:
@@ -119,7 +120,22 @@ class TrainingController(QObject):
         self._stop_worker()
         self.settings = replace(self.settings, **changes)
         self.gd = self._new_run()
-        self.latest = self._snapshot(running=False)
+        self.latest = self._snapshot()
+        self.reset_done.emit()
+
+    def branch_from(self, iteration: int) -> None:
+        """Forget everything after ``iteration``; training on from there is a new branch."""
+        self._stop_worker()
+        if iteration < self.gd.iteration:
+            self.gd.rewind(iteration)
+            self.latest = self._snapshot()
+            self.reset_done.emit()
+
+    def set_data(self, train: Dataset, test: Dataset | None) -> None:
+        self._stop_worker()
+        self.train, self.test = train, test
+        self.gd = self._new_run()
+        self.latest = self._snapshot()
         self.reset_done.emit()
 
     def shutdown(self) -> None:
@@ -158,7 +174,7 @@ class TrainingController(QObject):
         self._worker = None
         worker.wait()
         worker.deleteLater()
-        self.latest = self._snapshot(running=False)
+        self.latest = self._snapshot()
         self.runningChanged.emit(False)
 
     def _interrupted(self) -> bool:
@@ -188,7 +204,7 @@ class TrainingController(QObject):
             elapsed = time.perf_counter() - started
             if ran:
                 per_iteration = 0.7 * per_iteration + 0.3 * elapsed / ran
-            self.latest = self._snapshot(running=True)
+            self.latest = self._snapshot()
             if gd.diverged_at is not None and not had_diverged:
                 self.stopped.emit("diverged", divergence_message(gd))
                 return
@@ -211,9 +227,15 @@ class TrainingController(QObject):
         while not self._interrupted() and (left := end - time.monotonic()) > 0:
             time.sleep(min(left, 0.02))
 
-    def _snapshot(self, running: bool) -> Snapshot:
-        gd = self.gd
-        return Snapshot(gd.iteration, gd.theta.copy(), gd.z, gd.alpha, running)
+    def _snapshot(self) -> Snapshot:
+        gd, traj = self.gd, self.gd.trajectory
+        return Snapshot(gd.iteration, gd.theta.copy(), gd.z, gd.alpha, tuple(traj.iterations), tuple(traj.thetas))
+
+    def trajectory_until(self, iteration: int) -> np.ndarray:
+        """The stored path up to ``iteration``, as rows of theta."""
+        snap = self.latest
+        rows = [t for it, t in zip(snap.path_iterations, snap.path, strict=True) if it <= iteration]
+        return np.array(rows) if rows else np.zeros((0, len(snap.theta)))
 
 
 def divergence_message(gd: GradientDescent) -> str:

@@ -164,10 +164,10 @@ class GradientDescent:
         """y-hat for every training example at the current parameters."""
         return 0.5 + 0.5 * np.tanh(0.5 * self.z)
 
-    def gradient(self) -> np.ndarray:
-        """dJ/dtheta at the current point, in theta coordinates."""
+    def gradient(self, z: np.ndarray | None = None) -> np.ndarray:
+        """(dw, db) in theta coordinates, at the current point or at the point whose z is given."""
         g = np.empty(self.param.dim)
-        self.param.gradient_into(self.loss.dz(self.z, self.y), g)
+        self.param.gradient_into(self.loss.dz(self.z if z is None else z, self.y), g)
         return g / self.m
 
     def metrics(self) -> dict[str, float | None]:
@@ -250,6 +250,44 @@ class GradientDescent:
         self._run_chunk(bad - 1)
         self.halted = True
         return bad - 1
+
+    # ------------------------------------------------------------ the past
+    def state_at(self, iteration: int) -> np.ndarray:
+        """theta at an earlier iteration: the nearest stored point, then a replay with the recorded alphas."""
+        if not 0 <= iteration <= self.iteration:
+            raise ValueError(f"iteration {iteration} is outside 0..{self.iteration}")
+        if iteration == self.iteration:
+            return self.theta.copy()
+        k = max(i for i, it in enumerate(self.trajectory.iterations) if it <= iteration)
+        start = self.trajectory.iterations[k]
+        theta = self.trajectory.thetas[k].copy()
+        z, dz, grad = np.empty(self.m), np.empty(self.m), np.empty(self.param.dim)
+        for it in range(start, iteration):
+            self.param.train.z_into(theta, z)
+            self._dz_writer(z, dz)
+            self.param.gradient_into(dz, grad)
+            grad *= self.history.alpha_at(it) / self.m
+            theta -= grad
+        return theta
+
+    def rewind(self, iteration: int) -> None:
+        """Go back to ``iteration`` and forget what came after: training on starts a new branch."""
+        theta = self.state_at(iteration)
+        self.theta[:] = theta
+        self.z = self.param.train.z(theta)
+        self.iteration = iteration
+        h = self.history
+        h.costs.truncate(iteration)
+        h.alpha_changes = [c for c in h.alpha_changes if c[0] < iteration] or h.alpha_changes[:1]
+        self._alpha = h.alpha_changes[-1][1]
+        keep = [i for i, it in enumerate(h.metric_iterations) if it < iteration]
+        h.metric_iterations = [h.metric_iterations[i] for i in keep]
+        h.metrics = [h.metrics[i] for i in keep]
+        self.trajectory.truncate(iteration + 1)
+        self.trajectory.offer(iteration, theta)
+        if self.diverged_at is not None and self.diverged_at >= iteration:
+            self.diverged_at = None
+        self.halted = False
 
     def _accept(self, costs: np.ndarray, z_next: np.ndarray) -> None:
         if self.diverged_at is None:

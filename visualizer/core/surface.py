@@ -204,3 +204,53 @@ def view_ranges(points: PlanePoints, pad: float = 0.3, minimum: float = 1.0) -> 
         return mid - half, mid + half
 
     return one(points.s), one(points.t)
+
+
+@dataclass
+class SurfaceView:
+    """Everything a surface drawing needs, in plane coordinates: no maths left for the view."""
+
+    s: np.ndarray
+    t: np.ndarray
+    J: np.ndarray  # J[i, j] at (s[i], t[j])
+    path_s: np.ndarray
+    path_t: np.ndarray
+    path_J: np.ndarray  # J on the slice below/above each path point, so the path lies on the drawing
+    path_distance: np.ndarray
+    current: tuple[float, float, float]
+    downhill: tuple[float, float]  # -gradient projected onto the plane
+    s_label: str
+    t_label: str
+    kind: str
+
+    def distance_note(self) -> str:
+        far = float(np.max(self.path_distance)) if self.path_distance.size else 0.0
+        span = max(float(np.ptp(self.s)), float(np.ptp(self.t)), 1e-12)
+        if far <= 1e-6 * span:
+            return "The whole path lies on this plane."
+        return (f"The real path leaves the plane by up to {far:.3g} (the plane is {span:.3g} wide); "
+                "it is drawn at its projection.")
+
+
+def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.ndarray, gradient: np.ndarray,
+                 path: np.ndarray, kind: str = "w-direction", grid: int = 60) -> SurfaceView:
+    """The slice through ``theta`` of the given kind, sized to show the whole path."""
+    if kind == "principal":
+        plane = principal_plane(param, path, theta, gradient)
+    else:
+        plane = w_direction_plane(param, theta, gradient)
+    sl = SurfaceSlice(param, loss, y, plane)
+    pts = sl.points(np.vstack([np.atleast_2d(path).reshape(-1, param.dim), theta[None], plane.origin[None]]))
+    (s0, s1), (t0, t1) = view_ranges(pts, minimum=0.5)
+    s, t = np.linspace(s0, s1, grid), np.linspace(t0, t1, grid)
+    path_pts = PlanePoints(pts.s[:-2], pts.t[:-2], pts.distance[:-2])
+    current = (float(pts.s[-2]), float(pts.t[-2]))
+    ds, dt = sl.direction(-gradient)
+    return SurfaceView(
+        s=s, t=t, J=sl.grid(s, t),
+        path_s=path_pts.s, path_t=path_pts.t,
+        path_J=np.array([sl.cost_at(a, b) for a, b in zip(path_pts.s, path_pts.t, strict=True)]),
+        path_distance=path_pts.distance,
+        current=(*current, sl.cost_at(*current)),
+        downhill=(ds, dt), s_label=plane.s_label, t_label=plane.t_label, kind=plane.kind,
+    )

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDoubleValidator
 from PySide6.QtWidgets import (
     QComboBox,
+    QLabel,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -104,6 +105,7 @@ class ControlsPanel(QWidget):
     budgetChanged = Signal(int)
     speedChanged = Signal(object)
     runSettingsChanged = Signal(dict)  # loss / init / seed: these start a new run
+    viewIterationChanged = Signal(int)
 
     def __init__(self, alpha: float, budget: int):
         super().__init__()
@@ -145,11 +147,20 @@ class ControlsPanel(QWidget):
         self.loss.setToolTip("L(ŷ, y). Cross-entropy makes J convex; squared error does not, "
                              "so descent can stall on plateaus.")
 
+        self.timeline = QSlider(Qt.Orientation.Horizontal)
+        self.timeline.setRange(0, 0)
+        self.timeline.setToolTip("Scrub through the iterations done so far (← steps back). The whole window "
+                                 "shows that iteration; training on from there starts a new branch.")
+        self.timeline_label = QLabel("iteration 0")
+        self.timeline.valueChanged.connect(self.viewIterationChanged)
+
         run_box = QGroupBox("Run")
         run = QVBoxLayout(run_box)
         run.addWidget(self.train_button)
         run.addLayout(steps)
         run.addWidget(self.reset_button)
+        run.addWidget(self.timeline)
+        run.addWidget(self.timeline_label)
         form_box = QGroupBox("Settings")
         form = QFormLayout(form_box)
         form.addRow("Learning rate α", self.alpha)
@@ -174,6 +185,14 @@ class ControlsPanel(QWidget):
 
     def run_settings(self) -> dict:
         return {"init": self.init.currentData(), "seed": self.seed.value(), "loss": self.loss.currentData()}
+
+    def show_timeline(self, view_iteration: int, latest: int) -> None:
+        self.timeline.blockSignals(True)
+        self.timeline.setRange(0, latest)
+        self.timeline.setValue(view_iteration)
+        self.timeline.blockSignals(False)
+        past = f" (looking back; {latest} done)" if view_iteration < latest else ""
+        self.timeline_label.setText(f"iteration {view_iteration}{past}")
 
     def show_running(self, running: bool) -> None:
         self.train_button.setText("Pause" if running else "Train")

@@ -1,46 +1,107 @@
-"""J against iteration, for train and test, drawn by pyqtgraph from the run's history."""
+"""J against iteration (train, and dashed test), accuracy below on a linked axis.
+
+Items are created once and fed with setData; pyqtgraph's peak downsampling and
+clip-to-view keep a million points smooth. The points where alpha changed are marked.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 TRAIN_PEN = pg.mkPen("#1f77b4", width=1)
 TEST_PEN = pg.mkPen("#ff7f0e", width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
+ALPHA_PEN = pg.mkPen("#9467bd", width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
+NOW_PEN = pg.mkPen("#444", width=1)
 
 
 class CostCurvePanel(QWidget):
-    """Items are created once and fed with setData; long runs are downsampled to the view."""
-
     def __init__(self):
         super().__init__()
-        self.plot = pg.PlotWidget()
-        self.plot.setLabel("bottom", "iteration")
+        self.view = pg.GraphicsLayoutWidget()
+        self.plot = self.view.addPlot(row=0, col=0)
         self.plot.setLabel("left", "cost J")
         self.plot.addLegend(offset=(-10, 10))
+        self.acc = self.view.addPlot(row=1, col=0)
+        self.acc.setLabel("left", "accuracy %")
+        self.acc.setLabel("bottom", "iteration")
+        self.acc.setXLink(self.plot)
+        self.acc.setYRange(0, 100, padding=0.02)
+        self.acc.addLegend(offset=(-10, -10))
+        for plot in (self.plot, self.acc):
+            for side in ("left", "bottom"):
+                plot.getAxis(side).enableAutoSIPrefix(False)
+        self.view.ci.layout.setRowStretchFactor(0, 3)
+        self.view.ci.layout.setRowStretchFactor(1, 1)
         self.train_curve = self.plot.plot([], [], pen=TRAIN_PEN, name="train")
         self.test_curve = self.plot.plot([], [], pen=TEST_PEN, name="test")
-        for curve in (self.train_curve, self.test_curve):
+        self.train_acc = self.acc.plot([], [], pen=TRAIN_PEN, name="train")
+        self.test_acc = self.acc.plot([], [], pen=TEST_PEN, name="test")
+        for curve in (self.train_curve, self.test_curve, self.train_acc, self.test_acc):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
+        self.now_line = pg.InfiniteLine(angle=90, pen=NOW_PEN)
+        self.now_line.hide()
+        self.plot.addItem(self.now_line)
+        self.alpha_marks: list[pg.InfiniteLine] = []
+        self.hover = QLabel(" ")
+        self.hover.setStyleSheet("color:#333;")
         self.log_y = QCheckBox("log scale")
         self.log_y.setToolTip("Show J on a logarithmic axis, where slow late progress is easier to see.")
         self.log_y.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        self.proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
+        foot = QHBoxLayout()
+        foot.addWidget(self.log_y)
+        foot.addWidget(self.hover, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.log_y)
-        self.redraws = 0
+        layout.addWidget(self.view, 1)
+        layout.addLayout(foot)
+        self._history = None
+        self._n = 0
 
-    def show_history(self, history, iteration: int) -> None:
-        n = min(iteration, len(history.costs))
-        costs = history.costs.values[:n]
-        self.train_curve.setData(np.arange(n), costs)
-        its = [i for i in history.metric_iterations if i <= n]
-        tests = [m["test_cost"] for m in history.metrics[: len(its)]]
-        if its and tests[0] is not None:
-            self.test_curve.setData(np.array(its), np.array(tests, dtype=float))
+    def show_history(self, history, iteration: int, view_iteration: int | None = None) -> None:
+        self._history = history
+        n = self._n = min(iteration, len(history.costs))
+        self.train_curve.setData(np.arange(n), history.costs.values[:n])
+        its = np.array([i for i in history.metric_iterations if i <= n], dtype=float)
+        metrics = history.metrics[: len(its)]
+        if len(its):
+            self.train_acc.setData(its, [m["train_accuracy"] for m in metrics])
+        if len(its) and metrics[0]["test_cost"] is not None:
+            self.test_curve.setData(its, [m["test_cost"] for m in metrics])
+            self.test_acc.setData(its, [m["test_accuracy"] for m in metrics])
         else:
-            self.test_curve.setData([], [])
-        self.redraws += 1
+            for c in (self.test_curve, self.test_acc):
+                c.setData([], [])
+        self._mark_alphas(history.alpha_changes[1:])
+        if view_iteration is not None and view_iteration < n:
+            self.now_line.setValue(view_iteration)
+            self.now_line.show()
+        else:
+            self.now_line.hide()
+
+    def _mark_alphas(self, changes) -> None:
+        while len(self.alpha_marks) < len(changes):
+            line = pg.InfiniteLine(angle=90, pen=ALPHA_PEN, label="", labelOpts={"position": 0.92, "color": "#9467bd"})
+            self.plot.addItem(line)
+            self.alpha_marks.append(line)
+        for k, line in enumerate(self.alpha_marks):
+            if k < len(changes):
+                it, alpha = changes[k]
+                line.setValue(it)
+                line.label.setFormat(f"α={alpha:g}")
+                line.show()
+            else:
+                line.hide()
+
+    def _mouse_moved(self, event) -> None:
+        pos = event[0]
+        if self._history is None or not self.plot.sceneBoundingRect().contains(pos):
+            return
+        x = self.plot.vb.mapSceneToView(pos).x()
+        i = int(round(x))
+        if 0 <= i < self._n:
+            cost = self._history.costs.values[i]
+            self.hover.setText(f"iteration {i}:  J = {cost:.6f},  α = {self._history.alpha_at(i):g}")

@@ -1,0 +1,81 @@
+"""What one frame shows, computed by the core from a snapshot: the panels only draw it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from ..core import accuracy, sigmoid
+from ..core.surface import SurfaceView, surface_view
+from .training import TrainingController
+
+
+@dataclass
+class Frame:
+    controller: TrainingController
+    iteration: int
+    theta: np.ndarray
+    z_train: np.ndarray
+    alpha: float
+
+    @property
+    def gd(self):
+        return self.controller.gd
+
+    @cached_property
+    def yhat_train(self) -> np.ndarray:
+        return sigmoid(self.z_train)
+
+    @cached_property
+    def loss_train(self) -> np.ndarray:
+        return self.gd.loss.values(self.z_train, self.gd.y)
+
+    @cached_property
+    def z_test(self) -> np.ndarray | None:
+        return None if self.gd.test is None else self.gd.test.z(self.theta)
+
+    @cached_property
+    def yhat_test(self) -> np.ndarray | None:
+        return None if self.z_test is None else sigmoid(self.z_test)
+
+    @cached_property
+    def loss_test(self) -> np.ndarray | None:
+        return None if self.z_test is None else self.gd.loss.values(self.z_test, self.gd.y_test)
+
+    @cached_property
+    def cost(self) -> float:
+        return float(np.mean(self.loss_train))
+
+    @cached_property
+    def test_cost(self) -> float | None:
+        return None if self.loss_test is None else float(np.mean(self.loss_test))
+
+    @cached_property
+    def train_accuracy(self) -> float:
+        return accuracy(self.z_train, self.gd.y)
+
+    @cached_property
+    def test_accuracy(self) -> float | None:
+        return None if self.z_test is None else accuracy(self.z_test, self.gd.y_test)
+
+    def w_image(self) -> np.ndarray:
+        """w as the (n_px, n_px, 3) picture it multiplies, in the course's unrolling order."""
+        n_px = self.controller.train.n_px
+        return self.gd.param.w(self.theta).reshape(n_px, n_px, 3)
+
+    def surface(self, kind: str, grid: int = 60) -> SurfaceView:
+        gd = self.gd
+        traj = self.controller.trajectory_until(self.iteration)
+        return surface_view(gd.param, gd.loss, gd.y, self.theta, gd.gradient(self.z_train), traj, kind, grid)
+
+
+def build_frame(controller: TrainingController, view_iteration: int | None = None) -> Frame:
+    """The latest snapshot, or (when paused) an earlier iteration replayed from the history."""
+    snap = controller.latest
+    if view_iteration is None or view_iteration >= snap.iteration or controller.running:
+        return Frame(controller, snap.iteration, snap.theta, snap.z, snap.alpha)
+    gd = controller.gd
+    theta = gd.state_at(view_iteration)
+    return Frame(controller, view_iteration, theta, gd.param.train.z(theta), gd.history.alpha_at(view_iteration))

@@ -1,0 +1,66 @@
+"""The curve sigma(z) with every example riding on it at (z_i, y-hat_i), coloured by its label."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+POSITIVE, NEGATIVE = pg.mkBrush("#ff7f0e"), pg.mkBrush("#1f77b4")
+Z_CURVE = np.linspace(-12, 12, 400)
+SIGMA_CURVE = 1 / (1 + np.exp(-Z_CURVE))
+
+
+class SigmoidPanel(QWidget):
+    """Sends ``exampleSelected(set_name, index)`` when a dot is clicked."""
+
+    exampleSelected = Signal(str, int)
+
+    def __init__(self):
+        super().__init__()
+        self.plot = pg.PlotWidget()
+        self.plot.setLabel("bottom", "z = wᵀx + b")
+        self.plot.setLabel("left", "ŷ = σ(z)")
+        self.plot.setYRange(-0.05, 1.05, padding=0)
+        self.plot.addLegend(offset=(10, 10))
+        self.plot.plot(Z_CURVE, SIGMA_CURVE, pen=pg.mkPen("#777", width=1))
+        self.plot.addItem(pg.InfiniteLine(0.5, angle=0, pen=pg.mkPen("#bbb", style=pg.QtCore.Qt.PenStyle.DotLine)))
+        self.dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen(None), hoverable=True)
+        self.plot.addItem(self.dots)
+        self.selected = pg.ScatterPlotItem(size=14, pen=pg.mkPen("k", width=2), brush=pg.mkBrush(None))
+        self.plot.addItem(self.selected)
+        legend = self.plot.plotItem.legend
+        legend.addItem(pg.ScatterPlotItem(brush=POSITIVE, pen=None, size=7), "y = 1")
+        legend.addItem(pg.ScatterPlotItem(brush=NEGATIVE, pen=None, size=7), "y = 0")
+        self.plot.setToolTip("Each dot is one training example at (z, ŷ). Training slides the y = 1 dots "
+                             "up the curve and the y = 0 dots down. Click a dot to select that example.")
+        self.dots.sigClicked.connect(self._clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.plot)
+        self._labels = np.zeros(0, int)
+        self._brushes: list = []
+        self._selected: int | None = None
+        self.set_name = "train"
+
+    def set_labels(self, labels: np.ndarray) -> None:
+        self._labels = labels.astype(int)
+        self._brushes = [POSITIVE if y else NEGATIVE for y in self._labels]
+        self._selected = None
+
+    def show_outputs(self, z: np.ndarray, yhat: np.ndarray) -> None:
+        self.dots.setData(x=z, y=yhat, brush=self._brushes, data=np.arange(len(z)))
+        span = float(np.max(np.abs(z))) if len(z) else 1.0
+        self.plot.setXRange(-max(span, 1.0) * 1.05, max(span, 1.0) * 1.05, padding=0)
+        if self._selected is not None and self._selected < len(z):
+            self.selected.setData([z[self._selected]], [yhat[self._selected]])
+
+    def select(self, example: int | None) -> None:
+        self._selected = example
+        if example is None:
+            self.selected.setData([], [])
+
+    def _clicked(self, _item, points, _ev=None) -> None:
+        if len(points):
+            self.exampleSelected.emit(self.set_name, int(points[0].data()))

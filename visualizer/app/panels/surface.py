@@ -1,0 +1,245 @@
+"""The cost J on a slice through the current point: a 3-D surface and a 2-D contour map.
+
+The 3-D view is pyqtgraph's GLViewMixin on a QOpenGLWindow inside a window container:
+a QOpenGLWidget would make Qt composite the whole main window through OpenGL, which
+costs the other panels about two thirds of their frame rate on software renderers.
+Where OpenGL cannot start, the 2-D map stays and a note says why.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QFont, QImage, QOpenGLContext, QPainter, QSurfaceFormat
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from ...core.surface import SurfaceView
+
+COLORMAP = pg.colormap.get("viridis")
+SLICES = [("Through the current point: along w's direction, and b", "w-direction"),
+          ("The path's principal plane (PCA of the trajectory)", "principal")]
+
+
+def opengl_problem() -> str | None:
+    """Why 3-D cannot be drawn here, or None when an OpenGL context can be made."""
+    if os.environ.get("VISUALIZER_NO_GL"):
+        return "3-D is off (VISUALIZER_NO_GL is set)."
+    from PySide6.QtGui import QGuiApplication
+
+    platform = QGuiApplication.platformName()
+    if platform in ("offscreen", "minimal", "vnc"):
+        return f"3-D needs OpenGL, which the '{platform}' display platform does not offer."
+    context = QOpenGLContext()
+    if not context.create():
+        return "3-D needs OpenGL 2.1 or newer, and no OpenGL context could be created on this display."
+    version = context.format().version()
+    if not context.isOpenGLES() and version < (2, 1):
+        return f"3-D needs OpenGL 2.1 or newer; this display offers {version[0]}.{version[1]}."
+    return None
+
+
+def _gl_classes():
+    """Imported only when OpenGL is available, so a machine without it never loads PyOpenGL."""
+    import pyqtgraph.opengl as gl
+    from pyqtgraph.opengl.GLViewWidget import GLViewMixin
+    from PySide6.QtOpenGL import QOpenGLWindow
+
+    class SurfaceWindow(GLViewMixin, QOpenGLWindow):
+        """A GL view in its own native window, embedded with createWindowContainer."""
+
+        def rect(self):  # GLTextItem asks its view for a widget-style rect()
+            return QRect(0, 0, self.width(), self.height())
+
+    return gl, SurfaceWindow
+
+
+class Surface3D:
+    """The 3-D items, created once and fed with setData. The box is unit-sized: J is rescaled."""
+
+    def __init__(self):
+        gl, SurfaceWindow = _gl_classes()
+        fmt = QSurfaceFormat()
+        fmt.setDepthBufferSize(24)
+        # pyqtgraph caches compiled shaders across views, so every view shares one GL context group.
+        self.window = SurfaceWindow(QOpenGLContext.globalShareContext())
+        self.window.setFormat(fmt)
+        self.window.setBackgroundColor("w")
+        self.window.setCameraPosition(pos=pg.Vector(0, 0, 0.45), distance=3.6, elevation=32, azimuth=-58)
+        self.container = QWidget.createWindowContainer(self.window)
+        self.container.setMinimumSize(200, 160)
+        self.container.setToolTip("Drag to orbit, scroll to zoom.")
+        self.surface = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, glOptions="opaque")
+        self.path = gl.GLLinePlotItem(width=2, color=(0.85, 0.1, 0.1, 1), antialias=True, glOptions="opaque")
+        self.point = gl.GLScatterPlotItem(size=12, color=(0.85, 0.1, 0.1, 1), glOptions="opaque")
+        self.box = gl.GLBoxItem(color=(0.6, 0.6, 0.6, 1))
+        self.box.setSize(2, 2, 1.2)
+        self.box.translate(-1, -1, 0)
+        font = QFont()
+        font.setPointSize(8)
+        self.labels = [gl.GLTextItem(color=(30, 30, 30, 255), font=font) for _ in range(3)]
+        for item in (self.surface, self.box, self.path, self.point, *self.labels):
+            self.window.addItem(item)
+
+    def show(self, view: SurfaceView) -> None:
+        X, Y = _unit(view.s), _unit(view.t)
+        lo, hi = float(view.J.min()), float(np.percentile(view.J, 97))
+        height = 1.2 / max(hi - lo, 1e-12)
+        Z = np.clip(view.J, lo, hi)
+        colors = COLORMAP.map(((Z - lo) / max(hi - lo, 1e-12)).ravel(), mode="float")  # (G*G, 4) per vertex
+        self.surface.setData(x=X, y=Y, z=(Z - lo) * height, colors=colors)
+        sx, tx = _unit_of(view.s), _unit_of(view.t)
+        lift = 0.01
+        path = np.column_stack([sx(view.path_s), tx(view.path_t), (np.clip(view.path_J, lo, hi) - lo) * height + lift])
+        self.path.setData(pos=path if len(path) > 1 else np.zeros((0, 3)))
+        s, t, J = view.current
+        self.point.setData(pos=np.array([[sx(s), tx(t), (min(max(J, lo), hi) - lo) * height + lift]]))
+        self.labels[0].setData(pos=(-0.6, -1.35, 0), text=_short(view.s_label))
+        self.labels[1].setData(pos=(1.2, 0, 0), text=_short(view.t_label))
+        self.labels[2].setData(pos=(-1.05, -1.05, 1.3), text="J")
+        self.window.update()
+
+    def grab(self) -> QImage:
+        return self.window.grabFramebuffer()
+
+
+def _short(label: str) -> str:
+    return label.split(" (")[0].replace(" along w's direction", "")
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return _unit_of(v)(v)
+
+
+def _unit_of(v: np.ndarray):
+    mid, half = (v[0] + v[-1]) / 2, max((v[-1] - v[0]) / 2, 1e-300)
+    return lambda x: (np.asarray(x) - mid) / half
+
+
+class ContourMap:
+    """J as a heat map with contour lines, the path, the point and the downhill arrow."""
+
+    def __init__(self):
+        self.plot = pg.PlotWidget()
+        self.plot.setMinimumSize(200, 160)
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(COLORMAP)
+        self.plot.addItem(self.image)
+        self.contours = [pg.IsocurveItem(pen=pg.mkPen((255, 255, 255, 160), width=1)) for _ in range(8)]
+        for c in self.contours:
+            c.setParentItem(self.image)
+        self.path = self.plot.plot([], [], pen=pg.mkPen("#d62728", width=1))
+        self.point = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#d62728"), pen=pg.mkPen("w"))
+        self.plot.addItem(self.point)
+        self.arrow_line = self.plot.plot([], [], pen=pg.mkPen("#ffdd57", width=1))
+        self.arrow = pg.ArrowItem(headLen=12, brush="#ffdd57", pen=pg.mkPen("#7a5c00"))
+        self.plot.addItem(self.arrow)
+        self.plot.setToolTip("J on the slice (yellow = high). Red: the path and the current point. "
+                             "The arrow points downhill: −gradient, projected onto this plane.")
+
+    def show(self, view: SurfaceView) -> None:
+        J = view.J.T  # rows along t (y axis), columns along s (x axis)
+        lo, hi = float(J.min()), float(np.percentile(J, 97))
+        self.image.setImage(np.clip(J, lo, hi), levels=(lo, hi), autoLevels=False)
+        ds, dt = view.s[1] - view.s[0], view.t[1] - view.t[0]
+        self.image.setRect(view.s[0] - ds / 2, view.t[0] - dt / 2, ds * len(view.s), dt * len(view.t))
+        for c, level in zip(self.contours, np.quantile(J, np.linspace(0.05, 0.9, len(self.contours))), strict=True):
+            c.setData(J)
+            c.setLevel(level)
+        self.path.setData(view.path_s, view.path_t)
+        s, t, _ = view.current
+        self.point.setData([s], [t])
+        gs, gt = view.downhill
+        norm = np.hypot(gs / np.ptp(view.s), gt / np.ptp(view.t))
+        if norm > 0:
+            scale = 0.15 / norm
+            tip = (s + gs * scale, t + gt * scale)
+            self.arrow_line.setData([s, tip[0]], [t, tip[1]])
+            angle = np.degrees(np.arctan2(-(gt * scale) / np.ptp(view.t), (gs * scale) / np.ptp(view.s)))
+            self.arrow.setStyle(angle=180 + angle)
+            self.arrow.setPos(*tip)
+            self.arrow.show()
+        else:
+            self.arrow_line.setData([], [])
+            self.arrow.hide()
+        self.plot.setLabel("bottom", view.s_label)
+        self.plot.setLabel("left", view.t_label)
+        self.plot.setRange(xRange=(view.s[0], view.s[-1]), yRange=(view.t[0], view.t[-1]), padding=0)
+
+
+class SurfacePanel(QWidget):
+    """Shows a SurfaceView; asks for another slice through ``sliceChanged``."""
+
+    sliceChanged = Signal(str)
+
+    def __init__(self):
+        super().__init__()
+        self.choice = QComboBox()
+        for label, kind in SLICES:
+            self.choice.addItem(label, kind)
+        self.choice.setToolTip("J lives in n_x + 1 dimensions; we draw it exactly on a 2-D plane through the "
+                               "current point. Choose the plane.")
+        self.choice.currentIndexChanged.connect(lambda _: self.sliceChanged.emit(self.kind))
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color:#555;")
+        self.contour = ContourMap()
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        problem = opengl_problem()
+        self.gl: Surface3D | None = None
+        if problem is None:
+            self.gl = Surface3D()
+            splitter.addWidget(self.gl.container)
+        else:
+            missing = QLabel(f"No 3-D view: {problem}\nThe contour map shows the same slice.")
+            missing.setWordWrap(True)
+            missing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            missing.setStyleSheet("color:#7a5c00; background:#fff3cd; padding:12px;")
+            splitter.addWidget(missing)
+        splitter.addWidget(self.contour.plot)
+        splitter.setSizes([1, 1])
+        head = QHBoxLayout()
+        head.addWidget(QLabel("Slice:"))
+        head.addWidget(self.choice, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(head)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.note)
+        self.view: SurfaceView | None = None
+
+    def resizeEvent(self, event) -> None:
+        """Side by side when the panel is wide, one above the other when it is tall."""
+        wide = event.size().width() > 1.25 * event.size().height()
+        self.splitter.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
+        super().resizeEvent(event)
+
+    @property
+    def kind(self) -> str:
+        return self.choice.currentData()
+
+    def show_view(self, view: SurfaceView, show_3d: bool = True) -> None:
+        self.view = view
+        self.contour.show(view)
+        if self.gl is not None and show_3d:
+            self.gl.show(view)
+        self.note.setText(view.distance_note())
+
+    def grab_with_gl(self) -> QImage:
+        """The panel as an image, with the GL framebuffer pasted in (grab() leaves it blank)."""
+        image = self.grab().toImage()
+        paste_gl(image, self, self)
+        return image
+
+
+def paste_gl(image: QImage, widget: QWidget, panel: SurfacePanel) -> None:
+    """Paint the panel's 3-D framebuffer into a grab of ``widget`` (an ancestor of the panel)."""
+    if panel.gl is None or not panel.isVisible():
+        return
+    painter = QPainter(image)
+    painter.drawImage(panel.gl.container.mapTo(widget, panel.gl.container.rect().topLeft()), panel.gl.grab())
+    painter.end()

@@ -1,0 +1,52 @@
+"""w reshaped back into an image: what the neuron has learned to look for."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+DIVERGING = pg.colormap.get("CET-D1")  # blue - white - red
+CHANNELS = [("R + G + B", None), ("red", 0), ("green", 1), ("blue", 2)]
+
+
+class WeightsPanel(QWidget):
+    def __init__(self):
+        super().__init__()
+        self.view = pg.GraphicsLayoutWidget()
+        self.vb = self.view.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(DIVERGING)
+        self.vb.addItem(self.image)
+        self.bar = pg.ColorBarItem(colorMap=DIVERGING, interactive=False, width=10)
+        self.bar.setImageItem(self.image)
+        self.view.addItem(self.bar)
+        self.channel = QComboBox()
+        for label, c in CHANNELS:
+            self.channel.addItem(label, c)
+        self.channel.setToolTip("Which colour channel of w to show; R + G + B adds them.")
+        self.channel.currentIndexChanged.connect(lambda _: self._redraw())
+        self.view.setToolTip("Each pixel is a weight. Red: that pixel being bright pushes z up (towards the "
+                             "positive class); blue pushes it down. White: no influence.")
+        head = QHBoxLayout()
+        head.addWidget(QLabel("Channel"))
+        head.addWidget(self.channel, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(head)
+        layout.addWidget(self.view, 1)
+        self._w: np.ndarray | None = None
+
+    def show_weights(self, w_image: np.ndarray) -> None:
+        """``w_image`` is w reshaped to (n_px, n_px, 3)."""
+        self._w = w_image
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if self._w is None:
+            return
+        c = self.channel.currentData()
+        img = self._w.sum(axis=2) if c is None else self._w[..., c]
+        limit = float(np.max(np.abs(img))) or 1e-12
+        self.image.setImage(img, levels=(-limit, limit), autoLevels=False)
+        self.bar.setLevels((-limit, limit))

@@ -1,0 +1,43 @@
+"""`visualizer screenshot`: train N iterations, then save the window or one panel as PNG."""
+
+from __future__ import annotations
+
+import time
+
+from ..data import load_data
+from .training import TrainingSettings
+
+def render_screenshot(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
+                      size: tuple[int, int] = (1280, 800), view: str = "window") -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from .launch import make_app
+    from .main_window import MainWindow
+
+    train, test = load_data(data)
+    app = make_app()
+    window = MainWindow(train, test, TrainingSettings(alpha=alpha), remember_layout=False)
+    window.controller.gd.step(iterations)
+    window.controller.latest = window.controller._snapshot()
+    window.resize(*size)
+    window.show()
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:  # let the layout settle and GL draw its first frames
+        QApplication.processEvents()
+        time.sleep(0.02)
+    window.refresh(force=True)
+    for _ in range(5):
+        QApplication.processEvents()
+        time.sleep(0.02)
+    if view == "window":
+        image = window.grab_image()
+    elif view == "surface":
+        image = window.surface.grab_with_gl()
+    else:
+        panel = {"cost": window.cost_curve, "gallery": window.gallery, "sigmoid": window.sigmoid,
+                 "weights": window.weights}[view]
+        image = panel.grab().toImage()
+    window.close()
+    app.processEvents()
+    if not image.save(out, "PNG"):
+        raise OSError(f"{out}: could not write the PNG")
