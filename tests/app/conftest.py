@@ -9,7 +9,6 @@ from visualizer.app.launch import make_app, share_gl_contexts
 from visualizer.app.main_window import MainWindow
 from visualizer.data import load_data
 
-
 share_gl_contexts()  # before pytest-qt creates the QApplication
 
 

@@ -76,9 +76,12 @@ def test_soak_redraws_hundreds_of_times_while_training(window, qtbot):
     c.set_speed(2000.0)
     c.start()
     start_frames = window.frames
-    for _ in range(300):
+    for _ in range(2000):
         qtbot.wait(5)
-        window.refresh(force=True)
-        window.cost_curve.view.repaint()
+        window.refresh()  # redraws only when the run moved on, as the timer does
+        for panel in (window.cost_curve.view, window.sigmoid.plot, window.surface.contour.plot):
+            panel.repaint()
+        if window.frames - start_frames >= 300:
+            break
     assert window.frames - start_frames >= 300
     assert c.running and c.gd.iteration > 0

@@ -45,8 +45,9 @@ def test_metrics_at_a_stride_include_the_test_set():
     X, Y = make_problem(20, 30, seed=5)
     gd = GradientDescent(X[:, :20], Y[:, :20], X_test=X[:, 20:], Y_test=Y[:, 20:], metric_stride=10)
     gd.step(35)
-    assert gd.history.metric_iterations == [0, 10, 20, 30]
-    assert all(m["test_accuracy"] is not None for m in gd.history.metrics)
+    its, test_accuracy = gd.history.metric("test_accuracy")
+    assert its.tolist() == [0, 10, 20, 30] and len(test_accuracy) == 4
+    assert gd.history.metric("train_cost", 20)[1].tolist() == gd.history.costs.values[[0, 10, 20]].tolist()
     assert len(gd.history) == gd.iteration == 35
 
 
@@ -151,7 +152,7 @@ def test_rewind_starts_a_new_branch():
     cost_at_40 = gd.history.costs.values[40]
     gd.rewind(40)
     assert gd.iteration == len(gd.history) == 40 and gd.cost == pytest.approx(cost_at_40, rel=1e-12)
-    assert gd.history.metric_iterations[-1] == 30
+    assert gd.history.last_metric_iteration == 30
     gd.alpha = 0.01
     gd.step(10)
     w, b, _ = gradient_descent_reference(X, Y, 0.2, 40)

@@ -65,7 +65,7 @@ class Frame:
         n_px = self.controller.train.n_px
         return self.gd.param.w(self.theta).reshape(n_px, n_px, 3)
 
-    def surface(self, kind: str, grid: int = 60) -> SurfaceView:
+    def surface(self, kind: str, grid: int = 48) -> SurfaceView:
         gd = self.gd
         traj = self.controller.trajectory_until(self.iteration)
         return surface_view(gd.param, gd.loss, gd.y, self.theta, gd.gradient(self.z_train), traj, kind, grid)

@@ -1,7 +1,7 @@
 """The main window: the J(w, b) surface in the middle, docks around it.
 
-It redraws from the latest snapshot on a 16 ms timer (at most 60 frames a second), the
-3-D surface and the weights at most 10 times a second, and skips docks that are hidden.
+It redraws from the latest snapshot on a 20 ms timer (at most 50 frames a second), the
+surface and the weights at most 5 times a second while training, and skips hidden docks.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from .panels.surface import SurfacePanel, paste_gl
 from .panels.weights import WeightsPanel
 from .training import TrainingController, TrainingSettings
 
-FRAME_MS = 16  # at most ~60 redraws a second
-SLOW_PANELS_S = 0.1  # the 3-D surface and the weights: at most 10 redraws a second while training
+FRAME_MS = 20  # at most 50 redraws a second
+SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
 
 
 class MainWindow(QMainWindow):
@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.frames = 0
         self._shown = None
         self._slow_at = 0.0
+        self._weights_due = False
         self._rate = (time.monotonic(), 0, 0.0)
         self._loader: DataLoader | None = None
         self._actions()
@@ -147,8 +148,8 @@ class MainWindow(QMainWindow):
         sets = {"train": (c.train.images, c.train.Y[0], c.train.names, c.train.classes)}
         if c.test is not None:
             sets["test"] = (c.test.images, c.test.Y[0], c.test.names, c.test.classes)
-        self.gallery.set_data(sets)
         self.sigmoid.set_labels(c.train.Y[0])
+        self.gallery.set_data(sets)  # switching tabs redraws, so the labels above must be current
         self.setWindowTitle(f"visualizer: {c.train.source}")
 
     # ------------------------------------------------------------------ intents
@@ -205,7 +206,10 @@ class MainWindow(QMainWindow):
         now = time.monotonic()
         if force or not c.running or now - self._slow_at >= SLOW_PANELS_S:
             self._slow_at = now
-            self._draw_slow(frame)
+            self._draw_surface(frame)
+            self._weights_due = True
+        elif self._weights_due:  # on the next frame, so no single frame carries both
+            self._draw_weights(frame)
         self.frames += 1
 
     def _draw_fast(self, frame: Frame) -> None:
@@ -222,9 +226,14 @@ class MainWindow(QMainWindow):
                 self.gallery.show_outputs("test", frame.yhat_test, frame.loss_test)
         self._show_status(frame)
 
-    def _draw_slow(self, frame: Frame) -> None:
+    def _draw_surface(self, frame: Frame) -> None:
         if self.surface.isVisible():
             self.surface.show_view(frame.surface(self.surface.kind))
+        if not self.controller.running:
+            self._draw_weights(frame)
+
+    def _draw_weights(self, frame: Frame) -> None:
+        self._weights_due = False
         if self.docks["weights"].isVisible():
             self.weights.show_weights(frame.w_image())
 

@@ -7,6 +7,7 @@ import time
 from ..data import load_data
 from .training import TrainingSettings
 
+
 def render_screenshot(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
                       size: tuple[int, int] = (1280, 800), view: str = "window") -> None:
     from PySide6.QtWidgets import QApplication

@@ -9,6 +9,7 @@ it reads ``latest`` on its own timer, at most 60 times a second.
 from __future__ import annotations
 
 import math
+import sys
 import threading
 import time
 import traceback
@@ -22,6 +23,8 @@ from ..data import Dataset
 
 #: A batch between two snapshots lasts about this long at full speed.
 BATCH_SECONDS = 0.004
+#: How long a thread may hold the GIL while another waits (Python's default is 5 ms).
+GIL_SWITCH_S = 0.001
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,6 @@ class TrainingController(QObject):
         self.train, self.test = train, test
         self.gd = self._new_run()
         self.latest = self._snapshot()
-        self.reset_done.emit()
 
     def shutdown(self) -> None:
         self._stop_worker()
@@ -153,6 +155,8 @@ class TrainingController(QObject):
     def _run_to(self, target: int) -> None:
         if self.running:
             return
+        # The worker's small numpy calls keep the GIL; hand it over often so the GUI stays responsive.
+        sys.setswitchinterval(GIL_SWITCH_S)
         self._cancel = False
         self._target = target
         worker = self._worker = _Worker(self)

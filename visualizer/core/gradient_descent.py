@@ -198,9 +198,7 @@ class GradientDescent:
         """
         done = 0
         while done < n and not self.halted:
-            if self.iteration % self.metric_stride == 0 and (
-                not self.history.metric_iterations or self.history.metric_iterations[-1] != self.iteration
-            ):
+            if self.iteration % self.metric_stride == 0 and self.history.last_metric_iteration != self.iteration:
                 self.history.record_metrics(self.iteration, self.metrics())
             boundary = (self.iteration // self.metric_stride + 1) * self.metric_stride
             want = min(n - done, CHUNK, boundary - self.iteration)
@@ -271,18 +269,19 @@ class GradientDescent:
         return theta
 
     def rewind(self, iteration: int) -> None:
-        """Go back to ``iteration`` and forget what came after: training on starts a new branch."""
+        """Go back to ``iteration`` and forget what came after: training on starts a new branch.
+
+        The alpha now in force stays in force: it is what the learner has chosen to go on with.
+        """
+        alpha = self._alpha
         theta = self.state_at(iteration)
         self.theta[:] = theta
         self.z = self.param.train.z(theta)
         self.iteration = iteration
-        h = self.history
-        h.costs.truncate(iteration)
-        h.alpha_changes = [c for c in h.alpha_changes if c[0] < iteration] or h.alpha_changes[:1]
-        self._alpha = h.alpha_changes[-1][1]
-        keep = [i for i, it in enumerate(h.metric_iterations) if it < iteration]
-        h.metric_iterations = [h.metric_iterations[i] for i in keep]
-        h.metrics = [h.metrics[i] for i in keep]
+        self.history.truncate(iteration)
+        self._alpha = self.history.alpha_changes[-1][1]
+        if alpha != self._alpha:
+            self.alpha = alpha
         self.trajectory.truncate(iteration + 1)
         self.trajectory.offer(iteration, theta)
         if self.diverged_at is not None and self.diverged_at >= iteration:

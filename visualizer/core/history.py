@@ -40,6 +40,9 @@ class GrowingArray:
         return self._data.nbytes
 
 
+METRICS = ("train_cost", "train_accuracy", "test_cost", "test_accuracy")
+
+
 class History:
     """Cost per iteration, alpha as a list of changes, and metrics at a stride.
 
@@ -51,8 +54,8 @@ class History:
     def __init__(self):
         self.costs = GrowingArray()
         self.alpha_changes: list[tuple[int, float]] = []
-        self.metric_iterations: list[int] = []
-        self.metrics: list[dict[str, float | None]] = []
+        #: Columns: "iteration" and each of METRICS (test columns stay empty without a test set).
+        self.metrics = {name: GrowingArray(64) for name in ("iteration", *METRICS)}
 
     def __len__(self) -> int:
         return len(self.costs)
@@ -80,9 +83,30 @@ class History:
         return out
 
     def record_metrics(self, iteration: int, metrics: dict[str, float | None]) -> None:
-        self.metric_iterations.append(iteration)
-        self.metrics.append(metrics)
+        self.metrics["iteration"].extend([iteration])
+        for name in METRICS:
+            if metrics[name] is not None:
+                self.metrics[name].extend([metrics[name]])
+
+    @property
+    def last_metric_iteration(self) -> int | None:
+        its = self.metrics["iteration"]
+        return int(its.values[-1]) if len(its) else None
+
+    def metric(self, name: str, until: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(iterations, values) of one metric, up to and including iteration ``until``."""
+        its, values = self.metrics["iteration"].values, self.metrics[name].values
+        n = len(values) if until is None else min(len(values), int(np.searchsorted(its, until, side="right")))
+        return its[:n], values[:n]
+
+    def truncate(self, iteration: int) -> None:
+        """Forget everything recorded for iterations at or after ``iteration``."""
+        self.costs.truncate(iteration)
+        self.alpha_changes = [c for c in self.alpha_changes if c[0] < iteration] or self.alpha_changes[:1]
+        keep = int(np.searchsorted(self.metrics["iteration"].values, iteration, side="left"))
+        for column in self.metrics.values():
+            column.truncate(keep)
 
     @property
     def nbytes(self) -> int:
-        return self.costs.nbytes + 64 * (len(self.alpha_changes) + len(self.metrics))
+        return self.costs.nbytes + 64 * len(self.alpha_changes) + sum(c.nbytes for c in self.metrics.values())

@@ -16,6 +16,15 @@ ALPHA_PEN = pg.mkPen("#9467bd", width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
 NOW_PEN = pg.mkPen("#444", width=1)
 
 
+def nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 5 times a power of ten that is at least x."""
+    exponent = np.floor(np.log10(x))
+    for m in (1, 2, 5, 10):
+        if m * 10**exponent >= x:
+            return float(m * 10**exponent)
+    return float(10 ** (exponent + 1))
+
+
 class CostCurvePanel(QWidget):
     def __init__(self):
         super().__init__()
@@ -32,6 +41,8 @@ class CostCurvePanel(QWidget):
         for plot in (self.plot, self.acc):
             for side in ("left", "bottom"):
                 plot.getAxis(side).enableAutoSIPrefix(False)
+        self.plot.enableAutoRange(x=False)
+        self._x_max = 0.0
         self.view.ci.layout.setRowStretchFactor(0, 3)
         self.view.ci.layout.setRowStretchFactor(1, 1)
         self.train_curve = self.plot.plot([], [], pen=TRAIN_PEN, name="train")
@@ -65,17 +76,14 @@ class CostCurvePanel(QWidget):
         self._history = history
         n = self._n = min(iteration, len(history.costs))
         self.train_curve.setData(np.arange(n), history.costs.values[:n])
-        its = np.array([i for i in history.metric_iterations if i <= n], dtype=float)
-        metrics = history.metrics[: len(its)]
-        if len(its):
-            self.train_acc.setData(its, [m["train_accuracy"] for m in metrics])
-        if len(its) and metrics[0]["test_cost"] is not None:
-            self.test_curve.setData(its, [m["test_cost"] for m in metrics])
-            self.test_acc.setData(its, [m["test_accuracy"] for m in metrics])
-        else:
-            for c in (self.test_curve, self.test_acc):
-                c.setData([], [])
+        self.train_acc.setData(*history.metric("train_accuracy", n))
+        self.test_curve.setData(*history.metric("test_cost", n))
+        self.test_acc.setData(*history.metric("test_accuracy", n))
         self._mark_alphas(history.alpha_changes[1:])
+        x_max = nice_ceiling(max(n, 10))
+        if x_max != self._x_max:  # move the axis in steps: redrawing axes every frame is costly
+            self._x_max = x_max
+            self.plot.setXRange(0, x_max, padding=0.02)
         if view_iteration is not None and view_iteration < n:
             self.now_line.setValue(view_iteration)
             self.now_line.show()

@@ -7,7 +7,7 @@ and thousands of examples stay cheap.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -46,8 +46,8 @@ class ExamplesModel(QAbstractListModel):
         self.loss = np.zeros(len(names))
         self.order = np.arange(len(names))
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.order)
+    def rowCount(self, parent=None):
+        return 0 if parent is not None and parent.isValid() else len(self.order)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

@@ -7,9 +7,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ...core import sigmoid
+from .cost_curve import nice_ceiling
+
 POSITIVE, NEGATIVE = pg.mkBrush("#ff7f0e"), pg.mkBrush("#1f77b4")
-Z_CURVE = np.linspace(-12, 12, 400)
-SIGMA_CURVE = 1 / (1 + np.exp(-Z_CURVE))
+Z_CURVE = np.linspace(-60, 60, 2401)
 
 
 class SigmoidPanel(QWidget):
@@ -24,7 +26,7 @@ class SigmoidPanel(QWidget):
         self.plot.setLabel("left", "ŷ = σ(z)")
         self.plot.setYRange(-0.05, 1.05, padding=0)
         self.plot.addLegend(offset=(10, 10))
-        self.plot.plot(Z_CURVE, SIGMA_CURVE, pen=pg.mkPen("#777", width=1))
+        self.plot.plot(Z_CURVE, sigmoid(Z_CURVE), pen=pg.mkPen("#777", width=1))
         self.plot.addItem(pg.InfiniteLine(0.5, angle=0, pen=pg.mkPen("#bbb", style=pg.QtCore.Qt.PenStyle.DotLine)))
         self.dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen(None), hoverable=True)
         self.plot.addItem(self.dots)
@@ -42,6 +44,7 @@ class SigmoidPanel(QWidget):
         self._labels = np.zeros(0, int)
         self._brushes: list = []
         self._selected: int | None = None
+        self._span = 0.0
         self.set_name = "train"
 
     def set_labels(self, labels: np.ndarray) -> None:
@@ -51,8 +54,10 @@ class SigmoidPanel(QWidget):
 
     def show_outputs(self, z: np.ndarray, yhat: np.ndarray) -> None:
         self.dots.setData(x=z, y=yhat, brush=self._brushes, data=np.arange(len(z)))
-        span = float(np.max(np.abs(z))) if len(z) else 1.0
-        self.plot.setXRange(-max(span, 1.0) * 1.05, max(span, 1.0) * 1.05, padding=0)
+        span = nice_ceiling(max(float(np.max(np.abs(z))) if len(z) else 1.0, 1.0))
+        if span != self._span:  # step the axis, so it is not redrawn every frame
+            self._span = span
+            self.plot.setXRange(-span, span, padding=0.02)
         if self._selected is not None and self._selected < len(z):
             self.selected.setData([z[self._selected]], [yhat[self._selected]])
 

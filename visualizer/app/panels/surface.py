@@ -129,7 +129,7 @@ class ContourMap:
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(COLORMAP)
         self.plot.addItem(self.image)
-        self.contours = [pg.IsocurveItem(pen=pg.mkPen((255, 255, 255, 160), width=1)) for _ in range(8)]
+        self.contours = [pg.IsocurveItem(pen=pg.mkPen((255, 255, 255, 160), width=1)) for _ in range(6)]
         for c in self.contours:
             c.setParentItem(self.image)
         self.path = self.plot.plot([], [], pen=pg.mkPen("#d62728", width=1))

@@ -1,0 +1,152 @@
+"""The window's panels against the engine: what they show must be what the maths says."""
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+
+from visualizer.core import sigmoid
+from visualizer.core.reference import gradient_descent_reference
+
+
+def _wait_steps(qtbot, window, n):
+    window.step(n)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration >= n, timeout=5000)
+    window.refresh(force=True)
+
+
+def test_left_arrow_scrubs_back_and_the_gallery_shows_older_outputs(window, qtbot):
+    _wait_steps(qtbot, window, 50)
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert window.view_iteration == 49
+    train = window.controller.train
+    w, b, _ = gradient_descent_reference(train.X, train.Y, 0.005, 49)
+    expected = sigmoid(w @ train.X + b)
+    assert np.allclose(window.gallery.models["train"].yhat, expected, atol=1e-9)
+    assert window.controls.timeline.value() == 49
+    assert "looking back" in window.controls.timeline_label.text()
+
+
+def test_training_on_from_the_past_starts_a_new_branch(window, qtbot):
+    _wait_steps(qtbot, window, 40)
+    window.controls.timeline.setValue(10)
+    assert window.view_iteration == 10
+    window.controls.alpha.field.setText("0.001")
+    window.controls.alpha.field.editingFinished.emit()
+    window.step(5)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 15, timeout=5000)
+    h = window.controller.gd.history
+    assert len(h) == 15 and h.alpha_changes == [(0, 0.005), (10, 0.001)]
+    assert window.view_iteration is None
+
+
+def test_surface_grid_is_the_cost_at_its_points(window, qtbot):
+    _wait_steps(qtbot, window, 100)
+    for kind in ("w-direction", "principal"):
+        window.surface.choice.setCurrentIndex([k for _, k in [("", "w-direction"), ("", "principal")]].index(kind))
+        window.refresh(force=True)
+        view = window.surface.view
+        assert view.kind == kind
+        gd = window.controller.gd
+        from visualizer.core.surface import principal_plane, w_direction_plane
+
+        plane = (w_direction_plane(gd.param, gd.theta, gd.gradient()) if kind == "w-direction" else
+                 principal_plane(gd.param, window.controller.trajectory_until(gd.iteration), gd.theta, gd.gradient()))
+        for i, j in [(0, 0), (17, 40), (47, 47), (30, 5)]:
+            s, t = float(np.float32(view.s[i])), float(np.float32(view.t[j]))
+            theta = plane.origin + s * plane.d1 + t * plane.d2
+            direct = gd.loss.cost(gd.param.w(theta) @ gd.param.X + theta[-1], gd.y)
+            assert view.J[i, j] == pytest.approx(direct, rel=1e-5)
+        assert view.current[2] == pytest.approx(gd.cost, rel=1e-9)
+
+
+def test_3d_view_draws_the_surface(window, qtbot):
+    _wait_steps(qtbot, window, 200)
+    gl = window.surface.gl
+    assert gl is not None, "OpenGL should be available under Xvfb with Mesa"
+    qtbot.wait(200)
+    image = gl.grab().convertToFormat(gl.grab().Format.Format_RGB888)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+    rgb = pixels[:, : image.width() * 3].reshape(image.height(), image.width(), 3).astype(int)
+    coloured = (np.abs(rgb - rgb.mean(axis=2, keepdims=True)).max(axis=2) > 40)  # viridis is far from grey
+    assert coloured.mean() > 0.10, f"only {coloured.mean():.1%} of the 3-D view is surface"
+    shot = window.grab_image()
+    assert shot.width() == window.width()
+
+
+def test_clicking_a_thumbnail_selects_the_example_everywhere(window, qtbot):
+    _wait_steps(qtbot, window, 20)
+    view = window.gallery.lists["train"]
+    model = window.gallery.models["train"]
+    rect = view.visualRect(model.index(3))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.selected == ("train", 3)
+    assert window.sigmoid._selected == 3
+
+
+def test_sort_by_loss_and_filter_mistakes(window, qtbot):
+    _wait_steps(qtbot, window, 300)
+    g = window.gallery
+    g.sort.setCurrentIndex(2)  # by loss
+    model = g.models["train"]
+    losses = model.loss[model.order]
+    assert np.all(np.diff(losses) <= 0)
+    g.mistakes.setChecked(True)
+    wrong = (model.yhat > 0.5) != (model.labels == 1)
+    assert sorted(model.order.tolist()) == np.flatnonzero(wrong).tolist()
+
+
+def test_sigmoid_dots_sit_at_z_and_yhat(window, qtbot):
+    _wait_steps(qtbot, window, 30)
+    x, y = window.sigmoid.dots.getData()
+    gd = window.controller.gd
+    assert np.allclose(x, gd.z) and np.allclose(y, sigmoid(gd.z))
+
+
+def test_weights_image_is_w_reshaped(window, qtbot):
+    _wait_steps(qtbot, window, 30)
+    shown = window.weights.image.image
+    w = window.controller.gd.w.reshape(64, 64, 3).sum(axis=2)
+    assert np.allclose(shown, w)
+
+
+def test_open_folder_loads_with_a_report(window, qtbot, tmp_path):
+    rng = np.random.default_rng(0)
+    for cls in ("cat", "dog"):
+        (tmp_path / cls).mkdir()
+        for i in range(6):
+            Image.fromarray(rng.integers(0, 255, (40, 50, 3), dtype=np.uint8)).save(tmp_path / cls / f"{i}.png")
+    (tmp_path / "dog" / "broken.jpg").write_text("not a picture")
+    window.load(str(tmp_path))
+    qtbot.waitUntil(lambda: window.controller.train.source != window.controller.test.source
+                    and window.controller.train.m + window.controller.test.m == 12, timeout=10000)
+    from visualizer.app.loading import LoadReportDialog
+
+    qtbot.waitUntil(lambda: bool(window.findChildren(LoadReportDialog)), timeout=5000)
+    report = window.findChildren(LoadReportDialog)[-1]
+    assert report.table.rowCount() == 1 and "not an image" in report.table.item(0, 1).text()
+    report.close()
+    assert window.gallery.models["train"].rowCount() == window.controller.train.m
+
+
+def test_a_bad_folder_leaves_the_data_untouched(window, qtbot, tmp_path):
+    before = window.controller.train
+    (tmp_path / "only").mkdir()
+    window.load(str(tmp_path))
+    qtbot.waitUntil(window.notice.isVisible, timeout=5000)
+    assert "Could not open" in window.notice.label.text()
+    assert window.controller.train is before
+
+
+def test_no_opengl_keeps_the_contour_map(qtbot, demo, monkeypatch):
+    from visualizer.app.main_window import MainWindow
+
+    monkeypatch.setenv("VISUALIZER_NO_GL", "1")
+    w = MainWindow(*demo, remember_layout=False)
+    qtbot.addWidget(w)
+    w.show()
+    w.controller.gd.step(10)
+    w.controller.latest = w.controller._snapshot()
+    w.refresh(force=True)
+    assert w.surface.gl is None and w.surface.view is not None
+    w.close()
