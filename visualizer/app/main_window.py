@@ -348,6 +348,7 @@ class MainWindow(QMainWindow):
             self._loader.cancel()
             self._loader.wait()
         self.controller.shutdown()
+        self.surface.release_gl()
         if self.remember_layout:
             settings = QSettings()
             settings.setValue("window/state", self.saveState())

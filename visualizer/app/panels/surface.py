@@ -8,10 +8,12 @@ Where OpenGL cannot start, the 2-D map stays and a note says why.
 
 from __future__ import annotations
 
+import gc
 import os
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QFont, QImage, QOpenGLContext, QPainter, QSurfaceFormat
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
@@ -103,6 +105,22 @@ class Surface3D:
 
     def grab(self) -> QImage:
         return self.window.grabFramebuffer()
+
+    def release(self) -> None:
+        """Free the GL buffers while their context is current, then the container with its window.
+
+        Left to the garbage collector, the buffers outlive their context and the window
+        outlives its container's bookkeeping; either crashes the process at exit.
+        """
+        self.window.makeCurrent()
+        self.window.clear()
+        self.surface = self.path = self.point = self.box = None
+        self.labels = []
+        gc.collect()
+        self.window.doneCurrent()
+        self.container.setParent(None)
+        shiboken6.delete(self.container)  # deletes the embedded window too
+        self.window = self.container = None
 
 
 def _short(label: str) -> str:
@@ -228,6 +246,11 @@ class SurfacePanel(QWidget):
         if self.gl is not None and show_3d:
             self.gl.show(view)
         self.note.setText(view.distance_note())
+
+    def release_gl(self) -> None:
+        if self.gl is not None:
+            self.gl.release()
+            self.gl = None
 
     def grab_with_gl(self) -> QImage:
         """The panel as an image, with the GL framebuffer pasted in (grab() leaves it blank)."""
