@@ -99,3 +99,11 @@ def test_unwritable_json_path_is_a_clear_error(tmp_path):
 def test_no_command_is_a_clear_error():
     out = run("frobnicate")
     assert out.returncode == 2 and out.stderr.count("\n") == 1
+
+
+def test_window_without_a_display_is_a_clear_error():
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "visualizer"], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 2 and "no display" in out.stderr and out.stderr.count("\n") == 1
