@@ -12,8 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-from .core import LOSSES, GradientDescent
-from .data import DataError, Dataset, Skipped, load_data
+import numpy as np
+
+from .core import LOSSES, GradientDescent, sigmoid
+from .data import DataError, Dataset, ImageError, Skipped, load_data, load_image
+from .storage import StorageError, load_model, save_model
 
 EXIT_USAGE = 2
 SCREENSHOT_VIEWS = ("window", "surface", "cost", "gallery", "sigmoid", "weights")
@@ -74,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seed for --init random and for the held-out split (default 0)")
     train.add_argument("--loss", choices=list(LOSSES), default="cross-entropy", help="loss (default cross-entropy)")
     train.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    train.add_argument("--save", metavar="MODEL.npz", help="save the trained model (the last α's run)")
+
+    predict = sub.add_parser("predict", help="classify images with a saved model")
+    predict.add_argument("model", metavar="MODEL.npz", help="a model saved by the window or by train --save")
+    predict.add_argument("images", metavar="IMAGE", nargs="+", help="image files")
 
     shot = sub.add_parser("screenshot", help="train, then save the window or one panel as a PNG")
     shot.add_argument("out", metavar="OUT.png", help="where to write the PNG")
@@ -102,13 +110,30 @@ def run_cli(argv: list[str]) -> int:
             raise UsageError("choose a command: train or screenshot (or no arguments for the window)")
         if args.command == "screenshot":
             return _screenshot(args)
+        if args.command == "predict":
+            return _predict(args)
         return _train(args)
-    except (UsageError, DataError) as exc:
+    except (UsageError, DataError, StorageError) as exc:
         print(f"visualizer: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("visualizer: interrupted", file=sys.stderr)
         return 130
+
+
+def _predict(args) -> int:
+    model = load_model(args.model)
+    failed = 0
+    for path in args.images:
+        try:
+            x = load_image(path, model.n_px).reshape(-1) / 255.0
+        except ImageError as exc:
+            print(f"visualizer: skipped {path}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        yhat = float(sigmoid(np.array(model.z(x))))
+        print(f"{path}\t{yhat:.6f}\t{model.classes[int(yhat > 0.5)]}")
+    return 1 if failed else 0
 
 
 def _screenshot(args) -> int:
@@ -127,23 +152,27 @@ def _train(args) -> int:
     train, test = load_data(args.train, args.test, positive=args.positive, n_px=args.n_px,
                             test_fraction=args.test_fraction, seed=args.seed)
     _report_skipped(train.skipped + (test.skipped if test else []))
-    if args.json:
-        _check_writable(args.json)
+    for out in (args.json, args.save):
+        if out:
+            _check_writable(out)
     runs = []
     for alpha in args.alpha:
         if len(args.alpha) > 1:
             print(f"learning rate is: {alpha}")
-        runs.append(_one_run(train, test, alpha, args))
+        summary, gd = _one_run(train, test, alpha, args)
+        runs.append(summary)
         if len(args.alpha) > 1:
             print("-" * 55)
     if len(runs) > 1:
         _print_table(runs)
     if args.json:
         _write_json(args.json, train, test, runs)
+    if args.save:
+        save_model(args.save, gd.w, gd.b, train.n_px, train.classes, gd.history.alpha_changes, gd.metrics())
     return 0
 
 
-def _one_run(train: Dataset, test: Dataset | None, alpha: float, args) -> dict:
+def _one_run(train: Dataset, test: Dataset | None, alpha: float, args) -> tuple[dict, GradientDescent]:
     started = time.perf_counter()
     gd = GradientDescent(
         train.X, train.Y, alpha=alpha, loss=args.loss, init=args.init, seed=args.seed,
@@ -171,7 +200,7 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args) -> dict:
         "test_accuracy": m["test_accuracy"],
         "diverged": gd.diverged_at is not None,
         "train_seconds": seconds,
-    }
+    }, gd
 
 
 def _report_skipped(skipped: list[Skipped]) -> None:

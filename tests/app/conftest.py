@@ -23,6 +23,7 @@ def window(qtbot, demo):
     make_app()
     train, test = demo
     w = MainWindow(train, test, remember_layout=False)
+    w.ask_before_closing = False
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()

@@ -143,6 +143,7 @@ def test_no_opengl_keeps_the_contour_map(qtbot, demo, monkeypatch):
 
     monkeypatch.setenv("VISUALIZER_NO_GL", "1")
     w = MainWindow(*demo, remember_layout=False)
+    w.ask_before_closing = False
     qtbot.addWidget(w)
     w.show()
     w.controller.gd.step(10)

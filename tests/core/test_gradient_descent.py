@@ -159,3 +159,38 @@ def test_rewind_starts_a_new_branch():
     w, b, _ = gradient_descent_reference(X, Y, 0.01, 10, w0=w, b0=b)
     assert np.allclose(gd.w, w, rtol=1e-9)
     assert gd.history.alpha_changes == [(0, 0.2), (40, 0.01)]
+
+
+@pytest.mark.parametrize("init", ["zeros", "random"])
+def test_adding_examples_extends_the_gram_matrix_and_keeps_w(init):
+    X, Y = make_problem(50, 20, seed=9)
+    gd = GradientDescent(X[:, :14], Y[:, :14], alpha=0.3, init=init, seed=2)
+    gd.step(30)
+    w, b = gd.w, gd.b
+    gd.add_examples(X[:, 14:], Y[:, 14:])
+    assert gd.method == "gram" and gd.m == 20
+    assert np.allclose(gd.w, w, rtol=1e-12) and gd.b == b
+    fresh = GradientDescent(X, Y, method="gram", init=init, seed=2)
+    K = fresh.param.metric[:20, :20]
+    assert np.allclose(gd.param.metric[:20, :20], K, rtol=1e-12)
+    gd.step(20)
+    w_ref, b_ref, _ = gradient_descent_reference(X, Y, 0.3, 20, w0=w, b0=b)
+    assert np.allclose(gd.w, w_ref, rtol=1e-9) and gd.b == pytest.approx(b_ref, rel=1e-9)
+    assert gd.state_at(gd.iteration - 5) is not None
+    with pytest.raises(ValueError, match="outside"):
+        gd.state_at(10)
+
+
+def test_replacing_data_trains_on_from_the_same_point():
+    X, Y = make_problem(40, 18, seed=3)
+    gd = GradientDescent(X, Y, alpha=0.3)
+    gd.step(25)
+    w, b = gd.w, gd.b
+    keep = np.arange(18) != 4
+    Y2 = Y[:, keep].copy()
+    Y2[0, 0] = 1 - Y2[0, 0]
+    gd.replace_data(X[:, keep], Y2)
+    assert np.allclose(gd.w, w) and gd.m == 17
+    gd.step(10)
+    w_ref, b_ref, _ = gradient_descent_reference(X[:, keep], Y2, 0.3, 10, w0=w, b0=b)
+    assert np.allclose(gd.w, w_ref, rtol=1e-9)

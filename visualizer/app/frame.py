@@ -7,8 +7,9 @@ from functools import cached_property
 
 import numpy as np
 
-from ..core import accuracy, sigmoid
+from ..core import accuracy, explain, sigmoid
 from ..core.surface import SurfaceView, surface_view
+from .panels.classify import Verdict
 from .training import TrainingController
 
 
@@ -60,10 +61,25 @@ class Frame:
     def test_accuracy(self) -> float | None:
         return None if self.z_test is None else accuracy(self.z_test, self.gd.y_test)
 
+    @cached_property
+    def w(self) -> np.ndarray:
+        return self.gd.param.w(self.theta)
+
     def w_image(self) -> np.ndarray:
         """w as the (n_px, n_px, 3) picture it multiplies, in the course's unrolling order."""
         n_px = self.controller.train.n_px
-        return self.gd.param.w(self.theta).reshape(n_px, n_px, 3)
+        return self.w.reshape(n_px, n_px, 3)
+
+    def verdicts(self, images: list) -> list[Verdict]:
+        """The model's answer for each dropped image, with the per-pixel reasons."""
+        n_px, classes, b = self.controller.train.n_px, self.controller.train.classes, float(self.theta[-1])
+        out = []
+        for image in images:
+            z, contributions = explain(self.w, b, image.pixels.reshape(-1) / 255.0, n_px)
+            yhat = float(sigmoid(np.array(z)))
+            label = int(yhat > 0.5)
+            out.append(Verdict(z, yhat, classes[label], yhat if label else 1 - yhat, contributions, b))
+        return out
 
     def surface(self, kind: str, grid: int = 48) -> SurfaceView:
         gd = self.gd

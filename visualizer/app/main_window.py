@@ -7,22 +7,29 @@ surface and the weights at most 5 times a second while training, and skips hidde
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QImage, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressDialog,
     QVBoxLayout,
     QWidget,
 )
 
+from .. import storage
 from ..data import Dataset
+from .dropping import DropDecoder, has_images, sources_from_mime
+from .editing import DataEdit, added, moved, relabelled, removed
 from .frame import Frame, build_frame
 from .loading import DataLoader, LoadReportDialog
+from .panels.classify import ClassifyPanel
 from .panels.controls import ControlsPanel
 from .panels.cost_curve import CostCurvePanel
 from .panels.gallery import GalleryPanel
@@ -34,6 +41,37 @@ from .training import TrainingController, TrainingSettings
 
 FRAME_MS = 20  # at most 50 redraws a second
 SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
+
+
+def export_scene(view, path: str, kind: str) -> bool:
+    """A pyqtgraph view as PNG (pyqtgraph's exporter) or SVG (Qt's own generator).
+
+    pyqtgraph's SVG exporter fails on the paths Qt 6 writes, so SVG goes through QSvgGenerator.
+    """
+    if kind == "png":
+        import pyqtgraph.exporters as exporters
+
+        try:
+            exporters.ImageExporter(view.scene()).export(path)
+        except OSError:
+            return False
+        return Path(path).is_file()
+    from PySide6.QtCore import QRectF, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    generator = QSvgGenerator()
+    generator.setFileName(path)
+    rect = view.scene().sceneRect()
+    generator.setSize(QSize(int(rect.width()), int(rect.height())))
+    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    generator.setTitle("visualizer: cost curve")
+    painter = QPainter()
+    if not painter.begin(generator):
+        return False
+    view.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    painter.end()
+    return Path(path).is_file()
 
 
 class MainWindow(QMainWindow):
@@ -49,7 +87,12 @@ class MainWindow(QMainWindow):
         self.gallery = GalleryPanel()
         self.sigmoid = SigmoidPanel()
         self.weights = WeightsPanel()
+        self.classify = ClassifyPanel(train.classes)
         self.notice = NoticeBar()
+        self.undo = QUndoStack(self)
+        self.ask_before_closing = True
+        self._saved_iteration = 0
+        self._decoders: list[DropDecoder] = []
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -65,8 +108,17 @@ class MainWindow(QMainWindow):
             "weights": self._dock("Weights w as an image", self.weights, L),
             "cost": self._dock("Cost J and accuracy", self.cost_curve, R),
             "sigmoid": self._dock("Every example on σ(z)", self.sigmoid, R),
+            "classify": self._dock("Classify dropped images", self.classify, R),
             "gallery": self._dock("Examples and their ŷ", self.gallery, B),
         }
+        self.tabifyDockWidget(self.docks["sigmoid"], self.docks["classify"])
+        self.docks["sigmoid"].raise_()
+        self.setAcceptDrops(True)
+        self.drop_overlay = QLabel("Drop images or a folder to classify them", self)
+        self.drop_overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.drop_overlay.setStyleSheet("background: rgba(31, 119, 180, 40); border: 4px dashed #1f77b4; "
+                                        "color: #123c69; font-size: 20pt;")
+        self.drop_overlay.hide()
         self.status = QLabel()
         self.statusBar().addPermanentWidget(self.status, 1)
         self.view_iteration: int | None = None  # None follows the run
@@ -111,9 +163,34 @@ class MainWindow(QMainWindow):
         action(file, "Open image &folder…", "Ctrl+O", self.open_folder,
                "A folder with one subfolder per class (cat/, non-cat/), or files named cat.1.jpg, dog.2.jpg…")
         action(file, "Open course .&h5 file…", "Ctrl+Shift+O", self.open_h5, "The course's train_catvnoncat.h5")
+        action(file, "Open &session…", None, self.open_session, "A session saved with Save session…")
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file.addSeparator()
+        action(file, "&Classify images…", "Ctrl+K", self.classify_files, "Pick photos for the model to judge")
+        file.addSeparator()
+        action(file, "Save &model…", "Ctrl+S", self.save_model, "w, b and how images are prepared, for "
+               "`visualizer predict`")
+        action(file, "Save s&ession…", "Ctrl+Shift+S", self.save_session, "Data, edits, settings and the whole run")
+        export = file.addMenu("&Export")
+        action(export, "Cost curve as PNG…", None, lambda: self.export_cost_plot("png"))
+        action(export, "Cost curve as SVG…", None, lambda: self.export_cost_plot("svg"))
+        action(export, "Cost history as CSV…", None, self.export_cost_csv)
+        action(export, "Surface as PNG…", None, self.export_surface)
+        action(export, "Predictions as CSV…", None, self.export_predictions)
         action(file, "Show the last load &report", None, self.show_report)
         file.addSeparator()
         action(file, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        edit = self.menuBar().addMenu("&Edit")
+        undo = self.undo.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        for a in (undo, redo):
+            edit.addAction(a)
+            self.addAction(a)
+        action(edit, "&Paste image", QKeySequence.StandardKey.Paste, self.paste,
+               "Classify the image on the clipboard")
         run = self.menuBar().addMenu("&Run")
         self.train_action = action(run, "Train / Pause", Qt.Key.Key_Space, self.toggle_training)
         self.step_action = action(run, "Step", Qt.Key.Key_Right, lambda: self.step(1))
@@ -142,6 +219,11 @@ class MainWindow(QMainWindow):
         self.gallery.exampleSelected.connect(self.select_example)
         self.sigmoid.exampleSelected.connect(self.select_example)
         self.gallery.tabs.currentChanged.connect(lambda _: self.refresh(force=True))
+        self.gallery.editRequested.connect(self.edit_example)
+        self.classify.addRequested.connect(self.add_to_training)
+        for label, target in enumerate(self.classify.add_targets):
+            target.dropped.connect(lambda mime, label=label: self.classify_mime(mime, label))
+        self.undo.cleanChanged.connect(self._clean_changed)  # a method: Qt drops it when the window goes
 
     def _show_data(self) -> None:
         c = self.controller
@@ -150,7 +232,8 @@ class MainWindow(QMainWindow):
             sets["test"] = (c.test.images, c.test.Y[0], c.test.names, c.test.classes)
         self.sigmoid.set_labels(c.train.Y[0])
         self.gallery.set_data(sets)  # switching tabs redraws, so the labels above must be current
-        self.setWindowTitle(f"visualizer: {c.train.source}")
+        self.classify.set_classes(c.train.classes)
+        self.setWindowTitle(f"visualizer: {c.train.source}[*]")
 
     # ------------------------------------------------------------------ intents
     def toggle_training(self) -> None:
@@ -236,6 +319,8 @@ class MainWindow(QMainWindow):
         self._weights_due = False
         if self.docks["weights"].isVisible():
             self.weights.show_weights(frame.w_image())
+        if self.classify.images:
+            self.classify.show_verdicts(frame.verdicts(self.classify.images))
 
     def _show_status(self, frame: Frame) -> None:
         c = self.controller
@@ -309,6 +394,243 @@ class MainWindow(QMainWindow):
     def show_report(self) -> None:
         LoadReportDialog(self.controller.train, self.controller.test, self).open()
 
+    # ------------------------------------------------------------------ classify and teach
+    def dragEnterEvent(self, event) -> None:
+        if has_images(event.mimeData()):
+            self.drop_overlay.setGeometry(self.rect())
+            self.drop_overlay.raise_()
+            self.drop_overlay.show()
+            event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event) -> None:
+        self.drop_overlay.hide()
+
+    def dropEvent(self, event) -> None:
+        self.drop_overlay.hide()
+        self.classify_mime(event.mimeData())
+        event.acceptProposedAction()
+
+    def paste(self) -> None:
+        mime = QApplication.clipboard().mimeData()
+        if mime is None or not has_images(mime):
+            self.notice.show_message("The clipboard holds no image or image file to classify.", "info")
+            return
+        self.classify_mime(mime)
+
+    def classify_files(self) -> None:
+        start = QSettings().value("data/last_folder", "")
+        paths, _ = QFileDialog.getOpenFileNames(self, "Classify images", start, "Images (*)")
+        if paths:
+            from PySide6.QtCore import QMimeData
+
+            mime = QMimeData()
+            mime.setUrls([QUrl.fromLocalFile(p) for p in paths])
+            self.classify_mime(mime)
+
+    def classify_mime(self, mime, label: int | None = None) -> None:
+        """Decode what was dropped or pasted; show it in Classify, or add it to training as ``label``."""
+        sources, problems = sources_from_mime(mime)
+        if problems:
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            self.notice.show_message("Not used: " + "; ".join(problems[:3]) + more, "warning")
+        if not sources:
+            return
+        decoder = DropDecoder(sources, self.controller.train.n_px, self)
+        self._decoders.append(decoder)
+        if len(sources) > 20:
+            progress = QProgressDialog(f"Reading {len(sources)} images…", "Cancel", 0, len(sources), self)
+            progress.setWindowModality(Qt.WindowModality.WindowModal)
+            progress.setMinimumDuration(300)
+            decoder.progressed.connect(lambda done, _total: progress.setValue(done))
+            progress.canceled.connect(decoder.cancel)
+            decoder.finished.connect(progress.close)
+        decoder.decoded.connect(lambda images, bad: self._decoded(images, bad, label))
+        decoder.finished.connect(lambda: self._decoders.remove(decoder) if decoder in self._decoders else None)
+        decoder.start()
+
+    def _decoded(self, images: list, problems: list, label: int | None) -> None:
+        if problems:
+            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+            self.notice.show_message("Could not read: " + "; ".join(problems[:3]) + more, "warning")
+        if not images:
+            return
+        if label is None:
+            self.classify.add_images(images)
+            self.docks["classify"].show()
+            self.docks["classify"].raise_()
+            self.refresh(force=True)
+        else:
+            self.add_to_training(label, images)
+
+    def add_to_training(self, label: int, images: list) -> None:
+        train = self.controller.train
+        new = added(train, images, label)
+        what = f"Add {len(images)} image{'s' if len(images) != 1 else ''} as {train.classes[label]}"
+        self.undo.push(DataEdit(self, what, (new, self.controller.test), appended=len(images)))
+
+    def edit_example(self, set_name: str, index: int, action: str) -> None:
+        c = self.controller
+        train, test = c.train, c.test
+        data = train if set_name == "train" else test
+        if action == "show":
+            path = Path(data.names[index])
+            if path.exists():
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+            else:
+                self.notice.show_message(f"{data.names[index]} is not a file on this machine.", "info")
+            return
+        if action == "relabel":
+            new = (relabelled(train, index), test) if set_name == "train" else (train, relabelled(test, index))
+            text = f"Relabel {Path(data.names[index]).name}"
+        elif action == "remove":
+            new = (removed(train, index), test) if set_name == "train" else (train, removed(test, index))
+            text = f"Remove {Path(data.names[index]).name}"
+        else:  # move between train and test
+            if set_name == "train":
+                src, dst = moved(train, test, index)
+                new = (src, dst)
+            else:
+                src, dst = moved(test, train, index)
+                new = (dst, src if src.m else None)
+            text = f"Move {Path(data.names[index]).name} to the {'test' if set_name == 'train' else 'training'} set"
+        if min(new[0].class_counts()) == 0:
+            self.notice.show_message("The training set needs at least one example of each class.", "warning")
+            return
+        self.undo.push(DataEdit(self, text, new))
+
+    def apply_data(self, train: Dataset, test: Dataset | None, appended: int = 0) -> None:
+        """Called by undoable edits: the run goes on from the same (w, b) with the edited data."""
+        self.view_iteration = None
+        self.selected = None
+        self.controller.edit_data(train, test, appended)
+        self._show_data()
+        self.refresh(force=True)
+
+    # ------------------------------------------------------------------ save and export
+    def _ask_path(self, title: str, filters: str, suffix: str, save: bool = True) -> str | None:
+        start = QSettings().value("files/last_folder", str(Path.home()))
+        if save:
+            path, _ = QFileDialog.getSaveFileName(self, title, start, filters)
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, title, start, filters)
+        if not path:
+            return None
+        if save and not Path(path).suffix:
+            path += suffix
+        QSettings().setValue("files/last_folder", str(Path(path).parent))
+        return path
+
+    def _guarded(self, what: str, fn) -> bool:
+        try:
+            fn()
+        except storage.StorageError as exc:
+            self.notice.show_message(f"{what} failed: {exc}", "error")
+            return False
+        return True
+
+    def save_model(self, path: str | None = None) -> bool:
+        path = path or self._ask_path("Save model", "Models (*.npz)", ".npz")
+        if not path:
+            return False
+        c = self.controller
+        c.pause()
+        gd = c.gd
+        return self._guarded("Saving the model", lambda: storage.save_model(
+            path, gd.w, gd.b, c.train.n_px, c.train.classes, gd.history.alpha_changes, gd.metrics()))
+
+    def save_session(self, path: str | None = None) -> bool:
+        path = path or self._ask_path("Save session", "Sessions (*.vis.npz *.npz)", ".vis.npz")
+        if not path:
+            return False
+        c = self.controller
+        c.pause()
+        s = c.settings
+        settings = {"alpha": c.gd.alpha, "loss": s.loss, "init": s.init, "seed": s.seed, "budget": s.budget,
+                    "speed": s.speed, "slice": self.surface.kind}
+        ok = self._guarded("Saving the session", lambda: storage.save_session(
+            path, c.train, c.test, settings, c.gd.history, c.gd.iteration, c.gd.w, c.gd.b))
+        if ok:
+            self.undo.setClean()
+            self._saved_iteration = c.gd.iteration
+            self._remember_recent(path)
+        return ok
+
+    def open_session(self, path: str | None = None) -> None:
+        path = path or self._ask_path("Open session", "Sessions (*.npz)", "", save=False)
+        if not path:
+            return
+        try:
+            session = storage.load_session(path)  # everything is checked before anything changes
+        except storage.StorageError as exc:
+            self.notice.show_message(f"Could not open the session: {exc}", "error")
+            return
+        s = session.settings
+        settings = TrainingSettings(alpha=float(s.get("alpha", 0.005)), loss=str(s.get("loss", "cross-entropy")),
+                                    init=str(s.get("init", "zeros")), seed=int(s.get("seed", 0)),
+                                    budget=int(s.get("budget", 2000)), speed=s.get("speed"))
+        self.view_iteration = None
+        self.controller.restore(session.train, session.test, settings, session.w, session.b, session.iteration,
+                                session.history)
+        self.controls.alpha.set_alpha(settings.alpha)
+        self.undo.clear()
+        self._saved_iteration = session.iteration
+        self._show_data()
+        self.refresh(force=True)
+        self._remember_recent(path)
+        self.notice.show_message(f"Opened the session {path}: iteration {session.iteration}.", "info")
+
+    def _remember_recent(self, path: str) -> None:
+        settings = QSettings()
+        recent = [p for p in (settings.value("files/recent") or []) if p != path]
+        settings.setValue("files/recent", [path, *recent][:8])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = QSettings().value("files/recent") or []
+        for path in recent:
+            opener = self.open_session if path.endswith(".npz") else self.load
+            self.recent_menu.addAction(path, lambda p=path, o=opener: o(p))
+        if not recent:
+            self.recent_menu.addAction("(nothing yet)").setEnabled(False)
+
+    def export_cost_plot(self, kind: str, path: str | None = None) -> None:
+        path = path or self._ask_path(f"Export the cost curve as {kind.upper()}", f"*.{kind}", f".{kind}")
+        if path and not export_scene(self.cost_curve.view, path, kind):
+            self.notice.show_message(f"Export failed: {path} could not be written.", "error")
+
+    def export_cost_csv(self, path: str | None = None) -> None:
+        path = path or self._ask_path("Export the cost history as CSV", "CSV (*.csv)", ".csv")
+        if path:
+            self._guarded("Export", lambda: storage.save_cost_csv(path, {"run": self.controller.gd.history}))
+
+    def export_surface(self, path: str | None = None) -> None:
+        path = path or self._ask_path("Export the surface as PNG", "PNG (*.png)", ".png")
+        if path and not self.surface.grab_with_gl().save(path, "PNG"):
+            self.notice.show_message(f"Export failed: {path} could not be written.", "error")
+
+    def export_predictions(self, path: str | None = None) -> None:
+        path = path or self._ask_path("Export predictions as CSV", "CSV (*.csv)", ".csv")
+        if not path:
+            return
+        frame = build_frame(self.controller, self.view_iteration)
+        rows = []
+        for set_name, data, yhat in (("train", self.controller.train, frame.yhat_train),
+                                     ("test", self.controller.test, frame.yhat_test)):
+            if data is None:
+                continue
+            for name, label, p in zip(data.names, data.Y[0], yhat, strict=True):
+                rows.append((set_name, name, data.classes[label], float(p),
+                             "yes" if (p > 0.5) == (label == 1) else "no"))
+        for verdict, image in zip(frame.verdicts(self.classify.images), self.classify.images, strict=True):
+            rows.append(("dropped", image.path or image.name, "", verdict.yhat, ""))
+        self._guarded("Export", lambda: storage.save_predictions_csv(path, rows))
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
+
+    def has_unsaved_work(self) -> bool:
+        return not self.undo.isClean() or self.controller.gd.iteration != self._saved_iteration
+
     # ------------------------------------------------------------------ events
     def _on_stopped(self, reason: str, message: str) -> None:
         self.refresh(force=True)
@@ -343,7 +665,21 @@ class MainWindow(QMainWindow):
             self._default_layout()
 
     def closeEvent(self, event) -> None:
+        if self.ask_before_closing and self.has_unsaved_work():
+            self.controller.pause()
+            answer = QMessageBox.question(
+                self, "Unsaved work", "The run or the data set has changed since it was last saved. "
+                "Save the session before closing?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel or (
+                    answer == QMessageBox.StandardButton.Save and not self.save_session()):
+                event.ignore()
+                return
         self.timer.stop()
+        for decoder in list(self._decoders):
+            decoder.cancel()
+            decoder.wait()
         if self._loader is not None:
             self._loader.cancel()
             self._loader.wait()

@@ -134,6 +134,26 @@ class TrainingController(QObject):
             self.latest = self._snapshot()
             self.reset_done.emit()
 
+    def edit_data(self, train: Dataset, test: Dataset | None, appended: int = 0) -> None:
+        """Train on from the same (w, b) with edited data; appended examples grow the Gram matrix."""
+        self._stop_worker()
+        gd = self.gd
+        if appended and test is self.test:
+            gd.add_examples(train.X[:, -appended:], train.Y[:, -appended:])
+        else:
+            gd.replace_data(train.X, train.Y, None if test is None else test.X,
+                            None if test is None else test.Y, keep_test=False)
+        self.train, self.test = train, test
+        self.latest = self._snapshot()
+
+    def restore(self, train: Dataset, test: Dataset | None, settings: TrainingSettings, w, b, iteration, history):
+        """Reopen a saved session: its data, settings and history, going on from its (w, b)."""
+        self._stop_worker()
+        self.train, self.test, self.settings = train, test, settings
+        self.gd = self._new_run()
+        self.gd.restore(w, b, iteration, history)
+        self.latest = self._snapshot()
+
     def set_data(self, train: Dataset, test: Dataset | None) -> None:
         self._stop_worker()
         self.train, self.test = train, test

@@ -2,7 +2,7 @@
 
 from .gradient_descent import GradientDescent, initial_parameters, validate_alpha
 from .losses import LOSSES, CrossEntropy, Loss, SquaredError, get_loss, sigmoid, softplus
-from .metrics import accuracy, predict
+from .metrics import accuracy, explain, predict
 from .surface import Plane, PlanePoints, SurfaceSlice, principal_plane, view_ranges, w_direction_plane
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "SquaredError",
     "SurfaceSlice",
     "accuracy",
+    "explain",
     "get_loss",
     "initial_parameters",
     "predict",

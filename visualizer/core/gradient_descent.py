@@ -16,7 +16,7 @@ import numpy as np
 from .history import History
 from .losses import Loss, get_loss
 from .metrics import accuracy
-from .parametrization import Examples, Parametrization, choose_parametrization
+from .parametrization import GRAM_MAX_BYTES, Examples, Parametrization, choose_parametrization
 
 #: Iterations run between two checks (bounded so the z buffer stays small).
 CHUNK = 256
@@ -105,16 +105,9 @@ class GradientDescent:
         self.theta_start = self.theta.copy()
         self.test: Examples | None = None
         self.y_test: np.ndarray | None = None
-        if X_test is not None and Y_test is not None:
-            X_test = np.asarray(X_test)
-            if X_test.ndim != 2 or X_test.shape[0] != self.n_x:
-                raise ValueError(
-                    f"the test set has {X_test.shape[0]} features per example, the training set {self.n_x}"
-                )
-            self.y_test = np.asarray(Y_test, dtype=float).reshape(-1)
-            if self.y_test.size != X_test.shape[1]:
-                raise ValueError(f"the test set has {self.y_test.size} labels for {X_test.shape[1]} examples")
-            self.test = self.param.examples(X_test)
+        self._set_test(X_test, Y_test)
+        #: The earliest iteration whose state can be replayed (data edits restart the path).
+        self.replay_from = 0
         self.metric_stride = int(metric_stride)
         self.history = History()
         self.trajectory = Trajectory([], [])
@@ -249,11 +242,77 @@ class GradientDescent:
         self.halted = True
         return bad - 1
 
+    # ------------------------------------------------------------ new data
+    def add_examples(self, X_new: np.ndarray, Y_new: np.ndarray) -> None:
+        """Train on from the same (w, b) with more examples; a Gram matrix is extended, not rebuilt."""
+        X_new = np.asarray(X_new)
+        y_new = np.asarray(Y_new, dtype=float).reshape(-1)
+        if X_new.shape != (self.n_x, y_new.size):
+            raise ValueError(f"new examples must have shape ({self.n_x}, {y_new.size}), not {X_new.shape}")
+        if self.param.kind == "gram" and 8 * (self.m + y_new.size) ** 2 <= GRAM_MAX_BYTES:
+            self.param, theta = self.param.extended(X_new, self.theta)
+            self._data_changed(theta, np.concatenate([self.y, y_new]))
+        else:
+            self.replace_data(np.hstack([self.param.X, X_new]), np.concatenate([self.y, y_new]))
+
+    def replace_data(self, X: np.ndarray, Y: np.ndarray, X_test=None, Y_test=None, keep_test: bool = True) -> None:
+        """Train on from the same (w, b) with other examples (removed, relabelled or moved ones)."""
+        y = np.asarray(Y, dtype=float).reshape(-1)
+        w, b = self.w, self.b
+        if X is not self.param.X:
+            self.param = choose_parametrization(np.asarray(X), w)
+            theta = self.param.initial_theta(w, b)
+        else:
+            theta = self.theta
+        if not keep_test:
+            self._set_test(X_test, Y_test)
+        self._data_changed(theta, y)
+
+    def restore(self, w: np.ndarray, b: float, iteration: int, history) -> None:
+        """Carry on a saved run from its (w, b) and history; the path restarts at its last iteration."""
+        self.param = choose_parametrization(self.param.X, np.asarray(w, dtype=float))
+        self.iteration = iteration
+        self.history = history
+        self._alpha = history.alpha_changes[-1][1]
+        self.diverged_at = None
+        self._data_changed(self.param.initial_theta(w, b), self.y)
+
+    def _data_changed(self, theta: np.ndarray, y: np.ndarray) -> None:
+        """The path so far was in other coordinates: it restarts here, and the past can no longer be replayed."""
+        self.theta = theta
+        self.y = y
+        self.m = y.size
+        self._dz = np.empty(self.m)
+        self._dz_writer = self.loss.dz_writer(self.y)
+        self._grad = np.empty(self.param.dim)
+        self._zbuf = np.empty((CHUNK, self.m))
+        self.z = self.param.train.z(self.theta)
+        if self.y_test is not None:
+            self.test = self.param.examples(self._X_test)
+        self.trajectory = Trajectory([], [])
+        self.trajectory.offer(self.iteration, self.theta)
+        self.replay_from = self.iteration
+        self.start_cost = float(self.loss.cost(self.z, self.y))
+        self.halted = False
+
+    def _set_test(self, X_test, Y_test) -> None:
+        self.test, self.y_test, self._X_test = None, None, None
+        if X_test is None or Y_test is None:
+            return
+        X_test = np.asarray(X_test)
+        if X_test.ndim != 2 or X_test.shape[0] != self.n_x:
+            raise ValueError(f"the test set has {X_test.shape[0]} features per example, the training set {self.n_x}")
+        self.y_test = np.asarray(Y_test, dtype=float).reshape(-1)
+        if self.y_test.size != X_test.shape[1]:
+            raise ValueError(f"the test set has {self.y_test.size} labels for {X_test.shape[1]} examples")
+        self._X_test = X_test
+        self.test = self.param.examples(X_test)
+
     # ------------------------------------------------------------ the past
     def state_at(self, iteration: int) -> np.ndarray:
         """theta at an earlier iteration: the nearest stored point, then a replay with the recorded alphas."""
-        if not 0 <= iteration <= self.iteration:
-            raise ValueError(f"iteration {iteration} is outside 0..{self.iteration}")
+        if not self.replay_from <= iteration <= self.iteration:
+            raise ValueError(f"iteration {iteration} is outside {self.replay_from}..{self.iteration}")
         if iteration == self.iteration:
             return self.theta.copy()
         k = max(i for i, it in enumerate(self.trajectory.iterations) if it <= iteration)

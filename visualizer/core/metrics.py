@@ -10,6 +10,15 @@ def predict(z: np.ndarray) -> np.ndarray:
     return (np.asarray(z) > 0).astype(float)
 
 
+def explain(w: np.ndarray, b: float, x: np.ndarray, n_px: int) -> tuple[float, np.ndarray]:
+    """z and where it comes from: w*x per pixel, summed over the colour channels.
+
+    z = sum of the map + b, which the classify panel shows term by term.
+    """
+    contributions = (np.asarray(w) * np.asarray(x)).reshape(n_px, n_px, 3).sum(axis=2)
+    return float(contributions.sum() + b), contributions
+
+
 def accuracy(z: np.ndarray, y: np.ndarray) -> float:
     """Percentage right, with the course's formula so the digits match its output."""
     y = np.asarray(y, dtype=float).reshape(-1)

@@ -124,6 +124,25 @@ class GramParametrization(Parametrization):
     def dim(self):
         return self.m + self._has_w0 + 1
 
+    def extended(self, X_new: np.ndarray, theta: np.ndarray) -> tuple[GramParametrization, np.ndarray]:
+        """The same w with p more examples: K grows by X^T X_new and X_new^T X_new, O(n_x m p).
+
+        The new examples' coefficients start at zero, so w and b are unchanged.
+        """
+        grown = object.__new__(GramParametrization)
+        Parametrization.__init__(grown, np.hstack([self.X, X_new.astype(self.X.dtype, copy=False)]))
+        grown._w0, grown._has_w0, grown._basis_extra = self._w0, self._has_w0, self._basis_extra
+        m, p = self.m, X_new.shape[1]
+        cross, new = cross_products(self.X, X_new), cross_products(X_new, X_new)
+        K = np.block([[self.metric[:m, :m], cross], [cross.T, new]])
+        if self._has_w0:
+            col = np.concatenate([self.metric[:m, m], cross_products(X_new, self._basis_extra)[:, 0]])
+            K = np.block([[K, col[:, None]], [col[None, :], self.metric[m:, m:]]])
+        grown.metric = K
+        grown.train = Examples(K[: m + p], transposed_x=False)
+        grown_theta = np.concatenate([theta[:m], np.zeros(p), theta[m:]])
+        return grown, grown_theta
+
     def initial_theta(self, w0, b0):
         theta = np.zeros(self.dim)
         if self._has_w0:

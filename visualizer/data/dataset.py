@@ -69,3 +69,23 @@ def images_to_x(images: np.ndarray, dtype=np.float64) -> np.ndarray:
     rows = np.empty((m, images[0].size), dtype=dtype)
     np.divide(images.reshape(m, -1), 255.0, out=rows, dtype=dtype)
     return rows.T
+
+
+def with_examples(data: Dataset, images: np.ndarray, labels: np.ndarray, names: list[str]) -> Dataset:
+    """A new Dataset with examples appended (the original is left as it was, for undo)."""
+    if images.shape[1:] != data.images.shape[1:]:
+        raise DataError(f"new images are {images.shape[1]} px, the data set's {data.n_px} px")
+    return Dataset(
+        X=np.hstack([data.X, images_to_x(images, data.X.dtype)]),
+        Y=np.hstack([data.Y, np.asarray(labels, dtype=np.int64).reshape(1, -1)]),
+        images=np.concatenate([data.images, images]), names=data.names + list(names),
+        classes=data.classes, source=data.source, skipped=data.skipped,
+    )
+
+
+def take(data: Dataset, idx, labels: np.ndarray | None = None) -> Dataset:
+    """The examples at ``idx`` (in that order), optionally with new labels."""
+    idx = np.asarray(idx, dtype=int)
+    Y = data.Y[:, idx] if labels is None else np.asarray(labels, dtype=np.int64).reshape(1, -1)
+    return Dataset(X=data.X[:, idx], Y=Y, images=data.images[idx], names=[data.names[i] for i in idx],
+                   classes=data.classes, source=data.source, skipped=data.skipped)

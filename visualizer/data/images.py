@@ -73,31 +73,58 @@ def open_image(source: str | os.PathLike | bytes) -> Image.Image:
 
 def preprocess(img: Image.Image, n_px: int) -> np.ndarray:
     """The one transformation every image goes through before the model sees it."""
+    _check_n_px(n_px)
+    return square(decode_rgb(img, n_px), n_px)
+
+
+def load_image_with_preview(source: str | os.PathLike | bytes, n_px: int = DEFAULT_N_PX,
+                            preview: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """(what the model sees, a preview at most ``preview`` px on its long side), from one decode.
+
+    The decode is the training images' own (same JPEG scale), so the pixels are identical.
+    """
+    _check_n_px(n_px)
+    with open_image(source) as img:
+        rgb = decode_rgb(img, n_px)
+    thumb = rgb.copy()
+    thumb.thumbnail((preview, preview), Image.Resampling.LANCZOS)
+    return square(rgb, n_px), np.asarray(thumb, dtype=np.uint8).copy()
+
+
+def _check_n_px(n_px: int) -> None:
     if not N_PX_RANGE[0] <= n_px <= N_PX_RANGE[1]:
         raise ValueError(f"n_px must be between {N_PX_RANGE[0]} and {N_PX_RANGE[1]}, not {n_px}")
+
+
+def decode_rgb(img: Image.Image, min_side: int) -> Image.Image:
+    """Decoded, upright, 8-bit RGB; JPEGs at a reduced scale whose short side stays >= min_side."""
     try:
         if getattr(img, "is_animated", False):
             img.seek(0)
         if img.format == "JPEG" and img.mode in ("RGB", "L", "CMYK", "YCbCr"):
-            # Decode at a reduced scale (JPEG's DCT scaling); the short side stays >= n_px.
-            w, h = img.size
-            img.draft("L" if img.mode == "L" else "RGB", (max(n_px, n_px * w // h), max(n_px, n_px * h // w)))
+            w, h = img.size  # JPEG's DCT scaling: decode at 1/2, 1/4 or 1/8 when that is still big enough
+            img.draft("L" if img.mode == "L" else "RGB", (max(min_side, min_side * w // h),
+                                                           max(min_side, min_side * h // w)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img.load()
             if img.getexif().get(ORIENTATION, 1) != 1:
                 img = ImageOps.exif_transpose(img)
-            rgb = to_rgb(img)
+            return to_rgb(img)
     except ImageError:
         raise
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
         raise ImageError(f"unreadable or truncated ({_first_line(exc)})") from None
+
+
+def square(rgb: Image.Image, n_px: int) -> np.ndarray:
+    """Centre-crop to a square, then a Lanczos resize to n_px x n_px."""
     side = min(rgb.size)
     left, top = (rgb.width - side) // 2, (rgb.height - side) // 2
-    square = rgb.crop((left, top, left + side, top + side))
+    out = rgb.crop((left, top, left + side, top + side))
     if side != n_px:
-        square = square.resize((n_px, n_px), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    return np.asarray(square, dtype=np.uint8).copy()
+        out = out.resize((n_px, n_px), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return np.asarray(out, dtype=np.uint8).copy()
 
 
 def to_rgb(img: Image.Image) -> Image.Image:

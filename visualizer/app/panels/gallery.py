@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QStyle,
     QStyledItemDelegate,
     QTabWidget,
@@ -130,6 +131,7 @@ class GalleryPanel(QWidget):
     """Train and test tabs. Sends ``exampleSelected(set_name, index)``."""
 
     exampleSelected = Signal(str, int)
+    editRequested = Signal(str, int, str)  # (set name, example, "relabel" | "remove" | "move" | "show")
 
     def __init__(self):
         super().__init__()
@@ -165,8 +167,24 @@ class GalleryPanel(QWidget):
             view.selectionModel().currentChanged.connect(
                 lambda cur, _prev, name=name: cur.isValid() and self.exampleSelected.emit(
                     name, cur.data(Qt.ItemDataRole.UserRole)))
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            view.customContextMenuRequested.connect(lambda pos, name=name: self._context_menu(name, pos))
             self.models[name], self.lists[name] = model, view
             self.tabs.addTab(view, f"{name} ({len(names)})")
+
+    def _context_menu(self, name: str, pos) -> None:
+        view, model = self.lists[name], self.models[name]
+        index = view.indexAt(pos)
+        if not index.isValid():
+            return
+        example = index.data(Qt.ItemDataRole.UserRole)
+        other = model.classes[1 - model.labels[example]]
+        menu = QMenu(self)
+        for text, action in ((f"Relabel as {other}", "relabel"), ("Remove from the data set", "remove"),
+                             (f"Move to the {'test' if name == 'train' else 'training'} set", "move"),
+                             ("Show the file", "show")):
+            menu.addAction(text, lambda a=action: self.editRequested.emit(name, example, a))
+        menu.popup(view.viewport().mapToGlobal(pos))
 
     def show_outputs(self, name: str, yhat: np.ndarray, loss: np.ndarray) -> None:
         model = self.models.get(name)
