@@ -58,6 +58,7 @@ def test_dropped_files_are_classified_with_the_engines_numbers(window, qtbot, tm
     confidence = expected if expected > 0.5 else 1 - expected
     assert card.verdict.text() == f"{label}, {100 * confidence:.0f} %"
     assert f"ŷ = σ(z) = {expected:.3f}" in card.breakdown.text()
+    assert card.breakdown.text().startswith("z = Σ(w⊙x) + b = ")
 
 
 def test_raw_image_data_from_a_browser_is_classified(window, qtbot):

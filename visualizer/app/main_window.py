@@ -360,6 +360,7 @@ class MainWindow(QMainWindow):
         """Load in the background with a cancellable progress bar; the current data stays until it succeeds."""
         if self._loader is not None:
             return
+        self._remember_recent(path)
         self.controller.pause()
         progress = QProgressDialog(f"Loading {path}…", "Cancel", 0, 0, self)
         progress.setWindowTitle("Opening a data set")
@@ -642,6 +643,12 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         settings = QSettings()
+        if self.remember_layout:
+            alpha = settings.value("settings/alpha")
+            if alpha is not None and float(alpha) > 0:
+                self.controls.alpha.set_alpha(float(alpha))
+                self.controller.set_alpha(float(alpha))
+            self.surface.choice.setCurrentIndex(int(settings.value("view/slice", 0)))
         state = settings.value("window/state") if self.remember_layout else None
         if state is None or not self.restoreState(state):
             self._laid_out = False
@@ -689,4 +696,6 @@ class MainWindow(QMainWindow):
             settings = QSettings()
             settings.setValue("window/state", self.saveState())
             settings.setValue("window/geometry", self.saveGeometry())
+            settings.setValue("settings/alpha", self.controller.gd.alpha)
+            settings.setValue("view/slice", self.surface.choice.currentIndex())
         super().closeEvent(event)

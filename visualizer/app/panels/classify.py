@@ -69,6 +69,7 @@ class ImageCard(QFrame):
         self.verdict = QLabel()
         self.verdict.setStyleSheet("font-weight:bold; font-size:11pt;")
         self.breakdown = QLabel()
+        self.breakdown.setWordWrap(True)
         self.breakdown.setStyleSheet("color:#444;")
         grid = QGridLayout(self)
         grid.addWidget(QLabel(image.name[:28]), 0, 0, 1, 3)
@@ -81,7 +82,7 @@ class ImageCard(QFrame):
 
     def show_verdict(self, v: Verdict) -> None:
         self.verdict.setText(f"{v.label}, {100 * v.confidence:.0f} %")
-        self.breakdown.setText(f"z = Σ(w⊙x) + b = {v.z - v.b:.3f} + ({v.b:.3f}) = {v.z:.3f};  ŷ = σ(z) = {v.yhat:.3f}")
+        self.breakdown.setText(f"z = Σ(w⊙x) + b = {v.z - v.b:.3f} + ({v.b:.3f}) = {v.z:.3f}\nŷ = σ(z) = {v.yhat:.3f}")
         self.explained.setPixmap(_pixmap(colour_map(v.contributions)))
 
 
