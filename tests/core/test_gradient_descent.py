@@ -194,3 +194,14 @@ def test_replacing_data_trains_on_from_the_same_point():
     gd.step(10)
     w_ref, b_ref, _ = gradient_descent_reference(X[:, keep], Y2, 0.3, 10, w0=w, b0=b)
     assert np.allclose(gd.w, w_ref, rtol=1e-9)
+
+
+def test_simulate_shows_the_path_not_taken_without_changing_the_run():
+    X, Y = make_problem(30, 12, seed=8)
+    gd = GradientDescent(X, Y, alpha=0.2)
+    gd.step(40)
+    before = gd.theta.copy()
+    ghost = gd.simulate(gd.theta, 0.2, 30)
+    gd.step(30)
+    assert np.allclose(ghost, gd.history.costs.values[40:70], rtol=1e-12)
+    assert not np.array_equal(before, gd.theta)

@@ -8,6 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from ..core import accuracy, explain, sigmoid
+from ..core.stability import stable_alpha
 from ..core.surface import SurfaceView, surface_view
 from .panels.classify import Verdict
 from .training import TrainingController
@@ -80,6 +81,13 @@ class Frame:
             label = int(yhat > 0.5)
             out.append(Verdict(z, yhat, classes[label], yhat if label else 1 - yhat, contributions, b))
         return out
+
+    def edge(self) -> float | None:
+        """2/lambda_max here, when the engine can afford it (Gram path or a small problem)."""
+        gd = self.gd
+        if gd.param.kind != "gram" and gd.m * gd.n_x > 5_000_000:
+            return None
+        return stable_alpha(gd, self.z_train)
 
     def surface(self, kind: str, grid: int = 48) -> SurfaceView:
         gd = self.gd

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from .. import storage
+from ..core.stability import lesson_alphas
 from ..data import Dataset
 from .dropping import DropDecoder, has_images, sources_from_mime
 from .editing import DataEdit, added, moved, relabelled, removed
+from .explorer import ExplorerWindow
 from .frame import Frame, build_frame
 from .loading import DataLoader, LoadReportDialog
 from .panels.classify import ClassifyPanel
@@ -93,6 +95,9 @@ class MainWindow(QMainWindow):
         self.ask_before_closing = True
         self._saved_iteration = 0
         self._decoders: list[DropDecoder] = []
+        self.edge_history: list[tuple[int, float]] = []
+        self.edge: float | None = None
+        self.explorer: ExplorerWindow | None = None
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -196,6 +201,9 @@ class MainWindow(QMainWindow):
         self.step_action = action(run, "Step", Qt.Key.Key_Right, lambda: self.step(1))
         self.back_action = action(run, "Step back", Qt.Key.Key_Left, self.step_back)
         self.reset_action = action(run, "Reset", Qt.Key.Key_R, self.reset)
+        explore = self.menuBar().addMenu("E&xplore")
+        action(explore, "&Compare learning rates…", "Ctrl+L", self.open_explorer,
+               "Run several α side by side from the same start, or sweep α on a log scale")
         view = self.menuBar().addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
@@ -205,7 +213,8 @@ class MainWindow(QMainWindow):
         p.trainToggled.connect(self.toggle_training)
         p.stepRequested.connect(self.step)
         p.resetRequested.connect(self.reset)
-        p.alphaChanged.connect(c.set_alpha)
+        p.alphaChanged.connect(self.set_alpha)
+        p.presetChosen.connect(self.choose_preset)
         p.budgetChanged.connect(c.set_budget)
         p.speedChanged.connect(c.set_speed)
         p.runSettingsChanged.connect(lambda s: self.reset(**s))
@@ -261,8 +270,37 @@ class MainWindow(QMainWindow):
         self.view_iteration = None if iteration >= self.controller.gd.iteration else iteration
         self.refresh(force=True)
 
+    def set_alpha(self, alpha: float) -> None:
+        """A new alpha from now on; the old one's path goes on faintly as a ghost."""
+        c = self.controller
+        old, snap = c.gd.alpha, c.latest
+        c.set_alpha(alpha)
+        if self.cost_curve.show_ghost.isChecked() and snap.iteration > 0 and alpha != old:
+            self.cost_curve.show_ghost_costs(snap.iteration, c.gd.simulate(snap.theta, old, 300))
+        self.controls.show_edge(self.edge)
+
+    def choose_preset(self, name: str) -> None:
+        if self.edge is None:
+            self.notice.show_message("The edge of stability is not known for this data set yet.", "info")
+            return
+        alpha = float(f"{lesson_alphas(self.edge)[name]:.3g}")
+        self.controls.alpha.set_alpha(alpha)
+        self.set_alpha(alpha)
+        self.notice.show_message(f"α = {alpha:g}: {name} here, where the edge of stability 2/λmax is "
+                                 f"{self.edge:.3g}. Press Train to watch.", "info")
+
+    def open_explorer(self) -> None:
+        c = self.controller
+        if self.explorer is not None:
+            self.explorer.close()
+        s = c.settings
+        self.explorer = ExplorerWindow(c.train, c.test, {"loss": s.loss, "init": s.init, "seed": s.seed}, self)
+        self.explorer.show()
+
     def reset(self, **changes) -> None:
         self.view_iteration = None
+        self.edge_history = []
+        self.cost_curve.show_ghost_costs(0, [])
         self.notice.hide()
         self.controller.reset(**changes)
 
@@ -312,6 +350,13 @@ class MainWindow(QMainWindow):
     def _draw_surface(self, frame: Frame) -> None:
         if self.surface.isVisible():
             self.surface.show_view(frame.surface(self.surface.kind))
+        self.edge = frame.edge()
+        self.controls.show_edge(self.edge)
+        if self.edge is not None and frame.iteration == self.controller.latest.iteration and (
+                not self.edge_history or self.edge_history[-1][0] < frame.iteration):
+            self.edge_history.append((frame.iteration, self.edge))
+        if self.docks["cost"].isVisible():
+            self.cost_curve.show_stability(self.controller.gd.history, self.edge_history, frame.iteration)
         if not self.controller.running:
             self._draw_weights(frame)
 
@@ -684,6 +729,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.timer.stop()
+        if self.explorer is not None:
+            self.explorer.close()
         for decoder in list(self._decoders):
             decoder.cancel()
             decoder.wait()

@@ -49,8 +49,9 @@ class Comparison:
     def add(self, alpha: float) -> GradientDescent:
         alpha = float(alpha)
         if alpha not in self.runs:
+            first = next(iter(self.runs.values()), None)  # same data, same start: one Gram matrix for all
             self.runs[alpha] = GradientDescent(self.X, self.Y, alpha=alpha, X_test=self.X_test, Y_test=self.Y_test,
-                                               metric_stride=10, **self.options)
+                                               metric_stride=10, share_with=first, **self.options)
         return self.runs[alpha]
 
     def unfinished(self) -> list[GradientDescent]:

@@ -87,7 +87,9 @@ class GradientDescent:
         Y_test: np.ndarray | None = None,
         metric_stride: int = 100,
         method: str = "auto",
+        share_with: GradientDescent | None = None,
     ):
+        """``share_with``: another run on the same data and start, whose Gram matrix is reused."""
         X = np.asarray(X)
         if X.ndim != 2:
             raise ValueError(f"X must have shape (n_x, m), not {X.shape}")
@@ -100,12 +102,19 @@ class GradientDescent:
         self.loss = get_loss(loss)
         self.init, self.seed = init, seed
         w0, b0 = initial_parameters(self.n_x, init, seed)
-        self.param: Parametrization = choose_parametrization(X, w0, method)
+        if share_with is not None and share_with.param.X is X and np.array_equal(share_with.theta_start,
+                                                                                 share_with.param.initial_theta(w0, b0)):
+            self.param: Parametrization = share_with.param
+        else:
+            self.param = choose_parametrization(X, w0, method)
         self.theta = self.param.initial_theta(w0, b0)
         self.theta_start = self.theta.copy()
         self.test: Examples | None = None
         self.y_test: np.ndarray | None = None
-        self._set_test(X_test, Y_test)
+        if share_with is not None and share_with.param is self.param and share_with._X_test is X_test:
+            self.test, self.y_test, self._X_test = share_with.test, share_with.y_test, X_test
+        else:
+            self._set_test(X_test, Y_test)
         #: The earliest iteration whose state can be replayed (data edits restart the path).
         self.replay_from = 0
         self.metric_stride = int(metric_stride)
@@ -309,6 +318,27 @@ class GradientDescent:
         self.test = self.param.examples(X_test)
 
     # ------------------------------------------------------------ the past
+    def simulate(self, theta: np.ndarray, alpha: float, n: int) -> np.ndarray:
+        """The costs of n iterations from ``theta`` at a fixed alpha, leaving this run untouched.
+
+        It draws the 'ghost' of the path an old alpha would have taken. Stops early on overflow.
+        """
+        theta = theta.copy()
+        z, dz, grad = np.empty(self.m), np.empty(self.m), np.empty(self.param.dim)
+        costs = []
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(n):
+                self.param.train.z_into(theta, z)
+                cost = float(self.loss.cost(z, self.y))
+                if not np.isfinite(cost):
+                    break
+                costs.append(cost)
+                self._dz_writer(z, dz)
+                self.param.gradient_into(dz, grad)
+                grad *= alpha / self.m
+                theta -= grad
+        return np.array(costs)
+
     def state_at(self, iteration: int) -> np.ndarray:
         """theta at an earlier iteration: the nearest stored point, then a replay with the recorded alphas."""
         if not self.replay_from <= iteration <= self.iteration:

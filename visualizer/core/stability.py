@@ -75,10 +75,12 @@ class SweepPoint:
     steady: bool  # the cost fell at (nearly) every iteration
 
 
-def sweep(X, Y, alphas, iterations: int, **kwargs) -> list[SweepPoint]:
+def sweep(X, Y, alphas, iterations: int, cancelled=None, **kwargs) -> list[SweepPoint]:
     """One run per alpha from the same start; deterministic (no random state unless seeded)."""
     points = []
     for alpha in alphas:
+        if cancelled is not None and cancelled():
+            break
         gd = GradientDescent(X, Y, alpha=float(alpha), metric_stride=max(iterations, 1), **kwargs)
         gd.step(iterations)
         costs = gd.history.costs.values

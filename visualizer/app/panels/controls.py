@@ -37,6 +37,26 @@ def slider_to_alpha(position: int) -> float:
     return float(f"{10**exponent:.3g}")
 
 
+class AlphaSlider(QSlider):
+    """The alpha slider, with a mark at the edge of stability 2/lambda_max."""
+
+    def __init__(self):
+        super().__init__(Qt.Orientation.Horizontal)
+        self.edge: float | None = None
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if self.edge is None or not ALPHA_MIN <= self.edge <= ALPHA_MAX:
+            return
+        from PySide6.QtGui import QColor, QPainter, QPen
+
+        x = round(8 + (self.width() - 16) * alpha_to_slider(self.edge) / SLIDER_STEPS)
+        painter = QPainter(self)
+        painter.setPen(QPen(QColor("#d62728"), 2))
+        painter.drawLine(x, 0, x, self.height())
+        painter.end()
+
+
 class AlphaControl(QWidget):
     """A log-scale slider from 1e-5 to 10 and a field that takes typed values."""
 
@@ -44,7 +64,7 @@ class AlphaControl(QWidget):
 
     def __init__(self, alpha: float):
         super().__init__()
-        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider = AlphaSlider()
         self.slider.setRange(0, SLIDER_STEPS)
         self.slider.setToolTip("Learning rate α (log scale, 1e-5 to 10): how big a step gradient descent takes "
                                "downhill each iteration, w := w − α·dw.")
@@ -70,6 +90,14 @@ class AlphaControl(QWidget):
     def set_alpha(self, alpha: float) -> None:
         self._alpha = alpha
         self._show(alpha)
+
+    def set_edge(self, edge: float | None) -> None:
+        """Mark 2/lambda_max on the slider and turn it amber when alpha is above it."""
+        self.slider.edge = edge
+        above = edge is not None and self._alpha > edge
+        self.slider.setStyleSheet("QSlider::handle:horizontal { background: #f0ad4e; border: 1px solid #b07a1a;"
+                                  " width: 12px; margin: -5px 0; border-radius: 6px; }" if above else "")
+        self.slider.update()
 
     def _show(self, alpha: float) -> None:
         self.slider.blockSignals(True)
@@ -106,6 +134,7 @@ class ControlsPanel(QWidget):
     speedChanged = Signal(object)
     runSettingsChanged = Signal(dict)  # loss / init / seed: these start a new run
     viewIterationChanged = Signal(int)
+    presetChosen = Signal(str)
 
     def __init__(self, alpha: float, budget: int):
         super().__init__()
@@ -164,6 +193,19 @@ class ControlsPanel(QWidget):
         form_box = QGroupBox("Settings")
         form = QFormLayout(form_box)
         form.addRow("Learning rate α", self.alpha)
+        self.edge_label = QLabel("")
+        self.edge_label.setToolTip("Gradient descent is stable while α < 2/λmax, where λmax is the largest "
+                                   "curvature (Hessian eigenvalue) of J here. The red mark on the slider shows it; "
+                                   "it moves as training changes a(1 − a).")
+        form.addRow("", self.edge_label)
+        self.presets = QComboBox()
+        self.presets.addItem("Lesson presets…", None)
+        for name in ("too small", "good", "oscillating", "diverging"):
+            self.presets.addItem(name, name)
+        self.presets.setToolTip("α values that show each behaviour on this data, computed from 2/λmax here.")
+        self.presets.activated.connect(lambda i: self.presetChosen.emit(self.presets.itemData(i))
+                                       if self.presets.itemData(i) else None)
+        form.addRow("Show me", self.presets)
         form.addRow("Iterations", self.budget)
         form.addRow("Speed", self.speed)
         form.addRow("Initialization", self.init)
@@ -193,6 +235,14 @@ class ControlsPanel(QWidget):
         self.timeline.blockSignals(False)
         past = f" (looking back; {latest} done)" if view_iteration < latest else ""
         self.timeline_label.setText(f"iteration {view_iteration}{past}")
+
+    def show_edge(self, edge: float | None) -> None:
+        self.alpha.set_edge(edge)
+        if edge is None:
+            self.edge_label.setText("")
+        else:
+            state = "above it: expect zig-zags or a blow-up" if self.alpha.alpha > edge else "below it"
+            self.edge_label.setText(f"edge of stability 2/λmax ≈ {edge:.3g} (α is {state})")
 
     def show_running(self, running: bool) -> None:
         self.train_button.setText("Pause" if running else "Train")

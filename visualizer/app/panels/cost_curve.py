@@ -38,13 +38,23 @@ class CostCurvePanel(QWidget):
         self.acc.setXLink(self.plot)
         self.acc.setYRange(0, 100, padding=0.02)
         self.acc.addLegend(offset=(-10, -10))
-        for plot in (self.plot, self.acc):
+        self.stability = self.view.addPlot(row=2, col=0)
+        self.stability.setLabel("left", "α, 2/λmax")
+        self.stability.setLogMode(y=True)
+        self.stability.setXLink(self.plot)
+        self.stability.addLegend(offset=(-10, 5))
+        self.alpha_steps = self.stability.plot([], [], pen=pg.mkPen("#9467bd", width=1), name="α", stepMode="center")
+        self.edge_curve = self.stability.plot([], [], pen=pg.mkPen("#d62728", width=1), name="2/λmax")
+        self.ghost = self.plot.plot([], [], pen=pg.mkPen((120, 120, 120, 150), width=1,
+                                                         style=pg.QtCore.Qt.PenStyle.DotLine), name="old α (ghost)")
+        for plot in (self.plot, self.acc, self.stability):
             for side in ("left", "bottom"):
                 plot.getAxis(side).enableAutoSIPrefix(False)
         self.plot.enableAutoRange(x=False)
         self._x_max = 0.0
-        self.view.ci.layout.setRowStretchFactor(0, 3)
-        self.view.ci.layout.setRowStretchFactor(1, 1)
+        self.view.ci.layout.setRowStretchFactor(0, 4)
+        self.view.ci.layout.setRowStretchFactor(1, 2)
+        self.view.ci.layout.setRowStretchFactor(2, 2)
         self.train_curve = self.plot.plot([], [], pen=TRAIN_PEN, name="train")
         self.test_curve = self.plot.plot([], [], pen=TEST_PEN, name="test")
         self.train_acc = self.acc.plot([], [], pen=TRAIN_PEN, name="train")
@@ -61,9 +71,15 @@ class CostCurvePanel(QWidget):
         self.log_y = QCheckBox("log scale")
         self.log_y.setToolTip("Show J on a logarithmic axis, where slow late progress is easier to see.")
         self.log_y.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        self.show_ghost = QCheckBox("ghost of the old α")
+        self.show_ghost.setChecked(True)
+        self.show_ghost.setToolTip("When you change α, the path the old α would have taken keeps going faintly "
+                                   "beside the real one for a while.")
+        self.show_ghost.toggled.connect(lambda on: self.ghost.setVisible(on))
         self.proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
         foot = QHBoxLayout()
         foot.addWidget(self.log_y)
+        foot.addWidget(self.show_ghost)
         foot.addWidget(self.hover, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -89,6 +105,20 @@ class CostCurvePanel(QWidget):
             self.now_line.show()
         else:
             self.now_line.hide()
+
+    def show_stability(self, history, edges: list[tuple[int, float]], n: int) -> None:
+        """alpha as a step line and the recorded 2/lambda_max: the edge of stability over time."""
+        changes = [c for c in history.alpha_changes if c[0] <= n]
+        if changes:
+            xs = [c[0] for c in changes] + [max(n, changes[-1][0] + 1)]
+            self.alpha_steps.setData(xs, [c[1] for c in changes])
+        if edges:
+            its, values = zip(*[(i, e) for i, e in edges if i <= n], strict=True) if any(
+                i <= n for i, _ in edges) else ((), ())
+            self.edge_curve.setData(list(its), list(values))
+
+    def show_ghost_costs(self, start: int, costs) -> None:
+        self.ghost.setData(np.arange(start, start + len(costs)), costs)
 
     def _mark_alphas(self, changes) -> None:
         while len(self.alpha_marks) < len(changes):
