@@ -66,7 +66,7 @@ def test_comparison_shares_a_start_and_a_slice():
     assert [r.alpha for r in rows] == [50.0, 0.3, 0.03] and all(r.iteration == 120 for r in rows)
     assert rows[0].diverged and not rows[1].diverged
     view = comp.shared_slice()
-    for alpha, (s, t, distance) in view.paths.items():
+    for s, t, distance in view.paths.values():
         assert (s[0], t[0]) == pytest.approx((0.0, 0.0), abs=1e-9)  # every path starts at the common start
         assert np.all(np.isfinite(s)) and np.all(distance >= 0)
     best = min(comp.runs.values(), key=lambda gd: gd.cost)

@@ -102,8 +102,9 @@ class GradientDescent:
         self.loss = get_loss(loss)
         self.init, self.seed = init, seed
         w0, b0 = initial_parameters(self.n_x, init, seed)
-        if share_with is not None and share_with.param.X is X and np.array_equal(share_with.theta_start,
-                                                                                 share_with.param.initial_theta(w0, b0)):
+        same_start = share_with is not None and share_with.param.X is X and np.array_equal(
+            share_with.theta_start, share_with.param.initial_theta(w0, b0))
+        if same_start:
             self.param: Parametrization = share_with.param
         else:
             self.param = choose_parametrization(X, w0, method)
