@@ -107,3 +107,18 @@ def test_window_without_a_display_is_a_clear_error():
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     out = subprocess.run([sys.executable, "-m", "visualizer"], capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 2 and "no display" in out.stderr and out.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("view", ["window", "surface"])
+def test_screenshot_renders_a_png(tmp_path, view):
+    out = tmp_path / "shot.png"
+    result = run("screenshot", str(out), "--iterations", "50", "--size", "1280x800", "--view", view)
+    assert result.returncode == 0, result.stderr
+    from PIL import Image
+
+    with Image.open(out) as img:
+        pixels = np.asarray(img.convert("RGB")).astype(int)
+    if view == "window":
+        assert pixels.shape[:2] == (800, 1280)
+    colourful = np.abs(pixels - pixels.mean(axis=2, keepdims=True)).max(axis=2) > 40
+    assert colourful.mean() > 0.05  # the 3-D surface and plots were really drawn

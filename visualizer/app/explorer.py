@@ -126,6 +126,9 @@ class ExplorerWindow(QMainWindow):
         self.slice_image.setColorMap(COLORMAP)
         self.slice_plot.addItem(self.slice_image)
         self.slice_plot.addLegend(offset=(10, 10))
+        for plot in (self.curves, self.slice_plot):
+            for side in ("left", "bottom"):
+                plot.getAxis(side).enableAutoSIPrefix(False)
         self.slice_note = QLabel()
         self.slice_note.setWordWrap(True)
         self.table = QTableWidget(0, 5)

@@ -18,6 +18,7 @@ def render_screenshot(out: str, data: str | None = None, iterations: int = 2000,
     train, test = load_data(data)
     app = make_app()
     window = MainWindow(train, test, TrainingSettings(alpha=alpha), remember_layout=False)
+    window.ask_before_closing = False  # a screenshot has nothing to save
     window.controller.gd.step(iterations)
     window.controller.latest = window.controller._snapshot()
     window.resize(*size)

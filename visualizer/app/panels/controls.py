@@ -194,6 +194,7 @@ class ControlsPanel(QWidget):
         form = QFormLayout(form_box)
         form.addRow("Learning rate α", self.alpha)
         self.edge_label = QLabel("")
+        self.edge_label.setWordWrap(True)
         self.edge_label.setToolTip("Gradient descent is stable while α < 2/λmax, where λmax is the largest "
                                    "curvature (Hessian eigenvalue) of J here. The red mark on the slider shows it; "
                                    "it moves as training changes a(1 − a).")

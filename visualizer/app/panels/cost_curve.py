@@ -34,12 +34,12 @@ class CostCurvePanel(QWidget):
         self.plot.addLegend(offset=(-10, 10))
         self.acc = self.view.addPlot(row=1, col=0)
         self.acc.setLabel("left", "accuracy %")
-        self.acc.setLabel("bottom", "iteration")
         self.acc.setXLink(self.plot)
         self.acc.setYRange(0, 100, padding=0.02)
         self.acc.addLegend(offset=(-10, -10))
         self.stability = self.view.addPlot(row=2, col=0)
         self.stability.setLabel("left", "α, 2/λmax")
+        self.stability.setLabel("bottom", "iteration")
         self.stability.setLogMode(y=True)
         self.stability.setXLink(self.plot)
         self.stability.addLegend(offset=(-10, 5))
@@ -50,6 +50,8 @@ class CostCurvePanel(QWidget):
         for plot in (self.plot, self.acc, self.stability):
             for side in ("left", "bottom"):
                 plot.getAxis(side).enableAutoSIPrefix(False)
+        for plot in (self.plot, self.acc):  # one iteration axis, at the bottom, for the three linked plots
+            plot.getAxis("bottom").setStyle(showValues=False)
         self.plot.enableAutoRange(x=False)
         self._x_max = 0.0
         self.view.ci.layout.setRowStretchFactor(0, 4)
