@@ -30,21 +30,28 @@ class StorageError(Exception):
     """A file that cannot be written or read; the message names it and says why."""
 
 
-def atomic_save(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written file in its place."""
+def atomic_write(path: str | os.PathLike, write, binary: bool = True) -> None:
+    """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place.
+
+    A crash or a full disk leaves the old file (or none), never a half-written one.
+    """
     path = Path(path)
     if not path.parent.is_dir():
         raise StorageError(f"{path}: the folder {path.parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(f, **arrays)
+        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"newline": ""})) as f:
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise StorageError(f"{path}: could not be written ({exc.strerror or exc})") from None
+
+
+def atomic_save(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None:
+    atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
 
 
 def _load(path: str | os.PathLike, expected_format: str) -> dict[str, np.ndarray]:
@@ -215,20 +222,6 @@ def load_session(path) -> Session:
 
 
 # ---------------------------------------------------------------------- exports
-def _atomic_text(path, text: str) -> None:
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise StorageError(f"{path}: the folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise StorageError(f"{path}: could not be written ({exc.strerror or exc})") from None
-
-
 def cost_csv(runs: dict[str, History]) -> str:
     """One row per iteration of every run: run, iteration, cost, test cost, accuracies, alpha.
 
@@ -257,7 +250,8 @@ def cost_csv(runs: dict[str, History]) -> str:
 
 
 def save_cost_csv(path, runs: dict[str, History]) -> None:
-    _atomic_text(path, cost_csv(runs))
+    text = cost_csv(runs)
+    atomic_write(path, lambda f: f.write(text), binary=False)
 
 
 def save_predictions_csv(path, rows: list[tuple[str, str, str, float, str]]) -> None:
@@ -270,4 +264,5 @@ def save_predictions_csv(path, rows: list[tuple[str, str, str, float, str]]) -> 
     writer.writerow(["set", "path", "label", "yhat", "correct"])
     for row in rows:
         writer.writerow([row[0], row[1], row[2], f"{row[3]:.6f}", row[4]])
-    _atomic_text(path, out.getvalue())
+    text = out.getvalue()
+    atomic_write(path, lambda f: f.write(text), binary=False)

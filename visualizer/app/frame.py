@@ -51,10 +51,6 @@ class Frame:
         return float(np.mean(self.loss_train))
 
     @cached_property
-    def test_cost(self) -> float | None:
-        return None if self.loss_test is None else float(np.mean(self.loss_test))
-
-    @cached_property
     def train_accuracy(self) -> float:
         return accuracy(self.z_train, self.gd.y)
 
