@@ -19,7 +19,8 @@ from .data import DataError, Dataset, ImageError, Skipped, load_data, load_image
 from .storage import StorageError, load_model, save_model
 
 EXIT_USAGE = 2
-SCREENSHOT_VIEWS = ("window", "surface", "cost", "gallery", "sigmoid", "weights")
+SCREENSHOT_VIEWS = ("window", "surface", "cost", "gallery", "sigmoid", "weights", "image-vector",
+                    "computation-graph", "vectorization", "convexity", "bowl")
 
 
 class UsageError(Exception):

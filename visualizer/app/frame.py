@@ -7,7 +7,8 @@ from functools import cached_property
 
 import numpy as np
 
-from ..core import accuracy, explain, sigmoid
+from ..core import accuracy, explain, get_loss, sigmoid
+from ..core.lessons import GraphValues, graph_values
 from ..core.stability import stable_alpha
 from ..core.surface import SurfaceView, surface_view
 from .panels.classify import Verdict
@@ -85,10 +86,22 @@ class Frame:
             return None
         return stable_alpha(gd, self.z_train)
 
-    def surface(self, kind: str, grid: int = 48) -> SurfaceView:
+    def surface(self, kind: str, grid: int = 48, loss: str | None = None) -> SurfaceView:
+        """The slice of J through this point; ``loss`` draws another loss on the same plane."""
         gd = self.gd
         traj = self.controller.trajectory_until(self.iteration)
-        return surface_view(gd.param, gd.loss, gd.y, self.theta, gd.gradient(self.z_train), traj, kind, grid)
+        return surface_view(gd.param, gd.loss if loss is None else get_loss(loss), gd.y, self.theta,
+                            gd.gradient(self.z_train), traj, kind, grid)
+
+    def example(self, set_name: str, index: int) -> tuple[np.ndarray, float, str]:
+        """(pixels, label, name) of one example."""
+        data = self.controller.train if set_name == "train" or self.controller.test is None else self.controller.test
+        index = min(index, data.m - 1)
+        return data.images[index], float(data.Y[0, index]), data.names[index]
+
+    def graph(self, set_name: str, index: int) -> GraphValues:
+        pixels, y, _ = self.example(set_name, index)
+        return graph_values(self.w, float(self.theta[-1]), pixels.reshape(-1) / 255.0, y)
 
 
 def build_frame(controller: TrainingController, view_iteration: int | None = None) -> Frame:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QImage, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -28,8 +29,9 @@ from ..core.stability import lesson_alphas
 from ..data import Dataset
 from .dropping import DropDecoder, has_images, sources_from_mime
 from .editing import DataEdit, added, moved, relabelled, removed
-from .explorer import ExplorerWindow
+from .explorer import ExplorerWindow, Job
 from .frame import Frame, build_frame
+from .lessons import BowlPanel, ConvexityPanel, GraphPanel, ImageVectorPanel, VectorizationPanel
 from .loading import DataLoader, LoadReportDialog
 from .panels.classify import ClassifyPanel
 from .panels.controls import ControlsPanel
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self.edge_history: list[tuple[int, float]] = []
         self.edge: float | None = None
         self.explorer: ExplorerWindow | None = None
+        self._jobs: list[Job] = []
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -116,6 +119,17 @@ class MainWindow(QMainWindow):
             "classify": self._dock("Classify dropped images", self.classify, R),
             "gallery": self._dock("Examples and their ŷ", self.gallery, B),
         }
+        self.lessons = {
+            "image-vector": (ImageVectorPanel(), "Lesson: an image becomes a vector"),
+            "computation-graph": (GraphPanel(), "Lesson: the computation graph"),
+            "vectorization": (VectorizationPanel(), "Lesson: why vectorize"),
+            "convexity": (ConvexityPanel(), "Lesson: convexity and the loss"),
+            "bowl": (BowlPanel(), "Lesson: J(w, b) with w a single number"),
+        }
+        for key, (panel, title) in self.lessons.items():
+            self.docks[key] = self._dock(title, panel, B)
+            self.tabifyDockWidget(self.docks["gallery"], self.docks[key])
+            self.docks[key].hide()
         self.tabifyDockWidget(self.docks["sigmoid"], self.docks["classify"])
         self.docks["sigmoid"].raise_()
         self.setAcceptDrops(True)
@@ -204,6 +218,10 @@ class MainWindow(QMainWindow):
         explore = self.menuBar().addMenu("E&xplore")
         action(explore, "&Compare learning rates…", "Ctrl+L", self.open_explorer,
                "Run several α side by side from the same start, or sweep α on a log scale")
+        lessons = self.menuBar().addMenu("&Lessons")
+        for key, (_panel, title) in self.lessons.items():
+            action(lessons, title.removeprefix("Lesson: ").capitalize(), None,
+                   lambda _=False, k=key: self.open_lesson(k))
         view = self.menuBar().addMenu("&View")
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
@@ -233,6 +251,8 @@ class MainWindow(QMainWindow):
         for label, target in enumerate(self.classify.add_targets):
             target.dropped.connect(lambda mime, label=label: self.classify_mime(mime, label))
         self.undo.cleanChanged.connect(self._clean_changed)  # a method: Qt drops it when the window goes
+        self.lesson("computation-graph").checkRequested.connect(self.check_gradient)
+        self.lesson("vectorization").runRequested.connect(self.time_vectorization)
 
     def _show_data(self) -> None:
         c = self.controller
@@ -240,6 +260,8 @@ class MainWindow(QMainWindow):
         if c.test is not None:
             sets["test"] = (c.test.images, c.test.Y[0], c.test.names, c.test.classes)
         self.sigmoid.set_labels(c.train.Y[0])
+        if self.lesson("bowl").bowl is not None:
+            self.lesson("bowl").set_data(c.train.X, c.train.Y)
         self.gallery.set_data(sets)  # switching tabs redraws, so the labels above must be current
         self.classify.set_classes(c.train.classes)
         self.setWindowTitle(f"visualizer: {c.train.source}[*]")
@@ -269,6 +291,48 @@ class MainWindow(QMainWindow):
         self.controller.pause()
         self.view_iteration = None if iteration >= self.controller.gd.iteration else iteration
         self.refresh(force=True)
+
+    def lesson(self, key: str):
+        return self.lessons[key][0]
+
+    def open_lesson(self, key: str) -> None:
+        dock = self.docks[key]
+        if not dock.isVisible():  # its own window, big enough to read; it can be docked anywhere
+            dock.setFloating(True)
+            dock.resize(1000, 640)
+            dock.move(self.geometry().center() - dock.rect().center())
+        dock.show()
+        dock.raise_()
+        if key == "bowl" and self.lesson("bowl").bowl is None:
+            self.lesson("bowl").set_data(self.controller.train.X, self.controller.train.Y)
+        self.refresh(force=True)
+
+    def check_gradient(self) -> None:
+        from ..core.reference import numerical_gradient, relative_difference, vectorized_gradients
+
+        c = self.controller
+        c.pause()
+        gd = c.gd
+        w, b = gd.w, gd.b
+        X, Y = gd.param.X, gd.y
+        _, dw, db = vectorized_gradients(w, b, X, Y, gd.loss)
+        ndw, ndb = numerical_gradient(w, b, X, Y, gd.loss)
+        self.lesson("computation-graph").show_check(relative_difference(np.append(dw, db), np.append(ndw, ndb)))
+
+    def time_vectorization(self) -> None:
+        from ..core.lessons import time_vectorization
+
+        panel = self.lesson("vectorization")
+        panel.run.setEnabled(False)
+        panel.result.setText("Running… (the loop version takes about two seconds)")
+        gd, m = self.controller.gd, self.controller.gd.m
+        w, b, X, Y = gd.w, gd.b, gd.param.X, gd.y
+        job = Job(lambda cancelled: time_vectorization(X, Y, w, b), self)
+        job.finished.connect(lambda: job.result is not None and panel.show_timing(job.result, m))
+        job.failed.connect(lambda msg: panel.result.setText(f"The timing failed: {msg}"))
+        job.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)
+        self._jobs.append(job)
+        job.start()
 
     def set_alpha(self, alpha: float) -> None:
         """A new alpha from now on; the old one's path goes on faintly as a ghost."""
@@ -357,6 +421,22 @@ class MainWindow(QMainWindow):
             self.edge_history.append((frame.iteration, self.edge))
         if self.docks["cost"].isVisible():
             self.cost_curve.show_stability(self.controller.gd.history, self.edge_history, frame.iteration)
+        self._draw_lessons(frame)
+
+    def _draw_lessons(self, frame: Frame) -> None:
+        set_name, index = self.selected or ("train", 0)
+        if self.docks["image-vector"].isVisible():
+            pixels, _, name = frame.example(set_name, index)
+            c = self.controller
+            self.lesson("image-vector").show_example(pixels, name, {
+                "x": (c.train.n_x, 1), "X": (c.train.n_x, c.train.m), "Y": (1, c.train.m), "w": (c.train.n_x, 1)})
+        if self.docks["computation-graph"].isVisible():
+            pixels, y, name = frame.example(set_name, index)
+            self.lesson("computation-graph").show_values(frame.graph(set_name, index), pixels.reshape(-1) / 255.0,
+                                                         frame.w, float(frame.theta[-1]), y, name.rsplit("/", 1)[-1])
+        if self.docks["convexity"].isVisible():
+            self.lesson("convexity").show_views([frame.surface("w-direction", 40, loss)
+                                                 for loss in ("cross-entropy", "squared-error")])
         if not self.controller.running:
             self._draw_weights(frame)
 
@@ -731,6 +811,11 @@ class MainWindow(QMainWindow):
         self.timer.stop()
         if self.explorer is not None:
             self.explorer.close()
+        for job in self._jobs:
+            job.wait()
+        for panel, _ in self.lessons.values():
+            if hasattr(panel, "timer"):
+                panel.timer.stop()
         for decoder in list(self._decoders):
             decoder.cancel()
             decoder.wait()

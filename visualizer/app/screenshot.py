@@ -31,7 +31,26 @@ def render_screenshot(out: str, data: str | None = None, iterations: int = 2000,
     for _ in range(5):
         QApplication.processEvents()
         time.sleep(0.02)
-    if view == "window":
+    if view in window.lessons:
+        window.open_lesson(view)
+        if view == "vectorization":
+            from ..core.lessons import time_vectorization
+
+            gd = window.controller.gd
+            window.lesson(view).show_timing(time_vectorization(gd.param.X, gd.y, gd.w, gd.b), gd.m)
+        elif view == "bowl":
+            bowl = window.lesson(view)
+            for w, b in ((-3.0, 3.0), (3.0, -2.5), (2.5, 3.0)):
+                bowl.start_at(w, b)
+            bowl.timer.stop()
+            bowl.bowl.step(400)
+            bowl._advance()
+        window.refresh(force=True)
+        for _ in range(10):
+            QApplication.processEvents()
+            time.sleep(0.02)
+        image = window.lesson(view).grab().toImage()
+    elif view == "window":
         image = window.grab_image()
     elif view == "surface":
         image = window.surface.grab_with_gl()

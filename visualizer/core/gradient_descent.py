@@ -88,8 +88,10 @@ class GradientDescent:
         metric_stride: int = 100,
         method: str = "auto",
         share_with: GradientDescent | None = None,
+        start: tuple[np.ndarray, float] | None = None,
     ):
-        """``share_with``: another run on the same data and start, whose Gram matrix is reused."""
+        """``share_with``: another run on the same data and start, whose Gram matrix is reused.
+        ``start``: an explicit (w0, b0), for runs that begin where the learner clicked."""
         X = np.asarray(X)
         if X.ndim != 2:
             raise ValueError(f"X must have shape (n_x, m), not {X.shape}")
@@ -101,7 +103,8 @@ class GradientDescent:
         self.n_x, self.m = X.shape
         self.loss = get_loss(loss)
         self.init, self.seed = init, seed
-        w0, b0 = initial_parameters(self.n_x, init, seed)
+        w0, b0 = initial_parameters(self.n_x, init, seed) if start is None else (
+            np.asarray(start[0], dtype=float).reshape(-1), float(start[1]))
         same_start = share_with is not None and share_with.param.X is X and np.array_equal(
             share_with.theta_start, share_with.param.initial_theta(w0, b0))
         if same_start:

@@ -166,7 +166,7 @@ class ContourMap:
         ds, dt = view.s[1] - view.s[0], view.t[1] - view.t[0]
         self.image.setRect(view.s[0] - ds / 2, view.t[0] - dt / 2, ds * len(view.s), dt * len(view.t))
         for c, level in zip(self.contours, np.quantile(J, np.linspace(0.05, 0.9, len(self.contours))), strict=True):
-            c.setData(J)
+            c.setData(view.J)  # isocurves index (x, y); the row-major image is J transposed
             c.setLevel(level)
         self.path.setData(view.path_s, view.path_t)
         s, t, _ = view.current
