@@ -295,8 +295,7 @@ class VectorizationPanel(QWidget):
         self.result.setWordWrap(True)
         self.result.setStyleSheet("font-size: 11pt;")
         self.bars = pg.PlotWidget()
-        self.bars.setLabel("left", "seconds for one iteration (log)")
-        self.bars.setLogMode(y=True)
+        self.bars.setLabel("left", "seconds for one iteration (log scale)")
         self.bars.getAxis("bottom").setTicks([[(0, "for-loops"), (1, "vectorized")]])
         self.bar_item = pg.BarGraphItem(x=[0, 1], height=[0, 0], width=0.6, brushes=["#d62728", "#2ca02c"])
         self.bars.addItem(self.bar_item)
@@ -317,8 +316,12 @@ class VectorizationPanel(QWidget):
             f"for-loops: {t.loop_seconds_full:.3g} s{scaled}\nvectorized: {1000 * t.vector_seconds:.3g} ms\n"
             f"speed-up: {t.speedup:,.0f}×\nThe two results agree to {t.max_difference:.1e} "
             f"({'within' if t.max_difference <= 1e-12 else 'outside'} 1e-12).")
-        heights = np.log10([max(t.loop_seconds_full, 1e-9), max(t.vector_seconds, 1e-9)])
-        self.bar_item.setOpts(height=heights)
+        logs = np.log10([max(t.loop_seconds_full, 1e-9), max(t.vector_seconds, 1e-9)])
+        floor = float(np.floor(logs.min())) - 1  # bars grow up from a decade below the faster one
+        self.bar_item.setOpts(y0=floor, height=logs - floor)
+        decades = range(int(floor), int(np.ceil(logs.max())) + 1)
+        self.bars.getAxis("left").setTicks([[(d, f"{10.0 ** d:g} s") for d in decades]])
+        self.bars.setYRange(floor, logs.max() + 0.3)
 
 
 # ---------------------------------------------------------------------- 4. convexity and the bowl

@@ -435,7 +435,7 @@ class MainWindow(QMainWindow):
             self.lesson("computation-graph").show_values(frame.graph(set_name, index), pixels.reshape(-1) / 255.0,
                                                          frame.w, float(frame.theta[-1]), y, name.rsplit("/", 1)[-1])
         if self.docks["convexity"].isVisible():
-            self.lesson("convexity").show_views([frame.surface("w-direction", 40, loss)
+            self.lesson("convexity").show_views([frame.surface("w-direction", 40, loss, extent=6.0)
                                                  for loss in ("cross-entropy", "squared-error")])
         if not self.controller.running:
             self._draw_weights(frame)

@@ -233,8 +233,8 @@ class SurfaceView:
 
 
 def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.ndarray, gradient: np.ndarray,
-                 path: np.ndarray, kind: str = "w-direction", grid: int = 60) -> SurfaceView:
-    """The slice through ``theta`` of the given kind, sized to show the whole path."""
+                 path: np.ndarray, kind: str = "w-direction", grid: int = 60, extent: float = 1.0) -> SurfaceView:
+    """The slice through ``theta`` of the given kind, sized to show the whole path (times ``extent``)."""
     if kind == "principal":
         plane = principal_plane(param, path, theta, gradient)
     else:
@@ -242,7 +242,8 @@ def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.nd
     sl = SurfaceSlice(param, loss, y, plane)
     pts = sl.points(np.vstack([np.atleast_2d(path).reshape(-1, param.dim), theta[None], plane.origin[None]]))
     (s0, s1), (t0, t1) = view_ranges(pts, minimum=0.5)
-    s, t = np.linspace(s0, s1, grid), np.linspace(t0, t1, grid)
+    s = (s0 + s1) / 2 + extent * np.linspace(s0 - s1, s1 - s0, grid) / 2
+    t = (t0 + t1) / 2 + extent * np.linspace(t0 - t1, t1 - t0, grid) / 2
     path_pts = PlanePoints(pts.s[:-2], pts.t[:-2], pts.distance[:-2])
     current = (float(pts.s[-2]), float(pts.t[-2]))
     ds, dt = sl.direction(-gradient)
