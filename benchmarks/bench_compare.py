@@ -37,12 +37,14 @@ def main() -> int:
     def reference():
         return [course_reference_model(train.X, train.Y, test.X, test.Y, 1500, a) for a in COURSE_ALPHAS]
 
-    t = time.perf_counter()
-    rows = ours()
-    ours_s = time.perf_counter() - t
-    t = time.perf_counter()
-    ref = reference()
-    ref_s = time.perf_counter() - t
+    ours_s, ref_s = float("inf"), float("inf")
+    for _ in range(3):  # best of three for both, so a passing hiccup does not decide
+        t = time.perf_counter()
+        rows = ours()
+        ours_s = min(ours_s, time.perf_counter() - t)
+        t = time.perf_counter()
+        ref = reference()
+        ref_s = min(ref_s, time.perf_counter() - t)
     assert [round(r.train_accuracy, 6) for r in rows] == [round(r["train_accuracy"], 6) for r in ref]
     print(json.dumps({"benchmark": "compare", "reference_s": round(ref_s, 3), "ours_s": round(ours_s, 3),
                       "speedup": round(ref_s / ours_s, 1), "speedup_goal": 40,

@@ -46,6 +46,7 @@ def main() -> int:
     QStandardPaths.setTestModeEnabled(True)
     app = make_app()
     window = MainWindow(train, test, remember_layout=False)
+    window.ask_before_closing = False  # a benchmark has nothing to save
     window.resize(1280, 800)
     window.show()
 
