@@ -223,3 +223,15 @@ def test_settings_json_is_plain(tmp_path, window, qtbot):
     window.save_session(str(path))
     with np.load(path, allow_pickle=False) as z:
         assert json.loads(str(z["settings"]))["alpha"] == 0.005
+
+
+def test_scrubbing_stops_at_a_data_edit(window, qtbot, tmp_path):
+    trained(window, qtbot, 30)
+    window.classify.add_targets[0].dropped.emit(urls(photo(tmp_path / "a.png", 1)))
+    qtbot.waitUntil(lambda: window.controller.train.m == 211, timeout=5000)
+    window.step(10)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 40, timeout=5000)
+    window.look_at(5)  # before the edit: the earliest iteration that can be replayed is shown
+    assert window.view_iteration == 30 and window.controls.timeline.minimum() == 30
+    window.step_back()
+    assert window.view_iteration == 30

@@ -264,6 +264,8 @@ class MainWindow(QMainWindow):
             self.lesson("bowl").set_data(c.train.X, c.train.Y)
         self.gallery.set_data(sets)  # switching tabs redraws, so the labels above must be current
         self.classify.set_classes(c.train.classes)
+        if self.classify.images and self.classify.images[0].pixels.shape[0] != c.train.n_px:
+            self.classify.clear_cards()  # prepared for another image size: drop them again to judge
         self.setWindowTitle(f"visualizer: {c.train.source}[*]")
 
     # ------------------------------------------------------------------ intents
@@ -289,7 +291,9 @@ class MainWindow(QMainWindow):
     def look_at(self, iteration: int) -> None:
         """Show an earlier iteration everywhere (pauses training)."""
         self.controller.pause()
-        self.view_iteration = None if iteration >= self.controller.gd.iteration else iteration
+        gd = self.controller.gd
+        iteration = max(iteration, gd.replay_from)
+        self.view_iteration = None if iteration >= gd.iteration else iteration
         self.refresh(force=True)
 
     def lesson(self, key: str):
@@ -399,7 +403,7 @@ class MainWindow(QMainWindow):
 
     def _draw_fast(self, frame: Frame) -> None:
         c = self.controller
-        self.controls.show_timeline(frame.iteration, c.latest.iteration)
+        self.controls.show_timeline(frame.iteration, c.latest.iteration, c.gd.replay_from)
         if self.docks["cost"].isVisible():
             self.cost_curve.show_history(c.gd.history, c.latest.iteration, self.view_iteration)
         if self.docks["sigmoid"].isVisible():

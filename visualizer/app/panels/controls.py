@@ -229,9 +229,10 @@ class ControlsPanel(QWidget):
     def run_settings(self) -> dict:
         return {"init": self.init.currentData(), "seed": self.seed.value(), "loss": self.loss.currentData()}
 
-    def show_timeline(self, view_iteration: int, latest: int) -> None:
+    def show_timeline(self, view_iteration: int, latest: int, earliest: int = 0) -> None:
+        """``earliest``: the first iteration that can be shown again (a data edit restarts the path)."""
         self.timeline.blockSignals(True)
-        self.timeline.setRange(0, latest)
+        self.timeline.setRange(earliest, latest)
         self.timeline.setValue(view_iteration)
         self.timeline.blockSignals(False)
         past = f" (looking back; {latest} done)" if view_iteration < latest else ""
