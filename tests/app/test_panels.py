@@ -98,9 +98,11 @@ def test_sort_by_loss_and_filter_mistakes(window, qtbot):
 
 def test_sigmoid_dots_sit_at_z_and_yhat(window, qtbot):
     _wait_steps(qtbot, window, 30)
-    x, y = window.sigmoid.dots.getData()
     gd = window.controller.gd
-    assert np.allclose(x, gd.z) and np.allclose(y, sigmoid(gd.z))
+    for label, dots in enumerate(window.sigmoid.dots):
+        x, y = dots.getData()
+        members = gd.y == label
+        assert np.allclose(x, gd.z[members]) and np.allclose(y, sigmoid(gd.z[members]))
 
 
 def test_weights_image_is_w_reshaped(window, qtbot):

@@ -23,6 +23,9 @@ from ..data import Dataset
 
 #: A batch between two snapshots lasts about this long at full speed.
 BATCH_SECONDS = 0.004
+#: Test cost and accuracies every this many iterations: fine enough to draw, and each
+#: record ends a chunk of the engine's fast loop, so a finer stride costs training speed.
+METRIC_STRIDE = 50
 #: How long a thread may hold the GIL while another waits (Python's default is 5 ms).
 GIL_SWITCH_S = 0.001
 
@@ -169,7 +172,7 @@ class TrainingController(QObject):
         return GradientDescent(
             self.train.X, self.train.Y, alpha=s.alpha, loss=s.loss, init=s.init, seed=s.seed,
             X_test=None if self.test is None else self.test.X, Y_test=None if self.test is None else self.test.Y,
-            metric_stride=10,
+            metric_stride=METRIC_STRIDE,
         )
 
     def _run_to(self, target: int) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .history import History
-from .losses import Loss, get_loss
+from .losses import CrossEntropy, Loss, get_loss
 from .metrics import accuracy
 from .parametrization import GRAM_MAX_BYTES, Examples, Parametrization, choose_parametrization
 
@@ -129,10 +129,7 @@ class GradientDescent:
         self.halted = False
         self._alpha = validate_alpha(alpha)
         self.history.set_alpha(0, self._alpha)
-        self._dz = np.empty(self.m)
-        self._dz_writer = self.loss.dz_writer(self.y)
-        self._grad = np.empty(self.param.dim)
-        self._zbuf = np.empty((CHUNK, self.m))
+        self._allocate()
         self.z = self.param.train.z(self.theta)
         if not np.all(np.isfinite(self.z)):
             raise ValueError("the starting point gives non-finite z")
@@ -215,30 +212,14 @@ class GradientDescent:
         return done
 
     def _run_chunk(self, n: int, cancelled=None) -> int:
-        Z = self._zbuf[:n]
-        theta, dz, grad, y = self.theta, self._dz, self._grad, self.y
-        start = theta.copy()
-        scale = self._alpha / self.m
-        z_into, dz_into, gradient_into = self.param.train.z_into, self._dz_writer, self.param.gradient_into
-        marks = self.trajectory.marks(self.iteration, n)
-        mark = marks.pop(0) if marks else -1
+        start = self.theta.copy()
         with np.errstate(over="ignore", invalid="ignore"):
-            Z[0] = self.z
-            for i in range(n):
-                if cancelled is not None and cancelled():
-                    n, Z = i, Z[:i]
-                    break
-                if i:
-                    z_into(theta, Z[i])
-                if i == mark:
-                    self.trajectory.offer(self.iteration + i, theta)
-                    mark = marks.pop(0) if marks else -1
-                dz_into(Z[i], dz)
-                gradient_into(dz, grad)
-                grad *= scale
-                theta -= grad
-            z_next = self.param.train.z(theta)
-            costs = self.loss.cost(Z, y)
+            if isinstance(self.loss, CrossEntropy) and self.param.kind == "gram":
+                Z, n = self._chunk_in_z_space(n, cancelled)
+            else:
+                Z, n = self._chunk_in_theta_space(n, cancelled)
+            z_next = self.param.train.z(self.theta)
+            costs = self.loss.cost(Z, self.y)
         finite = np.isfinite(costs)
         if finite.all() and np.isfinite(z_next).all():
             self._accept(costs, z_next)
@@ -247,13 +228,84 @@ class GradientDescent:
         bad = int(np.argmin(finite)) if not finite.all() else n
         self.halted = True
         self.diverged_at = self.diverged_at if self.diverged_at is not None else self.iteration + bad
-        theta[:] = start
+        self.theta[:] = start
         self.trajectory.truncate(self.iteration + 1)
         if bad <= 1:
             return 0
         self._run_chunk(bad - 1)
         self.halted = True
         return bad - 1
+
+    def _chunk_in_theta_space(self, n: int, cancelled) -> tuple[np.ndarray, int]:
+        """Any loss, any parametrization: z = A theta, dz, gradient, step. Returns (z rows, iterations)."""
+        Z = self._zbuf[:n]
+        theta, dz, grad = self.theta, self._dz, self._grad
+        scale = self._alpha / self.m
+        z_into, dz_into, gradient_into = self.param.train.z_into, self._dz_writer, self.param.gradient_into
+        marks = self.trajectory.marks(self.iteration, n)
+        mark = marks.pop(0) if marks else -1
+        Z[0] = self.z
+        for i in range(n):
+            if cancelled is not None and cancelled():
+                return Z[:i], i
+            if i:
+                z_into(theta, Z[i])
+            if i == mark:
+                self.trajectory.offer(self.iteration + i, theta)
+                mark = marks.pop(0) if marks else -1
+            dz_into(Z[i], dz)
+            gradient_into(dz, grad)
+            grad *= scale
+            theta -= grad
+        return Z, n
+
+    def _chunk_in_z_space(self, n: int, cancelled) -> tuple[np.ndarray, int]:
+        """Cross-entropy on the Gram path, three numpy calls an iteration.
+
+        With h = z/2 and K~ = K + 1 1^T, one step is h <- h - (s/4) K~ tanh(h) - (s/2) K~ (1/2 - y),
+        s = alpha/m: the same descent, written where it is cheapest. theta follows afterwards from
+        the running sums of sigma(z) - y, which is exactly what each step subtracts from it.
+        """
+        m = self.m
+        H = self._hbuf[: n + 1]
+        np.multiply(self.z, 0.5, out=H[0])
+        N, T, u = self._z_step_matrix(), self._tbuf, self._dz
+        Tm = T[:m]
+        ran = n
+        for i in range(n):
+            if cancelled is not None and cancelled():
+                ran = i
+                break
+            np.tanh(H[i], out=Tm)
+            np.dot(N, T, out=u)
+            np.subtract(H[i], u, out=H[i + 1])
+        if ran:
+            D = np.tanh(H[:ran])  # sigma(z_t) - y for every iteration of the chunk
+            D *= 0.5
+            D += 0.5 - self.y
+            steps = np.cumsum(D, axis=0)
+            steps *= self._alpha / m
+            theta0 = self.theta.copy()
+            for i in self.trajectory.marks(self.iteration, ran):
+                theta = theta0.copy()
+                if i:
+                    theta[:m] -= steps[i - 1]
+                    theta[-1] -= steps[i - 1].sum()
+                self.trajectory.offer(self.iteration + i, theta)
+            self.theta[:m] -= steps[-1]
+            self.theta[-1] -= steps[-1].sum()
+        return 2.0 * H[:ran], ran
+
+    def _z_step_matrix(self) -> np.ndarray:
+        """[(s/4) K~ | (s/2) K~ (1/2 - y)] for the alpha in force, rebuilt only when alpha or data change."""
+        if self._z_step_key != self._alpha:
+            m, s = self.m, self._alpha / self.m
+            Kt = self.param.metric[:m, :m] + 1.0
+            N = np.empty((m, m + 1))
+            np.multiply(Kt, s / 4, out=N[:, :m])
+            N[:, m] = (s / 2) * (Kt @ (0.5 - self.y))
+            self._z_step, self._z_step_key = N, self._alpha
+        return self._z_step
 
     # ------------------------------------------------------------ new data
     def add_examples(self, X_new: np.ndarray, Y_new: np.ndarray) -> None:
@@ -290,15 +342,22 @@ class GradientDescent:
         self.diverged_at = None
         self._data_changed(self.param.initial_theta(w, b), self.y)
 
+    def _allocate(self) -> None:
+        """Buffers the hot loops write into, sized for the current data."""
+        self._dz = np.empty(self.m)
+        self._dz_writer = self.loss.dz_writer(self.y)
+        self._grad = np.empty(self.param.dim)
+        self._zbuf = np.empty((CHUNK, self.m))
+        self._hbuf = np.empty((CHUNK + 1, self.m))
+        self._tbuf = np.ones(self.m + 1)
+        self._z_step_key = None
+
     def _data_changed(self, theta: np.ndarray, y: np.ndarray) -> None:
         """The path so far was in other coordinates: it restarts here, and the past can no longer be replayed."""
         self.theta = theta
         self.y = y
         self.m = y.size
-        self._dz = np.empty(self.m)
-        self._dz_writer = self.loss.dz_writer(self.y)
-        self._grad = np.empty(self.param.dim)
-        self._zbuf = np.empty((CHUNK, self.m))
+        self._allocate()
         self.z = self.param.train.z(self.theta)
         if self.y_test is not None:
             self.test = self.param.examples(self._X_test)

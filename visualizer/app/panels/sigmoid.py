@@ -28,8 +28,11 @@ class SigmoidPanel(QWidget):
         self.plot.addLegend(offset=(10, 10))
         self.plot.plot(Z_CURVE, sigmoid(Z_CURVE), pen=pg.mkPen("#777", width=1))
         self.plot.addItem(pg.InfiniteLine(0.5, angle=0, pen=pg.mkPen("#bbb", style=pg.QtCore.Qt.PenStyle.DotLine)))
-        self.dots = pg.ScatterPlotItem(size=7, pen=pg.mkPen(None), hoverable=True)
-        self.plot.addItem(self.dots)
+        # One item per label, each with a single brush: per-point brushes make every frame slow.
+        self.dots = [pg.ScatterPlotItem(size=7, pen=pg.mkPen(None), brush=brush) for brush in (NEGATIVE, POSITIVE)]
+        for dots in self.dots:
+            self.plot.addItem(dots)
+            dots.sigClicked.connect(self._clicked)
         self.selected = pg.ScatterPlotItem(size=14, pen=pg.mkPen("k", width=2), brush=pg.mkBrush(None))
         self.plot.addItem(self.selected)
         legend = self.plot.plotItem.legend
@@ -37,23 +40,23 @@ class SigmoidPanel(QWidget):
         legend.addItem(pg.ScatterPlotItem(brush=NEGATIVE, pen=None, size=7), "y = 0")
         self.plot.setToolTip("Each dot is one training example at (z, ŷ). Training slides the y = 1 dots "
                              "up the curve and the y = 0 dots down. Click a dot to select that example.")
-        self.dots.sigClicked.connect(self._clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.plot)
         self._labels = np.zeros(0, int)
-        self._brushes: list = []
+        self._members = [np.zeros(0, int), np.zeros(0, int)]
         self._selected: int | None = None
         self._span = 0.0
         self.set_name = "train"
 
     def set_labels(self, labels: np.ndarray) -> None:
         self._labels = labels.astype(int)
-        self._brushes = [POSITIVE if y else NEGATIVE for y in self._labels]
+        self._members = [np.flatnonzero(self._labels == k) for k in (0, 1)]
         self._selected = None
 
     def show_outputs(self, z: np.ndarray, yhat: np.ndarray) -> None:
-        self.dots.setData(x=z, y=yhat, brush=self._brushes, data=np.arange(len(z)))
+        for dots, members in zip(self.dots, self._members, strict=True):
+            dots.setData(x=z[members], y=yhat[members], data=members)
         span = nice_ceiling(max(float(np.max(np.abs(z))) if len(z) else 1.0, 1.0))
         if span != self._span:  # step the axis, so it is not redrawn every frame
             self._span = span
