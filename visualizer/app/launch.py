@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 from ..data import DataError, load_data
@@ -52,4 +53,7 @@ def launch(data: str | None = None) -> int:
     window = MainWindow(train, test)
     window.resize(1280, 800)
     window.show()
+    # Ctrl+C in the terminal closes the window the normal way (asking first if work is unsaved);
+    # the window's redraw timer hands Python the control it needs to see the signal.
+    signal.signal(signal.SIGINT, lambda *_: window.close())
     return app.exec()
