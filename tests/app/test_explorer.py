@@ -83,3 +83,8 @@ def test_changing_alpha_leaves_a_ghost_of_the_old_path(window, qtbot):
     x, y = window.cost_curve.ghost.getData()
     assert x[0] == 40 and len(x) == 300 and np.all(np.isfinite(y))
     assert y[0] == pytest.approx(window.controller.gd.cost)
+    window.refresh(force=True)
+    view = window.surface.view
+    assert view.ghost_s is not None and len(view.ghost_s) == 30
+    gx, gy = window.surface.contour.ghost.getData()
+    assert np.allclose(gx, view.ghost_s) and np.allclose(gy, view.ghost_t)

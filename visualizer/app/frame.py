@@ -86,12 +86,13 @@ class Frame:
             return None
         return stable_alpha(gd, self.z_train)
 
-    def surface(self, kind: str, grid: int = 48, loss: str | None = None, extent: float = 1.0) -> SurfaceView:
+    def surface(self, kind: str, grid: int = 48, loss: str | None = None, extent: float = 1.0,
+                ghost: np.ndarray | None = None) -> SurfaceView:
         """The slice of J through this point; ``loss`` draws another loss on the same plane."""
         gd = self.gd
         traj = self.controller.trajectory_until(self.iteration)
         return surface_view(gd.param, gd.loss if loss is None else get_loss(loss), gd.y, self.theta,
-                            gd.gradient(self.z_train), traj, kind, grid, extent)
+                            gd.gradient(self.z_train), traj, kind, grid, extent, ghost)
 
     def example(self, set_name: str, index: int) -> tuple[np.ndarray, float, str]:
         """(pixels, label, name) of one example."""

@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.edge_history: list[tuple[int, float]] = []
         self.edge: float | None = None
         self.explorer: ExplorerWindow | None = None
+        self.ghost: np.ndarray | None = None  # thetas along the path the previous alpha would have taken
         self._jobs: list[Job] = []
         central = QWidget()
         column = QVBoxLayout(central)
@@ -128,8 +129,7 @@ class MainWindow(QMainWindow):
         }
         for key, (panel, title) in self.lessons.items():
             self.docks[key] = self._dock(title, panel, B)
-            self.tabifyDockWidget(self.docks["gallery"], self.docks[key])
-            self.docks[key].hide()
+            self.docks[key].hide()  # opened from the Lessons menu, as a window of its own
         self.tabifyDockWidget(self.docks["sigmoid"], self.docks["classify"])
         self.docks["sigmoid"].raise_()
         self.setAcceptDrops(True)
@@ -344,7 +344,8 @@ class MainWindow(QMainWindow):
         old, snap = c.gd.alpha, c.latest
         c.set_alpha(alpha)
         if self.cost_curve.show_ghost.isChecked() and snap.iteration > 0 and alpha != old:
-            self.cost_curve.show_ghost_costs(snap.iteration, c.gd.simulate(snap.theta, old, 300))
+            costs, self.ghost = c.gd.simulate(snap.theta, old, 300)
+            self.cost_curve.show_ghost_costs(snap.iteration, costs)
         self.controls.show_edge(self.edge)
 
     def choose_preset(self, name: str) -> None:
@@ -368,6 +369,7 @@ class MainWindow(QMainWindow):
     def reset(self, **changes) -> None:
         self.view_iteration = None
         self.edge_history = []
+        self.ghost = None
         self.cost_curve.show_ghost_costs(0, [])
         self.notice.hide()
         self.controller.reset(**changes)
@@ -417,7 +419,8 @@ class MainWindow(QMainWindow):
 
     def _draw_surface(self, frame: Frame) -> None:
         if self.surface.isVisible():
-            self.surface.show_view(frame.surface(self.surface.kind))
+            ghost = self.ghost if self.cost_curve.show_ghost.isChecked() else None
+            self.surface.show_view(frame.surface(self.surface.kind, ghost=ghost))
         self.edge = frame.edge()
         self.controls.show_edge(self.edge)
         if self.edge is not None and frame.iteration == self.controller.latest.iteration and (

@@ -381,26 +381,29 @@ class GradientDescent:
         self.test = self.param.examples(X_test)
 
     # ------------------------------------------------------------ the past
-    def simulate(self, theta: np.ndarray, alpha: float, n: int) -> np.ndarray:
-        """The costs of n iterations from ``theta`` at a fixed alpha, leaving this run untouched.
+    def simulate(self, theta: np.ndarray, alpha: float, n: int, every: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """(costs, thetas every ``every`` iterations) of n iterations from ``theta`` at a fixed alpha.
 
-        It draws the 'ghost' of the path an old alpha would have taken. Stops early on overflow.
+        This run is left untouched: it draws the 'ghost' of the path an old alpha would have
+        taken. Stops early on overflow.
         """
         theta = theta.copy()
         z, dz, grad = np.empty(self.m), np.empty(self.m), np.empty(self.param.dim)
-        costs = []
+        costs, thetas = [], []
         with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(n):
+            for i in range(n):
                 self.param.train.z_into(theta, z)
                 cost = float(self.loss.cost(z, self.y))
                 if not np.isfinite(cost):
                     break
                 costs.append(cost)
+                if i % every == 0:
+                    thetas.append(theta.copy())
                 self._dz_writer(z, dz)
                 self.param.gradient_into(dz, grad)
                 grad *= alpha / self.m
                 theta -= grad
-        return np.array(costs)
+        return np.array(costs), np.array(thetas).reshape(-1, self.param.dim)
 
     def state_at(self, iteration: int) -> np.ndarray:
         """theta at an earlier iteration: the nearest stored point, then a replay with the recorded alphas."""

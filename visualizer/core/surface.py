@@ -222,6 +222,9 @@ class SurfaceView:
     s_label: str
     t_label: str
     kind: str
+    ghost_s: np.ndarray | None = None  # the path an old alpha would have taken, where there is one
+    ghost_t: np.ndarray | None = None
+    ghost_J: np.ndarray | None = None
 
     def distance_note(self) -> str:
         far = float(np.max(self.path_distance)) if self.path_distance.size else 0.0
@@ -233,7 +236,8 @@ class SurfaceView:
 
 
 def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.ndarray, gradient: np.ndarray,
-                 path: np.ndarray, kind: str = "w-direction", grid: int = 60, extent: float = 1.0) -> SurfaceView:
+                 path: np.ndarray, kind: str = "w-direction", grid: int = 60, extent: float = 1.0,
+                 ghost: np.ndarray | None = None) -> SurfaceView:
     """The slice through ``theta`` of the given kind, sized to show the whole path (times ``extent``)."""
     if kind == "principal":
         plane = principal_plane(param, path, theta, gradient)
@@ -241,7 +245,10 @@ def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.nd
         plane = w_direction_plane(param, theta, gradient)
     sl = SurfaceSlice(param, loss, y, plane)
     pts = sl.points(np.vstack([np.atleast_2d(path).reshape(-1, param.dim), theta[None], plane.origin[None]]))
-    (s0, s1), (t0, t1) = view_ranges(pts, minimum=0.5)
+    ghost_pts = sl.points(ghost) if ghost is not None and len(ghost) else None
+    shown = pts if ghost_pts is None else PlanePoints(np.concatenate([pts.s, ghost_pts.s]),
+                                                      np.concatenate([pts.t, ghost_pts.t]), pts.distance)
+    (s0, s1), (t0, t1) = view_ranges(shown, minimum=0.5)
     s = (s0 + s1) / 2 + extent * np.linspace(s0 - s1, s1 - s0, grid) / 2
     t = (t0 + t1) / 2 + extent * np.linspace(t0 - t1, t1 - t0, grid) / 2
     path_pts = PlanePoints(pts.s[:-2], pts.t[:-2], pts.distance[:-2])
@@ -254,4 +261,7 @@ def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.nd
         path_distance=path_pts.distance,
         current=(*current, sl.cost_at(*current)),
         downhill=(ds, dt), s_label=plane.s_label, t_label=plane.t_label, kind=plane.kind,
+        ghost_s=None if ghost_pts is None else ghost_pts.s, ghost_t=None if ghost_pts is None else ghost_pts.t,
+        ghost_J=None if ghost_pts is None else np.array([sl.cost_at(a, b) for a, b in
+                                                        zip(ghost_pts.s, ghost_pts.t, strict=True)]),
     )

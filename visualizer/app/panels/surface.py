@@ -75,6 +75,7 @@ class Surface3D:
         self.container.setToolTip("Drag to orbit, scroll to zoom.")
         self.surface = gl.GLSurfacePlotItem(computeNormals=False, smooth=False, glOptions="opaque")
         self.path = gl.GLLinePlotItem(width=2, color=(0.85, 0.1, 0.1, 1), antialias=True, glOptions="opaque")
+        self.ghost = gl.GLLinePlotItem(width=1, color=(0.5, 0.5, 0.5, 1), antialias=True, glOptions="opaque")
         self.point = gl.GLScatterPlotItem(size=12, color=(0.85, 0.1, 0.1, 1), glOptions="opaque")
         self.box = gl.GLBoxItem(color=(0.6, 0.6, 0.6, 1))
         self.box.setSize(2, 2, 1.2)
@@ -82,7 +83,7 @@ class Surface3D:
         font = QFont()
         font.setPointSize(8)
         self.labels = [gl.GLTextItem(color=(30, 30, 30, 255), font=font) for _ in range(3)]
-        for item in (self.surface, self.box, self.path, self.point, *self.labels):
+        for item in (self.surface, self.box, self.path, self.ghost, self.point, *self.labels):
             self.window.addItem(item)
 
     def show(self, view: SurfaceView) -> None:
@@ -96,6 +97,11 @@ class Surface3D:
         lift = 0.01
         path = np.column_stack([sx(view.path_s), tx(view.path_t), (np.clip(view.path_J, lo, hi) - lo) * height + lift])
         self.path.setData(pos=path if len(path) > 1 else np.zeros((0, 3)))
+        if view.ghost_s is not None and len(view.ghost_s) > 1:
+            self.ghost.setData(pos=np.column_stack([sx(view.ghost_s), tx(view.ghost_t),
+                                                    (np.clip(view.ghost_J, lo, hi) - lo) * height + lift]))
+        else:
+            self.ghost.setData(pos=np.zeros((0, 3)))
         s, t, J = view.current
         self.point.setData(pos=np.array([[sx(s), tx(t), (min(max(J, lo), hi) - lo) * height + lift]]))
         self.labels[0].setData(pos=(-0.6, -1.35, 0), text=_short(view.s_label))
@@ -114,7 +120,7 @@ class Surface3D:
         """
         self.window.makeCurrent()
         self.window.clear()
-        self.surface = self.path = self.point = self.box = None
+        self.surface = self.path = self.ghost = self.point = self.box = None
         self.labels = []
         gc.collect()
         self.window.doneCurrent()
@@ -151,6 +157,8 @@ class ContourMap:
         for c in self.contours:
             c.setParentItem(self.image)
         self.path = self.plot.plot([], [], pen=pg.mkPen("#d62728", width=1))
+        self.ghost = self.plot.plot([], [], pen=pg.mkPen((230, 230, 230, 200), width=1,
+                                                         style=Qt.PenStyle.DashLine))
         self.point = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#d62728"), pen=pg.mkPen("w"))
         self.plot.addItem(self.point)
         self.arrow_line = self.plot.plot([], [], pen=pg.mkPen("#ffdd57", width=1))
@@ -169,6 +177,10 @@ class ContourMap:
             c.setData(view.J)  # isocurves index (x, y); the row-major image is J transposed
             c.setLevel(level)
         self.path.setData(view.path_s, view.path_t)
+        if view.ghost_s is not None:
+            self.ghost.setData(view.ghost_s, view.ghost_t)
+        else:
+            self.ghost.setData([], [])
         s, t, _ = view.current
         self.point.setData([s], [t])
         gs, gt = view.downhill
