@@ -2,7 +2,7 @@
 
 The course computes ``log(sigmoid(z))``, which is ``log(0) = -inf`` once z is large
 and gives NaN costs at big learning rates. Here every loss goes through
-``softplus(z) = log(1 + e^z)`` (numpy's ``logaddexp(0, z)``) and
+``softplus(z) = log(1 + e^z) = max(z, 0) + log1p(e^-|z|)`` and
 ``sigmoid(z) = (1 + tanh(z/2)) / 2``, both exact and finite for every finite z.
 """
 
@@ -18,8 +18,11 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def softplus(z: np.ndarray) -> np.ndarray:
-    """log(1 + e^z), finite and accurate for every finite z."""
-    return np.logaddexp(0.0, z)
+    """log(1 + e^z) = max(z, 0) + log1p(e^-|z|): finite and accurate for every finite z.
+
+    Same value as numpy's logaddexp(0, z) to the last bit or so, and faster here.
+    """
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
 class Loss:
