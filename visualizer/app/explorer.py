@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ..core.compare import COURSE_ALPHAS, Comparison
 from ..core.stability import suggest, sweep
 from ..data import Dataset
-from .panels.surface import COLORMAP
+from .panels.plots import COLORMAP, plain_axes, show_heatmap
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 
@@ -126,9 +126,7 @@ class ExplorerWindow(QMainWindow):
         self.slice_image.setColorMap(COLORMAP)
         self.slice_plot.addItem(self.slice_image)
         self.slice_plot.addLegend(offset=(10, 10))
-        for plot in (self.curves, self.slice_plot):
-            for side in ("left", "bottom"):
-                plot.getAxis(side).enableAutoSIPrefix(False)
+        plain_axes(self.curves, self.slice_plot)
         self.slice_note = QLabel()
         self.slice_note.setWordWrap(True)
         self.table = QTableWidget(0, 5)
@@ -256,11 +254,7 @@ class ExplorerWindow(QMainWindow):
         view = self.comparison.shared_slice()
         if view is None:
             return
-        J = view.J.T
-        lo, hi = float(J.min()), float(np.percentile(J, 97))
-        self.slice_image.setImage(np.clip(J, lo, hi), levels=(lo, hi), autoLevels=False)
-        ds, dt = view.s[1] - view.s[0], view.t[1] - view.t[0]
-        self.slice_image.setRect(view.s[0] - ds / 2, view.t[0] - dt / 2, ds * len(view.s), dt * len(view.t))
+        show_heatmap(self.slice_image, view.J, view.s, view.t)
         for item in self.slice_plot.listDataItems():
             self.slice_plot.removeItem(item)
         self.slice_plot.plotItem.legend.clear()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.lessons import Bowl, GraphValues, VectorizationTiming, graph_values
-from .panels.surface import COLORMAP
+from .panels.plots import COLORMAP, plain_axes, show_heatmap
 
 
 def caption(text: str) -> QLabel:
@@ -30,12 +30,6 @@ def caption(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color:#333; background:#f4f6fa; padding:6px; border-radius:4px;")
     return label
-
-
-def _quiet_axes(*plots) -> None:
-    for plot in plots:
-        for side in ("left", "bottom"):
-            plot.getAxis(side).enableAutoSIPrefix(False)
 
 
 # ---------------------------------------------------------------------- 1. image -> vector
@@ -64,7 +58,7 @@ class ImageVectorPanel(QWidget):
         self.strip = self.view.addPlot(row=1, col=0, colspan=4)
         self.strip.setLabel("bottom", "index k in x (0 … n_x − 1): pixel (i, j), channel c → k = 3(i·n_px + j) + c")
         self.strip.setLabel("left", "x_k")
-        _quiet_axes(self.strip)
+        plain_axes(self.strip)
         self.strip_curve = self.strip.plot([], [], pen=pg.mkPen("#555", width=1))
         self.strip_curve.setDownsampling(auto=True, method="peak")
         self.strip_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ff00ff", width=2))
@@ -337,7 +331,7 @@ class ConvexityPanel(QWidget):
             image = pg.ImageItem(axisOrder="row-major")
             image.setColorMap(COLORMAP)
             plot.addItem(image)
-            _quiet_axes(plot)
+            plain_axes(plot)
             self.plots.append(plot)
             self.images.append(image)
         layout = QVBoxLayout(self)
@@ -351,10 +345,7 @@ class ConvexityPanel(QWidget):
     def show_views(self, views) -> None:
         self.views = views
         for plot, image, view in zip(self.plots, self.images, views, strict=True):
-            J = view.J.T
-            image.setImage(J, levels=(float(J.min()), float(np.percentile(J, 98))), autoLevels=False)
-            ds, dt = view.s[1] - view.s[0], view.t[1] - view.t[0]
-            image.setRect(view.s[0] - ds / 2, view.t[0] - dt / 2, ds * len(view.s), dt * len(view.t))
+            show_heatmap(image, view.J, view.s, view.t, top=98)
             plot.setLabel("bottom", view.s_label)
             plot.setLabel("left", view.t_label)
 
@@ -391,7 +382,7 @@ class BowlPanel(QWidget):
         self.step_arrow = pg.ArrowItem(headLen=14, brush="#2ca02c", pen=pg.mkPen("#2ca02c"))
         self.cut.addItem(self.step_arrow)
         self.slope_text = QLabel()
-        _quiet_axes(self.plot, self.cut)
+        plain_axes(self.plot, self.cut)
         head = QHBoxLayout()
         head.addWidget(QLabel("Loss"))
         head.addWidget(self.loss)
@@ -428,12 +419,10 @@ class BowlPanel(QWidget):
         self.paths = []
         self.bowl = Bowl(*self._data, loss=self.loss.currentData())
         W, B = np.linspace(*self.w_range, 80), np.linspace(*self.b_range, 80)
-        J = self.bowl.grid(W, B).T
-        self.image.setImage(J, levels=(float(J.min()), float(np.percentile(J, 98))), autoLevels=False)
-        dw, db = W[1] - W[0], B[1] - B[0]
-        self.image.setRect(W[0] - dw / 2, B[0] - db / 2, dw * len(W), db * len(B))
+        J = self.bowl.grid(W, B)
+        show_heatmap(self.image, J, W, B, top=98)
         for c, level in zip(self.contours, np.quantile(J, np.linspace(0.02, 0.8, len(self.contours))), strict=True):
-            c.setData(J.T)  # isocurves index (x, y); the row-major image is (y, x)
+            c.setData(J)  # isocurves index (w, b), like J
             c.setLevel(level)
         self.plot.setRange(xRange=self.w_range, yRange=self.b_range, padding=0)
         self.cut_curve.setData([], [])

@@ -10,19 +10,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from .plots import nice_ceiling, plain_axes
+
 TRAIN_PEN = pg.mkPen("#1f77b4", width=1)
 TEST_PEN = pg.mkPen("#ff7f0e", width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
 ALPHA_PEN = pg.mkPen("#9467bd", width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
 NOW_PEN = pg.mkPen("#444", width=1)
-
-
-def nice_ceiling(x: float) -> float:
-    """The smallest of 1, 2, 5 times a power of ten that is at least x."""
-    exponent = np.floor(np.log10(x))
-    for m in (1, 2, 5, 10):
-        if m * 10**exponent >= x:
-            return float(m * 10**exponent)
-    return float(10 ** (exponent + 1))
 
 
 class CostCurvePanel(QWidget):
@@ -47,9 +40,7 @@ class CostCurvePanel(QWidget):
         self.edge_curve = self.stability.plot([], [], pen=pg.mkPen("#d62728", width=1), name="2/λmax")
         self.ghost = self.plot.plot([], [], pen=pg.mkPen((120, 120, 120, 150), width=1,
                                                          style=pg.QtCore.Qt.PenStyle.DotLine), name="old α (ghost)")
-        for plot in (self.plot, self.acc, self.stability):
-            for side in ("left", "bottom"):
-                plot.getAxis(side).enableAutoSIPrefix(False)
+        plain_axes(self.plot, self.acc, self.stability)
         for plot in (self.plot, self.acc):  # one iteration axis, at the bottom, for the three linked plots
             plot.getAxis("bottom").setStyle(showValues=False)
         self.plot.enableAutoRange(x=False)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ...core import sigmoid
-from .cost_curve import nice_ceiling
+from .plots import nice_ceiling
 
 POSITIVE, NEGATIVE = pg.mkBrush("#ff7f0e"), pg.mkBrush("#1f77b4")
 Z_CURVE = np.linspace(-60, 60, 2401)

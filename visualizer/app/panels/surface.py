@@ -19,8 +19,8 @@ from PySide6.QtGui import QFont, QImage, QOpenGLContext, QPainter, QSurfaceForma
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from ...core.surface import SurfaceView
+from .plots import COLORMAP, plain_axes, show_heatmap
 
-COLORMAP = pg.colormap.get("viridis")
 SLICES = [("Through the current point: along w's direction, and b", "w-direction"),
           ("The path's principal plane (PCA of the trajectory)", "principal")]
 
@@ -148,8 +148,7 @@ class ContourMap:
     def __init__(self):
         self.plot = pg.PlotWidget()
         self.plot.setMinimumSize(200, 160)
-        for side in ("left", "bottom"):
-            self.plot.getAxis(side).enableAutoSIPrefix(False)
+        plain_axes(self.plot)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(COLORMAP)
         self.plot.addItem(self.image)
@@ -168,13 +167,10 @@ class ContourMap:
                              "The arrow points downhill: −gradient, projected onto this plane.")
 
     def show(self, view: SurfaceView) -> None:
-        J = view.J.T  # rows along t (y axis), columns along s (x axis)
-        lo, hi = float(J.min()), float(np.percentile(J, 97))
-        self.image.setImage(np.clip(J, lo, hi), levels=(lo, hi), autoLevels=False)
-        ds, dt = view.s[1] - view.s[0], view.t[1] - view.t[0]
-        self.image.setRect(view.s[0] - ds / 2, view.t[0] - dt / 2, ds * len(view.s), dt * len(view.t))
-        for c, level in zip(self.contours, np.quantile(J, np.linspace(0.05, 0.9, len(self.contours))), strict=True):
-            c.setData(view.J)  # isocurves index (x, y); the row-major image is J transposed
+        show_heatmap(self.image, view.J, view.s, view.t)
+        for c, level in zip(self.contours, np.quantile(view.J, np.linspace(0.05, 0.9, len(self.contours))),
+                            strict=True):
+            c.setData(view.J)  # isocurves index (x, y), like J
             c.setLevel(level)
         self.path.setData(view.path_s, view.path_t)
         if view.ghost_s is not None:
