@@ -466,6 +466,9 @@ class BowlPanel(QWidget):
         step = -self.bowl.alpha * slope
         self.step_arrow.setPos(w + step, J)
         self.step_arrow.setStyle(angle=0 if step < 0 else 180)
+        if abs(slope) < 5e-5:
+            self.slope_text.setText(f"dJ/dw ≈ 0 at w = {w:.3f}: the bottom of this cut, where the steps stop.")
+            return
         direction = "right" if slope < 0 else "left"
         self.slope_text.setText(f"dJ/dw = {slope:.4f} at w = {w:.3f}: the step −α·dJ/dw = {step:.4f} moves w to "
                                 f"the {direction} (green arrow).")
