@@ -7,6 +7,7 @@ from PySide6.QtGui import QUndoCommand
 
 from ..data import Dataset
 from ..data.dataset import take, with_examples
+from .safety import reported
 
 
 class DataEdit(QUndoCommand):
@@ -19,9 +20,11 @@ class DataEdit(QUndoCommand):
         self.new = new
         self.appended = appended  # examples added at the end of train: the Gram matrix can grow
 
+    @reported
     def redo(self) -> None:
         self.window.apply_data(*self.new, appended=self.appended)
 
+    @reported
     def undo(self) -> None:
         self.window.apply_data(*self.old, appended=0)
 

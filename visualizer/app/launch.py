@@ -37,6 +37,21 @@ def make_app():
     return app
 
 
+def report_errors_in(window) -> None:
+    """A bug in a slot or an override is printed and shown in the window; the app carries on."""
+    import traceback
+
+    def hook(kind, exc, tb):
+        traceback.print_exception(kind, exc, tb)
+        try:
+            window.notice.show_message(f"Something went wrong ({kind.__name__}: {exc}). The run is kept; "
+                                       "save the session to be safe.", "error")
+        except RuntimeError:  # the window is already gone
+            pass
+
+    sys.excepthook = hook
+
+
 def launch(data: str | None = None) -> int:
     if not has_display():
         print("visualizer: error: no display to open the window on (DISPLAY is not set); "
@@ -53,6 +68,7 @@ def launch(data: str | None = None) -> int:
     window = MainWindow(train, test)
     window.resize(1280, 800)
     window.show()
+    report_errors_in(window)
     # Ctrl+C in the terminal closes the window the normal way (asking first if work is unsaved);
     # the window's redraw timer hands Python the control it needs to see the signal.
     signal.signal(signal.SIGINT, lambda *_: window.close())

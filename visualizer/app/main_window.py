@@ -45,6 +45,7 @@ from .training import TrainingController, TrainingSettings
 
 FRAME_MS = 20  # at most 50 redraws a second
 SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
+GHOST_DELAY_MS = 150  # the ghost is drawn once the alpha slider rests, not at every tick
 
 
 def export_scene(view, path: str, kind: str) -> bool:
@@ -100,7 +101,10 @@ class MainWindow(QMainWindow):
         self.edge_history: list[tuple[int, float]] = []
         self.edge: float | None = None
         self.explorer: ExplorerWindow | None = None
-        self.ghost: np.ndarray | None = None  # thetas along the path the previous alpha would have taken
+        self._ghost_from = None  # (alpha, snapshot) before a burst of alpha changes
+        self._ghost_shown = None
+        self._ghost_timer = QTimer(self, singleShot=True, interval=GHOST_DELAY_MS)
+        self._ghost_timer.timeout.connect(self._draw_ghost)
         self._jobs: list[Job] = []
         central = QWidget()
         column = QVBoxLayout(central)
@@ -341,12 +345,18 @@ class MainWindow(QMainWindow):
     def set_alpha(self, alpha: float) -> None:
         """A new alpha from now on; the old one's path goes on faintly as a ghost."""
         c = self.controller
-        old, snap = c.gd.alpha, c.latest
+        if self._ghost_from is None:
+            self._ghost_from = (c.settings.alpha, c.latest, c.gd, c.gd.param)
         c.set_alpha(alpha)
-        if self.cost_curve.show_ghost.isChecked() and snap.iteration > 0 and alpha != old:
-            costs, self.ghost = c.gd.simulate(snap.theta, old, 300)
-            self.cost_curve.show_ghost_costs(snap.iteration, costs)
+        self._ghost_timer.start()
         self.controls.show_edge(self.edge)
+
+    def _draw_ghost(self) -> None:
+        (old, snap, gd, param), self._ghost_from = self._ghost_from, None
+        c = self.controller
+        if c.gd is gd and gd.param is param and self.cost_curve.show_ghost.isChecked() and old != c.settings.alpha:
+            c.draw_ghost(old, snap)  # not after a reset or a data edit in the meantime
+            self.refresh(force=True)
 
     def choose_preset(self, name: str) -> None:
         if self.edge is None:
@@ -369,8 +379,6 @@ class MainWindow(QMainWindow):
     def reset(self, **changes) -> None:
         self.view_iteration = None
         self.edge_history = []
-        self.ghost = None
-        self.cost_curve.show_ghost_costs(0, [])
         self.notice.hide()
         self.controller.reset(**changes)
 
@@ -408,6 +416,10 @@ class MainWindow(QMainWindow):
         self.controls.show_timeline(frame.iteration, c.latest.iteration, c.gd.replay_from)
         if self.docks["cost"].isVisible():
             self.cost_curve.show_history(c.gd.history, c.latest.iteration, self.view_iteration)
+            if c.ghost is not self._ghost_shown:
+                self._ghost_shown = c.ghost
+                self.cost_curve.show_ghost_costs(0 if c.ghost is None else c.ghost.start,
+                                                 [] if c.ghost is None else c.ghost.costs)
         if self.docks["sigmoid"].isVisible():
             self.sigmoid.show_outputs(frame.z_train, frame.yhat_train)
         if self.docks["gallery"].isVisible():
@@ -419,7 +431,9 @@ class MainWindow(QMainWindow):
 
     def _draw_surface(self, frame: Frame) -> None:
         if self.surface.isVisible():
-            ghost = self.ghost if self.cost_curve.show_ghost.isChecked() else None
+            ghost = self.controller.ghost
+            ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
+                self.cost_curve.show_ghost.isChecked() else None
             self.surface.show_view(frame.surface(self.surface.kind, ghost=ghost))
         self.edge = frame.edge()
         self.controls.show_edge(self.edge)

@@ -43,6 +43,24 @@ class Snapshot:
 
 
 @dataclass(frozen=True)
+class Ghost:
+    """The path the previous alpha would have taken from ``start``: costs, and thetas every 10 iterations.
+
+    Its thetas are coordinates of one parametrization; a data edit makes a new one, so the
+    ghost goes with the run it was drawn for (``belongs_to``) and is dropped on any change.
+    """
+
+    start: int
+    alpha: float
+    costs: np.ndarray
+    thetas: np.ndarray
+    param: object
+
+    def belongs_to(self, gd: GradientDescent) -> bool:
+        return self.param is gd.param and self.thetas.shape[1:] == gd.theta.shape
+
+
+@dataclass(frozen=True)
 class TrainingSettings:
     alpha: float = 0.005
     loss: str = "cross-entropy"
@@ -81,6 +99,7 @@ class TrainingController(QObject):
         self._pending_alpha: float | None = None
         self._target = 0
         self._worker: _Worker | None = None
+        self.ghost: Ghost | None = None
         self.gd = self._new_run()
         self.latest = self._snapshot()
 
@@ -125,6 +144,7 @@ class TrainingController(QObject):
         """A fresh run from the start, with new loss, init or seed if given."""
         self._stop_worker()
         self.settings = replace(self.settings, **changes)
+        self.ghost = None
         self.gd = self._new_run()
         self.latest = self._snapshot()
         self.reset_done.emit()
@@ -133,6 +153,8 @@ class TrainingController(QObject):
         """Forget everything after ``iteration``; training on from there is a new branch."""
         self._stop_worker()
         if iteration < self.gd.iteration:
+            if self.ghost is not None and self.ghost.start > iteration:
+                self.ghost = None
             self.gd.rewind(iteration)
             self.latest = self._snapshot()
             self.reset_done.emit()
@@ -140,6 +162,7 @@ class TrainingController(QObject):
     def edit_data(self, train: Dataset, test: Dataset | None, appended: int = 0) -> None:
         """Train on from the same (w, b) with edited data; appended examples grow the Gram matrix."""
         self._stop_worker()
+        self.ghost = None  # drawn in the old data's coordinates, and for the old data
         gd = self.gd
         if appended and test is self.test:
             gd.add_examples(train.X[:, -appended:], train.Y[:, -appended:])
@@ -153,6 +176,7 @@ class TrainingController(QObject):
         """Reopen a saved session: its data, settings and history, going on from its (w, b)."""
         self._stop_worker()
         self.train, self.test, self.settings = train, test, settings
+        self.ghost = None
         self.gd = self._new_run()
         self.gd.restore(w, b, iteration, history)
         self.latest = self._snapshot()
@@ -160,8 +184,18 @@ class TrainingController(QObject):
     def set_data(self, train: Dataset, test: Dataset | None) -> None:
         self._stop_worker()
         self.train, self.test = train, test
+        self.ghost = None
         self.gd = self._new_run()
         self.latest = self._snapshot()
+
+    def draw_ghost(self, old_alpha: float, snap: Snapshot, n: int = 300) -> Ghost | None:
+        """The path ``old_alpha`` would have taken from ``snap``, kept while the run and its data stay."""
+        gd = self.gd
+        if snap.iteration == 0 or snap.theta.shape != gd.theta.shape:
+            return self.ghost
+        costs, thetas = gd.simulate(snap.theta, old_alpha, n)
+        self.ghost = Ghost(snap.iteration, old_alpha, costs, thetas, gd.param)
+        return self.ghost
 
     def shutdown(self) -> None:
         self._stop_worker()

@@ -1,0 +1,39 @@
+"""What kind of thing a path names, checked before anything opens it.
+
+Opening a FIFO, a character device or a socket blocks or never ends (h5py even holds
+the GIL while it waits), so every reader asks here first: only regular files and
+folders are read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+
+def file_kind_problem(path: str | os.PathLike, folder_ok: bool = False) -> str | None:
+    """None when ``path`` is a regular file (or, with ``folder_ok``, a folder); else the plain reason."""
+    try:
+        mode = os.stat(path).st_mode  # follows symlinks: a link to a FIFO is a FIFO
+    except FileNotFoundError:
+        return "no such file or folder" if folder_ok else "no such file"
+    except PermissionError:
+        return "permission denied"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return None if folder_ok else "is a folder, not a file"
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    return f"is {kind}, not a regular file"
+
+
+def require_regular(path: str | os.PathLike, error: type[Exception], folder_ok: bool = False) -> Path:
+    """``path`` as a Path, or ``error("PATH: reason")`` when it is not something we read."""
+    problem = file_kind_problem(path, folder_ok)
+    if problem is not None:
+        raise error(f"{path}: {problem}")
+    return Path(path)
