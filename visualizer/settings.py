@@ -1,0 +1,164 @@
+"""The run's settings, validated in one place for the CLI, session files and saved preferences.
+
+Every check accepts what the outside world hands over: a number from JSON, a string from
+the command line or from QSettings. ``True`` is not 1 here: a bool is refused as a number.
+No Qt import, so the CLI and the tests use it without a display.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import asdict, dataclass, fields
+
+from .core import LOSSES
+
+INITS = ("zeros", "random")
+#: The surface panel's slices (visualizer/core/surface.py's plane kinds).
+SLICE_KINDS = ("w-direction", "principal")
+#: Far beyond any useful learning rate; larger ones overflow on the first step anyway.
+ALPHA_MAX = 1e6
+#: numpy's default_rng takes any non-negative int; 32 bits is what a user can type and reproduce.
+SEED_LIMIT = 2**32
+BUDGET_MAX = 10**9
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names its source, the key and the value."""
+
+
+def _shown(raw) -> str:
+    text = repr(raw) if isinstance(raw, str) else str(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _real(raw, what: str) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, numbers.Real | str):
+        raise ValueError(f"{what} must be a number, not {_shown(raw)}")
+    try:
+        return float(raw)
+    except (ValueError, OverflowError):
+        raise ValueError(f"{what} must be a number, not {_shown(raw)}") from None
+
+
+def _whole(raw, what: str) -> int:
+    """An int from an int, an integral float or a string such as "12" or "1e6"."""
+    if isinstance(raw, numbers.Integral) and not isinstance(raw, bool):
+        return int(raw)
+    if isinstance(raw, str):
+        try:
+            return int(raw.strip())
+        except ValueError:
+            pass
+    try:
+        value = _real(raw, what)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not value.is_integer():
+        raise ValueError(f"{what} must be a whole number, not {_shown(raw)}")
+    return int(value)
+
+
+def check_alpha(raw) -> float:
+    value = _real(raw, "the learning rate")
+    if not (math.isfinite(value) and 0 < value <= ALPHA_MAX):
+        raise ValueError(f"the learning rate must be a positive number at most {ALPHA_MAX:g}, not {_shown(raw)}")
+    return value
+
+
+def _choice(raw, what: str, options) -> str:
+    if not isinstance(raw, str) or raw not in options:
+        raise ValueError(f"{what} must be one of {', '.join(options)}, not {_shown(raw)}")
+    return raw
+
+
+def check_loss(raw) -> str:
+    return _choice(raw, "the loss", tuple(LOSSES))
+
+
+def check_init(raw) -> str:
+    return _choice(raw, "the initialization", INITS)
+
+
+def check_slice(raw) -> str:
+    return _choice(raw, "the surface slice", SLICE_KINDS)
+
+
+def check_seed(raw) -> int:
+    value = _whole(raw, "the seed")
+    if not 0 <= value < SEED_LIMIT:
+        raise ValueError(f"the seed must be between 0 and {SEED_LIMIT - 1}, not {value}")
+    return value
+
+
+def check_budget(raw) -> int:
+    value = _whole(raw, "the number of iterations")
+    if not 0 <= value <= BUDGET_MAX:
+        raise ValueError(f"the number of iterations must be between 0 and {BUDGET_MAX}, not {value}")
+    return value
+
+
+def check_speed(raw) -> float | None:
+    """Iterations per second; None (or JSON null) is as fast as possible."""
+    if raw is None:
+        return None
+    value = _real(raw, "the speed")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"the speed must be a positive number of iterations per second, not {_shown(raw)}")
+    return value
+
+
+CHECKS = {"alpha": check_alpha, "loss": check_loss, "init": check_init, "seed": check_seed,
+          "budget": check_budget, "speed": check_speed, "slice": check_slice}
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What a run is started with. Build it from outside data with ``from_dict``, never by hand."""
+
+    alpha: float = 0.005
+    loss: str = "cross-entropy"
+    init: str = "zeros"
+    seed: int = 0
+    budget: int = 2000  # iterations per press of Train; 0 means until the cost stops falling
+    speed: float | None = None  # iterations per second; None is as fast as possible
+    slice: str = "w-direction"
+
+    @classmethod
+    def from_dict(cls, d, source: str) -> RunSettings:
+        """Every key checked; a missing key takes its default, an unknown key is refused.
+
+        Refusing unknown keys means a typo ("alhpa") is reported instead of silently
+        replaced by the default; files from newer versions are caught by their version.
+        """
+        if not isinstance(d, dict):
+            raise SettingsError(f"{source}: the settings must be a JSON object, not {type(d).__name__}")
+        unknown = sorted(str(k) for k in d if k not in CHECKS)
+        if unknown:
+            raise SettingsError(f"{source}: unknown setting {_shown(unknown[0])}")
+        values = {}
+        for key, value in d.items():
+            try:
+                values[key] = CHECKS[key](value)
+            except ValueError as exc:
+                raise SettingsError(f"{source}: setting {key!r}: {exc}") from None
+        return cls(**values)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def field_or_default(cls, key: str, raw):
+        """``raw`` (as QSettings gives it back: "abc", "inf", "1e400", None) checked, or the default quietly.
+
+        An unknown ``key`` is a programming error: KeyError.
+        """
+        default = {f.name: f.default for f in fields(cls)}[key]
+        try:
+            return CHECKS[key](raw)
+        except ValueError:
+            return default
+
+    def get(self, key: str, default=None):
+        """Mapping-style read, for code written against the old plain-dict settings."""
+        return getattr(self, key, default) if key in CHECKS else default
