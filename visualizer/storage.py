@@ -3,100 +3,130 @@
 A model is what ``visualizer predict`` needs: w, b, n_px, the classes and how images
 are prepared. A session is everything needed to reopen the window as it was: the
 examples themselves (so it opens on another machine), the settings and the run's
-history. Reading checks every array's presence, type and shape before anything changes.
+history. Reading checks every entry's size before unpacking it (visualizer.npz_reader)
+and every value before anything is built, so a bad file raises StorageError and
+changes nothing.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
-import tempfile
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
+from .atomic import StorageError, atomic_save, atomic_write
+from .atomic import atomic_write_file as atomic_write_file  # for the window's image and SVG exports
 from .core.history import METRICS, History
 from .data import Dataset, images_to_x
 from .data.dataset import Skipped
+from .data.images import N_PX_RANGE
+from .files import require_regular
+from .npz_reader import SCALAR, NpzError, Spec, read_npz, text
+from .settings import RunSettings, SettingsError, check_alpha
 
 MODEL_FORMAT, SESSION_FORMAT, VERSION = "visualizer-model", "visualizer-session", 1
 PREPROCESSING = ("decode with Pillow (EXIF rotation applied, transparency on white, 8-bit RGB), centre-crop to "
                  "a square, Lanczos resize to n_px x n_px, unroll in the course's order, divide by 255")
 
 
-class StorageError(Exception):
-    """A file that cannot be written or read; the message names it and says why."""
-
-
-def atomic_write(path: str | os.PathLike, write, binary: bool = True) -> None:
-    """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place.
-
-    A crash or a full disk leaves the old file (or none), never a half-written one.
-    """
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise StorageError(f"{path}: the folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+# ---------------------------------------------------------------------- reading
+def _load(path: str | os.PathLike, expected_format: str, specs: dict[str, Spec]) -> dict[str, np.ndarray]:
+    """Every entry of ``path``, each within its spec; the format and version are checked first."""
+    require_regular(path, StorageError)
+    what = "a model" if expected_format == MODEL_FORMAT else "a session"
     try:
-        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"newline": ""})) as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        with open(path, "rb") as f:
+            head = read_npz(f, {"format": specs["format"], "version": SCALAR}, strict=False)
+            fmt = str(head["format"][()]) if "format" in head else None
+            if fmt != expected_format:
+                said = "it has no 'format' entry" if fmt is None else f"it says {fmt[:60]!r}"
+                raise StorageError(f"{path}: not {what} file ({said})")
+            version = _whole(head, "version", path, 1, 10**6)
+            if version > VERSION:
+                raise StorageError(f"{path}: written by a newer visualizer (format {version}; "
+                                   f"this one reads {VERSION})")
+            f.seek(0)
+            return read_npz(f, specs)
+    except NpzError as exc:
+        raise StorageError(f"{path}: {exc}") from None
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise StorageError(f"{path}: could not be written ({exc.strerror or exc})") from None
+        raise StorageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
-def atomic_save(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None:
-    atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
-
-
-def _load(path: str | os.PathLike, expected_format: str) -> dict[str, np.ndarray]:
-    path = Path(path)
-    try:
-        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:  # our handle: closed even on damage
-            arrays = {k: z[k] for k in z.files}
-    except FileNotFoundError:
-        raise StorageError(f"{path}: no such file") from None
-    except ValueError as exc:
-        if "pickle" in str(exc).lower() or "object" in str(exc).lower():
-            raise StorageError(f"{path}: refused: it holds Python objects, which could run code when read") from None
-        raise StorageError(f"{path}: damaged ({exc})") from None
-    except (OSError, zipfile.BadZipFile, EOFError, KeyError) as exc:
-        raise StorageError(f"{path}: not a readable .npz file ({exc})") from None
-    fmt = _text(arrays, "format", path)
-    if fmt != expected_format:
-        what = "a model" if expected_format == MODEL_FORMAT else "a session"
-        raise StorageError(f"{path}: not {what} file (it says {fmt!r})")
-    version = _number(arrays, "version", path, int)
-    if version > VERSION:
-        raise StorageError(f"{path}: written by a newer visualizer (format {version}; this one reads {VERSION})")
-    return arrays
-
-
-def _need(arrays, key, path, dtype_kind: str, ndim: int | None = None) -> np.ndarray:
-    if key not in arrays:
+def _need(a, key, path) -> np.ndarray:
+    if key not in a:
         raise StorageError(f"{path}: the entry {key!r} is missing")
-    a = arrays[key]
-    if a.dtype.kind not in dtype_kind or (ndim is not None and a.ndim != ndim):
-        raise StorageError(f"{path}: the entry {key!r} has type {a.dtype} and shape {a.shape}")
-    if a.dtype.kind == "f" and not np.all(np.isfinite(a)):
+    return a[key]
+
+
+def _floats(a, key, path) -> np.ndarray:
+    v = _need(a, key, path).astype(np.float64, copy=False)
+    if not np.all(np.isfinite(v)):
         raise StorageError(f"{path}: the entry {key!r} holds NaN or infinite values")
-    return a
+    return v
 
 
-def _text(arrays, key, path) -> str:
-    return str(_need(arrays, key, path, "U", 0)[()])
+def _whole(a, key, path, lo: int, hi: int) -> int:
+    v = float(_floats(a, key, path)[()]) if _need(a, key, path).dtype.kind == "f" else int(a[key][()])
+    if v != int(v) or not lo <= v <= hi:
+        raise StorageError(f"{path}: the entry {key!r} is {v:g}; it must be a whole number from {lo} to {hi}")
+    return int(v)
 
 
-def _number(arrays, key, path, kind=float):
-    return kind(_need(arrays, key, path, "iuf", 0)[()])
+def _text(a, key, path) -> str:
+    return str(_need(a, key, path)[()])
+
+
+def _json(a, key, path, what: str):
+    try:
+        return json.loads(_text(a, key, path))
+    except RecursionError:
+        raise StorageError(f"{path}: {what} ({key!r}) are nested too deeply") from None
+    except ValueError:
+        raise StorageError(f"{path}: {what} ({key!r}) are not valid JSON") from None
+
+
+def _classes(a, path) -> tuple[str, str]:
+    c = _need(a, "classes", path)
+    if c.size != 2:
+        raise StorageError(f"{path}: the entry 'classes' must name two classes, not {c.size}")
+    names = (str(c[0]), str(c[1]))
+    if not all(n.strip() for n in names) or names[0] == names[1]:
+        raise StorageError(f"{path}: the entry 'classes' must hold two different, non-empty names, "
+                           f"not {names[0][:40]!r} and {names[1][:40]!r}")
+    return names
+
+
+def _alpha_changes(a, path, last: int | None) -> list[tuple[int, float]]:
+    """(iteration, alpha) rows: from 0, increasing, whole iterations up to ``last``, valid alphas."""
+    c = _floats(a, "alpha_changes", path)
+    if c.ndim != 2 or c.shape[1] != 2 or len(c) == 0:
+        raise StorageError(f"{path}: the entry 'alpha_changes' must have shape (k, 2) with k >= 1, not {c.shape}")
+    its = c[:, 0]
+    if its[0] != 0 or np.any(np.diff(its) <= 0) or np.any(its != np.floor(its)) or \
+            (last is not None and its[-1] > last):
+        raise StorageError(f"{path}: the entry 'alpha_changes' must start at iteration 0 and go up in whole "
+                           f"iterations{'' if last is None else f' to at most {last}'}")
+    try:
+        return [(int(i), check_alpha(float(al))) for i, al in c]
+    except ValueError as exc:
+        raise StorageError(f"{path}: the entry 'alpha_changes': {exc}") from None
 
 
 # ---------------------------------------------------------------------- models
+W_MAX = 3 * N_PX_RANGE[1] ** 2
+MAX_ALPHA_CHANGES = 10**6
+CLASS_CHARS = 256
+_CLASSES = Spec("U", 1, 16 * 4 * CLASS_CHARS, max_itemsize=4 * CLASS_CHARS)
+_W = Spec("f", 1, 8 * W_MAX)
+_ALPHAS = Spec("f", 2, 16 * MAX_ALPHA_CHANGES)
+MODEL_SPECS = {"format": text(64), "version": SCALAR, "w": _W, "b": SCALAR, "n_px": SCALAR, "classes": _CLASSES,
+               "preprocessing": text(4096), "alpha_changes": _ALPHAS, "metrics": text(2**18)}
+
+
 @dataclass
 class Model:
     w: np.ndarray
@@ -110,40 +140,64 @@ class Model:
         return self.w @ X + self.b
 
 
+def _finite_or_none(metrics: dict) -> dict:
+    """NaN (a test cost on no examples) is not JSON: it is written, and read, as null."""
+    return {k: v if v is None or math.isfinite(v) else None for k, v in metrics.items()}
+
+
 def save_model(path, w, b, n_px, classes, alpha_changes, metrics) -> None:
     atomic_save(path, {
         "format": np.array(MODEL_FORMAT), "version": np.array(VERSION),
         "w": np.asarray(w, dtype=np.float64), "b": np.array(float(b)), "n_px": np.array(int(n_px)),
         "classes": np.array(list(classes)), "preprocessing": np.array(PREPROCESSING),
         "alpha_changes": np.array(alpha_changes, dtype=np.float64).reshape(-1, 2),
-        "metrics": np.array(json.dumps(metrics)),
+        "metrics": np.array(json.dumps(_finite_or_none(metrics), allow_nan=False)),
     })
 
 
+def _model_metrics(a, path) -> dict:
+    metrics = _json(a, "metrics", path, "its metrics")
+    if not isinstance(metrics, dict) or not all(
+            v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in metrics.values()):
+        raise StorageError(f"{path}: its metrics ('metrics') must be a JSON object of numbers")
+    return _finite_or_none(metrics)
+
+
 def load_model(path) -> Model:
-    a = _load(path, MODEL_FORMAT)
-    n_px = _number(a, "n_px", path, int)
-    w = _need(a, "w", path, "f", 1)
-    if not 1 <= n_px <= 4096 or w.size != 3 * n_px * n_px:
-        raise StorageError(f"{path}: w has {w.size} values, but n_px = {n_px} needs {3 * n_px * n_px}")
-    classes = _need(a, "classes", path, "U", 1)
-    if classes.size != 2:
-        raise StorageError(f"{path}: it must name two classes, not {classes.size}")
-    changes = _need(a, "alpha_changes", path, "f", 2)
-    try:
-        metrics = json.loads(_text(a, "metrics", path))
-    except json.JSONDecodeError:
-        raise StorageError(f"{path}: its metrics are not valid JSON") from None
-    return Model(w.astype(np.float64), _number(a, "b", path), n_px, (str(classes[0]), str(classes[1])),
-                 [(int(i), float(al)) for i, al in changes], metrics)
+    a = _load(path, MODEL_FORMAT, MODEL_SPECS)
+    n_px = _whole(a, "n_px", path, *N_PX_RANGE)
+    w = _floats(a, "w", path)
+    if w.size != 3 * n_px * n_px:
+        raise StorageError(f"{path}: the entry 'w' has {w.size} values, but n_px = {n_px} needs {3 * n_px * n_px}")
+    classes = _classes(a, path)
+    changes = _alpha_changes(a, path, None)
+    metrics = _model_metrics(a, path)
+    return Model(w, float(_floats(a, "b", path)[()]), n_px, classes, changes, metrics)
 
 
 # ---------------------------------------------------------------------- sessions
+MAX_EXAMPLES = 10**6
+MAX_COSTS = 10**9
+
+
+def _session_specs() -> dict[str, Spec]:
+    column = Spec("f", 1, 8 * MAX_COSTS, memory_factor=2)  # History's columns double as they grow
+    specs = {"format": text(64), "version": SCALAR, "classes": _CLASSES, "settings": text(4096), "costs": column,
+             "iteration": SCALAR, "alpha_changes": _ALPHAS, "w": _W, "b": SCALAR}
+    specs.update({f"metric_{name}": column for name in ("iteration", *METRICS)})
+    for p in ("train", "test"):
+        specs.update({f"{p}_images": Spec("u", 4, 4 * 2**30, memory_factor=9, max_itemsize=1),  # + float64 X
+                      f"{p}_labels": Spec("iu", 1, 8 * MAX_EXAMPLES),
+                      f"{p}_names": Spec("U", 1, 2**28, max_itemsize=4 * 4096),
+                      f"{p}_source": text(4096), f"{p}_skipped": text(2**22)})
+    return specs
+
+
 @dataclass
 class Session:
     train: Dataset
     test: Dataset | None
-    settings: dict
+    settings: RunSettings
     history: History
     iteration: int
     w: np.ndarray
@@ -159,66 +213,100 @@ def _dataset_arrays(prefix: str, d: Dataset) -> dict[str, np.ndarray]:
     }
 
 
-def save_session(path, train: Dataset, test: Dataset | None, settings: dict, history: History,
+def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettings | dict, history: History,
                  iteration: int, w: np.ndarray, b: float) -> None:
+    """``settings`` as a RunSettings or a plain dict (checked the same way); an empty test set is not written."""
+    if isinstance(settings, dict):
+        try:
+            settings = RunSettings.from_dict(settings, "its settings")
+        except SettingsError as exc:
+            raise StorageError(f"{path}: not saved: {exc}") from None
     arrays = {"format": np.array(SESSION_FORMAT), "version": np.array(VERSION),
-              "classes": np.array(list(train.classes)), "settings": np.array(json.dumps(settings)),
+              "classes": np.array(list(train.classes)), "settings": np.array(json.dumps(settings.to_dict())),
               "costs": history.costs.values.copy(), "iteration": np.array(int(iteration)),
               "alpha_changes": np.array(history.alpha_changes, dtype=np.float64).reshape(-1, 2),
               "w": np.asarray(w, dtype=np.float64), "b": np.array(float(b))}
     for name, column in history.metrics.items():
         arrays[f"metric_{name}"] = column.values.copy()
     arrays.update(_dataset_arrays("train", train))
-    if test is not None:
+    if test is not None and test.m:
         arrays.update(_dataset_arrays("test", test))
     atomic_save(path, arrays)
 
 
-def _read_dataset(a, prefix, path, classes) -> Dataset:
-    images = _need(a, f"{prefix}_images", path, "u", 4)
-    labels = _need(a, f"{prefix}_labels", path, "iu", 1)
-    names = _need(a, f"{prefix}_names", path, "U", 1)
-    if images.dtype != np.uint8 or images.shape[3] != 3 or images.shape[1] != images.shape[2]:
-        raise StorageError(f"{path}: {prefix} images have shape {images.shape} and type {images.dtype}")
-    if not (len(labels) == len(names) == images.shape[0]) or not np.all((labels == 0) | (labels == 1)):
-        raise StorageError(f"{path}: the {prefix} images, labels and names do not agree")
-    try:
-        skipped = [Skipped(str(p), str(r)) for p, r in json.loads(_text(a, f"{prefix}_skipped", path))]
-    except (json.JSONDecodeError, ValueError, TypeError):
-        raise StorageError(f"{path}: the {prefix} load report is damaged") from None
+def _read_dataset(a, prefix, path, classes) -> Dataset | None:
+    """One set, checked; None for an empty test set. The training set needs both classes."""
+    images = _need(a, f"{prefix}_images", path)
+    m, n_px = images.shape[0], images.shape[1]
+    if images.shape[3] != 3 or images.shape[2] != n_px or not N_PX_RANGE[0] <= n_px <= N_PX_RANGE[1]:
+        raise StorageError(f"{path}: the entry '{prefix}_images' has shape {images.shape}; it must be "
+                           f"(m, n_px, n_px, 3) with n_px from {N_PX_RANGE[0]} to {N_PX_RANGE[1]}")
+    labels, names = _need(a, f"{prefix}_labels", path), _need(a, f"{prefix}_names", path)
+    if not len(labels) == len(names) == m:
+        raise StorageError(f"{path}: the {prefix} set has {m} images, {len(labels)} labels and {len(names)} names")
+    if not np.all((labels == 0) | (labels == 1)):
+        raise StorageError(f"{path}: the entry '{prefix}_labels' must hold only 0 and 1")
+    if prefix == "train" and not (np.any(labels == 0) and np.any(labels == 1)):
+        raise StorageError(f"{path}: the training set needs at least one example of each class")
+    report = _json(a, f"{prefix}_skipped", path, f"the {prefix} load report")
+    if not isinstance(report, list) or not all(
+            isinstance(r, list) and len(r) == 2 and all(isinstance(s, str) for s in r) for r in report):
+        raise StorageError(f"{path}: the {prefix} load report ('{prefix}_skipped') must be a list of [path, reason]")
+    source = _text(a, f"{prefix}_source", path)
+    if m == 0:
+        return None
     return Dataset(images_to_x(images), labels.reshape(1, -1).astype(np.int64), images, [str(n) for n in names],
-                   classes, _text(a, f"{prefix}_source", path), skipped)
+                   classes, source, [Skipped(p, r) for p, r in report])
+
+
+def _metric_history(a, path, iteration: int, history: History) -> None:
+    """Metric columns: whole increasing iterations within the run, columns that line up, sane values."""
+    cols = {name: _floats(a, f"metric_{name}", path) for name in ("iteration", *METRICS)}
+    its = cols["iteration"]
+    if np.any(its != np.floor(its)) or np.any(np.diff(its) <= 0) or (its.size and (its[0] < 0 or its[-1] > iteration)):
+        raise StorageError(f"{path}: the entry 'metric_iteration' must hold whole, increasing iterations "
+                           f"from 0 to {iteration}")
+    n, sizes = its.size, {name: cols[name].size for name in METRICS}
+    if not sizes["train_cost"] == sizes["train_accuracy"] == n or sizes["test_cost"] != sizes["test_accuracy"] \
+            or sizes["test_cost"] > n:
+        raise StorageError(f"{path}: the metric columns do not line up: {n} recorded iterations, "
+                           + ", ".join(f"{v} values of {k}" for k, v in sizes.items()))
+    for name in METRICS:
+        high = 100.0 if name.endswith("accuracy") else math.inf
+        if np.any(cols[name] < 0) or np.any(cols[name] > high):
+            raise StorageError(f"{path}: the entry 'metric_{name}' holds values outside 0 .. {high:g}")
+    for name, column in cols.items():
+        history.metrics[name].extend(column)
 
 
 def load_session(path) -> Session:
-    a = _load(path, SESSION_FORMAT)
-    classes_a = _need(a, "classes", path, "U", 1)
-    if classes_a.size != 2:
-        raise StorageError(f"{path}: it must name two classes")
-    classes = (str(classes_a[0]), str(classes_a[1]))
-    train = _read_dataset(a, "train", path, classes)
-    test = _read_dataset(a, "test", path, classes) if "test_images" in a else None
-    if test is not None and test.n_x != train.n_x:
-        raise StorageError(f"{path}: its train and test images differ in size")
+    """Everything checked before anything is built; any problem is a StorageError naming the entry."""
+    a = _load(path, SESSION_FORMAT, _session_specs())
+    classes = _classes(a, path)
     try:
-        settings = json.loads(_text(a, "settings", path))
-    except json.JSONDecodeError:
-        raise StorageError(f"{path}: its settings are not valid JSON") from None
-    costs = _need(a, "costs", path, "f", 1)
-    iteration = _number(a, "iteration", path, int)
-    w = _need(a, "w", path, "f", 1)
-    if iteration != costs.size or w.size != train.n_x:
-        raise StorageError(f"{path}: its history ({costs.size} costs, iteration {iteration}) or w "
-                           f"({w.size} values for {train.n_x} features) do not fit together")
+        settings = RunSettings.from_dict(_json(a, "settings", path, "its settings"), f"{path}: its settings")
+    except SettingsError as exc:
+        raise StorageError(str(exc)) from None
+    train = _read_dataset(a, "train", path, classes)
+    has_test = any(k.startswith("test_") for k in a)
+    test = _read_dataset(a, "test", path, classes) if has_test else None
+    if test is not None and test.n_x != train.n_x:
+        raise StorageError(f"{path}: its train images are {train.n_px} px, its test images {test.n_px} px")
+    iteration = _whole(a, "iteration", path, 0, MAX_COSTS)
+    costs = _floats(a, "costs", path)
+    if costs.size != iteration or np.any(costs < 0):
+        raise StorageError(f"{path}: the entry 'costs' must hold one cost (>= 0) per iteration: "
+                           f"{costs.size} values for iteration {iteration}")
+    w = _floats(a, "w", path)
+    if w.size != train.n_x:
+        raise StorageError(f"{path}: the entry 'w' has {w.size} values for {train.n_x} features "
+                           f"({train.n_px} x {train.n_px} x 3)")
+    b = float(_floats(a, "b", path)[()])
     history = History()
+    history.alpha_changes = _alpha_changes(a, path, iteration)
+    _metric_history(a, path, iteration, history)
     history.costs.extend(costs)
-    changes = _need(a, "alpha_changes", path, "f", 2)
-    if changes.shape[1:] != (2,) or len(changes) == 0 or np.any(changes[:, 1] <= 0):
-        raise StorageError(f"{path}: its learning-rate history is damaged")
-    history.alpha_changes = [(int(i), float(al)) for i, al in changes]
-    for name in ("iteration", *METRICS):
-        history.metrics[name].extend(_need(a, f"metric_{name}", path, "f", 1))
-    return Session(train, test, settings, history, iteration, w, _number(a, "b", path))
+    return Session(train, test, settings, history, iteration, w, b)
 
 
 # ---------------------------------------------------------------------- exports

@@ -1,0 +1,136 @@
+"""Writing a file so that readers see the old one or the new one, never half of one.
+
+Every file the program writes goes through here: a temporary file beside the target,
+synced, then renamed into place. Temporary files left by a killed writer are removed
+on the next save of the same target.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+#: A temporary file whose writer is still running is left alone unless it is older than this.
+STALE_SECONDS = 3600
+
+
+class StorageError(Exception):
+    """A file that cannot be written or read; the message names it and says why."""
+
+
+def _temp_pattern(path: Path) -> re.Pattern:
+    """Our temporary names for ``path``: .NAME.PID.XXXXXXXX.tmp[SUFFIX] (and the older .NAME.XXXXXXXX.tmp)."""
+    return re.compile(rf"\.{re.escape(path.name)}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.tmp(?:{re.escape(path.suffix)})?")
+
+
+def _writer_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # EPERM: somebody else's live process
+        return False
+    return False
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Remove our temporary files for ``path`` left by a writer that was killed.
+
+    Only names of our own pattern for this very target count; one is stale when its
+    writer's process is gone, or (a reused pid) when it is older than STALE_SECONDS.
+    """
+    pattern = _temp_pattern(path)
+    try:
+        candidates = [e for e in os.scandir(path.parent) if e.name.startswith(f".{path.name}.")]
+    except OSError:
+        return
+    for entry in candidates:
+        match = pattern.fullmatch(entry.name)
+        if not match or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            old = time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS
+            if old or (match[1] is not None and _writer_gone(int(match[1]))):
+                os.unlink(entry.path)
+        except OSError:
+            continue
+
+
+def _temp_beside(path: Path, suffix: str = "") -> tuple[int, str]:
+    if not path.parent.is_dir():
+        raise StorageError(f"{path}: the folder {path.parent} does not exist")
+    remove_stale_temps(path)
+    try:
+        return tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp" + suffix, dir=path.parent)
+    except OSError as exc:
+        raise StorageError(f"{path}: could not be written ({exc.strerror or exc})") from None
+
+
+def _replace(tmp: str, path: Path) -> None:
+    os.replace(tmp, path)
+    try:  # the rename itself survives a power cut only once the folder is on disk
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
+def atomic_write(path: str | os.PathLike, write, binary: bool = True) -> None:
+    """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place.
+
+    A crash or a full disk leaves the old file (or none), never a half-written one;
+    whatever goes wrong, the temporary file is removed.
+    """
+    path = Path(path)
+    fd, tmp = _temp_beside(path)
+    try:
+        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"newline": "", "encoding": "utf-8"})) as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        _replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise StorageError(f"{path}: could not be written ({exc.strerror or exc})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_file(path: str | os.PathLike, produce) -> None:
+    """For writers that want a file name (QImage.save, SVG exporters): ``produce(tmp_path) -> bool``.
+
+    The temporary name ends with the target's suffix, so writers that pick a format from
+    the name still do. It is renamed into place only when ``produce`` returned True and
+    wrote something; otherwise it is removed and StorageError raised.
+    """
+    path = Path(path)
+    fd, tmp = _temp_beside(path, path.suffix)
+    os.close(fd)
+    try:
+        ok = produce(tmp)
+        size = os.path.getsize(tmp)
+        if not ok or size == 0:
+            why = "the writer reported failure" if not ok else "nothing was written"
+            raise StorageError(f"{path}: could not be written ({why}; is the disk full?)")
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        _replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise StorageError(f"{path}: could not be written ({exc.strerror or exc})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_save(path: str | os.PathLike, arrays: dict[str, np.ndarray]) -> None:
+    atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
