@@ -56,9 +56,9 @@ def test_large_alpha_gives_finite_json(tmp_path):
     [
         (["--alpha", "0"], "positive number"),
         (["--alpha", "-1"], "positive number"),
-        (["--alpha", "abc"], "not a number"),
+        (["--alpha", "abc"], "must be a number"),
         (["--iterations", "x"], "whole number"),
-        (["--loss", "hinge"], "invalid choice"),
+        (["--loss", "hinge"], "must be one of cross-entropy"),
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_2(args, message):

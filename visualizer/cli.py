@@ -1,24 +1,32 @@
 """The command line: `visualizer train`, printing what the course's notebook prints.
 
 Every mistake in the input becomes one line on stderr and exit code 2, never a traceback.
+Arguments are checked by the same functions as session files (visualizer.settings). A
+closed pipe (``| head``) ends the program quietly, as for any Unix tool.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
+import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
+from .cli_output import Progress, json_safe, one_line, quote_path
 from .core import LOSSES, GradientDescent, sigmoid
+from .core.gradient_descent import CHUNK
 from .data import DataError, Dataset, ImageError, Skipped, load_data, load_image
-from .storage import StorageError, load_model, save_model
+from .files import file_kind_problem
+from .settings import INITS, check_alpha, check_budget, check_init, check_loss, check_seed
+from .storage import StorageError, atomic_write, load_model, save_model
 
-EXIT_USAGE = 2
+EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141  # 141: killed by SIGPIPE, as other tools
+#: Training goes in calls of a multiple of the engine's CHUNK, so the arithmetic is that of one call.
+STEP_SECONDS = 0.25
 SCREENSHOT_VIEWS = ("window", "surface", "cost", "gallery", "sigmoid", "weights", "image-vector",
                     "computation-graph", "vectorization", "convexity", "bowl")
 
@@ -32,14 +40,15 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"the learning rate must be a positive number, not {text}")
-    return value
+def _checked(check):
+    """An argparse type from a settings check: its message becomes argparse's one line."""
+    def parse(text: str):
+        try:
+            return check(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
 
 
 def _count(minimum: int):
@@ -68,15 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--n-px", metavar="PX", type=_count(1), help="resize images to PX x PX (16..256, default 64)")
     train.add_argument("--test-fraction", metavar="F", type=float, default=0.2,
                        help="held-out fraction when there is no test set (default 0.2)")
-    train.add_argument("--alpha", metavar="A", nargs="+", type=_positive_float, default=[0.005],
+    train.add_argument("--alpha", metavar="A", nargs="+", type=_checked(check_alpha), default=[0.005],
                        help="learning rate(s); several run side by side from the same start (default 0.005)")
-    train.add_argument("--iterations", metavar="N", type=_count(0), default=2000, help="iterations (default 2000)")
+    train.add_argument("--iterations", metavar="N", type=_checked(check_budget), default=2000,
+                       help="iterations (default 2000; at most 10^9)")
     train.add_argument("--print-every", metavar="K", type=_count(1), default=100,
                        help="print the cost every K iterations (default 100)")
-    train.add_argument("--init", choices=["zeros", "random"], default="zeros", help="initial w (default zeros)")
-    train.add_argument("--seed", metavar="S", type=int, default=0,
-                       help="seed for --init random and for the held-out split (default 0)")
-    train.add_argument("--loss", choices=list(LOSSES), default="cross-entropy", help="loss (default cross-entropy)")
+    train.add_argument("--init", metavar="|".join(INITS), type=_checked(check_init), default="zeros",
+                       help="initial w (default zeros)")
+    train.add_argument("--seed", metavar="S", type=_checked(check_seed), default=0,
+                       help="seed for --init random and for the held-out split (0 .. 2^32-1, default 0)")
+    train.add_argument("--loss", metavar="|".join(LOSSES), type=_checked(check_loss), default="cross-entropy",
+                       help="loss (default cross-entropy)")
     train.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     train.add_argument("--save", metavar="MODEL.npz", help="save the trained model (the last α's run)")
 
@@ -87,8 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     shot = sub.add_parser("screenshot", help="train, then save the window or one panel as a PNG")
     shot.add_argument("out", metavar="OUT.png", help="where to write the PNG")
     shot.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
-    shot.add_argument("--iterations", metavar="N", type=_count(0), default=2000, help="iterations first (2000)")
-    shot.add_argument("--alpha", metavar="A", type=_positive_float, default=0.005, help="learning rate (0.005)")
+    shot.add_argument("--iterations", metavar="N", type=_checked(check_budget), default=2000,
+                      help="iterations first (2000)")
+    shot.add_argument("--alpha", metavar="A", type=_checked(check_alpha), default=0.005, help="learning rate (0.005)")
     shot.add_argument("--size", metavar="WxH", type=_size, default=(1280, 800), help="window size (1280x800)")
     shot.add_argument("--view", choices=list(SCREENSHOT_VIEWS), default="window", help="what to capture")
     return parser
@@ -106,6 +119,26 @@ def _size(text: str) -> tuple[int, int]:
 
 def run_cli(argv: list[str]) -> int:
     try:
+        code = _run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        _quiet()
+        return EXIT_BROKEN_PIPE
+
+
+def _quiet() -> None:
+    """Point stdout and stderr at /dev/null, so the exit flush cannot complain about the pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.stdout, sys.stderr):
+            os.dup2(devnull, stream.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptors (an embedding host)
+        pass
+
+
+def _run(argv: list[str]) -> int:
+    try:
         args = build_parser().parse_args(argv)
         if args.command is None:
             raise UsageError("choose a command: train or screenshot (or no arguments for the window)")
@@ -115,11 +148,11 @@ def run_cli(argv: list[str]) -> int:
             return _predict(args)
         return _train(args)
     except (UsageError, DataError, StorageError) as exc:
-        print(f"visualizer: error: {exc}", file=sys.stderr)
+        print(f"visualizer: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("visualizer: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _predict(args) -> int:
@@ -127,13 +160,16 @@ def _predict(args) -> int:
     failed = 0
     for path in args.images:
         try:
+            problem = file_kind_problem(path)
+            if problem:
+                raise ImageError(problem)
             x = load_image(path, model.n_px).reshape(-1) / 255.0
         except ImageError as exc:
-            print(f"visualizer: skipped {path}: {exc}", file=sys.stderr)
+            print(f"visualizer: skipped {quote_path(path, sys.stderr)}: {one_line(str(exc))}", file=sys.stderr)
             failed += 1
             continue
         yhat = float(sigmoid(np.array(model.z(x))))
-        print(f"{path}\t{yhat:.6f}\t{model.classes[int(yhat > 0.5)]}")
+        print(f"{quote_path(path)}\t{yhat:.6f}\t{one_line(model.classes[int(yhat > 0.5)], sys.stdout)}")
     return 1 if failed else 0
 
 
@@ -150,9 +186,16 @@ def _screenshot(args) -> int:
 
 
 def _train(args) -> int:
+    for given in (args.train, args.test):
+        if given is not None and (problem := file_kind_problem(given, folder_ok=True)):
+            raise UsageError(f"{given}: {problem}")  # a FIFO would block before the data package could say so
     train, test = load_data(args.train, args.test, positive=args.positive, n_px=args.n_px,
                             test_fraction=args.test_fraction, seed=args.seed)
     _report_skipped(train.skipped + (test.skipped if test else []))
+    if test is not None and test.m == 0:
+        what = "too few examples to hold out a test set" if args.test is None else f"{args.test} has no examples"
+        print(f"visualizer: note: {one_line(what)}; reporting training figures only", file=sys.stderr)
+        test = None
     for out in (args.json, args.save):
         if out:
             _check_writable(out)
@@ -180,7 +223,7 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args) -> tuple[
         X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
         metric_stride=max(args.iterations, 1),
     )
-    gd.step(args.iterations)
+    _steps(gd, args.iterations, f"alpha {alpha:g}: " if len(args.alpha) > 1 else "")
     seconds = time.perf_counter() - started
     costs = gd.history.costs.values
     printed = costs[:: args.print_every]
@@ -204,9 +247,29 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args) -> tuple[
     }, gd
 
 
+def _steps(gd: GradientDescent, n: int, label: str) -> None:
+    """n iterations in calls of about STEP_SECONDS, showing progress on long runs."""
+    progress = Progress(n, label)
+    chunk, target = CHUNK, gd.iteration + n
+    try:
+        while gd.iteration < target:
+            started = time.perf_counter()
+            want = min(chunk, target - gd.iteration)
+            if gd.step(want) < want:
+                break  # the next step would overflow
+            progress.update(gd.iteration - (target - n))
+            took = time.perf_counter() - started
+            if took < STEP_SECONDS / 2:
+                chunk *= 2
+            elif took > 2 * STEP_SECONDS and chunk > CHUNK:
+                chunk //= 2
+    finally:
+        progress.close()
+
+
 def _report_skipped(skipped: list[Skipped]) -> None:
     for s in skipped[:10]:
-        print(f"visualizer: skipped {s.path}: {s.reason}", file=sys.stderr)
+        print(f"visualizer: skipped {quote_path(s.path, sys.stderr)}: {one_line(s.reason)}", file=sys.stderr)
     if len(skipped) > 10:
         print(f"visualizer: ... and {len(skipped) - 10} more skipped files (--json lists them all)", file=sys.stderr)
 
@@ -220,9 +283,12 @@ def _print_table(runs: list[dict]) -> None:
 
 
 def _check_writable(path: str) -> None:
+    """Before a long run: the folder exists and the name is not taken by a folder."""
     parent = Path(path).resolve().parent
     if not parent.is_dir():
         raise UsageError(f"{path}: its folder {parent} does not exist")
+    if Path(path).is_dir():
+        raise UsageError(f"{path}: is a folder, not a file")
 
 
 def _write_json(path: str, train: Dataset, test: Dataset | None, runs: list[dict]) -> None:
@@ -236,9 +302,6 @@ def _write_json(path: str, train: Dataset, test: Dataset | None, runs: list[dict
         },
         "runs": runs,
     }
-    text = json.dumps(doc, indent=2, allow_nan=False)
-    try:
-        Path(path).write_text(text + "\n")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    text = json.dumps(json_safe(doc), indent=2, allow_nan=False) + "\n"
+    atomic_write(path, lambda f: f.write(text), binary=False)
 
