@@ -4,6 +4,9 @@ Goals (issue 4): at least 30 frames drawn per second at 1280 x 800; the 95th per
 of the delay between posting an input event and its handling at most 50 ms; training at
 no less than a third of the bare engine's speed, measured in the same run. Re-runs
 itself under xvfb-run when there is no display. Prints one JSON line.
+
+``--seconds 180`` makes it the long-run soak (issue 10): frames per second, input delay and
+RSS are also reported for each 20 s window, and should not degrade as the history grows.
 """
 
 from __future__ import annotations
@@ -18,15 +21,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-SECONDS = 10.0
+WINDOW_S = 20.0
+
+
+def rss_mb() -> float:
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmRSS")) / 1024
+    except (OSError, StopIteration):
+        return float("nan")
 
 
 def main() -> int:
+    seconds = float(sys.argv[sys.argv.index("--seconds") + 1]) if "--seconds" in sys.argv else 10.0
     if not os.environ.get("DISPLAY"):
         if not shutil.which("xvfb-run"):
             print(json.dumps({"benchmark": "ui", "skipped": "no display and no xvfb-run"}))
             return 0
-        cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24 +extension GLX +render", sys.executable, __file__]
+        cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24 +extension GLX +render", sys.executable, *sys.argv]
         return subprocess.call(cmd)
 
     import numpy as np
@@ -83,7 +95,9 @@ def main() -> int:
     start_iteration, start_paints, start_frames = window.controller.gd.iteration, counter.paints, window.frames
     started = time.perf_counter()
     next_post = started
-    while (now := time.perf_counter()) - started < SECONDS:
+    windows, mark = [], (started, counter.paints, window.frames, 0, window.controller.gd.iteration)
+    rss_start = rss_mb()
+    while (now := time.perf_counter()) - started < seconds:
         if now >= next_post:
             ev = QEvent(QEvent.Type.User)
             ev.posted_at = time.perf_counter()
@@ -91,10 +105,19 @@ def main() -> int:
             next_post = now + 0.02
         app.processEvents()
         time.sleep(0.001)
+        if seconds > WINDOW_S and now - mark[0] >= WINDOW_S:
+            t0, p0, f0, d0, i0 = mark
+            delays = probe.delays[d0:]
+            windows.append({"at_s": round(now - started), "fps": round(min(counter.paints - p0, window.frames - f0)
+                                                                        / (now - t0), 1),
+                            "delay_p95_ms": round(1000 * float(np.percentile(delays, 95)), 1) if delays else None,
+                            "rss_mb": round(rss_mb()), "iteration": window.controller.gd.iteration})
+            mark = (now, counter.paints, window.frames, len(probe.delays), window.controller.gd.iteration)
     elapsed = time.perf_counter() - started
     iterations = window.controller.gd.iteration - start_iteration
     # A frame counts when the panels were updated and the screen was painted after it.
     drawn = min(counter.paints - start_paints, window.frames - start_frames)
+    rss_end = rss_mb()
     window.close()
     app.processEvents()
     result = {
@@ -108,6 +131,8 @@ def main() -> int:
         "bare_engine_iterations_per_second": round(bare_rate),
         "ratio_to_bare": round(iterations / elapsed / bare_rate, 2),
         "ratio_goal": 0.33,
+        "rss_mb_start_end": [round(rss_start), round(rss_end)],
+        **({"windows": windows} if windows else {}),
         "choices": "3-D view on a QOpenGLWindow in a window container (a QOpenGLWidget made Qt composite the "
                    "whole window through GL: ~10 fps); surface and weights redrawn at most 5/s, on alternate "
                    "frames; 2-D panels at most 50/s from the latest snapshot; axes moved in 1-2-5 steps; "

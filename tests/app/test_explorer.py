@@ -80,6 +80,8 @@ def test_changing_alpha_leaves_a_ghost_of_the_old_path(window, qtbot):
     qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 40, timeout=5000)
     window.controls.alpha.field.setText("0.0001")
     window.controls.alpha.field.editingFinished.emit()
+    qtbot.waitUntil(lambda: window.controller.ghost is not None, timeout=3000)  # once the slider rests
+    window.refresh(force=True)
     x, y = window.cost_curve.ghost.getData()
     assert x[0] == 40 and len(x) == 300 and np.all(np.isfinite(y))
     assert y[0] == pytest.approx(window.controller.gd.cost)

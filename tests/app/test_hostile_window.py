@@ -58,3 +58,62 @@ def test_an_exception_in_an_undo_command_is_reported_not_a_crash(qapp, monkeypat
 
     QUndoStack().push(Broken("broken"))
     assert len(seen) == 1 and isinstance(seen[0], ValueError)
+
+
+def test_drawing_a_ten_million_iteration_run_costs_what_a_short_one_does(window, qtbot, monkeypatch):
+    """A 3-minute run fell from 25 to 11 frames a second: every frame redrew the whole history."""
+    import visualizer.core.envelope as envelope
+
+    reduced = []
+    real_reduce = envelope._reduce
+    monkeypatch.setattr(envelope, "_reduce",
+                        lambda values, *a: (reduced.append(len(values)), real_reduce(values, *a))[1])
+    c = window.controller
+    window.step(50)
+    qtbot.waitUntil(lambda: not c.running and c.gd.iteration == 50, timeout=5000)
+    gd = c.gd
+    gd.history.costs.extend(np.linspace(0.69, 0.1, 10_000_000))  # as if it had run that long
+    gd.iteration = len(gd.history)
+    c.latest = c._snapshot()
+    window.refresh(force=True)
+    assert gd.history.nbytes < 20e6 and gd.history.thinned
+    first_frame = sum(reduced)
+    c.set_budget(10**7)
+    c.start()
+    reduced.clear()
+    frames = window.frames
+    for _ in range(1000):
+        qtbot.wait(5)
+        window.refresh()
+        window.cost_curve.view.repaint()
+        if window.frames - frames >= 200:
+            break
+    c.pause()
+    window.refresh(force=True)
+    assert window.frames - frames >= 200
+    x, _ = window.cost_curve.train_curve.getData()
+    assert len(x) <= 2 * window.cost_curve.plot.vb.width() + 4  # about two points per pixel column
+    # Each frame reduced what was new and one partial bucket, never the ten million before it.
+    assert len(reduced) >= 100 and max(reduced) < first_frame / 50
+    window.cost_curve._mouse_moved([window.cost_curve.plot.sceneBoundingRect().center()])
+    assert "every" in window.cost_curve.hover.text() and "iteration is kept" in window.cost_curve.hover.text()
+
+
+def test_a_dropped_folder_is_listed_on_the_worker_not_the_gui_thread(window, qtbot, tmp_path, monkeypatch):
+    """Dropping a 100,000-file folder froze the window for 1.2 s while it was listed."""
+    import threading
+
+    import visualizer.app.dropping as dropping
+
+    listed_on = []
+    real_walk = dropping.walk_files
+    monkeypatch.setattr(dropping, "walk_files", lambda *a: (listed_on.append(threading.current_thread()),
+                                                            real_walk(*a))[1])
+    monkeypatch.setattr(dropping, "MAX_IMAGES", 5)
+    for i in range(8):
+        photo(tmp_path / f"{i}.png", i, (20, 20))
+    drop(window, urls(tmp_path))
+    qtbot.waitUntil(lambda: len(window.classify._cards) == 5, timeout=10000)
+    assert listed_on and all(t is not threading.main_thread() for t in listed_on)
+    qtbot.waitUntil(window.notice.isVisible, timeout=3000)
+    assert "8 files dropped: only the first 5 are read" in window.notice.label.text()

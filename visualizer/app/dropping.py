@@ -18,6 +18,9 @@ from ..data import ImageError
 from ..data.folders import walk_files
 from ..data.images import load_image_with_preview
 
+#: Images one drop may bring in.
+MAX_IMAGES = 500
+
 
 @dataclass(frozen=True)
 class Source:
@@ -38,35 +41,52 @@ def has_images(mime: QMimeData) -> bool:
     return mime.hasUrls() or mime.hasImage()
 
 
-def sources_from_mime(mime: QMimeData) -> tuple[list[Source], list[str]]:
-    """What a drop or a paste holds, and a message for each thing that cannot be used."""
-    sources: list[Source] = []
-    problems: list[str] = []
-    remote = []
+@dataclass(frozen=True)
+class Dropped:
+    """What a drop or paste holds, read from the mime data alone: no file is touched on the GUI thread."""
+
+    paths: tuple[str, ...]
+    image: Source | None
+    problems: tuple[str, ...]
+
+
+def read_mime(mime: QMimeData) -> Dropped:
+    """Local paths, a browser's image pixels (never its URL), and a message for each thing not used."""
+    paths, problems, remote = [], [], []
     for url in mime.urls() if mime.hasUrls() else []:
         if url.isLocalFile():
-            path = Path(url.toLocalFile())
-            if path.is_dir():
-                skipped = []
-                sources += [Source(p.name, str(p)) for p in walk_files(path, skipped)]
-                problems += [f"{s.path}: {s.reason}" for s in skipped]
-            else:
-                sources.append(Source(path.name, str(path)))
+            paths.append(url.toLocalFile())
         elif url.scheme() in ("http", "https"):
             remote.append(url.toString())
         else:
             problems.append(f"{url.toString()}: not a local file")
-    if not sources and mime.hasImage():  # a browser's image drag: use its pixels, never its URL
-        image = mime.imageData()
-        if isinstance(image, QImage) and not image.isNull():
+    image = None
+    if not paths and mime.hasImage():
+        qimage = mime.imageData()
+        if isinstance(qimage, QImage) and not qimage.isNull():
             buffer = QBuffer()
             buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-            image.save(buffer, "PNG")
-            sources.append(Source("pasted image" if not remote else remote[0].rsplit("/", 1)[-1] or "web image",
-                                  data=bytes(buffer.data())))
+            qimage.save(buffer, "PNG")
+            image = Source("pasted image" if not remote else remote[0].rsplit("/", 1)[-1] or "web image",
+                           data=bytes(buffer.data()))
             remote = []
     problems += [f"{u}: not fetched, because visualizer works offline. Save the image, then drop the file."
                  for u in remote]
+    return Dropped(tuple(paths), image, tuple(problems))
+
+
+def list_sources(dropped: Dropped) -> tuple[list[Source], list[str]]:
+    """The image files a drop names, folders walked (on the worker: a big folder takes a while)."""
+    sources = [] if dropped.image is None else [dropped.image]
+    problems: list[str] = []
+    for text in dropped.paths:
+        path = Path(text)
+        if path.is_dir():
+            skipped = []
+            sources += [Source(p.name, str(p)) for p in walk_files(path, skipped)]
+            problems += [f"{s.path}: {s.reason}" for s in skipped]
+        else:
+            sources.append(Source(path.name, str(path)))
     return sources, problems
 
 
@@ -76,22 +96,36 @@ def decode(source: Source, n_px: int) -> DroppedImage:
 
 
 class DropDecoder(QThread):
-    """Decodes sources in the background; reports progress, results and per-file problems."""
+    """Lists and decodes a drop in the background; reports progress, results and per-file problems.
+
+    ``progressed(0, 0)`` means still listing. At most ``MAX_IMAGES`` are decoded: a drop is for
+    a few photos (a whole data set opens with File > Open, which keeps memory in check).
+    """
 
     progressed = Signal(int, int)
     decoded = Signal(list, list)  # (DroppedImage list, problem messages)
 
-    def __init__(self, sources: list[Source], n_px: int, parent=None):
+    def __init__(self, dropped: Dropped, n_px: int, parent=None):
         super().__init__(parent)
-        self.sources, self.n_px = sources, n_px
+        self.dropped, self.n_px = dropped, n_px
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
         self._cancel.set()
 
     def run(self) -> None:
-        images, problems = [], []
-        for k, source in enumerate(self.sources):
+        self.progressed.emit(0, 0)
+        try:
+            sources, problems = list_sources(self.dropped)
+        except OSError as exc:
+            self.decoded.emit([], [f"the drop could not be read ({exc.strerror or exc})"])
+            return
+        if len(sources) > MAX_IMAGES:
+            problems.insert(0, f"{len(sources):,} files dropped: only the first {MAX_IMAGES} are read. To train on a "
+                               "whole folder, open it with File > Open image folder")
+            sources = sources[:MAX_IMAGES]
+        images = []
+        for k, source in enumerate(sources):
             if self._cancel.is_set():
                 break
             try:
@@ -100,5 +134,5 @@ class DropDecoder(QThread):
                 problems.append(f"{source.path or source.name}: {exc}")
             except Exception as exc:  # a strange file must not take the window down
                 problems.append(f"{source.path or source.name}: could not be read ({type(exc).__name__})")
-            self.progressed.emit(k + 1, len(self.sources))
+            self.progressed.emit(k + 1, len(sources))
         self.decoded.emit(images, problems)

@@ -39,15 +39,14 @@ def make_app():
 
 def report_errors_in(window) -> None:
     """A bug in a slot or an override is printed and shown in the window; the app carries on."""
+    import contextlib
     import traceback
 
     def hook(kind, exc, tb):
         traceback.print_exception(kind, exc, tb)
-        try:
+        with contextlib.suppress(RuntimeError):  # the window may already be gone
             window.notice.show_message(f"Something went wrong ({kind.__name__}: {exc}). The run is kept; "
                                        "save the session to be safe.", "error")
-        except RuntimeError:  # the window is already gone
-            pass
 
     sys.excepthook = hook
 

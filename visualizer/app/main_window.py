@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from .. import storage
 from ..core.stability import lesson_alphas
 from ..data import Dataset
-from .dropping import DropDecoder, has_images, sources_from_mime
+from .dropping import DropDecoder, has_images, read_mime
 from .editing import DataEdit, added, moved, relabelled, removed
 from .explorer import ExplorerWindow, Job
 from .frame import Frame, build_frame
@@ -45,6 +45,7 @@ from .training import TrainingController, TrainingSettings
 
 FRAME_MS = 20  # at most 50 redraws a second
 SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
+EDGE_POINTS = 2048  # recorded 2/lambda_max values kept for the plot
 GHOST_DELAY_MS = 150  # the ghost is drawn once the alpha slider rests, not at every tick
 
 
@@ -101,7 +102,6 @@ class MainWindow(QMainWindow):
         self.edge_history: list[tuple[int, float]] = []
         self.edge: float | None = None
         self.explorer: ExplorerWindow | None = None
-        self._ghost_from = None  # (alpha, snapshot) before a burst of alpha changes
         self._ghost_shown = None
         self._ghost_timer = QTimer(self, singleShot=True, interval=GHOST_DELAY_MS)
         self._ghost_timer.timeout.connect(self._draw_ghost)
@@ -344,18 +344,13 @@ class MainWindow(QMainWindow):
 
     def set_alpha(self, alpha: float) -> None:
         """A new alpha from now on; the old one's path goes on faintly as a ghost."""
-        c = self.controller
-        if self._ghost_from is None:
-            self._ghost_from = (c.settings.alpha, c.latest, c.gd, c.gd.param)
-        c.set_alpha(alpha)
+        self.controller.set_alpha(alpha)
         self._ghost_timer.start()
         self.controls.show_edge(self.edge)
 
     def _draw_ghost(self) -> None:
-        (old, snap, gd, param), self._ghost_from = self._ghost_from, None
-        c = self.controller
-        if c.gd is gd and gd.param is param and self.cost_curve.show_ghost.isChecked() and old != c.settings.alpha:
-            c.draw_ghost(old, snap)  # not after a reset or a data edit in the meantime
+        if self.cost_curve.show_ghost.isChecked():
+            self.controller.draw_ghost()
             self.refresh(force=True)
 
     def choose_preset(self, name: str) -> None:
@@ -440,6 +435,8 @@ class MainWindow(QMainWindow):
         if self.edge is not None and frame.iteration == self.controller.latest.iteration and (
                 not self.edge_history or self.edge_history[-1][0] < frame.iteration):
             self.edge_history.append((frame.iteration, self.edge))
+            if len(self.edge_history) > EDGE_POINTS:  # a long run: keep every other point
+                self.edge_history = self.edge_history[::2]
         if self.docks["cost"].isVisible():
             self.cost_curve.show_stability(self.controller.gd.history, self.edge_history, frame.iteration)
         self._draw_lessons(frame)
@@ -576,21 +573,21 @@ class MainWindow(QMainWindow):
 
     def classify_mime(self, mime, label: int | None = None) -> None:
         """Decode what was dropped or pasted; show it in Classify, or add it to training as ``label``."""
-        sources, problems = sources_from_mime(mime)
-        if problems:
-            more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-            self.notice.show_message("Not used: " + "; ".join(problems[:3]) + more, "warning")
-        if not sources:
+        dropped = read_mime(mime)  # no file is touched here: listing a big folder happens on the worker
+        if dropped.problems:
+            more = f" (and {len(dropped.problems) - 3} more)" if len(dropped.problems) > 3 else ""
+            self.notice.show_message("Not used: " + "; ".join(dropped.problems[:3]) + more, "warning")
+        if not dropped.paths and dropped.image is None:
             return
-        decoder = DropDecoder(sources, self.controller.train.n_px, self)
+        decoder = DropDecoder(dropped, self.controller.train.n_px, self)
         self._decoders.append(decoder)
-        if len(sources) > 20:
-            progress = QProgressDialog(f"Reading {len(sources)} images…", "Cancel", 0, len(sources), self)
-            progress.setWindowModality(Qt.WindowModality.WindowModal)
-            progress.setMinimumDuration(300)
-            decoder.progressed.connect(lambda done, _total: progress.setValue(done))
-            progress.canceled.connect(decoder.cancel)
-            decoder.finished.connect(progress.close)
+        progress = QProgressDialog("Reading the dropped images…", "Cancel", 0, 0, self)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(500)
+        decoder.progressed.connect(lambda done, total: (progress.setMaximum(total), progress.setValue(done)))
+        progress.canceled.connect(decoder.cancel)
+        decoder.finished.connect(progress.close)
+        decoder.finished.connect(progress.deleteLater)
         decoder.decoded.connect(lambda images, bad: self._decoded(images, bad, label))
         decoder.finished.connect(lambda: self._decoders.remove(decoder) if decoder in self._decoders else None)
         decoder.start()
@@ -598,7 +595,7 @@ class MainWindow(QMainWindow):
     def _decoded(self, images: list, problems: list, label: int | None) -> None:
         if problems:
             more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-            self.notice.show_message("Could not read: " + "; ".join(problems[:3]) + more, "warning")
+            self.notice.show_message("Not used: " + "; ".join(problems[:3]) + more, "warning")
         if not images:
             return
         if label is None:

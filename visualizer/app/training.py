@@ -100,6 +100,8 @@ class TrainingController(QObject):
         self._target = 0
         self._worker: _Worker | None = None
         self.ghost: Ghost | None = None
+        #: (old alpha, iteration, theta) where the current burst of alpha changes took effect.
+        self._ghost_origin: tuple[float, int, np.ndarray] | None = None
         self.gd = self._new_run()
         self.latest = self._snapshot()
 
@@ -130,6 +132,7 @@ class TrainingController(QObject):
             if self.running:
                 self._pending_alpha = alpha
                 return
+            self._note_ghost_origin(alpha)
         self.gd.alpha = alpha
         self.latest = self._snapshot()
 
@@ -144,7 +147,7 @@ class TrainingController(QObject):
         """A fresh run from the start, with new loss, init or seed if given."""
         self._stop_worker()
         self.settings = replace(self.settings, **changes)
-        self.ghost = None
+        self.ghost = self._ghost_origin = None
         self.gd = self._new_run()
         self.latest = self._snapshot()
         self.reset_done.emit()
@@ -154,7 +157,7 @@ class TrainingController(QObject):
         self._stop_worker()
         if iteration < self.gd.iteration:
             if self.ghost is not None and self.ghost.start > iteration:
-                self.ghost = None
+                self.ghost = self._ghost_origin = None
             self.gd.rewind(iteration)
             self.latest = self._snapshot()
             self.reset_done.emit()
@@ -162,7 +165,7 @@ class TrainingController(QObject):
     def edit_data(self, train: Dataset, test: Dataset | None, appended: int = 0) -> None:
         """Train on from the same (w, b) with edited data; appended examples grow the Gram matrix."""
         self._stop_worker()
-        self.ghost = None  # drawn in the old data's coordinates, and for the old data
+        self.ghost = self._ghost_origin = None  # drawn in the old data's coordinates, for the old data
         gd = self.gd
         if appended and test is self.test:
             gd.add_examples(train.X[:, -appended:], train.Y[:, -appended:])
@@ -176,7 +179,7 @@ class TrainingController(QObject):
         """Reopen a saved session: its data, settings and history, going on from its (w, b)."""
         self._stop_worker()
         self.train, self.test, self.settings = train, test, settings
-        self.ghost = None
+        self.ghost = self._ghost_origin = None
         self.gd = self._new_run()
         self.gd.restore(w, b, iteration, history)
         self.latest = self._snapshot()
@@ -184,17 +187,20 @@ class TrainingController(QObject):
     def set_data(self, train: Dataset, test: Dataset | None) -> None:
         self._stop_worker()
         self.train, self.test = train, test
-        self.ghost = None
+        self.ghost = self._ghost_origin = None
         self.gd = self._new_run()
         self.latest = self._snapshot()
 
-    def draw_ghost(self, old_alpha: float, snap: Snapshot, n: int = 300) -> Ghost | None:
-        """The path ``old_alpha`` would have taken from ``snap``, kept while the run and its data stay."""
+    def draw_ghost(self, n: int = 300) -> Ghost | None:
+        """The path the alpha before the last burst of changes would have taken from where that burst began."""
+        with self._lock:
+            origin, self._ghost_origin = self._ghost_origin, None
         gd = self.gd
-        if snap.iteration == 0 or snap.theta.shape != gd.theta.shape:
+        if origin is None or origin[1] == 0 or origin[2].shape != gd.theta.shape or origin[0] == self.settings.alpha:
             return self.ghost
-        costs, thetas = gd.simulate(snap.theta, old_alpha, n)
-        self.ghost = Ghost(snap.iteration, old_alpha, costs, thetas, gd.param)
+        old_alpha, iteration, theta = origin
+        costs, thetas = gd.simulate(theta, old_alpha, n)
+        self.ghost = Ghost(iteration, old_alpha, costs, thetas, gd.param)
         return self.ghost
 
     def shutdown(self) -> None:
@@ -238,6 +244,12 @@ class TrainingController(QObject):
         self.latest = self._snapshot()
         self.runningChanged.emit(False)
 
+    def _note_ghost_origin(self, new_alpha: float) -> None:
+        """Called under the lock, just before ``new_alpha`` takes effect."""
+        gd = self.gd
+        if self._ghost_origin is None and new_alpha != gd.alpha:
+            self._ghost_origin = (gd.alpha, gd.iteration, gd.theta.copy())
+
     def _interrupted(self) -> bool:
         return self._cancel or self._pending_alpha is not None
 
@@ -251,6 +263,7 @@ class TrainingController(QObject):
                 if self._cancel:
                     return
                 if self._pending_alpha is not None:
+                    self._note_ghost_origin(self._pending_alpha)
                     gd.alpha, self._pending_alpha = self._pending_alpha, None
                 speed = self.settings.speed
                 until_flat = self.settings.budget <= 0
@@ -274,7 +287,7 @@ class TrainingController(QObject):
                                               "Lower α to go on.")
                 return
             if until_flat:
-                cost = gd.history.costs.values[-1]
+                cost = gd.cost
                 if cost < best - 1e-7 * max(1.0, abs(best)):
                     best, plateau_since = cost, gd.iteration
                 elif gd.iteration - plateau_since >= 200:
@@ -300,10 +313,10 @@ class TrainingController(QObject):
 
 
 def divergence_message(gd: GradientDescent) -> str:
-    costs = gd.history.costs.values
+    costs = gd.history.costs
     k = gd.diverged_at
     since = max((start for start, _ in gd.history.alpha_changes if start <= k), default=0)
-    peak = float(costs[min(k, len(costs) - 1)])
-    return (f"α = {gd.history.alpha_at(k):g} is too large: the cost rose from {costs[since]:.2g} to {peak:.3g} "
+    peak = costs.at(min(k, len(costs) - 1))[1]
+    return (f"α = {gd.history.alpha_at(k):g} is too large: the cost rose from {costs.at(since)[1]:.2g} to {peak:.3g} "
             f"in {k - since} iteration{'s' if k - since != 1 else ''}.")
 

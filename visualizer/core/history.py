@@ -1,4 +1,9 @@
-"""What a run remembers, stored compactly: a million iterations take about 8 MB."""
+"""What a run remembers, in bounded memory: a million iterations take about 8 MB, and no run more.
+
+Past a limit the per-iteration costs are thinned into a coarser level (every 2nd, then
+every 4th... iteration is kept, each still the exact J of its iteration), and so are the
+metric rows, so a run of any length fits and draws in the same time.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +44,77 @@ class GrowingArray:
     def nbytes(self) -> int:
         return self._data.nbytes
 
+    def thin(self) -> None:
+        """Keep every other value, in a new buffer: a reader on another thread keeps its view intact."""
+        kept = self._data[: self._n : 2].copy()
+        self._data = np.empty(max(2 * kept.size, 1024))
+        self._data[: kept.size] = kept
+        self._n = kept.size
+
+
+class ThinningArray:
+    """One value per iteration, kept exactly for the first ``capacity`` iterations.
+
+    Then the stride doubles whenever the buffer is full: ``values[k]`` is the value at
+    iteration ``k * stride``. ``len()`` counts iterations, not stored values.
+    """
+
+    def __init__(self, capacity: int = 1 << 20):
+        self.capacity = capacity
+        self.stride = 1
+        self._kept = GrowingArray()
+        self._n = 0
+        #: Changes whenever stored values move (thinning, truncation): cached drawings start again.
+        self.version = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def extend(self, values: np.ndarray) -> None:
+        values = np.asarray(values, dtype=float).reshape(-1)
+        while values.size:  # in pieces, so even one huge extend never holds more than 2 x capacity
+            first = -self._n % self.stride  # the first new iteration that falls on the stride
+            piece = values[: first + self.stride * (self.capacity + 1 - len(self._kept))]
+            self._kept.extend(piece[first :: self.stride])
+            self._n += piece.size
+            values = values[piece.size :]
+            while len(self._kept) > self.capacity:
+                self._kept.thin()
+                self.stride *= 2
+                self.version += 1
+
+    def truncate(self, n: int) -> None:
+        if n < self._n:
+            self._n = n
+            self._kept.truncate(-(-n // self.stride))
+            self.version += 1
+
+    @property
+    def values(self) -> np.ndarray:
+        """The stored values (read-only view), one every ``stride`` iterations."""
+        return self._kept.values
+
+    def iterations(self, upto: int | None = None) -> np.ndarray:
+        """The iteration of each stored value (the first ``upto`` of them)."""
+        n = len(self._kept) if upto is None else min(upto, len(self._kept))
+        return np.arange(n, dtype=float) * self.stride
+
+    def stored_until(self, iteration: int) -> int:
+        """How many stored values belong to iterations before ``iteration``."""
+        return min(len(self._kept), -(-max(iteration, 0) // self.stride))
+
+    def at(self, iteration: int) -> tuple[int, float]:
+        """(the stored iteration at or before ``iteration``, its value): exact when it falls on the stride."""
+        k = min(iteration // self.stride, len(self._kept) - 1)
+        return k * self.stride, float(self._kept.values[k])
+
+    @property
+    def nbytes(self) -> int:
+        return self._kept.nbytes
+
+
+#: Metric rows kept before they are thinned to every other row.
+METRIC_ROWS = 1 << 12
 
 METRICS = ("train_cost", "train_accuracy", "test_cost", "test_accuracy")
 
@@ -51,8 +127,8 @@ class History:
     changes rarely and a per-iteration copy would triple the memory.
     """
 
-    def __init__(self):
-        self.costs = GrowingArray()
+    def __init__(self, capacity: int = 1 << 20):
+        self.costs = ThinningArray(capacity)
         self.alpha_changes: list[tuple[int, float]] = []
         #: Columns: "iteration" and each of METRICS (test columns stay empty without a test set).
         self.metrics = {name: GrowingArray(64) for name in ("iteration", *METRICS)}
@@ -76,17 +152,19 @@ class History:
         return current
 
     def alphas(self) -> np.ndarray:
-        """Alpha per recorded iteration, expanded on demand."""
-        out = np.empty(len(self))
-        for (start, alpha), nxt in zip(self.alpha_changes, self.alpha_changes[1:] + [(len(self), 0.0)], strict=False):
-            out[start : nxt[0]] = alpha
-        return out
+        """Alpha at each stored cost's iteration (every iteration until the history is thinned)."""
+        starts = np.array([start for start, _ in self.alpha_changes])
+        values = np.array([alpha for _, alpha in self.alpha_changes])
+        return values[np.maximum(np.searchsorted(starts, self.costs.iterations(), side="right") - 1, 0)]
 
     def record_metrics(self, iteration: int, metrics: dict[str, float | None]) -> None:
         self.metrics["iteration"].extend([iteration])
         for name in METRICS:
             if metrics[name] is not None:
                 self.metrics[name].extend([metrics[name]])
+        if len(self.metrics["iteration"]) > METRIC_ROWS:
+            for column in self.metrics.values():
+                column.thin()
 
     @property
     def last_metric_iteration(self) -> int | None:
@@ -106,6 +184,10 @@ class History:
         keep = int(np.searchsorted(self.metrics["iteration"].values, iteration, side="left"))
         for column in self.metrics.values():
             column.truncate(keep)
+
+    @property
+    def thinned(self) -> bool:
+        return self.costs.stride > 1
 
     @property
     def nbytes(self) -> int:

@@ -1,7 +1,8 @@
 """J against iteration (train, and dashed test), accuracy below on a linked axis.
 
-Items are created once and fed with setData; pyqtgraph's peak downsampling and
-clip-to-view keep a million points smooth. The points where alpha changed are marked.
+Items are created once and fed with setData. The cost goes through a peak envelope of
+about two points per pixel column, built incrementally, so a frame costs the same at any
+length of run. The points where alpha changed are marked.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ...core.envelope import PeakEnvelope, bucket_for
 from .plots import nice_ceiling, plain_axes
 
 TRAIN_PEN = pg.mkPen("#1f77b4", width=1)
@@ -52,9 +54,12 @@ class CostCurvePanel(QWidget):
         self.test_curve = self.plot.plot([], [], pen=TEST_PEN, name="test")
         self.train_acc = self.acc.plot([], [], pen=TRAIN_PEN, name="train")
         self.test_acc = self.acc.plot([], [], pen=TEST_PEN, name="test")
-        for curve in (self.train_curve, self.test_curve, self.train_acc, self.test_acc):
+        for curve in (self.test_curve, self.train_acc, self.test_acc):  # at most METRIC_ROWS points each
             curve.setDownsampling(auto=True, method="peak")
+        for curve in (self.train_curve, self.test_curve, self.train_acc, self.test_acc):
             curve.setClipToView(True)
+        self._envelope = PeakEnvelope()
+        self._marked: list = []
         self.now_line = pg.InfiniteLine(angle=90, pen=NOW_PEN)
         self.now_line.hide()
         self.plot.addItem(self.now_line)
@@ -84,7 +89,6 @@ class CostCurvePanel(QWidget):
     def show_history(self, history, iteration: int, view_iteration: int | None = None) -> None:
         self._history = history
         n = self._n = min(iteration, len(history.costs))
-        self.train_curve.setData(np.arange(n), history.costs.values[:n])
         self.train_acc.setData(*history.metric("train_accuracy", n))
         self.test_curve.setData(*history.metric("test_cost", n))
         self.test_acc.setData(*history.metric("test_accuracy", n))
@@ -93,6 +97,10 @@ class CostCurvePanel(QWidget):
         if x_max != self._x_max:  # move the axis in steps: redrawing axes every frame is costly
             self._x_max = x_max
             self.plot.setXRange(0, x_max, padding=0.02)
+        lo, hi = self.plot.vb.viewRange()[0]
+        span = max(min(hi, n) - max(lo, 0), 1)
+        bucket = bucket_for(span, int(self.plot.vb.width()), history.costs.stride)
+        self.train_curve.setData(*self._envelope.curve(history.costs, n, bucket))
         if view_iteration is not None and view_iteration < n:
             self.now_line.setValue(view_iteration)
             self.now_line.show()
@@ -114,6 +122,9 @@ class CostCurvePanel(QWidget):
         self.ghost.setData(np.arange(start, start + len(costs)), costs)
 
     def _mark_alphas(self, changes) -> None:
+        if changes == self._marked:
+            return
+        self._marked = list(changes)
         while len(self.alpha_marks) < len(changes):
             line = pg.InfiniteLine(angle=90, pen=ALPHA_PEN, label="", labelOpts={"position": 0.92, "color": "#9467bd"})
             self.plot.addItem(line)
@@ -134,5 +145,7 @@ class CostCurvePanel(QWidget):
         x = self.plot.vb.mapSceneToView(pos).x()
         i = int(round(x))
         if 0 <= i < self._n:
-            cost = self._history.costs.values[i]
-            self.hover.setText(f"iteration {i}:  J = {cost:.6f},  α = {self._history.alpha_at(i):g}")
+            costs = self._history.costs
+            i, cost = costs.at(i)
+            kept = f"   (a long run: every {costs.stride}th iteration is kept)" if costs.stride > 1 else ""
+            self.hover.setText(f"iteration {i}:  J = {cost:.6f},  α = {self._history.alpha_at(i):g}{kept}")
