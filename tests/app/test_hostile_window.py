@@ -1,6 +1,9 @@
 """Unlucky and hostile use of the window: each case here once crashed, froze or lied."""
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -117,3 +120,34 @@ def test_a_dropped_folder_is_listed_on_the_worker_not_the_gui_thread(window, qtb
     assert listed_on and all(t is not threading.main_thread() for t in listed_on)
     qtbot.waitUntil(window.notice.isVisible, timeout=3000)
     assert "8 files dropped: only the first 5 are read" in window.notice.label.text()
+
+
+@pytest.mark.parametrize("lines", [
+    ["[settings]", "alpha=abc"], ["[settings]", "alpha=inf"], ["[settings]", "alpha=1e400"],
+    ["[settings]", "alpha=-1"], ["[settings]", "slice=abc"], ["[view]", "slice=abc"],
+    ["[window]", "state=garbage", "geometry=@ByteArray(nonsense)"], ["[files]", "recent=@Variant(broken"],
+    ["[files]", "recent=/one/path.npz"], ["[data]", "last_folder=42"], ["\x00\xff garbage \x01"],
+])
+def test_a_damaged_settings_file_falls_back_to_defaults(qtbot, demo, lines):
+    """alpha=abc, inf or 1e400, or slice=abc, in the settings file stopped the app from starting."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    from visualizer.app.launch import make_app
+    from visualizer.app.main_window import MainWindow
+
+    QStandardPaths.setTestModeEnabled(True)
+    make_app()
+    path = Path(QSettings().fileName())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="latin-1")
+    try:
+        window = MainWindow(*demo, remember_layout=True)
+        window.ask_before_closing = False
+        qtbot.addWidget(window)
+        window.show()
+        assert window.controller.gd.alpha == 0.005 or "alpha" not in lines[-1]
+        assert window.surface.kind in ("w-direction", "principal")
+        window._fill_recent()
+        window.close()
+    finally:
+        path.unlink(missing_ok=True)

@@ -231,8 +231,9 @@ class ExplorerWindow(QMainWindow):
             return
         for alpha, gd in list(self.comparison.runs.items()):
             train, test, _ = self._items[alpha]
-            n = gd.iteration
-            train.setData(np.arange(n), gd.history.costs.values[:n])
+            n, costs = gd.iteration, gd.history.costs
+            k = costs.stored_until(n)  # a long run keeps every stride-th iteration
+            train.setData(costs.iterations(k), costs.values[:k])
             test.setData(*gd.history.metric("test_cost", n))
         if final:
             self._draw_table()

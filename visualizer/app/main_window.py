@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QImage, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from .. import storage
 from ..core.stability import lesson_alphas
 from ..data import Dataset
+from . import preferences
 from .dropping import DropDecoder, has_images, read_mime
 from .editing import DataEdit, added, moved, relabelled, removed
 from .explorer import ExplorerWindow, Job
@@ -487,15 +488,14 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ data
     def open_folder(self) -> None:
-        start = QSettings().value("data/last_folder", "")
-        path = QFileDialog.getExistingDirectory(self, "Open a folder of images", start)
+        path = QFileDialog.getExistingDirectory(self, "Open a folder of images", preferences.folder("data"))
         if path:
-            QSettings().setValue("data/last_folder", path)
+            preferences.remember_folder("data", path)
             self.load(path)
 
     def open_h5(self) -> None:
-        start = QSettings().value("data/last_folder", "")
-        path, _ = QFileDialog.getOpenFileName(self, "Open a course .h5 file", start, "HDF5 files (*.h5 *.hdf5)")
+        path, _ = QFileDialog.getOpenFileName(self, "Open a course .h5 file", preferences.folder("data"),
+                                              "HDF5 files (*.h5 *.hdf5)")
         if path:
             self.load(path)
 
@@ -503,7 +503,7 @@ class MainWindow(QMainWindow):
         """Load in the background with a cancellable progress bar; the current data stays until it succeeds."""
         if self._loader is not None:
             return
-        self._remember_recent(path)
+        preferences.add_recent(path)
         self.controller.pause()
         progress = QProgressDialog(f"Loading {path}…", "Cancel", 0, 0, self)
         progress.setWindowTitle("Opening a data set")
@@ -562,8 +562,7 @@ class MainWindow(QMainWindow):
         self.classify_mime(mime)
 
     def classify_files(self) -> None:
-        start = QSettings().value("data/last_folder", "")
-        paths, _ = QFileDialog.getOpenFileNames(self, "Classify images", start, "Images (*)")
+        paths, _ = QFileDialog.getOpenFileNames(self, "Classify images", preferences.folder("data"), "Images (*)")
         if paths:
             from PySide6.QtCore import QMimeData
 
@@ -652,7 +651,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ save and export
     def _ask_path(self, title: str, filters: str, suffix: str, save: bool = True) -> str | None:
-        start = QSettings().value("files/last_folder", str(Path.home()))
+        start = preferences.folder("files")
         if save:
             path, _ = QFileDialog.getSaveFileName(self, title, start, filters)
         else:
@@ -661,7 +660,7 @@ class MainWindow(QMainWindow):
             return None
         if save and not Path(path).suffix:
             path += suffix
-        QSettings().setValue("files/last_folder", str(Path(path).parent))
+        preferences.remember_folder("files", str(Path(path).parent))
         return path
 
     def _guarded(self, what: str, fn) -> bool:
@@ -696,7 +695,7 @@ class MainWindow(QMainWindow):
         if ok:
             self.undo.setClean()
             self._saved_iteration = c.gd.iteration
-            self._remember_recent(path)
+            preferences.add_recent(path)
         return ok
 
     def open_session(self, path: str | None = None) -> None:
@@ -720,17 +719,12 @@ class MainWindow(QMainWindow):
         self._saved_iteration = session.iteration
         self._show_data()
         self.refresh(force=True)
-        self._remember_recent(path)
+        preferences.add_recent(path)
         self.notice.show_message(f"Opened the session {path}: iteration {session.iteration}.", "info")
-
-    def _remember_recent(self, path: str) -> None:
-        settings = QSettings()
-        recent = [p for p in (settings.value("files/recent") or []) if p != path]
-        settings.setValue("files/recent", [path, *recent][:8])
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        recent = QSettings().value("files/recent") or []
+        recent = preferences.recent()
         for path in recent:
             opener = self.open_session if path.endswith(".npz") else self.load
             self.recent_menu.addAction(path, lambda p=path, o=opener: o(p))
@@ -785,19 +779,16 @@ class MainWindow(QMainWindow):
         self.notice.show_message(f"Training stopped on an error: {details.strip().splitlines()[-1]}", "error")
 
     def _restore_layout(self) -> None:
-        settings = QSettings()
+        state, geometry = preferences.window_state() if self.remember_layout else (None, None)
         if self.remember_layout:
-            alpha = settings.value("settings/alpha")
-            if alpha is not None and float(alpha) > 0:
-                self.controls.alpha.set_alpha(float(alpha))
-                self.controller.set_alpha(float(alpha))
-            self.surface.choice.setCurrentIndex(int(settings.value("view/slice", 0)))
-        state = settings.value("window/state") if self.remember_layout else None
+            alpha = preferences.remembered("alpha")
+            self.controls.alpha.set_alpha(alpha)
+            self.controller.set_alpha(alpha)
+            self.surface.choice.setCurrentIndex(max(0, self.surface.choice.findData(preferences.remembered("slice"))))
         if state is None or not self.restoreState(state):
             self._laid_out = False
             return
         self._laid_out = True
-        geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
 
@@ -843,9 +834,7 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
         self.surface.release_gl()
         if self.remember_layout:
-            settings = QSettings()
-            settings.setValue("window/state", self.saveState())
-            settings.setValue("window/geometry", self.saveGeometry())
-            settings.setValue("settings/alpha", self.controller.gd.alpha)
-            settings.setValue("view/slice", self.surface.choice.currentIndex())
+            preferences.remember_window(self.saveState(), self.saveGeometry())
+            preferences.remember("alpha", self.controller.gd.alpha)
+            preferences.remember("slice", self.surface.kind)
         super().closeEvent(event)
