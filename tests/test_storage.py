@@ -56,6 +56,27 @@ def test_a_valid_session_round_trips(saved):
     assert s.train.m == 6 and s.test.m == 4 and s.w.size == 16 * 16 * 3
 
 
+def test_a_thinned_history_round_trips(tmp_path):
+    """Past its capacity the history keeps every stride-th cost; the session keeps that stride."""
+    from visualizer.core.history import History
+
+    h = History(capacity=16)
+    h.costs.extend(np.linspace(1.0, 0.1, 100))
+    h.set_alpha(0, 0.01)
+    h.set_alpha(40, 0.02)
+    for i in (0, 50):
+        h.record_metrics(i, {"train_cost": 0.5, "train_accuracy": 50.0, "test_cost": None, "test_accuracy": None})
+    assert h.costs.stride == 8
+    path = tmp_path / "long.npz"
+    save_session(path, dataset(6), None, RunSettings(), h, 100, np.zeros(768), 0.0)
+    s = load_session(path)
+    assert s.history.costs.stride == 8 and len(s.history) == 100
+    assert np.array_equal(s.history.costs.values, h.costs.values)
+    rows = storage.cost_csv({"run": s.history}).splitlines()
+    assert [r.split(",")[1] for r in rows[1:4]] == ["0", "8", "16"] and rows[-1].split(",")[1] == "96"
+    assert rows[1].split(",")[4] == "50.0" and rows[-1].endswith(",0.02")
+
+
 def test_a_run_settings_object_is_saved_too(saved, tmp_path):
     s = load_session(saved)
     out = tmp_path / "again.npz"
@@ -100,6 +121,8 @@ HOSTILE_SESSIONS = [
     ("iteration fractional", _set(iteration=np.array(29.5)), "'iteration'"),
     ("costs shorter", lambda a: a | {"costs": a["costs"][:-1]}, "'costs'"),
     ("costs negative", lambda a: a | {"costs": -a["costs"]}, "'costs'"),
+    ("costs stride 3", _set(costs_stride=np.array(3)), "power of two"),
+    ("costs stride 2 for every cost", _set(costs_stride=np.array(2)), "every 2 iteration(s): 30 values"),
     ("metric columns of different lengths", lambda a: a | {"metric_train_cost": a["metric_train_cost"][:-1]},
      "do not line up"),
     ("metric iterations not increasing", _set(metric_iteration=np.array([0.0, 20, 10])), "'metric_iteration'"),

@@ -183,7 +183,7 @@ MAX_COSTS = 10**9
 def _session_specs() -> dict[str, Spec]:
     column = Spec("f", 1, 8 * MAX_COSTS, memory_factor=2)  # History's columns double as they grow
     specs = {"format": text(64), "version": SCALAR, "classes": _CLASSES, "settings": text(4096), "costs": column,
-             "iteration": SCALAR, "alpha_changes": _ALPHAS, "w": _W, "b": SCALAR}
+             "costs_stride": SCALAR, "iteration": SCALAR, "alpha_changes": _ALPHAS, "w": _W, "b": SCALAR}
     specs.update({f"metric_{name}": column for name in ("iteration", *METRICS)})
     for p in ("train", "test"):
         specs.update({f"{p}_images": Spec("u", 4, 4 * 2**30, memory_factor=9, max_itemsize=1),  # + float64 X
@@ -223,7 +223,8 @@ def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettin
             raise StorageError(f"{path}: not saved: {exc}") from None
     arrays = {"format": np.array(SESSION_FORMAT), "version": np.array(VERSION),
               "classes": np.array(list(train.classes)), "settings": np.array(json.dumps(settings.to_dict())),
-              "costs": history.costs.values.copy(), "iteration": np.array(int(iteration)),
+              "costs": history.costs.values.copy(), "costs_stride": np.array(history.costs.stride),
+              "iteration": np.array(int(iteration)),
               "alpha_changes": np.array(history.alpha_changes, dtype=np.float64).reshape(-1, 2),
               "w": np.asarray(w, dtype=np.float64), "b": np.array(float(b))}
     for name, column in history.metrics.items():
@@ -279,6 +280,16 @@ def _metric_history(a, path, iteration: int, history: History) -> None:
         history.metrics[name].extend(column)
 
 
+def _restore_costs(history: History, kept: np.ndarray, stride: int, iteration: int) -> None:
+    """A thinned cost history back, through the public ``extend``: each kept cost stands for ``stride``
+    iterations, in blocks of about a million so memory stays bounded whatever the run's length."""
+    history.costs.stride = stride
+    block = max(1, 2**20 // stride)
+    for start in range(0, kept.size, block):
+        piece = np.repeat(kept[start : start + block], stride)
+        history.costs.extend(piece[: iteration - start * stride])
+
+
 def load_session(path) -> Session:
     """Everything checked before anything is built; any problem is a StorageError naming the entry."""
     a = _load(path, SESSION_FORMAT, _session_specs())
@@ -294,8 +305,11 @@ def load_session(path) -> Session:
         raise StorageError(f"{path}: its train images are {train.n_px} px, its test images {test.n_px} px")
     iteration = _whole(a, "iteration", path, 0, MAX_COSTS)
     costs = _floats(a, "costs", path)
-    if costs.size != iteration or np.any(costs < 0):
-        raise StorageError(f"{path}: the entry 'costs' must hold one cost (>= 0) per iteration: "
+    stride = _whole(a, "costs_stride", path, 1, 2**40) if "costs_stride" in a else 1  # older files: 1
+    if stride & (stride - 1):
+        raise StorageError(f"{path}: the entry 'costs_stride' is {stride}; it must be a power of two")
+    if costs.size != -(-iteration // stride) or np.any(costs < 0):
+        raise StorageError(f"{path}: the entry 'costs' must hold one cost (>= 0) every {stride} iteration(s): "
                            f"{costs.size} values for iteration {iteration}")
     w = _floats(a, "w", path)
     if w.size != train.n_x:
@@ -305,7 +319,7 @@ def load_session(path) -> Session:
     history = History()
     history.alpha_changes = _alpha_changes(a, path, iteration)
     _metric_history(a, path, iteration, history)
-    history.costs.extend(costs)
+    _restore_costs(history, costs, stride, iteration)
     return Session(train, test, settings, history, iteration, w, b)
 
 
@@ -331,9 +345,9 @@ def cost_csv(runs: dict[str, History]) -> str:
             values = columns[metric]
             return "" if k is None or k >= len(values) else repr(float(values[k]))
 
-        for i in range(len(costs)):
-            writer.writerow([name, i, repr(float(costs[i])), cell("test_cost", i), cell("train_accuracy", i),
-                             cell("test_accuracy", i), repr(float(alphas[i]))])
+        for k, i in enumerate(h.costs.iterations(len(costs)).astype(int).tolist()):  # thinned: every stride-th
+            writer.writerow([name, i, repr(float(costs[k])), cell("test_cost", i), cell("train_accuracy", i),
+                             cell("test_accuracy", i), repr(float(alphas[k]))])
     return out.getvalue()
 
 
