@@ -151,3 +151,77 @@ def test_a_damaged_settings_file_falls_back_to_defaults(qtbot, demo, lines):
         window.close()
     finally:
         path.unlink(missing_ok=True)
+
+
+def _session_entries(path):
+    with np.load(path, allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
+
+
+def _settings_variant(**changes):
+    import json
+
+    from visualizer.settings import RunSettings
+
+    return {"settings": np.array(json.dumps(RunSettings().to_dict() | changes))}
+
+
+def _small_images_variant(a):
+    images = np.zeros((a["train_images"].shape[0], 16, 16, 3), np.uint8)
+    return {"train_images": images}
+
+
+@pytest.mark.parametrize("variant", [
+    lambda a: _settings_variant(alpha=-1), lambda a: _settings_variant(alpha=float("nan")),
+    lambda a: _settings_variant(loss="hinge"), lambda a: _settings_variant(seed=-3),
+    lambda a: {"train_images": np.zeros((a["train_images"].shape[0], 0, 0, 3), np.uint8)},
+    _small_images_variant,  # 16-px images with a 12288-value w
+    lambda a: {"iteration": np.array(10**6)},
+], ids=["alpha -1", "alpha NaN", "loss hinge", "seed -3", "n_px 0", "16 px, 12288 w", "iteration beyond history"])
+def test_a_hostile_session_is_refused_and_nothing_changes(window, qtbot, tmp_path, variant):
+    trained = tmp_path / "good.vis.npz"
+    window.step(30)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 30, timeout=5000)
+    assert window.save_session(str(trained))
+    entries = _session_entries(trained)
+    entries.update(variant(entries))
+    hostile = tmp_path / "hostile.vis.npz"
+    np.savez(hostile, **entries)
+    c = window.controller
+    gd, train, alpha, loss = c.gd, c.train, c.gd.alpha, c.settings.loss
+    window.open_session(str(hostile))
+    assert window.notice.isVisible() and str(hostile) in window.notice.label.text()
+    assert c.gd is gd and c.train is train and c.gd.alpha == alpha and c.settings.loss == loss
+    window.step(5)  # Train still runs on the data the window shows
+    qtbot.waitUntil(lambda: not c.running and c.gd.iteration == 35, timeout=5000)
+
+
+def test_a_session_brings_back_every_setting(window, qtbot, tmp_path):
+    """Only alpha came back; the loss, init, seed, budget, speed and slice were lost, yet Step used some."""
+    from visualizer.settings import RunSettings
+
+    c = window.controller
+    window.controls.loss.setCurrentIndex(window.controls.loss.findData("squared-error"))
+    window.controls.init.setCurrentIndex(window.controls.init.findData("random"))
+    window.controls.seed.setValue(7)
+    window.controls.budget.setValue(500)
+    window.controls.speed.setCurrentIndex(window.controls.speed.findData(10.0))
+    window.surface.set_kind("principal")
+    window.controls.alpha.field.setText("0.003")
+    window.controls.alpha.field.editingFinished.emit()
+    window.step(3)
+    qtbot.waitUntil(lambda: not c.running and c.gd.iteration == 3, timeout=5000)
+    path = tmp_path / "all.vis.npz"
+    assert window.save_session(str(path))
+    window.reset(loss="cross-entropy", init="zeros", seed=0)
+    window.controls.show_settings(RunSettings())
+    window.surface.set_kind("w-direction")
+    window.open_session(str(path))
+    expected = RunSettings(alpha=0.003, loss="squared-error", init="random", seed=7, budget=500, speed=10.0,
+                           slice="principal")
+    p = window.controls
+    shown = RunSettings(alpha=p.alpha.alpha, loss=p.loss.currentData(), init=p.init.currentData(),
+                        seed=p.seed.value(), budget=p.budget.value(), speed=p.speed.currentData(),
+                        slice=window.surface.kind)
+    assert shown == expected and c.settings == expected
+    assert c.gd.loss.name == "squared-error" and c.gd.alpha == 0.003 and c.gd.iteration == 3

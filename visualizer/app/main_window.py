@@ -7,6 +7,7 @@ surface and the weights at most 5 times a second while training, and skips hidde
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from .. import storage
 from ..core.stability import lesson_alphas
 from ..data import Dataset
+from ..settings import RunSettings
 from . import preferences
 from .dropping import DropDecoder, has_images, read_mime
 from .editing import DataEdit, added, moved, relabelled, removed
@@ -42,7 +44,7 @@ from .panels.notice import NoticeBar
 from .panels.sigmoid import SigmoidPanel
 from .panels.surface import SurfacePanel, paste_gl
 from .panels.weights import WeightsPanel
-from .training import TrainingController, TrainingSettings
+from .training import TrainingController
 
 FRAME_MS = 20  # at most 50 redraws a second
 SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
@@ -82,11 +84,11 @@ def export_scene(view, path: str, kind: str) -> bool:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, train: Dataset, test: Dataset | None, settings: TrainingSettings | None = None,
+    def __init__(self, train: Dataset, test: Dataset | None, settings: RunSettings | None = None,
                  remember_layout: bool = True):
         super().__init__()
         self.remember_layout = remember_layout
-        settings = settings or TrainingSettings()
+        settings = settings or RunSettings()
         self.controller = TrainingController(train, test, settings)
         self.controls = ControlsPanel(settings.alpha, settings.budget)
         self.cost_curve = CostCurvePanel()
@@ -687,9 +689,7 @@ class MainWindow(QMainWindow):
             return False
         c = self.controller
         c.pause()
-        s = c.settings
-        settings = {"alpha": c.gd.alpha, "loss": s.loss, "init": s.init, "seed": s.seed, "budget": s.budget,
-                    "speed": s.speed, "slice": self.surface.kind}
+        settings = replace(c.settings, alpha=c.gd.alpha, slice=self.surface.kind)
         ok = self._guarded("Saving the session", lambda: storage.save_session(
             path, c.train, c.test, settings, c.gd.history, c.gd.iteration, c.gd.w, c.gd.b))
         if ok:
@@ -707,14 +707,18 @@ class MainWindow(QMainWindow):
         except storage.StorageError as exc:
             self.notice.show_message(f"Could not open the session: {exc}", "error")
             return
-        s = session.settings
-        settings = TrainingSettings(alpha=float(s.get("alpha", 0.005)), loss=str(s.get("loss", "cross-entropy")),
-                                    init=str(s.get("init", "zeros")), seed=int(s.get("seed", 0)),
-                                    budget=int(s.get("budget", 2000)), speed=s.get("speed"))
+        settings = session.settings
+        try:  # the new run is built before anything of the current one changes
+            self.controller.restore(session.train, session.test, settings, session.w, session.b,
+                                    session.iteration, session.history)
+        except (ValueError, MemoryError) as exc:
+            self.notice.show_message(f"Could not open the session {path}: {exc}", "error")
+            return
         self.view_iteration = None
-        self.controller.restore(session.train, session.test, settings, session.w, session.b, session.iteration,
-                                session.history)
-        self.controls.alpha.set_alpha(settings.alpha)
+        self.selected = None
+        self.edge_history = []
+        self.controls.show_settings(settings)
+        self.surface.set_kind(settings.slice)
         self.undo.clear()
         self._saved_iteration = session.iteration
         self._show_data()
@@ -784,7 +788,7 @@ class MainWindow(QMainWindow):
             alpha = preferences.remembered("alpha")
             self.controls.alpha.set_alpha(alpha)
             self.controller.set_alpha(alpha)
-            self.surface.choice.setCurrentIndex(max(0, self.surface.choice.findData(preferences.remembered("slice"))))
+            self.surface.set_kind(preferences.remembered("slice"))
         if state is None or not self.restoreState(state):
             self._laid_out = False
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from ..data import load_data
-from .training import TrainingSettings
+from ..settings import RunSettings
 
 
 def render_screenshot(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
@@ -17,7 +17,7 @@ def render_screenshot(out: str, data: str | None = None, iterations: int = 2000,
 
     train, test = load_data(data)
     app = make_app()
-    window = MainWindow(train, test, TrainingSettings(alpha=alpha), remember_layout=False)
+    window = MainWindow(train, test, RunSettings(alpha=alpha), remember_layout=False)
     window.ask_before_closing = False  # a screenshot has nothing to save
     window.controller.gd.step(iterations)
     window.controller.latest = window.controller._snapshot()

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 
 from ..core import GradientDescent
 from ..data import Dataset
+from ..settings import RunSettings
 
 #: A batch between two snapshots lasts about this long at full speed.
 BATCH_SECONDS = 0.004
@@ -60,16 +61,6 @@ class Ghost:
         return self.param is gd.param and self.thetas.shape[1:] == gd.theta.shape
 
 
-@dataclass(frozen=True)
-class TrainingSettings:
-    alpha: float = 0.005
-    loss: str = "cross-entropy"
-    init: str = "zeros"
-    seed: int = 0
-    budget: int = 2000  # iterations per press of Train; 0 means until the cost stops falling
-    speed: float | None = None  # iterations per second; None is as fast as possible
-
-
 class _Worker(QThread):
     def __init__(self, controller: TrainingController):
         super().__init__(controller)  # a child, so the controller can account for it
@@ -90,10 +81,10 @@ class TrainingController(QObject):
     failed = Signal(str)
     reset_done = Signal()
 
-    def __init__(self, train: Dataset, test: Dataset | None, settings: TrainingSettings | None = None):
+    def __init__(self, train: Dataset, test: Dataset | None, settings: RunSettings | None = None):
         super().__init__()
         self.train, self.test = train, test
-        self.settings = settings or TrainingSettings()
+        self.settings = settings or RunSettings()
         self._lock = threading.Lock()
         self._cancel = False
         self._pending_alpha: float | None = None
@@ -175,13 +166,16 @@ class TrainingController(QObject):
         self.train, self.test = train, test
         self.latest = self._snapshot()
 
-    def restore(self, train: Dataset, test: Dataset | None, settings: TrainingSettings, w, b, iteration, history):
-        """Reopen a saved session: its data, settings and history, going on from its (w, b)."""
+    def restore(self, train: Dataset, test: Dataset | None, settings: RunSettings, w, b, iteration, history):
+        """Reopen a saved session: its data, settings and history, going on from its (w, b).
+
+        The new run is built first: if that fails, the current one is left exactly as it was.
+        """
+        gd = self._new_run(train, test, settings)
+        gd.restore(w, b, iteration, history)
         self._stop_worker()
-        self.train, self.test, self.settings = train, test, settings
+        self.train, self.test, self.settings, self.gd = train, test, settings, gd
         self.ghost = self._ghost_origin = None
-        self.gd = self._new_run()
-        self.gd.restore(w, b, iteration, history)
         self.latest = self._snapshot()
 
     def set_data(self, train: Dataset, test: Dataset | None) -> None:
@@ -207,11 +201,15 @@ class TrainingController(QObject):
         self._stop_worker()
 
     # ---------------------------------------------------------------- worker
-    def _new_run(self) -> GradientDescent:
-        s = self.settings
+    def _new_run(self, train: Dataset | None = None, test: Dataset | None = None,
+                 settings: RunSettings | None = None) -> GradientDescent:
+        """A fresh run on the given data and settings (by default the current ones)."""
+        if train is None:
+            train, test = self.train, self.test
+        s = settings or self.settings
         return GradientDescent(
-            self.train.X, self.train.Y, alpha=s.alpha, loss=s.loss, init=s.init, seed=s.seed,
-            X_test=None if self.test is None else self.test.X, Y_test=None if self.test is None else self.test.Y,
+            train.X, train.Y, alpha=s.alpha, loss=s.loss, init=s.init, seed=s.seed,
+            X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
             metric_stride=METRIC_STRIDE,
         )
 

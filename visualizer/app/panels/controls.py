@@ -226,6 +226,20 @@ class ControlsPanel(QWidget):
             box.currentIndexChanged.connect(lambda _: self.runSettingsChanged.emit(self.run_settings()))
         self.seed.valueChanged.connect(lambda _: self.runSettingsChanged.emit(self.run_settings()))
 
+    def show_settings(self, s) -> None:
+        """Show a whole RunSettings (from a session) without sending any intent back."""
+        self.alpha.set_alpha(s.alpha)
+        if self.speed.findData(s.speed) < 0:  # a speed none of the presets has
+            self.speed.addItem(f"{s.speed:g} iterations/s", s.speed)
+        for widget, setter in ((self.budget, lambda: self.budget.setValue(s.budget)),
+                               (self.speed, lambda: self.speed.setCurrentIndex(self.speed.findData(s.speed))),
+                               (self.init, lambda: self.init.setCurrentIndex(self.init.findData(s.init))),
+                               (self.seed, lambda: self.seed.setValue(s.seed)),
+                               (self.loss, lambda: self.loss.setCurrentIndex(self.loss.findData(s.loss)))):
+            widget.blockSignals(True)
+            setter()
+            widget.blockSignals(False)
+
     def run_settings(self) -> dict:
         return {"init": self.init.currentData(), "seed": self.seed.value(), "loss": self.loss.currentData()}
 

@@ -248,6 +248,9 @@ class SurfacePanel(QWidget):
     def kind(self) -> str:
         return self.choice.currentData()
 
+    def set_kind(self, kind: str) -> None:
+        self.choice.setCurrentIndex(max(0, self.choice.findData(kind)))
+
     def show_view(self, view: SurfaceView, show_3d: bool = True) -> None:
         self.view = view
         self.contour.show(view)
