@@ -65,7 +65,7 @@ def files(tmp_path_factory) -> Path:
 
 
 HOSTILE = [
-    ("seed -1", lambda d: ["train", "--seed", "-1"], "the seed must be between 0 and 4294967295, not -1"),
+    ("seed -1", lambda d: ["train", "--seed", "-1"], "the seed must be between 0 and 2147483647, not -1"),
     ("seed 2^32", lambda d: ["train", "--seed", str(2**32)], "the seed must be between"),
     ("seed 1.5", lambda d: ["train", "--seed", "1.5"], "whole number"),
     ("iterations 1e12", lambda d: ["train", "--iterations", "1e12"], "between 0 and 1000000000"),

@@ -339,25 +339,6 @@ def test_a_full_disk_leaves_the_old_file_and_no_litter(tmp_path, monkeypatch):
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["m.npz"]
 
 
-def test_atomic_write_file_renames_only_a_real_result(tmp_path):
-    out = tmp_path / "plot.png"
-    names = []
-
-    def good(tmp):
-        names.append(tmp)
-        with open(tmp, "wb") as f:
-            f.write(b"png")
-        return True
-
-    storage.atomic_write_file(out, good)
-    assert out.read_bytes() == b"png" and names[0].endswith(".png")
-    for produce, message in [(lambda tmp: False, "reported failure"), (lambda tmp: True, "nothing was written"),
-                             (_full_disk, "No space left on device")]:
-        with pytest.raises(StorageError, match=message):
-            storage.atomic_write_file(out, produce)
-        assert out.read_bytes() == b"png" and [p.name for p in tmp_path.iterdir()] == ["plot.png"]
-
-
 def test_a_failing_writer_leaves_no_temporary_file(tmp_path):
     def boom(f):
         raise RuntimeError("bug")
@@ -380,14 +361,21 @@ def test_tiny_tmpfs_full_disk(tmp_path):
         with pytest.raises(StorageError, match="No space left"):
             storage.atomic_write(mnt / "big.bin", lambda f: f.write(os.urandom(256 * 1024)))
         assert not list(mnt.iterdir())
-
-        def png(tmp):  # as QImage.save would: the write fails, and it says so
-            with open(tmp, "wb") as f:
-                f.write(os.urandom(10**6))
-            return True
-
-        with pytest.raises(StorageError, match="No space left"):
-            storage.atomic_write_file(mnt / "big.png", png)
-        assert not list(mnt.iterdir())
     finally:
         subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    """mkstemp's private 0600 leaked into every model and export."""
+    import stat
+
+    target = tmp_path / "m.npz"
+    old = os.umask(0o022)
+    try:
+        save_model(target, np.zeros(768), 0.0, 16, ("a", "b"), [(0, 0.1)], {})
+        assert stat.S_IMODE(target.stat().st_mode) == 0o644
+        target.chmod(0o640)
+        save_model(target, np.zeros(768), 0.0, 16, ("a", "b"), [(0, 0.1)], {})
+        assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)

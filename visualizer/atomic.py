@@ -7,6 +7,7 @@ on the next save of the same target.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -24,8 +25,8 @@ class StorageError(Exception):
 
 
 def _temp_pattern(path: Path) -> re.Pattern:
-    """Our temporary names for ``path``: .NAME.PID.XXXXXXXX.tmp[SUFFIX] (and the older .NAME.XXXXXXXX.tmp)."""
-    return re.compile(rf"\.{re.escape(path.name)}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.tmp(?:{re.escape(path.suffix)})?")
+    """Our temporary names for ``path``: .NAME.PID.XXXXXXXX.tmp (and the older .NAME.XXXXXXXX.tmp)."""
+    return re.compile(rf"\.{re.escape(path.name)}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.tmp")
 
 
 def _writer_gone(pid: int) -> bool:
@@ -61,14 +62,23 @@ def remove_stale_temps(path: Path) -> None:
             continue
 
 
-def _temp_beside(path: Path, suffix: str = "") -> tuple[int, str]:
+def _temp_beside(path: Path) -> tuple[int, str]:
     if not path.parent.is_dir():
         raise StorageError(f"{path}: the folder {path.parent} does not exist")
     remove_stale_temps(path)
     try:
-        return tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp" + suffix, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise StorageError(f"{path}: could not be written ({exc.strerror or exc})") from None
+    with contextlib.suppress(OSError):  # mkstemp makes it 0600: keep the old file's mode, or the usual one
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+    return fd, tmp
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _replace(tmp: str, path: Path) -> None:
@@ -95,33 +105,6 @@ def atomic_write(path: str | os.PathLike, write, binary: bool = True) -> None:
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"newline": "", "encoding": "utf-8"})) as f:
             write(f)
             f.flush()
-            os.fsync(f.fileno())
-        _replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise StorageError(f"{path}: could not be written ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_file(path: str | os.PathLike, produce) -> None:
-    """For writers that want a file name (QImage.save, SVG exporters): ``produce(tmp_path) -> bool``.
-
-    The temporary name ends with the target's suffix, so writers that pick a format from
-    the name still do. It is renamed into place only when ``produce`` returned True and
-    wrote something; otherwise it is removed and StorageError raised.
-    """
-    path = Path(path)
-    fd, tmp = _temp_beside(path, path.suffix)
-    os.close(fd)
-    try:
-        ok = produce(tmp)
-        size = os.path.getsize(tmp)
-        if not ok or size == 0:
-            why = "the writer reported failure" if not ok else "nothing was written"
-            raise StorageError(f"{path}: could not be written ({why}; is the disk full?)")
-        with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         _replace(tmp, path)
     except OSError as exc:

@@ -18,8 +18,8 @@ INITS = ("zeros", "random")
 SLICE_KINDS = ("w-direction", "principal")
 #: Far beyond any useful learning rate; larger ones overflow on the first step anyway.
 ALPHA_MAX = 1e6
-#: numpy's default_rng takes any non-negative int; 32 bits is what a user can type and reproduce.
-SEED_LIMIT = 2**32
+#: numpy's default_rng takes any non-negative int; the window's seed box holds up to 2**31 - 1.
+SEED_LIMIT = 2**31
 BUDGET_MAX = 10**9
 
 
@@ -158,7 +158,3 @@ class RunSettings:
             return CHECKS[key](raw)
         except ValueError:
             return default
-
-    def get(self, key: str, default=None):
-        """Mapping-style read, for code written against the old plain-dict settings."""
-        return getattr(self, key, default) if key in CHECKS else default

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .atomic import StorageError, atomic_save, atomic_write
-from .atomic import atomic_write_file as atomic_write_file  # for the window's image and SVG exports
 from .core.history import METRICS, History
 from .data import Dataset, images_to_x
 from .data.dataset import Skipped

@@ -225,3 +225,22 @@ def test_a_session_brings_back_every_setting(window, qtbot, tmp_path):
                         slice=window.surface.kind)
     assert shown == expected and c.settings == expected
     assert c.gd.loss.name == "squared-error" and c.gd.alpha == 0.003 and c.gd.iteration == 3
+
+
+@pytest.mark.parametrize("export", [lambda w, p: w.export_cost_plot("png", p),
+                                    lambda w, p: w.export_cost_plot("svg", p),
+                                    lambda w, p: w.export_surface(p), lambda w, p: w.export_cost_csv(p)],
+                         ids=["png", "svg", "surface", "csv"])
+def test_an_export_on_a_full_disk_says_so_and_leaves_no_file(window, tmp_path, monkeypatch, export):
+    """PNG and SVG exports left 0-byte files on a full disk, and said nothing."""
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("visualizer.atomic.os.fsync", full)
+    target = tmp_path / "out.file"
+    export(window, str(target))
+    assert window.notice.isVisible() and "No space left on device" in window.notice.label.text()
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    export(window, str(target))
+    assert target.stat().st_size > 50

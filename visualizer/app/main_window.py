@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QImage, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import storage
+from ..atomic import atomic_write
 from ..core.stability import lesson_alphas
 from ..data import Dataset
 from ..settings import RunSettings
@@ -52,35 +53,42 @@ EDGE_POINTS = 2048  # recorded 2/lambda_max values kept for the plot
 GHOST_DELAY_MS = 150  # the ghost is drawn once the alpha slider rests, not at every tick
 
 
-def export_scene(view, path: str, kind: str) -> bool:
-    """A pyqtgraph view as PNG (pyqtgraph's exporter) or SVG (Qt's own generator).
+def png_bytes(image: QImage) -> bytes:
+    """A QImage encoded in memory: the file itself is written by the atomic writer, which reports errors."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise storage.StorageError("the image could not be encoded as PNG")
+    return bytes(buffer.data())
+
+
+def scene_bytes(view, kind: str) -> bytes:
+    """A pyqtgraph view as PNG (pyqtgraph's exporter) or SVG (Qt's own generator), in memory.
 
     pyqtgraph's SVG exporter fails on the paths Qt 6 writes, so SVG goes through QSvgGenerator.
     """
     if kind == "png":
         import pyqtgraph.exporters as exporters
 
-        try:
-            exporters.ImageExporter(view.scene()).export(path)
-        except OSError:
-            return False
-        return Path(path).is_file()
+        return png_bytes(exporters.ImageExporter(view.scene()).export(toBytes=True))
     from PySide6.QtCore import QRectF, QSize
     from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgGenerator
 
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
-    generator.setFileName(path)
+    generator.setOutputDevice(buffer)
     rect = view.scene().sceneRect()
     generator.setSize(QSize(int(rect.width()), int(rect.height())))
     generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
     generator.setTitle("visualizer: cost curve")
     painter = QPainter()
     if not painter.begin(generator):
-        return False
+        raise storage.StorageError("the SVG could not be drawn")
     view.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     painter.end()
-    return Path(path).is_file()
+    return bytes(buffer.data())
 
 
 class MainWindow(QMainWindow):
@@ -737,8 +745,8 @@ class MainWindow(QMainWindow):
 
     def export_cost_plot(self, kind: str, path: str | None = None) -> None:
         path = path or self._ask_path(f"Export the cost curve as {kind.upper()}", f"*.{kind}", f".{kind}")
-        if path and not export_scene(self.cost_curve.view, path, kind):
-            self.notice.show_message(f"Export failed: {path} could not be written.", "error")
+        if path:
+            self._guarded("Export", lambda: self._write_bytes(path, scene_bytes(self.cost_curve.view, kind)))
 
     def export_cost_csv(self, path: str | None = None) -> None:
         path = path or self._ask_path("Export the cost history as CSV", "CSV (*.csv)", ".csv")
@@ -747,8 +755,12 @@ class MainWindow(QMainWindow):
 
     def export_surface(self, path: str | None = None) -> None:
         path = path or self._ask_path("Export the surface as PNG", "PNG (*.png)", ".png")
-        if path and not self.surface.grab_with_gl().save(path, "PNG"):
-            self.notice.show_message(f"Export failed: {path} could not be written.", "error")
+        if path:
+            self._guarded("Export", lambda: self._write_bytes(path, png_bytes(self.surface.grab_with_gl())))
+
+    @staticmethod
+    def _write_bytes(path: str, data: bytes) -> None:
+        atomic_write(path, lambda f: f.write(data))
 
     def export_predictions(self, path: str | None = None) -> None:
         path = path or self._ask_path("Export predictions as CSV", "CSV (*.csv)", ".csv")

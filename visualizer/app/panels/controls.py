@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...settings import check_alpha
+
 ALPHA_MIN, ALPHA_MAX = 1e-5, 10.0
 SLIDER_STEPS = 600  # 100 steps per decade
 SPEEDS = [("As fast as possible", None), ("1000 / s", 1000.0), ("100 / s", 100.0), ("10 / s", 10.0),
@@ -112,10 +114,8 @@ class AlphaControl(QWidget):
 
     def _typed(self) -> None:
         try:
-            alpha = float(self.field.text())
+            alpha = check_alpha(self.field.text())  # the same rule as sessions and the command line
         except ValueError:
-            alpha = 0.0
-        if not math.isfinite(alpha) or alpha <= 0:
             self._show(self._alpha)
             return
         if alpha != self._alpha:
