@@ -279,16 +279,6 @@ def _metric_history(a, path, iteration: int, history: History) -> None:
         history.metrics[name].extend(column)
 
 
-def _restore_costs(history: History, kept: np.ndarray, stride: int, iteration: int) -> None:
-    """A thinned cost history back, through the public ``extend``: each kept cost stands for ``stride``
-    iterations, in blocks of about a million so memory stays bounded whatever the run's length."""
-    history.costs.stride = stride
-    block = max(1, 2**20 // stride)
-    for start in range(0, kept.size, block):
-        piece = np.repeat(kept[start : start + block], stride)
-        history.costs.extend(piece[: iteration - start * stride])
-
-
 def load_session(path) -> Session:
     """Everything checked before anything is built; any problem is a StorageError naming the entry."""
     a = _load(path, SESSION_FORMAT, _session_specs())
@@ -318,7 +308,7 @@ def load_session(path) -> Session:
     history = History()
     history.alpha_changes = _alpha_changes(a, path, iteration)
     _metric_history(a, path, iteration, history)
-    _restore_costs(history, costs, stride, iteration)
+    history.costs.restore(costs, stride, iteration)
     return Session(train, test, settings, history, iteration, w, b)
 
 

@@ -83,3 +83,16 @@ def test_the_envelope_of_a_long_run_has_about_two_points_per_pixel():
     x, y = PeakEnvelope().curve(column, len(column), bucket)
     assert len(x) <= 2 * 400 + 2
     assert y.max() == 1.0 and y.min() == column.values[-1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 2000), capacity=st.integers(4, 64), smaller=st.integers(2, 64))
+def test_a_restored_column_equals_the_one_that_was_saved(n, capacity, smaller):
+    column = ThinningArray(capacity)
+    column.extend(np.arange(n, dtype=float))
+    back = ThinningArray(capacity)
+    back.restore(column.values.copy(), column.stride, n)
+    assert len(back) == n and back.stride == column.stride and np.array_equal(back.values, column.values)
+    tighter = ThinningArray(smaller)  # a build with a smaller capacity thins what it is given
+    tighter.restore(column.values.copy(), column.stride, n)
+    assert len(tighter.values) <= smaller and np.array_equal(tighter.values, np.arange(n, dtype=float)[:: tighter.stride])

@@ -89,6 +89,17 @@ class ThinningArray:
             self._kept.truncate(-(-n // self.stride))
             self.version += 1
 
+    def restore(self, kept: np.ndarray, stride: int, n: int) -> None:
+        """Take back what a saved run kept: ``kept[k]`` is the value at iteration ``k * stride``, of ``n``."""
+        if kept.size != -(-n // stride):
+            raise ValueError(f"{kept.size} values cannot be every {stride}th of {n} iterations")
+        self.stride, self._n, self._kept = stride, n, GrowingArray(max(kept.size, 1024))
+        self._kept.extend(kept)
+        self.version += 1
+        while len(self._kept) > self.capacity:
+            self._kept.thin()
+            self.stride *= 2
+
     @property
     def values(self) -> np.ndarray:
         """The stored values (read-only view), one every ``stride`` iterations."""
