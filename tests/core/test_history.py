@@ -95,4 +95,5 @@ def test_a_restored_column_equals_the_one_that_was_saved(n, capacity, smaller):
     assert len(back) == n and back.stride == column.stride and np.array_equal(back.values, column.values)
     tighter = ThinningArray(smaller)  # a build with a smaller capacity thins what it is given
     tighter.restore(column.values.copy(), column.stride, n)
-    assert len(tighter.values) <= smaller and np.array_equal(tighter.values, np.arange(n, dtype=float)[:: tighter.stride])
+    assert len(tighter.values) <= smaller
+    assert np.array_equal(tighter.values, np.arange(n, dtype=float)[:: tighter.stride])
