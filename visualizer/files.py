@@ -22,6 +22,11 @@ def file_kind_problem(path: str | os.PathLike, folder_ok: bool = False) -> str |
         return "permission denied"
     except OSError as exc:
         return f"cannot be read ({exc.strerror or exc})"
+    return mode_problem(mode, folder_ok)
+
+
+def mode_problem(mode: int, folder_ok: bool = False) -> str | None:
+    """The reason of ``file_kind_problem`` for an ``st_mode`` already in hand."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
@@ -37,3 +42,26 @@ def require_regular(path: str | os.PathLike, error: type[Exception], folder_ok: 
     if problem is not None:
         raise error(f"{path}: {problem}")
     return Path(path)
+
+
+def read_regular(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; ValueError(reason) otherwise.
+
+    The kind is checked before opening (opening some devices has effects) and again on
+    the descriptor, opened without blocking, so a file swapped for a FIFO in between
+    cannot block; reading stops after ``limit`` bytes, so /dev/zero-like files cannot
+    fill the memory either. OSError when the file cannot be read.
+    """
+    problem = file_kind_problem(path)
+    if problem is not None:
+        raise ValueError(problem)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with open(fd, "rb") as f:
+        st = os.fstat(fd)
+        problem = mode_problem(st.st_mode)
+        if problem is not None:
+            raise ValueError(problem)
+        data = f.read(limit + 1) if st.st_size <= limit else b""
+    if st.st_size > limit or len(data) > limit:
+        raise ValueError(f"too large (more than {limit / 2**20:g} MB)")
+    return data

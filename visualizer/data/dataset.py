@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .memory import x_dtype
 
 
 class DataError(Exception):
@@ -63,12 +66,57 @@ def images_to_x(images: np.ndarray, dtype=np.float64) -> np.ndarray:
 
     The order is the course's ``reshape(m, -1).T``, so x_i matches its notebook exactly.
     X comes back as a transposed (Fortran-ordered) view: writing it row by row would
-    read the images with a stride of n_x bytes, many times slower.
+    read the images with a stride of n_x bytes, many times slower. The division runs in
+    ``dtype`` through numpy's small cast buffers: no full-size temporary besides X.
     """
     m = images.shape[0]
-    rows = np.empty((m, images[0].size), dtype=dtype)
+    rows = np.empty((m, math.prod(images.shape[1:])), dtype=dtype)
     np.divide(images.reshape(m, -1), 255.0, out=rows, dtype=dtype)
     return rows.T
+
+
+@dataclass
+class ImageSet:
+    """Examples as loaded, before X is built: splitting here means X is never copied."""
+
+    images: np.ndarray  # (m, n_px, n_px, 3) uint8
+    labels: np.ndarray  # (m,) int64
+    names: list[str]
+    classes: tuple[str, str]
+    source: str
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def m(self) -> int:
+        return self.images.shape[0]
+
+    @property
+    def n_px(self) -> int:
+        return self.images.shape[1]
+
+    def take(self, idx: np.ndarray, source: str) -> ImageSet:
+        return ImageSet(self.images[idx], self.labels[idx], [self.names[i] for i in idx], self.classes, source,
+                        list(self.skipped))
+
+    def dataset(self, dtype=None) -> Dataset:
+        """The Dataset, X in float64 for small sets (the course's exact figures) and float32 above."""
+        dtype = dtype or x_dtype(self.m, math.prod(self.images.shape[1:]))
+        return Dataset(X=images_to_x(self.images, dtype), Y=self.labels.astype(np.int64).reshape(1, -1),
+                       images=self.images, names=self.names, classes=self.classes, source=self.source,
+                       skipped=self.skipped)
+
+
+def split_indices(y: np.ndarray, test_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(train, test) indices of a stratified split: each class gives the same fraction to the test set."""
+    rng = np.random.default_rng(seed)
+    test_idx = []
+    for label in (0, 1):
+        members = np.flatnonzero(y == label)
+        count = int(round(test_fraction * members.size))
+        count = min(max(count, 1), members.size - 1) if members.size >= 2 else 0
+        test_idx.extend(rng.permutation(members)[:count].tolist())
+    test_idx = np.array(sorted(test_idx), dtype=int)
+    return np.setdiff1d(np.arange(y.size), test_idx), test_idx
 
 
 def with_examples(data: Dataset, images: np.ndarray, labels: np.ndarray, names: list[str]) -> Dataset:

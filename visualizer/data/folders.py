@@ -20,13 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .dataset import DataError, Dataset, Skipped, images_to_x
-from .images import DEFAULT_N_PX, ImageError, load_image
+from ..files import mode_problem, read_regular
+from .dataset import DataError, Dataset, ImageSet, Skipped
+from .images import DEFAULT_N_PX, MAX_FILE_BYTES, ImageError, load_image
+from .memory import memory_problem
 
 POSITIVE_NAMES = ("cat", "cats", "yes", "positive", "pos", "1", "true")
 IGNORED_FILES = {"thumbs.db", "desktop.ini", "icon\r"}
-#: Above this many bytes of float64, X is kept in float32 (half the memory).
-FLOAT64_LIMIT_BYTES = 64 * 2**20
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -73,9 +73,8 @@ def walk_files(top: Path, skipped: list[Skipped]) -> list[Path]:
                     subfolders.append(path)
                 elif entry.is_file():
                     files.append(path)
-                else:
-                    path.stat()  # raises for broken or looping links
-                    skipped.append(Skipped(str(path), "not a regular file"))
+                else:  # stat raises for broken or looping links
+                    skipped.append(Skipped(str(path), mode_problem(path.stat().st_mode) or "not a regular file"))
             except OSError as exc:
                 skipped.append(Skipped(str(path), _os_reason(exc, "file")))
         stack.extend(reversed(subfolders))
@@ -153,9 +152,11 @@ def choose_classes(names: list[str], positive: str | None, where: str) -> tuple[
 
 
 def _decode(path: Path, n_px: int) -> tuple[np.ndarray | None, str, str | None]:
-    """(image, sha1 of the bytes, reason it failed)."""
+    """(image, sha1 of the bytes, reason it failed); FIFOs, devices and huge files are not read."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)
+    except ValueError as exc:
+        return None, "", str(exc)
     except OSError as exc:
         return None, "", _os_reason(exc, "file")
     digest = hashlib.sha1(data).hexdigest()
@@ -171,59 +172,52 @@ def decode_files(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     workers: int | None = None,
-) -> tuple[list[np.ndarray | None], list[Skipped]]:
-    """Decode in parallel, keep the first of identical files, and report the rest."""
+) -> tuple[np.ndarray, list[int], list[Skipped]]:
+    """(images, indices into ``paths`` they came from, skipped): the first of identical files is kept.
+
+    Each image goes straight into one preallocated array, so the set is held once, not
+    as a list and then a stacked copy.
+    """
     workers = workers or min(4, os.cpu_count() or 2)
-    results: list[np.ndarray | None] = [None] * len(paths)
-    digests: list[str] = [""] * len(paths)
-    reasons: list[str | None] = [None] * len(paths)
+    images = np.empty((len(paths), n_px, n_px, 3), np.uint8)
+    kept: list[int] = []
+    skipped: list[Skipped] = []
+    first_with: dict[str, Path] = {}
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="decode") as pool:
         futures = [pool.submit(_decode, p, n_px) for p in paths]
         try:
-            for i, fut in enumerate(futures):
+            for i, path in enumerate(paths):
                 if cancelled is not None and cancelled():
                     raise LoadCancelled()
-                results[i], digests[i], reasons[i] = fut.result()
+                image, digest, reason = futures[i].result()
+                futures[i] = None  # let the decoded image go once copied
+                if reason is not None:
+                    skipped.append(Skipped(str(path), reason))
+                elif digest in first_with:
+                    skipped.append(Skipped(str(path), f"duplicate of {first_with[digest]} (same bytes)"))
+                else:
+                    first_with[digest] = path
+                    images[len(kept)] = image
+                    kept.append(i)
                 if progress is not None:
                     progress(i + 1, len(paths))
         except BaseException:
             for fut in futures:
-                fut.cancel()
+                if fut is not None:
+                    fut.cancel()
             raise
-    skipped = []
-    first_with: dict[str, Path] = {}
-    for i, path in enumerate(paths):
-        if reasons[i] is not None:
-            skipped.append(Skipped(str(path), reasons[i]))
-            results[i] = None
-        elif digests[i] in first_with:
-            skipped.append(Skipped(str(path), f"duplicate of {first_with[digests[i]]} (same bytes)"))
-            results[i] = None
-        else:
-            first_with[digests[i]] = path
-    return results, skipped
+    return images[: len(kept)], kept, skipped
 
 
 def build_dataset(
-    images: list[np.ndarray], labels: list[int], names: list[str], classes: tuple[str, str], source: str,
+    images: np.ndarray, labels: list[int], names: list[str], classes: tuple[str, str], source: str,
     skipped: list[Skipped],
-) -> Dataset:
-    m = len(images)
+) -> ImageSet:
     counts = [labels.count(0), labels.count(1)]
     for k in (0, 1):
         if counts[k] == 0:
             raise DataError(f"{source}: no usable image of class {classes[k]!r}" + _skip_summary(skipped))
-    stack = np.stack(images) if m else np.zeros((0, DEFAULT_N_PX, DEFAULT_N_PX, 3), np.uint8)
-    dtype = np.float64 if stack[0].size * m * 8 <= FLOAT64_LIMIT_BYTES else np.float32
-    return Dataset(
-        X=images_to_x(stack, dtype),
-        Y=np.array(labels, dtype=np.int64).reshape(1, -1),
-        images=stack,
-        names=names,
-        classes=classes,
-        source=source,
-        skipped=skipped,
-    )
+    return ImageSet(images, np.array(labels, dtype=np.int64), names, classes, source, skipped)
 
 
 def _skip_summary(skipped: list[Skipped]) -> str:
@@ -232,7 +226,12 @@ def _skip_summary(skipped: list[Skipped]) -> str:
     return f" ({len(skipped)} file(s) skipped, e.g. {skipped[0].path}: {skipped[0].reason})"
 
 
-def load_folder(
+def load_folder(folder: str | os.PathLike, **kwargs) -> Dataset:
+    """A Dataset from a folder; see ``load_folder_images`` for the options."""
+    return load_folder_images(folder, **kwargs).dataset()
+
+
+def load_folder_images(
     folder: str | os.PathLike,
     *,
     positive: str | None = None,
@@ -240,8 +239,8 @@ def load_folder(
     n_px: int = DEFAULT_N_PX,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
-) -> Dataset:
-    """A Dataset from a folder; ``classes`` forces the (negative, positive) names of a train set."""
+) -> ImageSet:
+    """The images of a folder; ``classes`` forces the (negative, positive) names of a train set."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(f"{folder}: no such folder")
@@ -256,14 +255,13 @@ def load_folder(
             raise DataError(
                 f"{folder}: class {strangers[0]!r} is not one of the training classes ({', '.join(classes)})"
             )
+    problem = memory_problem(len(items), n_px)
+    if problem:
+        raise DataError(f"{folder}: {problem}")
     label_of = {c.lower(): k for k, c in enumerate(classes)}
-    decoded, bad = decode_files([it.path for it in items], n_px, progress, cancelled)
-    skipped += bad
-    keep = [(img, label_of[it.class_name.lower()], str(it.path))
-            for img, it in zip(decoded, items, strict=True) if img is not None]
-    return build_dataset(
-        [k[0] for k in keep], [k[1] for k in keep], [k[2] for k in keep], classes, str(folder), skipped
-    )
+    images, kept, bad = decode_files([it.path for it in items], n_px, progress, cancelled)
+    return build_dataset(images, [label_of[items[i].class_name.lower()] for i in kept],
+                         [str(items[i].path) for i in kept], classes, str(folder), skipped + bad)
 
 
 def split_folders(folder: Path) -> tuple[Path, Path] | None:

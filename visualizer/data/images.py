@@ -10,13 +10,16 @@ from __future__ import annotations
 import io
 import os
 import warnings
-from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..files import read_regular
+
 #: Larger images are refused; Pillow's decompression-bomb guard, turned into a reason.
 MAX_MEGAPIXELS = 50
+#: Larger files are not read at all (a 50-megapixel TIFF is about 200 MB).
+MAX_FILE_BYTES = 256 * 2**20
 DEFAULT_N_PX = 64
 ORIENTATION = 0x0112  # the EXIF tag
 N_PX_RANGE = (16, 256)
@@ -34,33 +37,19 @@ def load_image(source: str | os.PathLike | bytes, n_px: int = DEFAULT_N_PX) -> n
 
 def open_image(source: str | os.PathLike | bytes) -> Image.Image:
     """Open an image lazily, refusing empty, unreadable and oversized files with a reason."""
+    data = source if isinstance(source, bytes) else read_image_file(source)
+    if not data:
+        raise ImageError("empty (0 bytes)")
     try:
-        if isinstance(source, bytes):
-            if not source:
-                raise ImageError("empty (0 bytes)")
-            fp = io.BytesIO(source)
-        else:
-            path = Path(source)
-            if path.stat().st_size == 0:
-                raise ImageError("empty (0 bytes)")
-            fp = path  # Pillow opens it, owns it, and closes it with the image
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            img = Image.open(fp)
-    except ImageError:
-        raise
-    except PermissionError:
-        raise ImageError("permission denied") from None
-    except FileNotFoundError:
-        raise ImageError("no such file") from None
-    except IsADirectoryError:
-        raise ImageError("is a folder") from None
+            img = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
         raise ImageError(f"too large (more than {MAX_MEGAPIXELS} megapixels)") from None
     except UnidentifiedImageError:
         raise ImageError("not an image (no format Pillow reads)") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ImageError(f"unreadable or truncated ({exc.strerror or _first_line(exc)})") from None
+        raise ImageError(f"unreadable or truncated ({_first_line(exc)})") from None
     w, h = img.size
     if w * h > MAX_MEGAPIXELS * 1_000_000:
         img.close()
@@ -69,6 +58,18 @@ def open_image(source: str | os.PathLike | bytes) -> Image.Image:
         img.close()
         raise ImageError("empty (0 pixels)")
     return img
+
+
+def read_image_file(path: str | os.PathLike) -> bytes:
+    """The bytes of an image file: only a regular file of at most MAX_FILE_BYTES is read."""
+    try:
+        return read_regular(path, MAX_FILE_BYTES)
+    except ValueError as exc:
+        raise ImageError(str(exc)) from None
+    except PermissionError:
+        raise ImageError("permission denied") from None
+    except OSError as exc:
+        raise ImageError(f"unreadable ({exc.strerror or _first_line(exc)})") from None
 
 
 def preprocess(img: Image.Image, n_px: int) -> np.ndarray:

@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
-from .course_h5 import default_test_file, read_course_h5
-from .dataset import DataError, Dataset, images_to_x
-from .folders import Cancelled, Progress, load_folder, split_folders
-from .images import DEFAULT_N_PX, N_PX_RANGE, preprocess
+from ..files import require_regular
+from .course_h5 import default_test_file, read_course_images
+from .dataset import DataError, Dataset, ImageSet, split_indices
+from .folders import Cancelled, Progress, load_folder_images, split_folders
+from .images import DEFAULT_N_PX, N_PX_RANGE
+from .memory import x_dtype
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo"
 H5_SUFFIXES = (".h5", ".hdf5")
@@ -40,8 +41,6 @@ def load_data(
     train_path = Path(train) if train is not None else DEMO_DIR
     if train is None and not DEMO_DIR.is_dir():
         raise DataError(f"{DEMO_DIR}: the built-in demo set is missing (run scripts/make_demo_data.py)")
-    if not train_path.exists():
-        raise DataError(f"{train_path}: no such file or folder")
     kwargs = dict(positive=positive, n_px=n_px, progress=progress, cancelled=cancelled)
     test_path = Path(test) if test is not None else None
     if train_path.is_dir() and test_path is None and (pair := split_folders(train_path)):
@@ -50,36 +49,38 @@ def load_data(
         test_path = default_test_file(train_path)
     train_set = load_one(train_path, **kwargs)
     if test_path is not None:
+        train_data = train_set.dataset()  # first, so the test set's memory check counts its X
         test_set = load_one(test_path, classes=train_set.classes, **kwargs)
-        if test_set.n_x != train_set.n_x:
+        if test_set.n_px != train_set.n_px:
             raise DataError(
                 f"{test_path}: its images are {test_set.n_px} px, the training set's {train_set.n_px} px; "
                 "use --n-px to bring both to one size"
             )
-        return train_set, test_set
+        return train_data, test_set.dataset()
     if test_fraction == 0:
-        return train_set, None
-    return split_dataset(train_set, test_fraction, seed)
+        return train_set.dataset(), None
+    # Split the images before X exists, so X is built once per part and never copied.
+    dtype = x_dtype(train_set.m, 3 * train_set.n_px**2)
+    train_idx, test_idx = split_indices(train_set.labels, test_fraction, seed)
+    held_out = train_set.take(test_idx, f"{train_set.source} (held out: {100 * test_fraction:.0f} %)")
+    held_out.skipped = []
+    train_set = train_set.take(train_idx, train_set.source)
+    return train_set.dataset(dtype), held_out.dataset(dtype)
 
 
 def load_one(
     path: Path, *, positive=None, classes=None, n_px=None, progress=None, cancelled=None
-) -> Dataset:
+) -> ImageSet:
+    require_regular(path, DataError, folder_ok=True)
     if path.is_dir():
-        return load_folder(path, positive=positive, classes=classes, n_px=n_px or DEFAULT_N_PX,
-                           progress=progress, cancelled=cancelled)
+        return load_folder_images(path, positive=positive, classes=classes, n_px=n_px or DEFAULT_N_PX,
+                                  progress=progress, cancelled=cancelled)
     if path.suffix.lower() in H5_SUFFIXES:
-        data = read_course_h5(path)
+        data = read_course_images(path, n_px)
         if classes is not None and [c.lower() for c in classes] != [c.lower() for c in data.classes]:
             raise DataError(f"{path}: classes {data.classes} differ from the training set's {classes}")
-        return data if n_px is None or n_px == data.n_px else resized(data, n_px)
+        return data
     raise DataError(f"{path}: not a folder of images or a course .h5 file")
-
-
-def resized(data: Dataset, n_px: int) -> Dataset:
-    """The same examples brought to n_px by the one preprocessing function."""
-    images = np.stack([preprocess(Image.fromarray(img), n_px) for img in data.images])
-    return Dataset(images_to_x(images), data.Y, images, data.names, data.classes, data.source, data.skipped)
 
 
 def subset(data: Dataset, idx: np.ndarray, source: str) -> Dataset:
@@ -91,16 +92,7 @@ def subset(data: Dataset, idx: np.ndarray, source: str) -> Dataset:
 
 def split_dataset(data: Dataset, test_fraction: float, seed: int = 0) -> tuple[Dataset, Dataset]:
     """A stratified split: each class gives the same fraction of its examples to the test set."""
-    rng = np.random.default_rng(seed)
-    y = data.Y.reshape(-1)
-    test_idx = []
-    for label in (0, 1):
-        members = np.flatnonzero(y == label)
-        take = int(round(test_fraction * members.size))
-        take = min(max(take, 1), members.size - 1) if members.size >= 2 else 0
-        test_idx.extend(rng.permutation(members)[:take].tolist())
-    test_idx = np.array(sorted(test_idx), dtype=int)
-    train_idx = np.setdiff1d(np.arange(data.m), test_idx)
+    train_idx, test_idx = split_indices(data.Y.reshape(-1), test_fraction, seed)
     train = subset(data, train_idx, data.source)
     test = subset(data, test_idx, f"{data.source} (held out: {100 * test_fraction:.0f} %)")
     test.skipped = []
