@@ -1,8 +1,12 @@
-"""Image folders holding FIFOs, devices and huge files: each is skipped with a reason, never read."""
+"""Image folders and dropped files: FIFOs, devices, huge files and NaN pixels are refused with a reason."""
 
+import io
 import os
+import warnings
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from tests.data.hostile import no_hang
 from tests.data.test_folders import image_folder, photo
@@ -54,3 +58,15 @@ def test_a_dropped_fifo_or_device_is_an_image_error_not_a_hang(tmp_path):
             load_image(tmp_path / "photo.jpg")
         with pytest.raises(ImageError, match=r"^is a device"):
             load_image("/dev/zero")
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_float_images_with_nan_are_refused_without_warnings(bad):
+    pixels = np.full((40, 40), 0.5, np.float32)
+    pixels[3, 3] = bad
+    buffer = io.BytesIO()
+    Image.fromarray(pixels, mode="F").save(buffer, format="TIFF")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ImageError, match="NaN or infinite pixel values"):
+            load_image(buffer.getvalue())

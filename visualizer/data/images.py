@@ -132,6 +132,8 @@ def to_rgb(img: Image.Image) -> Image.Image:
     """8-bit RGB from any mode: alpha composited onto white, 16-bit and float scaled down."""
     if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         arr = np.asarray(img, dtype=np.float64)
+        if not np.isfinite(arr).all():  # float TIFFs can hold them; a cast would warn and make up pixels
+            raise ImageError("holds NaN or infinite pixel values")
         top = 65535.0 if img.mode.startswith("I;16") or arr.max(initial=0) > 255 else 255.0
         if img.mode == "F" and arr.max(initial=0) <= 1.0:
             top = 1.0
