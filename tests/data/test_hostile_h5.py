@@ -159,7 +159,7 @@ def test_soft_links_are_refused_and_dangling_ones_do_not_crash(tmp_path):
 
 
 def test_dataset_names_in_messages_stay_on_one_line(tmp_path):
-    path = write_h5(tmp_path / "names.h5", x=None, **{"evil\nname": np.zeros(1), "z" * 500: np.zeros(1)})
+    path = write_h5(tmp_path / "names.h5", **{"evil\nname": np.zeros(1), "\r" + "z" * 500 + "_set_x": np.zeros(1)})
     with h5py.File(path, "a") as f:
         del f["train_set_x"]
     assert "evil\\nname" in refused(path, "expected one dataset of images")

@@ -55,8 +55,9 @@ def read_course_images(path: str | os.PathLike, n_px: int | None = None) -> Imag
 
 def _read(path: Path, f, n_px: int | None) -> ImageSet:
     keys = list(f.keys())  # lists links without following them
-    x_key = _one(path, keys, r".*_set_x", "images (a dataset named like train_set_x)")
-    y_key = _one(path, keys, r".*_set_y", "labels (a dataset named like train_set_y)")
+    # Plain short names only, so they can be quoted in a one-line message as they are.
+    x_key = _one(path, keys, r"[\w .-]{0,60}_set_x", "images (a dataset named like train_set_x)")
+    y_key = _one(path, keys, r"[\w .-]{0,60}_set_y", "labels (a dataset named like train_set_y)")
     x, y = _stored(path, f, x_key), _stored(path, f, y_key)
     m, side = _check_images(path, x_key, x)
     _check_labels(path, y_key, y, m)
