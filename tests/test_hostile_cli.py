@@ -20,7 +20,6 @@ import pytest
 from tests.test_storage import dataset, npy_header, with_member
 from visualizer import cli
 from visualizer.cli_output import Progress, json_safe, one_line, quote_path
-from visualizer.data import Dataset
 from visualizer.storage import save_model
 
 IMAGE = str(Path(__file__).resolve().parents[1] / "assets" / "demo" / "train" / "cat" / "cat-000.png")
@@ -174,13 +173,15 @@ def test_progress_redraws_one_terminal_line_and_prints_plain_lines_elsewhere():
                                              for n in (100, 300, 500, 700, 900)]
 
 
-def test_too_few_examples_for_a_test_set_is_a_note_and_json_has_no_nan(tmp_path, monkeypatch, capsys):
+def test_too_few_examples_for_a_test_set_is_a_note_and_json_has_no_nan(tmp_path, capsys):
     """One cat and one non-cat: the held-out set is empty. Training figures only, and null, not NaN."""
-    train = dataset(2)
-    empty = Dataset(np.zeros((train.n_x, 0)), np.zeros((1, 0), np.int64), train.images[:0], [], train.classes,
-                    "held out")
-    monkeypatch.setattr(cli, "load_data", lambda *a, **k: (train, empty))
-    assert cli.run_cli(["train", "--iterations", "5", "--json", str(tmp_path / "r.json")]) == 0
+    from PIL import Image
+
+    for name, value in (("cat", 0), ("non-cat", 200)):
+        (tmp_path / "two" / name).mkdir(parents=True)
+        Image.fromarray(np.full((20, 20, 3), value, np.uint8)).save(tmp_path / "two" / name / "a.png")
+    argv = ["train", str(tmp_path / "two"), "--iterations", "5", "--json", str(tmp_path / "r.json")]
+    assert cli.run_cli(argv) == 0
     out, err = capsys.readouterr()
     assert err == "visualizer: note: too few examples to hold out a test set; reporting training figures only\n"
     assert "test accuracy" not in out

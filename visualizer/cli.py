@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--init", metavar="|".join(INITS), type=_checked(check_init), default="zeros",
                        help="initial w (default zeros)")
     train.add_argument("--seed", metavar="S", type=_checked(check_seed), default=0,
-                       help="seed for --init random and for the held-out split (0 .. 2^32-1, default 0)")
+                       help="seed for --init random and for the held-out split (0 .. 2^31-1, default 0)")
     train.add_argument("--loss", metavar="|".join(LOSSES), type=_checked(check_loss), default="cross-entropy",
                        help="loss (default cross-entropy)")
     train.add_argument("--json", metavar="PATH", help="also write the results as JSON")
@@ -192,7 +192,7 @@ def _train(args) -> int:
     train, test = load_data(args.train, args.test, positive=args.positive, n_px=args.n_px,
                             test_fraction=args.test_fraction, seed=args.seed)
     _report_skipped(train.skipped + (test.skipped if test else []))
-    if test is not None and test.m == 0:
+    if (test is None and args.test is None and args.test_fraction > 0) or (test is not None and test.m == 0):
         what = "too few examples to hold out a test set" if args.test is None else f"{args.test} has no examples"
         print(f"visualizer: note: {one_line(what)}; reporting training figures only", file=sys.stderr)
         test = None

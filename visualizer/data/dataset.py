@@ -71,7 +71,7 @@ def images_to_x(images: np.ndarray, dtype=np.float64) -> np.ndarray:
     """
     m = images.shape[0]
     rows = np.empty((m, math.prod(images.shape[1:])), dtype=dtype)
-    np.divide(images.reshape(m, -1), 255.0, out=rows, dtype=dtype)
+    np.divide(images.reshape(rows.shape), 255.0, out=rows, dtype=dtype)
     return rows.T
 
 

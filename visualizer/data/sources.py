@@ -62,6 +62,8 @@ def load_data(
     # Split the images before X exists, so X is built once per part and never copied.
     dtype = x_dtype(train_set.m, 3 * train_set.n_px**2)
     train_idx, test_idx = split_indices(train_set.labels, test_fraction, seed)
+    if len(test_idx) == 0:  # too few examples of a class to hold any out
+        return train_set.dataset(dtype), None
     held_out = train_set.take(test_idx, f"{train_set.source} (held out: {100 * test_fraction:.0f} %)")
     held_out.skipped = []
     train_set = train_set.take(train_idx, train_set.source)
