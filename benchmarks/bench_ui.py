@@ -90,7 +90,7 @@ def main() -> int:
     deadline = time.monotonic() + 1.0
     while time.monotonic() < deadline:
         app.processEvents()
-    window.controller.set_budget(10**9)
+    window.state.change_settings(budget=10**9)
     window.controller.start()
     start_iteration, start_paints, start_frames = window.controller.gd.iteration, counter.paints, window.frames
     started = time.perf_counter()

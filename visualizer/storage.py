@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .atomic import StorageError, atomic_save, atomic_write
-from .core.history import METRICS, History
+from .core.history import EDGE, METRICS, History
 from .data import Dataset, images_to_x
 from .data.dataset import Skipped
 from .data.images import N_PX_RANGE
@@ -183,7 +183,7 @@ def _session_specs() -> dict[str, Spec]:
     column = Spec("f", 1, 8 * MAX_COSTS, memory_factor=2)  # History's columns double as they grow
     specs = {"format": text(64), "version": SCALAR, "classes": _CLASSES, "settings": text(4096), "costs": column,
              "costs_stride": SCALAR, "iteration": SCALAR, "alpha_changes": _ALPHAS, "w": _W, "b": SCALAR}
-    specs.update({f"metric_{name}": column for name in ("iteration", *METRICS)})
+    specs.update({f"metric_{name}": column for name in ("iteration", *METRICS, EDGE)})
     for p in ("train", "test"):
         specs.update({f"{p}_images": Spec("u", 4, 4 * 2**30, memory_factor=9, max_itemsize=1),  # + float64 X
                       f"{p}_labels": Spec("iu", 1, 8 * MAX_EXAMPLES),
@@ -277,6 +277,11 @@ def _metric_history(a, path, iteration: int, history: History) -> None:
             raise StorageError(f"{path}: the entry 'metric_{name}' holds values outside 0 .. {high:g}")
     for name, column in cols.items():
         history.metrics[name].extend(column)
+    if f"metric_{EDGE}" in a:  # older files have none; NaN marks "no single number here"
+        edges = _need(a, f"metric_{EDGE}", path).astype(np.float64, copy=False)
+        if edges.size > n or np.any(edges[~np.isnan(edges)] <= 0) or np.any(np.isinf(edges)):
+            raise StorageError(f"{path}: the entry 'metric_{EDGE}' must hold at most {n} positive values or NaN")
+        history.metrics[EDGE].extend(edges)
 
 
 def load_session(path) -> Session:

@@ -232,6 +232,7 @@ def test_scrubbing_stops_at_a_data_edit(window, qtbot, tmp_path):
     window.step(10)
     qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 40, timeout=5000)
     window.look_at(5)  # before the edit: the earliest iteration that can be replayed is shown
-    assert window.view_iteration == 30 and window.controls.timeline.minimum() == 30
+    assert window.view_iteration == 30 and window.controls.timeline.value() == 30
+    assert "before 30 the data was different" in window.controls.timeline_label.text()
     window.step_back()
     assert window.view_iteration == 30

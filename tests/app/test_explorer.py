@@ -66,7 +66,7 @@ def test_sweep_is_deterministic_and_points_open_as_runs(explorer, qtbot):
 def test_edge_of_stability_is_marked_and_presets_use_it(window, qtbot):
     window.refresh(force=True)
     expected = stable_alpha(window.controller.gd)
-    assert window.edge == pytest.approx(expected)
+    assert window.edge.alpha == pytest.approx(expected)
     assert window.controls.alpha.slider.edge == pytest.approx(expected)
     assert f"{expected:.3g}" in window.controls.edge_label.text()
     window.choose_preset("diverging")

@@ -81,7 +81,7 @@ def test_drawing_a_ten_million_iteration_run_costs_what_a_short_one_does(window,
     window.refresh(force=True)
     assert gd.history.nbytes < 20e6 and gd.history.thinned
     first_frame = sum(reduced)
-    c.set_budget(10**7)
+    window.state.change_settings(budget=10**7)
     c.start()
     reduced.clear()
     frames = window.frames
@@ -206,16 +206,14 @@ def test_a_session_brings_back_every_setting(window, qtbot, tmp_path):
     window.controls.seed.setValue(7)
     window.controls.budget.setValue(500)
     window.controls.speed.setCurrentIndex(window.controls.speed.findData(10.0))
-    window.surface.set_kind("principal")
+    window.surface.choice.setCurrentIndex(window.surface.choice.findData("principal"))
     window.controls.alpha.field.setText("0.003")
     window.controls.alpha.field.editingFinished.emit()
     window.step(3)
     qtbot.waitUntil(lambda: not c.running and c.gd.iteration == 3, timeout=5000)
     path = tmp_path / "all.vis.npz"
     assert window.save_session(str(path))
-    window.reset(loss="cross-entropy", init="zeros", seed=0)
-    window.controls.show_settings(RunSettings())
-    window.surface.set_kind("w-direction")
+    window.state.replace_settings(RunSettings())
     window.open_session(str(path))
     expected = RunSettings(alpha=0.003, loss="squared-error", init="random", seed=7, budget=500, speed=10.0,
                            slice="principal")

@@ -5,7 +5,7 @@ from visualizer.app.panels.controls import alpha_to_slider, slider_to_alpha
 
 
 def test_space_starts_and_pauses_training(window, qtbot):
-    window.controller.set_budget(10**7)
+    window.state.change_settings(budget=10**7)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.controller.gd.iteration > 50, timeout=5000)
     assert window.controller.running
@@ -38,7 +38,7 @@ def test_alpha_slider_sets_the_alpha_of_the_next_iteration(window, qtbot):
 
 def test_typed_alpha_changes_alpha_while_training(window, qtbot):
     c = window.controller
-    c.set_budget(10**7)
+    window.state.change_settings(budget=10**7)
     c.start()
     qtbot.waitUntil(lambda: c.gd.iteration > 20, timeout=5000)
     field = window.controls.alpha.field
@@ -52,7 +52,7 @@ def test_typed_alpha_changes_alpha_while_training(window, qtbot):
 
 
 def test_closing_while_training_stops_the_thread(window, qtbot):
-    window.controller.set_budget(10**7)
+    window.state.change_settings(budget=10**7)
     window.controller.start()
     qtbot.waitUntil(lambda: window.controller.gd.iteration > 10, timeout=5000)
     assert window.controller.running
@@ -72,8 +72,8 @@ def test_divergence_pauses_with_a_message(window, qtbot):
 def test_soak_redraws_hundreds_of_times_while_training(window, qtbot):
     """Catches Qt-binding releases that crash pyqtgraph after a few dozen redraws."""
     c = window.controller
-    c.set_budget(10**7)
-    c.set_speed(2000.0)
+    window.state.change_settings(budget=10**7)
+    window.state.change_settings(speed=2000.0)
     c.start()
     start_frames = window.frames
     for _ in range(2000):

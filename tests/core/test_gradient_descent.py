@@ -206,3 +206,17 @@ def test_simulate_shows_the_path_not_taken_without_changing_the_run():
     assert np.allclose(ghost, gd.history.costs.values[40:70], rtol=1e-10)
     assert thetas.shape == (3, gd.param.dim) and np.array_equal(thetas[0], before)
     assert not np.array_equal(before, gd.theta)
+
+
+def test_each_new_alpha_is_watched_for_divergence_afresh():
+    """Typing alpha = 5 into a run that had diverged once before gave no message while J reached 3000."""
+    X, Y = make_problem(30, 40, seed=1, scale=3.0)
+    gd = GradientDescent(X, Y, alpha=50.0)
+    gd.step(30)
+    assert gd.diverged_at is not None
+    gd.alpha = 1e-4  # recovering from a high cost is not a divergence
+    gd.step(300)
+    assert gd.diverged_at is None
+    gd.alpha = 5000.0
+    gd.step(30)
+    assert gd.diverged_at is not None and gd.diverged_at > 330

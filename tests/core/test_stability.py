@@ -87,3 +87,54 @@ def test_course_comparison_table(course):
     table = {r.alpha: (r.train_accuracy, r.test_accuracy) for r in comp.summaries()}
     assert table == {0.01: (pytest.approx(99.52153110047847), 68.0), 0.001: (pytest.approx(88.99521531100478), 64.0),
                      0.0001: (pytest.approx(68.42105263157895), 36.0)}
+
+
+def exact_hessian(X, y, z, loss):
+    A = np.vstack([X, np.ones((1, y.size))])
+    return A @ np.diag(loss.curvature(z, y)) @ A.T / y.size
+
+
+@pytest.mark.parametrize("n_x, m", [(30, 12), (6, 40)])  # Gram and primal paths
+@pytest.mark.parametrize("loss", ["cross-entropy", "squared-error"])
+def test_the_spectrum_is_that_of_the_loss_in_use(n_x, m, loss):
+    from visualizer.core.stability import eigen_range
+
+    X, Y = make_problem(n_x, m, seed=4)
+    gd = GradientDescent(X, Y, alpha=0.5, init="random", seed=1, loss=loss)
+    gd.step(7)
+    eig = np.linalg.eigvalsh(exact_hessian(X, gd.y, gd.z, gd.loss))
+    low, top = eigen_range(gd)
+    assert top == pytest.approx(eig.max(), rel=1e-7)
+    assert low == pytest.approx(min(eig.min(), 0.0), abs=1e-7 * abs(eig).max())
+
+
+@pytest.mark.parametrize("loss", ["cross-entropy", "squared-error"])
+def test_curvature_is_the_derivative_of_dz(loss):
+    from visualizer.core.losses import get_loss
+
+    L = get_loss(loss)
+    z = np.linspace(-8, 8, 41)
+    for y in (0.0, 1.0):
+        h = 1e-6
+        numeric = (L.dz(z + h, np.full_like(z, y)) - L.dz(z - h, np.full_like(z, y))) / (2 * h)
+        assert np.allclose(L.curvature(z, np.full_like(z, y)), numeric, atol=1e-8)
+
+
+def test_squared_error_where_j_curves_down_has_no_single_edge():
+    from visualizer.core.stability import edge_of_stability
+
+    X, Y = make_problem(8, 30, seed=3)
+    gd = GradientDescent(X, Y, loss="squared-error", init="random", seed=2)
+    gd.theta[:] *= 0
+    gd.theta[-1] = 6.0  # every a near 1: the examples with y = 0 sit where squared error curves down
+    gd.z = gd.param.train.z(gd.theta)
+    assert edge_of_stability(gd).reason == "not convex" and stable_alpha(gd) is None
+
+
+def test_a_saturated_point_is_flat_not_an_infinite_edge():
+    from visualizer.core.stability import edge_of_stability
+
+    X, Y = make_problem(8, 30, seed=3)
+    gd = GradientDescent(X, Y, alpha=500.0)
+    gd.step(50)
+    assert edge_of_stability(gd).reason == "flat"

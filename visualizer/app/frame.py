@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core import accuracy, explain, get_loss, sigmoid
 from ..core.lessons import GraphValues, graph_values
-from ..core.stability import stable_alpha
+from ..core.stability import Edge, edge_of_stability
 from ..core.surface import SurfaceView, surface_view
 from .panels.classify import Verdict
 from .training import TrainingController
@@ -79,12 +79,12 @@ class Frame:
             out.append(Verdict(z, yhat, classes[label], yhat if label else 1 - yhat, contributions, b))
         return out
 
-    def edge(self) -> float | None:
-        """2/lambda_max here, when the engine can afford it (Gram path or a small problem)."""
+    def edge(self) -> Edge:
+        """2/lambda_max here for the loss in use, when the engine can afford it (Gram path or a small problem)."""
         gd = self.gd
         if gd.param.kind != "gram" and gd.m * gd.n_x > 5_000_000:
-            return None
-        return stable_alpha(gd, self.z_train)
+            return Edge(None, "too large")
+        return edge_of_stability(gd, self.z_train)
 
     def surface(self, kind: str, grid: int = 48, loss: str | None = None, extent: float = 1.0,
                 ghost: np.ndarray | None = None) -> SurfaceView:

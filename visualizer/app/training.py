@@ -13,14 +13,16 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
 
 from ..core import GradientDescent
+from ..core.stability import EdgeProbe
 from ..data import Dataset
 from ..settings import RunSettings
+from ..state import WindowState
 
 #: A batch between two snapshots lasts about this long at full speed.
 BATCH_SECONDS = 0.004
@@ -39,6 +41,7 @@ class Snapshot:
     theta: np.ndarray
     z: np.ndarray
     alpha: float
+    cost: float  # J at this iteration
     path_iterations: tuple[int, ...]
     path: tuple[np.ndarray, ...]  # theta along the way, at the trajectory's stride
 
@@ -74,20 +77,25 @@ class _Worker(QThread):
 
 
 class TrainingController(QObject):
-    """Owns the run. Panels read ``latest`` and ``gd.history``; they call the intents below."""
+    """Owns the run on the data and settings of a ``WindowState``.
+
+    It follows the state (a new alpha takes effect at the next iteration, a new loss, init or
+    seed starts a new run, edited data is trained on from the same (w, b)); panels read
+    ``latest`` and ``gd.history``. The worker reads the settings object, which is immutable.
+    """
 
     runningChanged = Signal(bool)
     stopped = Signal(str, str)  # (reason, message): budget, converged, diverged, overflow, paused
     failed = Signal(str)
     reset_done = Signal()
 
-    def __init__(self, train: Dataset, test: Dataset | None, settings: RunSettings | None = None):
+    def __init__(self, state: WindowState):
         super().__init__()
-        self.train, self.test = train, test
-        self.settings = settings or RunSettings()
+        self.state = state
         self._lock = threading.Lock()
         self._cancel = False
         self._pending_alpha: float | None = None
+        self._quiet = False  # while restore() sets the state itself
         self._target = 0
         self._worker: _Worker | None = None
         self.ghost: Ghost | None = None
@@ -95,6 +103,21 @@ class TrainingController(QObject):
         self._ghost_origin: tuple[float, int, np.ndarray] | None = None
         self.gd = self._new_run()
         self.latest = self._snapshot()
+        state.events.settings.connect(self._settings_changed)
+        state.events.data.connect(self._data_changed)
+        state.view_bounds = lambda: (self.gd.replay_from, self.gd.iteration)
+
+    @property
+    def train(self) -> Dataset:
+        return self.state.data.train
+
+    @property
+    def test(self) -> Dataset | None:
+        return self.state.data.test
+
+    @property
+    def settings(self) -> RunSettings:
+        return self.state.settings
 
     # ---------------------------------------------------------------- intents
     @property
@@ -116,28 +139,9 @@ class TrainingController(QObject):
     def toggle(self) -> None:
         self.pause() if self.running else self.start()
 
-    def set_alpha(self, alpha: float) -> None:
-        """Takes effect on the next iteration, also while training."""
-        with self._lock:
-            self.settings = replace(self.settings, alpha=alpha)
-            if self.running:
-                self._pending_alpha = alpha
-                return
-            self._note_ghost_origin(alpha)
-        self.gd.alpha = alpha
-        self.latest = self._snapshot()
-
-    def set_speed(self, iterations_per_second: float | None) -> None:
-        with self._lock:
-            self.settings = replace(self.settings, speed=iterations_per_second)
-
-    def set_budget(self, budget: int) -> None:
-        self.settings = replace(self.settings, budget=budget)
-
-    def reset(self, **changes) -> None:
-        """A fresh run from the start, with new loss, init or seed if given."""
+    def reset(self) -> None:
+        """A fresh run from the start with the current settings."""
         self._stop_worker()
-        self.settings = replace(self.settings, **changes)
         self.ghost = self._ghost_origin = None
         self.gd = self._new_run()
         self.latest = self._snapshot()
@@ -153,37 +157,58 @@ class TrainingController(QObject):
             self.latest = self._snapshot()
             self.reset_done.emit()
 
-    def edit_data(self, train: Dataset, test: Dataset | None, appended: int = 0) -> None:
-        """Train on from the same (w, b) with edited data; appended examples grow the Gram matrix."""
-        self._stop_worker()
-        self.ghost = self._ghost_origin = None  # drawn in the old data's coordinates, for the old data
-        gd = self.gd
-        if appended and test is self.test:
-            gd.add_examples(train.X[:, -appended:], train.Y[:, -appended:])
-        else:
-            gd.replace_data(train.X, train.Y, None if test is None else test.X,
-                            None if test is None else test.Y, keep_test=False)
-        self.train, self.test = train, test
-        self.latest = self._snapshot()
-
     def restore(self, train: Dataset, test: Dataset | None, settings: RunSettings, w, b, iteration, history):
         """Reopen a saved session: its data, settings and history, going on from its (w, b).
 
-        The new run is built first: if that fails, the current one is left exactly as it was.
+        The new run is built first: if that fails, the current one and the state are left exactly as they were.
         """
         gd = self._new_run(train, test, settings)
         gd.restore(w, b, iteration, history)
         self._stop_worker()
-        self.train, self.test, self.settings, self.gd = train, test, settings, gd
+        self.gd = gd
         self.ghost = self._ghost_origin = None
+        self.latest = self._snapshot()
+        self._quiet = True
+        try:
+            self.state.replace_settings(settings)
+            self.state.set_data(train, test, fresh=True)
+        finally:
+            self._quiet = False
+
+    # ------------------------------------------------------------ following the state
+    def _settings_changed(self, new: RunSettings, old: RunSettings) -> None:
+        if self._quiet:
+            return
+        if (new.loss, new.init, new.seed) != (old.loss, old.init, old.seed):
+            self.reset()
+        elif new.alpha != self.gd.alpha or new.alpha != old.alpha:
+            self._apply_alpha(new.alpha)
+
+    def _apply_alpha(self, alpha: float) -> None:
+        """Takes effect on the next iteration, also while training."""
+        with self._lock:
+            if self.running:
+                self._pending_alpha = alpha
+                return
+            self._note_ghost_origin(alpha)
+        self.gd.alpha = alpha
         self.latest = self._snapshot()
 
-    def set_data(self, train: Dataset, test: Dataset | None) -> None:
+    def _data_changed(self, data, old) -> None:
+        """A new data set starts a new run; an edit trains on from the same (w, b)."""
+        if self._quiet:
+            return
         self._stop_worker()
-        self.train, self.test = train, test
-        self.ghost = self._ghost_origin = None
-        self.gd = self._new_run()
-        self.latest = self._snapshot()
+        self.ghost = self._ghost_origin = None  # drawn in the old data's coordinates, for the old data
+        if data.fresh:
+            self.gd = self._new_run()
+        elif data.appended and data.test is old.test:
+            self.gd.add_examples(data.train.X[:, -data.appended:], data.train.Y[:, -data.appended:])
+        else:
+            test = data.test
+            self.gd.replace_data(data.train.X, data.train.Y, None if test is None else test.X,
+                                 None if test is None else test.Y, keep_test=False)
+        self.latest = self._snapshot()  # the window redraws on the same event, after it has shown the data
 
     def draw_ghost(self, n: int = 300) -> Ghost | None:
         """The path the alpha before the last burst of changes would have taken from where that burst began."""
@@ -207,11 +232,13 @@ class TrainingController(QObject):
         if train is None:
             train, test = self.train, self.test
         s = settings or self.settings
-        return GradientDescent(
+        gd = GradientDescent(
             train.X, train.Y, alpha=s.alpha, loss=s.loss, init=s.init, seed=s.seed,
             X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
             metric_stride=METRIC_STRIDE,
         )
+        gd.probe = EdgeProbe()  # 2/lambda_max recorded with the metrics, while training too
+        return gd
 
     def _run_to(self, target: int) -> None:
         if self.running:
@@ -301,7 +328,8 @@ class TrainingController(QObject):
 
     def _snapshot(self) -> Snapshot:
         gd, traj = self.gd, self.gd.trajectory
-        return Snapshot(gd.iteration, gd.theta.copy(), gd.z, gd.alpha, tuple(traj.iterations), tuple(traj.thetas))
+        return Snapshot(gd.iteration, gd.theta.copy(), gd.z, gd.alpha, gd.cost, tuple(traj.iterations),
+                        tuple(traj.thetas))
 
     def trajectory_until(self, iteration: int) -> np.ndarray:
         """The stored path up to ``iteration``, as rows of theta."""

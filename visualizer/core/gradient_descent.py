@@ -122,6 +122,8 @@ class GradientDescent:
         #: The earliest iteration whose state can be replayed (data edits restart the path).
         self.replay_from = 0
         self.metric_stride = int(metric_stride)
+        #: Extra figures recorded with the metrics: ``probe(gd) -> {name: value}`` (e.g. the edge of stability).
+        self.probe = None
         self.history = History()
         self.trajectory = Trajectory([], [])
         self.iteration = 0
@@ -133,7 +135,7 @@ class GradientDescent:
         self.z = self.param.train.z(self.theta)
         if not np.all(np.isfinite(self.z)):
             raise ValueError("the starting point gives non-finite z")
-        self.start_cost = float(self.loss.cost(self.z, self.y))
+        self.start_cost = self._divergence_base = float(self.loss.cost(self.z, self.y))
 
     # ----------------------------------------------------------------- state
     @property
@@ -142,7 +144,11 @@ class GradientDescent:
 
     @alpha.setter
     def alpha(self, value: float) -> None:
-        self._alpha = validate_alpha(value)
+        value = validate_alpha(value)
+        if value != self._alpha:  # a new alpha is watched afresh, from the cost where it starts
+            self.diverged_at = None
+            self._divergence_base = self.cost
+        self._alpha = value
         self.history.set_alpha(self.iteration, self._alpha)
         self.halted = False
 
@@ -182,15 +188,17 @@ class GradientDescent:
             out["test_accuracy"] = accuracy(zt, self.y_test)
         else:
             out["test_cost"] = out["test_accuracy"] = None
+        if self.probe is not None:
+            out.update(self.probe(self))
         return out
 
     def divergence_threshold(self) -> float:
-        """Ten times the starting cost: descent has been thrown out of the bowl.
+        """Ten times the cost where the current alpha began: descent has been thrown out of the bowl.
 
         A transient rise is normal near the edge of stability (the course's own run at
         alpha = 0.005 climbs from 0.69 to 0.90 before it settles), so the bar is high.
         """
-        return 10.0 * max(self.start_cost, math.log(2.0))
+        return 10.0 * max(self._divergence_base, math.log(2.0))
 
     # ------------------------------------------------------------- iterating
     def step(self, n: int = 1, cancelled=None) -> int:
@@ -364,7 +372,7 @@ class GradientDescent:
         self.trajectory = Trajectory([], [])
         self.trajectory.offer(self.iteration, self.theta)
         self.replay_from = self.iteration
-        self.start_cost = float(self.loss.cost(self.z, self.y))
+        self.start_cost = self._divergence_base = float(self.loss.cost(self.z, self.y))
         self.halted = False
 
     def _set_test(self, X_test, Y_test) -> None:

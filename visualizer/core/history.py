@@ -128,6 +128,8 @@ class ThinningArray:
 METRIC_ROWS = 1 << 12
 
 METRICS = ("train_cost", "train_accuracy", "test_cost", "test_accuracy")
+#: 2 / lambda_max where a probe records it (NaN where there is no single number: see core.stability).
+EDGE = "edge"
 
 
 class History:
@@ -142,7 +144,7 @@ class History:
         self.costs = ThinningArray(capacity)
         self.alpha_changes: list[tuple[int, float]] = []
         #: Columns: "iteration" and each of METRICS (test columns stay empty without a test set).
-        self.metrics = {name: GrowingArray(64) for name in ("iteration", *METRICS)}
+        self.metrics = {name: GrowingArray(64) for name in ("iteration", *METRICS, EDGE)}
 
     def __len__(self) -> int:
         return len(self.costs)
@@ -170,8 +172,8 @@ class History:
 
     def record_metrics(self, iteration: int, metrics: dict[str, float | None]) -> None:
         self.metrics["iteration"].extend([iteration])
-        for name in METRICS:
-            if metrics[name] is not None:
+        for name in (*METRICS, EDGE):
+            if metrics.get(name) is not None:
                 self.metrics[name].extend([metrics[name]])
         if len(self.metrics["iteration"]) > METRIC_ROWS:
             for column in self.metrics.values():

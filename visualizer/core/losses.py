@@ -40,6 +40,10 @@ class Loss:
         """A function f(z, out) writing dL/dz into ``out``; the hot loop allocates nothing."""
         raise NotImplementedError
 
+    def curvature(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """d²L/dz² for each example: the weights of the Hessian [X; 1] diag(.) [X; 1]^T / m."""
+        raise NotImplementedError
+
     def cost(self, z: np.ndarray, y: np.ndarray) -> np.ndarray | float:
         """J = mean of L over the last axis."""
         return np.mean(self.values(z, y), axis=-1)
@@ -59,6 +63,10 @@ class CrossEntropy(Loss):
 
     def values(self, z, y):
         return softplus(z) - y * z
+
+    def curvature(self, z, y):
+        a = sigmoid(z)
+        return a * (1.0 - a)
 
     def dz_writer(self, y):
         h = 0.5 - np.asarray(y, dtype=float)
@@ -81,6 +89,12 @@ class SquaredError(Loss):
 
     def values(self, z, y):
         return 0.5 * (sigmoid(z) - y) ** 2
+
+    def curvature(self, z, y):
+        """d/dz of (a - y) s with s = a(1 - a): s (s + (a - y)(1 - 2a)), negative where J curves down."""
+        a = sigmoid(z)
+        s = a * (1.0 - a)
+        return s * (s + (a - y) * (1.0 - 2.0 * a))
 
     def dz_writer(self, y):
         def write(z, out):

@@ -1,9 +1,10 @@
 """Where gradient descent becomes unstable, and a deterministic learning-rate sweep.
 
-Near a point, J is about quadratic with Hessian H = [X; 1] diag(a(1-a)) [X; 1]^T / m over
-(w, b). Descent with step alpha is stable along every direction while alpha < 2 / lambda_max.
-The nonzero eigenvalues of H are those of the m x m matrix D^(1/2) (K + 1 1^T) D^(1/2) / m,
-D = diag(a(1-a)), so a few power iterations cost O(m^2) when the Gram matrix K is at hand.
+Near a point, J is about quadratic with Hessian H = A diag(c) A^T / m, A = [X; 1], where
+c = d²L/dz² of the loss in use (a(1-a) for cross-entropy; for squared error it turns
+negative where J curves down). Descent with step alpha is stable along every direction while
+alpha < 2 / lambda_max. With the Gram matrix K at hand, H acts on w = A u through u -> c K~ u / m,
+which is self-adjoint in the inner product u^T K~ v: power iteration costs O(m^2) a step.
 """
 
 from __future__ import annotations
@@ -13,49 +14,116 @@ from dataclasses import dataclass
 import numpy as np
 
 from .gradient_descent import GradientDescent
-from .losses import sigmoid
+
+#: Below this (relative to lambda_max) an eigenvalue counts as zero.
+FLAT = 1e-12
 
 
-def lambda_max(gd: GradientDescent, z: np.ndarray | None = None, iterations: int = 100, tol: float = 1e-10) -> float:
-    """The largest eigenvalue of the cross-entropy Hessian at the point whose z is given (default: now)."""
-    z = gd.z if z is None else z
-    a = sigmoid(z)
-    d = np.sqrt(a * (1 - a))
+@dataclass(frozen=True)
+class Edge:
+    """2 / lambda_max, or why there is no single number here."""
+
+    alpha: float | None
+    reason: str = ""  # "not convex" (H has a negative direction) or "flat" (every sigma saturated)
+
+
+def _operator(gd: GradientDescent, c: np.ndarray):
+    """(apply, inner): H in coordinates where it is self-adjoint under ``inner``."""
     m = gd.m
     if gd.param.kind == "gram":
         K = gd.param.metric[:m, :m]
 
-        def apply(v):
-            u = d * v
-            return d * (K @ u + u.sum()) / m
-    else:
-        X = gd.param.X
+        def gram(u):
+            return K @ u + u.sum()
 
-        def apply(v):
-            u = d * v
-            g = X @ u.astype(X.dtype, copy=False)  # [X; 1] u, then back with [X; 1]^T
-            return d * (np.asarray(g @ X, dtype=float) + u.sum()) / m
+        return (lambda u: c * gram(u) / m), (lambda u, v: float(u @ gram(v)))
+    X = gd.param.X
 
-    v = np.random.default_rng(0).standard_normal(m)  # fixed seed: the same answer every time
-    v /= np.linalg.norm(v)
+    def apply(v):  # v = (w, b): A (c * (A^T v)) / m
+        zv = np.asarray(v[:-1] @ X, dtype=float) + v[-1]
+        u = c * zv
+        return np.append(np.asarray(X @ u.astype(X.dtype, copy=False), dtype=float), u.sum()) / m
+
+    return apply, (lambda u, v: float(u @ v))
+
+
+def _dominant(apply, inner, size: int, shift: float = 0.0, iterations: int = 200, tol: float = 1e-10,
+              start: np.ndarray | None = None) -> float:
+    """The eigenvalue of (H - shift) largest in magnitude, plus the shift; a fixed seed: always the same answer.
+
+    ``start``: a vector to begin from (the last answer's, while training); it is left holding this one's.
+    """
+    v = np.random.default_rng(0).standard_normal(size) if start is None or start.size != size else start.copy()
+    v /= np.sqrt(max(inner(v, v), 1e-300))
     estimate = 0.0
     for _ in range(iterations):
-        w = apply(v)
-        norm = float(np.linalg.norm(w))
+        w = apply(v) - shift * v
+        new = inner(v, w)
+        norm = np.sqrt(max(inner(w, w), 0.0))
         if norm == 0.0:
-            return 0.0
-        new = float(v @ w)
+            return shift
         v = w / norm
         if abs(new - estimate) <= tol * max(abs(new), 1e-300):
-            return new
+            break
         estimate = new
-    return estimate
+    if start is not None and start.size == size:
+        start[:] = v
+    return new + shift
 
 
-def stable_alpha(gd: GradientDescent, z: np.ndarray | None = None) -> float:
-    """2 / lambda_max: steps larger than this overshoot along the steepest direction."""
-    lam = lambda_max(gd, z)
-    return 2.0 / lam if lam > 0 else float("inf")
+def eigen_range(gd: GradientDescent, z: np.ndarray | None = None, tol: float = 1e-10,
+                start: np.ndarray | None = None) -> tuple[float, float]:
+    """(lambda_min, lambda_max) of the Hessian of the loss in use at the point whose z is given.
+
+    lambda_min is 0 when every curvature weight is >= 0 (H is then positive semidefinite).
+    """
+    z = gd.z if z is None else z
+    c = gd.loss.curvature(z, gd.y)
+    apply, inner = _operator(gd, c)
+    size = gd.m if gd.param.kind == "gram" else gd.param.dim
+    top = _dominant(apply, inner, size, tol=tol, start=start)
+    if np.all(c >= 0):
+        return 0.0, top
+    if top < 0:  # the dominant direction curves down: find the top of the spectrum above it
+        top = _dominant(apply, inner, size, shift=top)
+    return min(_dominant(apply, inner, size, shift=top), 0.0), top
+
+
+def lambda_max(gd: GradientDescent, z: np.ndarray | None = None) -> float:
+    """The largest eigenvalue of the Hessian of the loss in use (default: at the current point)."""
+    return eigen_range(gd, z)[1]
+
+
+def edge_of_stability(gd: GradientDescent, z: np.ndarray | None = None, tol: float = 1e-10,
+                      start: np.ndarray | None = None) -> Edge:
+    low, top = eigen_range(gd, z, tol, start)
+    if low < -1e-6 * max(abs(top), abs(low)):
+        return Edge(None, "not convex")
+    if top <= FLAT:
+        return Edge(None, "flat")
+    return Edge(2.0 / top)
+
+
+def stable_alpha(gd: GradientDescent, z: np.ndarray | None = None) -> float | None:
+    """2 / lambda_max: steps larger than this overshoot along the steepest direction (None: no such number)."""
+    return edge_of_stability(gd, z).alpha
+
+
+class EdgeProbe:
+    """Records 2/lambda_max with a run's metrics (``gd.probe = EdgeProbe()``); NaN where there is no number.
+
+    Each call starts from the last eigenvector, so following a run costs a few products, not hundreds.
+    """
+
+    def __init__(self):
+        self._vector = np.zeros(0)
+
+    def __call__(self, gd: GradientDescent) -> dict[str, float]:
+        size = gd.m if gd.param.kind == "gram" else gd.param.dim
+        if self._vector.size != size:
+            self._vector = np.random.default_rng(0).standard_normal(size)
+        edge = edge_of_stability(gd, tol=1e-7, start=self._vector).alpha
+        return {"edge": float("nan") if edge is None else edge}
 
 
 def lesson_alphas(edge: float) -> dict[str, float]:

@@ -20,9 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...settings import check_alpha
+from ...settings import BUDGET_MAX, SEED_LIMIT, check_alpha
 
 ALPHA_MIN, ALPHA_MAX = 1e-5, 10.0
+EDGE_REASONS = {
+    "not convex": "J curves downward here along some direction (squared error is not convex): "
+                  "no single α is the edge of stability.",
+    "flat": "J is flat here: every σ(z) is saturated, so there is no edge of stability to speak of.",
+}
 SLIDER_STEPS = 600  # 100 steps per decade
 SPEEDS = [("As fast as possible", None), ("1000 / s", 1000.0), ("100 / s", 100.0), ("10 / s", 10.0),
           ("Slow motion: 1 / s", 1.0)]
@@ -124,38 +129,36 @@ class AlphaControl(QWidget):
 
 
 class ControlsPanel(QWidget):
-    """Buttons and settings. It only sends intents; the controller does the work."""
+    """Buttons and settings. Settings are the state's: shown from it, changed through its intents."""
 
     trainToggled = Signal()
     stepRequested = Signal(int)
     resetRequested = Signal()
-    alphaChanged = Signal(float)
-    budgetChanged = Signal(int)
-    speedChanged = Signal(object)
-    runSettingsChanged = Signal(dict)  # loss / init / seed: these start a new run
-    viewIterationChanged = Signal(int)
     presetChosen = Signal(str)
 
-    def __init__(self, alpha: float, budget: int):
+    def __init__(self, state):
         super().__init__()
-        self.train_button = QPushButton("Train")
+        self.state = state
+        s = state.settings
+        self.train_button = QPushButton("&Train")
         self.train_button.setToolTip("Start or pause gradient descent (Space).")
         self.step_buttons = []
         steps = QHBoxLayout()
-        for n, label in ((1, "Step →"), (10, "×10"), (100, "×100")):
+        for n, label, name in ((1, "Step →", "Step once"), (10, "×10", "Step 10 times"),
+                               (100, "×100", "Step 100 times")):
             b = QPushButton(label)
+            b.setAccessibleName(name)
             b.setToolTip(f"Run {n} iteration{'s' if n > 1 else ''} of gradient descent: compute ŷ = σ(wᵀx + b) "
                          "for every example, then dw, db, and take one step downhill." + (" (→)" if n == 1 else ""))
             b.clicked.connect(lambda _=False, n=n: self.stepRequested.emit(n))
             steps.addWidget(b)
             self.step_buttons.append(b)
-        self.reset_button = QPushButton("Reset")
+        self.reset_button = QPushButton("&Reset")
         self.reset_button.setToolTip("Start again from the initial w and b (R).")
-        self.alpha = AlphaControl(alpha)
+        self.alpha = AlphaControl(s.alpha)
         self.budget = QSpinBox()
-        self.budget.setRange(0, 10_000_000)
+        self.budget.setRange(0, BUDGET_MAX)
         self.budget.setSingleStep(500)
-        self.budget.setValue(budget)
         self.budget.setSpecialValueText("until the cost stops falling")
         self.budget.setToolTip("How many iterations one press of Train runs (the course uses 2000). "
                                "0 runs until the cost stops falling.")
@@ -168,7 +171,7 @@ class ControlsPanel(QWidget):
         self.init.addItem("Random (small, seeded)", "random")
         self.init.setToolTip("Initial parameters. For logistic regression zeros are fine: J is convex.")
         self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setRange(0, SEED_LIMIT - 1)
         self.seed.setToolTip("Seed for the random initialization.")
         self.loss = QComboBox()
         self.loss.addItem("Cross-entropy (the course's loss)", "cross-entropy")
@@ -178,10 +181,10 @@ class ControlsPanel(QWidget):
 
         self.timeline = QSlider(Qt.Orientation.Horizontal)
         self.timeline.setRange(0, 0)
+        self.timeline.setAccessibleName("Timeline")
         self.timeline.setToolTip("Scrub through the iterations done so far (← steps back). The whole window "
                                  "shows that iteration; training on from there starts a new branch.")
         self.timeline_label = QLabel("iteration 0")
-        self.timeline.valueChanged.connect(self.viewIterationChanged)
 
         run_box = QGroupBox("Run")
         run = QVBoxLayout(run_box)
@@ -192,7 +195,9 @@ class ControlsPanel(QWidget):
         run.addWidget(self.timeline_label)
         form_box = QGroupBox("Settings")
         form = QFormLayout(form_box)
-        form.addRow("Learning rate α", self.alpha)
+        form.addRow("Learning rate &α", self.alpha)
+        self.alpha.slider.setAccessibleName("Learning rate α")
+        self.alpha.field.setAccessibleName("Learning rate α, typed")
         self.edge_label = QLabel("")
         self.edge_label.setWordWrap(True)
         self.edge_label.setToolTip("Gradient descent is stable while α < 2/λmax, where λmax is the largest "
@@ -204,30 +209,32 @@ class ControlsPanel(QWidget):
         for name in ("too small", "good", "oscillating", "diverging"):
             self.presets.addItem(name, name)
         self.presets.setToolTip("α values that show each behaviour on this data, computed from 2/λmax here.")
-        self.presets.activated.connect(lambda i: self.presetChosen.emit(self.presets.itemData(i))
-                                       if self.presets.itemData(i) else None)
-        form.addRow("Show me", self.presets)
-        form.addRow("Iterations", self.budget)
-        form.addRow("Speed", self.speed)
-        form.addRow("Initialization", self.init)
-        form.addRow("Seed", self.seed)
-        form.addRow("Loss", self.loss)
+        self.presets.activated.connect(self._preset)
+        form.addRow("Show &me", self.presets)
+        form.addRow("&Iterations", self.budget)
+        form.addRow("S&peed", self.speed)
+        form.addRow("I&nitialization", self.init)
+        form.addRow("S&eed", self.seed)
+        form.addRow("&Loss", self.loss)
         layout = QVBoxLayout(self)
         layout.addWidget(run_box)
         layout.addWidget(form_box)
         layout.addStretch(1)
 
+        self.show_settings(s)
         self.train_button.clicked.connect(self.trainToggled)
         self.reset_button.clicked.connect(self.resetRequested)
-        self.alpha.alphaChanged.connect(self.alphaChanged)
-        self.budget.valueChanged.connect(self.budgetChanged)
-        self.speed.currentIndexChanged.connect(lambda _: self.speedChanged.emit(self.speed.currentData()))
-        for box in (self.init, self.loss):
-            box.currentIndexChanged.connect(lambda _: self.runSettingsChanged.emit(self.run_settings()))
-        self.seed.valueChanged.connect(lambda _: self.runSettingsChanged.emit(self.run_settings()))
+        self.alpha.alphaChanged.connect(lambda a: state.change_settings(alpha=a))
+        self.budget.valueChanged.connect(lambda v: state.change_settings(budget=v))
+        self.speed.currentIndexChanged.connect(lambda _: state.change_settings(speed=self.speed.currentData()))
+        self.init.currentIndexChanged.connect(lambda _: state.change_settings(init=self.init.currentData()))
+        self.loss.currentIndexChanged.connect(lambda _: state.change_settings(loss=self.loss.currentData()))
+        self.seed.valueChanged.connect(lambda v: state.change_settings(seed=v))
+        self.timeline.valueChanged.connect(state.look_at)
+        state.events.settings.connect(self.show_settings)
 
     def show_settings(self, s) -> None:
-        """Show a whole RunSettings (from a session) without sending any intent back."""
+        """Show a whole RunSettings without sending any intent back."""
         self.alpha.set_alpha(s.alpha)
         if self.speed.findData(s.speed) < 0:  # a speed none of the presets has
             self.speed.addItem(f"{s.speed:g} iterations/s", s.speed)
@@ -240,25 +247,32 @@ class ControlsPanel(QWidget):
             setter()
             widget.blockSignals(False)
 
-    def run_settings(self) -> dict:
-        return {"init": self.init.currentData(), "seed": self.seed.value(), "loss": self.loss.currentData()}
+    def _preset(self, index: int) -> None:
+        name = self.presets.itemData(index)
+        self.presets.setCurrentIndex(0)  # a menu of actions: it names no preset once α moves on
+        if name:
+            self.presetChosen.emit(name)
 
     def show_timeline(self, view_iteration: int, latest: int, earliest: int = 0) -> None:
         """``earliest``: the first iteration that can be shown again (a data edit restarts the path)."""
         self.timeline.blockSignals(True)
-        self.timeline.setRange(earliest, latest)
+        self.timeline.setRange(0, latest)  # the handle sits at the iteration shown, also right after an edit
         self.timeline.setValue(view_iteration)
         self.timeline.blockSignals(False)
         past = f" (looking back; {latest} done)" if view_iteration < latest else ""
-        self.timeline_label.setText(f"iteration {view_iteration}{past}")
+        edited = f"; before {earliest} the data was different" if earliest > 0 else ""
+        self.timeline_label.setText(f"iteration {view_iteration}{past}{edited}")
 
-    def show_edge(self, edge: float | None) -> None:
-        self.alpha.set_edge(edge)
-        if edge is None:
+    def show_edge(self, edge) -> None:
+        """``edge``: a core.stability.Edge, or None before it is known."""
+        self.alpha.set_edge(None if edge is None else edge.alpha)
+        if edge is None or edge.reason == "too large":
             self.edge_label.setText("")
+        elif edge.alpha is None:
+            self.edge_label.setText(EDGE_REASONS[edge.reason])
         else:
-            state = "above it: expect zig-zags or a blow-up" if self.alpha.alpha > edge else "below it"
-            self.edge_label.setText(f"edge of stability 2/λmax ≈ {edge:.3g} (α is {state})")
+            state = "above it: expect zig-zags or a blow-up" if self.alpha.alpha > edge.alpha else "below it"
+            self.edge_label.setText(f"edge of stability 2/λmax ≈ {edge.alpha:.3g} (α is {state})")
 
     def show_running(self, running: bool) -> None:
         self.train_button.setText("Pause" if running else "Train")

@@ -86,7 +86,10 @@ class CostCurvePanel(QWidget):
         self._history = None
         self._n = 0
 
-    def show_history(self, history, iteration: int, view_iteration: int | None = None) -> None:
+    def show_history(self, history, iteration: int, view_iteration: int | None = None,
+                     now: tuple[int, float] | None = None) -> None:
+        """The recorded costs up to ``iteration``, and ``now``: (iteration, J) of the current point,
+        which the history holds only once the next step is taken."""
         self._history = history
         n = self._n = min(iteration, len(history.costs))
         self.train_acc.setData(*history.metric("train_accuracy", n))
@@ -100,23 +103,24 @@ class CostCurvePanel(QWidget):
         lo, hi = self.plot.vb.viewRange()[0]
         span = max(min(hi, n) - max(lo, 0), 1)
         bucket = bucket_for(span, int(self.plot.vb.width()), history.costs.stride)
-        self.train_curve.setData(*self._envelope.curve(history.costs, n, bucket))
+        x, y = self._envelope.curve(history.costs, n, bucket)
+        if now is not None and now[0] == n:
+            x, y = np.append(x, now[0]), np.append(y, now[1])
+        self.train_curve.setData(x, y)
         if view_iteration is not None and view_iteration < n:
             self.now_line.setValue(view_iteration)
             self.now_line.show()
         else:
             self.now_line.hide()
 
-    def show_stability(self, history, edges: list[tuple[int, float]], n: int) -> None:
-        """alpha as a step line and the recorded 2/lambda_max: the edge of stability over time."""
+    def show_stability(self, history, n: int) -> None:
+        """alpha as a step line and 2/lambda_max as recorded with the metrics: the edge of stability over time."""
         changes = [c for c in history.alpha_changes if c[0] <= n]
         if changes:
             xs = [c[0] for c in changes] + [max(n, changes[-1][0] + 1)]
             self.alpha_steps.setData(xs, [c[1] for c in changes])
-        if edges:
-            its, values = zip(*[(i, e) for i, e in edges if i <= n], strict=True) if any(
-                i <= n for i, _ in edges) else ((), ())
-            self.edge_curve.setData(list(its), list(values))
+        its, edges = history.metric("edge", n)
+        self.edge_curve.setData(its, edges, connect="finite")  # NaN: no single number there
 
     def show_ghost_costs(self, start: int, costs) -> None:
         self.ghost.setData(np.arange(start, start + len(costs)), costs)

@@ -14,7 +14,7 @@ import os
 import numpy as np
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QImage, QOpenGLContext, QPainter, QSurfaceFormat
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
@@ -198,18 +198,18 @@ class ContourMap:
 
 
 class SurfacePanel(QWidget):
-    """Shows a SurfaceView; asks for another slice through ``sliceChanged``."""
+    """Shows a SurfaceView; the slice is the state's setting, chosen here."""
 
-    sliceChanged = Signal(str)
-
-    def __init__(self):
+    def __init__(self, state):
         super().__init__()
         self.choice = QComboBox()
         for label, kind in SLICES:
             self.choice.addItem(label, kind)
         self.choice.setToolTip("J lives in n_x + 1 dimensions; we draw it exactly on a 2-D plane through the "
                                "current point. Choose the plane.")
-        self.choice.currentIndexChanged.connect(lambda _: self.sliceChanged.emit(self.kind))
+        self.set_kind(state.settings.slice)
+        self.choice.currentIndexChanged.connect(lambda _: state.change_settings(slice=self.choice.currentData()))
+        state.events.settings.connect(lambda new: self.set_kind(new.slice))
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color:#555;")
@@ -229,7 +229,9 @@ class SurfacePanel(QWidget):
         splitter.addWidget(self.contour.plot)
         splitter.setSizes([1, 1])
         head = QHBoxLayout()
-        head.addWidget(QLabel("Slice:"))
+        label = QLabel("&Slice:")
+        label.setBuddy(self.choice)
+        head.addWidget(label)
         head.addWidget(self.choice, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -249,7 +251,10 @@ class SurfacePanel(QWidget):
         return self.choice.currentData()
 
     def set_kind(self, kind: str) -> None:
+        """Show ``kind`` without sending it back as an intent."""
+        self.choice.blockSignals(True)
         self.choice.setCurrentIndex(max(0, self.choice.findData(kind)))
+        self.choice.blockSignals(False)
 
     def show_view(self, view: SurfaceView, show_3d: bool = True) -> None:
         self.view = view

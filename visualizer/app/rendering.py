@@ -1,0 +1,180 @@
+"""Drawing the window from the state and the latest snapshot, and the lesson docks' actions.
+
+It redraws on a 20 ms timer (at most 50 frames a second), the surface and the weights at
+most 5 times a second while training, and skips hidden docks.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
+
+from .explorer import Job
+from .frame import Frame, build_frame
+from .panels.surface import paste_gl
+
+FRAME_MS = 20  # at most 50 redraws a second
+SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
+GHOST_DELAY_MS = 150  # the ghost is drawn once the alpha slider rests, not at every tick
+
+
+class Rendering:
+    """Mixed into MainWindow: everything that turns the state into pixels."""
+
+    def _init_rendering(self) -> None:
+        self.frames = 0
+        self.edge = None  # the Edge at the iteration shown
+        self._shown = None
+        self._ghost_shown = None
+        self._slow_at = 0.0
+        self._weights_due = False
+        self._rate = (time.monotonic(), 0, 0.0)
+        self._jobs: list[Job] = []
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, lambda: self.refresh(force=True))  # hidden panels were skipped until now
+
+    def _draw_ghost(self) -> None:
+        if self.cost_curve.show_ghost.isChecked():
+            self.controller.draw_ghost()
+            self.refresh(force=True)
+
+    def lesson(self, key: str):
+        return self.lessons[key][0]
+
+    def open_lesson(self, key: str) -> None:
+        dock = self.docks[key]
+        if not dock.isVisible():  # its own window, big enough to read; it can be docked anywhere
+            dock.setFloating(True)
+            dock.resize(1000, 640)
+            dock.move(self.geometry().center() - dock.rect().center())
+        dock.show()
+        dock.raise_()
+        if key == "bowl" and self.lesson("bowl").bowl is None:
+            self.lesson("bowl").set_data(self.controller.train.X, self.controller.train.Y)
+        self.refresh(force=True)
+
+    def check_gradient(self) -> None:
+        from ..core.reference import numerical_gradient, relative_difference, vectorized_gradients
+
+        c = self.controller
+        c.pause()
+        gd = c.gd
+        w, b = gd.w, gd.b
+        X, Y = gd.param.X, gd.y
+        _, dw, db = vectorized_gradients(w, b, X, Y, gd.loss)
+        ndw, ndb = numerical_gradient(w, b, X, Y, gd.loss)
+        self.lesson("computation-graph").show_check(relative_difference(np.append(dw, db), np.append(ndw, ndb)))
+
+    def time_vectorization(self) -> None:
+        from ..core.lessons import time_vectorization
+
+        panel = self.lesson("vectorization")
+        panel.run.setEnabled(False)
+        panel.result.setText("Running… (the loop version takes about two seconds)")
+        gd, m = self.controller.gd, self.controller.gd.m
+        w, b, X, Y = gd.w, gd.b, gd.param.X, gd.y
+        job = Job(lambda cancelled: time_vectorization(X, Y, w, b), self)
+        job.finished.connect(lambda: job.result is not None and panel.show_timing(job.result, m))
+        job.failed.connect(lambda msg: panel.result.setText(f"The timing failed: {msg}"))
+        job.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)
+        self._jobs.append(job)
+        job.start()
+
+    # ------------------------------------------------------------------ drawing
+    def refresh(self, force: bool = False) -> None:
+        c = self.controller
+        key = (c.latest.iteration, self.view_iteration, c.gd)
+        if not force and key == self._shown:
+            return
+        self._shown = key
+        frame = build_frame(c, self.view_iteration)
+        self._draw_fast(frame)
+        now = time.monotonic()
+        if force or not c.running or now - self._slow_at >= SLOW_PANELS_S:
+            self._slow_at = now
+            self._draw_surface(frame)
+            self._weights_due = True
+        elif self._weights_due:  # on the next frame, so no single frame carries both
+            self._draw_weights(frame)
+        self.frames += 1
+
+    def _draw_fast(self, frame: Frame) -> None:
+        c = self.controller
+        self.controls.show_timeline(frame.iteration, c.latest.iteration, c.gd.replay_from)
+        if self.docks["cost"].isVisible():
+            self.cost_curve.show_history(c.gd.history, c.latest.iteration, self.view_iteration,
+                                         now=(c.latest.iteration, c.latest.cost))
+            if c.ghost is not self._ghost_shown:
+                self._ghost_shown = c.ghost
+                self.cost_curve.show_ghost_costs(0 if c.ghost is None else c.ghost.start,
+                                                 [] if c.ghost is None else c.ghost.costs)
+        if self.docks["sigmoid"].isVisible():
+            self.sigmoid.show_outputs(frame.z_train, frame.yhat_train)
+        if self.docks["gallery"].isVisible():
+            if self.gallery.tabs.currentIndex() == 0:
+                self.gallery.show_outputs("train", frame.yhat_train, frame.loss_train)
+            elif frame.yhat_test is not None:
+                self.gallery.show_outputs("test", frame.yhat_test, frame.loss_test)
+        self._show_status(frame)
+
+    def _draw_surface(self, frame: Frame) -> None:
+        if self.surface.isVisible():
+            ghost = self.controller.ghost
+            ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
+                self.cost_curve.show_ghost.isChecked() else None
+            self.surface.show_view(frame.surface(self.surface.kind, ghost=ghost))
+        self.edge = frame.edge()
+        self.controls.show_edge(self.edge)
+        if self.docks["cost"].isVisible():
+            self.cost_curve.show_stability(self.controller.gd.history, frame.iteration)
+        self._draw_lessons(frame)
+
+    def _draw_lessons(self, frame: Frame) -> None:
+        set_name, index = self.selected or ("train", 0)
+        if self.docks["image-vector"].isVisible():
+            pixels, _, name = frame.example(set_name, index)
+            c = self.controller
+            self.lesson("image-vector").show_example(pixels, name, {
+                "x": (c.train.n_x, 1), "X": (c.train.n_x, c.train.m), "Y": (1, c.train.m), "w": (c.train.n_x, 1)})
+        if self.docks["computation-graph"].isVisible():
+            pixels, y, name = frame.example(set_name, index)
+            self.lesson("computation-graph").show_values(frame.graph(set_name, index), pixels.reshape(-1) / 255.0,
+                                                         frame.w, float(frame.theta[-1]), y, name.rsplit("/", 1)[-1])
+        if self.docks["convexity"].isVisible():
+            self.lesson("convexity").show_views([frame.surface("w-direction", 40, loss, extent=6.0)
+                                                 for loss in ("cross-entropy", "squared-error")])
+        if not self.controller.running:
+            self._draw_weights(frame)
+
+    def _draw_weights(self, frame: Frame) -> None:
+        self._weights_due = False
+        if self.docks["weights"].isVisible():
+            self.weights.show_weights(frame.w_image())
+        if self.classify.images:
+            self.classify.show_verdicts(frame.verdicts(self.classify.images))
+
+    def _show_status(self, frame: Frame) -> None:
+        c = self.controller
+        t0, it0, rate = self._rate
+        now = time.monotonic()
+        if now - t0 >= 0.5:
+            rate = (c.latest.iteration - it0) / (now - t0) if c.running else 0.0
+            self._rate = (now, c.latest.iteration, rate)
+        test = "" if frame.test_accuracy is None else f"   test {frame.test_accuracy:.1f} %"
+        d = c.train
+        self.status.setText(
+            f"iteration {frame.iteration}   J = {frame.cost:.6f}   train {frame.train_accuracy:.1f} %{test}   "
+            f"α = {frame.alpha:g}   {rate:,.0f} it/s   {d.source}: m = {d.m}, n_x = {d.n_x}"
+        )
+
+    def grab_image(self) -> QImage:
+        """The window as an image, 3-D view included (grab() alone leaves it blank)."""
+        image = self.grab().toImage()
+        paste_gl(image, self, self.surface)
+        return image
+
