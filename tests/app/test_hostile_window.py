@@ -242,3 +242,20 @@ def test_an_export_on_a_full_disk_says_so_and_leaves_no_file(window, tmp_path, m
     monkeypatch.undo()
     export(window, str(target))
     assert target.stat().st_size > 50
+
+
+def test_a_fifo_named_h5_or_npz_is_refused_without_freezing(window, qtbot, tmp_path):
+    """Opening a FIFO named *.h5 froze the whole window: h5py holds the GIL inside open()."""
+    import os
+
+    for name, opener in (("x.h5", window.load), ("s.vis.npz", window.open_session)):
+        fifo = tmp_path / name
+        os.mkfifo(fifo)
+        window.notice.hide()
+        opener(str(fifo))
+        qtbot.waitUntil(window.notice.isVisible, timeout=5000)
+        assert "named pipe" in window.notice.label.text() and str(fifo) in window.notice.label.text()
+    window.notice.hide()
+    drop(window, urls(tmp_path / "x.h5"))  # dropped to classify: skipped with the same reason
+    qtbot.waitUntil(window.notice.isVisible, timeout=5000)
+    assert "x.h5" in window.notice.label.text() and "named pipe" in window.notice.label.text()
