@@ -28,9 +28,12 @@ def show_heatmap(image: pg.ImageItem, J: np.ndarray, xs: np.ndarray, ys: np.ndar
 
 
 def nice_ceiling(x: float) -> float:
-    """The smallest of 1, 2, 5 times a power of ten that is at least x."""
+    """The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) at least x.
+
+    Steps this fine keep one iteration past 2000 from stretching the axis to 5000.
+    """
     exponent = np.floor(np.log10(x))
-    for m in (1, 2, 5, 10):
+    for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if m * 10**exponent >= x:
             return float(m * 10**exponent)
     return float(10 ** (exponent + 1))

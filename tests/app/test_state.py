@@ -1,0 +1,143 @@
+"""The window follows one state: each case here is a place where the screen once disagreed with the run."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from visualizer.app.panels.controls import alpha_to_slider
+
+
+def _trained(window, qtbot, n):
+    window.step(n)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration >= n, timeout=5000)
+    window.refresh(force=True)
+
+
+def test_the_state_holds_what_the_controls_show(window):
+    window.state.change_settings(alpha=0.02, budget=700, speed=10.0, loss="squared-error")
+    p = window.controls
+    assert (p.alpha.alpha, p.budget.value(), p.speed.currentData(), p.loss.currentData()) == (
+        0.02, 700, 10.0, "squared-error")
+    assert window.controller.gd.loss.name == "squared-error" and window.controller.gd.alpha == 0.02
+    p.init.setCurrentIndex(p.init.findData("random"))
+    assert window.state.settings.init == "random" and window.controller.gd.init == "random"
+
+
+def test_a_bad_setting_changes_nothing(window):
+    from visualizer.settings import SettingsError
+
+    before = window.state.settings
+    with pytest.raises(SettingsError):
+        window.state.change_settings(alpha=-1)
+    assert window.state.settings is before and window.controller.gd.alpha == before.alpha
+
+
+def test_a_new_data_set_after_an_alpha_change_mid_run_redraws_everything(window, qtbot, tmp_path):
+    """The surface froze on the old data: the old ghost path could not be drawn on the new one."""
+    window.state.change_settings(budget=10**6)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.controller.gd.iteration > 200, timeout=5000)
+    window.controls.alpha.slider.setValue(alpha_to_slider(0.002))
+    qtbot.wait(300)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    rng = np.random.default_rng(0)
+    for cls in ("cat", "dog"):
+        (tmp_path / cls).mkdir()
+        for i in range(5):
+            Image.fromarray(rng.integers(0, 255, (30, 30, 3), dtype=np.uint8)).save(tmp_path / cls / f"{i}.png")
+    window.load(str(tmp_path))
+    qtbot.waitUntil(lambda: window.controller.train.source.startswith(str(tmp_path)), timeout=10000)
+    assert "Loaded" in window.notice.label.text() and window.controller.ghost is None
+    window.step(3)
+    qtbot.waitUntil(lambda: window.controller.gd.iteration == 3 and not window.controller.running, timeout=5000)
+    window.refresh(force=True)
+    assert window.surface.view.J.shape[0] > 0 and window.controller.gd.m == window.controller.train.m
+
+
+def test_the_cost_curve_ends_at_the_iteration_the_status_bar_shows(window, qtbot):
+    _trained(window, qtbot, 1)
+    x, y = window.cost_curve.train_curve.getData()
+    assert list(x) == [0, 1] and y[-1] == pytest.approx(window.controller.gd.cost)
+    _trained(window, qtbot, 4)
+    x, _ = window.cost_curve.train_curve.getData()
+    assert x[-1] == 5 and "iteration 5 " in window.status.text()
+
+
+def test_the_edge_is_recorded_while_training_and_kept_when_looking_back(window, qtbot):
+    window.state.change_settings(budget=400)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 400, timeout=10000)
+    its, edges = window.controller.gd.history.metric("edge")
+    assert list(its) == list(range(0, 400, 50)) and np.all(edges > 0)
+    window.look_at(120)
+    window.refresh(force=True)
+    x, _ = window.cost_curve.edge_curve.getData()
+    assert list(x) == [0, 50, 100]
+
+
+def test_squared_error_says_why_there_is_no_edge_instead_of_a_wrong_one(window, qtbot):
+    window.state.change_settings(loss="squared-error")
+    gd = window.controller.gd
+    gd.theta[-1] = 6.0  # every a near 1: where squared error curves down for the y = 0 examples
+    gd.z = gd.param.train.z(gd.theta)
+    window.controller.latest = window.controller._snapshot()
+    window.refresh(force=True)
+    assert "not convex" in window.controls.edge_label.text() and "zig-zag" not in window.controls.edge_label.text()
+
+
+def test_after_a_blow_up_the_edge_is_not_infinite(window, qtbot):
+    window.set_alpha(5.0)
+    window.controller.start()
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=10000)
+    window.refresh(force=True)
+    assert "inf" not in window.controls.edge_label.text()
+
+
+def test_the_first_frame_draws_the_surface_and_the_dots(qtbot, demo):
+    """At first launch the surface was blank and sigma(z) had no dots until the first Step."""
+    from visualizer.app.main_window import MainWindow
+
+    w = MainWindow(*demo, remember_layout=False)
+    w.ask_before_closing = False
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.surface.view is not None, timeout=3000)
+    x, _ = w.sigmoid.dots[0].getData()
+    assert len(x) > 0
+    w.close()
+
+
+def test_typing_alpha_while_paused_updates_the_status_bar(window, qtbot):
+    _trained(window, qtbot, 3)
+    window.controls.alpha.field.setText("0.0123")
+    window.controls.alpha.field.editingFinished.emit()
+    assert "α = 0.0123" in window.status.text()
+
+
+def test_show_me_names_no_preset_after_alpha_moves_on(window, qtbot):
+    window.refresh(force=True)
+    window.controls.presets.setCurrentIndex(2)
+    window.controls.presets.activated.emit(2)
+    assert window.controls.presets.currentIndex() == 0 and "good here" in window.notice.label.text()
+
+
+def test_reaching_the_budget_is_said_and_the_axis_stays_near_it(window, qtbot):
+    window.state.change_settings(budget=2000)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 2000, timeout=20000)
+    qtbot.waitUntil(lambda: "Done: 2000 iterations" in window.statusBar().currentMessage(), timeout=3000)
+    window.step(1)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 2001, timeout=5000)
+    window.refresh(force=True)
+    lo, hi = window.cost_curve.plot.vb.viewRange()[0]
+    assert hi < 3000
+
+
+def test_selecting_an_example_selects_it_once_everywhere(window, qtbot):
+    seen = []
+    window.state.events.selected.connect(seen.append)
+    window.gallery.exampleSelected.emit("train", 7)
+    window.sigmoid.exampleSelected.emit("train", 7)
+    assert seen == [("train", 7)] and window.sigmoid._selected == 7
