@@ -141,3 +141,19 @@ def test_selecting_an_example_selects_it_once_everywhere(window, qtbot):
     window.gallery.exampleSelected.emit("train", 7)
     window.sigmoid.exampleSelected.emit("train", 7)
     assert seen == [("train", 7)] and window.sigmoid._selected == 7
+
+
+def test_teaching_adds_the_checked_cards_and_says_what_it_added(window, qtbot, tmp_path):
+    """'Add to training as cat' added every card at once, silently."""
+    from tests.app.test_drop_and_save import drop, photo, urls
+
+    m = window.controller.train.m
+    drop(window, urls(*[photo(tmp_path / f"p{i}.png", i) for i in range(5)]))
+    qtbot.waitUntil(lambda: len(window.classify._cards) == 5, timeout=5000)
+    for card in window.classify._cards[2:]:
+        card.chosen.setChecked(False)
+    window.classify.add_targets[1].click()
+    assert window.controller.train.m == m + 2
+    assert window.controller.train.names[-2:] == [str(tmp_path / "p0.png"), str(tmp_path / "p1.png")]
+    text = window.notice.label.text()
+    assert "p0.png, p1.png" in text and f"now has {m + 2} examples" in text and "Ctrl+Z" in text

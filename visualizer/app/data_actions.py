@@ -165,6 +165,9 @@ class DataActions:
         new = added(train, images, label)
         what = f"Add {len(images)} image{'s' if len(images) != 1 else ''} as {train.classes[label]}"
         self.undo.push(DataEdit(self, what, (new, self.controller.test), appended=len(images)))
+        names = ", ".join(im.name for im in images[:3]) + (f" and {len(images) - 3} more" if len(images) > 3 else "")
+        self.notice.show_message(f"Added to training as {train.classes[label]}: {names}. The training set now has "
+                                 f"{new.m} examples; Ctrl+Z undoes it.", "info")
 
     def edit_example(self, set_name: str, index: int, action: str) -> None:
         c = self.controller

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -72,7 +73,10 @@ class ImageCard(QFrame):
         self.breakdown.setWordWrap(True)
         self.breakdown.setStyleSheet("color:#444;")
         grid = QGridLayout(self)
-        grid.addWidget(QLabel(image.name[:28]), 0, 0, 1, 3)
+        self.chosen = QCheckBox(image.name[:28])
+        self.chosen.setChecked(True)
+        self.chosen.setToolTip("Checked cards are the ones “Add to training” adds.")
+        grid.addWidget(self.chosen, 0, 0, 1, 3)
         for col, (widget, caption) in enumerate(((self.original, "original"), (self.seen, "model's input"),
                                                  (self.explained, "why: w⊙x"))):
             grid.addWidget(widget, 1, col, alignment=Qt.AlignmentFlag.AlignCenter)
@@ -131,7 +135,7 @@ class ClassifyPanel(QWidget):
         self.cards_box = QWidget()
         self.cards = QVBoxLayout(self.cards_box)
         self.cards.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.cards_box)
         layout = QVBoxLayout(self)
@@ -146,7 +150,7 @@ class ClassifyPanel(QWidget):
     def set_classes(self, classes: tuple[str, str]) -> None:
         for label, target in enumerate(self.add_targets):
             target.setText(f"Add to training as {classes[label]}")
-            target.setToolTip(f"Drop images here, or click to add the ones shown, as y = {label} "
+            target.setToolTip(f"Drop images here, or click to add the checked cards, as y = {label} "
                               f"({classes[label]}). Training goes on with the larger set. Ctrl+Z undoes it.")
 
     def add_images(self, images: list[DroppedImage]) -> None:
@@ -155,6 +159,9 @@ class ClassifyPanel(QWidget):
             self.cards.insertWidget(self.cards.count() - 1, card)
             self._cards.append(card)
             self.images.append(image)
+        if images:  # new cards may land below the visible area: show the first of them
+            first = self._cards[-len(images)]
+            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(first))
 
     def show_verdicts(self, verdicts: list[Verdict]) -> None:
         for card, verdict in zip(self._cards, verdicts, strict=True):
@@ -165,6 +172,10 @@ class ClassifyPanel(QWidget):
             card.deleteLater()
         self._cards, self.images = [], []
 
+    def chosen_images(self) -> list[DroppedImage]:
+        return [card.image for card in self._cards if card.chosen.isChecked()]
+
     def _add_all(self, label: int) -> None:
-        if self.images:
-            self.addRequested.emit(label, list(self.images))
+        chosen = self.chosen_images()
+        if chosen:
+            self.addRequested.emit(label, chosen)
