@@ -1,4 +1,4 @@
-"""The command line: `visualizer train`, printing what the course's notebook prints.
+"""The command line: the window on a PATH, `visualizer train` printing what the course's notebook prints, and more.
 
 Every mistake in the input becomes one line on stderr and exit code 2, never a traceback.
 Arguments are checked by the same functions as session files (visualizer.settings). A
@@ -7,7 +7,6 @@ closed pipe (``| head``) ends the program quietly, as for any Unix tool.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -16,105 +15,17 @@ from pathlib import Path
 
 import numpy as np
 
+from .cli_args import UsageError, build_parser, route, window_path_problem
 from .cli_output import Progress, json_safe, one_line, quote_path
-from .core import LOSSES, GradientDescent, sigmoid
+from .core import GradientDescent, sigmoid
 from .core.gradient_descent import CHUNK
 from .data import DataError, Dataset, ImageError, Skipped, load_data, load_image
 from .files import file_kind_problem
-from .settings import INITS, check_alpha, check_budget, check_init, check_loss, check_seed
 from .storage import StorageError, atomic_write, load_model, save_model
 
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141  # 141: killed by SIGPIPE, as other tools
 #: Training goes in calls of a multiple of the engine's CHUNK, so the arithmetic is that of one call.
 STEP_SECONDS = 0.25
-SCREENSHOT_VIEWS = ("window", "surface", "cost", "gallery", "sigmoid", "weights", "image-vector",
-                    "computation-graph", "vectorization", "convexity", "bowl")
-
-
-class UsageError(Exception):
-    """Bad input from the user: shown as one line, exit code 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, not argparse's usage block
-        raise UsageError(message)
-
-
-def _checked(check):
-    """An argparse type from a settings check: its message becomes argparse's one line."""
-    def parse(text: str):
-        try:
-            return check(text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    return parse
-
-
-def _count(minimum: int):
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{value} is less than {minimum}")
-        return value
-
-    return parse
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="visualizer", description="Logistic regression as a one-neuron network, made visible.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    train = sub.add_parser("train", help="train from the command line and print the course's figures")
-    train.add_argument("train", metavar="TRAIN", nargs="?",
-                       help="training data: a course .h5 file or a folder of images (default: the demo set)")
-    train.add_argument("--test", metavar="TEST",
-                       help="test data (default: test_*.h5 beside train_*.h5, a test/ folder beside train/, "
-                            "or a held-out part of TRAIN)")
-    train.add_argument("--positive", metavar="NAME", help="the class that counts as y = 1 (default: cat, yes, ...)")
-    train.add_argument("--n-px", metavar="PX", type=_count(1), help="resize images to PX x PX (16..256, default 64)")
-    train.add_argument("--test-fraction", metavar="F", type=float, default=0.2,
-                       help="held-out fraction when there is no test set (default 0.2)")
-    train.add_argument("--alpha", metavar="A", nargs="+", type=_checked(check_alpha), default=[0.005],
-                       help="learning rate(s); several run side by side from the same start (default 0.005)")
-    train.add_argument("--iterations", metavar="N", type=_checked(check_budget), default=2000,
-                       help="iterations (default 2000; at most 10^9)")
-    train.add_argument("--print-every", metavar="K", type=_count(1), default=100,
-                       help="print the cost every K iterations (default 100)")
-    train.add_argument("--init", metavar="|".join(INITS), type=_checked(check_init), default="zeros",
-                       help="initial w (default zeros)")
-    train.add_argument("--seed", metavar="S", type=_checked(check_seed), default=0,
-                       help="seed for --init random and for the held-out split (0 .. 2^31-1, default 0)")
-    train.add_argument("--loss", metavar="|".join(LOSSES), type=_checked(check_loss), default="cross-entropy",
-                       help="loss (default cross-entropy)")
-    train.add_argument("--json", metavar="PATH", help="also write the results as JSON")
-    train.add_argument("--save", metavar="MODEL.npz", help="save the trained model (the last α's run)")
-
-    predict = sub.add_parser("predict", help="classify images with a saved model")
-    predict.add_argument("model", metavar="MODEL.npz", help="a model saved by the window or by train --save")
-    predict.add_argument("images", metavar="IMAGE", nargs="+", help="image files")
-
-    shot = sub.add_parser("screenshot", help="train, then save the window or one panel as a PNG")
-    shot.add_argument("out", metavar="OUT.png", help="where to write the PNG")
-    shot.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
-    shot.add_argument("--iterations", metavar="N", type=_checked(check_budget), default=2000,
-                      help="iterations first (2000)")
-    shot.add_argument("--alpha", metavar="A", type=_checked(check_alpha), default=0.005, help="learning rate (0.005)")
-    shot.add_argument("--size", metavar="WxH", type=_size, default=(1280, 800), help="window size (1280x800)")
-    shot.add_argument("--view", choices=list(SCREENSHOT_VIEWS), default="window", help="what to capture")
-    return parser
-
-
-def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1280x800") from None
-    if not (320 <= w <= 8192 and 240 <= h <= 8192):
-        raise argparse.ArgumentTypeError(f"{text} is outside 320x240 .. 8192x8192")
-    return w, h
 
 
 def run_cli(argv: list[str]) -> int:
@@ -139,11 +50,16 @@ def _quiet() -> None:
 
 def _run(argv: list[str]) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        invocation = route(argv)
+        if invocation.command is None:
+            return _window(invocation.path, invocation.qt_args)
+        args = build_parser().parse_args(invocation.argv)
         if args.command is None:
-            raise UsageError("choose a command: train or screenshot (or no arguments for the window)")
+            raise UsageError("choose a command: train, predict, screenshot or install-desktop (or a PATH to open)")
         if args.command == "screenshot":
-            return _screenshot(args)
+            return _screenshot(args, invocation.qt_args)
+        if args.command == "install-desktop":
+            return _install_desktop(args.uninstall)
         if args.command == "predict":
             return _predict(args)
         return _train(args)
@@ -173,15 +89,43 @@ def _predict(args) -> int:
     return 1 if failed else 0
 
 
-def _screenshot(args) -> int:
+def _window(path: str | None, qt_args: list[str]) -> int:
+    """The window, on PATH when given; a PATH it cannot open is refused before any window appears."""
+    if path is not None and (problem := window_path_problem(path)):
+        raise UsageError(problem)
+    from .app.launch import launch
+
+    return launch(path, qt_args)
+
+
+def _screenshot(args, qt_args: list[str]) -> int:
     from .app.launch import has_display
 
-    if not has_display():
+    if not has_display(qt_args):
         raise UsageError("screenshot needs a display for OpenGL; run it under xvfb-run")
     _check_writable(args.out)
+    from .app.launch import make_app
     from .app.screenshot import render_screenshot
 
+    make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
     render_screenshot(args.out, args.data, args.iterations, args.alpha, args.size, args.view)
+    return 0
+
+
+def _install_desktop(uninstall: bool) -> int:
+    from . import desktop
+
+    try:
+        changed = desktop.uninstall() if uninstall else desktop.install()
+    except desktop.DesktopError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or 'the menu entry'}: {exc.strerror or exc}") from None
+    verb = "removed" if uninstall else "wrote"
+    for path in changed:
+        print(f"{verb} {path}")
+    if uninstall and not changed:
+        print(f"nothing to remove: no menu entry at {desktop.desktop_file()}")
     return 0
 
 

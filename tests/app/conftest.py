@@ -34,4 +34,5 @@ def window(qtbot, demo):
     controller = w.controller
     w.close()
     assert not controller.running
-    assert all(not t.isRunning() for t in controller.findChildren(QThread)), "a training thread outlived the window"
+    threads = w.findChildren(QThread) + (w.explorer.findChildren(QThread) if w.explorer else [])
+    assert all(not t.isRunning() for t in threads), "a worker thread outlived the window"

@@ -39,6 +39,10 @@ def test_a_run_can_be_added_while_the_others_go_on(explorer, qtbot):
     explorer.add_run()
     assert 0.003 in explorer.comparison.runs
     qtbot.waitUntil(lambda: explorer.comparison.runs[0.003].iteration > 10, timeout=5000)
+    curves = len(explorer.curves.listDataItems())
+    explorer.add_field.setText("0.001")  # already running: no second curve, no second legend entry
+    explorer.add_run()
+    assert len(explorer.curves.listDataItems()) == curves and "already" in explorer.message.text()
     explorer.stop()
 
 

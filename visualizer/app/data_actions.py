@@ -13,18 +13,19 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QProgressDialog
 
 from ..data import Dataset
 from . import preferences
-from .dropping import DropDecoder, has_images, read_mime
+from .dropping import decode_drop, has_images, read_mime
 from .editing import DataEdit, added, moved, relabelled, removed
-from .loading import DataLoader, LoadReportDialog
+from .loading import LoadReportDialog, data_loader
 from .safety import reported
+from .worker import Worker
 
 
 class DataActions:
     """Mixed into MainWindow."""
 
     def _init_data_actions(self) -> None:
-        self._decoders: list[DropDecoder] = []
-        self._loader: DataLoader | None = None
+        self._decoders: list[Worker] = []
+        self._loader: Worker | None = None
         self.setAcceptDrops(True)
         self.drop_overlay = QLabel("Drop images or a folder to classify them", self)
         self.drop_overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -33,14 +34,8 @@ class DataActions:
         self.drop_overlay.hide()
 
     def _stop_workers(self) -> None:
-        for job in self._jobs:
-            job.wait()
-        for decoder in list(self._decoders):
-            decoder.cancel()
-            decoder.wait()
-        if self._loader is not None:
-            self._loader.cancel()
-            self._loader.wait()
+        for worker in [*self._jobs, *self._decoders, *([self._loader] if self._loader else [])]:
+            worker.stop()
 
     def open_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Open a folder of images", preferences.folder("data"))
@@ -64,10 +59,10 @@ class DataActions:
         progress.setWindowTitle("Opening a data set")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
-        loader = self._loader = DataLoader(path, self)
+        loader = self._loader = data_loader(path, self)
         loader.progressed.connect(lambda done, total: (progress.setMaximum(total), progress.setValue(done)))
         progress.canceled.connect(loader.cancel)
-        loader.loaded.connect(self._loaded)
+        loader.succeeded.connect(lambda pair: self._loaded(*pair))
         loader.failed.connect(lambda msg: self.notice.show_message(f"Could not open the data set: {msg}", "error"))
         loader.finished.connect(progress.close)
         loader.finished.connect(self._loader_done)
@@ -133,7 +128,8 @@ class DataActions:
             self.notice.show_message("Not used: " + "; ".join(dropped.problems[:3]) + more, "warning")
         if not dropped.paths and dropped.image is None:
             return
-        decoder = DropDecoder(dropped, self.controller.train.n_px, self)
+        n_px = self.controller.train.n_px
+        decoder = Worker(lambda cancelled, progress: decode_drop(dropped, n_px, cancelled, progress), self)
         self._decoders.append(decoder)
         progress = QProgressDialog("Reading the dropped images…", "Cancel", 0, 0, self)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -142,7 +138,8 @@ class DataActions:
         progress.canceled.connect(decoder.cancel)
         decoder.finished.connect(progress.close)
         decoder.finished.connect(progress.deleteLater)
-        decoder.decoded.connect(lambda images, bad: self._decoded(images, bad, label))
+        decoder.succeeded.connect(lambda result: self._decoded(*result, label))
+        decoder.failed.connect(lambda msg: self.notice.show_message(f"The drop could not be read: {msg}", "error"))
         decoder.finished.connect(lambda: self._decoders.remove(decoder) if decoder in self._decoders else None)
         decoder.start()
 

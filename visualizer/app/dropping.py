@@ -6,12 +6,11 @@ Decoding runs on a thread with progress, so a drop of a thousand files never fre
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QIODevice, QMimeData, QThread, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QMimeData
 from PySide6.QtGui import QImage
 
 from ..data import ImageError
@@ -95,44 +94,30 @@ def decode(source: Source, n_px: int) -> DroppedImage:
     return DroppedImage(source.name, source.path, pixels, preview)
 
 
-class DropDecoder(QThread):
-    """Lists and decodes a drop in the background; reports progress, results and per-file problems.
+def decode_drop(dropped: Dropped, n_px: int, cancelled, progress) -> tuple[list[DroppedImage], list[str]]:
+    """Lists and decodes a drop (run it on a Worker); ``progress(0, 0)`` means still listing.
 
-    ``progressed(0, 0)`` means still listing. At most ``MAX_IMAGES`` are decoded: a drop is for
-    a few photos (a whole data set opens with File > Open, which keeps memory in check).
+    At most ``MAX_IMAGES`` are decoded: a drop is for a few photos (a whole data set opens
+    with File > Open, which keeps memory in check).
     """
-
-    progressed = Signal(int, int)
-    decoded = Signal(list, list)  # (DroppedImage list, problem messages)
-
-    def __init__(self, dropped: Dropped, n_px: int, parent=None):
-        super().__init__(parent)
-        self.dropped, self.n_px = dropped, n_px
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        self.progressed.emit(0, 0)
+    progress(0, 0)
+    try:
+        sources, problems = list_sources(dropped)
+    except OSError as exc:
+        return [], [f"the drop could not be read ({exc.strerror or exc})"]
+    if len(sources) > MAX_IMAGES:
+        problems.insert(0, f"{len(sources):,} files dropped: only the first {MAX_IMAGES} are read. To train on a "
+                           "whole folder, open it with File > Open image folder")
+        sources = sources[:MAX_IMAGES]
+    images = []
+    for k, source in enumerate(sources):
+        if cancelled():
+            break
         try:
-            sources, problems = list_sources(self.dropped)
-        except OSError as exc:
-            self.decoded.emit([], [f"the drop could not be read ({exc.strerror or exc})"])
-            return
-        if len(sources) > MAX_IMAGES:
-            problems.insert(0, f"{len(sources):,} files dropped: only the first {MAX_IMAGES} are read. To train on a "
-                               "whole folder, open it with File > Open image folder")
-            sources = sources[:MAX_IMAGES]
-        images = []
-        for k, source in enumerate(sources):
-            if self._cancel.is_set():
-                break
-            try:
-                images.append(decode(source, self.n_px))
-            except ImageError as exc:
-                problems.append(f"{source.path or source.name}: {exc}")
-            except Exception as exc:  # a strange file must not take the window down
-                problems.append(f"{source.path or source.name}: could not be read ({type(exc).__name__})")
-            self.progressed.emit(k + 1, len(sources))
-        self.decoded.emit(images, problems)
+            images.append(decode(source, n_px))
+        except ImageError as exc:
+            problems.append(f"{source.path or source.name}: {exc}")
+        except Exception as exc:  # a strange file must not take the window down
+            problems.append(f"{source.path or source.name}: could not be read ({type(exc).__name__})")
+        progress(k + 1, len(sources))
+    return images, problems

@@ -6,12 +6,9 @@ The shared slice and the table are drawn when the runs are done or paused.
 
 from __future__ import annotations
 
-import threading
-import traceback
-
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QThread, QTimer, Signal
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
@@ -32,6 +29,7 @@ from ..core.compare import COURSE_ALPHAS, Comparison
 from ..core.stability import suggest, sweep
 from ..data import Dataset
 from .panels.plots import COLORMAP, plain_axes, show_heatmap
+from .worker import Worker
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 
@@ -52,27 +50,6 @@ def parse_alphas(text: str) -> list[float]:
     return alphas
 
 
-class Job(QThread):
-    """Runs ``work(cancelled)`` off the GUI thread; errors arrive as a signal, never silently."""
-
-    failed = Signal(str)
-
-    def __init__(self, work, parent=None):
-        super().__init__(parent)
-        self.work = work
-        self._cancel = threading.Event()
-        self.result = None
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            self.result = self.work(self._cancel.is_set)
-        except Exception:
-            self.failed.emit(traceback.format_exc().strip().splitlines()[-1])
-
-
 class ExplorerWindow(QMainWindow):
     """Compare alphas (the course's preset is 0.01, 0.001, 0.0001 for 1500 iterations) and sweep them."""
 
@@ -81,8 +58,8 @@ class ExplorerWindow(QMainWindow):
         self.setWindowTitle("Learning-rate explorer")
         self.train, self.test, self.options = train, test, options
         self.comparison: Comparison | None = None
-        self.job: Job | None = None
-        self.sweep_job: Job | None = None
+        self.job: Worker | None = None
+        self.sweep_job: Worker | None = None
         self.sweep_points = []
         tabs = QTabWidget()
         tabs.addTab(self._compare_tab(), "Compare α")
@@ -185,6 +162,9 @@ class ExplorerWindow(QMainWindow):
             self.alphas_field.setText(repr(alpha))
             self.run_comparison()
             return
+        if alpha in self._items:  # already compared: one curve and one legend entry per alpha
+            self.message.setText(f"α = {alpha:g} is already in the comparison.")
+            return
         running = self.job is not None and self.job.isRunning()
         if running:
             self.job.cancel()
@@ -209,7 +189,7 @@ class ExplorerWindow(QMainWindow):
 
     def _start(self) -> None:
         comparison = self.comparison
-        self.job = Job(lambda cancelled: self._work(comparison, cancelled), self)
+        self.job = Worker(lambda cancelled, _progress: self._work(comparison, cancelled), self)
         self.job.failed.connect(lambda msg: self.message.setText(f"The comparison stopped: {msg}"))
         self.job.finished.connect(self._finished)
         self.run_button.setEnabled(False)
@@ -319,10 +299,10 @@ class ExplorerWindow(QMainWindow):
         self.sweep_button.setEnabled(False)
         self.suggestion.setText("Sweeping…")
 
-        def work(cancelled):
+        def work(cancelled, _progress):
             return sweep(train.X, train.Y, alphas, iterations, cancelled=cancelled, **options)
 
-        self.sweep_job = Job(work, self)
+        self.sweep_job = Worker(work, self)
         self.sweep_job.failed.connect(lambda msg: self.suggestion.setText(f"The sweep stopped: {msg}"))
         self.sweep_job.finished.connect(self._sweep_done)
         self.sweep_job.start()

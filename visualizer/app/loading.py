@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
-from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,35 +13,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..data import DataError, Dataset, LoadCancelled, load_data
+from .worker import Worker
 
 
-class DataLoader(QThread):
-    """Runs ``load_data`` off the GUI thread; progress and outcome arrive as signals."""
-
-    progressed = Signal(int, int)
-    loaded = Signal(object, object)
-    failed = Signal(str)
-
-    def __init__(self, path: str, parent=None):
-        super().__init__(parent)
-        self.path = path
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
-        try:
-            train, test = load_data(self.path, progress=self.progressed.emit, cancelled=self._cancel.is_set)
-        except LoadCancelled:
-            return
-        except DataError as exc:
-            self.failed.emit(str(exc))
-            return
-        except Exception as exc:  # an unforeseen file must not take the window down
-            self.failed.emit(f"{self.path}: could not be loaded ({type(exc).__name__}: {exc})")
-            return
-        self.loaded.emit(train, test)
+def data_loader(path: str, parent=None) -> Worker:
+    """A worker running ``load_data(path)``; ``succeeded`` carries (train, test)."""
+    return Worker(lambda cancelled, progress: load_data(path, progress=progress, cancelled=cancelled), parent,
+                  expected=(DataError,), quiet=(LoadCancelled,))
 
 
 class LoadReportDialog(QDialog):

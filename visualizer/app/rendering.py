@@ -12,9 +12,9 @@ import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 
-from .explorer import Job
 from .frame import Frame, build_frame
 from .panels.surface import paste_gl
+from .worker import Worker
 
 FRAME_MS = 20  # at most 50 redraws a second
 SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
@@ -32,7 +32,7 @@ class Rendering:
         self._slow_at = 0.0
         self._weights_due = False
         self._rate = (time.monotonic(), 0, 0.0)
-        self._jobs: list[Job] = []
+        self._jobs: list[Worker] = []
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -78,7 +78,7 @@ class Rendering:
         panel.result.setText("Running… (the loop version takes about two seconds)")
         gd, m = self.controller.gd, self.controller.gd.m
         w, b, X, Y = gd.w, gd.b, gd.param.X, gd.y
-        job = Job(lambda cancelled: time_vectorization(X, Y, w, b), self)
+        job = Worker(lambda _cancelled, _progress: time_vectorization(X, Y, w, b), self)
         job.finished.connect(lambda: job.result is not None and panel.show_timing(job.result, m))
         job.failed.connect(lambda msg: panel.result.setText(f"The timing failed: {msg}"))
         job.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)

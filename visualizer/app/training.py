@@ -12,17 +12,17 @@ import math
 import sys
 import threading
 import time
-import traceback
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 from ..core import GradientDescent
 from ..core.stability import EdgeProbe
 from ..data import Dataset
 from ..settings import RunSettings
 from ..state import WindowState
+from .worker import Worker
 
 #: A batch between two snapshots lasts about this long at full speed.
 BATCH_SECONDS = 0.004
@@ -64,18 +64,6 @@ class Ghost:
         return self.param is gd.param and self.thetas.shape[1:] == gd.theta.shape
 
 
-class _Worker(QThread):
-    def __init__(self, controller: TrainingController):
-        super().__init__(controller)  # a child, so the controller can account for it
-        self.controller = controller
-
-    def run(self):
-        try:
-            self.controller._loop()
-        except Exception:  # the GUI shows it; the thread must not die silently
-            self.controller.failed.emit(traceback.format_exc())
-
-
 class TrainingController(QObject):
     """Owns the run on the data and settings of a ``WindowState``.
 
@@ -97,7 +85,7 @@ class TrainingController(QObject):
         self._pending_alpha: float | None = None
         self._quiet = False  # while restore() sets the state itself
         self._target = 0
-        self._worker: _Worker | None = None
+        self._worker: Worker | None = None
         self.ghost: Ghost | None = None
         #: (old alpha, iteration, theta) where the current burst of alpha changes took effect.
         self._ghost_origin: tuple[float, int, np.ndarray] | None = None
@@ -247,7 +235,8 @@ class TrainingController(QObject):
         sys.setswitchinterval(GIL_SWITCH_S)
         self._cancel = False
         self._target = target
-        worker = self._worker = _Worker(self)
+        worker = self._worker = Worker(lambda _cancelled, _progress: self._loop(), self)
+        worker.failed.connect(self.failed)
         worker.finished.connect(lambda: self._on_finished(worker))
         worker.start()
         self.runningChanged.emit(True)
@@ -260,7 +249,7 @@ class TrainingController(QObject):
         self._worker.wait()
         self._on_finished(self._worker)
 
-    def _on_finished(self, worker: _Worker) -> None:
+    def _on_finished(self, worker: Worker) -> None:
         if worker is not self._worker:  # a late signal from a worker already cleaned up
             return
         self._worker = None

@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 
 from ..files import require_regular
+from ..resources import DEMO_DIR
 from .course_h5 import default_test_file, read_course_images
 from .dataset import DataError, Dataset, ImageSet, split_indices
 from .folders import Cancelled, Progress, load_folder_images, split_folders
 from .images import DEFAULT_N_PX, N_PX_RANGE
 from .memory import x_dtype
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "assets" / "demo"
 H5_SUFFIXES = (".h5", ".hdf5")
 
 

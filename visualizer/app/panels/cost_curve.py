@@ -126,6 +126,10 @@ class CostCurvePanel(QWidget):
         self.ghost.setData(np.arange(start, start + len(costs)), costs)
 
     def _mark_alphas(self, changes) -> None:
+        """One line per alpha the run settled on: a drag of the slider marks where it came to rest."""
+        gap = 0.02 * max(self._x_max, 1.0)
+        starts = [c[0] for c in changes[1:]] + [float("inf")]
+        changes = [c for c, nxt in zip(changes, starts[: len(changes)], strict=True) if nxt - c[0] > gap]
         if changes == self._marked:
             return
         self._marked = list(changes)
