@@ -1,14 +1,19 @@
 """The CLI as a user runs it: a real subprocess, its stdout, stderr and exit code."""
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from importlib import metadata
+from pathlib import Path
 
 import h5py
 import numpy as np
 import pytest
 
 from tests.conftest import COURSE_DIR
+from visualizer.cli_args import Invocation, UsageError, route, window_path_problem
 
 
 def run(*args, cwd=None):
@@ -102,8 +107,6 @@ def test_no_command_is_a_clear_error():
 
 
 def test_window_without_a_display_is_a_clear_error():
-    import os
-
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     out = subprocess.run([sys.executable, "-m", "visualizer"], capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 2 and "no display" in out.stderr and out.stderr.count("\n") == 1
@@ -122,3 +125,142 @@ def test_screenshot_renders_a_png(tmp_path, view):
         assert pixels.shape[:2] == (800, 1280)
     colourful = np.abs(pixels - pixels.mean(axis=2, keepdims=True)).max(axis=2) > 40
     assert colourful.mean() > 0.05  # the 3-D surface and plots were really drawn
+
+
+# ---------------------------------------------------------------- the window from the command line
+WINDOW_SMOKE = """
+import json, sys
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from visualizer.__main__ import main
+from visualizer.app.main_window import MainWindow
+
+shown, waited = MainWindow.show, [0]
+
+def show(self):
+    shown(self)
+    self.ask_before_closing = False
+    timer = QTimer(self, interval=100)
+    def poll():
+        c = self.controller
+        waited[0] += 1
+        if c.gd.iteration == 0 and "demo" in c.train.source and waited[0] < 300:
+            return  # the session or the folder is not there yet
+        timer.stop()
+        app = QApplication.instance()
+        print(json.dumps({"source": c.train.source, "m": c.train.m, "iteration": c.gd.iteration,
+                          "alpha": c.gd.alpha, "style": app.style().name().lower(),
+                          "reverse": app.layoutDirection() == Qt.LayoutDirection.RightToLeft,
+                          "icon": not self.windowIcon().isNull()}))
+        self.close()
+    timer.timeout.connect(poll)
+    timer.start()
+
+MainWindow.show = show
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def run_window(tmp_path, *args):
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    out = subprocess.run([sys.executable, "-c", WINDOW_SMOKE, *args], capture_output=True, text=True,
+                         cwd=tmp_path, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_a_session_given_as_path_opens_in_the_window_with_qt_options(tmp_path):
+    from visualizer.core import GradientDescent
+    from visualizer.data import load_data
+    from visualizer.settings import RunSettings
+    from visualizer.storage import save_session
+
+    train, test = load_data()
+    gd = GradientDescent(train.X, train.Y, alpha=0.01)
+    gd.step(25)
+    save_session(tmp_path / "run.vis.npz", train, test, RunSettings(alpha=0.01), gd.history, gd.iteration, gd.w,
+                 gd.b)
+    shown = run_window(tmp_path, "-platform", "offscreen", "-style", "fusion", "run.vis.npz")
+    assert shown["iteration"] == 25 and shown["alpha"] == 0.01
+    assert shown["style"] == "fusion" and shown["icon"] and not shown["reverse"]
+
+
+def test_a_folder_given_as_path_loads_in_the_window(tmp_path):
+    demo = Path(__file__).resolve().parents[1] / "assets" / "demo" / "train"
+    for label in ("cat", "non-cat"):
+        (tmp_path / "photos" / label).mkdir(parents=True)
+        for image in sorted((demo / label).glob("*.png"))[:6]:
+            shutil.copy(image, tmp_path / "photos" / label)
+    shown = run_window(tmp_path, "-reverse", "-platform=offscreen", "photos")
+    assert "photos" in shown["source"] and shown["m"] < 12 and shown["reverse"]
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        ([], Invocation(None)),
+        (["data"], Invocation(None, "data")),
+        (["-style", "fusion", "-reverse", "x.h5"], Invocation(None, "x.h5", ["-style", "fusion", "-reverse"])),
+        (["-platform=offscreen"], Invocation(None, None, ["-platform=offscreen"])),
+        (["--", "-odd-name"], Invocation(None, "-odd-name")),
+        (["--version"], Invocation("options", argv=["--version"])),
+        (["-h"], Invocation("options", argv=["-h"])),
+        (["train", "--alpha", "-inf"], Invocation("train", argv=["train", "--alpha", "-inf"])),
+        (["-platform", "offscreen", "screenshot", "o.png"],
+         Invocation("screenshot", qt_args=["-platform", "offscreen"], argv=["screenshot", "o.png"])),
+    ],
+)
+def test_arguments_are_routed_to_the_window_a_command_or_qt(argv, expected):
+    assert route(argv) == expected
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["-style"], "-style needs a value"),
+        (["-style", "fusion", "train"], "for the window and screenshot, not train"),
+        (["a", "b"], "one PATH, not 2"),
+    ],
+)
+def test_routing_mistakes_are_usage_errors(argv, message):
+    with pytest.raises(UsageError, match=message):
+        route(argv)
+
+
+def test_paths_the_window_cannot_open_are_named(tmp_path):
+    (tmp_path / "notes.txt").write_text("hi")
+    os.mkfifo(tmp_path / "pipe.npz")
+    assert window_path_problem(str(tmp_path / "missing")).endswith("missing: no such file or folder")
+    assert "not a folder of images, a course .h5 file or a session .npz" in window_path_problem(
+        str(tmp_path / "notes.txt"))
+    assert "named pipe" in window_path_problem(str(tmp_path / "pipe.npz"))
+    assert window_path_problem("tarin") == "tarin: no such file or folder (did you mean the command train?)"
+    assert window_path_problem(str(tmp_path)) is None
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_path_is_named(tmp_path):
+    locked = tmp_path / "locked.h5"
+    locked.write_bytes(b"")
+    locked.chmod(0)
+    assert window_path_problem(str(locked)).endswith("permission denied")
+
+
+@pytest.mark.parametrize("name", ["missing-folder", "notes.txt"])
+def test_a_bad_path_is_one_line_and_no_window(tmp_path, name):
+    (tmp_path / "notes.txt").write_text("hi")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "visualizer", "-style", "fusion", name], capture_output=True,
+                         text=True, cwd=tmp_path, env=env, timeout=60)
+    # no display either: the path is refused before the window (or Qt) is even tried
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and name in out.stderr, out.stderr
+
+
+def test_version_and_help():
+    out = run("--version")
+    assert out.returncode == 0 and out.stdout == f"visualizer {metadata.version('visualizer')}\n"
+    out = run("--help")
+    assert out.returncode == 0
+    for words in ("[PATH]", "course .h5", "session (.npz)", "-style fusion", "train", "predict", "screenshot",
+                  "install-desktop"):
+        assert words in out.stdout

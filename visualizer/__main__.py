@@ -1,4 +1,4 @@
-"""`visualizer` with no arguments opens the window; `visualizer train ...` runs the CLI."""
+"""`visualizer [PATH]` opens the window; `visualizer train ...` and the other commands run the CLI."""
 
 from __future__ import annotations
 
@@ -6,14 +6,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv:
-        from .app.launch import launch
-
-        return launch()
     from .cli import run_cli
 
-    return run_cli(argv)
+    return run_cli(sys.argv[1:] if argv is None else argv)
 
 
 if __name__ == "__main__":

@@ -1,18 +1,33 @@
-"""Starting the window: the display check, the Qt application and the demo data."""
+"""Starting the window: the display check, the Qt application (its options, names and icon) and the data."""
 
 from __future__ import annotations
 
 import os
 import signal
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 from ..data import DataError, load_data
+from ..resources import ICON_SIZES, icon_png
+
+HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
 
 
-def has_display() -> bool:
+def _platform(qt_args: Sequence[str]) -> str:
+    """The Qt platform plugin asked for: `-platform NAME` (or `-platform=NAME`) wins over QT_QPA_PLATFORM."""
+    for i, arg in enumerate(qt_args):
+        if arg == "-platform" and i + 1 < len(qt_args):
+            return qt_args[i + 1]
+        if arg.startswith("-platform="):
+            return arg.partition("=")[2]
+    return os.environ.get("QT_QPA_PLATFORM", "")
+
+
+def has_display(qt_args: Sequence[str] = ()) -> bool:
     if not sys.platform.startswith("linux"):
         return True
-    if os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb"):
+    if _platform(qt_args).split(":")[0] in HEADLESS_PLATFORMS:
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
@@ -24,15 +39,31 @@ def share_gl_contexts() -> None:
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
-def make_app():
-    """The QApplication, with our organisation name so QSettings has a home."""
+def app_icon():
+    """The icon at every size we ship, so each window and the task switcher get a sharp one."""
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(icon_png(size)))
+    return icon
+
+
+def make_app(qt_args: Sequence[str] = ()):
+    """The QApplication, given Qt's own options (-style, -platform, ...), with our names and icon.
+
+    The organisation name gives QSettings a home; the desktop file name lets Wayland
+    match the window to the menu entry of `visualizer install-desktop`.
+    """
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
     share_gl_contexts()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or QApplication([*(sys.argv[:1] or ["visualizer"]), *qt_args])
     app.setOrganizationName("visualizer")
     app.setApplicationName("visualizer")
+    app.setDesktopFileName("visualizer")
+    app.setWindowIcon(app_icon())
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
     return app
 
@@ -51,17 +82,23 @@ def report_errors_in(window) -> None:
     sys.excepthook = hook
 
 
-def launch(data: str | None = None) -> int:
-    if not has_display():
+def launch(path: str | None = None, qt_args: Sequence[str] = ()) -> int:
+    """The window on the demo set, then on ``path`` when given, as File > Open would open it.
+
+    A session (.npz) is restored; a folder or .h5 file loads in the background with its
+    progress bar. Either way its problems are shown in the window, where a user who
+    started it from the desktop menu can see them.
+    """
+    if not has_display(qt_args):
         print("visualizer: error: no display to open the window on (DISPLAY is not set); "
               "run it from a desktop session, or under xvfb-run", file=sys.stderr)
         return 2
     try:
-        train, test = load_data(data)
+        train, test = load_data()
     except DataError as exc:
         print(f"visualizer: error: {exc}", file=sys.stderr)
         return 2
-    app = make_app()
+    app = make_app(qt_args)
     from .main_window import MainWindow
 
     window = MainWindow(train, test)
@@ -71,4 +108,6 @@ def launch(data: str | None = None) -> int:
     # Ctrl+C in the terminal closes the window the normal way (asking first if work is unsaved);
     # the window's redraw timer hands Python the control it needs to see the signal.
     signal.signal(signal.SIGINT, lambda *_: window.close())
+    if path is not None:
+        (window.open_session if Path(path).suffix.lower() == ".npz" else window.load)(path)
     return app.exec()
