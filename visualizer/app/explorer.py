@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ..core.compare import COURSE_ALPHAS, Comparison
 from ..core.stability import suggest, sweep
 from ..data import Dataset
+from .accessibility import buddy, name_by_labels
 from .panels.plots import COLORMAP, plain_axes, show_heatmap
 from .worker import Worker
 
@@ -70,6 +71,7 @@ class ExplorerWindow(QMainWindow):
         self.timer.setInterval(200)
         self.timer.timeout.connect(self.redraw)
         self.resize(1150, 720)
+        name_by_labels(self)
 
     # ------------------------------------------------------------------ compare
     def _compare_tab(self) -> QWidget:
@@ -91,8 +93,9 @@ class ExplorerWindow(QMainWindow):
         add.clicked.connect(self.add_run)
         self.message = QLabel()
         head = QHBoxLayout()
-        for w in (QLabel("α values"), self.alphas_field, QLabel("iterations"), self.iterations, self.run_button,
-                  preset, self.add_field, add):
+        self.add_field.setAccessibleName("Another α")
+        for w in (buddy("&α values", self.alphas_field), self.alphas_field, buddy("&iterations", self.iterations),
+                  self.iterations, self.run_button, preset, self.add_field, add):
             head.addWidget(w)
         self.curves = pg.PlotWidget()
         self.curves.setLabel("bottom", "iteration")
@@ -107,6 +110,7 @@ class ExplorerWindow(QMainWindow):
         self.slice_note = QLabel()
         self.slice_note.setWordWrap(True)
         self.table = QTableWidget(0, 5)
+        self.table.setAccessibleName("Compared runs")
         self.table.setHorizontalHeaderLabels(["α", "final cost", "train accuracy", "test accuracy", "diverged"])
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -266,8 +270,11 @@ class ExplorerWindow(QMainWindow):
         self.sweep_button.clicked.connect(self.run_sweep)
         self.suggestion = QLabel()
         head = QHBoxLayout()
-        for w in (QLabel("K"), self.k, QLabel("from"), self.lo, QLabel("to"), self.hi, QLabel("iterations"),
-                  self.sweep_iterations, self.sweep_button):
+        self.k.setAccessibleName("Number of learning rates K")
+        self.lo.setAccessibleName("Smallest learning rate")
+        self.hi.setAccessibleName("Largest learning rate")
+        for w in (buddy("K", self.k), self.k, buddy("from", self.lo), self.lo, buddy("to", self.hi), self.hi,
+                  buddy("iterations", self.sweep_iterations), self.sweep_iterations, self.sweep_button):
             head.addWidget(w)
         head.addStretch(1)
         self.sweep_plot = pg.PlotWidget()

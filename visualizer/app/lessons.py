@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.lessons import Bowl, GraphValues, VectorizationTiming, graph_values
+from .accessibility import buddy
 from .panels.plots import COLORMAP, plain_axes, show_heatmap
 
 
@@ -384,7 +385,7 @@ class BowlPanel(QWidget):
         self.slope_text = QLabel()
         plain_axes(self.plot, self.cut)
         head = QHBoxLayout()
-        head.addWidget(QLabel("Loss"))
+        head.addWidget(buddy("Loss", self.loss))
         head.addWidget(self.loss)
         head.addWidget(self.clear)
         head.addStretch(1)

@@ -34,6 +34,7 @@ class LoadReportDialog(QDialog):
                          + (f"{len(skipped)} file(s) were skipped:" if skipped else "No file was skipped."))
         summary.setWordWrap(True)
         table = QTableWidget(len(skipped), 2)
+        table.setAccessibleName("Skipped files")
         table.setHorizontalHeaderLabels(["File", "Why it was skipped"])
         for row, s in enumerate(skipped):
             table.setItem(row, 0, QTableWidgetItem(s.path))

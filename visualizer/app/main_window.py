@@ -16,6 +16,7 @@ from ..data import Dataset
 from ..settings import RunSettings
 from ..state import DataSets, WindowState
 from . import preferences
+from .accessibility import name_by_labels
 from .data_actions import DataActions
 from .explorer import ExplorerWindow
 from .file_actions import FileActions
@@ -99,6 +100,7 @@ class MainWindow(Rendering, DataActions, FileActions, QMainWindow):
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
         self._restore_layout()
+        name_by_labels(self)
         self.refresh(force=True)
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:

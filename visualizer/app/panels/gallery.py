@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..accessibility import buddy
+
 THUMB = 64
 CELL = QSize(THUMB + 10, THUMB + 30)
 RIGHT, WRONG = QColor("#2ca02c"), QColor("#d62728")
@@ -144,7 +146,7 @@ class GalleryPanel(QWidget):
         self.mistakes.setToolTip("Show only the examples the model gets wrong at threshold 0.5.")
         self.summary = QLabel()
         head = QHBoxLayout()
-        head.addWidget(QLabel("Sort"))
+        head.addWidget(buddy("S&ort", self.sort))
         head.addWidget(self.sort)
         head.addWidget(self.mistakes)
         head.addStretch(1)
@@ -164,6 +166,7 @@ class GalleryPanel(QWidget):
         for name, (images, labels, names, classes) in sets.items():
             model = ExamplesModel(images, labels, names, classes)
             view = ExampleList(model)
+            view.setAccessibleName(f"{name} examples")
             view.selectionModel().currentChanged.connect(
                 lambda cur, _prev, name=name: cur.isValid() and self.exampleSelected.emit(
                     name, cur.data(Qt.ItemDataRole.UserRole)))

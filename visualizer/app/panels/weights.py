@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from ..accessibility import buddy
 
 DIVERGING = pg.colormap.get("CET-D1")  # blue - white - red
 CHANNELS = [("R + G + B", None), ("red", 0), ("green", 1), ("blue", 2)]
@@ -29,7 +31,7 @@ class WeightsPanel(QWidget):
         self.view.setToolTip("Each pixel is a weight. Red: that pixel being bright pushes z up (towards the "
                              "positive class); blue pushes it down. White: no influence.")
         head = QHBoxLayout()
-        head.addWidget(QLabel("Channel"))
+        head.addWidget(buddy("C&hannel", self.channel))
         head.addWidget(self.channel, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)

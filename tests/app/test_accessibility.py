@@ -1,0 +1,72 @@
+"""Every control can be found by its visible label, as screen readers and UI automation find it."""
+
+import pytest
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QListView,
+    QScrollBar,
+    QTableView,
+    QTabBar,
+    QWidget,
+)
+
+INPUTS = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QListView, QTableView, QTabBar)
+
+
+def labels(widget: QWidget) -> list[str]:
+    """What assistive technology can call it: its labels (the 'label for' relation), its own name.
+
+    A combo box's accessible name is its current item, not a label, so it counts only when set on purpose.
+    """
+    iface = QAccessible.queryAccessibleInterface(widget)
+    if iface is None:
+        return []
+    found = [r.text(QAccessible.Text.Name) for r, kind in iface.relations() if kind & QAccessible.RelationFlag.Label]
+    own = widget.accessibleName() if isinstance(widget, QComboBox) else iface.text(QAccessible.Text.Name)
+    return [t.replace("&", "").strip() for t in [*found, own] if t and t.strip()]
+
+
+def unnamed_inputs(root: QWidget) -> list[str]:
+    missing = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, INPUTS) or isinstance(widget, QScrollBar) or not widget.isVisibleTo(root):
+            continue
+        if type(widget).__module__.startswith("pyqtgraph"):
+            continue  # pyqtgraph's own plot-menu internals
+        if isinstance(widget.parent(), QAbstractSpinBox) or (
+                isinstance(widget, QAbstractButton) and isinstance(widget.parent(), QTableView)):
+            continue  # a spin box's own line edit, a table's corner button
+        if not labels(widget):
+            missing.append(f"{type(widget).__name__} in {type(widget.parent()).__name__}: {widget.toolTip()[:50]!r}")
+    return missing
+
+
+def test_every_input_of_the_main_window_has_a_name(window):
+    assert unnamed_inputs(window) == []
+
+
+@pytest.mark.parametrize("label, kind", [
+    ("Learning rate α", QAbstractSlider), ("Loss", QComboBox), ("Initialization", QComboBox), ("Seed", QAbstractSpinBox),
+    ("Iterations", QAbstractSpinBox), ("Speed", QComboBox), ("Slice", QComboBox),
+])
+def test_controls_are_found_by_their_visible_labels(window, label, kind):
+    found = [w for w in window.findChildren(kind) if w.isVisibleTo(window) and label in labels(w)]
+    assert len(found) == 1, f"{label}: {[labels(w) for w in window.findChildren(kind)]}"
+
+
+def test_every_input_of_the_explorer_has_a_name(window, qtbot):
+    window.open_explorer()
+    qtbot.waitExposed(window.explorer)
+    assert unnamed_inputs(window.explorer) == []
+    window.explorer.close()
+
+
+def test_every_input_of_the_lessons_has_a_name(window, qtbot):
+    for key in window.lessons:
+        window.open_lesson(key)
+    assert unnamed_inputs(window) == [] and all(unnamed_inputs(window.docks[k]) == [] for k in window.lessons)
