@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .atomic import StorageError, atomic_save, atomic_write
+from .core.gradient_descent import ExactState
 from .core.history import EDGE, METRICS, History
 from .data import Dataset, images_to_x
 from .data.dataset import Skipped
@@ -182,7 +183,9 @@ MAX_COSTS = 10**9
 def _session_specs() -> dict[str, Spec]:
     column = Spec("f", 1, 8 * MAX_COSTS, memory_factor=2)  # History's columns double as they grow
     specs = {"format": text(64), "version": SCALAR, "classes": _CLASSES, "settings": text(4096), "costs": column,
-             "costs_stride": SCALAR, "iteration": SCALAR, "alpha_changes": _ALPHAS, "w": _W, "b": SCALAR}
+             "costs_stride": SCALAR, "iteration": SCALAR, "alpha_changes": _ALPHAS, "w": _W, "b": SCALAR,
+             "run_method": text(16), "run_w0": _W, "run_watch": Spec("f", 1, 16),
+             "run_theta": Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2))}
     specs.update({f"metric_{name}": column for name in ("iteration", *METRICS, EDGE)})
     for p in ("train", "test"):
         specs.update({f"{p}_images": Spec("u", 4, 4 * 2**30, memory_factor=9, max_itemsize=1),  # + float64 X
@@ -201,6 +204,7 @@ class Session:
     iteration: int
     w: np.ndarray
     b: float
+    exact: ExactState | None = None  # the run's own coordinates (older files have none)
 
 
 def _dataset_arrays(prefix: str, d: Dataset) -> dict[str, np.ndarray]:
@@ -213,7 +217,7 @@ def _dataset_arrays(prefix: str, d: Dataset) -> dict[str, np.ndarray]:
 
 
 def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettings | dict, history: History,
-                 iteration: int, w: np.ndarray, b: float) -> None:
+                 iteration: int, w: np.ndarray, b: float, exact: ExactState | None = None) -> None:
     """``settings`` as a RunSettings or a plain dict (checked the same way); an empty test set is not written."""
     if isinstance(settings, dict):
         try:
@@ -228,6 +232,11 @@ def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettin
               "w": np.asarray(w, dtype=np.float64), "b": np.array(float(b))}
     for name, column in history.metrics.items():
         arrays[f"metric_{name}"] = column.values.copy()
+    if exact is not None:
+        arrays.update({"run_method": np.array(exact.method), "run_w0": np.asarray(exact.w0, dtype=np.float64),
+                       "run_theta": np.asarray(exact.theta, dtype=np.float64),
+                       "run_watch": np.array([exact.divergence_base,
+                                              -1 if exact.diverged_at is None else exact.diverged_at], dtype=float)})
     arrays.update(_dataset_arrays("train", train))
     if test is not None and test.m:
         arrays.update(_dataset_arrays("test", test))
@@ -314,7 +323,26 @@ def load_session(path) -> Session:
     history.alpha_changes = _alpha_changes(a, path, iteration)
     _metric_history(a, path, iteration, history)
     history.costs.restore(costs, stride, iteration)
-    return Session(train, test, settings, history, iteration, w, b)
+    return Session(train, test, settings, history, iteration, w, b, _exact_state(a, path, train, b))
+
+
+def _exact_state(a, path, train: Dataset, b: float) -> ExactState | None:
+    """The run's coordinates, when the file has them: sizes that fit the data and the same b."""
+    if "run_theta" not in a:
+        return None
+    method = _text(a, "run_method", path)
+    w0, theta = _floats(a, "run_w0", path), _floats(a, "run_theta", path)
+    if method == "gram":
+        fits = w0.size == train.n_x and theta.size == train.m + bool(np.any(w0)) + 1
+    else:
+        fits = method == "primal" and w0.size == 0 and theta.size == train.n_x + 1
+    if not fits or theta[-1] != b:
+        raise StorageError(f"{path}: the entries 'run_method', 'run_w0' and 'run_theta' do not fit its data "
+                           f"({method}, {w0.size} and {theta.size} values for {train.m} examples of {train.n_x})")
+    watch = _floats(a, "run_watch", path)
+    if watch.shape != (2,) or watch[0] < 0 or watch[1] != np.floor(watch[1]) or watch[1] < -1:
+        raise StorageError(f"{path}: the entry 'run_watch' must hold a cost and an iteration (or -1)")
+    return ExactState(method, w0, theta, float(watch[0]), None if watch[1] < 0 else int(watch[1]))
 
 
 # ---------------------------------------------------------------------- exports

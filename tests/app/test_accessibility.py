@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QScrollBar,
-    QTableView,
     QTabBar,
+    QTableView,
     QWidget,
 )
 
@@ -51,8 +51,8 @@ def test_every_input_of_the_main_window_has_a_name(window):
 
 
 @pytest.mark.parametrize("label, kind", [
-    ("Learning rate α", QAbstractSlider), ("Loss", QComboBox), ("Initialization", QComboBox), ("Seed", QAbstractSpinBox),
-    ("Iterations", QAbstractSpinBox), ("Speed", QComboBox), ("Slice", QComboBox),
+    ("Learning rate α", QAbstractSlider), ("Loss", QComboBox), ("Initialization", QComboBox),
+    ("Seed", QAbstractSpinBox), ("Iterations", QAbstractSpinBox), ("Speed", QComboBox), ("Slice", QComboBox),
 ])
 def test_controls_are_found_by_their_visible_labels(window, label, kind):
     found = [w for w in window.findChildren(kind) if w.isVisibleTo(window) and label in labels(w)]

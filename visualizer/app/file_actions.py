@@ -95,7 +95,7 @@ class FileActions:
         c.pause()
         settings = self.state.with_alpha(c.gd.alpha)
         ok = self._guarded("Saving the session", lambda: storage.save_session(
-            path, c.train, c.test, settings, c.gd.history, c.gd.iteration, c.gd.w, c.gd.b))
+            path, c.train, c.test, settings, c.gd.history, c.gd.iteration, c.gd.w, c.gd.b, c.gd.exact_state()))
         if ok:
             self.undo.setClean()
             self._saved_iteration = c.gd.iteration
@@ -112,8 +112,7 @@ class FileActions:
             self.notice.show_message(f"Could not open the session: {exc}", "error")
             return
         try:  # the new run is built before anything of the current one changes
-            self.controller.restore(session.train, session.test, session.settings, session.w, session.b,
-                                    session.iteration, session.history)
+            self.controller.restore(session)
         except (ValueError, MemoryError) as exc:
             self.notice.show_message(f"Could not open the session {path}: {exc}", "error")
             return

@@ -145,21 +145,21 @@ class TrainingController(QObject):
             self.latest = self._snapshot()
             self.reset_done.emit()
 
-    def restore(self, train: Dataset, test: Dataset | None, settings: RunSettings, w, b, iteration, history):
-        """Reopen a saved session: its data, settings and history, going on from its (w, b).
+    def restore(self, session) -> None:
+        """Reopen a saved session (storage.Session): its data, settings and history, going on where it stopped.
 
         The new run is built first: if that fails, the current one and the state are left exactly as they were.
         """
-        gd = self._new_run(train, test, settings)
-        gd.restore(w, b, iteration, history)
+        gd = self._new_run(session.train, session.test, session.settings)
+        gd.restore(session.w, session.b, session.iteration, session.history, session.exact)
         self._stop_worker()
         self.gd = gd
         self.ghost = self._ghost_origin = None
         self.latest = self._snapshot()
         self._quiet = True
         try:
-            self.state.replace_settings(settings)
-            self.state.set_data(train, test, fresh=True)
+            self.state.replace_settings(session.settings)
+            self.state.set_data(session.train, session.test, fresh=True)
         finally:
             self._quiet = False
 

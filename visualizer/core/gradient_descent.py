@@ -16,7 +16,13 @@ import numpy as np
 from .history import History
 from .losses import CrossEntropy, Loss, get_loss
 from .metrics import accuracy
-from .parametrization import GRAM_MAX_BYTES, Examples, Parametrization, choose_parametrization
+from .parametrization import (
+    GRAM_MAX_BYTES,
+    Examples,
+    GramParametrization,
+    Parametrization,
+    choose_parametrization,
+)
 
 #: Iterations run between two checks (bounded so the z buffer stays small).
 CHUNK = 256
@@ -38,6 +44,17 @@ def initial_parameters(n_x: int, init: str = "zeros", seed: int = 0, scale: floa
     if init == "random":
         return np.random.default_rng(seed).standard_normal(n_x) * scale, 0.0
     raise ValueError(f"unknown initialization {init!r}; choose zeros or random")
+
+
+@dataclass(frozen=True)
+class ExactState:
+    """A run in its own coordinates (w = w0 + X c on the Gram path), so a saved run goes on bit for bit."""
+
+    method: str
+    w0: np.ndarray  # the Gram path's starting w (empty on the primal path)
+    theta: np.ndarray
+    divergence_base: float  # the cost where the current alpha began (divergence is 10x that)
+    diverged_at: int | None
 
 
 @dataclass
@@ -341,14 +358,32 @@ class GradientDescent:
             self._set_test(X_test, Y_test)
         self._data_changed(theta, y)
 
-    def restore(self, w: np.ndarray, b: float, iteration: int, history) -> None:
-        """Carry on a saved run from its (w, b) and history; the path restarts at its last iteration."""
-        self.param = choose_parametrization(self.param.X, np.asarray(w, dtype=float))
+    def exact_state(self) -> ExactState:
+        w0 = self.param._w0.copy() if isinstance(self.param, GramParametrization) else np.zeros(0)
+        return ExactState(self.param.kind, w0, self.theta.copy(), self._divergence_base, self.diverged_at)
+
+    def restore(self, w: np.ndarray, b: float, iteration: int, history, exact: ExactState | None = None) -> None:
+        """Carry on a saved run from its (w, b) and history; the path restarts at its last iteration.
+
+        With ``exact`` it goes on in the saved run's own coordinates, so its next steps are the
+        saved run's to the last bit; without (older files) from (w, b) re-expressed here.
+        """
+        if exact is not None:
+            param = choose_parametrization(self.param.X, exact.w0 if exact.w0.size else np.zeros(self.n_x),
+                                           exact.method)
+            if param.dim != exact.theta.size:
+                raise ValueError(f"the saved run has {exact.theta.size} coordinates, this data needs {param.dim}")
+            self.param, theta = param, exact.theta.copy()
+        else:
+            self.param = choose_parametrization(self.param.X, np.asarray(w, dtype=float))
+            theta = self.param.initial_theta(w, b)
         self.iteration = iteration
         self.history = history
         self._alpha = history.alpha_changes[-1][1]
         self.diverged_at = None
-        self._data_changed(self.param.initial_theta(w, b), self.y)
+        self._data_changed(theta, self.y)
+        if exact is not None:
+            self._divergence_base, self.diverged_at = exact.divergence_base, exact.diverged_at
 
     def _allocate(self) -> None:
         """Buffers the hot loops write into, sized for the current data."""
