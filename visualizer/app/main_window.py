@@ -20,7 +20,8 @@ from .accessibility import name_by_labels
 from .data_actions import DataActions
 from .explorer import ExplorerWindow
 from .file_actions import FileActions
-from .lessons import BowlPanel, ConvexityPanel, GraphPanel, ImageVectorPanel, VectorizationPanel
+from .lesson_graph import GraphPanel
+from .lessons import BowlPanel, ConvexityPanel, ImageVectorPanel, VectorizationPanel
 from .menus import build_menus
 from .panels.classify import ClassifyPanel
 from .panels.controls import ControlsPanel

@@ -99,6 +99,10 @@ class Parametrization:
         """|u|^2 in (w, b) space for each row of U."""
         raise NotImplementedError
 
+    def project(self, U: np.ndarray, basis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(inner(U, basis), squared_norms(U)) in one pass over the metric."""
+        return self.inner(U, basis), self.squared_norms(U)
+
     def norm(self, theta: np.ndarray) -> float:
         return float(np.sqrt(max(self.squared_norms(theta[None])[0], 0.0)))
 
@@ -174,6 +178,12 @@ class GramParametrization(Parametrization):
     def squared_norms(self, U):
         C = U[:, :-1]
         return np.einsum("ij,ij->i", C @ self.metric, C) + U[:, -1] ** 2
+
+    def project(self, U, basis):
+        C = U[:, :-1]
+        CM = C @ self.metric  # the one O(k m^2) product, shared by both answers
+        inner = CM @ basis[:, :-1].T + np.multiply.outer(U[:, -1], basis[:, -1])
+        return inner, np.einsum("ij,ij->i", CM, C) + U[:, -1] ** 2
 
 
 class PrimalParametrization(Parametrization):

@@ -18,9 +18,11 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QImage, QOpenGLContext, QPainter, QSurfaceFormat
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from ...core.contours import contour_segments
 from ...core.surface import SurfaceView
 from .plots import COLORMAP, plain_axes, show_heatmap
 
+CONTOUR_LEVELS = 6
 SLICES = [("Through the current point: along w's direction, and b", "w-direction"),
           ("The path's principal plane (PCA of the trajectory)", "principal")]
 
@@ -152,9 +154,7 @@ class ContourMap:
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(COLORMAP)
         self.plot.addItem(self.image)
-        self.contours = [pg.IsocurveItem(pen=pg.mkPen((255, 255, 255, 160), width=1)) for _ in range(6)]
-        for c in self.contours:
-            c.setParentItem(self.image)
+        self.contours = self.plot.plot([], [], pen=pg.mkPen((255, 255, 255, 160), width=1), connect="pairs")
         self.path = self.plot.plot([], [], pen=pg.mkPen("#d62728", width=1))
         self.ghost = self.plot.plot([], [], pen=pg.mkPen((230, 230, 230, 200), width=1,
                                                          style=Qt.PenStyle.DashLine))
@@ -168,10 +168,8 @@ class ContourMap:
 
     def show(self, view: SurfaceView) -> None:
         show_heatmap(self.image, view.J, view.s, view.t)
-        for c, level in zip(self.contours, np.quantile(view.J, np.linspace(0.05, 0.9, len(self.contours))),
-                            strict=True):
-            c.setData(view.J)  # isocurves index (x, y), like J
-            c.setLevel(level)
+        levels = np.quantile(view.J, np.linspace(0.05, 0.9, CONTOUR_LEVELS))
+        self.contours.setData(*contour_segments(view.J, view.s, view.t, levels), connect="pairs")
         self.path.setData(view.path_s, view.path_t)
         if view.ghost_s is not None:
             self.ghost.setData(view.ghost_s, view.ghost_t)
