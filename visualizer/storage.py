@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .atomic import StorageError, atomic_save, atomic_write
-from .core.gradient_descent import ExactState
 from .core.history import EDGE, METRICS, History
+from .core.trajectory import ExactState
 from .data import Dataset, images_to_x
 from .data.dataset import Skipped
 from .data.images import N_PX_RANGE

@@ -9,7 +9,6 @@ whose z is not finite is rolled back, so history and state never hold NaN or inf
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,11 +22,11 @@ from .parametrization import (
     Parametrization,
     choose_parametrization,
 )
+from .replay import Replay
+from .trajectory import ExactState, Trajectory
 
 #: Iterations run between two checks (bounded so the z buffer stays small).
 CHUNK = 256
-#: Parameter vectors kept along the path for the principal-plane slice.
-TRAJECTORY_POINTS = 256
 
 
 def validate_alpha(alpha: float) -> float:
@@ -46,49 +45,8 @@ def initial_parameters(n_x: int, init: str = "zeros", seed: int = 0, scale: floa
     raise ValueError(f"unknown initialization {init!r}; choose zeros or random")
 
 
-@dataclass(frozen=True)
-class ExactState:
-    """A run in its own coordinates (w = w0 + X c on the Gram path), so a saved run goes on bit for bit."""
 
-    method: str
-    w0: np.ndarray  # the Gram path's starting w (empty on the primal path)
-    theta: np.ndarray
-    divergence_base: float  # the cost where the current alpha began (divergence is 10x that)
-    diverged_at: int | None
-
-
-@dataclass
-class Trajectory:
-    """Parameter vectors along the path at a stride that doubles when full."""
-
-    iterations: list[int]
-    thetas: list[np.ndarray]
-    stride: int = 1
-
-    def offer(self, iteration: int, theta: np.ndarray) -> None:
-        if iteration % self.stride or (self.iterations and self.iterations[-1] == iteration):
-            return
-        self.iterations.append(iteration)
-        self.thetas.append(theta.copy())
-        if len(self.iterations) > TRAJECTORY_POINTS:
-            self.stride *= 2
-            keep = [i for i, it in enumerate(self.iterations) if it % self.stride == 0]
-            self.iterations = [self.iterations[i] for i in keep]
-            self.thetas = [self.thetas[i] for i in keep]
-
-    def truncate(self, iteration: int) -> None:
-        """Forget points at or after ``iteration`` (before a replay or a new branch)."""
-        while self.iterations and self.iterations[-1] >= iteration:
-            self.iterations.pop()
-            self.thetas.pop()
-
-    def marks(self, iteration: int, n: int) -> list[int]:
-        """Offsets i in [0, n) where iteration + i falls on the stride."""
-        first = -iteration % self.stride
-        return list(range(first, n, self.stride))
-
-
-class GradientDescent:
+class GradientDescent(Replay):
     """w <- w - alpha dw, b <- b - alpha db on (X, Y); alpha may change between iterations."""
 
     def __init__(
@@ -422,69 +380,6 @@ class GradientDescent:
             raise ValueError(f"the test set has {self.y_test.size} labels for {X_test.shape[1]} examples")
         self._X_test = X_test
         self.test = self.param.examples(X_test)
-
-    # ------------------------------------------------------------ the past
-    def simulate(self, theta: np.ndarray, alpha: float, n: int, every: int = 10) -> tuple[np.ndarray, np.ndarray]:
-        """(costs, thetas every ``every`` iterations) of n iterations from ``theta`` at a fixed alpha.
-
-        This run is left untouched: it draws the 'ghost' of the path an old alpha would have
-        taken. Stops early on overflow.
-        """
-        theta = theta.copy()
-        z, dz, grad = np.empty(self.m), np.empty(self.m), np.empty(self.param.dim)
-        costs, thetas = [], []
-        with np.errstate(over="ignore", invalid="ignore"):
-            for i in range(n):
-                self.param.train.z_into(theta, z)
-                cost = float(self.loss.cost(z, self.y))
-                if not np.isfinite(cost):
-                    break
-                costs.append(cost)
-                if i % every == 0:
-                    thetas.append(theta.copy())
-                self._dz_writer(z, dz)
-                self.param.gradient_into(dz, grad)
-                grad *= alpha / self.m
-                theta -= grad
-        return np.array(costs), np.array(thetas).reshape(-1, self.param.dim)
-
-    def state_at(self, iteration: int) -> np.ndarray:
-        """theta at an earlier iteration: the nearest stored point, then a replay with the recorded alphas."""
-        if not self.replay_from <= iteration <= self.iteration:
-            raise ValueError(f"iteration {iteration} is outside {self.replay_from}..{self.iteration}")
-        if iteration == self.iteration:
-            return self.theta.copy()
-        k = max(i for i, it in enumerate(self.trajectory.iterations) if it <= iteration)
-        start = self.trajectory.iterations[k]
-        theta = self.trajectory.thetas[k].copy()
-        z, dz, grad = np.empty(self.m), np.empty(self.m), np.empty(self.param.dim)
-        for it in range(start, iteration):
-            self.param.train.z_into(theta, z)
-            self._dz_writer(z, dz)
-            self.param.gradient_into(dz, grad)
-            grad *= self.history.alpha_at(it) / self.m
-            theta -= grad
-        return theta
-
-    def rewind(self, iteration: int) -> None:
-        """Go back to ``iteration`` and forget what came after: training on starts a new branch.
-
-        The alpha now in force stays in force: it is what the learner has chosen to go on with.
-        """
-        alpha = self._alpha
-        theta = self.state_at(iteration)
-        self.theta[:] = theta
-        self.z = self.param.train.z(theta)
-        self.iteration = iteration
-        self.history.truncate(iteration)
-        self._alpha = self.history.alpha_changes[-1][1]
-        if alpha != self._alpha:
-            self.alpha = alpha
-        self.trajectory.truncate(iteration + 1)
-        self.trajectory.offer(iteration, theta)
-        if self.diverged_at is not None and self.diverged_at >= iteration:
-            self.diverged_at = None
-        self.halted = False
 
     def _accept(self, costs: np.ndarray, z_next: np.ndarray) -> None:
         if self.diverged_at is None:

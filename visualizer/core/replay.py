@@ -1,0 +1,70 @@
+"""The past of a run: replaying it to any earlier iteration, rewinding to branch from there,
+and the path another alpha would have taken (the ghost). Mixed into GradientDescent."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Replay:
+    def simulate(self, theta: np.ndarray, alpha: float, n: int, every: int = 10) -> tuple[np.ndarray, np.ndarray]:
+        """(costs, thetas every ``every`` iterations) of n iterations from ``theta`` at a fixed alpha.
+
+        This run is left untouched: it draws the 'ghost' of the path an old alpha would have
+        taken. Stops early on overflow.
+        """
+        theta = theta.copy()
+        z, dz, grad = np.empty(self.m), np.empty(self.m), np.empty(self.param.dim)
+        costs, thetas = [], []
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(n):
+                self.param.train.z_into(theta, z)
+                cost = float(self.loss.cost(z, self.y))
+                if not np.isfinite(cost):
+                    break
+                costs.append(cost)
+                if i % every == 0:
+                    thetas.append(theta.copy())
+                self._dz_writer(z, dz)
+                self.param.gradient_into(dz, grad)
+                grad *= alpha / self.m
+                theta -= grad
+        return np.array(costs), np.array(thetas).reshape(-1, self.param.dim)
+
+    def state_at(self, iteration: int) -> np.ndarray:
+        """theta at an earlier iteration: the nearest stored point, then a replay with the recorded alphas."""
+        if not self.replay_from <= iteration <= self.iteration:
+            raise ValueError(f"iteration {iteration} is outside {self.replay_from}..{self.iteration}")
+        if iteration == self.iteration:
+            return self.theta.copy()
+        k = max(i for i, it in enumerate(self.trajectory.iterations) if it <= iteration)
+        start = self.trajectory.iterations[k]
+        theta = self.trajectory.thetas[k].copy()
+        z, dz, grad = np.empty(self.m), np.empty(self.m), np.empty(self.param.dim)
+        for it in range(start, iteration):
+            self.param.train.z_into(theta, z)
+            self._dz_writer(z, dz)
+            self.param.gradient_into(dz, grad)
+            grad *= self.history.alpha_at(it) / self.m
+            theta -= grad
+        return theta
+
+    def rewind(self, iteration: int) -> None:
+        """Go back to ``iteration`` and forget what came after: training on starts a new branch.
+
+        The alpha now in force stays in force: it is what the learner has chosen to go on with.
+        """
+        alpha = self._alpha
+        theta = self.state_at(iteration)
+        self.theta[:] = theta
+        self.z = self.param.train.z(theta)
+        self.iteration = iteration
+        self.history.truncate(iteration)
+        self._alpha = self.history.alpha_changes[-1][1]
+        if alpha != self._alpha:
+            self.alpha = alpha
+        self.trajectory.truncate(iteration + 1)
+        self.trajectory.offer(iteration, theta)
+        if self.diverged_at is not None and self.diverged_at >= iteration:
+            self.diverged_at = None
+        self.halted = False
