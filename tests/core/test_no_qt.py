@@ -4,9 +4,10 @@ import subprocess
 import sys
 
 
-def test_core_data_and_cli_import_without_qt():
+def test_core_data_model_and_cli_import_without_qt():
     code = (
-        "import sys, visualizer.core, visualizer.data, visualizer.cli, visualizer.core.reference\n"
+        "import sys, visualizer.core, visualizer.data, visualizer.cli, visualizer.core.reference, visualizer.state, "
+        "visualizer.settings, visualizer.storage, visualizer.core.stability, visualizer.core.contours\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'PySide6', 'shiboken6', 'PyQt5', 'PyQt6', 'pyqtgraph', 'OpenGL'})\n"
         "print(','.join(bad))\n"
