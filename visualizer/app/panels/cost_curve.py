@@ -68,7 +68,7 @@ class CostCurvePanel(QWidget):
         self.hover.setStyleSheet("color:#333;")
         self.log_y = QCheckBox("log scale")
         self.log_y.setToolTip("Show J on a logarithmic axis, where slow late progress is easier to see.")
-        self.log_y.toggled.connect(lambda on: self.plot.setLogMode(y=on))
+        self.log_y.toggled.connect(self._log_toggled)
         self.show_ghost = QCheckBox("ghost of the old α")
         self.show_ghost.setChecked(True)
         self.show_ghost.setToolTip("When you change α, the path the old α would have taken keeps going faintly "
@@ -85,6 +85,13 @@ class CostCurvePanel(QWidget):
         layout.addLayout(foot)
         self._history = None
         self._n = 0
+        self._y_top = None
+        self.plot.enableAutoRange(y=False)
+
+    def _log_toggled(self, on: bool) -> None:
+        self.plot.setLogMode(y=on)
+        self.plot.enableAutoRange(y=on)  # a log axis autoscales; the linear one steps (see _step_y)
+        self._y_top = None
 
     def show_history(self, history, iteration: int, view_iteration: int | None = None,
                      now: tuple[int, float] | None = None) -> None:
@@ -107,11 +114,23 @@ class CostCurvePanel(QWidget):
         if now is not None and now[0] == n:
             x, y = np.append(x, now[0]), np.append(y, now[1])
         self.train_curve.setData(x, y)
+        self._step_y(y)
         if view_iteration is not None and view_iteration < n:
             self.now_line.setValue(view_iteration)
             self.now_line.show()
         else:
             self.now_line.hide()
+
+    def _step_y(self, y: np.ndarray) -> None:
+        """The cost axis moves in round steps too (autoscaling redrew its labels at every frame)."""
+        if self.log_y.isChecked() or not len(y):
+            return
+        tops = [float(np.max(y))] + [float(np.max(c.yData)) for c in (self.test_curve, self.ghost)
+                                     if c.yData is not None and len(c.yData)]
+        top = nice_ceiling(max(max(tops), 1e-6))
+        if top != self._y_top:
+            self._y_top = top
+            self.plot.setYRange(0, top, padding=0.02)
 
     def show_stability(self, history, n: int) -> None:
         """alpha as a step line and 2/lambda_max as recorded with the metrics: the edge of stability over time."""
@@ -121,6 +140,19 @@ class CostCurvePanel(QWidget):
             self.alpha_steps.setData(xs, [c[1] for c in changes])
         its, edges = history.metric("edge", n)
         self.edge_curve.setData(its, edges, connect="finite")  # NaN: no single number there
+        values = [c[1] for c in changes] + [float(e) for e in edges if np.isfinite(e)]
+        if values:
+            self._log_ticks(min(values), max(values))
+
+    def _log_ticks(self, lo: float, hi: float) -> None:
+        """Labels at 1, 2 and 5 times powers of ten only: pyqtgraph labels every minor tick below a decade."""
+        key = (np.floor(np.log10(lo)), np.ceil(np.log10(hi)))
+        if key == getattr(self, "_ticks_for", None):
+            return
+        self._ticks_for = key
+        ticks = [(np.log10(v), f"{v:g}") for k in range(int(key[0]) - 1, int(key[1]) + 1) for m in (1, 2, 5)
+                 if (v := m * 10.0**k) > 0]
+        self.stability.getAxis("left").setTicks([ticks, []])
 
     def show_ghost_costs(self, start: int, costs) -> None:
         self.ghost.setData(np.arange(start, start + len(costs)), costs)
