@@ -1,6 +1,12 @@
-"""Batch gradient descent on one sigmoid neuron, one iteration or many at a time.
+"""Gradient descent on one sigmoid neuron, one iteration or many at a time.
 
-The hot loop allocates nothing and never evaluates a logarithm: it stores each
+``GradientDescent(X, Y, alpha=..., optimizer=Optimizer(...))``: the optimizer (core/optimizers.py)
+says how each iteration steps: batch or mini-batches, momentum, RMSProp, Adam, L2, α decay.
+The default is the course's batch descent, run by the fast paths below; any other optimizer
+runs one batch an iteration (core/minibatch.py). ``gd.method`` and ``gd.path_reason`` say
+which coordinates the run moves in and why.
+
+For plain batch descent, the hot loop allocates nothing and never evaluates a logarithm: it stores each
 iteration's z and computes the costs of a whole chunk of iterations in one vectorized
 call afterwards. The state is checked at every chunk boundary; the first iteration
 whose z is not finite is rolled back, so history and state never hold NaN or inf.
@@ -12,18 +18,15 @@ import math
 
 import numpy as np
 
+from .data_changes import DataChanges
 from .history import History
 from .losses import CrossEntropy, Loss, get_loss
 from .metrics import accuracy
-from .parametrization import (
-    GRAM_MAX_BYTES,
-    Examples,
-    GramParametrization,
-    Parametrization,
-    choose_parametrization,
-)
+from .minibatch import MiniBatchSteps
+from .optimizers import SPAN_PRESERVING, Optimizer, OptimizerState, choose_path, transition
+from .parametrization import GRAM_MAX_BYTES, Examples, Parametrization, choose_parametrization
 from .replay import Replay
-from .trajectory import ExactState, Trajectory
+from .trajectory import Trajectory
 
 #: Iterations run between two checks (bounded so the z buffer stays small).
 CHUNK = 256
@@ -45,9 +48,9 @@ def initial_parameters(n_x: int, init: str = "zeros", seed: int = 0, scale: floa
     raise ValueError(f"unknown initialization {init!r}; choose zeros or random")
 
 
-
-class GradientDescent(Replay):
-    """w <- w - alpha dw, b <- b - alpha db on (X, Y); alpha may change between iterations."""
+class GradientDescent(Replay, MiniBatchSteps, DataChanges):
+    """w <- w - alpha dw, b <- b - alpha db on (X, Y), or what ``optimizer`` says; both may change
+    between iterations (``gd.alpha = ...``, ``gd.optimizer = ...``), and the history records when."""
 
     def __init__(
         self,
@@ -64,9 +67,11 @@ class GradientDescent(Replay):
         method: str = "auto",
         share_with: GradientDescent | None = None,
         start: tuple[np.ndarray, float] | None = None,
+        optimizer: Optimizer | None = None,
     ):
         """``share_with``: another run on the same data and start, whose Gram matrix is reused.
-        ``start``: an explicit (w0, b0), for runs that begin where the learner clicked."""
+        ``start``: an explicit (w0, b0), for runs that begin where the learner clicked.
+        ``optimizer``: how each iteration steps (default: batch gradient descent)."""
         X = np.asarray(X)
         if X.ndim != 2:
             raise ValueError(f"X must have shape (n_x, m), not {X.shape}")
@@ -78,14 +83,10 @@ class GradientDescent(Replay):
         self.n_x, self.m = X.shape
         self.loss = get_loss(loss)
         self.init, self.seed = init, seed
+        self._optimizer = self._checked_optimizer(optimizer or Optimizer(), self.m)
         w0, b0 = initial_parameters(self.n_x, init, seed) if start is None else (
             np.asarray(start[0], dtype=float).reshape(-1), float(start[1]))
-        same_start = share_with is not None and share_with.param.X is X and np.array_equal(
-            share_with.theta_start, share_with.param.initial_theta(w0, b0))
-        if same_start:
-            self.param: Parametrization = share_with.param
-        else:
-            self.param = choose_parametrization(X, w0, method)
+        self.param: Parametrization = self._parametrization(X, w0, method, self.m, share_with, b0)
         self.theta = self.param.initial_theta(w0, b0)
         self.theta_start = self.theta.copy()
         self.test: Examples | None = None
@@ -100,6 +101,8 @@ class GradientDescent(Replay):
         #: Extra figures recorded with the metrics: ``probe(gd) -> {name: value}`` (e.g. the edge of stability).
         self.probe = None
         self.history = History()
+        self.history.set_optimizer(0, self._optimizer)
+        self.opt_state = OptimizerState()
         self.trajectory = Trajectory([], [])
         self.iteration = 0
         self.diverged_at: int | None = None
@@ -110,9 +113,74 @@ class GradientDescent(Replay):
         self.z = self.param.train.z(self.theta)
         if not np.all(np.isfinite(self.z)):
             raise ValueError("the starting point gives non-finite z")
-        self.start_cost = self._divergence_base = float(self.loss.cost(self.z, self.y))
+        self.start_cost = self._divergence_base = self.cost
+
+    def _parametrization(self, X, w0, method: str, m: int, share_with=None, b0: float = 0.0) -> Parametrization:
+        """The coordinates for this run's optimizer (sets ``path_reason``); a sharing run's when they fit."""
+        n_x = X.shape[0]
+        gram_fits = 8 * m * m <= GRAM_MAX_BYTES
+        if self._optimizer.is_plain(m):
+            kind = method if method != "auto" else ("gram" if m < n_x and gram_fits else "primal")
+            self.path_reason = ("batch gradient descent: " + (
+                f"m = {m} < n_x = {n_x}, w stays in w0 + span(x_i), one step costs O(m^2) on K = X^T X"
+                if kind == "gram" else f"{method} was asked for" if method != "auto" else
+                f"m = {m} >= n_x = {n_x} (or K too large): the plain coordinates are cheaper"))
+        else:
+            kind, why = choose_path(self._optimizer, n_x, m, method, gram_fits)
+            self.path_reason = f"{self._optimizer.kind}: {why}"
+        if (share_with is not None and share_with.param.X is X and share_with.param.kind == kind
+                and np.array_equal(share_with.theta_start, share_with.param.initial_theta(w0, b0))):
+            return share_with.param
+        return choose_parametrization(X, w0, kind)
+
+    @staticmethod
+    def _checked_optimizer(optimizer: Optimizer, m: int) -> Optimizer:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"optimizer must be an Optimizer, not {type(optimizer).__name__}")
+        if optimizer.batch_size is not None and optimizer.batch_size > m:
+            raise ValueError(f"the batch size must be at most the number of examples m = {m}, "
+                             f"not {optimizer.batch_size}")
+        return optimizer
 
     # ----------------------------------------------------------------- state
+    @property
+    def optimizer(self) -> Optimizer:
+        return self._optimizer
+
+    @optimizer.setter
+    def optimizer(self, value: Optimizer) -> None:
+        """Takes effect on the next iteration. A new kind starts its moments from zero; a new batch size
+        starts a new epoch; a kind the current coordinates cannot follow moves the run to the primal path."""
+        value = self._checked_optimizer(value, self.m)
+        old, self._optimizer = self._optimizer, value
+        self.history.set_optimizer(self.iteration, value)
+        self.halted = False
+        if value == old:
+            return
+        self.diverged_at, self._divergence_base = None, self.cost
+        transition(self.opt_state, old, value, self.m)
+        if self.param.kind == "gram" and value.kind not in SPAN_PRESERVING:
+            w, b, state, old_param = self.w, self.b, self.opt_state, self.param
+            self.param = self._parametrization(self.param.X, w, "auto", self.m)
+            self._data_changed(self.param.initial_theta(w, b), self.y)
+            if state.v is not None:  # a direction in (w, b) space, re-expressed (Gram runs have no s)
+                state.v = np.append(old_param.w(state.v), state.v[-1])
+            self.opt_state = state
+        elif value.is_plain(self.m) != old.is_plain(self.m) or value.kind != old.kind:
+            self.path_reason = (self.path_reason.split(": ", 1)[-1] if value.is_plain(self.m)
+                                else f"{value.kind}: {self.path_reason.split(': ', 1)[-1]}")
+
+    @property
+    def z(self) -> np.ndarray:
+        """z = w^T x + b for every training example at the current parameters."""
+        if self._z is None:
+            self._z = self.param.train.z(self.theta)
+        return self._z
+
+    @z.setter
+    def z(self, value: np.ndarray) -> None:
+        self._z = value
+
     @property
     def alpha(self) -> float:
         return self._alpha
@@ -137,8 +205,8 @@ class GradientDescent(Replay):
 
     @property
     def cost(self) -> float:
-        """J at the current parameters."""
-        return float(self.loss.cost(self.z, self.y))
+        """J at the current parameters, plus (λ/2m)|w|^2 with L2: the J the optimizer minimizes."""
+        return float(self.loss.cost(self.z, self.y)) + self.penalty()
 
     @property
     def method(self) -> str:
@@ -152,10 +220,13 @@ class GradientDescent(Replay):
         """(dw, db) in theta coordinates, at the current point or at the point whose z is given."""
         g = np.empty(self.param.dim)
         self.param.gradient_into(self.loss.dz(self.z if z is None else z, self.y), g)
-        return g / self.m
+        g /= self.m
+        if self._optimizer.lam:
+            g[:-1] += (self._optimizer.lam / self.m) * self.theta[:-1]
+        return g
 
     def metrics(self) -> dict[str, float | None]:
-        """Train cost and accuracy, and test cost and accuracy when there is a test set."""
+        """Train cost (J_reg with L2) and accuracy, and test cost (J) and accuracy when there is a test set."""
         out: dict[str, float | None] = {"train_cost": self.cost, "train_accuracy": accuracy(self.z, self.y)}
         if self.test is not None:
             zt = self.test.z(self.theta)
@@ -185,7 +256,7 @@ class GradientDescent(Replay):
         done = 0
         while done < n and not self.halted:
             if self.iteration % self.metric_stride == 0 and self.history.last_metric_iteration != self.iteration:
-                self.history.record_metrics(self.iteration, self.metrics())
+                self._record_metrics()
             boundary = (self.iteration // self.metric_stride + 1) * self.metric_stride
             want = min(n - done, CHUNK, boundary - self.iteration)
             ran = self._run_chunk(want, cancelled)
@@ -194,7 +265,17 @@ class GradientDescent(Replay):
                 break
         return done
 
+    def _record_metrics(self) -> None:
+        metrics = self.metrics()
+        self.history.record_metrics(self.iteration, metrics)
+        # A mini-batch's own cost is noisy (one example's can be 10 x J): divergence is judged on the full J.
+        if (self.diverged_at is None and self._optimizer.batch(self.m) < self.m
+                and metrics["train_cost"] > self.divergence_threshold()):
+            self.diverged_at = self.iteration
+
     def _run_chunk(self, n: int, cancelled=None) -> int:
+        if not self._optimizer.is_plain(self.m):
+            return self._optimized_chunk(n, cancelled)
         start = self.theta.copy()
         with np.errstate(over="ignore", invalid="ignore"):
             if isinstance(self.loss, CrossEntropy) and self.param.kind == "gram":
@@ -234,7 +315,7 @@ class GradientDescent(Replay):
             if i:
                 z_into(theta, Z[i])
             if i == mark:
-                self.trajectory.offer(self.iteration + i, theta)
+                self.trajectory.offer(self.iteration + i, theta, self._plain_state(i))
                 mark = marks.pop(0) if marks else -1
             dz_into(Z[i], dz)
             gradient_into(dz, grad)
@@ -274,7 +355,7 @@ class GradientDescent(Replay):
                 if i:
                     theta[:m] -= steps[i - 1]
                     theta[-1] -= steps[i - 1].sum()
-                self.trajectory.offer(self.iteration + i, theta)
+                self.trajectory.offer(self.iteration + i, theta, self._plain_state(i))
             self.theta[:m] -= steps[-1]
             self.theta[-1] -= steps[-1].sum()
         return 2.0 * H[:ran], ran
@@ -290,61 +371,13 @@ class GradientDescent(Replay):
             self._z_step, self._z_step_key = N, self._alpha
         return self._z_step
 
-    # ------------------------------------------------------------ new data
-    def add_examples(self, X_new: np.ndarray, Y_new: np.ndarray) -> None:
-        """Train on from the same (w, b) with more examples; a Gram matrix is extended, not rebuilt."""
-        X_new = np.asarray(X_new)
-        y_new = np.asarray(Y_new, dtype=float).reshape(-1)
-        if X_new.shape != (self.n_x, y_new.size):
-            raise ValueError(f"new examples must have shape ({self.n_x}, {y_new.size}), not {X_new.shape}")
-        if self.param.kind == "gram" and 8 * (self.m + y_new.size) ** 2 <= GRAM_MAX_BYTES:
-            self.param, theta = self.param.extended(X_new, self.theta)
-            self._data_changed(theta, np.concatenate([self.y, y_new]))
-        else:
-            self.replace_data(np.hstack([self.param.X, X_new]), np.concatenate([self.y, y_new]))
-
-    def replace_data(self, X: np.ndarray, Y: np.ndarray, X_test=None, Y_test=None, keep_test: bool = True) -> None:
-        """Train on from the same (w, b) with other examples (removed, relabelled or moved ones)."""
-        y = np.asarray(Y, dtype=float).reshape(-1)
-        w, b = self.w, self.b
-        if X is not self.param.X:
-            self.param = choose_parametrization(np.asarray(X), w)
-            theta = self.param.initial_theta(w, b)
-        else:
-            theta = self.theta
-        if not keep_test:
-            self._set_test(X_test, Y_test)
-        self._data_changed(theta, y)
-
-    def exact_state(self) -> ExactState:
-        w0 = self.param._w0.copy() if isinstance(self.param, GramParametrization) else np.zeros(0)
-        return ExactState(self.param.kind, w0, self.theta.copy(), self._divergence_base, self.diverged_at)
-
-    def restore(self, w: np.ndarray, b: float, iteration: int, history, exact: ExactState | None = None) -> None:
-        """Carry on a saved run from its (w, b) and history; the path restarts at its last iteration.
-
-        With ``exact`` it goes on in the saved run's own coordinates, so its next steps are the
-        saved run's to the last bit; without (older files) from (w, b) re-expressed here.
-        """
-        if exact is not None:
-            param = choose_parametrization(self.param.X, exact.w0 if exact.w0.size else np.zeros(self.n_x),
-                                           exact.method)
-            if param.dim != exact.theta.size:
-                raise ValueError(f"the saved run has {exact.theta.size} coordinates, this data needs {param.dim}")
-            self.param, theta = param, exact.theta.copy()
-        else:
-            self.param = choose_parametrization(self.param.X, np.asarray(w, dtype=float))
-            theta = self.param.initial_theta(w, b)
-        self.iteration = iteration
-        self.history = history
-        self._alpha = history.alpha_changes[-1][1]
-        self.diverged_at = None
-        self._data_changed(theta, self.y)
-        if exact is not None:
-            self._divergence_base, self.diverged_at = exact.divergence_base, exact.diverged_at
+    def _plain_state(self, i: int) -> OptimizerState:
+        """The state i iterations into a chunk of batch descent (an epoch an iteration), for replays."""
+        return OptimizerState(t=self.opt_state.t, epoch=self.opt_state.epoch + i)
 
     def _allocate(self) -> None:
         """Buffers the hot loops write into, sized for the current data."""
+        self._rows = None
         self._dz = np.empty(self.m)
         self._dz_writer = self.loss.dz_writer(self.y)
         self._grad = np.empty(self.param.dim)
@@ -353,34 +386,6 @@ class GradientDescent(Replay):
         self._tbuf = np.ones(self.m + 1)
         self._z_step_key = None
 
-    def _data_changed(self, theta: np.ndarray, y: np.ndarray) -> None:
-        """The path so far was in other coordinates: it restarts here, and the past can no longer be replayed."""
-        self.theta = theta
-        self.y = y
-        self.m = y.size
-        self._allocate()
-        self.z = self.param.train.z(self.theta)
-        if self.y_test is not None:
-            self.test = self.param.examples(self._X_test)
-        self.trajectory = Trajectory([], [])
-        self.trajectory.offer(self.iteration, self.theta)
-        self.replay_from = self.iteration
-        self.start_cost = self._divergence_base = float(self.loss.cost(self.z, self.y))
-        self.halted = False
-
-    def _set_test(self, X_test, Y_test) -> None:
-        self.test, self.y_test, self._X_test = None, None, None
-        if X_test is None or Y_test is None:
-            return
-        X_test = np.asarray(X_test)
-        if X_test.ndim != 2 or X_test.shape[0] != self.n_x:
-            raise ValueError(f"the test set has {X_test.shape[0]} features per example, the training set {self.n_x}")
-        self.y_test = np.asarray(Y_test, dtype=float).reshape(-1)
-        if self.y_test.size != X_test.shape[1]:
-            raise ValueError(f"the test set has {self.y_test.size} labels for {X_test.shape[1]} examples")
-        self._X_test = X_test
-        self.test = self.param.examples(X_test)
-
     def _accept(self, costs: np.ndarray, z_next: np.ndarray) -> None:
         if self.diverged_at is None:
             over = np.flatnonzero(costs > self.divergence_threshold())
@@ -388,4 +393,5 @@ class GradientDescent(Replay):
                 self.diverged_at = self.iteration + int(over[0])
         self.history.costs.extend(costs)
         self.iteration += costs.size
+        self.opt_state.epoch += costs.size  # batch descent: one iteration, one epoch
         self.z = z_next

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .optimizers import Optimizer
+
 
 class GrowingArray:
     """An append-only float64 column that doubles its buffer, so appends are O(1)."""
@@ -133,16 +135,20 @@ EDGE = "edge"
 
 
 class History:
-    """Cost per iteration, alpha as a list of changes, and metrics at a stride.
+    """Cost per iteration, alpha and the optimizer as lists of changes, and metrics at a stride.
 
-    ``costs[i]`` is J at the parameters of iteration i, before its update, as the
-    course records it; alpha is kept as (iteration, alpha) change points, because it
-    changes rarely and a per-iteration copy would triple the memory.
+    ``costs[i]`` is the cost iteration i minimizes, at its parameters before its update, as the
+    course records it: J (J_reg with L2) of all m examples for batch descent, of iteration i's
+    batch for mini-batches, whose full J_reg is the metrics' ``train_cost`` at their stride.
+    alpha (α₀ when it decays: the α used is ``optimizer_at(i).alpha(α₀, epoch)``) is kept as
+    (iteration, alpha) change points, the optimizer as (iteration, Optimizer) change points,
+    because they change rarely and a per-iteration copy would triple the memory.
     """
 
     def __init__(self, capacity: int = 1 << 20):
         self.costs = ThinningArray(capacity)
         self.alpha_changes: list[tuple[int, float]] = []
+        self.optimizer_changes: list[tuple[int, Optimizer]] = [(0, Optimizer())]
         #: Columns: "iteration" and each of METRICS (test columns stay empty without a test set).
         self.metrics = {name: GrowingArray(64) for name in ("iteration", *METRICS, EDGE)}
 
@@ -154,6 +160,24 @@ class History:
             self.alpha_changes[-1] = (iteration, alpha)
         elif not self.alpha_changes or self.alpha_changes[-1][1] != alpha:
             self.alpha_changes.append((iteration, alpha))
+
+    def set_optimizer(self, iteration: int, optimizer: Optimizer) -> None:
+        changes = self.optimizer_changes
+        if changes and changes[-1][0] == iteration:
+            changes[-1] = (iteration, optimizer)
+            if len(changes) > 1 and changes[-2][1] == optimizer:
+                changes.pop()
+        elif not changes or changes[-1][1] != optimizer:
+            changes.append((iteration, optimizer))
+
+    def optimizer_at(self, iteration: int) -> Optimizer:
+        """The optimizer used for the update of iteration ``iteration``."""
+        current = self.optimizer_changes[0][1]
+        for start, optimizer in self.optimizer_changes:
+            if start > iteration:
+                break
+            current = optimizer
+        return current
 
     def alpha_at(self, iteration: int) -> float:
         """The alpha used for the update of iteration ``iteration``."""
@@ -194,6 +218,8 @@ class History:
         """Forget everything recorded for iterations at or after ``iteration``."""
         self.costs.truncate(iteration)
         self.alpha_changes = [c for c in self.alpha_changes if c[0] < iteration] or self.alpha_changes[:1]
+        self.optimizer_changes = ([c for c in self.optimizer_changes if c[0] < iteration]
+                                  or self.optimizer_changes[:1])
         keep = int(np.searchsorted(self.metrics["iteration"].values, iteration, side="left"))
         for column in self.metrics.values():
             column.truncate(keep)
@@ -204,4 +230,5 @@ class History:
 
     @property
     def nbytes(self) -> int:
-        return self.costs.nbytes + 64 * len(self.alpha_changes) + sum(c.nbytes for c in self.metrics.values())
+        return (self.costs.nbytes + 64 * len(self.alpha_changes) + 200 * len(self.optimizer_changes)
+                + sum(c.nbytes for c in self.metrics.values()))

@@ -56,6 +56,11 @@ class Examples:
             out[:] = theta[:-1].astype(M.dtype) @ M
         out += theta[-1]
 
+    @property
+    def matrix(self) -> np.ndarray:
+        """Gram: the (m_set, dim) rows with z = rows @ theta; primal: X_set itself."""
+        return self._matrix
+
     def z(self, theta: np.ndarray) -> np.ndarray:
         out = np.empty(self.m)
         self.z_into(theta, out)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .optimizers import OptimizerState, transition
+
 
 class Replay:
     def simulate(self, theta: np.ndarray, alpha: float, n: int, every: int = 10) -> tuple[np.ndarray, np.ndarray]:
@@ -33,38 +35,58 @@ class Replay:
 
     def state_at(self, iteration: int) -> np.ndarray:
         """theta at an earlier iteration: the nearest stored point, then a replay with the recorded alphas."""
+        return self.full_state_at(iteration)[0]
+
+    def full_state_at(self, iteration: int) -> tuple[np.ndarray, OptimizerState]:
+        """(theta, the optimizer's state) at an earlier iteration, replayed with the recorded alphas and
+        optimizers from the nearest stored point."""
         if not self.replay_from <= iteration <= self.iteration:
             raise ValueError(f"iteration {iteration} is outside {self.replay_from}..{self.iteration}")
         if iteration == self.iteration:
-            return self.theta.copy()
+            return self.theta.copy(), self.opt_state.copy()
         k = max(i for i, it in enumerate(self.trajectory.iterations) if it <= iteration)
         start = self.trajectory.iterations[k]
         theta = self.trajectory.thetas[k].copy()
+        stored = self.trajectory.states[k] if k < len(self.trajectory.states) else None
+        state = OptimizerState() if stored is None else stored.copy()
         z, dz, grad = np.empty(self.m), np.empty(self.m), np.empty(self.param.dim)
+        previous = self.history.optimizer_at(start)
         for it in range(start, iteration):
+            opt = self.history.optimizer_at(it)
+            if opt != previous:
+                transition(state, previous, opt, self.m)
+                previous = opt
+            if not opt.is_plain(self.m):
+                self._replay_optimized(theta, state, it, it + 1)
+                continue
             self.param.train.z_into(theta, z)
             self._dz_writer(z, dz)
             self.param.gradient_into(dz, grad)
             grad *= self.history.alpha_at(it) / self.m
             theta -= grad
-        return theta
+            state.epoch += 1
+        return theta, state
 
     def rewind(self, iteration: int) -> None:
         """Go back to ``iteration`` and forget what came after: training on starts a new branch.
 
-        The alpha now in force stays in force: it is what the learner has chosen to go on with.
+        The alpha and optimizer now in force stay in force: they are what the learner has chosen to go on with.
         """
-        alpha = self._alpha
-        theta = self.state_at(iteration)
+        alpha, optimizer = self._alpha, self._optimizer
+        theta, state = self.full_state_at(iteration)
         self.theta[:] = theta
+        self.opt_state = state
         self.z = self.param.train.z(theta)
         self.iteration = iteration
         self.history.truncate(iteration)
         self._alpha = self.history.alpha_changes[-1][1]
+        self._optimizer = self.history.optimizer_changes[-1][1]
         if alpha != self._alpha:
             self.alpha = alpha
+        if optimizer != self._optimizer:
+            self.optimizer = optimizer
         self.trajectory.truncate(iteration + 1)
-        self.trajectory.offer(iteration, theta)
+        self.trajectory.offer(iteration, theta, state.copy())
         if self.diverged_at is not None and self.diverged_at >= iteration:
             self.diverged_at = None
         self.halted = False
