@@ -48,6 +48,42 @@ def test_course_learning_rate_table(course):
     assert [row.split()[4] for row in table] == ["68", "64", "36"]
 
 
+@pytest.mark.course
+def test_mini_batches_print_the_full_cost_and_json_records_every_setting(course, tmp_path):
+    from visualizer.core import GradientDescent
+    from visualizer.core.optimizers import Optimizer
+
+    out = run("train", str(COURSE_DIR / "train_catvnoncat.h5"), "--optimizer", "momentum", "--batch-size", "64",
+              "--beta", "0.8", "--lambda", "0.5", "--decay", "0.05", "--decay-kind", "exponential",
+              "--alpha", "0.002", "0.001", "--iterations", "300", "--print-every", "50",
+              "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    opt = Optimizer(kind="momentum", batch_size=64, beta=0.8, lam=0.5, decay=0.05, decay_kind="exponential")
+    gd = GradientDescent(course[0].X, course[0].Y, alpha=0.002, optimizer=opt)
+    expected = []
+    for i in range(0, 300, 50):  # the full J_reg of all 209 examples at each printed iteration
+        expected.append(f"Cost after iteration {i}: {gd.cost:f}")
+        gd.step(50)
+    lines = out.stdout.splitlines()
+    assert lines[1 : 1 + 6] == expected
+    doc = json.loads((tmp_path / "r.json").read_text())
+    first, second = doc["runs"]
+    assert first["settings"] == {"alpha": 0.002, "iterations": 300, "print_every": 50, "loss": "cross-entropy",
+                                 "init": "zeros", "seed": 0, "kind": "momentum", "batch_size": 64, "beta": 0.8,
+                                 "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "lam": 0.5, "decay": 0.05,
+                                 "decay_kind": "exponential", "batch_size_used": 64}
+    assert second["settings"]["alpha"] == 0.001 and first["method"] == "gram" and first["path_reason"]
+    assert first["final_cost"] == pytest.approx(gd.cost, rel=1e-12)
+
+
+def test_adam_runs_on_the_primal_path():
+    out = run("train", "--optimizer", "adam", "--batch-size", "16", "--alpha", "0.001", "--iterations", "40",
+              "--print-every", "20")
+    assert out.returncode == 0, out.stderr
+    assert [line.split(":")[0] for line in out.stdout.splitlines()[:2]] == [
+        "Cost after iteration 0", "Cost after iteration 20"]
+
+
 def test_large_alpha_gives_finite_json(tmp_path):
     out = run("train", "--alpha", "50", "--iterations", "30", "--json", str(tmp_path / "r.json"))
     assert out.returncode == 0, out.stderr

@@ -91,6 +91,22 @@ HOSTILE = [
     ("Python objects", lambda d: ["predict", d / "objects.npz", IMAGE], "holds Python objects"),
     ("10^12 floats declared", lambda d: ["predict", d / "huge.npz", IMAGE], "'w' declares (1000000000000,)"),
     ("zip bomb", lambda d: ["predict", d / "bomb.npz", IMAGE], "'w' would unpack to 64 MB"),
+    ("beta 1", lambda d: ["train", "--optimizer", "momentum", "--beta", "1"], "beta must be in [0, 1), not '1'"),
+    ("beta -0.1", lambda d: ["train", "--beta", "-0.1"], "beta must be in [0, 1)"),
+    ("beta1 nan", lambda d: ["train", "--beta1", "nan"], "beta1 must be in [0, 1)"),
+    ("beta2 1.5", lambda d: ["train", "--beta2", "1.5"], "beta2 must be in [0, 1)"),
+    ("batch size 0", lambda d: ["train", "--batch-size", "0"], "the batch size must be at least 1, not 0"),
+    ("batch size 2.5", lambda d: ["train", "--batch-size", "2.5"], "the batch size must be a whole number"),
+    ("batch size > m", lambda d: ["train", "--batch-size", "100000", "--iterations", "1"],
+     "the batch size must be at most the number of training examples m = 210, not 100000"),
+    ("lambda -1", lambda d: ["train", "--lambda", "-1"], "lambda (L2) must be a number >= 0, not '-1'"),
+    ("lambda inf", lambda d: ["train", "--lambda", "inf"], "lambda (L2) must be a number >= 0"),
+    ("epsilon 0", lambda d: ["train", "--optimizer", "adam", "--epsilon", "0"], "epsilon must be a positive number"),
+    ("epsilon -1e-8", lambda d: ["train", "--epsilon=-1e-8"], "epsilon must be a positive number"),
+    ("optimizer sgd", lambda d: ["train", "--optimizer", "sgd"], "the optimizer must be one of gd, momentum, rmsprop"),
+    ("decay -1", lambda d: ["train", "--decay", "-1"], "the decay must be a number >= 0"),
+    ("decay kind step", lambda d: ["train", "--decay-kind", "step"], "the decay kind must be one of inverse"),
+    ("exponential decay 1", lambda d: ["train", "--decay", "1", "--decay-kind", "exponential"], "must be below 1"),
 ]
 
 

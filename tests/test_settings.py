@@ -13,7 +13,33 @@ def test_defaults_round_trip_through_json():
     s = RunSettings()
     assert RunSettings.from_dict(json.loads(json.dumps(s.to_dict())), "x") == s
     assert s.to_dict() == {"alpha": 0.005, "loss": "cross-entropy", "init": "zeros", "seed": 0, "budget": 2000,
-                           "speed": None, "slice": "w-direction"}
+                           "speed": None, "slice": "w-direction", "optimizer": "gd", "batch_size": None,
+                           "beta": 0.9, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "lam": 0.0, "decay": 0.0,
+                           "decay_kind": "inverse"}
+
+
+def test_default_optimizer_settings_are_todays_batch_descent():
+    from visualizer.core.optimizers import Optimizer
+
+    assert Optimizer.from_settings(RunSettings()) == Optimizer() and Optimizer().is_plain(209)
+    old_file = {"alpha": 0.1, "loss": "cross-entropy", "init": "zeros", "seed": 0, "budget": 2000, "speed": None,
+                "slice": "w-direction"}  # a session saved before optimizers existed
+    assert Optimizer.from_settings(RunSettings.from_dict(old_file, "old.npz")) == Optimizer()
+
+
+def test_optimizer_settings_round_trip():
+    d = {"optimizer": "adam", "batch_size": 64, "beta": 0.5, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-6,
+         "lam": 0.7, "decay": 0.05, "decay_kind": "exponential"}
+    s = RunSettings.from_dict(d, "x")
+    assert {k: getattr(s, k) for k in d} == d
+    assert RunSettings.from_dict(json.loads(json.dumps(s.to_dict())), "x") == s
+    assert RunSettings.from_dict({"batch_size": "32", "lam": "0"}, "cli").batch_size == 32
+
+
+def test_exponential_decay_must_stay_below_one():
+    with pytest.raises(SettingsError, match="below 1"):
+        RunSettings.from_dict({"decay": 1.0, "decay_kind": "exponential"}, "x")
+    assert RunSettings.from_dict({"decay": 3.0}, "x").decay == 3.0  # inverse decay may be any size
 
 
 def test_missing_keys_take_defaults():
@@ -25,7 +51,10 @@ def test_missing_keys_take_defaults():
     ("alpha", "abc"), ("alpha", None), ("loss", "hinge"), ("loss", 3), ("init", "ones"), ("seed", -1),
     ("seed", 2**32), ("seed", 1.5), ("seed", True), ("seed", "x"), ("budget", -5), ("budget", 10**12),
     ("budget", False), ("speed", 0), ("speed", math.nan), ("speed", "fast"), ("slice", "principal-plane"),
-    ("slice", ["w-direction"]),
+    ("slice", ["w-direction"]), ("optimizer", "sgd"), ("optimizer", 1), ("batch_size", 0), ("batch_size", -3),
+    ("batch_size", 2.5), ("batch_size", True), ("beta", 1.0), ("beta", -0.1), ("beta", math.nan), ("beta1", 1.5),
+    ("beta2", 1), ("epsilon", 0), ("epsilon", -1e-8), ("epsilon", math.inf), ("lam", -1), ("lam", math.inf),
+    ("decay", -0.5), ("decay", math.nan), ("decay_kind", "step"),
 ])
 def test_each_bad_value_is_named_with_its_key_and_source(key, value):
     with pytest.raises(SettingsError) as info:

@@ -19,8 +19,10 @@ from .cli_args import UsageError, build_parser, route, window_path_problem
 from .cli_output import Progress, json_safe, one_line, quote_path
 from .core import GradientDescent, sigmoid
 from .core.gradient_descent import CHUNK
+from .core.optimizers import Optimizer
 from .data import DataError, Dataset, ImageError, Skipped, load_data, load_image
 from .files import file_kind_problem
+from .settings import check_together
 from .storage import StorageError, atomic_write, load_model, save_model
 
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141  # 141: killed by SIGPIPE, as other tools
@@ -143,11 +145,12 @@ def _train(args) -> int:
     for out in (args.json, args.save):
         if out:
             _check_writable(out)
+    optimizer = _optimizer(args, train.m)
     runs = []
     for alpha in args.alpha:
         if len(args.alpha) > 1:
             print(f"learning rate is: {alpha}")
-        summary, gd = _one_run(train, test, alpha, args)
+        summary, gd = _one_run(train, test, alpha, args, optimizer)
         runs.append(summary)
         if len(args.alpha) > 1:
             print("-" * 55)
@@ -160,18 +163,41 @@ def _train(args) -> int:
     return 0
 
 
-def _one_run(train: Dataset, test: Dataset | None, alpha: float, args) -> tuple[dict, GradientDescent]:
+def _optimizer(args, m: int) -> Optimizer:
+    """The flags' optimizer; B <= m is checked here, where m is known."""
+    settings = {"decay": args.decay, "decay_kind": args.decay_kind}
+    try:
+        check_together(settings)
+    except ValueError as exc:
+        raise UsageError(f"argument --decay: {exc}") from None
+    if args.batch_size is not None and args.batch_size > m:
+        raise UsageError(f"argument --batch-size: the batch size must be at most the number of training "
+                         f"examples m = {m}, not {args.batch_size}")
+    return Optimizer(kind=args.optimizer, batch_size=args.batch_size, beta=args.beta, beta1=args.beta1,
+                     beta2=args.beta2, epsilon=args.epsilon, lam=args.lam, decay=args.decay,
+                     decay_kind=args.decay_kind)
+
+
+def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer: Optimizer
+             ) -> tuple[dict, GradientDescent]:
+    """One α. A mini-batch run prints the full J_reg every K iterations (the metrics, at that stride);
+    batch descent prints the cost of every K-th iteration, which is that same full J."""
     started = time.perf_counter()
+    mini = optimizer.batch(train.m) < train.m
     gd = GradientDescent(
         train.X, train.Y, alpha=alpha, loss=args.loss, init=args.init, seed=args.seed,
         X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
-        metric_stride=max(args.iterations, 1),
+        metric_stride=args.print_every if mini else max(args.iterations, 1), optimizer=optimizer,
     )
     _steps(gd, args.iterations, f"alpha {alpha:g}: " if len(args.alpha) > 1 else "")
     seconds = time.perf_counter() - started
-    costs = gd.history.costs.values
-    printed = costs[:: args.print_every]
-    for i, cost in zip(range(0, len(costs), args.print_every), printed, strict=False):
+    if mini:
+        its, printed = gd.history.metric("train_cost", max(gd.iteration - 1, 0))
+        its = its.astype(int)
+    else:
+        printed = gd.history.costs.values[:: args.print_every]
+        its = range(0, len(gd.history.costs), args.print_every)
+    for i, cost in zip(its, printed, strict=False):
         print(f"Cost after iteration {i}: {cost:f}")
     if gd.iteration < args.iterations:
         print(f"stopped at iteration {gd.iteration}: with alpha = {alpha:g} the next step overflows")
@@ -188,6 +214,12 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args) -> tuple[
         "test_accuracy": m["test_accuracy"],
         "diverged": gd.diverged_at is not None,
         "train_seconds": seconds,
+        "settings": {"alpha": alpha, "iterations": args.iterations, "print_every": args.print_every,
+                     "loss": args.loss, "init": args.init, "seed": args.seed, **optimizer.to_dict(),
+                     "batch_size_used": optimizer.batch(train.m)},
+        "method": gd.method,
+        "path_reason": gd.path_reason,
+        "printed_costs": "full J_reg at the stride (mini-batches)" if mini else "J_reg of each printed iteration",
     }, gd
 
 

@@ -16,8 +16,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .core import LOSSES
+from .core.optimizers import DECAY_KINDS, KINDS
 from .files import file_kind_problem
-from .settings import INITS, check_alpha, check_budget, check_init, check_loss, check_seed
+from .settings import (
+    INITS,
+    check_alpha,
+    check_batch_size,
+    check_beta,
+    check_beta1,
+    check_beta2,
+    check_budget,
+    check_decay,
+    check_decay_kind,
+    check_epsilon,
+    check_init,
+    check_lambda,
+    check_loss,
+    check_optimizer,
+    check_seed,
+)
 
 COMMANDS = ("train", "predict", "screenshot", "install-desktop")
 QT_COMMANDS = ("screenshot",)  # the commands that make a QApplication, besides the window
@@ -189,6 +206,26 @@ def build_parser() -> argparse.ArgumentParser:
                        help="seed for --init random and for the held-out split (0 .. 2^31-1, default 0)")
     train.add_argument("--loss", metavar="|".join(LOSSES), type=_checked(check_loss), default="cross-entropy",
                        help="loss (default cross-entropy)")
+    opt = train.add_argument_group("optimizer", "how each iteration steps (defaults: the course's batch descent)")
+    opt.add_argument("--optimizer", metavar="|".join(KINDS), type=_checked(check_optimizer), default="gd",
+                     help="gd, momentum, rmsprop or adam (default gd)")
+    opt.add_argument("--batch-size", metavar="B", type=_checked(check_batch_size), default=None,
+                     help="examples per iteration, 1 .. m, shuffled each epoch (default: all m)")
+    opt.add_argument("--beta", metavar="β", type=_checked(check_beta), default=0.9,
+                     help="momentum: v = β v + (1 - β) dw (default 0.9)")
+    opt.add_argument("--beta1", metavar="β1", type=_checked(check_beta1), default=0.9,
+                     help="Adam's first moment (default 0.9)")
+    opt.add_argument("--beta2", metavar="β2", type=_checked(check_beta2), default=0.999,
+                     help="RMSProp's and Adam's second moment (default 0.999)")
+    opt.add_argument("--epsilon", metavar="ε", type=_checked(check_epsilon), default=1e-8,
+                     help="RMSProp's and Adam's ε (default 1e-8)")
+    opt.add_argument("--lambda", dest="lam", metavar="L", type=_checked(check_lambda), default=0.0,
+                     help="L2: J + (L / 2m) |w|^2 (default 0)")
+    opt.add_argument("--decay", metavar="D", type=_checked(check_decay), default=0.0,
+                     help="α decay per epoch (default 0: none)")
+    opt.add_argument("--decay-kind", metavar="|".join(DECAY_KINDS), type=_checked(check_decay_kind),
+                     default="inverse", help="inverse: α0 / (1 + D·epoch); exponential: α0·(1 - D)^epoch, "
+                                             "so the course's α0·0.95^epoch is D = 0.05 (default inverse)")
     train.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     train.add_argument("--save", metavar="MODEL.npz", help="save the trained model (the last α's run)")
 

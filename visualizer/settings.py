@@ -12,6 +12,7 @@ import numbers
 from dataclasses import asdict, dataclass, fields
 
 from .core import LOSSES
+from .core.optimizers import DECAY_KINDS, KINDS
 
 INITS = ("zeros", "random")
 #: The surface panel's slices (visualizer/core/surface.py's plane kinds).
@@ -108,8 +109,68 @@ def check_speed(raw) -> float | None:
     return value
 
 
+def check_optimizer(raw) -> str:
+    return _choice(raw, "the optimizer", KINDS)
+
+
+def check_batch_size(raw) -> int | None:
+    """None (or JSON null) is all m examples: batch gradient descent. B <= m is checked where m is known."""
+    if raw is None:
+        return None
+    value = _whole(raw, "the batch size")
+    if value < 1:
+        raise ValueError(f"the batch size must be at least 1, not {value}")
+    return value
+
+
+def _beta(what: str):
+    def check(raw) -> float:
+        value = _real(raw, what)
+        if not 0 <= value < 1:
+            raise ValueError(f"{what} must be in [0, 1), not {_shown(raw)}")
+        return value
+
+    return check
+
+
+def check_epsilon(raw) -> float:
+    value = _real(raw, "epsilon")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"epsilon must be a positive number, not {_shown(raw)}")
+    return value
+
+
+def _at_least_zero(what: str):
+    def check(raw) -> float:
+        value = _real(raw, what)
+        if not (math.isfinite(value) and value >= 0):
+            raise ValueError(f"{what} must be a number >= 0, not {_shown(raw)}")
+        return value
+
+    return check
+
+
+check_beta, check_beta1, check_beta2 = _beta("beta"), _beta("beta1"), _beta("beta2")
+check_lambda = _at_least_zero("lambda (L2)")
+check_decay = _at_least_zero("the decay")
+
+
+def check_decay_kind(raw) -> str:
+    return _choice(raw, "the decay kind", DECAY_KINDS)
+
+
 CHECKS = {"alpha": check_alpha, "loss": check_loss, "init": check_init, "seed": check_seed,
-          "budget": check_budget, "speed": check_speed, "slice": check_slice}
+          "budget": check_budget, "speed": check_speed, "slice": check_slice,
+          "optimizer": check_optimizer, "batch_size": check_batch_size, "beta": check_beta, "beta1": check_beta1,
+          "beta2": check_beta2, "epsilon": check_epsilon, "lam": check_lambda, "decay": check_decay,
+          "decay_kind": check_decay_kind}
+
+
+def check_together(values: dict) -> None:
+    """What one field cannot say alone: an exponential decay keeps alpha0 * (1 - decay)^epoch positive."""
+    if values.get("decay_kind") == "exponential" and values.get("decay", 0.0) >= 1:
+        raise ValueError(f"the exponential decay (alpha = alpha0 * (1 - decay)^epoch) must be below 1, "
+                         f"not {_shown(values['decay'])}")
 
 
 @dataclass(frozen=True)
@@ -123,6 +184,17 @@ class RunSettings:
     budget: int = 2000  # iterations per press of Train; 0 means until the cost stops falling
     speed: float | None = None  # iterations per second; None is as fast as possible
     slice: str = "w-direction"
+    # How each iteration steps (visualizer.core.optimizers.Optimizer.from_settings); the defaults are
+    # the course's batch gradient descent, to the last bit.
+    optimizer: str = "gd"  # gd, momentum, rmsprop or adam
+    batch_size: int | None = None  # None: all m examples
+    beta: float = 0.9  # momentum
+    beta1: float = 0.9  # Adam
+    beta2: float = 0.999  # RMSProp and Adam
+    epsilon: float = 1e-8
+    lam: float = 0.0  # L2: J + (lam / 2m) |w|^2
+    decay: float = 0.0  # alpha decay per epoch, 0 for none
+    decay_kind: str = "inverse"  # alpha0 / (1 + decay * epoch), or exponential: alpha0 * (1 - decay)^epoch
 
     @classmethod
     def from_dict(cls, d, source: str) -> RunSettings:
@@ -142,6 +214,10 @@ class RunSettings:
                 values[key] = CHECKS[key](value)
             except ValueError as exc:
                 raise SettingsError(f"{source}: setting {key!r}: {exc}") from None
+        try:
+            check_together({**asdict(cls()), **values})
+        except ValueError as exc:
+            raise SettingsError(f"{source}: setting 'decay': {exc}") from None
         return cls(**values)
 
     def to_dict(self) -> dict:

@@ -63,7 +63,8 @@ class Optimizer:
     @classmethod
     def from_settings(cls, settings) -> Optimizer:
         """From a visualizer.settings.RunSettings (or anything with these attributes)."""
-        return cls(**{f: getattr(settings, f) for f in cls.__dataclass_fields__})
+        names = {f: f for f in cls.__dataclass_fields__} | {"kind": "optimizer"}
+        return cls(**{f: getattr(settings, names[f]) for f in cls.__dataclass_fields__})
 
     def to_dict(self) -> dict:
         return asdict(self)
