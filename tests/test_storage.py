@@ -155,6 +155,12 @@ HOSTILE_SESSIONS = [
     ("unexpected entry", _set(extra=np.zeros(3)), "unexpected entry 'extra.npy'"),
     ("format a number", _set(format=np.array(3.0)), "'format' has type"),
     ("text iteration", _set(iteration=np.array("30")), "'iteration' has type"),
+    ("optimizer_changes not JSON", _set(optimizer_changes=np.array("[[0,")), "not valid JSON"),
+    ("optimizer_changes not pairs", _set(optimizer_changes=np.array('[[0]]')), "[iteration, settings] pairs"),
+    ("optimizer_changes not from 0", _set(optimizer_changes=np.array('[[3, {}]]')), "start at iteration 0"),
+    ("optimizer_changes beyond the run", _set(optimizer_changes=np.array('[[0, {}], [31, {}]]')), "at most 30"),
+    ("optimizer_changes beta 1", _set(optimizer_changes=np.array('[[0, {"beta": 1.0}]]')), "beta must be in"),
+    ("optimizer_changes unknown key", _set(optimizer_changes=np.array('[[0, {"bta": 1}]]')), "at iteration 0"),
 ]
 
 
@@ -379,3 +385,22 @@ def test_written_files_get_the_usual_permissions(tmp_path):
         assert stat.S_IMODE(target.stat().st_mode) == 0o640
     finally:
         os.umask(old)
+
+
+def test_optimizer_change_points_round_trip_and_old_files_have_none(saved, tmp_path):
+    from visualizer.core.optimizers import Optimizer
+
+    assert "optimizer_changes" not in entries(saved)  # a plain run's file is as before
+    assert load_session(saved).history.optimizer_changes == [(0, Optimizer())]
+    train = dataset(6)
+    gd = GradientDescent(train.X, train.Y, alpha=0.01, metric_stride=10)
+    gd.step(10)
+    gd.optimizer = Optimizer(kind="momentum", batch_size=2, lam=0.5)
+    gd.step(10)
+    gd.optimizer = Optimizer(kind="adam", batch_size=3, decay=0.05, decay_kind="exponential")
+    gd.step(5)
+    path = tmp_path / "o.vis.npz"
+    save_session(path, train, None, RunSettings(optimizer="adam", batch_size=3), gd.history, gd.iteration, gd.w, gd.b)
+    s = load_session(path)
+    assert s.history.optimizer_changes == gd.history.optimizer_changes
+    assert s.settings.optimizer == "adam" and s.settings.batch_size == 3

@@ -19,6 +19,7 @@ import numpy as np
 
 from .atomic import StorageError, atomic_save, atomic_write
 from .core.history import EDGE, METRICS, History
+from .core.optimizers import Optimizer
 from .core.trajectory import ExactState
 from .data import Dataset, images_to_x
 from .data.dataset import Skipped
@@ -185,6 +186,7 @@ def _session_specs() -> dict[str, Spec]:
     specs = {"format": text(64), "version": SCALAR, "classes": _CLASSES, "settings": text(4096), "costs": column,
              "costs_stride": SCALAR, "iteration": SCALAR, "alpha_changes": _ALPHAS, "w": _W, "b": SCALAR,
              "run_method": text(16), "run_w0": _W, "run_watch": Spec("f", 1, 16),
+             "optimizer_changes": text(2**20),
              "run_theta": Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2))}
     specs.update({f"metric_{name}": column for name in ("iteration", *METRICS, EDGE)})
     for p in ("train", "test"):
@@ -232,6 +234,8 @@ def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettin
               "w": np.asarray(w, dtype=np.float64), "b": np.array(float(b))}
     for name, column in history.metrics.items():
         arrays[f"metric_{name}"] = column.values.copy()
+    if history.optimizer_changes != [(0, Optimizer())]:  # optional: plain runs' files stay as they were
+        arrays["optimizer_changes"] = np.array(json.dumps([[i, o.to_dict()] for i, o in history.optimizer_changes]))
     if exact is not None:
         arrays.update({"run_method": np.array(exact.method), "run_w0": np.asarray(exact.w0, dtype=np.float64),
                        "run_theta": np.asarray(exact.theta, dtype=np.float64),
@@ -321,9 +325,31 @@ def load_session(path) -> Session:
     b = float(_floats(a, "b", path)[()])
     history = History()
     history.alpha_changes = _alpha_changes(a, path, iteration)
+    history.optimizer_changes = _optimizer_changes(a, path, iteration)
     _metric_history(a, path, iteration, history)
     history.costs.restore(costs, stride, iteration)
     return Session(train, test, settings, history, iteration, w, b, _exact_state(a, path, train, b))
+
+
+def _optimizer_changes(a, path, last: int) -> list[tuple[int, Optimizer]]:
+    """[[iteration, {optimizer settings}], ...] from 0, increasing, up to ``last``; absent in older files."""
+    if "optimizer_changes" not in a:
+        return [(0, Optimizer())]
+    rows = _json(a, "optimizer_changes", path, "the optimizer changes")
+    what = f"{path}: the entry 'optimizer_changes'"
+    if not isinstance(rows, list) or not rows or not all(
+            isinstance(r, list) and len(r) == 2 and type(r[0]) is int and isinstance(r[1], dict) for r in rows):
+        raise StorageError(f"{what} must be a list of [iteration, settings] pairs")
+    its = [r[0] for r in rows]
+    if its[0] != 0 or any(b <= a for a, b in zip(its, its[1:], strict=False)) or its[-1] > last:
+        raise StorageError(f"{what} must start at iteration 0 and go up to at most {last}")
+    changes = []
+    for i, d in rows:
+        try:
+            changes.append((i, Optimizer(**d)))
+        except (TypeError, ValueError) as exc:
+            raise StorageError(f"{what}: at iteration {i}: {str(exc)[:200]}") from None
+    return changes
 
 
 def _exact_state(a, path, train: Dataset, b: float) -> ExactState | None:

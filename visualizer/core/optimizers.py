@@ -89,6 +89,10 @@ class Optimizer:
         return alpha0 * (1.0 - self.decay) ** epoch
 
 
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def optimizer_problem(d: dict) -> str | None:
     """Why these optimizer settings cannot be used (one line), or None. B ≤ m is checked where m is known."""
     if d.get("kind", "gd") not in KINDS:
@@ -98,19 +102,19 @@ def optimizer_problem(d: dict) -> str | None:
         return f"the batch size must be a whole number of at least 1, not {batch!r}"
     for name in ("beta", "beta1", "beta2"):
         value = d.get(name, 0.9)
-        if not (isinstance(value, int | float) and 0 <= value < 1):
+        if not (_number(value) and 0 <= value < 1):
             return f"{name} must be in [0, 1), not {value!r}"
     eps = d.get("epsilon", 1e-8)
-    if not (isinstance(eps, int | float) and math.isfinite(eps) and eps > 0):
+    if not (_number(eps) and eps > 0):
         return f"epsilon must be a positive number, not {eps!r}"
     lam = d.get("lam", 0.0)
-    if not (isinstance(lam, int | float) and math.isfinite(lam) and lam >= 0):
+    if not (_number(lam) and lam >= 0):
         return f"lambda must be a number >= 0, not {lam!r}"
     decay_kind = d.get("decay_kind", "inverse")
     if decay_kind not in DECAY_KINDS:
         return f"the decay kind must be one of {', '.join(DECAY_KINDS)}, not {decay_kind!r}"
     decay = d.get("decay", 0.0)
-    if not (isinstance(decay, int | float) and math.isfinite(decay) and decay >= 0):
+    if not (_number(decay) and decay >= 0):
         return f"the decay must be a number >= 0, not {decay!r}"
     if decay_kind == "exponential" and decay >= 1:
         return f"the exponential decay must be below 1 (alpha = alpha0 * (1 - decay)^epoch), not {decay!r}"
