@@ -377,7 +377,7 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
 
     def _allocate(self) -> None:
         """Buffers the hot loops write into, sized for the current data."""
-        self._rows = None
+        self._rows = self._batch_buffer = None
         self._dz = np.empty(self.m)
         self._dz_writer = self.loss.dz_writer(self.y)
         self._grad = np.empty(self.param.dim)

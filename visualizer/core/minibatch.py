@@ -51,7 +51,10 @@ class MiniBatchSteps:
             if state.order is None:
                 state.order = epoch_order(m, self.seed, state.epoch)
             I = state.order[state.position : state.position + size]
-            rows = self._batch_rows()[I]
+            source = self._batch_rows()
+            if self._batch_buffer is None or self._batch_buffer.shape[0] < size:
+                self._batch_buffer = np.empty((size, source.shape[1]), dtype=source.dtype)
+            rows = np.take(source, I, axis=0, out=self._batch_buffer[: I.size], mode="wrap")  # unbuffered, no new pages
             y = self.y[I]
             if self.param.kind == "gram":
                 z = rows @ theta
