@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from visualizer.data import DataError, LoadCancelled, folders, load_data, load_folder
+from visualizer.data import DataError, LoadCancelled, decoding, load_data, load_folder
 
 
 def photo(path, seed, size=(90, 70)):
@@ -107,8 +107,9 @@ def test_unreadable_files_and_folders_are_reported(tmp_path, monkeypatch):
     root = image_folder(tmp_path / "set")
     locked_file, locked_dir = root / "cat" / "c2.png", root / "dog" / "deep"
     if os.geteuid() == 0:  # root reads everything, so lock them the way a user's system would
-        real_read, real_scandir = folders.read_regular, os.scandir
-        monkeypatch.setattr(folders, "read_regular", lambda p, n: _deny(p) if p == locked_file else real_read(p, n))
+        real_read, real_scandir = decoding.read_regular, os.scandir
+        monkeypatch.setattr(decoding, "read_regular",
+                            lambda p, n: _deny(p) if Path(p) == locked_file else real_read(p, n))
         monkeypatch.setattr(os, "scandir", lambda p: _deny(p) if Path(p) == locked_dir else real_scandir(p))
     else:
         locked_file.chmod(0)

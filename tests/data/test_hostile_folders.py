@@ -10,7 +10,7 @@ from PIL import Image
 
 from tests.data.hostile import no_hang
 from tests.data.test_folders import image_folder, photo
-from visualizer.data import ImageError, folders, load_folder, load_image
+from visualizer.data import ImageError, decoding, load_folder, load_image
 
 FIFO = "is a named pipe (FIFO), not a regular file"
 DEVICE = "is a device, not a regular file"
@@ -44,7 +44,7 @@ def test_fifos_and_devices_in_class_folders_are_skipped_with_their_kind(tmp_path
 
 def test_files_over_the_size_limit_are_not_read(tmp_path, monkeypatch):
     root = image_folder(tmp_path / "set")
-    monkeypatch.setattr(folders, "MAX_FILE_BYTES", 2**20)
+    monkeypatch.setattr(decoding, "MAX_FILE_BYTES", 2**20)
     with open(root / "cat" / "sparse.png", "wb") as f:
         f.truncate(2 * 2**20)  # 2 MB of nothing, no disk used
     data = load_folder(root)

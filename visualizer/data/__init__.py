@@ -1,8 +1,10 @@
 """Files in, (X, Y, images, names, classes, report) out. No Qt here."""
 
+from .cache import cache_dir, cache_size, clear_cache, trim_cache
 from .course_h5 import default_test_file, read_course_h5
 from .dataset import DataError, Dataset, Skipped, images_to_x
-from .folders import LoadCancelled, load_folder
+from .decoding import LoadCancelled
+from .folders import load_folder
 from .images import DEFAULT_N_PX, ImageError, load_image
 from .sources import DEMO_DIR, load_data, split_dataset
 
@@ -14,6 +16,9 @@ __all__ = [
     "ImageError",
     "LoadCancelled",
     "Skipped",
+    "cache_dir",
+    "cache_size",
+    "clear_cache",
     "default_test_file",
     "images_to_x",
     "load_data",
@@ -21,4 +26,5 @@ __all__ = [
     "load_image",
     "read_course_h5",
     "split_dataset",
+    "trim_cache",
 ]

@@ -23,6 +23,8 @@ MAX_FILE_BYTES = 256 * 2**20
 DEFAULT_N_PX = 64
 ORIENTATION = 0x0112  # the EXIF tag
 N_PX_RANGE = (16, 256)
+#: Raise it whenever ``preprocess`` could give other pixels: cached images are then decoded again.
+PREPROCESS_VERSION = 1
 
 
 class ImageError(Exception):

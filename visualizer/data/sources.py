@@ -11,7 +11,8 @@ from ..files import require_regular
 from ..resources import DEMO_DIR
 from .course_h5 import default_test_file, read_course_images
 from .dataset import DataError, Dataset, ImageSet, split_indices
-from .folders import Cancelled, Progress, load_folder_images, split_folders
+from .decoding import Cancelled, Progress
+from .folders import load_folder_images, split_folders
 from .images import DEFAULT_N_PX, N_PX_RANGE
 from .memory import x_dtype
 
@@ -28,11 +29,13 @@ def load_data(
     seed: int = 0,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    cache: bool = True,
 ) -> tuple[Dataset, Dataset | None]:
     """(train, test) from any source; without a test source, a seeded stratified split.
 
     ``train=None`` means the built-in demo set. ``test_fraction=0`` keeps every example
-    for training when no test set is given.
+    for training when no test set is given. ``cache=False`` decodes every image of a
+    folder again instead of reusing (and storing) them in the cache.
     """
     if n_px is not None and not N_PX_RANGE[0] <= n_px <= N_PX_RANGE[1]:
         raise DataError(f"--n-px must be between {N_PX_RANGE[0]} and {N_PX_RANGE[1]}, not {n_px}")
@@ -41,7 +44,7 @@ def load_data(
     train_path = Path(train) if train is not None else DEMO_DIR
     if train is None and not DEMO_DIR.is_dir():
         raise DataError(f"{DEMO_DIR}: the built-in demo set is missing (run scripts/make_demo_data.py)")
-    kwargs = dict(positive=positive, n_px=n_px, progress=progress, cancelled=cancelled)
+    kwargs = dict(positive=positive, n_px=n_px, progress=progress, cancelled=cancelled, cache=cache)
     test_path = Path(test) if test is not None else None
     if train_path.is_dir() and test_path is None and (pair := split_folders(train_path)):
         train_path, test_path = pair
@@ -71,12 +74,12 @@ def load_data(
 
 
 def load_one(
-    path: Path, *, positive=None, classes=None, n_px=None, progress=None, cancelled=None
+    path: Path, *, positive=None, classes=None, n_px=None, progress=None, cancelled=None, cache=True
 ) -> ImageSet:
     require_regular(path, DataError, folder_ok=True)
     if path.is_dir():
         return load_folder_images(path, positive=positive, classes=classes, n_px=n_px or DEFAULT_N_PX,
-                                  progress=progress, cancelled=cancelled)
+                                  progress=progress, cancelled=cancelled, cache=cache)
     if path.suffix.lower() in H5_SUFFIXES:
         data = read_course_images(path, n_px)
         if classes is not None and [c.lower() for c in classes] != [c.lower() for c in data.classes]:
