@@ -371,9 +371,9 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
             self._z_step, self._z_step_key = N, self._alpha
         return self._z_step
 
-    def _plain_state(self, i: int) -> OptimizerState:
-        """The state i iterations into a chunk of batch descent (an epoch an iteration), for replays."""
-        return OptimizerState(t=self.opt_state.t, epoch=self.opt_state.epoch + i)
+    def _plain_state(self, i: int) -> int:
+        """The state i iterations into a chunk of batch descent, for replays: just its epoch (one an iteration)."""
+        return self.opt_state.epoch + i
 
     def _allocate(self) -> None:
         """Buffers the hot loops write into, sized for the current data."""

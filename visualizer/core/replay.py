@@ -48,7 +48,10 @@ class Replay:
         start = self.trajectory.iterations[k]
         theta = self.trajectory.thetas[k].copy()
         stored = self.trajectory.states[k] if k < len(self.trajectory.states) else None
-        state = OptimizerState() if stored is None else stored.copy()
+        if isinstance(stored, int):  # a point of batch descent: no moments, only its epoch
+            state = OptimizerState(epoch=stored)
+        else:
+            state = OptimizerState() if stored is None else stored.copy()
         z, dz, grad = np.empty(self.m), np.empty(self.m), np.empty(self.param.dim)
         previous = self.history.optimizer_at(start)
         for it in range(start, iteration):

@@ -32,9 +32,9 @@ class Trajectory:
     iterations: list[int]
     thetas: list[np.ndarray]
     stride: int = 1
-    states: list[OptimizerState | None] = field(default_factory=list)
+    states: list[OptimizerState | int | None] = field(default_factory=list)  # int: batch descent's epoch
 
-    def offer(self, iteration: int, theta: np.ndarray, state: OptimizerState | None = None) -> None:
+    def offer(self, iteration: int, theta: np.ndarray, state: OptimizerState | int | None = None) -> None:
         if iteration % self.stride or (self.iterations and self.iterations[-1] == iteration):
             return
         self.iterations.append(iteration)
