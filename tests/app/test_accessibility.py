@@ -70,3 +70,41 @@ def test_every_input_of_the_lessons_has_a_name(window, qtbot):
     for key in window.lessons:
         window.open_lesson(key)
     assert unnamed_inputs(window) == [] and all(unnamed_inputs(window.docks[k]) == [] for k in window.lessons)
+
+
+def test_classes_and_runs_differ_by_more_than_colour(window, qtbot):
+    """In a deuteranopia simulation the old right/wrong borders both turned olive; runs 0.001 and 0.0001 merged."""
+    neg, pos = window.sigmoid.dots
+    assert neg.opts["symbol"] != pos.opts["symbol"]
+    window.open_explorer()
+    ex = window.explorer
+    ex.alphas_field.setText("0.01 0.005 0.001 0.0001")
+    ex.iterations.setValue(5)
+    ex.run_comparison()
+    qtbot.waitUntil(lambda: ex.table.rowCount() == 4, timeout=10000)
+    styles = [(pen.color().name(), tuple(pen.dashPattern())) for pen in
+              (ex._items[a][0].opts["pen"] for a in (0.01, 0.005, 0.001, 0.0001))]
+    assert len({dash for _, dash in styles}) == 4 and len({c for c, _ in styles}) == 4
+    ex.close()
+
+
+def test_gallery_marks_right_and_wrong_with_a_sign(window, qtbot):
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    view = window.gallery.lists["train"]
+    delegate, index = view.itemDelegate(), view.model().index(0)
+    texts = []
+
+    class Recorder(QPainter):
+        def drawText(self, *args):
+            texts.append(args[-1])
+            super().drawText(*args)
+
+    image = QImage(200, 200, QImage.Format.Format_ARGB32)
+    painter = Recorder(image)
+    option = QStyleOptionViewItem()
+    option.rect = view.visualRect(index)
+    delegate.paint(painter, option, index)
+    painter.end()
+    assert any(t in ("✓", "✗") for t in texts)

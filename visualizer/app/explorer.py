@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
@@ -32,7 +33,9 @@ from .accessibility import buddy, name_by_labels
 from .panels.plots import COLORMAP, plain_axes, show_heatmap
 from .worker import Worker
 
-PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+# Okabe-Ito, each run also with its own dash pattern: two runs never differ by colour alone.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+DASHES = [None, [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4], [4, 2, 1, 2], [3, 6]]
 
 
 def parse_alphas(text: str) -> list[float]:
@@ -66,6 +69,12 @@ class ExplorerWindow(QMainWindow):
         tabs.addTab(self._compare_tab(), "Compare α")
         tabs.addTab(self._sweep_tab(), "Sweep α")
         self.tabs = tabs
+        close = QPushButton("&Close")
+        close.setToolTip("Close the explorer (Esc or Ctrl+W); running comparisons stop.")
+        close.clicked.connect(self.close)
+        tabs.setCornerWidget(close)
+        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence.StandardKey.Close):
+            QShortcut(keys, self, self.close)
         self.setCentralWidget(tabs)
         self.timer = QTimer(self)
         self.timer.setInterval(200)
@@ -183,8 +192,12 @@ class ExplorerWindow(QMainWindow):
 
     def _add(self, alpha: float) -> None:
         self.comparison.add(alpha)
-        colour = PALETTE[len(self._items) % len(PALETTE)]
-        train = self.curves.plot([], [], pen=pg.mkPen(colour, width=1), name=f"α = {alpha:g}")
+        k = len(self._items)
+        colour = PALETTE[k % len(PALETTE)]
+        pen = pg.mkPen(colour, width=2)
+        if DASHES[k % len(DASHES)]:
+            pen.setDashPattern(DASHES[k % len(DASHES)])
+        train = self.curves.plot([], [], pen=pen, name=f"α = {alpha:g}")
         test = self.curves.plot([], [], pen=pg.mkPen(colour, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
         for c in (train, test):
             c.setDownsampling(auto=True, method="peak")

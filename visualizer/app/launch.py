@@ -102,8 +102,8 @@ def launch(path: str | None = None, qt_args: Sequence[str] = ()) -> int:
     from .main_window import MainWindow
 
     window = MainWindow(train, test)
-    window.resize(1280, 800)
     window.show()
+    window.fit_to_screen()  # after show: a first show lays the docks out at their preferred sizes
     report_errors_in(window)
     # Ctrl+C in the terminal closes the window the normal way (asking first if work is unsaved);
     # the window's redraw timer hands Python the control it needs to see the signal.

@@ -42,8 +42,7 @@ class GraphCanvas(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         W, H = self.width(), self.height()
         centre = {k: QPointF(x * W, y * H) for k, (x, y) in self.NODES.items()}
-        font = QFont()
-        font.setPointSize(8)
+        font = QFont(self.font())  # the app's font: presentation mode enlarges it
         p.setFont(font)
         for a, b in self.EDGES:
             hot = self.highlight == (a, b)

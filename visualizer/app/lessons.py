@@ -25,7 +25,7 @@ from .panels.plots import COLORMAP, plain_axes, show_heatmap
 def caption(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet("color:#333; background:#f4f6fa; padding:6px; border-radius:4px;")
+    label.setStyleSheet("color: palette(text); background: palette(alternate-base); padding:6px; border-radius:4px;")
     return label
 
 
@@ -119,7 +119,7 @@ class VectorizationPanel(QWidget):
         self.run.clicked.connect(self.runRequested)
         self.result = QLabel("Press the button: both versions compute J, dw and db on the current data.")
         self.result.setWordWrap(True)
-        self.result.setStyleSheet("font-size: 11pt;")
+        self.result.setStyleSheet("font-size: 120%;")
         self.bars = pg.PlotWidget()
         self.bars.setLabel("left", "seconds for one iteration (log scale)")
         self.bars.getAxis("bottom").setTicks([[(0, "for-loops"), (1, "vectorized")]])

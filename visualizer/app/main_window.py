@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.stability import lesson_alphas
 from ..data import Dataset
@@ -20,8 +29,10 @@ from .accessibility import name_by_labels
 from .data_actions import DataActions
 from .explorer import ExplorerWindow
 from .file_actions import FileActions
+from .keys import FocusedWidgetFirst
 from .lesson_graph import GraphPanel
 from .lessons import BowlPanel, ConvexityPanel, ImageVectorPanel, VectorizationPanel
+from .lessons_window import LessonsWindow
 from .menus import build_menus
 from .panels.classify import ClassifyPanel
 from .panels.controls import ControlsPanel
@@ -33,6 +44,7 @@ from .panels.surface import SurfacePanel
 from .panels.weights import WeightsPanel
 from .rendering import FRAME_MS, GHOST_DELAY_MS, Rendering
 from .training import TrainingController
+from .window_layout import WindowLayout
 
 LESSONS = {
     "image-vector": (ImageVectorPanel, "Lesson: an image becomes a vector"),
@@ -43,7 +55,7 @@ LESSONS = {
 }
 
 
-class MainWindow(Rendering, DataActions, FileActions, QMainWindow):
+class MainWindow(WindowLayout, Rendering, DataActions, FileActions, QMainWindow):
     def __init__(self, train: Dataset, test: Dataset | None, settings: RunSettings | None = None,
                  remember_layout: bool = True):
         super().__init__()
@@ -85,15 +97,19 @@ class MainWindow(Rendering, DataActions, FileActions, QMainWindow):
             "gallery": self._dock("Examples and their ŷ", self.gallery, B),
         }
         self.lessons = {key: (cls(), title) for key, (cls, title) in LESSONS.items()}
+        self.lessons_window = LessonsWindow(self)
         for key, (panel, title) in self.lessons.items():
-            self.docks[key] = self._dock(title, panel, B)
-            self.docks[key].hide()  # opened from the Lessons menu
+            self.docks[key] = self.lessons_window.add(title, panel)
+            panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach it (Esc closes it) once opened
         self.tabifyDockWidget(self.docks["sigmoid"], self.docks["classify"])
         self.docks["sigmoid"].raise_()
         self.status = QLabel()
         self.status.setAccessibleName("Status")
         self.statusBar().addPermanentWidget(self.status, 1)
         build_menus(self)
+        self._init_theme()
+        self._keys = FocusedWidgetFirst(self)
+        QApplication.instance().installEventFilter(self._keys)
         self._connect()
         self._show_data()
         self.timer = QTimer(self)
@@ -102,6 +118,9 @@ class MainWindow(Rendering, DataActions, FileActions, QMainWindow):
         self.timer.start()
         self._restore_layout()
         name_by_labels(self)
+        for box in self.findChildren(QComboBox):  # long item texts must not set the window's minimum width
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(10)
         self.refresh(force=True)
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
@@ -235,30 +254,6 @@ class MainWindow(Rendering, DataActions, FileActions, QMainWindow):
     def _on_failed(self, details: str) -> None:
         self.notice.show_message(f"Training stopped on an error: {details.strip().splitlines()[-1]}", "error")
 
-    def _restore_layout(self) -> None:
-        state, geometry = preferences.window_state() if self.remember_layout else (None, None)
-        if self.remember_layout:
-            self.state.change_settings(alpha=preferences.remembered("alpha"), slice=preferences.remembered("slice"))
-        if state is None or not self.restoreState(state):
-            self._laid_out = False
-            return
-        self._laid_out = True
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-
-    def _default_layout(self) -> None:
-        d = self.docks
-        self.resizeDocks([d["controls"], d["cost"]], [270, 420], Qt.Orientation.Horizontal)
-        self.resizeDocks([d["controls"], d["weights"]], [330, 200], Qt.Orientation.Vertical)
-        self.resizeDocks([d["cost"], d["sigmoid"]], [300, 230], Qt.Orientation.Vertical)
-        self.resizeDocks([d["gallery"]], [180], Qt.Orientation.Vertical)
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if not self._laid_out:  # docks only take sizes once the window has its own
-            self._laid_out = True
-            self._default_layout()
-
     def closeEvent(self, event) -> None:
         if self.ask_before_closing and self.has_unsaved_work():
             self.controller.pause()
@@ -272,6 +267,7 @@ class MainWindow(Rendering, DataActions, FileActions, QMainWindow):
                 event.ignore()
                 return
         self.timer.stop()
+        QApplication.instance().removeEventFilter(self._keys)
         if self.explorer is not None:
             self.explorer.close()
         for panel, _ in self.lessons.values():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 
 def build_menus(window) -> None:
@@ -50,18 +50,40 @@ def build_menus(window) -> None:
         window.addAction(a)
     action(edit, "&Paste image", QKeySequence.StandardKey.Paste, window.paste,
            "Classify the image on the clipboard")
+    edit.addSeparator()
+    for label in (1, 0):
+        action(edit, f"Add checked cards to training as class {label}", f"Ctrl+{label + 1}" if label else "Ctrl+0",
+               lambda _=False, label=label: window.classify._add_all(label),
+               "The checked cards of the Classify panel join the training set with this label (Ctrl+Z undoes it)")
+    action(edit, "Clear the classified cards", None, window.classify.clear_cards)
     run = window.menuBar().addMenu("&Run")
     window.train_action = action(run, "Train / Pause", Qt.Key.Key_Space, window.toggle_training)
     window.step_action = action(run, "Step", Qt.Key.Key_Right, lambda: window.step(1))
+    action(run, "Step ×10", "Shift+Right", lambda: window.step(10))
+    action(run, "Step ×100", "Ctrl+Shift+Right", lambda: window.step(100))
     window.back_action = action(run, "Step back", Qt.Key.Key_Left, window.step_back)
     window.reset_action = action(run, "Reset", Qt.Key.Key_R, window.reset)
     explore = window.menuBar().addMenu("E&xplore")
     action(explore, "&Compare learning rates…", "Ctrl+L", window.open_explorer,
            "Run several α side by side from the same start, or sweep α on a log scale")
     lessons = window.menuBar().addMenu("&Lessons")
-    for key, (_panel, title) in window.lessons.items():
-        action(lessons, title.removeprefix("Lesson: ").capitalize(), None,
+    for n, (key, (_panel, title)) in enumerate(window.lessons.items(), start=1):
+        action(lessons, title.removeprefix("Lesson: ").capitalize(), f"Alt+{n}",
                lambda _=False, k=key: window.open_lesson(k))
+    action(lessons, "Close the lesson", "Ctrl+W", window.close_lesson, "Close the lesson in front (also Esc)")
     view = window.menuBar().addMenu("&View")
+    window.presentation_action = action(view, "&Presentation", "F11", lambda on: window.set_presentation(on),
+                                        "Large text and thick lines for a projector or a screen share (F11)")
+    window.presentation_action.setCheckable(True)
+    themes = view.addMenu("&Theme")
+    group = QActionGroup(window)
+    window.theme_actions = {}
+    for choice, text in (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark")):
+        a = action(themes, text, None, lambda _=False, c=choice: window.set_theme(c))
+        a.setCheckable(True)
+        a.setData(choice)
+        group.addAction(a)
+        window.theme_actions[choice] = a
+    view.addSeparator()
     for dock in window.docks.values():
         view.addAction(dock.toggleViewAction())

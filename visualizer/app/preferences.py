@@ -36,6 +36,16 @@ def remember(key: str, value) -> None:
     QSettings().setValue(f"settings/{key}", value)
 
 
+def theme() -> str:
+    """'system', 'light' or 'dark' (View > Theme), or 'system' when the file says anything else."""
+    value = QSettings().value("view/theme")
+    return value if value in ("system", "light", "dark") else "system"
+
+
+def remember_theme(choice: str) -> None:
+    QSettings().setValue("view/theme", choice)
+
+
 def folder(kind: str) -> str:
     """The last folder used for ``kind`` ("data" or "files"), when it still exists."""
     path = _text(QSettings().value(f"{kind}/last_folder"))

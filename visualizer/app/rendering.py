@@ -47,16 +47,15 @@ class Rendering:
         return self.lessons[key][0]
 
     def open_lesson(self, key: str) -> None:
-        dock = self.docks[key]
-        if not dock.isVisible():  # its own window, big enough to read; it can be docked anywhere
-            dock.setFloating(True)
-            dock.resize(1000, 640)
-            dock.move(self.geometry().center() - dock.rect().center())
-        dock.show()
-        dock.raise_()
+        """A lesson opens as a tab of the Lessons window."""
+        self.lessons_window.open(self.docks[key])
         if key == "bowl" and self.lesson("bowl").bowl is None:
             self.lesson("bowl").set_data(self.controller.train.X, self.controller.train.Y)
         self.refresh(force=True)
+
+    def close_lesson(self) -> None:
+        """Close the lesson in front (Ctrl+W or Esc)."""
+        self.lessons_window.close_front()
 
     def check_gradient(self) -> None:
         from ..core.reference import numerical_gradient, relative_difference, vectorized_gradients

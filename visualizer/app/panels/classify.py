@@ -68,10 +68,10 @@ class ImageCard(QFrame):
         self.explained.setToolTip("w⊙x per pixel (summed over R, G, B). Red pixels push z up, towards the "
                                   "positive class; blue pixels push it down.")
         self.verdict = QLabel()
-        self.verdict.setStyleSheet("font-weight:bold; font-size:11pt;")
+        self.verdict.setStyleSheet("font-weight:bold; font-size: 120%;")
         self.breakdown = QLabel()
         self.breakdown.setWordWrap(True)
-        self.breakdown.setStyleSheet("color:#444;")
+        self.breakdown.setStyleSheet("color: palette(window-text);")
         grid = QGridLayout(self)
         self.chosen = QCheckBox(image.name[:28])
         self.chosen.setChecked(True)
@@ -149,7 +149,8 @@ class ClassifyPanel(QWidget):
 
     def set_classes(self, classes: tuple[str, str]) -> None:
         for label, target in enumerate(self.add_targets):
-            target.setText(f"Add to training as {classes[label]}")
+            target.setText(f"Add as {classes[label]}")
+            target.setAccessibleName(f"Add to training as {classes[label]}")
             target.setToolTip(f"Drop images here, or click to add the checked cards, as y = {label} "
                               f"({classes[label]}). Training goes on with the larger set. Ctrl+Z undoes it.")
 

@@ -87,6 +87,8 @@ class AlphaControl(QWidget):
         row.addWidget(self.field)
         self._alpha = alpha
         self._show(alpha)
+        self.setFocusProxy(self.field)  # Alt+A on the "Learning rate α" label lands in the field
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a label only hands focus to a focusable buddy
         self.slider.valueChanged.connect(self._slid)
         self.field.editingFinished.connect(self._typed)
 
@@ -195,11 +197,13 @@ class ControlsPanel(QWidget):
         run.addWidget(self.timeline_label)
         form_box = QGroupBox("Settings")
         form = QFormLayout(form_box)
-        form.addRow("Learning rate &α", self.alpha)
+        form.addRow("Le&arning rate α", self.alpha)
         self.alpha.slider.setAccessibleName("Learning rate α")
         self.alpha.field.setAccessibleName("Learning rate α, typed")
         self.edge_label = QLabel("")
         self.edge_label.setWordWrap(True)
+        # room for three lines: a form row does not grow for a wrapped label, so it was clipped
+        self.edge_label.setMinimumHeight(3 * self.edge_label.fontMetrics().lineSpacing() + 4)
         self.edge_label.setToolTip("Gradient descent is stable while α < 2/λmax, where λmax is the largest "
                                    "curvature (Hessian eigenvalue) of J here. The red mark on the slider shows it; "
                                    "it moves as training changes a(1 − a).")

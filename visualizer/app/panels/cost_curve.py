@@ -65,7 +65,7 @@ class CostCurvePanel(QWidget):
         self.plot.addItem(self.now_line)
         self.alpha_marks: list[pg.InfiniteLine] = []
         self.hover = QLabel(" ")
-        self.hover.setStyleSheet("color:#333;")
+        self.hover.setStyleSheet("color: palette(window-text);")
         self.log_y = QCheckBox("log scale")
         self.log_y.setToolTip("Show J on a logarithmic axis, where slow late progress is easier to see.")
         self.log_y.toggled.connect(self._log_toggled)

@@ -10,6 +10,7 @@ import numpy as np
 from PySide6.QtCore import QAbstractListModel, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -27,7 +28,8 @@ from ..accessibility import buddy
 
 THUMB = 64
 CELL = QSize(THUMB + 10, THUMB + 30)
-RIGHT, WRONG = QColor("#2ca02c"), QColor("#d62728")
+# Okabe-Ito bluish green and vermilion, and a mark besides: right and wrong never rest on colour alone.
+RIGHT, WRONG = QColor("#009E73"), QColor("#D55E00")
 SORTS = [("as loaded", "index"), ("by ŷ", "yhat"), ("by loss (worst first)", "loss"), ("by label", "label")]
 
 
@@ -99,20 +101,25 @@ class ExampleDelegate(QStyledItemDelegate):
         right = (yhat > 0.5) == (label == 1)
         painter.save()
         if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(r, QColor("#cfe3ff"))
+            painter.fillRect(r, option.palette.highlight())
         img_rect = QRect(r.x() + 5, r.y() + 3, THUMB, THUMB)
         painter.drawImage(img_rect, model.thumbs[i])
         painter.setPen(QPen(RIGHT if right else WRONG, 3))
         painter.drawRect(img_rect.adjusted(-1, -1, 1, 1))
+        badge = QRect(img_rect.right() - 15, img_rect.y() + 1, 15, 15)
+        painter.fillRect(badge, RIGHT if right else WRONG)
+        painter.setPen(QColor("white"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "✓" if right else "✗")
         bar = QRect(r.x() + 5, r.y() + THUMB + 6, THUMB, 6)
-        painter.fillRect(bar, QColor("#e6e6e6"))
+        painter.fillRect(bar, option.palette.mid())
         painter.fillRect(QRect(bar.x(), bar.y(), round(THUMB * yhat), 6), QColor("#1f77b4"))
-        painter.setPen(QColor("#222"))
+        painter.setPen(option.palette.highlightedText().color() if option.state & QStyle.StateFlag.State_Selected
+                       else option.palette.text().color())
         font = painter.font()
-        font.setPointSizeF(7.5)
+        font.setPointSizeF(0.85 * QApplication.font().pointSizeF())  # follows presentation mode
         painter.setFont(font)
         painter.drawText(QRect(r.x(), r.y() + THUMB + 12, r.width(), 14), Qt.AlignmentFlag.AlignCenter,
-                         f"ŷ {yhat:.2f} · y={label}")
+                         f"ŷ {yhat:.2f} · y={label} {'✓' if right else '✗'}")
         painter.restore()
 
 

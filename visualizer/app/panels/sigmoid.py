@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from ...core import sigmoid
 from .plots import nice_ceiling
 
-POSITIVE, NEGATIVE = pg.mkBrush("#ff7f0e"), pg.mkBrush("#1f77b4")
+# Okabe-Ito orange and blue, and two shapes: the classes differ for every eye.
+POSITIVE, NEGATIVE = pg.mkBrush("#E69F00"), pg.mkBrush("#0072B2")
+SYMBOLS = {0: "o", 1: "t1"}  # y = 0 a circle, y = 1 an upward triangle
 Z_CURVE = np.linspace(-60, 60, 2401)
 
 
@@ -29,15 +31,16 @@ class SigmoidPanel(QWidget):
         self.plot.plot(Z_CURVE, sigmoid(Z_CURVE), pen=pg.mkPen("#777", width=1))
         self.plot.addItem(pg.InfiniteLine(0.5, angle=0, pen=pg.mkPen("#bbb", style=pg.QtCore.Qt.PenStyle.DotLine)))
         # One item per label, each with a single brush: per-point brushes make every frame slow.
-        self.dots = [pg.ScatterPlotItem(size=7, pen=pg.mkPen(None), brush=brush) for brush in (NEGATIVE, POSITIVE)]
+        self.dots = [pg.ScatterPlotItem(size=8, pen=pg.mkPen(None), brush=brush, symbol=SYMBOLS[label])
+                     for label, brush in enumerate((NEGATIVE, POSITIVE))]
         for dots in self.dots:
             self.plot.addItem(dots)
             dots.sigClicked.connect(self._clicked)
         self.selected = pg.ScatterPlotItem(size=14, pen=pg.mkPen("k", width=2), brush=pg.mkBrush(None))
         self.plot.addItem(self.selected)
         legend = self.plot.plotItem.legend
-        legend.addItem(pg.ScatterPlotItem(brush=POSITIVE, pen=None, size=7), "y = 1")
-        legend.addItem(pg.ScatterPlotItem(brush=NEGATIVE, pen=None, size=7), "y = 0")
+        legend.addItem(pg.ScatterPlotItem(brush=POSITIVE, pen=None, size=8, symbol=SYMBOLS[1]), "y = 1")
+        legend.addItem(pg.ScatterPlotItem(brush=NEGATIVE, pen=None, size=8, symbol=SYMBOLS[0]), "y = 0")
         self.plot.setToolTip("Each dot is one training example at (z, ŷ). Training slides the y = 1 dots "
                              "up the curve and the y = 0 dots down. Click a dot to select that example.")
         layout = QVBoxLayout(self)

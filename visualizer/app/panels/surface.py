@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QFont, QImage, QOpenGLContext, QPainter, QSurfaceFormat
+from PySide6.QtGui import QColor, QFont, QImage, QOpenGLContext, QPainter, QSurfaceFormat
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from ...core.contours import contour_segments
@@ -82,11 +82,20 @@ class Surface3D:
         self.box = gl.GLBoxItem(color=(0.6, 0.6, 0.6, 1))
         self.box.setSize(2, 2, 1.2)
         self.box.translate(-1, -1, 0)
-        font = QFont()
-        font.setPointSize(8)
+        font = QFont()  # the app's font at creation; presentation mode sets it again (set_text_scale)
         self.labels = [gl.GLTextItem(color=(30, 30, 30, 255), font=font) for _ in range(3)]
         for item in (self.surface, self.box, self.path, self.ghost, self.point, *self.labels):
             self.window.addItem(item)
+
+    def set_text_font(self, font) -> None:
+        for label in self.labels:
+            label.setData(font=font)
+
+    def set_theme(self, background: str, text: str) -> None:
+        self.window.setBackgroundColor(background)
+        colour = QColor(text)
+        for label in self.labels:
+            label.setData(color=(colour.red(), colour.green(), colour.blue(), 255))
 
     def show(self, view: SurfaceView) -> None:
         X, Y = _unit(view.s), _unit(view.t)
@@ -210,7 +219,7 @@ class SurfacePanel(QWidget):
         state.events.settings.connect(lambda new: self.set_kind(new.slice))
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color:#555;")
+        self.note.setStyleSheet("color: palette(window-text);")
         self.contour = ContourMap()
         splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal)
         problem = opengl_problem()
@@ -247,6 +256,14 @@ class SurfacePanel(QWidget):
     @property
     def kind(self) -> str:
         return self.choice.currentData()
+
+    def set_theme(self, background: str, text: str) -> None:
+        if self.gl is not None:
+            self.gl.set_theme(background, text)
+
+    def set_text_font(self, font) -> None:
+        if self.gl is not None:
+            self.gl.set_text_font(font)
 
     def set_kind(self, kind: str) -> None:
         """Show ``kind`` without sending it back as an intent."""

@@ -1,0 +1,61 @@
+"""The window fits laptops and projectors: opened within the screen, every dock on it, nothing clipped."""
+
+import pytest
+from PySide6 import QtGui
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QLabel
+
+from visualizer.app.accessibility import plain
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1024, 768), (1366, 768), (1920, 1080)])
+def test_every_dock_and_control_is_on_screen(window, qtbot, size, monkeypatch):
+    from PySide6.QtGui import QScreen
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, *size))
+    window.fit_to_screen()
+    qtbot.wait(50)
+    assert window.width() <= size[0] and window.height() <= size[1]
+    area = window.rect()
+    for name, dock in window.docks.items():
+        if dock.isVisible() and not dock.visibleRegion().isEmpty():
+            top_left = dock.mapTo(window, dock.rect().topLeft())
+            assert area.contains(QRect(top_left, dock.size())), f"{name} dock lies off the window at {size}"
+    for widget in (window.controls.train_button, window.controls.alpha.field, window.controls.loss,
+                   window.controls.reset_button, window.controls.timeline):
+        assert not widget.visibleRegion().isEmpty(), f"{widget.accessibleName() or widget} cannot be reached"
+
+
+def test_the_window_can_be_as_small_as_1024_by_700(window):
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 700
+
+
+def test_no_label_text_is_wider_than_its_label(window, qtbot):
+    window.resize(1024, 700)
+    window.step(300)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    window.refresh(force=True)
+    qtbot.wait(50)
+    clipped = []
+    for label in window.findChildren(QLabel):
+        if not label.isVisibleTo(window) or label.wordWrap() or not label.text() or label.pixmap() is not None \
+                and not label.pixmap().isNull():
+            continue
+        text = plain(label.text()) if label.buddy() is not None else label.text()
+        if QtGui.Qt.mightBeRichText(text):
+            continue
+        width = max(QFontMetrics(label.font()).horizontalAdvance(line) for line in text.split("\n"))
+        if width > label.width() + 1 and label.width() > 0:
+            clipped.append((label.text()[:40], width, label.width()))
+    assert clipped == []
+
+
+def test_the_edge_label_is_never_clipped_when_it_wraps(window, qtbot):
+    window.resize(1024, 700)
+    window.state.change_settings(loss="squared-error")
+    window.refresh(force=True)
+    qtbot.wait(50)
+    label = window.controls.edge_label
+    assert label.height() >= label.heightForWidth(label.width())

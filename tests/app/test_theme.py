@@ -1,0 +1,71 @@
+"""Both themes read: every label and plot text meets WCAG 2.1 AA contrast (4.5:1) on its background."""
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QLabel
+
+from visualizer.app.panels.notice import STYLES
+from visualizer.app.theme import contrast
+
+
+@pytest.mark.parametrize("choice", ["light", "dark"])
+def test_every_text_meets_aa_contrast(window, qtbot, choice):
+    window.step(50)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    window.set_theme(choice)
+    window.refresh(force=True)
+    low = []
+    for label in window.findChildren(QLabel):
+        if not label.isVisibleTo(window) or not label.text():
+            continue
+        fg = label.palette().color(QPalette.ColorRole.WindowText)
+        bg = label.palette().color(QPalette.ColorRole.Window)
+        if contrast(fg, bg) < 4.5:
+            low.append((label.text()[:30], fg.name(), bg.name(), round(contrast(fg, bg), 2)))
+    for view in window.findChildren(pg.GraphicsView):
+        bg = view.backgroundBrush().color()
+        for item in view.scene().items():
+            if isinstance(item, pg.AxisItem) and item.isVisible():
+                ratio = contrast(item.textPen().color(), bg)
+                if ratio < 4.5:
+                    low.append(("axis", item.textPen().color().name(), bg.name(), round(ratio, 2)))
+    assert low == []
+    assert window.theme == choice and window.theme_actions[choice].isChecked()
+
+
+def test_notices_and_marks_meet_aa_contrast():
+    import re
+
+    for style in STYLES.values():
+        bg, fg = re.search(r"background:(#\w+)", style)[1], re.search(r"color:(#\w+)", style)[1]
+        assert contrast(QColor(fg), QColor(bg)) >= 4.5
+    from visualizer.app.panels.gallery import RIGHT, WRONG
+
+    for mark in (RIGHT, WRONG):  # the white tick or cross on its badge
+        assert contrast(QColor("white"), mark) >= 3.0  # large graphical mark: WCAG's 3:1 for non-text
+
+
+def test_presentation_mode_enlarges_every_text_and_back(window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    base = QApplication.font().pointSizeF()
+    axis = window.cost_curve.plot.getAxis("left")
+    window.presentation_action.trigger()
+    assert window.presentation and QApplication.font().pointSizeF() >= 1.6 * base - 0.01
+    assert window.status.font().pointSizeF() >= 1.6 * base - 0.01
+    assert axis.style["tickFont"].pointSizeF() >= 1.6 * base - 0.01
+    assert window.cost_curve.train_curve.opts["pen"].widthF() >= 1.6
+    window.presentation_action.trigger()
+    assert not window.presentation and abs(QApplication.font().pointSizeF() - base) < 0.01
+    assert window.cost_curve.train_curve.opts["pen"].widthF() == pytest.approx(1.0)
+
+
+def test_switching_back_to_light_restores_dark_text(window, qtbot):
+    window.set_theme("dark")
+    window.set_theme("light")
+    note = window.surface.note
+    note.setText("x")
+    image = note.grab().toImage()
+    darkest = min(QColor(image.pixel(x, y)).lightness() for x in range(image.width()) for y in range(image.height()))
+    assert darkest < 100  # the note's text is drawn dark again, not in the dark theme's light grey

@@ -1,0 +1,115 @@
+"""Light and dark: the window follows the system's colour scheme, plots included; View > Theme overrides it.
+
+Widgets take Qt's palette (Fusion style, so the palette is honoured on every platform);
+style sheets name palette roles, never fixed greys; pyqtgraph views get the plot colours
+below. Every text colour here meets WCAG 2.1 AA (4.5:1) on its background (a test checks).
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+THEMES = ("system", "light", "dark")
+#: (plot background, plot text and axes)
+PLOT = {"light": ("#ffffff", "#000000"), "dark": ("#1e1f22", "#e8e8e8")}
+DARK = {
+    QPalette.ColorRole.Window: "#2b2d30", QPalette.ColorRole.WindowText: "#e8e8e8",
+    QPalette.ColorRole.Base: "#1e1f22", QPalette.ColorRole.AlternateBase: "#33363a",
+    QPalette.ColorRole.Text: "#e8e8e8", QPalette.ColorRole.Button: "#3a3d41",
+    QPalette.ColorRole.ButtonText: "#e8e8e8", QPalette.ColorRole.ToolTipBase: "#3a3d41",
+    QPalette.ColorRole.ToolTipText: "#e8e8e8", QPalette.ColorRole.Highlight: "#2f65ca",
+    QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.Link: "#8ab4f8",
+    QPalette.ColorRole.PlaceholderText: "#a0a0a0", QPalette.ColorRole.Mid: "#505357",
+    QPalette.ColorRole.BrightText: "#ffffff",
+}
+
+
+def resolve(choice: str) -> str:
+    """'light' or 'dark' for a choice of THEMES ('system' asks Qt)."""
+    if choice in ("light", "dark"):
+        return choice
+    hints = QGuiApplication.styleHints()
+    return "dark" if hints.colorScheme() == Qt.ColorScheme.Dark else "light"
+
+
+def palette_for(theme: str) -> QPalette:
+    palette = QApplication.style().standardPalette()
+    if theme == "dark":
+        for role, colour in DARK.items():
+            palette.setColor(role, QColor(colour))
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#8a8a8a"))
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#8a8a8a"))
+    return palette
+
+
+def apply(theme: str, roots: list[QWidget]) -> None:
+    """Switch the whole app, and every plot under ``roots``, to ``theme`` ('light' or 'dark')."""
+    app = QApplication.instance()
+    app.setStyle("Fusion")
+    app.setPalette(palette_for(theme))
+    background, text = PLOT[theme]
+    pg.setConfigOptions(background=background, foreground=text)
+    for root in roots:
+        for widget in [root, *root.findChildren(QWidget)]:
+            if "palette(" in widget.styleSheet():  # a style sheet reads the palette only when it is set
+                widget.setStyleSheet(widget.styleSheet())
+        for view in root.findChildren(pg.GraphicsView):
+            view.setBackground(background)
+            for item in view.scene().items():
+                if isinstance(item, pg.AxisItem):
+                    item.setPen(text)
+                    item.setTextPen(text)
+                elif isinstance(item, pg.LegendItem):
+                    item.setLabelTextColor(text)
+                elif isinstance(item, pg.LabelItem):
+                    item.setText(item.text, color=text)
+        for widget in root.findChildren(QWidget):
+            if hasattr(widget, "set_theme"):  # views pyqtgraph does not reach, such as the 3-D window
+                widget.set_theme(background, text)
+
+
+PRESENTATION = 1.6
+
+
+def scale_text(factor: float, roots: list[QWidget]) -> None:
+    """Every font in the app, and in every plot under ``roots``, at ``factor`` times its normal size."""
+    app = QApplication.instance()
+    if not hasattr(app, "_visualizer_font"):
+        app._visualizer_font = QFont(app.font())
+    font = QFont(app._visualizer_font)
+    font.setPointSizeF(app._visualizer_font.pointSizeF() * factor)
+    app.setFont(font)
+    for root in roots:
+        for widget in [root, *root.findChildren(QWidget)]:
+            widget.setFont(font)
+            if hasattr(widget, "set_text_font"):
+                widget.set_text_font(font)
+        for view in root.findChildren(pg.GraphicsView):
+            for item in view.scene().items():
+                if isinstance(item, pg.AxisItem):
+                    item.setStyle(tickFont=font)
+                    item.label.setFont(font)
+                elif isinstance(item, pg.LegendItem):
+                    item.setLabelTextSize(f"{font.pointSizeF():.0f}pt")
+            for item in view.items():  # thicker lines too, back to their own width at factor 1
+                if isinstance(item, pg.PlotDataItem) and item.opts.get("pen") is not None:
+                    pen = pg.mkPen(item.opts["pen"])
+                    base = item.__dict__.setdefault("_visualizer_width", max(pen.widthF(), 1.0))
+                    pen.setWidthF(base * factor)
+                    item.setPen(pen)
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG 2.1 contrast ratio of two colours."""
+
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)

@@ -1,0 +1,78 @@
+"""Where the window and its docks go: remembered layout, the default one, and fitting the screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from . import preferences, theme
+
+
+class WindowLayout:
+    """Mixed into MainWindow."""
+
+    def _init_theme(self) -> None:
+        self.theme_choice = preferences.theme() if self.remember_layout else "system"
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
+        self.set_theme(self.theme_choice)
+
+    def set_theme(self, choice: str) -> None:
+        """'system', 'light' or 'dark': the whole app, plots included, at once."""
+        self.theme_choice = choice
+        self.theme = theme.resolve(choice)
+        theme.apply(self.theme, [self, self.lessons_window, *([self.explorer] if self.explorer else [])])
+        for action in getattr(self, "theme_actions", {}).values():
+            action.setChecked(action.data() == choice)
+        if self.remember_layout:
+            preferences.remember_theme(choice)
+
+    def set_presentation(self, on: bool) -> None:
+        """For a projector or a screen share: text 1.6 times larger, thicker lines, full screen."""
+        self.presentation = on
+        theme.scale_text(theme.PRESENTATION if on else 1.0,
+                         [self, self.lessons_window, *([self.explorer] if self.explorer else [])])
+        self.presentation_action.setChecked(on)
+        (self.showFullScreen if on else self.showNormal)()
+        self.refresh(force=True)
+
+    def _system_scheme_changed(self, _scheme) -> None:
+        if self.theme_choice == "system":
+            self.set_theme("system")
+
+    def _restore_layout(self) -> None:
+        state, geometry = preferences.window_state() if self.remember_layout else (None, None)
+        if self.remember_layout:
+            self.state.change_settings(alpha=preferences.remembered("alpha"), slice=preferences.remembered("slice"))
+        self._restored_geometry = False
+        if state is None or not self.restoreState(state):
+            self._laid_out = False
+            return
+        self._laid_out = True
+        if geometry is not None:
+            self._restored_geometry = self.restoreGeometry(geometry)
+
+    def fit_to_screen(self) -> None:
+        """Open within the screen's available area (1280 x 800 where it fits), at any size or scale factor."""
+        screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        if not self._restored_geometry:
+            self.resize(min(1280, screen.width()), min(800, screen.height()))
+        frame = self.frameGeometry()
+        frame.setSize(frame.size().boundedTo(screen.size()))
+        self.resize(self.size().boundedTo(screen.size()))
+        if not screen.contains(frame):
+            frame.moveCenter(screen.center())
+            self.move(frame.topLeft())
+
+    def _default_layout(self) -> None:
+        d = self.docks
+        self.resizeDocks([d["controls"], d["cost"]], [270, 420], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["controls"], d["weights"]], [330, 200], Qt.Orientation.Vertical)
+        self.resizeDocks([d["cost"], d["sigmoid"]], [300, 230], Qt.Orientation.Vertical)
+        self.resizeDocks([d["gallery"]], [180], Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._laid_out:  # docks only take sizes once the window has its own
+            self._laid_out = True
+            self._default_layout()
