@@ -4,12 +4,13 @@ import pytest
 from PySide6 import QtGui
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QScrollArea
 
 from visualizer.app.accessibility import plain
 
 
-@pytest.mark.parametrize("size", [(1024, 700), (1024, 768), (1366, 768), (1920, 1080)])
+# Logical sizes: 1920 x 1080 at scale factor 2 is 960 x 540, at 1.5 it is 1280 x 720.
+@pytest.mark.parametrize("size", [(960, 540), (1024, 700), (1024, 768), (1280, 720), (1366, 768), (1920, 1080)])
 def test_every_dock_and_control_is_on_screen(window, qtbot, size, monkeypatch):
     from PySide6.QtGui import QScreen
 
@@ -24,6 +25,13 @@ def test_every_dock_and_control_is_on_screen(window, qtbot, size, monkeypatch):
             assert area.contains(QRect(top_left, dock.size())), f"{name} dock lies off the window at {size}"
     for widget in (window.controls.train_button, window.controls.alpha.field, window.controls.loss,
                    window.controls.reset_button, window.controls.timeline):
+        widget.setFocus()  # as Tab would: a scrolling panel brings the focused control into view
+        area = widget.parent()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parent()
+        if area is not None:
+            area.ensureWidgetVisible(widget)
+        qtbot.wait(10)
         assert not widget.visibleRegion().isEmpty(), f"{widget.accessibleName() or widget} cannot be reached"
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +56,17 @@ LESSONS = {
 }
 
 
+def scrolled(panel: QWidget) -> QScrollArea:
+    """A panel that scrolls vertically on a short screen instead of setting the window's minimum height."""
+    area = QScrollArea()
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setMinimumWidth(panel.minimumSizeHint().width())
+    return area
+
+
 class MainWindow(WindowLayout, Rendering, DataActions, FileActions, QMainWindow):
     def __init__(self, train: Dataset, test: Dataset | None, settings: RunSettings | None = None,
                  remember_layout: bool = True):
@@ -89,7 +101,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, QMainWindow)
         L, R, B = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
                    Qt.DockWidgetArea.BottomDockWidgetArea)
         self.docks = {
-            "controls": self._dock("Controls", self.controls, L),
+            "controls": self._dock("Controls", scrolled(self.controls), L),
             "weights": self._dock("Weights w as an image", self.weights, L),
             "cost": self._dock("Cost J and accuracy", self.cost_curve, R),
             "sigmoid": self._dock("Every example on σ(z)", self.sigmoid, R),

@@ -55,6 +55,9 @@ class WindowLayout:
     def fit_to_screen(self) -> None:
         """Open within the screen's available area (1280 x 800 where it fits), at any size or scale factor."""
         screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        hint = self.minimumSizeHint()
+        if hint.width() > screen.width() or hint.height() > screen.height():
+            self.compact_layout()
         if not self._restored_geometry:
             self.resize(min(1280, screen.width()), min(800, screen.height()))
         frame = self.frameGeometry()
@@ -63,6 +66,17 @@ class WindowLayout:
         if not screen.contains(frame):
             frame.moveCenter(screen.center())
             self.move(frame.topLeft())
+
+    def compact_layout(self) -> None:
+        """Less room than the full layout needs: the lower-priority panels become tabs instead of overflowing."""
+        d = self.docks
+        self.tabifyDockWidget(d["controls"], d["weights"])
+        self.tabifyDockWidget(d["cost"], d["sigmoid"])
+        self.tabifyDockWidget(d["cost"], d["classify"])
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, d["gallery"])
+        self.tabifyDockWidget(d["cost"], d["gallery"])
+        d["controls"].raise_()
+        d["cost"].raise_()
 
     def _default_layout(self) -> None:
         d = self.docks
