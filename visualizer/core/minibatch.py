@@ -56,11 +56,13 @@ class MiniBatchSteps:
                 self._batch_buffer = np.empty((size, source.shape[1]), dtype=source.dtype)
             rows = np.take(source, I, axis=0, out=self._batch_buffer[: I.size], mode="wrap")  # unbuffered, no new pages
             y = self.y[I]
+            # numpy's own loops, not BLAS: a batch is too small to gain from BLAS threads, and on a busy
+            # machine their hand-offs made each product 10x slower (bench_scale).
             if self.param.kind == "gram":
-                z = rows @ theta
+                z = np.einsum("ij,j->i", rows, theta)
             else:
                 w = theta[:-1] if rows.dtype == np.float64 else theta[:-1].astype(rows.dtype)
-                z = np.asarray(rows @ w, dtype=float) + theta[-1]
+                z = np.asarray(np.einsum("ij,j->i", rows, w), dtype=float) + theta[-1]
         else:
             I, y = None, self.y
             z = self.param.train.z(theta)
@@ -79,7 +81,7 @@ class MiniBatchSteps:
             g[I] = dz
             g[-1] = dz.sum()
         else:
-            g[:-1] = dz.astype(rows.dtype) @ rows
+            g[:-1] = np.einsum("i,ij->j", dz.astype(rows.dtype), rows)
             g[-1] = dz.sum()
         g /= n
         if opt.lam:
