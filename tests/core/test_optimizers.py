@@ -209,3 +209,13 @@ def test_course_data_mini_batches_follow_the_reference(course, kind):
     w, b, costs = optimize_reference(train.X, train.Y, 0.001, 30, kind=kind, batch_size=64, lam=0.7)
     assert np.allclose(gd.history.costs.values, costs, rtol=1e-11)
     assert np.allclose(gd.w, w, rtol=1e-9, atol=1e-12)
+
+
+def test_the_ghost_of_a_mini_batch_run_follows_its_optimizer():
+    X, Y = make_problem(30, 12, seed=8)
+    gd = GradientDescent(X, Y, alpha=0.2, optimizer=Optimizer(kind="momentum", batch_size=5))
+    gd.step(17)
+    theta, state = gd.full_state_at(7)
+    ghost, thetas = gd.simulate(theta, 0.2, 10, every=5, state=state)
+    assert np.allclose(ghost, gd.history.costs.values[7:17], rtol=1e-13)
+    assert thetas.shape == (2, gd.param.dim) and np.array_equal(thetas[0], theta)

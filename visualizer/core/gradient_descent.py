@@ -216,13 +216,14 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         """y-hat for every training example at the current parameters."""
         return 0.5 + 0.5 * np.tanh(0.5 * self.z)
 
-    def gradient(self, z: np.ndarray | None = None) -> np.ndarray:
-        """(dw, db) in theta coordinates, at the current point or at the point whose z is given."""
+    def gradient(self, z: np.ndarray | None = None, theta: np.ndarray | None = None) -> np.ndarray:
+        """(dw, db) of J_reg in theta coordinates, at the current point or at the point whose z (and,
+        with L2, theta) is given."""
         g = np.empty(self.param.dim)
         self.param.gradient_into(self.loss.dz(self.z if z is None else z, self.y), g)
         g /= self.m
         if self._optimizer.lam:
-            g[:-1] += (self._optimizer.lam / self.m) * self.theta[:-1]
+            g[:-1] += (self._optimizer.lam / self.m) * (self.theta if theta is None else theta)[:-1]
         return g
 
     def metrics(self) -> dict[str, float | None]:

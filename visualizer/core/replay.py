@@ -9,13 +9,27 @@ from .optimizers import OptimizerState, transition
 
 
 class Replay:
-    def simulate(self, theta: np.ndarray, alpha: float, n: int, every: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    def simulate(self, theta: np.ndarray, alpha: float, n: int, every: int = 10,
+                 state: OptimizerState | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(costs, thetas every ``every`` iterations) of n iterations from ``theta`` at a fixed alpha.
 
         This run is left untouched: it draws the 'ghost' of the path an old alpha would have
-        taken. Stops early on overflow.
+        taken. Stops early on overflow. With an optimizer other than batch descent, the ghost
+        runs that optimizer from ``state`` (``full_state_at(i)[1]``; default: fresh moments).
         """
         theta = theta.copy()
+        if not self._optimizer.is_plain(self.m):
+            state = OptimizerState() if state is None else state.copy()
+            costs, thetas = [], []
+            for i in range(n):
+                if i % every == 0:
+                    thetas.append(theta.copy())
+                cost = self._iterate(theta, state, self._optimizer, alpha)
+                if cost is None:
+                    thetas = thetas[: -1] if i % every == 0 else thetas
+                    break
+                costs.append(cost)
+            return np.array(costs), np.array(thetas).reshape(-1, self.param.dim)
         z, dz, grad = np.empty(self.m), np.empty(self.m), np.empty(self.param.dim)
         costs, thetas = [], []
         with np.errstate(over="ignore", invalid="ignore"):
