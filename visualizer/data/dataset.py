@@ -111,9 +111,34 @@ class ImageSet:
     def n_px(self) -> int:
         return self.images.shape[1]
 
-    def take(self, idx: np.ndarray, source: str) -> ImageSet:
-        return ImageSet(self.images[idx], self.labels[idx], [self.names[i] for i in idx], self.classes, source,
-                        list(self.skipped))
+    def split(self, first: np.ndarray, second: np.ndarray) -> tuple[ImageSet, ImageSet]:
+        """The examples at ``first`` and at ``second`` (together each index once), as two sets.
+
+        Their images are two views of this set's array, its rows moved in place cycle by
+        cycle: no copy of the images, so no new memory to fill. This set is used up.
+        """
+        order = np.concatenate([first, second]).astype(np.intp)
+        if not np.array_equal(np.sort(order), np.arange(self.m)):
+            raise ValueError("split indices must cover every example exactly once")
+        images, done = self.images, np.zeros(self.m, bool)
+        for start in np.flatnonzero(order != np.arange(self.m)).tolist():
+            if done[start]:
+                continue
+            held, k = images[start].copy(), start
+            while order[k] != start:  # row k receives row order[k], which moves on next
+                source = order[k]
+                images[k] = images[source]
+                done[k] = True
+                k = source
+            images[k] = held
+            done[k] = True
+        cut = len(first)
+
+        def part(rows: slice, idx: np.ndarray) -> ImageSet:
+            return ImageSet(images[rows], self.labels[idx], [self.names[i] for i in idx], self.classes,
+                            self.source, list(self.skipped))
+
+        return part(slice(None, cut), first), part(slice(cut, None), second)
 
     def dataset(self, dtype=None) -> Dataset:
         """The Dataset, X in float64 for small sets (the course's exact figures) and float32 above."""

@@ -67,9 +67,9 @@ def load_data(
     train_idx, test_idx = split_indices(train_set.labels, test_fraction, seed)
     if len(test_idx) == 0:  # too few examples of a class to hold any out
         return train_set.dataset(dtype), None
-    held_out = train_set.take(test_idx, f"{train_set.source} (held out: {100 * test_fraction:.0f} %)")
+    train_set, held_out = train_set.split(train_idx, test_idx)
+    held_out.source = f"{train_set.source} (held out: {100 * test_fraction:.0f} %)"
     held_out.skipped = []
-    train_set = train_set.take(train_idx, train_set.source)
     return train_set.dataset(dtype), held_out.dataset(dtype)
 
 
