@@ -259,3 +259,21 @@ def test_a_fifo_named_h5_or_npz_is_refused_without_freezing(window, qtbot, tmp_p
     drop(window, urls(tmp_path / "x.h5"))  # dropped to classify: skipped with the same reason
     qtbot.waitUntil(window.notice.isVisible, timeout=5000)
     assert "x.h5" in window.notice.label.text() and "named pipe" in window.notice.label.text()
+
+
+def test_exports_are_slide_sized_and_say_what_they_show(window, qtbot, tmp_path):
+    from PySide6.QtGui import QImage
+
+    window.step(30)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    window.export_cost_plot("png", str(tmp_path / "cost.png"), width=1920)
+    image = QImage(str(tmp_path / "cost.png"))
+    assert image.width() == 1920
+    assert not window.cost_curve.plot.titleLabel.isVisible()  # the title is put on for the export only
+    assert not any(item is window.cost_curve.ghost for item, _ in window.cost_curve.plot.legend.items)
+    window.export_cost_plot("svg", str(tmp_path / "cost.svg"))
+    svg = (tmp_path / "cost.svg").read_text()
+    assert "cross-entropy" in svg and "iterations 0–30" in svg
+    window.export_surface(str(tmp_path / "surface.png"))
+    surface = QImage(str(tmp_path / "surface.png"))
+    assert surface.height() > window.surface.height()  # a caption band above the panel

@@ -23,15 +23,18 @@ def png_bytes(image: QImage) -> bytes:
     return bytes(buffer.data())
 
 
-def scene_bytes(view, kind: str) -> bytes:
-    """A pyqtgraph view as PNG (pyqtgraph's exporter) or SVG (Qt's own generator), in memory.
+def scene_bytes(view, kind: str, width: int | None = None) -> bytes:
+    """A pyqtgraph view as PNG (pyqtgraph's exporter, ``width`` pixels wide) or SVG (Qt's own generator).
 
     pyqtgraph's SVG exporter fails on the paths Qt 6 writes, so SVG goes through QSvgGenerator.
     """
     if kind == "png":
         import pyqtgraph.exporters as exporters
 
-        return png_bytes(exporters.ImageExporter(view.scene()).export(toBytes=True))
+        exporter = exporters.ImageExporter(view.scene())
+        if width:
+            exporter.parameters()["width"] = width  # the height follows the view's proportions
+        return png_bytes(exporter.export(toBytes=True))
     from PySide6.QtCore import QRectF, QSize
     from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgGenerator
@@ -51,6 +54,23 @@ def scene_bytes(view, kind: str) -> bytes:
     painter.end()
     return bytes(buffer.data())
 
+
+
+def captioned(image: QImage, text: str) -> QImage:
+    """``image`` with a line of text above it, so a picture on a slide says what it shows."""
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QColor, QPainter
+
+    band = 28
+    out = QImage(image.width(), image.height() + band, QImage.Format.Format_ARGB32)
+    out.fill(QColor("white"))
+    painter = QPainter(out)
+    painter.drawImage(0, band, image)
+    painter.setPen(QColor("black"))
+    painter.drawText(QRect(6, 0, image.width() - 12, band), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                     text)
+    painter.end()
+    return out
 
 
 class FileActions:
@@ -130,10 +150,24 @@ class FileActions:
         if not recent:
             self.recent_menu.addAction("(nothing yet)").setEnabled(False)
 
-    def export_cost_plot(self, kind: str, path: str | None = None) -> None:
+    def export_cost_plot(self, kind: str, path: str | None = None, width: int | None = 1920) -> None:
+        """For a slide: titled with the run, ``width`` pixels wide (PNG; SVG scales anyway)."""
         path = path or self._ask_path(f"Export the cost curve as {kind.upper()}", f"*.{kind}", f".{kind}")
-        if path:
-            self._guarded("Export", lambda: self._write_bytes(path, scene_bytes(self.cost_curve.view, kind)))
+        if not path:
+            return
+        plot = self.cost_curve.plot
+        plot.setTitle(self.run_caption())
+        try:
+            self._guarded("Export", lambda: self._write_bytes(path, scene_bytes(self.cost_curve.view, kind, width)))
+        finally:
+            plot.setTitle(None)
+
+    def run_caption(self) -> str:
+        """What a picture of this run shows: the data, the loss, the alphas and the iterations."""
+        c = self.controller
+        alphas = ", ".join(f"{a:g} from {i}" if i else f"{a:g}" for i, a in c.gd.history.alpha_changes)
+        return (f"{Path(c.train.source).name or c.train.source}, m = {c.train.m}: {c.settings.loss}, "
+                f"α = {alphas}, iterations {c.gd.replay_from}–{c.gd.iteration}")
 
     def export_cost_csv(self, path: str | None = None) -> None:
         path = path or self._ask_path("Export the cost history as CSV", "CSV (*.csv)", ".csv")
@@ -143,7 +177,9 @@ class FileActions:
     def export_surface(self, path: str | None = None) -> None:
         path = path or self._ask_path("Export the surface as PNG", "PNG (*.png)", ".png")
         if path:
-            self._guarded("Export", lambda: self._write_bytes(path, png_bytes(self.surface.grab_with_gl())))
+            self._guarded("Export", lambda: self._write_bytes(path, png_bytes(captioned(
+                self.surface.grab_with_gl(), f"J(w, b) on the slice {self.surface.choice.currentText()!r}. "
+                + self.run_caption()))))
 
     @staticmethod
     def _write_bytes(path: str, data: bytes) -> None:

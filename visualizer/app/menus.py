@@ -32,7 +32,9 @@ def build_menus(window) -> None:
            "`visualizer predict`")
     action(file, "Save s&ession…", "Ctrl+Shift+S", window.save_session, "Data, edits, settings and the whole run")
     export = file.addMenu("&Export")
-    action(export, "Cost curve as PNG…", None, lambda: window.export_cost_plot("png"))
+    action(export, "Cost curve as PNG, 1920 px wide…", None, lambda: window.export_cost_plot("png", width=1920))
+    action(export, "Cost curve as PNG, twice the screen size…", None,
+           lambda: window.export_cost_plot("png", width=2 * window.cost_curve.view.width()))
     action(export, "Cost curve as SVG…", None, lambda: window.export_cost_plot("svg"))
     action(export, "Cost history as CSV…", None, window.export_cost_csv)
     action(export, "Surface as PNG…", None, window.export_surface)

@@ -41,7 +41,7 @@ class CostCurvePanel(QWidget):
         self.alpha_steps = self.stability.plot([], [], pen=pg.mkPen("#9467bd", width=1), name="α", stepMode="center")
         self.edge_curve = self.stability.plot([], [], pen=pg.mkPen("#d62728", width=1), name="2/λmax")
         self.ghost = self.plot.plot([], [], pen=pg.mkPen((120, 120, 120, 150), width=1,
-                                                         style=pg.QtCore.Qt.PenStyle.DotLine), name="old α (ghost)")
+                                                         style=pg.QtCore.Qt.PenStyle.DotLine))
         plain_axes(self.plot, self.acc, self.stability)
         for plot in (self.plot, self.acc):  # one iteration axis, at the bottom, for the three linked plots
             plot.getAxis("bottom").setStyle(showValues=False)
@@ -155,7 +155,14 @@ class CostCurvePanel(QWidget):
         self.stability.getAxis("left").setTicks([ticks, []])
 
     def show_ghost_costs(self, start: int, costs) -> None:
+        """The old alpha's path; the legend names it only while it is drawn."""
         self.ghost.setData(np.arange(start, start + len(costs)), costs)
+        legend = self.plot.legend
+        listed = any(item is self.ghost for item, _ in legend.items)
+        if len(costs) and not listed:
+            legend.addItem(self.ghost, "old α (ghost)")
+        elif not len(costs) and listed:
+            legend.removeItem(self.ghost)
 
     def _mark_alphas(self, changes) -> None:
         """One line per alpha the run settled on: a drag of the slider marks where it came to rest."""
