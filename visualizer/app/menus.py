@@ -54,7 +54,7 @@ def build_menus(window) -> None:
            "Classify the image on the clipboard")
     edit.addSeparator()
     for label in (1, 0):
-        action(edit, f"Add checked cards to training as class {label}", f"Ctrl+{label + 1}" if label else "Ctrl+0",
+        action(edit, f"Add checked cards to training as class {label}", f"Ctrl+{label}",
                lambda _=False, label=label: window.classify._add_all(label),
                "The checked cards of the Classify panel join the training set with this label (Ctrl+Z undoes it)")
     action(edit, "Clear the classified cards", None, window.classify.clear_cards)
