@@ -67,12 +67,17 @@ class GraphCanvas(QWidget):
                                rect.bottom() + 14 - 12 * (val - lo) / span) for i, val in enumerate(v)]
                 for a, b in zip(pts, pts[1:], strict=False):
                     p.drawLine(a, b)
-        p.setPen(QColor("#b22222"))  # derivatives last, above the boxes
-        for (a, b), text in self.edge_text.items():
+        for (a, b), text in self.edge_text.items():  # derivatives last, clear of the boxes, on a light tag
             if text:
                 mid = (centre[a] + centre[b]) / 2
-                p.drawText(QRectF(mid.x() - 80, mid.y() - 36, 160, 32),
-                           Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
+                level = abs(centre[a].y() - centre[b].y()) < 1  # between two boxes of one row: above them
+                box = QRectF(mid.x() - 90, mid.y() - (64 if level else 36), 180, 32)
+                bound = p.boundingRect(box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(QColor(255, 255, 255, 230))
+                p.drawRoundedRect(bound.adjusted(-4, -2, 4, 2), 4, 4)
+                p.setPen(QColor("#b22222"))
+                p.drawText(box, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, text)
         p.end()
 
 

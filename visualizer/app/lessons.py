@@ -125,6 +125,7 @@ class VectorizationPanel(QWidget):
         self.bars.getAxis("bottom").setTicks([[(0, "for-loops"), (1, "vectorized")]])
         self.bar_item = pg.BarGraphItem(x=[0, 1], height=[0, 0], width=0.6, brushes=["#d62728", "#2ca02c"])
         self.bars.addItem(self.bar_item)
+        self.bars.hide()  # no axis to read before there is a timing to show
         layout = QVBoxLayout(self)
         layout.addWidget(caption(
             "The lecture computes dw with two loops: over the m examples, and over the n_x features. numpy does "
@@ -136,10 +137,15 @@ class VectorizationPanel(QWidget):
 
     def show_timing(self, t: VectorizationTiming, m: int) -> None:
         self.run.setEnabled(True)
-        scaled = "" if t.m_loop == m else (f" (it ran on {t.m_loop} of the {m} examples, to stay near 2 s; "
-                                           f"{t.loop_seconds:.2f} s there, scaled to all of them)")
+        self.bars.show()
+        if t.m_loop == m:
+            loops = f"for-loops, on all {m} examples: {t.loop_seconds_full:.3g} s"
+        else:
+            loops = (f"for-loops: {t.loop_seconds:.3g} s on {t.m_loop} of the {m} examples (loops over all of them "
+                     f"would take too long here), so about {t.loop_seconds_full:.3g} s for all {m} "
+                     f"(times {m}/{t.m_loop})")
         self.result.setText(
-            f"for-loops: {t.loop_seconds_full:.3g} s{scaled}\nvectorized: {1000 * t.vector_seconds:.3g} ms\n"
+            f"{loops}\nvectorized, on all {m} examples: {1000 * t.vector_seconds:.3g} ms\n"
             f"speed-up: {t.speedup:,.0f}×\nThe two results agree to {t.max_difference:.1e} "
             f"({'within' if t.max_difference <= 1e-12 else 'outside'} 1e-12).")
         logs = np.log10([max(t.loop_seconds_full, 1e-9), max(t.vector_seconds, 1e-9)])
