@@ -10,6 +10,15 @@ import pytest
 COURSE_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "catvnoncat"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """No test reads or writes the user's own cache of decoded images (subprocesses inherit it too)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("VISUALIZER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def course():
     """(train, test) Datasets from the course's .h5 files; skips when ../shared is absent."""

@@ -61,7 +61,7 @@ def read_regular(path: str | os.PathLike, limit: int) -> bytes:
         problem = mode_problem(st.st_mode)
         if problem is not None:
             raise ValueError(problem)
-        data = f.read(limit + 1) if st.st_size <= limit else b""
+        data = f.read(min(limit, st.st_size) + 1) if st.st_size <= limit else b""
     if st.st_size > limit or len(data) > limit:
         raise ValueError(f"too large (more than {limit / 2**20:g} MB)")
     return data
