@@ -153,3 +153,19 @@ def test_no_opengl_keeps_the_contour_map(qtbot, demo, monkeypatch):
     w.refresh(force=True)
     assert w.surface.gl is None and w.surface.view is not None
     w.close()
+
+
+def test_the_image_cache_can_be_seen_and_cleared(window, qtbot, tmp_path):
+    rng = np.random.default_rng(0)
+    for cls in ("cat", "dog"):
+        (tmp_path / cls).mkdir()
+        for i in range(4):
+            Image.fromarray(rng.integers(0, 255, (30, 30, 3), dtype=np.uint8)).save(tmp_path / cls / f"{i}.png")
+    window.load(str(tmp_path))
+    qtbot.waitUntil(lambda: window.controller.train.source.startswith(str(tmp_path)), timeout=10000)
+    assert window.image_cache_label().startswith("Clear the image cache (")
+    from visualizer.data import cache_size
+
+    assert cache_size() > 0
+    window.clear_image_cache()
+    assert cache_size() == 0 and "Freed" in window.notice.label.text()

@@ -82,6 +82,18 @@ class DataActions:
         if train.skipped or (test is not None and test.skipped):
             self.show_report()
 
+    def image_cache_label(self) -> str:
+        from ..data import cache_size
+
+        return f"Clear the image cache ({cache_size() / 2**20:,.0f} MB)"
+
+    def clear_image_cache(self) -> None:
+        from ..data import cache_dir, clear_cache
+
+        freed = clear_cache()
+        self.notice.show_message(f"Freed {freed / 2**20:,.1f} MB of decoded images in {cache_dir()}; folders "
+                                 "are decoded again the next time they open.", "info")
+
     def show_report(self) -> None:
         LoadReportDialog(self.controller.train, self.controller.test, self).open()
 

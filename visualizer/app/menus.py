@@ -40,6 +40,9 @@ def build_menus(window) -> None:
     action(export, "Surface as PNG…", None, window.export_surface)
     action(export, "Predictions as CSV…", None, window.export_predictions)
     action(file, "Show the last load &report", None, window.show_report)
+    cache = action(file, "Clear the image cache", None, window.clear_image_cache,
+                   "Decoded images are kept so a folder opens quickly the second time")
+    file.aboutToShow.connect(lambda: cache.setText(window.image_cache_label()))
     file.addSeparator()
     action(file, "&Quit", QKeySequence.StandardKey.Quit, window.close)
     edit = window.menuBar().addMenu("&Edit")
