@@ -80,3 +80,19 @@ def test_escape_closes_the_explorer_and_a_lesson(window, qtbot):
     qtbot.waitUntil(lambda: dock.isVisible() and window.lessons_window.isActiveWindow(), timeout=2000)
     qtbot.keyClick(dock.widget(), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not dock.isVisible(), timeout=2000)
+
+
+def test_tab_goes_through_the_controls_in_visual_order_and_skips_plots(window, qtbot):
+    import pyqtgraph as pg
+
+    p = window.controls
+    p.train_button.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is p.train_button, timeout=2000)
+    seen = []
+    for _ in range(60):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert not any(isinstance(w, pg.GraphicsView) for w in seen)
+    order = [p.step_buttons[0], p.reset_button, p.alpha.field, p.presets, p.budget, p.speed, p.init, p.seed, p.loss]
+    positions = [seen.index(w) for w in order]
+    assert positions == sorted(positions)

@@ -7,6 +7,7 @@ connects them; drawing, data and file handling live in the mixins beside it.
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
@@ -130,6 +131,8 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, QMainWindow)
         self.timer.start()
         self._restore_layout()
         name_by_labels(self)
+        for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus
+            view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for box in self.findChildren(QComboBox):  # long item texts must not set the window's minimum width
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(10)

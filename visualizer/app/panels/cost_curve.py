@@ -181,6 +181,7 @@ class CostCurvePanel(QWidget):
                 it, alpha = changes[k]
                 line.setValue(it)
                 line.label.setFormat(f"α={alpha:g}")
+                line.label.setPosition(0.92 if k % 2 == 0 else 0.72)  # neighbours' labels never share a height
                 line.show()
             else:
                 line.hide()
