@@ -26,7 +26,7 @@ def _agree(gd, X, Y, alpha, n, **opt):
     assert gd.b == pytest.approx(b, rel=1e-12, abs=1e-13)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.sampled_from(KINDS), st.sampled_from([1, 3, 7, None]), st.sampled_from([0.0, 0.8]),
        st.sampled_from([(0.0, "inverse"), (0.3, "inverse"), (0.05, "exponential")]),
        st.sampled_from(["gram", "primal", "auto"]), st.integers(0, 1000))

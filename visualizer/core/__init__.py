@@ -3,6 +3,7 @@
 from .gradient_descent import GradientDescent, initial_parameters, validate_alpha
 from .losses import LOSSES, CrossEntropy, Loss, SquaredError, get_loss, sigmoid, softplus
 from .metrics import accuracy, explain, predict
+from .optimizers import Optimizer
 from .surface import Plane, PlanePoints, SurfaceSlice, principal_plane, view_ranges, w_direction_plane
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "CrossEntropy",
     "GradientDescent",
     "Loss",
+    "Optimizer",
     "Plane",
     "PlanePoints",
     "SquaredError",

@@ -45,7 +45,9 @@ class MiniBatchSteps:
         return 0.0 if lam == 0 else lam / (2 * self.m) * self.squared_w(theta)
 
     def _iterate(self, theta: np.ndarray, state: OptimizerState, opt: Optimizer, alpha0: float) -> float | None:
-        """One iteration in place on (theta, state); its batch J_reg, or None (nothing changed) if not finite."""
+        """One iteration in place on (theta, state); its batch J_reg, or None (nothing changed) if not finite.
+
+        Callers wrap their loop in ``np.errstate(over="ignore", invalid="ignore")`` (once, not per iteration)."""
         m, size = self.m, opt.batch(self.m)
         if size < m:
             if state.order is None:
@@ -66,11 +68,9 @@ class MiniBatchSteps:
         else:
             I, y = None, self.y
             z = self.param.train.z(theta)
-        n = y.size
-        with np.errstate(over="ignore", invalid="ignore"):
-            cost = float(self.loss.cost(z, y))
-            if opt.lam:
-                cost += opt.lam / (2 * m) * self.squared_w(theta)
+        cost = float(self.loss.cost(z, y))
+        if opt.lam:
+            cost += opt.lam / (2 * m) * self.squared_w(theta)
         if not np.isfinite(cost) or not np.isfinite(z).all():
             return None
         dz = self.loss.dz(z, y)
@@ -83,12 +83,11 @@ class MiniBatchSteps:
         else:
             g[:-1] = np.einsum("i,ij->j", dz.astype(rows.dtype), rows)
             g[-1] = dz.sum()
-        g /= n
+        g /= y.size  # the lecture's order, (X dz) / B: RMSProp and Adam magnify rounding in tiny gradients by 1/ε
         if opt.lam:
             g[:-1] += (opt.lam / m) * theta[:-1]
-        with np.errstate(over="ignore", invalid="ignore"):
-            if not update(opt, state, theta, g, opt.alpha(alpha0, state.epoch)):
-                return None
+        if not update(opt, state, theta, g, opt.alpha(alpha0, state.epoch)):
+            return None
         state.position += size
         if state.position >= m:
             state.position, state.order = 0, None
@@ -101,19 +100,20 @@ class MiniBatchSteps:
         costs = np.empty(n)
         marks = set(self.trajectory.marks(self.iteration, n))
         ran = 0
-        for i in range(n):
-            if cancelled is not None and cancelled():
-                break
-            if i in marks:
-                self.trajectory.offer(self.iteration + i, theta, state.copy())
-            cost = self._iterate(theta, state, opt, self._alpha)
-            if cost is None:
-                self.halted = True
-                if self.diverged_at is None:
-                    self.diverged_at = self.iteration + i
-                break
-            costs[i] = cost
-            ran += 1
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(n):
+                if cancelled is not None and cancelled():
+                    break
+                if i in marks:
+                    self.trajectory.offer(self.iteration + i, theta, state.copy())
+                cost = self._iterate(theta, state, opt, self._alpha)
+                if cost is None:
+                    self.halted = True
+                    if self.diverged_at is None:
+                        self.diverged_at = self.iteration + i
+                    break
+                costs[i] = cost
+                ran += 1
         if ran:
             if self.diverged_at is None and opt.batch(self.m) >= self.m:
                 over = np.flatnonzero(costs[:ran] > self.divergence_threshold())
@@ -126,6 +126,7 @@ class MiniBatchSteps:
 
     def _replay_optimized(self, theta: np.ndarray, state: OptimizerState, start: int, stop: int) -> None:
         """From (theta, state) at ``start`` to ``stop``, with the recorded alphas and optimizers."""
-        for it in range(start, stop):
-            if self._iterate(theta, state, self.history.optimizer_at(it), self.history.alpha_at(it)) is None:
-                raise ValueError(f"iteration {it} cannot be replayed: its step is not finite")
+        with np.errstate(over="ignore", invalid="ignore"):
+            for it in range(start, stop):
+                if self._iterate(theta, state, self.history.optimizer_at(it), self.history.alpha_at(it)) is None:
+                    raise ValueError(f"iteration {it} cannot be replayed: its step is not finite")

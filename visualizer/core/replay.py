@@ -21,14 +21,15 @@ class Replay:
         if not self._optimizer.is_plain(self.m):
             state = OptimizerState() if state is None else state.copy()
             costs, thetas = [], []
-            for i in range(n):
-                if i % every == 0:
-                    thetas.append(theta.copy())
-                cost = self._iterate(theta, state, self._optimizer, alpha)
-                if cost is None:
-                    thetas = thetas[: -1] if i % every == 0 else thetas
-                    break
-                costs.append(cost)
+            with np.errstate(over="ignore", invalid="ignore"):
+                for i in range(n):
+                    if i % every == 0:
+                        thetas.append(theta.copy())
+                    cost = self._iterate(theta, state, self._optimizer, alpha)
+                    if cost is None:
+                        thetas = thetas[:-1] if i % every == 0 else thetas
+                        break
+                    costs.append(cost)
             return np.array(costs), np.array(thetas).reshape(-1, self.param.dim)
         z, dz, grad = np.empty(self.m), np.empty(self.m), np.empty(self.param.dim)
         costs, thetas = [], []
