@@ -19,7 +19,7 @@ import numpy as np
 
 from .atomic import StorageError, atomic_save, atomic_write
 from .core.history import EDGE, METRICS, History
-from .core.optimizers import Optimizer
+from .core.optimizers import Optimizer, optimizer_changes
 from .core.trajectory import ExactState
 from .data import Dataset, images_to_x
 from .data.dataset import Skipped
@@ -335,21 +335,10 @@ def _optimizer_changes(a, path, last: int) -> list[tuple[int, Optimizer]]:
     """[[iteration, {optimizer settings}], ...] from 0, increasing, up to ``last``; absent in older files."""
     if "optimizer_changes" not in a:
         return [(0, Optimizer())]
-    rows = _json(a, "optimizer_changes", path, "the optimizer changes")
-    what = f"{path}: the entry 'optimizer_changes'"
-    if not isinstance(rows, list) or not rows or not all(
-            isinstance(r, list) and len(r) == 2 and type(r[0]) is int and isinstance(r[1], dict) for r in rows):
-        raise StorageError(f"{what} must be a list of [iteration, settings] pairs")
-    its = [r[0] for r in rows]
-    if its[0] != 0 or any(b <= a for a, b in zip(its, its[1:], strict=False)) or its[-1] > last:
-        raise StorageError(f"{what} must start at iteration 0 and go up to at most {last}")
-    changes = []
-    for i, d in rows:
-        try:
-            changes.append((i, Optimizer(**d)))
-        except (TypeError, ValueError) as exc:
-            raise StorageError(f"{what}: at iteration {i}: {str(exc)[:200]}") from None
-    return changes
+    try:
+        return optimizer_changes(_json(a, "optimizer_changes", path, "the optimizer changes"), last)
+    except ValueError as exc:
+        raise StorageError(f"{path}: the entry 'optimizer_changes' {str(exc)[:200]}") from None
 
 
 def _exact_state(a, path, train: Dataset, b: float) -> ExactState | None:

@@ -204,3 +204,21 @@ def transition(state: OptimizerState, old: Optimizer, new: Optimizer, m: int) ->
     if new.batch(m) != old.batch(m) and state.position:
         state.position, state.order = 0, None
         state.epoch += 1
+
+
+def optimizer_changes(rows, last: int) -> list[tuple[int, Optimizer]]:
+    """Change points read back from JSON: [[iteration, {settings}], ...] from 0, increasing, up to ``last``.
+    ValueError says what is wrong (its message follows the entry's name)."""
+    if not isinstance(rows, list) or not rows or not all(
+            isinstance(r, list) and len(r) == 2 and type(r[0]) is int and isinstance(r[1], dict) for r in rows):
+        raise ValueError("must be a list of [iteration, settings] pairs")
+    its = [r[0] for r in rows]
+    if its[0] != 0 or any(b <= a for a, b in zip(its, its[1:], strict=False)) or its[-1] > last:
+        raise ValueError(f"must start at iteration 0 and go up to at most {last}")
+    changes = []
+    for i, d in rows:
+        try:
+            changes.append((i, Optimizer(**d)))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"at iteration {i}: {exc}") from None
+    return changes
