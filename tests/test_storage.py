@@ -9,7 +9,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from visualizer import npz_reader, storage
+from visualizer import exports, npz_reader, storage
 from visualizer.core import GradientDescent
 from visualizer.data import Dataset, images_to_x
 from visualizer.settings import RunSettings
@@ -72,7 +72,7 @@ def test_a_thinned_history_round_trips(tmp_path):
     s = load_session(path)
     assert s.history.costs.stride == 8 and len(s.history) == 100
     assert np.array_equal(s.history.costs.values, h.costs.values)
-    rows = storage.cost_csv({"run": s.history}).splitlines()
+    rows = exports.cost_csv({"run": s.history}).splitlines()
     assert [r.split(",")[1] for r in rows[1:4]] == ["0", "8", "16"] and rows[-1].split(",")[1] == "96"
     assert rows[1].split(",")[4] == "50.0" and rows[-1].endswith(",0.02")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .atomic import StorageError, atomic_save, atomic_write
+from .atomic import StorageError, atomic_save
 from .core.history import EDGE, METRICS, History
 from .core.optimizers import Optimizer, optimizer_changes
 from .core.trajectory import ExactState
@@ -358,50 +358,3 @@ def _exact_state(a, path, train: Dataset, b: float) -> ExactState | None:
     if watch.shape != (2,) or watch[0] < 0 or watch[1] != np.floor(watch[1]) or watch[1] < -1:
         raise StorageError(f"{path}: the entry 'run_watch' must hold a cost and an iteration (or -1)")
     return ExactState(method, w0, theta, float(watch[0]), None if watch[1] < 0 else int(watch[1]))
-
-
-# ---------------------------------------------------------------------- exports
-def cost_csv(runs: dict[str, History]) -> str:
-    """One row per iteration of every run: run, iteration, cost, test cost, accuracies, alpha.
-
-    Test figures exist every few iterations; other rows leave those cells empty (never NaN).
-    """
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["run", "iteration", "cost", "test_cost", "train_accuracy", "test_accuracy", "alpha"])
-    for name, h in runs.items():
-        costs, alphas = h.costs.values, h.alphas()
-        at = {int(i): k for k, i in enumerate(h.metrics["iteration"].values)}
-        columns = {m: h.metrics[m].values for m in ("test_cost", "train_accuracy", "test_accuracy")}
-
-        def cell(metric, i, at=at, columns=columns):
-            k = at.get(i)
-            values = columns[metric]
-            return "" if k is None or k >= len(values) else repr(float(values[k]))
-
-        for k, i in enumerate(h.costs.iterations(len(costs)).astype(int).tolist()):  # thinned: every stride-th
-            writer.writerow([name, i, repr(float(costs[k])), cell("test_cost", i), cell("train_accuracy", i),
-                             cell("test_accuracy", i), repr(float(alphas[k]))])
-    return out.getvalue()
-
-
-def save_cost_csv(path, runs: dict[str, History]) -> None:
-    text = cost_csv(runs)
-    atomic_write(path, lambda f: f.write(text), binary=False)
-
-
-def save_predictions_csv(path, rows: list[tuple[str, str, str, float, str]]) -> None:
-    """rows: (set, path or name, label or '', y-hat, 'yes'/'no'/'')."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["set", "path", "label", "yhat", "correct"])
-    for row in rows:
-        writer.writerow([row[0], row[1], row[2], f"{row[3]:.6f}", row[4]])
-    text = out.getvalue()
-    atomic_write(path, lambda f: f.write(text), binary=False)

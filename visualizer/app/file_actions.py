@@ -8,7 +8,7 @@ from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
-from .. import storage
+from .. import exports, storage
 from ..atomic import atomic_write
 from . import preferences
 from .frame import build_frame
@@ -172,7 +172,7 @@ class FileActions:
     def export_cost_csv(self, path: str | None = None) -> None:
         path = path or self._ask_path("Export the cost history as CSV", "CSV (*.csv)", ".csv")
         if path:
-            self._guarded("Export", lambda: storage.save_cost_csv(path, {"run": self.controller.gd.history}))
+            self._guarded("Export", lambda: exports.save_cost_csv(path, {"run": self.controller.gd.history}))
 
     def export_surface(self, path: str | None = None) -> None:
         path = path or self._ask_path("Export the surface as PNG", "PNG (*.png)", ".png")
@@ -200,7 +200,7 @@ class FileActions:
                              "yes" if (p > 0.5) == (label == 1) else "no"))
         for verdict, image in zip(frame.verdicts(self.classify.images), self.classify.images, strict=True):
             rows.append(("dropped", image.path or image.name, "", verdict.yhat, ""))
-        self._guarded("Export", lambda: storage.save_predictions_csv(path, rows))
+        self._guarded("Export", lambda: exports.save_predictions_csv(path, rows))
 
     def _clean_changed(self, clean: bool) -> None:
         self.setWindowModified(not clean)
