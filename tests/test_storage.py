@@ -9,7 +9,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from visualizer import exports, npz_reader, storage
+from visualizer import atomic, exports, npz_reader
 from visualizer.core import GradientDescent
 from visualizer.data import Dataset, images_to_x
 from visualizer.settings import RunSettings
@@ -350,7 +350,7 @@ def test_a_failing_writer_leaves_no_temporary_file(tmp_path):
         raise RuntimeError("bug")
 
     with pytest.raises(RuntimeError):
-        storage.atomic_write(tmp_path / "x.json", boom)
+        atomic.atomic_write(tmp_path / "x.json", boom)
     assert not list(tmp_path.iterdir())
 
 
@@ -365,7 +365,7 @@ def test_tiny_tmpfs_full_disk(tmp_path):
         pytest.skip("mounting a tmpfs is not permitted here")
     try:
         with pytest.raises(StorageError, match="No space left"):
-            storage.atomic_write(mnt / "big.bin", lambda f: f.write(os.urandom(256 * 1024)))
+            atomic.atomic_write(mnt / "big.bin", lambda f: f.write(os.urandom(256 * 1024)))
         assert not list(mnt.iterdir())
     finally:
         subprocess.run(["umount", str(mnt)], capture_output=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic import atomic_write
 from .cli_args import UsageError, build_parser, route, window_path_problem
 from .cli_output import Progress, json_safe, one_line, quote_path
 from .core import GradientDescent, sigmoid
@@ -23,7 +24,7 @@ from .core.optimizers import Optimizer
 from .data import DataError, Dataset, ImageError, Skipped, load_data, load_image
 from .files import file_kind_problem
 from .settings import check_together
-from .storage import StorageError, atomic_write, load_model, save_model
+from .storage import StorageError, load_model, save_model
 
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141  # 141: killed by SIGPIPE, as other tools
 #: Training goes in calls of a multiple of the engine's CHUNK, so the arithmetic is that of one call.
