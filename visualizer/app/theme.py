@@ -48,8 +48,11 @@ def palette_for(theme: str) -> QPalette:
 def apply(theme: str, roots: list[QWidget]) -> None:
     """Switch the whole app, and every plot under ``roots``, to ``theme`` ('light' or 'dark')."""
     app = QApplication.instance()
-    app.setStyle("Fusion")
-    app.setPalette(palette_for(theme))
+    if app.style().name().lower() != "fusion":  # each change repolishes every widget of every window
+        app.setStyle("Fusion")
+    palette = palette_for(theme)
+    if app.palette() != palette:
+        app.setPalette(palette)
     background, text = PLOT[theme]
     pg.setConfigOptions(background=background, foreground=text)
     for root in roots:
