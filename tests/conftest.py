@@ -37,3 +37,15 @@ def make_problem(n_x: int, m: int, seed: int = 0, scale: float = 1.0):
     direction = rng.standard_normal(n_x)
     y = ((direction @ (X - X.mean(axis=1, keepdims=True))) > 0).astype(float).reshape(1, m)
     return X, y
+
+
+def image_folder(root: Path, per_class: int, size=(30, 30), classes=("cat", "dog")) -> Path:
+    """``root``/CLASS/i.png: random pictures, one subfolder per class, as a user's photo folder is laid out."""
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for cls in classes:
+        (root / cls).mkdir(parents=True, exist_ok=True)
+        for i in range(per_class):
+            Image.fromarray(rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)).save(root / cls / f"{i}.png")
+    return root

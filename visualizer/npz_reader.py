@@ -10,7 +10,6 @@ is read. Arrays holding Python objects are refused from their header alone.
 from __future__ import annotations
 
 import math
-import os
 import struct
 import zipfile
 import zlib
@@ -18,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.lib import format as npy
+
+from .data import memory
 
 #: The .npy header itself: numpy writes a few hundred bytes; its own reader stops at 10000.
 HEADER_MAX = 10_000
@@ -55,18 +56,8 @@ SCALAR = Spec("iuf", 0, 8)
 
 
 def available_memory() -> int:
-    """Bytes the system can give without swapping (MemAvailable), or a cautious guess."""
-    try:
-        with open("/proc/meminfo", "rb") as f:
-            for line in f:
-                if line.startswith(b"MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, AttributeError):
-        return 2 * 2**30
+    """Bytes the system can give without swapping; a cautious 2 GB where it cannot tell."""
+    return memory.available_memory() or 2 * 2**30
 
 
 def memory_limit() -> int:

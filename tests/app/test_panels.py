@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-from PIL import Image
 from PySide6.QtCore import Qt
 
+from tests.conftest import image_folder
 from visualizer.core import sigmoid
 from visualizer.core.reference import gradient_descent_reference
 
@@ -113,11 +113,7 @@ def test_weights_image_is_w_reshaped(window, qtbot):
 
 
 def test_open_folder_loads_with_a_report(window, qtbot, tmp_path):
-    rng = np.random.default_rng(0)
-    for cls in ("cat", "dog"):
-        (tmp_path / cls).mkdir()
-        for i in range(6):
-            Image.fromarray(rng.integers(0, 255, (40, 50, 3), dtype=np.uint8)).save(tmp_path / cls / f"{i}.png")
+    image_folder(tmp_path, 6, (50, 40))
     (tmp_path / "dog" / "broken.jpg").write_text("not a picture")
     window.load(str(tmp_path))
     qtbot.waitUntil(lambda: window.controller.train.source != window.controller.test.source
@@ -156,11 +152,7 @@ def test_no_opengl_keeps_the_contour_map(qtbot, demo, monkeypatch):
 
 
 def test_the_image_cache_can_be_seen_and_cleared(window, qtbot, tmp_path):
-    rng = np.random.default_rng(0)
-    for cls in ("cat", "dog"):
-        (tmp_path / cls).mkdir()
-        for i in range(4):
-            Image.fromarray(rng.integers(0, 255, (30, 30, 3), dtype=np.uint8)).save(tmp_path / cls / f"{i}.png")
+    image_folder(tmp_path, 4, (30, 30))
     window.load(str(tmp_path))
     qtbot.waitUntil(lambda: window.controller.train.source.startswith(str(tmp_path)), timeout=10000)
     assert window.image_cache_label().startswith("Clear the image cache (")

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from PIL import Image
 
+from tests.conftest import image_folder
 from visualizer.app.panels.controls import alpha_to_slider
 
 
@@ -41,11 +41,7 @@ def test_a_new_data_set_after_an_alpha_change_mid_run_redraws_everything(window,
     qtbot.wait(300)
     window.toggle_training()
     qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
-    rng = np.random.default_rng(0)
-    for cls in ("cat", "dog"):
-        (tmp_path / cls).mkdir()
-        for i in range(5):
-            Image.fromarray(rng.integers(0, 255, (30, 30, 3), dtype=np.uint8)).save(tmp_path / cls / f"{i}.png")
+    image_folder(tmp_path, 5, (30, 30))
     window.load(str(tmp_path))
     qtbot.waitUntil(lambda: window.controller.train.source.startswith(str(tmp_path)), timeout=10000)
     assert "Loaded" in window.notice.label.text() and window.controller.ghost is None
