@@ -277,3 +277,21 @@ def test_exports_are_slide_sized_and_say_what_they_show(window, qtbot, tmp_path)
     window.export_surface(str(tmp_path / "surface.png"))
     surface = QImage(str(tmp_path / "surface.png"))
     assert surface.height() > window.surface.height()  # a caption band above the panel
+
+
+def test_exported_legends_sit_beside_the_curves(window, qtbot, tmp_path, monkeypatch):
+    import visualizer.app.file_actions as fa
+
+    seen = []
+    real = fa.scene_bytes
+
+    def spy(view, kind, width=None):
+        legends = [item for item in view.ci.items if type(item).__name__ == "LegendItem"]
+        seen.append((len(legends), [p.legend.isVisible() for p in (window.cost_curve.plot, window.cost_curve.acc)]))
+        return real(view, kind, width)
+
+    monkeypatch.setattr(fa, "scene_bytes", spy)
+    window.export_cost_plot("png", str(tmp_path / "c.png"), width=800)
+    assert seen == [(3, [False, False])]
+    assert window.cost_curve.plot.legend.isVisible() and not [
+        i for i in window.cost_curve.view.ci.items if type(i).__name__ == "LegendItem"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice
@@ -54,6 +55,33 @@ def scene_bytes(view, kind: str, width: int | None = None) -> bytes:
     painter.end()
     return bytes(buffer.data())
 
+
+
+@contextlib.contextmanager
+def legends_beside(view, plots):
+    """For an export: each plot's legend in a column of its own beside it, never over the curves."""
+    import pyqtgraph as pg
+
+    outside = []
+    for row, plot in enumerate(plots):
+        inside = plot.legend
+        legend = pg.LegendItem()
+        for sample, label in inside.items:
+            legend.addItem(sample.item, label.text)
+        view.ci.addItem(legend, row=row, col=1)
+        inside.hide()
+        outside.append((inside, legend))
+    size = view.size()
+    view.resize(size.width() + 160, size.height())  # room for the column, whatever the dock's width
+    view.ci.layout.activate()  # lay it out now: the exporter draws the scene as it stands
+    try:
+        yield
+    finally:
+        for inside, legend in outside:
+            view.ci.removeItem(legend)
+            inside.show()
+        view.resize(size)
+        view.ci.layout.activate()
 
 
 def captioned(image: QImage, text: str) -> QImage:
@@ -158,7 +186,8 @@ class FileActions:
         plot = self.cost_curve.plot
         plot.setTitle(self.run_caption())
         try:
-            self._guarded("Export", lambda: self._write_bytes(path, scene_bytes(self.cost_curve.view, kind, width)))
+            with legends_beside(self.cost_curve.view, (plot, self.cost_curve.acc, self.cost_curve.stability)):
+                self._guarded("Export", lambda: self._write_bytes(path, scene_bytes(self.cost_curve.view, kind, width)))
         finally:
             plot.setTitle(None)
 
