@@ -27,6 +27,7 @@ def render_screenshot(out: str, data: str | None = None, iterations: int = 2000,
     while time.monotonic() < deadline:  # let the layout settle and GL draw its first frames
         QApplication.processEvents()
         time.sleep(0.02)
+    window.resize(*size)  # again: a first show lays the docks out at their preferred sizes
     window.refresh(force=True)
     for _ in range(5):
         QApplication.processEvents()
