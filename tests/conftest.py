@@ -19,6 +19,20 @@ def _private_cache(tmp_path_factory):
     mp.undo()
 
 
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real 64 KB disk (a tmpfs), for full-disk tests; skips where this process may not mount one."""
+    import subprocess
+
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("mounting a tmpfs is not permitted here")
+    yield mnt
+    subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
 @pytest.fixture(scope="session")
 def course():
     """(train, test) Datasets from the course's .h5 files; skips when ../shared is absent."""

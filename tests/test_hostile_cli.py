@@ -221,22 +221,15 @@ def test_json_on_a_full_disk_is_an_error_and_leaves_no_file(tmp_path, monkeypatc
     assert list(tmp_path.iterdir()) == []
 
 
-def test_json_on_a_real_full_disk(tmp_path):
-    mnt = tmp_path / "tiny"
-    mnt.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)],
-                      capture_output=True).returncode != 0:
-        pytest.skip("mounting a tmpfs is not permitted here")
-    try:
-        (mnt / "filler").write_bytes(b"")
-        with open(mnt / "filler", "wb") as f, pytest.raises(OSError):
-            f.write(os.urandom(10**6))
-            f.flush()
-        out = run("train", "--iterations", "1", "--json", mnt / "r.json")
-        assert out.returncode == 2 and b"No space left on device" in out.stderr and out.stderr.count(b"\n") == 1
-        assert sorted(p.name for p in mnt.iterdir()) == ["filler"]
-    finally:
-        subprocess.run(["umount", str(mnt)], capture_output=True)
+def test_json_on_a_real_full_disk(tiny_disk):
+    mnt = tiny_disk
+    (mnt / "filler").write_bytes(b"")
+    with open(mnt / "filler", "wb") as f, pytest.raises(OSError):
+        f.write(os.urandom(10**6))
+        f.flush()
+    out = run("train", "--iterations", "1", "--json", mnt / "r.json")
+    assert out.returncode == 2 and b"No space left on device" in out.stderr and out.stderr.count(b"\n") == 1
+    assert sorted(p.name for p in mnt.iterdir()) == ["filler"]
 
 
 def test_the_step_size_keeps_the_arithmetic_of_one_call(monkeypatch):
