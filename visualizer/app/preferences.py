@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from ..settings import RunSettings
+from .theme import THEMES
 
 RECENT_MAX = 8
 
@@ -39,7 +40,7 @@ def remember(key: str, value) -> None:
 def theme() -> str:
     """'system', 'light' or 'dark' (View > Theme), or 'system' when the file says anything else."""
     value = QSettings().value("view/theme")
-    return value if value in ("system", "light", "dark") else "system"
+    return value if value in THEMES else "system"
 
 
 def remember_theme(choice: str) -> None:

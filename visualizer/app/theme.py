@@ -103,16 +103,3 @@ def scale_text(factor: float, roots: list[QWidget]) -> None:
                     base = item.__dict__.setdefault("_visualizer_width", max(pen.widthF(), 1.0))
                     pen.setWidthF(base * factor)
                     item.setPen(pen)
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    """WCAG 2.1 contrast ratio of two colours."""
-
-    def luminance(c: QColor) -> float:
-        def channel(v: float) -> float:
-            return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
-
-        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
-
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
