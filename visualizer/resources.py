@@ -1,4 +1,4 @@
-"""Files the app needs at run time: the demo set and the icon.
+"""Files the app needs at run time: the demo set, the icon and the class lessons.
 
 The repository keeps them in its top-level assets/; the wheel carries the same files
 inside the package, as visualizer/assets/ (see [tool.setuptools] in pyproject.toml).
@@ -23,6 +23,8 @@ def _assets_dir() -> Path:
 ASSETS_DIR = _assets_dir()
 DEMO_DIR = ASSETS_DIR / "demo"
 ICON_SVG = ASSETS_DIR / "icon.svg"
+#: The shipped lesson files (visualizer.lesson_files), listed in Lessons > Class lessons.
+LESSONS_DIR = ASSETS_DIR / "lessons"
 
 
 def icon_png(size: int) -> Path:
