@@ -18,6 +18,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from ..core import GradientDescent
+from ..core.optimizers import Optimizer
 from ..core.stability import EdgeProbe
 from ..data import Dataset
 from ..settings import RunSettings
@@ -169,8 +170,12 @@ class TrainingController(QObject):
             return
         if (new.loss, new.init, new.seed) != (old.loss, old.init, old.seed):
             self.reset()
-        elif new.alpha != self.gd.alpha or new.alpha != old.alpha:
+            return
+        if new.alpha != self.gd.alpha or new.alpha != old.alpha:
             self._apply_alpha(new.alpha)
+        optimizer = self._optimizer(new, self.gd.m)
+        if optimizer != self.gd.optimizer:
+            self._apply_optimizer(optimizer)
 
     def _apply_alpha(self, alpha: float) -> None:
         """Takes effect on the next iteration, also while training."""
@@ -181,6 +186,26 @@ class TrainingController(QObject):
             self._note_ghost_origin(alpha)
         self.gd.alpha = alpha
         self.latest = self._snapshot()
+
+    @staticmethod
+    def _optimizer(settings: RunSettings, m: int) -> Optimizer:
+        """The settings' optimizer for m examples: a batch larger than m is all m (the data may have shrunk)."""
+        opt = Optimizer.from_settings(settings)
+        return opt.with_(batch_size=None) if opt.batch_size is not None and opt.batch_size >= m else opt
+
+    def _apply_optimizer(self, optimizer: Optimizer) -> None:
+        """Takes effect on the next iteration and is recorded in the history, as a new alpha is."""
+        self._stop_worker_for(lambda: setattr(self.gd, "optimizer", optimizer))
+
+    def _stop_worker_for(self, change) -> None:
+        """Pause the worker (if any) around ``change``, then carry on training towards the same target."""
+        was_running = self.running
+        self._stop_worker()
+        change()
+        self.ghost = self._ghost_origin = None  # the ghost followed the old optimizer
+        self.latest = self._snapshot()
+        if was_running:
+            self._run_to(self._target)
 
     def _data_changed(self, data, old) -> None:
         """A new data set starts a new run; an edit trains on from the same (w, b)."""
@@ -196,6 +221,8 @@ class TrainingController(QObject):
             test = data.test
             self.gd.replace_data(data.train.X, data.train.Y, None if test is None else test.X,
                                  None if test is None else test.Y, keep_test=False)
+        if not data.fresh and (optimizer := self._optimizer(self.settings, self.gd.m)) != self.gd.optimizer:
+            self.gd.optimizer = optimizer  # a batch that was all m may be a mini-batch of the grown set
         self.latest = self._snapshot()  # the window redraws on the same event, after it has shown the data
 
     def draw_ghost(self, n: int = 300) -> Ghost | None:
@@ -223,7 +250,7 @@ class TrainingController(QObject):
         gd = GradientDescent(
             train.X, train.Y, alpha=s.alpha, loss=s.loss, init=s.init, seed=s.seed,
             X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
-            metric_stride=METRIC_STRIDE,
+            metric_stride=METRIC_STRIDE, optimizer=self._optimizer(s, train.m),
         )
         gd.probe = EdgeProbe()  # 2/lambda_max recorded with the metrics, while training too
         return gd

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...settings import BUDGET_MAX, SEED_LIMIT, check_alpha
+from .optimizer_controls import OptimizerControls
 
 ALPHA_MIN, ALPHA_MAX = 1e-5, 10.0
 EDGE_REASONS = {
@@ -220,9 +221,12 @@ class ControlsPanel(QWidget):
         form.addRow("I&nitialization", self.init)
         form.addRow("S&eed", self.seed)
         form.addRow("&Loss", self.loss)
+        self.form = form
+        self.optimizer = OptimizerControls(state)
         layout = QVBoxLayout(self)
         layout.addWidget(run_box)
         layout.addWidget(form_box)
+        layout.addWidget(self.optimizer)
         layout.addStretch(1)
 
         self.show_settings(s)
@@ -250,6 +254,21 @@ class ControlsPanel(QWidget):
             widget.blockSignals(True)
             setter()
             widget.blockSignals(False)
+
+    def setting_widgets(self, key: str) -> list[QWidget]:
+        """The control of one setting (a RunSettings field, or presets, train, step, reset, timeline) and its
+        label: what a lesson locks or hides. KeyError for a key with no control."""
+        if key in self.optimizer.rows:
+            return list(self.optimizer.rows[key])
+        if key == "step":
+            return list(self.step_buttons)
+        own = {"train": self.train_button, "reset": self.reset_button, "timeline": self.timeline,
+               "alpha": self.alpha, "presets": self.presets, "budget": self.budget, "speed": self.speed,
+               "init": self.init, "seed": self.seed, "loss": self.loss}
+        widget = own[key]
+        label = self.form.labelForField(widget)
+        extra = {"alpha": [self.edge_label], "timeline": [self.timeline_label]}.get(key, [])
+        return [widget] + ([label] if label is not None else []) + extra
 
     def _preset(self, index: int) -> None:
         name = self.presets.itemData(index)

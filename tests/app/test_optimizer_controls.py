@@ -1,0 +1,115 @@
+"""The optimizer controls show the state, send intents, and the run follows them."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from visualizer.core import GradientDescent
+from visualizer.core.optimizers import Optimizer
+
+
+def _visible_keys(window):
+    rows = window.controls.optimizer.rows
+    return {k for k, (_label, field) in rows.items() if field.isVisibleTo(window.controls)}
+
+
+def test_fields_that_do_not_apply_are_hidden(window, qtbot):
+    assert {"beta", "beta1", "beta2", "epsilon"}.isdisjoint(_visible_keys(window))
+    for kind, shown in (("momentum", {"beta"}), ("rmsprop", {"beta2", "epsilon"}),
+                        ("adam", {"beta1", "beta2", "epsilon"}), ("gd", set())):
+        window.state.change_settings(optimizer=kind)
+        extra = _visible_keys(window) & {"beta", "beta1", "beta2", "epsilon"}
+        assert extra == shown, kind
+
+
+def test_each_control_sends_its_setting(window, qtbot):
+    c = window.controls.optimizer
+    c.optimizer.setCurrentIndex(c.optimizer.findData("momentum"))
+    c.beta.setValue(0.5)
+    c.lam.setValue(0.7)
+    c.decay.setValue(0.05)
+    c.decay_kind.setCurrentIndex(c.decay_kind.findData("exponential"))
+    c.batch.lineEdit().setText("16")
+    c.batch.lineEdit().editingFinished.emit()
+    s = window.state.settings
+    assert (s.optimizer, s.beta, s.lam, s.decay, s.decay_kind, s.batch_size) == (
+        "momentum", 0.5, 0.7, 0.05, "exponential", 16)
+    c.optimizer.setCurrentIndex(c.optimizer.findData("adam"))
+    c.epsilon.setText("1e-6")
+    c.epsilon.editingFinished.emit()
+    assert window.state.settings.epsilon == 1e-6
+    c.batch.lineEdit().setText("all m")
+    c.batch.lineEdit().editingFinished.emit()
+    assert window.state.settings.batch_size is None
+
+
+def test_a_bad_typed_value_changes_nothing(window, qtbot):
+    c = window.controls.optimizer
+    before = window.state.settings
+    c.batch.lineEdit().setText("0")
+    c.batch.lineEdit().editingFinished.emit()
+    c.epsilon.setText("0")
+    c.epsilon.editingFinished.emit()
+    assert window.state.settings == before
+    assert c.batch.currentText() == "all m" and c.epsilon.text() == "1e-08"
+
+
+def test_the_controls_show_settings_set_elsewhere(window):
+    window.state.change_settings(optimizer="adam", beta1=0.8, batch_size=32, lam=2.0)
+    c = window.controls.optimizer
+    assert (c.optimizer.currentData(), c.beta1.value(), c.batch.currentText(), c.lam.value()) == (
+        "adam", 0.8, "32", 2.0)
+    assert "32 of the m = 210" in c.note.text()
+
+
+def test_the_run_follows_the_optimizer_mid_run_and_records_it(window, qtbot):
+    window.step(20)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 20)
+    window.state.change_settings(optimizer="momentum", beta=0.8, batch_size=64)
+    window.step(30)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 50)
+    gd = window.controller.gd
+    changes = gd.history.optimizer_changes
+    assert [i for i, _ in changes] == [0, 20]
+    assert changes[1][1] == Optimizer("momentum", batch_size=64, beta=0.8)
+    # The same 50 iterations run directly by the engine land on the same point.
+    train, test = window.state.data.train, window.state.data.test
+    ref = GradientDescent(train.X, train.Y, alpha=0.005, X_test=test.X, Y_test=test.Y)
+    ref.step(20)
+    ref.optimizer = Optimizer("momentum", batch_size=64, beta=0.8)
+    ref.step(30)
+    assert np.allclose(ref.w, gd.w, rtol=1e-10, atol=1e-12) and abs(ref.b - gd.b) < 1e-12
+
+
+def test_a_batch_larger_than_m_is_all_of_them(window, qtbot):
+    window.state.change_settings(batch_size=256)  # the demo set has 210 examples
+    assert window.controller.gd.optimizer.batch_size is None
+    assert "every batch is all of them" in window.controls.optimizer.note.text()
+
+
+def test_a_new_loss_starts_a_run_with_the_optimizer_in_force(window, qtbot):
+    window.state.change_settings(optimizer="rmsprop")
+    window.state.change_settings(loss="squared-error")
+    assert window.controller.gd.optimizer.kind == "rmsprop"
+    assert window.controller.gd.history.optimizer_changes[0][1].kind == "rmsprop"
+
+
+def test_setting_widgets_gives_each_control_and_its_label(window):
+    controls = window.controls
+    for key in ("alpha", "budget", "speed", "init", "seed", "loss", "optimizer", "batch_size", "beta", "beta1",
+                "beta2", "epsilon", "lam", "decay", "decay_kind", "presets", "train", "step", "reset", "timeline"):
+        widgets = controls.setting_widgets(key)
+        assert widgets and all(w.window() is window for w in widgets), key
+    alpha = controls.setting_widgets("alpha")
+    assert controls.alpha in alpha and any(getattr(w, "text", lambda: "")() == "Le&arning rate α" for w in alpha)
+    assert len(controls.setting_widgets("step")) == 3
+
+
+def test_the_optimizer_controls_are_reached_by_their_labels(window, qtbot):
+    c = window.controls.optimizer
+    assert c.optimizer.accessibleName() == "Optimizer" and c.batch.accessibleName() == "Batch size"
+    assert c.lam.accessibleName() == "L2 λ"
+    c.optimizer.setFocus()
+    qtbot.keyClick(c.optimizer, Qt.Key.Key_Down)
+    assert window.state.settings.optimizer == "momentum"

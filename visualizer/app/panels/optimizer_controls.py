@@ -1,0 +1,188 @@
+"""The course's second part in the learner's hands: optimizer, batch size, L2 and α decay.
+
+Shown from the state's RunSettings and changed only through ``state.change_settings``; a
+field that does not apply to the optimizer chosen (β for Adam, ε for momentum) is hidden.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QDoubleValidator, QIntValidator
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit
+
+from ...settings import SettingsError, check_batch_size, check_epsilon
+
+OPTIMIZERS = (("Gradient descent", "gd"), ("Momentum", "momentum"), ("RMSProp", "rmsprop"), ("Adam", "adam"))
+BATCH_CHOICES = ("all m", "1", "16", "32", "64", "128", "256")
+#: Which optimizer uses which of the extra fields.
+USES = {"beta": ("momentum",), "beta1": ("adam",), "beta2": ("rmsprop", "adam"), "epsilon": ("rmsprop", "adam")}
+TIPS = {
+    "optimizer": "How each step uses the gradient. Gradient descent: w := w − α·dw. Momentum: v = β·v + (1 − β)·dw, "
+                 "w := w − α·v. RMSProp: s = β₂·s + (1 − β₂)·dw², w := w − α·dw / (√s + ε). Adam: both, "
+                 "with bias correction v/(1 − β₁ᵗ) and s/(1 − β₂ᵗ).",
+    "batch_size": "Examples per step. All m is batch gradient descent (the course's week 2); 1 is stochastic "
+                  "gradient descent; 64 is a mini-batch. Each epoch the examples are shuffled (seeded) and cut into "
+                  "batches; the last one may be smaller. Type any whole number and press Enter.",
+    "beta": "Momentum's β: v = β·v + (1 − β)·dw averages about the last 1/(1 − β) gradients (β = 0.9: about 10). "
+            "β = 0 is plain gradient descent.",
+    "beta1": "Adam's β₁ for the average of dw (first moment), 0.9 in the course.",
+    "beta2": "β₂ for the average of dw² (second moment), 0.999 in the course for Adam.",
+    "epsilon": "ε keeps dw / (√s + ε) finite where s is tiny; 10⁻⁸ in the course. Type it, then press Enter.",
+    "lam": "L2 regularization λ: J_reg = J + (λ/2m)·‖w‖², so dw gains (λ/m)·w and large weights cost. "
+           "0 is none. b is not regularized.",
+    "decay": "Learning-rate decay per epoch: α = α₀ / (1 + decay·epoch), or α₀·(1 − decay)^epoch "
+             "(decay 0.05 is the course's α₀·0.95^epoch). 0 keeps α fixed.",
+    "decay_kind": "The form of the decay: inverse α₀ / (1 + decay·epoch), or exponential α₀·(1 − decay)^epoch.",
+}
+
+
+def _spin(top: float, step: float, decimals: int) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(0.0, top)
+    box.setSingleStep(step)
+    box.setDecimals(decimals)
+    box.setKeyboardTracking(False)  # one change per typed number, not one per keystroke
+    return box
+
+
+class OptimizerControls(QGroupBox):
+    """A form of the optimizer settings; ``rows[key]`` is (label, field) for each setting it shows."""
+
+    def __init__(self, state):
+        super().__init__("Optimizer (course 2)")
+        self.state = state
+        self.optimizer = QComboBox()
+        for text, kind in OPTIMIZERS:
+            self.optimizer.addItem(text, kind)
+        self.batch = QComboBox()
+        self.batch.setEditable(True)
+        self.batch.addItems(BATCH_CHOICES)
+        self.batch.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.batch.lineEdit().setValidator(_BatchValidator())
+        self.beta = _spin(0.999, 0.01, 3)
+        self.beta1 = _spin(0.999, 0.01, 3)
+        self.beta2 = _spin(0.9999, 0.001, 4)
+        self.epsilon = QLineEdit()
+        validator = QDoubleValidator(0.0, 1.0, 20)
+        validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
+        self.epsilon.setValidator(validator)
+        self.lam = _spin(1000.0, 0.1, 3)
+        self.decay = _spin(10.0, 0.01, 3)
+        self.decay_kind = QComboBox()
+        self.decay_kind.addItem("α₀ / (1 + decay·epoch)", "inverse")
+        self.decay_kind.addItem("α₀·(1 − decay)^epoch", "exponential")
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("Optimizer note")
+        form = self.form = QFormLayout(self)
+        self.rows = {}
+        for key, text, widget in (("optimizer", "&Optimizer", self.optimizer),
+                                  ("batch_size", "&Batch size", self.batch),
+                                  ("beta", "Momentum β", self.beta), ("beta1", "Adam β₁", self.beta1),
+                                  ("beta2", "β₂", self.beta2), ("epsilon", "ε", self.epsilon),
+                                  ("lam", "L2 &λ", self.lam), ("decay", "α &decay", self.decay),
+                                  ("decay_kind", "Decay form", self.decay_kind)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            widget.setToolTip(TIPS[key])
+            form.addRow(label, widget)
+            self.rows[key] = (label, widget)
+        form.addRow(self.note)
+        self.batch.lineEdit().setAccessibleName("Batch size")  # its own field, read by screen readers
+        self.batch.lineEdit().setToolTip(TIPS["batch_size"])
+        self.hidden: set[str] = set()  # keys a lesson hides, whatever the optimizer
+        self.show_settings(state.settings)
+        self.optimizer.currentIndexChanged.connect(lambda _: self._send(optimizer=self.optimizer.currentData()))
+        self.batch.activated.connect(lambda _: self._batch_entered())
+        self.batch.lineEdit().editingFinished.connect(self._batch_entered)
+        for key in ("beta", "beta1", "beta2", "lam", "decay"):
+            getattr(self, key).valueChanged.connect(lambda v, key=key: self._send(**{key: v}))
+        self.epsilon.editingFinished.connect(self._epsilon_entered)
+        self.decay_kind.currentIndexChanged.connect(lambda _: self._send(decay_kind=self.decay_kind.currentData()))
+        state.events.settings.connect(self.show_settings)
+        state.events.data.connect(lambda *_: self._explain(state.settings))
+
+    def show_settings(self, s) -> None:
+        """Show a whole RunSettings without sending any intent back."""
+        widgets = (self.optimizer, self.batch, self.beta, self.beta1, self.beta2, self.epsilon, self.lam,
+                   self.decay, self.decay_kind)
+        for w in widgets:
+            w.blockSignals(True)
+        self.optimizer.setCurrentIndex(self.optimizer.findData(s.optimizer))
+        self.batch.setCurrentText(_batch_text(s.batch_size))
+        self.batch.lineEdit().blockSignals(True)
+        self.batch.lineEdit().setText(_batch_text(s.batch_size))
+        self.batch.lineEdit().blockSignals(False)
+        for key in ("beta", "beta1", "beta2", "lam", "decay"):
+            getattr(self, key).setValue(getattr(s, key))
+        self.epsilon.setText(f"{s.epsilon:g}")
+        self.decay_kind.setCurrentIndex(self.decay_kind.findData(s.decay_kind))
+        for w in widgets:
+            w.blockSignals(False)
+        for key, kinds in USES.items():
+            self.form.setRowVisible(self.rows[key][1], s.optimizer in kinds and key not in self.hidden)
+        self.form.setRowVisible(self.decay_kind, s.decay > 0 and "decay_kind" not in self.hidden)
+        self._explain(s)
+
+    def set_hidden(self, keys) -> None:
+        """Keys a lesson hides (rows that apply to the optimizer come back when the set is emptied)."""
+        self.hidden = set(keys)
+        for key, (_label, widget) in self.rows.items():
+            if key not in USES and key != "decay_kind":
+                self.form.setRowVisible(widget, key not in self.hidden)
+        self.show_settings(self.state.settings)
+
+    def _explain(self, s) -> None:
+        m = self.state.data.train.m
+        batch = m if s.batch_size is None else min(s.batch_size, m)
+        if batch >= m:
+            text = f"Each step uses all m = {m} examples." + (
+                f" (A batch of {s.batch_size} is more than m: every batch is all of them.)"
+                if s.batch_size is not None and s.batch_size > m else "")
+        else:
+            per_epoch = -(-m // batch)
+            text = (f"Each step uses {batch} of the m = {m} examples: {per_epoch} steps make one epoch. "
+                    "The faint cost curve is each batch's J; the solid one is the full J.")
+        self.note.setText(text)
+
+    def _send(self, **changes) -> None:
+        try:
+            self.state.change_settings(**changes)
+        except SettingsError:
+            self.show_settings(self.state.settings)
+
+    def _batch_entered(self) -> None:
+        text = self.batch.currentText().strip()
+        try:
+            value = None if text in ("", "all m") else check_batch_size(text)
+        except ValueError:
+            self.show_settings(self.state.settings)
+            return
+        if value != self.state.settings.batch_size:
+            self._send(batch_size=value)
+
+    def _epsilon_entered(self) -> None:
+        try:
+            value = check_epsilon(self.epsilon.text())
+        except ValueError:
+            self.show_settings(self.state.settings)
+            return
+        if value != self.state.settings.epsilon:
+            self._send(epsilon=value)
+
+
+def _batch_text(batch_size: int | None) -> str:
+    return "all m" if batch_size is None else str(batch_size)
+
+
+class _BatchValidator(QIntValidator):
+    """Whole numbers from 1, or the words "all m" (which the list offers)."""
+
+    def __init__(self):
+        super().__init__(1, 10**9)
+
+    def validate(self, text, pos):
+        if "all m".startswith(text.strip()) and text.strip():
+            return (QIntValidator.State.Acceptable if text.strip() == "all m" else QIntValidator.State.Intermediate,
+                    text, pos)
+        return super().validate(text, pos)
+
