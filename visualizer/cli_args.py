@@ -39,7 +39,7 @@ from .settings import (
 COMMANDS = ("train", "predict", "screenshot", "install-desktop")
 QT_COMMANDS = ("screenshot",)  # the commands that make a QApplication, besides the window
 WINDOW_SUFFIXES = (".h5", ".hdf5", ".npz")
-SCREENSHOT_VIEWS = ("window", "surface", "cost", "gallery", "sigmoid", "weights", "image-vector",
+SCREENSHOT_VIEWS = ("window", "surface", "contours", "cost", "gallery", "sigmoid", "weights", "image-vector",
                     "computation-graph", "vectorization", "convexity", "bowl")
 #: Qt's options that take the next word as their value (QGuiApplication and QApplication docs).
 QT_VALUE_OPTIONS = frozenset({"-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-qwindowgeometry",

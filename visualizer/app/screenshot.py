@@ -1,37 +1,77 @@
-"""`visualizer screenshot`: train N iterations, then save the window or one panel as PNG."""
+"""`visualizer screenshot`: train N iterations, then save the window or one panel as PNG.
+
+``prepared_window`` and ``grab_view`` are also the animation's (visualizer.app.animation):
+a frame of an animation at iteration i is drawn exactly as a screenshot is.
+"""
 
 from __future__ import annotations
 
 import time
 
+from ..atomic import atomic_write
 from ..data import load_data
 from ..settings import RunSettings
 
+#: Views that are one panel of the window, by the names `--view` uses.
+PANEL_VIEWS = ("surface", "contours", "cost", "gallery", "sigmoid", "weights")
 
-def render_screenshot(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
-                      size: tuple[int, int] = (1280, 800), view: str = "window") -> None:
+
+def settle(seconds: float) -> None:
+    """Let Qt lay out and draw (GL draws its first frames only from the event loop)."""
     from PySide6.QtWidgets import QApplication
 
-    from .launch import make_app
+    deadline = time.monotonic() + seconds
+    while True:
+        QApplication.processEvents()
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(0.02)
+
+
+def prepared_window(train, test, settings: RunSettings, iterations: int, size: tuple[int, int]):
+    """A window trained ``iterations``, laid out at ``size`` and shown off the screen (never on the user's)."""
+    from PySide6.QtCore import Qt
+
     from .main_window import MainWindow
 
-    train, test = load_data(data)
-    app = make_app()
-    window = MainWindow(train, test, RunSettings(alpha=alpha), remember_layout=False)
-    window.ask_before_closing = False  # a screenshot has nothing to save
+    window = MainWindow(train, test, settings, remember_layout=False)
+    window.ask_before_closing = False  # nothing in it is the user's work
+    window.timer.stop()  # drawn when asked, not on the window's own timer
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     window.controller.gd.step(iterations)
     window.controller.latest = window.controller._snapshot()
     window.resize(*size)
     window.show()
-    deadline = time.monotonic() + 1.0
-    while time.monotonic() < deadline:  # let the layout settle and GL draw its first frames
-        QApplication.processEvents()
-        time.sleep(0.02)
+    settle(1.0)
     window.resize(*size)  # again: a first show lays the docks out at their preferred sizes
     window.refresh(force=True)
-    for _ in range(5):
-        QApplication.processEvents()
-        time.sleep(0.02)
+    settle(0.1)
+    return window
+
+
+def panel_widget(window, view: str):
+    """The widget a panel view grabs."""
+    return {"surface": window.surface, "contours": window.surface.contour.plot, "cost": window.cost_curve,
+            "gallery": window.gallery, "sigmoid": window.sigmoid, "weights": window.weights}[view]
+
+
+def grab_view(window, view: str):
+    """The window, or one panel of it, as a QImage (the 3-D view included)."""
+    if view == "window":
+        return window.grab_image()
+    if view == "surface":
+        return window.surface.grab_with_gl()
+    return panel_widget(window, view).grab().toImage()
+
+
+def render_screenshot(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
+                      size: tuple[int, int] = (1280, 800), view: str = "window") -> None:
+    from .file_actions import png_bytes
+    from .launch import make_app
+
+    train, test = load_data(data)
+    app = make_app()
+    window = prepared_window(train, test, RunSettings(alpha=alpha), iterations, size)
     if view in window.lessons:
         window.open_lesson(view)
         if view == "vectorization":
@@ -47,19 +87,10 @@ def render_screenshot(out: str, data: str | None = None, iterations: int = 2000,
             bowl.bowl.step(400)
             bowl._advance()
         window.refresh(force=True)
-        for _ in range(10):
-            QApplication.processEvents()
-            time.sleep(0.02)
+        settle(0.2)
         image = window.lesson(view).grab().toImage()
-    elif view == "window":
-        image = window.grab_image()
-    elif view == "surface":
-        image = window.surface.grab_with_gl()
     else:
-        panel = {"cost": window.cost_curve, "gallery": window.gallery, "sigmoid": window.sigmoid,
-                 "weights": window.weights}[view]
-        image = panel.grab().toImage()
+        image = grab_view(window, view)
     window.close()
     app.processEvents()
-    if not image.save(out, "PNG"):
-        raise OSError(f"{out}: could not write the PNG")
+    atomic_write(out, lambda f: f.write(png_bytes(image)))
