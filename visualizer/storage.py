@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import comparison_files
 from .atomic import StorageError, atomic_save
 from .core.history import EDGE, METRICS, History
 from .core.optimizers import Optimizer, optimizer_changes
@@ -188,7 +189,7 @@ def _session_specs() -> dict[str, Spec]:
              "run_method": text(16), "run_w0": _W, "run_watch": Spec("f", 1, 16),
              "optimizer_changes": text(2**20),
              "run_theta": Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2))}
-    specs.update({f"metric_{name}": column for name in ("iteration", *METRICS, EDGE)})
+    specs.update({f"metric_{name}": column for name in ("iteration", *METRICS, EDGE)}, **comparison_files.SPECS)
     for p in ("train", "test"):
         specs.update({f"{p}_images": Spec("u", 4, 4 * 2**30, memory_factor=9, max_itemsize=1),  # + float64 X
                       f"{p}_labels": Spec("iu", 1, 8 * MAX_EXAMPLES),
@@ -207,6 +208,7 @@ class Session:
     w: np.ndarray
     b: float
     exact: ExactState | None = None  # the run's own coordinates (older files have none)
+    comparison: comparison_files.SavedComparison | None = None  # the explorer's race and sweep, if kept
 
 
 def _dataset_arrays(prefix: str, d: Dataset) -> dict[str, np.ndarray]:
@@ -219,7 +221,8 @@ def _dataset_arrays(prefix: str, d: Dataset) -> dict[str, np.ndarray]:
 
 
 def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettings | dict, history: History,
-                 iteration: int, w: np.ndarray, b: float, exact: ExactState | None = None) -> None:
+                 iteration: int, w: np.ndarray, b: float, exact: ExactState | None = None,
+                 comparison: comparison_files.SavedComparison | None = None) -> None:
     """``settings`` as a RunSettings or a plain dict (checked the same way); an empty test set is not written."""
     if isinstance(settings, dict):
         try:
@@ -241,7 +244,7 @@ def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettin
                        "run_theta": np.asarray(exact.theta, dtype=np.float64),
                        "run_watch": np.array([exact.divergence_base,
                                               -1 if exact.diverged_at is None else exact.diverged_at], dtype=float)})
-    arrays.update(_dataset_arrays("train", train))
+    arrays.update(_dataset_arrays("train", train), **(comparison_files.arrays(comparison) if comparison else {}))
     if test is not None and test.m:
         arrays.update(_dataset_arrays("test", test))
     atomic_save(path, arrays)
@@ -328,7 +331,8 @@ def load_session(path) -> Session:
     history.optimizer_changes = _optimizer_changes(a, path, iteration)
     _metric_history(a, path, iteration, history)
     history.costs.restore(costs, stride, iteration)
-    return Session(train, test, settings, history, iteration, w, b, _exact_state(a, path, train, b))
+    return Session(train, test, settings, history, iteration, w, b, _exact_state(a, path, train, b),
+                   comparison_files.read(a, path, train.m))
 
 
 def _optimizer_changes(a, path, last: int) -> list[tuple[int, Optimizer]]:

@@ -27,6 +27,8 @@ from .surface import Plane, SurfaceSlice, view_ranges
 MAX_RUNS = 16
 #: Rows of full J recorded per run over its budget.
 POINTS = 400
+#: The x axes of the cost curves: iterations, passes over the m examples, seconds of the optimizer's work.
+X_AXES = ("iterations", "epochs", "seconds")
 NAMES = {"gd": "GD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
 
 
@@ -141,8 +143,9 @@ class RaceRun:
         if axis == "epochs":
             return iterations / self.iterations_per_epoch
         if axis == "seconds":
-            its = self.history.metrics["iteration"].values
-            return np.interp(iterations, its, self.seconds.values[: its.size]) if its.size else iterations * 0.0
+            its, seconds = self.history.metrics["iteration"].values, self.seconds.values
+            n = min(its.size, seconds.size)  # a row being recorded on the worker may not have its seconds yet
+            return np.interp(iterations, its[:n], seconds[:n]) if n else np.zeros(np.shape(iterations))
         return iterations
 
     def reached(self, target: float) -> int | None:
