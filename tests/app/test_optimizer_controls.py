@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from visualizer.core import GradientDescent
@@ -113,3 +114,43 @@ def test_the_optimizer_controls_are_reached_by_their_labels(window, qtbot):
     c.optimizer.setFocus()
     qtbot.keyClick(c.optimizer, Qt.Key.Key_Down)
     assert window.state.settings.optimizer == "momentum"
+
+
+def test_with_mini_batches_the_cost_curve_draws_the_batch_cost_faint_and_the_full_j_solid(window, qtbot):
+    window.state.change_settings(batch_size=16)
+    window.step(400)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 400)
+    window.refresh(force=True)
+    curve = window.cost_curve
+    names = [label.text for _item, label in curve.plot.legend.items]
+    assert "this step's batch J" in names and "train J (all m)" in names
+    gd = window.controller.gd
+    its, full = gd.history.metric("train_cost", 400)
+    assert np.array_equal(curve.full_curve.xData, its) and np.array_equal(curve.full_curve.yData, full)
+    # each recorded full J is J of all m at that iteration, not a batch's
+    assert full[-1] == pytest.approx(gd.loss.cost(gd.param.train.z(gd.state_at(int(its[-1]))), gd.y), rel=1e-12)
+    assert curve.train_curve.opts["pen"].color().alpha() < 128
+    curve.unit.setCurrentIndex(curve.unit.findData("epochs"))
+    assert curve.full_curve.xData[-1] == pytest.approx(its[-1] * 16 / gd.m)
+    assert curve.stability.getAxis("bottom").labelText == "epoch"
+
+
+def test_a_change_of_optimizer_is_marked_on_the_cost_curve(window, qtbot):
+    window.step(30)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 30)
+    window.state.change_settings(optimizer="adam")
+    window.step(30)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 60)
+    window.refresh(force=True)
+    shown = [(line.value(), line.label.format) for line in window.cost_curve.alpha_marks if line.isVisible()]
+    assert (30, "Adam") in shown
+
+
+def test_adam_says_there_is_no_single_edge(window, qtbot):
+    window.state.change_settings(optimizer="adam")
+    window.refresh(force=True)
+    assert "no single α" in window.controls.edge_label.text()
+    assert window.controls.alpha.slider.edge is None
+    window.state.change_settings(optimizer="momentum", beta=0.9)
+    window.refresh(force=True)
+    assert "2(1+β)/((1−β)λmax)" in window.controls.edge_label.text()

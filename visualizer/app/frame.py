@@ -80,11 +80,12 @@ class Frame:
         return out
 
     def edge(self) -> Edge:
-        """2/lambda_max here for the loss in use, when the engine can afford it (Gram path or a small problem)."""
+        """The edge of stability here for the loss and optimizer in use, when the engine can afford it
+        (Gram path or a small problem)."""
         gd = self.gd
         if gd.param.kind != "gram" and gd.m * gd.n_x > 5_000_000:
             return Edge(None, "too large")
-        return edge_of_stability(gd, self.z_train)
+        return edge_of_stability(gd, self.z_train, optimizer=gd.history.optimizer_at(self.iteration))
 
     def surface(self, kind: str, grid: int = 48, loss: str | None = None, extent: float = 1.0,
                 ghost: np.ndarray | None = None) -> SurfaceView:

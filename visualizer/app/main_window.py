@@ -32,6 +32,7 @@ from .data_actions import DataActions
 from .explorer import ExplorerWindow
 from .file_actions import FileActions
 from .keys import FocusedWidgetFirst
+from .lesson_files_actions import LessonFileActions
 from .lesson_graph import GraphPanel
 from .lessons import BowlPanel, ConvexityPanel, ImageVectorPanel, VectorizationPanel
 from .lessons_window import LessonsWindow
@@ -68,7 +69,7 @@ def scrolled(panel: QWidget) -> QScrollArea:
     return area
 
 
-class MainWindow(WindowLayout, Rendering, DataActions, FileActions, QMainWindow):
+class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileActions, QMainWindow):
     def __init__(self, train: Dataset, test: Dataset | None, settings: RunSettings | None = None,
                  remember_layout: bool = True):
         super().__init__()
@@ -116,6 +117,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, QMainWindow)
             panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach it (Esc closes it) once opened
         self.tabifyDockWidget(self.docks["sigmoid"], self.docks["classify"])
         self.docks["sigmoid"].raise_()
+        self._init_lesson_files()  # the Instructions dock, before the View menu lists the docks
         self.status = QLabel()
         self.status.setAccessibleName("Status")
         self.statusBar().addPermanentWidget(self.status, 1)
@@ -237,7 +239,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, QMainWindow)
             return
         alpha = float(f"{lesson_alphas(self.edge.alpha)[name]:.3g}")
         self.set_alpha(alpha)
-        self.notice.show_message(f"α = {alpha:g}: {name} here, where the edge of stability 2/λmax is "
+        self.notice.show_message(f"α = {alpha:g}: {name} here, where the edge of stability {self.edge.formula} is "
                                  f"{self.edge.alpha:.3g}. Press Train to watch.", "info")
 
     def reset(self) -> None:

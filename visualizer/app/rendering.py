@@ -107,7 +107,7 @@ class Rendering:
         self.controls.show_timeline(frame.iteration, c.latest.iteration, c.gd.replay_from)
         if self.docks["cost"].isVisible():
             self.cost_curve.show_history(c.gd.history, c.latest.iteration, self.view_iteration,
-                                         now=(c.latest.iteration, c.latest.cost))
+                                         now=(c.latest.iteration, c.latest.cost), m=c.gd.m)
             if c.ghost is not self._ghost_shown:
                 self._ghost_shown = c.ghost
                 self.cost_curve.show_ghost_costs(0 if c.ghost is None else c.ghost.start,

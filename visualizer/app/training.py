@@ -195,7 +195,10 @@ class TrainingController(QObject):
 
     def _apply_optimizer(self, optimizer: Optimizer) -> None:
         """Takes effect on the next iteration and is recorded in the history, as a new alpha is."""
-        self._stop_worker_for(lambda: setattr(self.gd, "optimizer", optimizer))
+        def change():
+            self.gd.optimizer = optimizer
+            self.gd.metric_stride = metric_stride(self.gd, optimizer)
+        self._stop_worker_for(change)
 
     def _stop_worker_for(self, change) -> None:
         """Pause the worker (if any) around ``change``, then carry on training towards the same target."""
@@ -223,6 +226,7 @@ class TrainingController(QObject):
                                  None if test is None else test.Y, keep_test=False)
         if not data.fresh and (optimizer := self._optimizer(self.settings, self.gd.m)) != self.gd.optimizer:
             self.gd.optimizer = optimizer  # a batch that was all m may be a mini-batch of the grown set
+        self.gd.metric_stride = metric_stride(self.gd, self.gd.optimizer)
         self.latest = self._snapshot()  # the window redraws on the same event, after it has shown the data
 
     def draw_ghost(self, n: int = 300) -> Ghost | None:
@@ -253,6 +257,7 @@ class TrainingController(QObject):
             metric_stride=METRIC_STRIDE, optimizer=self._optimizer(s, train.m),
         )
         gd.probe = EdgeProbe()  # 2/lambda_max recorded with the metrics, while training too
+        gd.metric_stride = metric_stride(gd, gd.optimizer)
         return gd
 
     def _run_to(self, target: int) -> None:
@@ -352,6 +357,14 @@ class TrainingController(QObject):
         snap = self.latest
         rows = [t for it, t in zip(snap.path_iterations, snap.path, strict=True) if it <= iteration]
         return np.array(rows) if rows else np.zeros((0, len(snap.theta)))
+
+
+def metric_stride(gd: GradientDescent, optimizer: Optimizer) -> int:
+    """Iterations between two records of the full J, test J and accuracies: METRIC_STRIDE, or more when a step
+    sees few examples, so that one record (a pass over train and test) costs at most a tenth of the steps between."""
+    examples = gd.m + (0 if gd.test is None else gd.test.m)
+    stride = max(METRIC_STRIDE, math.ceil(10 * examples / optimizer.batch(gd.m)))
+    return int(next(k * 10**e for e in range(12) for k in (1, 2, 5) if k * 10**e >= stride))
 
 
 def divergence_message(gd: GradientDescent) -> str:

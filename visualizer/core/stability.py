@@ -5,6 +5,10 @@ c = d²L/dz² of the loss in use (a(1-a) for cross-entropy; for squared error it
 negative where J curves down). Descent with step alpha is stable along every direction while
 alpha < 2 / lambda_max. With the Gram matrix K at hand, H acts on w = A u through u -> c K~ u / m,
 which is self-adjoint in the inner product u^T K~ v: power iteration costs O(m^2) a step.
+
+L2 adds (λ/m) I to the w-block (b is not regularized). Each optimizer has its own edge:
+2/λmax for gradient descent, 2(1 + β)/((1 − β) λmax) for momentum in the course's form
+(heavy ball with step α(1 − β)), and none for RMSProp and Adam, which rescale every coordinate.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .gradient_descent import GradientDescent
+from .optimizers import Optimizer
 
 #: Below this (relative to lambda_max) an eigenvalue counts as zero.
 FLAT = 1e-12
@@ -24,27 +29,44 @@ class Edge:
     """2 / lambda_max, or why there is no single number here."""
 
     alpha: float | None
-    reason: str = ""  # "not convex" (H has a negative direction) or "flat" (every sigma saturated)
+    #: "not convex" (H has a negative direction), "flat" (every sigma saturated) or "adaptive" (RMSProp, Adam)
+    reason: str = ""
+    formula: str = "2/λmax"
 
 
-def _operator(gd: GradientDescent, c: np.ndarray):
-    """(apply, inner): H in coordinates where it is self-adjoint under ``inner``."""
+def _operator(gd: GradientDescent, c: np.ndarray, lam: float = 0.0):
+    """(apply, inner, size): H + (lam/m) diag(I, 0) in coordinates where it is self-adjoint under ``inner``."""
     m = gd.m
+    if gd.param.kind == "gram" and lam:
+        # v = (X u[:m], u[m]): the span of the (x_i, 0) and (0, 1) holds H's range and is kept by the L2 term;
+        # on its complement H_reg is (lam/m) I, never above the top found here.
+        K = gd.param.metric[:m, :m]
+
+        def reg(u):
+            zv = K @ u[:m] + u[m]
+            out = np.append(c * zv, np.sum(c * zv))
+            out[:m] += lam * u[:m]
+            return out / m
+
+        return reg, (lambda u, v: float(u[:m] @ (K @ v[:m]) + u[m] * v[m])), m + 1
     if gd.param.kind == "gram":
         K = gd.param.metric[:m, :m]
 
         def gram(u):
             return K @ u + u.sum()
 
-        return (lambda u: c * gram(u) / m), (lambda u, v: float(u @ gram(v)))
+        return (lambda u: c * gram(u) / m), (lambda u, v: float(u @ gram(v))), m
     X = gd.param.X
 
     def apply(v):  # v = (w, b): A (c * (A^T v)) / m
         zv = np.asarray(v[:-1] @ X, dtype=float) + v[-1]
         u = c * zv
-        return np.append(np.asarray(X @ u.astype(X.dtype, copy=False), dtype=float), u.sum()) / m
+        out = np.append(np.asarray(X @ u.astype(X.dtype, copy=False), dtype=float), u.sum())
+        if lam:
+            out[:-1] += lam * v[:-1]
+        return out / m
 
-    return apply, (lambda u, v: float(u @ v))
+    return apply, (lambda u, v: float(u @ v)), gd.param.dim
 
 
 def _dominant(apply, inner, size: int, shift: float = 0.0, iterations: int = 200, tol: float = 1e-10,
@@ -72,15 +94,15 @@ def _dominant(apply, inner, size: int, shift: float = 0.0, iterations: int = 200
 
 
 def eigen_range(gd: GradientDescent, z: np.ndarray | None = None, tol: float = 1e-10,
-                start: np.ndarray | None = None) -> tuple[float, float]:
-    """(lambda_min, lambda_max) of the Hessian of the loss in use at the point whose z is given.
+                start: np.ndarray | None = None, lam: float | None = None) -> tuple[float, float]:
+    """(lambda_min, lambda_max) of the Hessian of J_reg (the loss in use, L2 ``lam``: by default the run's)
+    at the point whose z is given.
 
     lambda_min is 0 when every curvature weight is >= 0 (H is then positive semidefinite).
     """
     z = gd.z if z is None else z
     c = gd.loss.curvature(z, gd.y)
-    apply, inner = _operator(gd, c)
-    size = gd.m if gd.param.kind == "gram" else gd.param.dim
+    apply, inner, size = _operator(gd, c, gd.optimizer.lam if lam is None else lam)
     top = _dominant(apply, inner, size, tol=tol, start=start)
     if np.all(c >= 0):
         return 0.0, top
@@ -95,12 +117,18 @@ def lambda_max(gd: GradientDescent, z: np.ndarray | None = None) -> float:
 
 
 def edge_of_stability(gd: GradientDescent, z: np.ndarray | None = None, tol: float = 1e-10,
-                      start: np.ndarray | None = None) -> Edge:
-    low, top = eigen_range(gd, z, tol, start)
+                      start: np.ndarray | None = None, optimizer: Optimizer | None = None) -> Edge:
+    """The largest stable α for ``optimizer`` (default: the run's) on J_reg here, or why there is none."""
+    opt = gd.optimizer if optimizer is None else optimizer
+    if opt.kind in ("rmsprop", "adam"):
+        return Edge(None, "adaptive", "")
+    low, top = eigen_range(gd, z, tol, start, opt.lam)
     if low < -1e-6 * max(abs(top), abs(low)):
         return Edge(None, "not convex")
     if top <= FLAT:
         return Edge(None, "flat")
+    if opt.kind == "momentum":
+        return Edge(2.0 * (1.0 + opt.beta) / ((1.0 - opt.beta) * top), formula="2(1+β)/((1−β)λmax)")
     return Edge(2.0 / top)
 
 
@@ -119,7 +147,7 @@ class EdgeProbe:
         self._vector = np.zeros(0)
 
     def __call__(self, gd: GradientDescent) -> dict[str, float]:
-        size = gd.m if gd.param.kind == "gram" else gd.param.dim
+        size = gd.m + (gd.optimizer.lam > 0) if gd.param.kind == "gram" else gd.param.dim
         if self._vector.size != size:
             self._vector = np.random.default_rng(0).standard_normal(size)
         edge = edge_of_stability(gd, tol=1e-7, start=self._vector).alpha

@@ -2,19 +2,25 @@
 
 Items are created once and fed with setData. The cost goes through a peak envelope of
 about two points per pixel column, built incrementally, so a frame costs the same at any
-length of run. The points where alpha changed are marked.
+length of run. The points where alpha or the optimizer changed are marked. With mini-batches
+each step's batch cost is drawn faint (it is noisy) and the full J of all m examples solid,
+at the metrics' stride; the x-axis can count iterations, epochs or examples seen.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...core.envelope import PeakEnvelope, bucket_for
+from ...core.optimizers import Optimizer
+from ...core.run_axes import UNITS, describe_change, from_axis, to_axis
 from .plots import nice_ceiling, plain_axes
 
 TRAIN_PEN = pg.mkPen("#1f77b4", width=1)
+BATCH_PEN = pg.mkPen((31, 119, 180, 70), width=1)  # each step's batch J: noisy, so faint
+FULL_PEN = pg.mkPen("#1f77b4", width=2)
 TEST_PEN = pg.mkPen("#ff7f0e", width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
 ALPHA_PEN = pg.mkPen("#9467bd", width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
 NOW_PEN = pg.mkPen("#444", width=1)
@@ -33,13 +39,13 @@ class CostCurvePanel(QWidget):
         self.acc.setYRange(0, 100, padding=0.02)
         self.acc.addLegend(offset=(-10, -10))
         self.stability = self.view.addPlot(row=2, col=0)
-        self.stability.setLabel("left", "α, 2/λmax")
-        self.stability.setLabel("bottom", "iteration")
+        self.stability.setLabel("left", "α, edge")
+        self.stability.setLabel("bottom", UNITS["iterations"])
         self.stability.setLogMode(y=True)
         self.stability.setXLink(self.plot)
         self.stability.addLegend(offset=(-10, 5))
         self.alpha_steps = self.stability.plot([], [], pen=pg.mkPen("#9467bd", width=1), name="α", stepMode="center")
-        self.edge_curve = self.stability.plot([], [], pen=pg.mkPen("#d62728", width=1), name="2/λmax")
+        self.edge_curve = self.stability.plot([], [], pen=pg.mkPen("#d62728", width=1), name="edge of stability")
         self.ghost = self.plot.plot([], [], pen=pg.mkPen((120, 120, 120, 150), width=1,
                                                          style=pg.QtCore.Qt.PenStyle.DotLine))
         plain_axes(self.plot, self.acc, self.stability)
@@ -51,12 +57,14 @@ class CostCurvePanel(QWidget):
         self.view.ci.layout.setRowStretchFactor(1, 2)
         self.view.ci.layout.setRowStretchFactor(2, 2)
         self.train_curve = self.plot.plot([], [], pen=TRAIN_PEN, name="train")
+        self.full_curve = self.plot.plot([], [], pen=FULL_PEN)  # the full J, named only with mini-batches
+        self._mini = False
         self.test_curve = self.plot.plot([], [], pen=TEST_PEN, name="test")
         self.train_acc = self.acc.plot([], [], pen=TRAIN_PEN, name="train")
         self.test_acc = self.acc.plot([], [], pen=TEST_PEN, name="test")
-        for curve in (self.test_curve, self.train_acc, self.test_acc):  # at most METRIC_ROWS points each
+        for curve in (self.test_curve, self.full_curve, self.train_acc, self.test_acc):  # <= METRIC_ROWS points
             curve.setDownsampling(auto=True, method="peak")
-        for curve in (self.train_curve, self.test_curve, self.train_acc, self.test_acc):
+        for curve in (self.train_curve, self.full_curve, self.test_curve, self.train_acc, self.test_acc):
             curve.setClipToView(True)
         self._envelope = PeakEnvelope()
         self._marked: list = []
@@ -75,7 +83,18 @@ class CostCurvePanel(QWidget):
                                    "beside the real one for a while.")
         self.show_ghost.toggled.connect(lambda on: self.ghost.setVisible(on))
         self.proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
+        self.unit = QComboBox()
+        for unit in UNITS:
+            self.unit.addItem(f"x: {unit}", unit)
+        self.unit.setAccessibleName("x-axis")
+        self.unit.setToolTip("Count the run in iterations, in epochs (m examples each) or in examples seen: "
+                             "with mini-batches an iteration sees only B examples.")
+        self.unit.currentIndexChanged.connect(self._unit_changed)
+        self._changes: list[tuple[int, Optimizer]] = [(0, Optimizer())]
+        self._ghost_args: tuple = (0, [])
+        self._m = 1
         foot = QHBoxLayout()
+        foot.addWidget(self.unit)
         foot.addWidget(self.log_y)
         foot.addWidget(self.show_ghost)
         foot.addWidget(self.hover, 1)
@@ -93,37 +112,72 @@ class CostCurvePanel(QWidget):
         self.plot.enableAutoRange(y=on)  # a log axis autoscales; the linear one steps (see _step_y)
         self._y_top = None
 
+    @property
+    def x_unit(self) -> str:
+        return self.unit.currentData()
+
+    def _x(self, iterations) -> np.ndarray:
+        """Iterations as positions on the x-axis in the unit chosen."""
+        return to_axis(self.x_unit, self._changes, self._m, iterations)
+
+    def _unit_changed(self) -> None:
+        self.stability.setLabel("bottom", UNITS[self.x_unit])
+        self._x_max = 0.0
+        self._marked = []
+        self.show_ghost_costs(*self._ghost_args)
+        if self._history is not None:
+            self.show_history(self._history, self._n, None, m=self._m)
+            self.show_stability(self._history, self._n)
+
     def show_history(self, history, iteration: int, view_iteration: int | None = None,
-                     now: tuple[int, float] | None = None) -> None:
+                     now: tuple[int, float] | None = None, m: int = 1) -> None:
         """The recorded costs up to ``iteration``, and ``now``: (iteration, J) of the current point,
-        which the history holds only once the next step is taken."""
-        self._history = history
+        which the history holds only once the next step is taken. ``m``: examples in the training set."""
+        self._history, self._m, self._changes = history, m, history.optimizer_changes
         n = self._n = min(iteration, len(history.costs))
-        self.train_acc.setData(*history.metric("train_accuracy", n))
-        self.test_curve.setData(*history.metric("test_cost", n))
-        self.test_acc.setData(*history.metric("test_accuracy", n))
-        self._mark_alphas(history.alpha_changes[1:])
-        x_max = nice_ceiling(max(n, 10))
+        self._show_mini(any(opt.batch(m) < m for _, opt in self._changes))
+        for curve, name in ((self.train_acc, "train_accuracy"), (self.test_curve, "test_cost"),
+                            (self.test_acc, "test_accuracy"),
+                            (self.full_curve, "train_cost")):
+            its, values = history.metric(name, n)
+            curve.setData(self._x(its), values)
+        self._mark_changes(history, m)
+        x_max = nice_ceiling(max(float(self._x([max(n, 10)])[0]), 1e-9))
         if x_max != self._x_max:  # move the axis in steps: redrawing axes every frame is costly
             self._x_max = x_max
             self.plot.setXRange(0, x_max, padding=0.02)
-        lo, hi = self.plot.vb.viewRange()[0]
+        lo, hi = (from_axis(self.x_unit, self._changes, m, v) for v in self.plot.vb.viewRange()[0])
         span = max(min(hi, n) - max(lo, 0), 1)
         bucket = bucket_for(span, int(self.plot.vb.width()), history.costs.stride)
         x, y = self._envelope.curve(history.costs, n, bucket)
-        if now is not None and now[0] == n:
+        if now is not None and now[0] == n and not self._mini:  # now is the full J, not a batch's
             x, y = np.append(x, now[0]), np.append(y, now[1])
-        self.train_curve.setData(x, y)
-        self._step_y(y)
+        self.train_curve.setData(self._x(x), y)
+        self._step_y(y if not self._mini else self.full_curve.yData)
         if view_iteration is not None and view_iteration < n:
-            self.now_line.setValue(view_iteration)
+            self.now_line.setValue(float(self._x([view_iteration])[0]))
             self.now_line.show()
         else:
             self.now_line.hide()
 
+    def _show_mini(self, mini: bool) -> None:
+        """Mini-batches: each step's batch J faint, the full J of all m solid; the legend says which is which."""
+        if mini == self._mini:
+            return
+        self._mini = mini
+        legend = self.plot.legend
+        legend.removeItem(self.train_curve)
+        self.train_curve.setPen(BATCH_PEN if mini else TRAIN_PEN)
+        legend.addItem(self.train_curve, "this step's batch J" if mini else "train")
+        if mini:
+            legend.addItem(self.full_curve, "train J (all m)")
+        else:
+            legend.removeItem(self.full_curve)
+        self.full_curve.setVisible(mini)
+
     def _step_y(self, y: np.ndarray) -> None:
         """The cost axis moves in round steps too (autoscaling redrew its labels at every frame)."""
-        if self.log_y.isChecked() or not len(y):
+        if self.log_y.isChecked() or y is None or not len(y):
             return
         tops = [float(np.max(y))] + [float(np.max(c.yData)) for c in (self.test_curve, self.ghost)
                                      if c.yData is not None and len(c.yData)]
@@ -137,9 +191,9 @@ class CostCurvePanel(QWidget):
         changes = [c for c in history.alpha_changes if c[0] <= n]
         if changes:
             xs = [c[0] for c in changes] + [max(n, changes[-1][0] + 1)]
-            self.alpha_steps.setData(xs, [c[1] for c in changes])
+            self.alpha_steps.setData(self._x(xs), [c[1] for c in changes])
         its, edges = history.metric("edge", n)
-        self.edge_curve.setData(its, edges, connect="finite")  # NaN: no single number there
+        self.edge_curve.setData(self._x(its), edges, connect="finite")  # NaN: no single number there
         values = [c[1] for c in changes] + [float(e) for e in edges if np.isfinite(e)]
         if values:
             self._log_ticks(min(values), max(values))
@@ -156,7 +210,8 @@ class CostCurvePanel(QWidget):
 
     def show_ghost_costs(self, start: int, costs) -> None:
         """The old alpha's path; the legend names it only while it is drawn."""
-        self.ghost.setData(np.arange(start, start + len(costs)), costs)
+        self._ghost_args = (start, costs)
+        self.ghost.setData(self._x(np.arange(start, start + len(costs))), costs)
         legend = self.plot.legend
         listed = any(item is self.ghost for item, _ in legend.items)
         if len(costs) and not listed:
@@ -164,23 +219,28 @@ class CostCurvePanel(QWidget):
         elif not len(costs) and listed:
             legend.removeItem(self.ghost)
 
-    def _mark_alphas(self, changes) -> None:
-        """One line per alpha the run settled on: a drag of the slider marks where it came to rest."""
+    def _mark_changes(self, history, m: int) -> None:
+        """One line per alpha the run settled on (a drag of the slider marks where it came to rest), and one
+        per change of optimizer, batch size, λ or decay, labelled with what changed."""
         gap = 0.02 * max(self._x_max, 1.0)
-        starts = [c[0] for c in changes[1:]] + [float("inf")]
-        changes = [c for c, nxt in zip(changes, starts[: len(changes)], strict=True) if nxt - c[0] > gap]
-        if changes == self._marked:
+        alphas = history.alpha_changes[1:]
+        at = self._x([c[0] for c in alphas] + [np.inf])
+        marks = [(c[0], f"α={c[1]:g}") for c, x, nxt in zip(alphas, at, at[1:], strict=False) if nxt - x > gap]
+        opts = history.optimizer_changes
+        marks += [(it, describe_change(old, new, m)) for (_, old), (it, new) in zip(opts, opts[1:], strict=False)]
+        marks.sort()
+        if marks == self._marked:
             return
-        self._marked = list(changes)
-        while len(self.alpha_marks) < len(changes):
+        self._marked = list(marks)
+        while len(self.alpha_marks) < len(marks):
             line = pg.InfiniteLine(angle=90, pen=ALPHA_PEN, label="", labelOpts={"position": 0.92, "color": "#9467bd"})
             self.plot.addItem(line)
             self.alpha_marks.append(line)
         for k, line in enumerate(self.alpha_marks):
-            if k < len(changes):
-                it, alpha = changes[k]
-                line.setValue(it)
-                line.label.setFormat(f"α={alpha:g}")
+            if k < len(marks):
+                it, text = marks[k]
+                line.setValue(float(self._x([it])[0]))
+                line.label.setFormat(text)
                 line.label.setPosition(0.92 if k % 2 == 0 else 0.72)  # neighbours' labels never share a height
                 line.show()
             else:
@@ -191,9 +251,10 @@ class CostCurvePanel(QWidget):
         if self._history is None or not self.plot.sceneBoundingRect().contains(pos):
             return
         x = self.plot.vb.mapSceneToView(pos).x()
-        i = int(round(x))
+        i = int(round(from_axis(self.x_unit, self._changes, self._m, x)))
         if 0 <= i < self._n:
             costs = self._history.costs
             i, cost = costs.at(i)
             kept = f"   (a long run: every {costs.stride}th iteration is kept)" if costs.stride > 1 else ""
-            self.hover.setText(f"iteration {i}:  J = {cost:.6f},  α = {self._history.alpha_at(i):g}{kept}")
+            what = "this step's batch J" if self._history.optimizer_at(i).batch(self._m) < self._m else "J"
+            self.hover.setText(f"iteration {i}:  {what} = {cost:.6f},  α = {self._history.alpha_at(i):g}{kept}")
