@@ -22,7 +22,7 @@ from typing import NoReturn
 import tomllib
 
 from .atomic import atomic_write
-from .data import DEMO_DIR, DataError, Dataset, load_data
+from .data import DataError, Dataset, load_data
 from .data.images import N_PX_RANGE
 from .files import file_kind_problem, read_regular
 from .settings import RunSettings, SettingsError
@@ -94,17 +94,13 @@ def load_lesson(path: str | os.PathLike) -> Lesson:
     try:
         raw = read_regular(path, MAX_BYTES)
     except (ValueError, OSError) as exc:
-        raise LessonError(f"{path}: {_reason(exc)}") from None
+        raise LessonError(f"{path}: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise LessonError(f"{path}, line {line}: not UTF-8 text") from None
     return parse_lesson(text, path)
-
-
-def _reason(exc: Exception) -> str:
-    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
 
 
 def parse_lesson(text: str, path: Path) -> Lesson:
@@ -339,19 +335,6 @@ def load_lesson_data(lesson: Lesson, progress=None, cancelled=None) -> tuple[Dat
     return train, test
 
 
-def data_source_of(train: Dataset, lesson_path: Path) -> str:
-    """What a saved lesson writes for the window's data: "demo", or its path relative to the lesson if it can."""
-    source = Path(train.source)
-    if source.resolve() in (DEMO_DIR.resolve(), (DEMO_DIR / "train").resolve()):
-        return "demo"
-    if source.name == "train" and (source.parent / "test").is_dir():
-        source = source.parent  # a folder split into train/ and test/ opens as the folder
-    try:
-        return os.path.relpath(source.resolve(), lesson_path.resolve().parent)
-    except ValueError:  # another drive (Windows)
-        return str(source.resolve())
-
-
 # ---------------------------------------------------------------------------------- formatting
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -395,13 +378,10 @@ def lesson_to_toml(lesson: Lesson) -> str:
     out = ["# A visualizer lesson: open it with `visualizer FILE` or File > Open lesson…; see docs/lessons.md.",
            f"version = {FORMAT_VERSION}", f"title = {_toml_string(lesson.title)}",
            f"instructions = {_toml_text(lesson.instructions)}", f"iterations = {lesson.iterations}", "", "[data]"]
-    for f in fields(LessonData):
-        value = getattr(lesson.data, f.name)
-        if value is not None:
-            out.append(f"{f.name} = {_toml_value(value)}")
-    out += ["", "[settings]"]
-    for key, value in lesson.settings.to_dict().items():
-        out.append(f"{key} = {_toml_value(value)}" if value is not None else f"# {key}: not set (the default)")
+    out += [f"{f.name} = {_toml_value(getattr(lesson.data, f.name))}" for f in fields(LessonData)
+            if getattr(lesson.data, f.name) is not None]
+    out += ["", "[settings]"] + [f"{key} = {_toml_value(value)}" if value is not None else f"# {key}: the default"
+                                 for key, value in lesson.settings.to_dict().items()]
     out += ["", "[panels]", f"show = {_toml_value(list(lesson.show))}"]
     out += [f"{a} = {_toml_value(list(getattr(lesson, a)))}" for a in AREAS if getattr(lesson, a)]
     if lesson.tabs:
@@ -431,12 +411,7 @@ def _toml_text(s: str) -> str:
 
 
 def _toml_value(value) -> str:
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
+    """Text, a list of names, or a number (str() of an int or a float is valid TOML; lessons hold no bool)."""
     if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return str(value)
+        return "[" + ", ".join(map(_toml_string, value)) + "]"
+    return _toml_string(value) if isinstance(value, str) else str(value)
