@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
+from .lesson_files_actions import class_lessons
+
 
 def build_menus(window) -> None:
     def action(menu, text, shortcut, slot, tip=""):
@@ -23,6 +25,8 @@ def build_menus(window) -> None:
            "A folder with one subfolder per class (cat/, non-cat/), or files named cat.1.jpg, dog.2.jpg…")
     action(file, "Open course .&h5 file…", "Ctrl+Shift+O", window.open_h5, "The course's train_catvnoncat.h5")
     action(file, "Open &session…", None, window.open_session, "A session saved with Save session…")
+    action(file, "Open &lesson…", None, window.open_lesson_file,
+           "A lesson file (.toml): instructions, data, settings, panels and locked controls")
     window.recent_menu = file.addMenu("Open &recent")
     window.recent_menu.aboutToShow.connect(window._fill_recent)
     file.addSeparator()
@@ -31,6 +35,8 @@ def build_menus(window) -> None:
     action(file, "Save &model…", "Ctrl+S", window.save_model, "w, b and how images are prepared, for "
            "`visualizer predict`")
     action(file, "Save s&ession…", "Ctrl+Shift+S", window.save_session, "Data, edits, settings and the whole run")
+    action(file, "Save as lesso&n…", None, window.save_lesson_file,
+           "The window as a lesson file: data, settings, panels and iteration, to edit and hand out")
     export = file.addMenu("&Export")
     action(export, "Cost curve as PNG, 1920 px wide…", None, lambda: window.export_cost_plot("png", width=1920))
     action(export, "Cost curve as PNG, twice the screen size…", None,
@@ -76,6 +82,11 @@ def build_menus(window) -> None:
         action(lessons, title.removeprefix("Lesson: ").capitalize(), f"Alt+{n}",
                lambda _=False, k=key: window.open_lesson(k))
     action(lessons, "Close the lesson", "Ctrl+W", window.close_lesson, "Close the lesson in front (also Esc)")
+    lessons.addSeparator()
+    window.class_lessons_menu = lessons.addMenu("Class &lessons")
+    for title, path in class_lessons():
+        action(window.class_lessons_menu, title, None, lambda _=False, p=str(path): window.open_lesson_file(p),
+               f"The lesson file {path.name}: sets up the window and says what to do")
     view = window.menuBar().addMenu("&View")
     window.presentation_action = action(view, "&Presentation", "F11", lambda on: window.set_presentation(on),
                                         "Large text and thick lines for a projector or a screen share (F11)")

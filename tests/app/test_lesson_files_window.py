@@ -1,0 +1,157 @@
+"""Lesson files in the real window: every shipped lesson opens as it says, a bad one changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from visualizer.data import DEMO_DIR
+from visualizer.lesson_files import LESSON_PANELS, MAIN_PANELS, load_lesson
+from visualizer.resources import LESSONS_DIR
+
+SHIPPED = sorted(LESSONS_DIR.glob("*.toml"))
+
+
+def opened(window, qtbot, path) -> None:
+    window.open_lesson_file(str(path))
+    qtbot.waitUntil(lambda: window.lesson_file is not None and not window.lesson_running, timeout=60000)
+    qtbot.wait(50)  # the deferred re-lock after the pre-run
+
+
+def write(tmp_path, text: str, name="lesson.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_each_shipped_lesson_sets_up_the_window(window, qtbot, path):
+    lesson = load_lesson(path)
+    opened(window, qtbot, path)
+    assert window.state.settings == lesson.settings
+    gd = window.controller.gd
+    assert gd.iteration == lesson.iterations or gd.diverged_at is not None
+    assert lesson.title in window.instructions.plain_text() and window.docks["instructions"].isVisible()
+    for name in MAIN_PANELS + LESSON_PANELS:
+        assert window.docks[name].isVisible() == (name in lesson.show), name
+    for key in lesson.locked:
+        widgets = window._control_widgets(key)
+        assert widgets and not any(w.isEnabled() for w in widgets), key
+    for key in lesson.hidden:
+        assert not any(w.isVisible() for w in window._control_widgets(key)), key
+    free = [k for k in ("alpha", "budget", "train", "reset") if k not in lesson.locked + lesson.hidden]
+    for key in free:
+        assert all(w.isEnabled() and w.isVisible() for w in window._control_widgets(key)), key
+
+
+def test_locked_reset_and_steps_take_their_keys_and_menu_items_too(window, qtbot, tmp_path):
+    path = write(tmp_path, 'title = "Hands off"\niterations = 7\n[controls]\nlocked = ["reset", "step", "train"]\n')
+    opened(window, qtbot, path)
+    assert not window.reset_action.isEnabled() and not window.step_action.isEnabled()
+    assert not window.train_action.isEnabled()
+    window.activateWindow()
+    for key in (Qt.Key.Key_R, Qt.Key.Key_Right, Qt.Key.Key_Space):
+        qtbot.keyClick(window, key)
+    qtbot.wait(200)
+    assert window.controller.gd.iteration == 7 and not window.controller.running
+    assert not any(b.isEnabled() for b in window.controls.step_buttons)
+
+
+def test_a_data_set_opened_afterwards_ends_the_lesson_and_unlocks(window, qtbot, tmp_path):
+    path = write(tmp_path, 'title = "Locked"\n[controls]\nlocked = ["alpha", "loss"]\nhidden = ["seed", "lam"]\n')
+    opened(window, qtbot, path)
+    assert not window.controls.loss.isEnabled() and window.controls.seed.isHidden()
+    window.load(str(DEMO_DIR))
+    qtbot.waitUntil(lambda: window.lesson_file is None, timeout=30000)
+    assert window.controls.loss.isEnabled() and window.controls.alpha.isEnabled()
+    assert window.controls.seed.isVisible()
+    assert window.controls.setting_widgets("lam")[1].isVisible()
+    assert not window.docks["instructions"].isVisible()
+
+
+def test_steps_stay_locked_after_a_run(window, qtbot, tmp_path):
+    path = write(tmp_path, 'title = "Only train"\n[settings]\nbudget = 30\n[controls]\nlocked = ["step"]\n')
+    opened(window, qtbot, path)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.controller.gd.iteration == 30 and not window.controller.running, timeout=10000)
+    qtbot.wait(50)
+    assert not any(b.isEnabled() for b in window.controls.step_buttons)
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ('title = "x"\n[settings]\nalpha = = 1\n', "line 3"),
+    ('title = "x"\n\n[settings]\nlos = "cross-entropy"\n', "line 4: key 'settings.los'"),
+    ('title = "x"\n[data]\nsource = "no-such-folder"\n', "line 3: key 'data.source'"),
+    ('title = "x"\n[settings]\nbatch_size = 5000\n', "line 3: key 'settings.batch_size'"),  # known after loading
+])
+def test_a_bad_lesson_changes_nothing(window, qtbot, tmp_path, text, where):
+    window.set_alpha(0.01)
+    window.step(5)
+    qtbot.waitUntil(lambda: window.controller.gd.iteration == 5 and not window.controller.running, timeout=5000)
+    before = (window.state.settings, window.controller.gd, window.state.data,
+              {k: d.isVisible() for k, d in window.docks.items()})
+    path = write(tmp_path, text)
+    window.open_lesson_file(str(path))
+    qtbot.waitUntil(lambda: window.lesson_error is not None and not window.lesson_running, timeout=30000)
+    message = window.lesson_error.text()
+    assert message.startswith(str(path)) and where in message
+    after = (window.state.settings, window.controller.gd, window.state.data,
+             {k: d.isVisible() for k, d in window.docks.items()})
+    assert after == before and window.controller.gd.iteration == 5 and window.lesson_file is None
+    window.lesson_error.close()
+
+
+def test_save_as_lesson_then_reopen_gives_the_same_window(window, qtbot, tmp_path, monkeypatch):
+    opened(window, qtbot, LESSONS_DIR / "04-learning-rate.toml")
+    window.set_alpha(0.0123)
+    window.step(40)
+    qtbot.waitUntil(lambda: window.controller.gd.iteration == 40 and not window.controller.running, timeout=5000)
+    window.docks["weights"].hide()
+    window.docks["gallery"].show()
+    saved = tmp_path / "mine.toml"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "mine"), ""))
+    assert window.save_lesson_file()  # the suffix is added
+    lesson = load_lesson(saved)
+    assert lesson.settings == window.state.settings and lesson.settings.alpha == 0.0123
+    assert lesson.iterations == 40 and "weights" not in lesson.show and "gallery" in lesson.show
+    assert lesson.locked == load_lesson(LESSONS_DIR / "04-learning-rate.toml").locked
+    window.set_alpha(0.2)
+    window.docks["weights"].show()
+    opened(window, qtbot, saved)
+    assert window.state.settings == lesson.settings and window.controller.gd.iteration == 40
+    assert {n for n in MAIN_PANELS if window.docks[n].isVisible()} == {n for n in lesson.show if n in MAIN_PANELS}
+    again = window.lesson_from_window(saved)
+    assert again == lesson
+
+
+def test_panels_are_arranged_by_name(window, qtbot, tmp_path):
+    path = write(tmp_path, 'title = "Arranged"\n[panels]\nshow = ["controls", "cost", "sigmoid", "gallery"]\n'
+                           'left = ["cost"]\nbottom = ["controls", "gallery"]\ntabs = [["sigmoid", "gallery"]]\n')
+    opened(window, qtbot, path)
+    d = window.docks
+    assert window.dockWidgetArea(d["cost"]) == Qt.DockWidgetArea.LeftDockWidgetArea
+    assert window.dockWidgetArea(d["controls"]) == Qt.DockWidgetArea.BottomDockWidgetArea
+    assert d["gallery"] in window.tabifiedDockWidgets(d["sigmoid"])
+    assert not d["weights"].isVisible() and not d["classify"].isVisible()
+
+
+def test_the_class_lessons_submenu_lists_the_shipped_lessons(window, qtbot):
+    titles = [a.text() for a in window.class_lessons_menu.actions()]
+    assert titles == [load_lesson(p).title for p in SHIPPED]
+    window.class_lessons_menu.actions()[3].trigger()
+    qtbot.waitUntil(lambda: window.lesson_file is not None and not window.lesson_running, timeout=30000)
+    assert window.lesson_file.title == titles[3]
+
+
+def test_file_open_lesson_asks_for_a_toml_file(window, qtbot, monkeypatch):
+    asked = {}
+
+    def answer(parent, title, start, filters):
+        asked["filters"] = filters
+        return str(SHIPPED[0]), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", answer)
+    window.open_lesson_file()
+    qtbot.waitUntil(lambda: window.lesson_file is not None and not window.lesson_running, timeout=30000)
+    assert "*.toml" in asked["filters"] and window.lesson_file.path == SHIPPED[0]
