@@ -23,6 +23,7 @@ from .core.gradient_descent import CHUNK
 from .core.optimizers import Optimizer
 from .data import DataError, Dataset, ImageError, Skipped, load_data, load_image
 from .files import file_kind_problem
+from .lesson_files import LessonError, load_lesson
 from .settings import check_together
 from .storage import StorageError, load_model, save_model
 
@@ -66,7 +67,7 @@ def _run(argv: list[str]) -> int:
         if args.command == "predict":
             return _predict(args)
         return _train(args)
-    except (UsageError, DataError, StorageError) as exc:
+    except (UsageError, DataError, StorageError, LessonError) as exc:
         print(f"visualizer: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -96,6 +97,8 @@ def _window(path: str | None, qt_args: list[str]) -> int:
     """The window, on PATH when given; a PATH it cannot open is refused before any window appears."""
     if path is not None and (problem := window_path_problem(path)):
         raise UsageError(problem)
+    if path is not None and Path(path).suffix.lower() == ".toml":
+        load_lesson(path)  # a bad lesson is refused here, before any window appears
     from .app.launch import launch
 
     return launch(path, qt_args)
@@ -107,12 +110,28 @@ def _screenshot(args, qt_args: list[str]) -> int:
     if not has_display(qt_args):
         raise UsageError("screenshot needs a display for OpenGL; run it under xvfb-run")
     _check_writable(args.out)
+    lesson = _screenshot_lesson(args)
     from .app.launch import make_app
     from .app.screenshot import render_screenshot
 
     make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
-    render_screenshot(args.out, args.data, args.iterations, args.alpha, args.size, args.view)
+    render_screenshot(args.out, args.data, 2000 if args.iterations is None else args.iterations,
+                      0.005 if args.alpha is None else args.alpha, args.size, args.view, lesson)
     return 0
+
+
+def _screenshot_lesson(args):
+    """The lesson of --lesson, with --iterations and --alpha in place of its own when they are given."""
+    if args.lesson is None:
+        return None
+    if args.data is not None:
+        raise UsageError("argument --data: a lesson names its own data; leave out --data with --lesson")
+    from dataclasses import replace
+
+    lesson = load_lesson(args.lesson)
+    if args.alpha is not None:
+        lesson = replace(lesson, settings=replace(lesson.settings, alpha=args.alpha))
+    return lesson if args.iterations is None else replace(lesson, iterations=args.iterations)
 
 
 def _install_desktop(uninstall: bool) -> int:

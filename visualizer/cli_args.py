@@ -38,7 +38,7 @@ from .settings import (
 
 COMMANDS = ("train", "predict", "screenshot", "install-desktop")
 QT_COMMANDS = ("screenshot",)  # the commands that make a QApplication, besides the window
-WINDOW_SUFFIXES = (".h5", ".hdf5", ".npz")
+WINDOW_SUFFIXES = (".h5", ".hdf5", ".npz", ".toml")
 SCREENSHOT_VIEWS = ("window", "surface", "contours", "cost", "gallery", "sigmoid", "weights", "image-vector",
                     "computation-graph", "vectorization", "convexity", "bowl")
 #: Qt's options that take the next word as their value (QGuiApplication and QApplication docs).
@@ -112,7 +112,7 @@ def window_path_problem(path: str) -> str | None:
     if problem is None and not os.access(path, os.R_OK | (os.X_OK if p.is_dir() else 0)):
         problem = "permission denied"
     if problem is None and not p.is_dir() and p.suffix.lower() not in WINDOW_SUFFIXES:
-        problem = "not a folder of images, a course .h5 file or a session .npz"
+        problem = "not a folder of images, a course .h5 file or a session .npz, nor a lesson .toml"
     if problem is not None and not p.exists() and (close := difflib.get_close_matches(path, COMMANDS, n=1)):
         problem += f" (did you mean the command {close[0]}?)"
     return None if problem is None else f"{path}: {problem}"
@@ -175,7 +175,8 @@ USAGE = """visualizer [QT OPTIONS] [PATH]
 DESCRIPTION = """Logistic regression as a one-neuron network, made visible.
 
 Without a COMMAND, visualizer opens the window on PATH: a folder of images, a course .h5
-file or a session (.npz) saved by the window; without PATH, on the built-in demo set.
+file, a session (.npz) saved by the window or a lesson file (.toml, see docs/lessons.md);
+without PATH, on the built-in demo set.
 Qt's own options (-style fusion, -platform offscreen, -reverse, ...) go to Qt."""
 
 
@@ -236,9 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
     shot = sub.add_parser("screenshot", help="train, then save the window or one panel as a PNG")
     shot.add_argument("out", metavar="OUT.png", help="where to write the PNG")
     shot.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
-    shot.add_argument("--iterations", metavar="N", type=_checked(check_budget), default=2000,
-                      help="iterations first (2000)")
-    shot.add_argument("--alpha", metavar="A", type=_checked(check_alpha), default=0.005, help="learning rate (0.005)")
+    shot.add_argument("--lesson", metavar="LESSON.toml",
+                      help="set the window up as this lesson file does: data, settings, panels, first iterations")
+    shot.add_argument("--iterations", metavar="N", type=_checked(check_budget),
+                      help="iterations first (2000, or the lesson's own)")
+    shot.add_argument("--alpha", metavar="A", type=_checked(check_alpha),
+                      help="learning rate (0.005, or the lesson's own)")
     shot.add_argument("--size", metavar="WxH", type=_size, default=(1280, 800), help="window size (1280x800)")
     shot.add_argument("--view", choices=list(SCREENSHOT_VIEWS), default="window", help="what to capture")
 

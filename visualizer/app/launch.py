@@ -85,9 +85,9 @@ def report_errors_in(window) -> None:
 def launch(path: str | None = None, qt_args: Sequence[str] = ()) -> int:
     """The window on the demo set, then on ``path`` when given, as File > Open would open it.
 
-    A session (.npz) is restored; a folder or .h5 file loads in the background with its
-    progress bar. Either way its problems are shown in the window, where a user who
-    started it from the desktop menu can see them.
+    A session (.npz) is restored; a lesson (.toml), a folder or .h5 file loads in the
+    background with its progress bar. Either way its problems are shown in the window,
+    where a user who started it from the desktop menu can see them.
     """
     if not has_display(qt_args):
         print("visualizer: error: no display to open the window on (DISPLAY is not set); "
@@ -109,5 +109,7 @@ def launch(path: str | None = None, qt_args: Sequence[str] = ()) -> int:
     # the window's redraw timer hands Python the control it needs to see the signal.
     signal.signal(signal.SIGINT, lambda *_: window.close())
     if path is not None:
-        (window.open_session if Path(path).suffix.lower() == ".npz" else window.load)(path)
+        suffix = Path(path).suffix.lower()
+        (window.open_session if suffix == ".npz" else window.open_lesson_file if suffix == ".toml"
+         else window.load)(path)
     return app.exec()

@@ -10,6 +10,7 @@ import time
 
 from ..atomic import atomic_write
 from ..data import load_data
+from ..lesson_files import load_lesson_data
 from ..settings import RunSettings
 
 #: Views that are one panel of the window, by the names `--view` uses.
@@ -65,13 +66,22 @@ def grab_view(window, view: str):
 
 
 def render_screenshot(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
-                      size: tuple[int, int] = (1280, 800), view: str = "window") -> None:
+                      size: tuple[int, int] = (1280, 800), view: str = "window", lesson=None) -> None:
+    """``lesson``: a lesson_files.Lesson that sets the window up instead of ``data``, ``iterations`` and ``alpha``."""
     from .file_actions import png_bytes
     from .launch import make_app
 
-    train, test = load_data(data)
+    train, test = load_data(data) if lesson is None else load_lesson_data(lesson)
     app = make_app()
-    window = prepared_window(train, test, RunSettings(alpha=alpha), iterations, size)
+    window = prepared_window(train, test, RunSettings(alpha=alpha) if lesson is None else lesson.settings,
+                             iterations if lesson is None else 0, size)
+    if lesson is not None:
+        window.apply_lesson(lesson, train, test, wait=True)
+        window.notice.hide()  # the banner says what the picture shows anyway
+        settle(0.5)
+        window.resize(*size)
+        window.refresh(force=True)
+        settle(0.1)
     if view in window.lessons:
         window.open_lesson(view)
         if view == "vectorization":
