@@ -154,3 +154,22 @@ def test_adam_says_there_is_no_single_edge(window, qtbot):
     window.state.change_settings(optimizer="momentum", beta=0.9)
     window.refresh(force=True)
     assert "2(1+β)/((1−β)λmax)" in window.controls.edge_label.text()
+
+
+def test_this_batch_s_j_is_drawn_and_is_what_the_next_step_minimizes(window, qtbot):
+    assert not window.surface.this_batch.isEnabled()  # batch descent: there is only the full J
+    window.state.change_settings(batch_size=16, lam=1.0)
+    window.step(5)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 5)
+    window.refresh(force=True)
+    assert window.surface.this_batch.isEnabled()
+    full = window.surface.view.current[2]
+    gd = window.controller.gd
+    assert full == pytest.approx(gd.cost, rel=1e-10)  # J_reg of all m, L2 included
+    window.surface.this_batch.setChecked(True)
+    window.refresh(force=True)
+    batch = window.surface.view.current[2]
+    assert "16 of the m = 210" in window.surface.note.text()
+    window.step(1)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 6)
+    assert gd.history.costs.values[-1] == pytest.approx(batch, rel=1e-10) and batch != pytest.approx(full)

@@ -22,6 +22,7 @@ class Frame:
     theta: np.ndarray
     z_train: np.ndarray
     alpha: float
+    batch: np.ndarray | None = None  # the examples of the step from here; None: all m
 
     @property
     def gd(self):
@@ -49,7 +50,9 @@ class Frame:
 
     @cached_property
     def cost(self) -> float:
-        return float(np.mean(self.loss_train))
+        """J of all m examples, plus (λ/2m)|w|² when L2 is on: the J the run minimizes."""
+        lam = self.gd.history.optimizer_at(self.iteration).lam
+        return float(np.mean(self.loss_train)) + (lam / (2 * self.gd.m) * self.gd.squared_w(self.theta) if lam else 0.0)
 
     @cached_property
     def train_accuracy(self) -> float:
@@ -88,12 +91,15 @@ class Frame:
         return edge_of_stability(gd, self.z_train, optimizer=gd.history.optimizer_at(self.iteration))
 
     def surface(self, kind: str, grid: int = 48, loss: str | None = None, extent: float = 1.0,
-                ghost: np.ndarray | None = None) -> SurfaceView:
-        """The slice of J through this point; ``loss`` draws another loss on the same plane."""
+                ghost: np.ndarray | None = None, this_batch: bool = False) -> SurfaceView:
+        """The slice of J_reg through this point; ``loss`` draws another loss on the same plane;
+        ``this_batch``: the J of the batch the next step uses, instead of all m examples'."""
         gd = self.gd
         traj = self.controller.trajectory_until(self.iteration)
+        lam = gd.history.optimizer_at(self.iteration).lam
         return surface_view(gd.param, gd.loss if loss is None else get_loss(loss), gd.y, self.theta,
-                            gd.gradient(self.z_train), traj, kind, grid, extent, ghost)
+                            gd.gradient(self.z_train, self.theta), traj, kind, grid, extent, ghost,
+                            l2=lam / (2 * gd.m), rows=self.batch if this_batch else None)
 
     def example(self, set_name: str, index: int) -> tuple[np.ndarray, float, str]:
         """(pixels, label, name) of one example."""
@@ -110,7 +116,8 @@ def build_frame(controller: TrainingController, view_iteration: int | None = Non
     """The latest snapshot, or (when paused) an earlier iteration replayed from the history."""
     snap = controller.latest
     if view_iteration is None or view_iteration >= snap.iteration or controller.running:
-        return Frame(controller, snap.iteration, snap.theta, snap.z, snap.alpha)
+        return Frame(controller, snap.iteration, snap.theta, snap.z, snap.alpha, snap.batch)
     gd = controller.gd
-    theta = gd.state_at(view_iteration)
-    return Frame(controller, view_iteration, theta, gd.param.train.z(theta), gd.history.alpha_at(view_iteration))
+    theta, state = gd.full_state_at(view_iteration)
+    return Frame(controller, view_iteration, theta, gd.param.train.z(theta), gd.history.alpha_at(view_iteration),
+                 gd.batch_rows(state, gd.history.optimizer_at(view_iteration)))

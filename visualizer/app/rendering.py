@@ -126,7 +126,10 @@ class Rendering:
             ghost = self.controller.ghost
             ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
                 self.cost_curve.show_ghost.isChecked() else None
-            self.surface.show_view(frame.surface(self.surface.kind, ghost=ghost))
+            self.surface.this_batch.setEnabled(frame.batch is not None)
+            this_batch = frame.batch is not None and self.surface.this_batch.isChecked()
+            self.surface.show_view(frame.surface(self.surface.kind, ghost=ghost, this_batch=this_batch),
+                                   batch=frame.batch.size if this_batch else None, m=frame.gd.m)
         self.edge = frame.edge()
         self.controls.show_edge(self.edge)
         if self.docks["cost"].isVisible():

@@ -45,6 +45,7 @@ class Snapshot:
     cost: float  # J at this iteration
     path_iterations: tuple[int, ...]
     path: tuple[np.ndarray, ...]  # theta along the way, at the trajectory's stride
+    batch: np.ndarray | None = None  # the examples the next step uses; None: all m
 
 
 @dataclass(frozen=True)
@@ -350,7 +351,7 @@ class TrainingController(QObject):
     def _snapshot(self) -> Snapshot:
         gd, traj = self.gd, self.gd.trajectory
         return Snapshot(gd.iteration, gd.theta.copy(), gd.z, gd.alpha, gd.cost, tuple(traj.iterations),
-                        tuple(traj.thetas))
+                        tuple(traj.thetas), gd.batch_rows())
 
     def trajectory_until(self, iteration: int) -> np.ndarray:
         """The stored path up to ``iteration``, as rows of theta."""

@@ -31,6 +31,16 @@ class MiniBatchSteps:
                 self._rows = np.ascontiguousarray(self.param.X.T)
         return self._rows
 
+    def batch_rows(self, state: OptimizerState | None = None, optimizer: Optimizer | None = None
+                   ) -> np.ndarray | None:
+        """The examples the step from ``state`` (default: the next step) uses; None when it uses all m."""
+        state = self.opt_state if state is None else state
+        size = (self.optimizer if optimizer is None else optimizer).batch(self.m)
+        if size >= self.m:
+            return None
+        order = state.order if state.order is not None else epoch_order(self.m, self.seed, state.epoch)
+        return order[state.position : state.position + size].copy()
+
     def squared_w(self, theta: np.ndarray | None = None) -> float:
         """|w|^2 at theta (default: the current point), in the run's coordinates."""
         theta = self.theta if theta is None else theta

@@ -2,7 +2,9 @@
 
 A slice is the plane theta0 + s d1 + t d2. Since z_i is affine in (s, t),
 z_i(s, t) = r_i + s p_i + t q_i, every example is projected once and the G x G grid
-costs O(G^2 m), independent of n_x. Nothing is interpolated.
+costs O(G^2 m), independent of n_x. Nothing is interpolated. With L2 the plane adds the
+quadratic (λ/2m)|w(s, t)|^2, exact from three inner products; a mini-batch's own J uses only
+its examples (``rows``).
 """
 
 from __future__ import annotations
@@ -138,22 +140,39 @@ class PlanePoints:
 
 
 class SurfaceSlice:
-    """J on a plane, evaluated exactly from the per-example projections (r, p, q)."""
+    """J_reg on a plane, evaluated exactly from the per-example projections (r, p, q).
 
-    def __init__(self, param: Parametrization, loss: Loss, y: np.ndarray, plane: Plane):
+    ``l2``: λ/2m, the weight of |w|^2 (0 without L2); ``rows``: the examples of one batch (default all).
+    """
+
+    def __init__(self, param: Parametrization, loss: Loss, y: np.ndarray, plane: Plane, l2: float = 0.0,
+                 rows: np.ndarray | None = None):
         self.param, self.loss, self.plane = param, loss, plane
         self.y = np.asarray(y, dtype=float).reshape(-1)
         ex = param.train
         self.r, self.p, self.q = ex.z(plane.origin), ex.z(plane.d1), ex.z(plane.d2)
+        if rows is not None:
+            self.y, self.r, self.p, self.q = (v[rows] for v in (self.y, self.r, self.p, self.q))
+        W = np.stack([plane.origin, plane.d1, plane.d2])
+        W[:, -1] = 0.0  # b is not regularized
+        self._l2 = l2 * param.inner(W, W) if l2 else None
         # Cross-entropy with 0/1 labels is softplus of the signed margin -(2y - 1) z, which
         # stays accurate in float32 even where J is tiny; the grid runs in float32 for speed.
         self._margin_form = isinstance(loss, CrossEntropy) and bool(np.all((self.y == 0) | (self.y == 1)))
         sign = 1.0 - 2.0 * self.y if self._margin_form else np.ones_like(self.y)
         self._rpq32 = [(sign * v).astype(np.float32) for v in (self.r, self.p, self.q)]
 
+    def penalty(self, s, t):
+        """(λ/2m)|w|^2 at (s, t), broadcast like s and t; 0 without L2."""
+        if self._l2 is None:
+            return 0.0
+        G = self._l2
+        return (G[0, 0] + 2 * s * G[0, 1] + 2 * t * G[0, 2] + s * s * G[1, 1] + 2 * s * t * G[1, 2]
+                + t * t * G[2, 2])
+
     def cost_at(self, s: float, t: float) -> float:
         """J at one point of the plane, in float64."""
-        return float(self.loss.cost(self.r + s * self.p + t * self.q, self.y))
+        return float(self.loss.cost(self.r + s * self.p + t * self.q, self.y)) + float(self.penalty(s, t))
 
     def costs_at(self, s: np.ndarray, t: np.ndarray) -> np.ndarray:
         """J at many points of the plane in one pass, in float64 (the path, the ghost)."""
@@ -161,7 +180,7 @@ class SurfaceSlice:
         if s.size == 0:
             return np.zeros(0)
         Z = self.r + np.multiply.outer(s, self.p) + np.multiply.outer(t, self.q)
-        return np.asarray(self.loss.cost(Z, self.y), dtype=float).reshape(-1)
+        return np.asarray(self.loss.cost(Z, self.y), dtype=float).reshape(-1) + np.reshape(self.penalty(s, t), -1)
 
     def grid(self, s_values: np.ndarray, t_values: np.ndarray) -> np.ndarray:
         """J[i, j] at (s_values[i], t_values[j]), to float32 precision (about 1e-7 relative)."""
@@ -174,6 +193,8 @@ class SurfaceSlice:
         tq = np.multiply.outer(t_values, q)  # (T, m)
         halves = np.array_split(np.arange(s_values.size), min(2, s_values.size))
         list(_POOL.map(lambda rows: self._fill(out, rows, s_values, r, p, tq), halves))
+        if self._l2 is not None:
+            out += self.penalty(s_values.astype(float)[:, None], t_values.astype(float)[None, :])
         return out
 
     def _fill(self, out, rows, s_values, r, p, tq) -> None:
@@ -243,13 +264,15 @@ class SurfaceView:
 
 def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.ndarray, gradient: np.ndarray,
                  path: np.ndarray, kind: str = "w-direction", grid: int = 60, extent: float = 1.0,
-                 ghost: np.ndarray | None = None) -> SurfaceView:
-    """The slice through ``theta`` of the given kind, sized to show the whole path (times ``extent``)."""
+                 ghost: np.ndarray | None = None, l2: float = 0.0, rows: np.ndarray | None = None) -> SurfaceView:
+    """The slice through ``theta`` of the given kind, sized to show the whole path (times ``extent``).
+
+    ``l2`` (λ/2m) and ``rows`` (one batch's examples) as for SurfaceSlice."""
     if kind == "principal":
         plane = principal_plane(param, path, theta, gradient)
     else:
         plane = w_direction_plane(param, theta, gradient)
-    sl = SurfaceSlice(param, loss, y, plane)
+    sl = SurfaceSlice(param, loss, y, plane, l2, rows)
     pts = sl.points(np.vstack([np.atleast_2d(path).reshape(-1, param.dim), theta[None], plane.origin[None]]))
     ghost_pts = sl.points(ghost) if ghost is not None and len(ghost) else None
     shown = pts if ghost_pts is None else PlanePoints(np.concatenate([pts.s, ghost_pts.s]),

@@ -57,7 +57,9 @@ class CostCurvePanel(QWidget):
         self.view.ci.layout.setRowStretchFactor(1, 2)
         self.view.ci.layout.setRowStretchFactor(2, 2)
         self.train_curve = self.plot.plot([], [], pen=TRAIN_PEN, name="train")
-        self.full_curve = self.plot.plot([], [], pen=FULL_PEN)  # the full J, named only with mini-batches
+        # the full J at the metrics' stride, named only with mini-batches; a dot at each point actually computed
+        self.full_curve = self.plot.plot([], [], pen=FULL_PEN, symbol="o", symbolSize=4, symbolPen=None,
+                                         symbolBrush="#1f77b4")
         self._mini = False
         self.test_curve = self.plot.plot([], [], pen=TEST_PEN, name="test")
         self.train_acc = self.acc.plot([], [], pen=TRAIN_PEN, name="train")

@@ -16,7 +16,7 @@ import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QOpenGLContext, QPainter, QSurfaceFormat
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from ...core.contours import contour_segments
 from ...core.surface import SurfaceView
@@ -235,11 +235,17 @@ class SurfacePanel(QWidget):
             splitter.addWidget(missing)
         splitter.addWidget(self.contour.plot)
         splitter.setSizes([1, 1])
+        self.this_batch = QCheckBox("this batch's &J")
+        self.this_batch.setToolTip("With mini-batches, draw the cost of the batch the next step uses instead of the "
+                                   "full J: it jumps at every step. That is stochastic gradient descent's noise: each "
+                                   "step goes downhill on its own batch's surface, not on the full J.")
+        self.this_batch.setEnabled(False)
         head = QHBoxLayout()
         label = QLabel("&Slice:")
         label.setBuddy(self.choice)
         head.addWidget(label)
         head.addWidget(self.choice, 1)
+        head.addWidget(self.this_batch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(head)
@@ -271,12 +277,15 @@ class SurfacePanel(QWidget):
         self.choice.setCurrentIndex(max(0, self.choice.findData(kind)))
         self.choice.blockSignals(False)
 
-    def show_view(self, view: SurfaceView, show_3d: bool = True) -> None:
+    def show_view(self, view: SurfaceView, show_3d: bool = True, batch: int | None = None, m: int = 0) -> None:
+        """``batch``: the size of the batch whose J is drawn (None: the full J, or no mini-batches)."""
         self.view = view
         self.contour.show(view)
         if self.gl is not None and show_3d:
             self.gl.show(view)
-        self.note.setText(view.distance_note())
+        which = (f"This is the J of the next step's batch ({batch} of the m = {m} examples); it jumps at every "
+                 "step. " if batch is not None else "")
+        self.note.setText(which + view.distance_note())
 
     def release_gl(self) -> None:
         if self.gl is not None:
