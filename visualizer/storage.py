@@ -20,7 +20,7 @@ import numpy as np
 from . import comparison_files
 from .atomic import StorageError, atomic_save
 from .core.history import EDGE, METRICS, History
-from .core.optimizers import Optimizer, optimizer_changes
+from .core.optimizers import Optimizer, OptimizerState, optimizer_changes
 from .core.trajectory import ExactState
 from .data import Dataset, images_to_x
 from .data.dataset import Skipped
@@ -187,8 +187,8 @@ def _session_specs() -> dict[str, Spec]:
     specs = {"format": text(64), "version": SCALAR, "classes": _CLASSES, "settings": text(4096), "costs": column,
              "costs_stride": SCALAR, "iteration": SCALAR, "alpha_changes": _ALPHAS, "w": _W, "b": SCALAR,
              "run_method": text(16), "run_w0": _W, "run_watch": Spec("f", 1, 16),
-             "optimizer_changes": text(2**20),
-             "run_theta": Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2))}
+             "optimizer_changes": text(2**20), "run_counters": Spec("iu", 1, 3 * 8),
+             **{k: Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2)) for k in ("run_theta", "run_v", "run_s")}}
     specs.update({f"metric_{name}": column for name in ("iteration", *METRICS, EDGE)}, **comparison_files.SPECS)
     for p in ("train", "test"):
         specs.update({f"{p}_images": Spec("u", 4, 4 * 2**30, memory_factor=9, max_itemsize=1),  # + float64 X
@@ -244,6 +244,7 @@ def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettin
                        "run_theta": np.asarray(exact.theta, dtype=np.float64),
                        "run_watch": np.array([exact.divergence_base,
                                               -1 if exact.diverged_at is None else exact.diverged_at], dtype=float)})
+        arrays.update(_optimizer_state_arrays(exact.optimizer_state))
     arrays.update(_dataset_arrays("train", train), **(comparison_files.arrays(comparison) if comparison else {}))
     if test is not None and test.m:
         arrays.update(_dataset_arrays("test", test))
@@ -361,4 +362,35 @@ def _exact_state(a, path, train: Dataset, b: float) -> ExactState | None:
     watch = _floats(a, "run_watch", path)
     if watch.shape != (2,) or watch[0] < 0 or watch[1] != np.floor(watch[1]) or watch[1] < -1:
         raise StorageError(f"{path}: the entry 'run_watch' must hold a cost and an iteration (or -1)")
-    return ExactState(method, w0, theta, float(watch[0]), None if watch[1] < 0 else int(watch[1]))
+    return ExactState(method, w0, theta, float(watch[0]), None if watch[1] < 0 else int(watch[1]),
+                      _optimizer_state(a, path, theta.size, train.m))
+
+
+def _optimizer_state_arrays(state: OptimizerState | None) -> dict[str, np.ndarray]:
+    """Momentum's v, the second moment s, Adam's step count and where the epoch stands: a run goes on exactly."""
+    if state is None or (state.v is None and state.s is None and not (state.t or state.epoch or state.position)):
+        return {}
+    out = {"run_counters": np.array([state.t, state.epoch, state.position], dtype=np.int64)}
+    out.update({f"run_{k}": np.asarray(v, dtype=np.float64) for k, v in (("v", state.v), ("s", state.s))
+                if v is not None})
+    return out
+
+
+def _optimizer_state(a, path, size: int, m: int) -> OptimizerState | None:
+    if "run_counters" not in a:
+        if "run_v" in a or "run_s" in a:
+            raise StorageError(f"{path}: the entries 'run_v' and 'run_s' need 'run_counters'")
+        return None
+    counters = _need(a, "run_counters", path)
+    if counters.shape != (3,) or np.any(counters < 0) or counters[2] >= m or counters[0] > 2**62:
+        raise StorageError(f"{path}: the entry 'run_counters' must hold Adam's step count, the epoch and a "
+                           f"position below m = {m}, all >= 0")
+    moments = {}
+    for k in ("v", "s"):
+        if f"run_{k}" in a:
+            v = _floats(a, f"run_{k}", path)
+            if v.shape != (size,) or (k == "s" and np.any(v < 0)):
+                raise StorageError(f"{path}: the entry 'run_{k}' must hold {size} values"
+                                   + (" (>= 0)" if k == "s" else ""))
+            moments[k] = v.copy()
+    return OptimizerState(moments.get("v"), moments.get("s"), int(counters[0]), int(counters[1]), int(counters[2]))
