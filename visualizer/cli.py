@@ -59,9 +59,12 @@ def _run(argv: list[str]) -> int:
             return _window(invocation.path, invocation.qt_args)
         args = build_parser().parse_args(invocation.argv)
         if args.command is None:
-            raise UsageError("choose a command: train, predict, screenshot or install-desktop (or a PATH to open)")
+            raise UsageError("choose a command: train, predict, screenshot, animate or install-desktop "
+                             "(or a PATH to open)")
         if args.command == "screenshot":
             return _screenshot(args, invocation.qt_args)
+        if args.command == "animate":
+            return _animate(args, invocation.qt_args)
         if args.command == "install-desktop":
             return _install_desktop(args.uninstall)
         if args.command == "predict":
@@ -117,6 +120,45 @@ def _screenshot(args, qt_args: list[str]) -> int:
     make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
     render_screenshot(args.out, args.data, 2000 if args.iterations is None else args.iterations,
                       0.005 if args.alpha is None else args.alpha, args.size, args.view, lesson)
+    return 0
+
+
+def _animate(args, qt_args: list[str]) -> int:
+    """Everything that can be checked is checked before the run is trained: one line and exit 2."""
+    from . import animation_frames as af
+    from .app.launch import has_display
+
+    problem = af.format_problem(args.out, args.fps) or (
+        af.video_problem() if args.out.lower().endswith(".mp4") else None)
+    if problem:
+        raise UsageError(problem)
+    lesson = _screenshot_lesson(args)
+    iterations = lesson.iterations if lesson else 2000 if args.iterations is None else args.iterations
+    if iterations == 0:
+        raise UsageError("argument --iterations: nothing to animate when no iterations are trained first")
+    stop = iterations if args.stop is None else args.stop
+    if stop > iterations:
+        raise UsageError(f"argument --to: iteration {stop} is beyond the {iterations} trained first (--iterations)")
+    try:
+        count = len(af.frame_iterations(args.start, stop, args.frames, args.every, args.log_spacing))
+    except af.AnimationError as exc:
+        raise UsageError(str(exc)) from None
+    if not has_display(qt_args):
+        raise UsageError("animate needs a display for OpenGL; run it under xvfb-run")
+    _check_writable(args.out)
+    from .app.animation import render_animation
+    from .app.launch import make_app
+
+    make_app(qt_args)
+    bar = af.TerminalBar(count)
+    try:
+        render_animation(args.out, args.data, iterations, 0.005 if args.alpha is None else args.alpha, args.size,
+                         args.view, args.fps, args.frames, args.every, args.log_spacing, args.start, stop,
+                         bar.update, lesson)
+    except af.AnimationError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        bar.close()
     return 0
 
 

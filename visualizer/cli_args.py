@@ -36,11 +36,12 @@ from .settings import (
     check_seed,
 )
 
-COMMANDS = ("train", "predict", "screenshot", "install-desktop")
-QT_COMMANDS = ("screenshot",)  # the commands that make a QApplication, besides the window
+COMMANDS = ("train", "predict", "screenshot", "animate", "install-desktop")
+QT_COMMANDS = ("screenshot", "animate")  # the commands that make a QApplication, besides the window
 WINDOW_SUFFIXES = (".h5", ".hdf5", ".npz", ".toml")
 SCREENSHOT_VIEWS = ("window", "surface", "contours", "cost", "gallery", "sigmoid", "weights", "image-vector",
                     "computation-graph", "vectorization", "convexity", "bowl")
+ANIMATE_VIEWS = ("window", "surface", "contours", "cost", "gallery", "sigmoid", "weights")
 #: Qt's options that take the next word as their value (QGuiApplication and QApplication docs).
 QT_VALUE_OPTIONS = frozenset({"-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-qwindowgeometry",
                               "-qwindowicon", "-qwindowtitle", "-style", "-stylesheet", "-display", "-geometry",
@@ -157,6 +158,41 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _fps(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 1 <= value <= 60:
+        raise argparse.ArgumentTypeError(f"{text} is outside 1 .. 60")
+    return value
+
+
+def _animate_parser(sub) -> None:
+    anim = sub.add_parser("animate", help="train, then save a stretch of the run as an animated GIF or MP4",
+                          description="Train N iterations, then draw the window (or one panel) at iterations "
+                                      "from --from to --to, replayed from the run's history, as a GIF or an MP4.")
+    anim.add_argument("out", metavar="OUT.gif|OUT.mp4", help="where to write it (.mp4 needs the video extra)")
+    anim.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
+    anim.add_argument("--lesson", metavar="LESSON.toml",
+                      help="set the window up as this lesson file does: data, settings, panels, first iterations")
+    anim.add_argument("--iterations", metavar="N", type=_checked(check_budget),
+                      help="iterations to train first (2000, or the lesson's own)")
+    anim.add_argument("--alpha", metavar="A", type=_checked(check_alpha),
+                      help="learning rate (0.005, or the lesson's own)")
+    anim.add_argument("--view", choices=list(ANIMATE_VIEWS), default="window", help="what to draw (window)")
+    anim.add_argument("--size", metavar="WxH", type=_size, default=(1280, 800),
+                      help="frame size: the window, or the panel alone (1280x800)")
+    anim.add_argument("--fps", metavar="F", type=_fps, default=15.0, help="frames per second (15; a GIF at most 50)")
+    anim.add_argument("--from", dest="start", metavar="I", type=_count(0), default=0, help="first iteration (0)")
+    anim.add_argument("--to", dest="stop", metavar="J", type=_count(1), default=None, help="last iteration (N)")
+    anim.add_argument("--frames", metavar="K", type=_count(2), default=None, help="how many frames (100)")
+    anim.add_argument("--log-spacing", action="store_true",
+                      help="space the frames on a log scale: more of them early, where the cost falls fastest")
+    anim.add_argument("--every", metavar="S", type=_count(1), default=None,
+                      help="one frame every S iterations, instead of --frames")
+
+
 def version() -> str:
     """The installed distribution's version; a checkout that was never installed has only __version__."""
     from importlib.metadata import PackageNotFoundError
@@ -245,6 +281,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="learning rate (0.005, or the lesson's own)")
     shot.add_argument("--size", metavar="WxH", type=_size, default=(1280, 800), help="window size (1280x800)")
     shot.add_argument("--view", choices=list(SCREENSHOT_VIEWS), default="window", help="what to capture")
+
+    _animate_parser(sub)
 
     desktop = sub.add_parser("install-desktop", help="add visualizer to the application menu (Linux desktops)",
                              description="Write a freedesktop.org menu entry and the icon under XDG_DATA_HOME "

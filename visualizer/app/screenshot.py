@@ -29,16 +29,26 @@ def settle(seconds: float) -> None:
         time.sleep(0.02)
 
 
-def prepared_window(train, test, settings: RunSettings, iterations: int, size: tuple[int, int]):
-    """A window trained ``iterations``, laid out at ``size`` and shown off the screen (never on the user's)."""
+def prepared_window(train, test, settings: RunSettings, iterations: int, size: tuple[int, int], run=None,
+                    theme: str | None = None, lesson=None):
+    """A window trained ``iterations``, laid out at ``size`` and shown off the screen (never on the user's).
+
+    ``run``: go on from this GradientDescent (another window's) instead of a new one; ``theme``:
+    that window's theme choice, so the picture looks like it; ``lesson``: a lesson_files.Lesson
+    that then sets the window up (its panels, locks and first iterations).
+    """
     from PySide6.QtCore import Qt
 
     from .main_window import MainWindow
 
     window = MainWindow(train, test, settings, remember_layout=False)
+    if theme is not None:
+        window.set_theme(theme)
     window.ask_before_closing = False  # nothing in it is the user's work
     window.timer.stop()  # drawn when asked, not on the window's own timer
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    if run is not None:
+        window.controller.gd = run
     window.controller.gd.step(iterations)
     window.controller.latest = window.controller._snapshot()
     window.resize(*size)
@@ -47,6 +57,13 @@ def prepared_window(train, test, settings: RunSettings, iterations: int, size: t
     window.resize(*size)  # again: a first show lays the docks out at their preferred sizes
     window.refresh(force=True)
     settle(0.1)
+    if lesson is not None:
+        window.apply_lesson(lesson, train, test, wait=True)
+        window.notice.hide()  # the banner says what the picture shows anyway
+        settle(0.5)
+        window.resize(*size)
+        window.refresh(force=True)
+        settle(0.1)
     return window
 
 
@@ -74,14 +91,7 @@ def render_screenshot(out: str, data: str | None = None, iterations: int = 2000,
     train, test = load_data(data) if lesson is None else load_lesson_data(lesson)
     app = make_app()
     window = prepared_window(train, test, RunSettings(alpha=alpha) if lesson is None else lesson.settings,
-                             iterations if lesson is None else 0, size)
-    if lesson is not None:
-        window.apply_lesson(lesson, train, test, wait=True)
-        window.notice.hide()  # the banner says what the picture shows anyway
-        settle(0.5)
-        window.resize(*size)
-        window.refresh(force=True)
-        settle(0.1)
+                             iterations if lesson is None else 0, size, lesson=lesson)
     if view in window.lessons:
         window.open_lesson(view)
         if view == "vectorization":
