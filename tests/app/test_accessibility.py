@@ -76,14 +76,15 @@ def test_classes_and_runs_differ_by_more_than_colour(window, qtbot):
     """In a deuteranopia simulation the old right/wrong borders both turned olive; runs 0.001 and 0.0001 merged."""
     neg, pos = window.sigmoid.dots
     assert neg.opts["symbol"] != pos.opts["symbol"]
+    from visualizer.core.race import RaceConfig
+
     window.open_explorer()
     ex = window.explorer
-    ex.alphas_field.setText("0.01 0.005 0.001 0.0001")
+    ex.config_table.set_configs([RaceConfig(alpha=a) for a in (0.01, 0.005, 0.001, 0.0001)])
     ex.iterations.setValue(5)
-    ex.run_comparison()
-    qtbot.waitUntil(lambda: ex.table.rowCount() == 4, timeout=10000)
-    styles = [(pen.color().name(), tuple(pen.dashPattern())) for pen in
-              (ex._items[a][0].opts["pen"] for a in (0.01, 0.005, 0.001, 0.0001))]
+    ex.run_race()
+    qtbot.waitUntil(lambda: ex.results.rowCount() == 4, timeout=10000)
+    styles = [(pen.color().name(), tuple(pen.dashPattern())) for pen in (i[0].opts["pen"] for i in ex.plots.items)]
     assert len({dash for _, dash in styles}) == 4 and len({c for c, _ in styles}) == 4
     ex.close()
 

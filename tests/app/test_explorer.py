@@ -1,8 +1,13 @@
-"""The learning-rate explorer and the stability marks, driven through the real windows."""
+"""The race explorer and the stability marks, driven through the real windows."""
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
+from visualizer.app.explorer import show_explorer
+from visualizer.core.race import POINTS, PRESETS, RaceConfig
 from visualizer.core.stability import lesson_alphas, stable_alpha
 
 
@@ -13,58 +18,201 @@ def explorer(window, qtbot):
     qtbot.waitExposed(ex)
     yield ex
     ex.close()
-    assert not (ex.job and ex.job.isRunning()) and not (ex.sweep_job and ex.sweep_job.isRunning())
+    assert not (ex.job and ex.job.isRunning()) and not (ex.sweep.job and ex.sweep.job.isRunning())
 
 
-def test_course_preset_compares_three_alphas(explorer, qtbot):
-    explorer.iterations.setValue(300)
-    explorer.alphas_field.setText("0.01 0.001 0.0001")
-    explorer.run_comparison()
-    qtbot.waitUntil(lambda: explorer.table.rowCount() == 3, timeout=20000)
-    assert [explorer.table.item(r, 0).text() for r in range(3)] == ["0.01", "0.001", "0.0001"]
-    runs = explorer.comparison.runs
-    for r in range(3):
-        gd = runs[float(explorer.table.item(r, 0).text())]
-        assert explorer.table.item(r, 2).text() == f"{gd.metrics()['train_accuracy']:.2f} %"
-        assert gd.iteration == 300
-    assert explorer.slice_image.image is not None and "off the plane" in explorer.slice_note.text()
+def race(ex, qtbot, configs, iterations, timeout=30000):
+    ex.config_table.set_configs(configs)
+    ex.iterations.setValue(iterations)
+    ex.run_race()
+    finish(ex, qtbot, timeout)
+
+
+def finish(ex, qtbot, timeout=30000):
+    qtbot.waitUntil(lambda: ex.run_button.isEnabled() and not ex.job.isRunning(), timeout=timeout)
+
+
+def cell(table, r, c) -> str:
+    return table.item(r, c).text()
+
+
+def test_course_preset_races_three_alphas(explorer, qtbot):
+    explorer.apply_preset("Course α")
+    finish(explorer, qtbot)
+    assert explorer.results.rowCount() == 3
+    assert [cell(explorer.results, r, 0) for r in range(3)] == ["GD α=0.01", "GD α=0.001", "GD α=0.0001"]
+    for r, run in enumerate(explorer.race.runs):
+        assert run.iteration == 1500 and cell(explorer.results, r, 1) == "1500"
+        assert cell(explorer.results, r, 4) == f"{run.gd.metrics()['train_accuracy']:.2f} %"
+        assert cell(explorer.results, r, 5) == f"{run.gd.metrics()['test_accuracy']:.2f} %"
+    assert cell(explorer.results, 0, 6) != "-" and cell(explorer.results, 2, 6) == "-"  # only α = 0.01 reaches 0.3
+    assert explorer.plots.slice_image.image is not None and "off the plane" in explorer.plots.slice_note.text()
+
+
+@pytest.mark.parametrize("name", ["GD vs momentum vs Adam", "Batch vs mini-batch vs stochastic", "L2 from 0 to 10"])
+def test_presets_fill_the_table_and_race(explorer, qtbot, name, monkeypatch):
+    configs, iterations = PRESETS[name]
+    monkeypatch.setitem(PRESETS, name, (configs, 40))  # the preset's rows, fewer iterations
+    explorer.apply_preset(name)
+    finish(explorer, qtbot)
+    assert explorer.config_table.configs() == list(configs) and explorer.iterations.value() == 40
+    assert [r.config for r in explorer.race.runs] == list(configs)
+    assert explorer.results.rowCount() == len(configs) and all(r.iteration == 40 for r in explorer.race.runs)
+    assert iterations >= 1000
+
+
+def test_cost_against_iterations_epochs_and_seconds(explorer, qtbot):
+    race(explorer, qtbot, [RaceConfig(alpha=0.005), RaceConfig(alpha=0.005, batch_size=30)], 300)
+    runs, items = explorer.race.runs, explorer.plots.items
+    its = [run.rows("train_cost")[0] for run in runs]
+    assert np.array_equal(items[0][0].getData()[0], its[0])
+    explorer.axis.setCurrentText("epochs")
+    assert np.allclose(items[1][0].getData()[0], its[1] / 7)  # 210 examples: 7 batches of 30 an epoch
+    assert np.allclose(items[0][0].getData()[0], its[0])  # batch descent: an epoch an iteration
+    explorer.axis.setCurrentText("seconds")
+    x = items[1][0].getData()[0]
+    assert x[-1] == pytest.approx(runs[1].elapsed) and np.all(np.diff(x) >= 0)
+    assert "seconds" in explorer.plots.curves.getAxis("bottom").labelText
+
+
+def test_a_frame_draws_a_few_hundred_points_however_long_the_run(explorer, qtbot):
+    race(explorer, qtbot, [RaceConfig(alpha=0.005, batch_size=50)], 20_000, timeout=60000)
+    x, _ = explorer.plots.items[0][0].getData()
+    assert explorer.race.runs[0].iteration == 20_000 and len(x) <= POINTS + 1
 
 
 def test_a_run_can_be_added_while_the_others_go_on(explorer, qtbot):
-    explorer.iterations.setValue(5000)
-    explorer.alphas_field.setText("0.001 0.0001")
-    explorer.run_comparison()
-    qtbot.waitUntil(lambda: min(gd.iteration for gd in explorer.comparison.runs.values()) > 10, timeout=5000)
-    explorer.add_field.setText("0.003")
-    explorer.add_run()
-    assert 0.003 in explorer.comparison.runs
-    qtbot.waitUntil(lambda: explorer.comparison.runs[0.003].iteration > 10, timeout=5000)
-    curves = len(explorer.curves.listDataItems())
-    explorer.add_field.setText("0.001")  # already running: no second curve, no second legend entry
-    explorer.add_run()
-    assert len(explorer.curves.listDataItems()) == curves and "already" in explorer.message.text()
-    explorer.stop()
+    explorer.config_table.set_configs([RaceConfig(alpha=0.001), RaceConfig(alpha=0.0001)])
+    explorer.iterations.setValue(20_000)
+    explorer.run_race()
+    qtbot.waitUntil(lambda: min(r.iteration for r in explorer.race.runs) > 10, timeout=5000)
+    explorer.config_table.add_row(RaceConfig("momentum", 0.003))
+    explorer.add_runs()
+    first = explorer.race.runs[0]
+    assert len(explorer.race.runs) == 3 and first.iteration > 10  # the first runs go on, not again
+    qtbot.waitUntil(lambda: explorer.race.runs[2].iteration > 10, timeout=5000)
+    explorer.config_table.add_row(RaceConfig(alpha=0.001))  # already racing: no second curve
+    explorer.add_runs()
+    assert len(explorer.plots.items) == 3 and "Already in the race: row 4 (GD α=0.001)" in explorer.message.text()
+    explorer.stop_race()
+    finish(explorer, qtbot)
+    assert explorer.results.rowCount() == 3 and explorer.race.runs[0].iteration < 20_000  # stopped part way
+    assert explorer.plots.slice_image.image is not None
 
 
-def test_bad_alpha_list_gets_a_message(explorer):
-    explorer.alphas_field.setText("0.01 fast")
-    explorer.run_comparison()
-    assert "'fast' is not a number" in explorer.message.text()
+def type_cell(qtbot, table, row, column, text):
+    """As a user does: typing on a cell opens its editor, Return commits it."""
+    table.setCurrentCell(row, column)
+    qtbot.keyClick(table, text[0])
+    editor = QApplication.focusWidget()
+    assert editor is not table
+    qtbot.keyClicks(editor, text[1:])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(20)  # the delegate commits the edit from the event loop
+
+
+def test_cells_are_edited_and_checked_from_the_keyboard(explorer, qtbot):
+    explorer.activateWindow()
+    qtbot.waitUntil(explorer.isActiveWindow, timeout=3000)
+    table = explorer.config_table
+    table.setFocus()
+    type_cell(qtbot, table, 0, 1, "0.02")
+    assert table.configs()[0].alpha == 0.02
+    type_cell(qtbot, table, 0, 4, "500")
+    assert table.configs()[0].batch_size is None and cell(table, 0, 4) == "all"
+    assert "Row 1, B" in explorer.message.text() and "m = 210" in explorer.message.text()
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = table.focusWidget()
+    editor.setCurrentText("Adam")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.wait(20)
+    assert table.configs()[0].optimizer == "adam" and cell(table, 0, 0) == "Adam"
+    type_cell(qtbot, table, 1, 2, "1.0")
+    assert table.configs()[1].beta == 0.9 and "Row 2, β (β₁): beta must be in [0, 1)" in explorer.message.text()
+    rows = table.rowCount()
+    table.add_row()
+    assert table.rowCount() == rows + 1 and table.configs()[-1] == table.configs()[1]  # a copy of the current row
+    table.remove_row()
+    assert table.rowCount() == rows
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert not table.hasFocus()  # Tab leaves the table; arrows move inside it
+
+
+def test_an_empty_table_or_a_bad_target_gets_a_message(explorer, qtbot):
+    explorer.config_table.set_configs([])
+    explorer.run_race()
+    assert "Add a row first" in explorer.message.text() and explorer.race is None
+    race(explorer, qtbot, [RaceConfig(alpha=0.01)], 20)
+    explorer.target.setText("low")
+    explorer.target.editingFinished.emit()
+    assert "not a number" in explorer.message.text() and cell(explorer.results, 0, 6) == "-"
 
 
 def test_sweep_is_deterministic_and_points_open_as_runs(explorer, qtbot):
-    explorer.k.setValue(9)
-    explorer.sweep_iterations.setValue(60)
+    sweep = explorer.sweep
+    sweep.k.setValue(9)
+    sweep.iterations.setValue(60)
     results = []
     for _ in range(2):
-        explorer.run_sweep()
-        qtbot.waitUntil(lambda: explorer.sweep_button.isEnabled(), timeout=20000)
-        results.append([(p.alpha, p.final_cost, p.diverged) for p in explorer.sweep_points])
+        sweep.run()
+        qtbot.waitUntil(lambda: sweep.button.isEnabled(), timeout=20000)
+        results.append([(p.alpha, p.final_cost, p.diverged) for p in sweep.points])
     assert results[0] == results[1] and len(results[0]) == 9
-    assert any(d for _, _, d in results[0]) and "Suggested" in explorer.suggestion.text()
+    assert any(d for _, _, d in results[0]) and "Suggested" in sweep.suggestion.text()
     explorer.iterations.setValue(50)
     explorer.open_run(results[0][3][0])
-    assert results[0][3][0] in explorer.comparison.runs
+    assert RaceConfig(alpha=results[0][3][0]) in [r.config for r in explorer.race.runs]
+    finish(explorer, qtbot)
+
+
+def test_the_race_and_the_sweep_are_kept_with_the_window_and_the_session(window, qtbot, tmp_path):
+    ex = show_explorer(window)
+    race(ex, qtbot, [RaceConfig(alpha=0.01), RaceConfig("adam", 0.001, batch_size=32)], 60)
+    ex.sweep.k.setValue(4)
+    ex.sweep.iterations.setValue(20)
+    ex.sweep.run()
+    qtbot.waitUntil(ex.sweep.button.isEnabled, timeout=20000)
+    ex.axis.setCurrentText("epochs")
+    ex.close()
+    assert show_explorer(window) is ex and len(ex.race.runs) == 2  # closing the explorer loses nothing
+    curves = [item[0].getData() for item in ex.plots.items]
+    table = [[cell(ex.results, r, c) for c in range(10)] for r in range(2)]
+    points = ex.sweep.points
+    path = str(tmp_path / "kept.vis.npz")
+    assert window.save_session(path)
+    ex.close()
+    window.open_session(path)
+    back = window.explorer
+    assert back is not ex and back.isVisible()
+    assert back.config_table.configs() == [RaceConfig(alpha=0.01), RaceConfig("adam", 0.001, batch_size=32)]
+    assert back.axis.currentText() == "epochs" and back.iterations.value() == 60
+    assert [[cell(back.results, r, c) for c in range(10)] for r in range(2)] == table
+    for (x, y), item in zip(curves, back.plots.items, strict=True):
+        bx, by = item[0].getData()
+        assert np.array_equal(bx, x) and np.array_equal(by, y)
+    assert back.plots.slice_image.image is not None and back.sweep.points == points
+    back.add_runs()  # nothing new, nothing unfinished
+    assert "already in the race" in back.message.text()
+    back.close()
+
+
+def test_exports_csv_png_and_svg(explorer, qtbot, tmp_path):
+    explorer.export_csv(str(tmp_path / "none.csv"))
+    assert "Run a race first" in explorer.message.text() and not (tmp_path / "none.csv").exists()
+    race(explorer, qtbot, [RaceConfig(alpha=0.01), RaceConfig(alpha=0.002, batch_size=16)], 30)
+    explorer.export_csv(str(tmp_path / "race.csv"))
+    lines = (tmp_path / "race.csv").read_text().splitlines()
+    assert lines[0].startswith("run,optimizer,alpha") and len(lines) == 1 + 2 * 31
+    explorer.export_picture("png", str(tmp_path / "race.png"))
+    image = QImage(str(tmp_path / "race.png"))
+    assert image.width() == explorer.plots.width() and image.height() == explorer.plots.height() + 28
+    explorer.export_picture("svg", str(tmp_path / "race.svg"))
+    svg = (tmp_path / "race.svg").read_text()
+    assert "<svg" in svg and "<title>Race on" in svg and "GD α=0.002 B=16" in svg
+    explorer.export_picture("svg", str(tmp_path / "no such folder" / "race.svg"))
+    assert "Export failed" in explorer.message.text() and "does not exist" in explorer.message.text()
 
 
 def test_edge_of_stability_is_marked_and_presets_use_it(window, qtbot):

@@ -1,77 +1,72 @@
-"""The learning-rate explorer: several alphas side by side, and a sweep over alpha.
+"""Explore > Compare runs (race): configurations side by side from one start, and a sweep over α.
 
-Runs go on a worker thread; the window redraws their curves a few times a second.
-The shared slice and the table are drawn when the runs are done or paused.
+The race runs on one Worker; the window redraws its curves a few times a second from each run's
+few hundred rows. The shared slice and the results table are drawn when the race ends or stops.
+The race and the sweep are kept with the window (and in a saved session), so closing the
+explorer loses nothing while the data stays the same.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pyqtgraph as pg
+import math
+import threading
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
+    QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QPushButton,
     QSpinBox,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from ..core.compare import COURSE_ALPHAS, Comparison
-from ..core.stability import suggest, sweep
+from .. import comparison_files
+from ..atomic import StorageError, atomic_write
+from ..comparison_files import SavedComparison
+from ..core.race import PRESETS, X_AXES, Race, RaceConfig
 from ..data import Dataset
 from .accessibility import buddy, name_by_labels
-from .panels.plots import COLORMAP, plain_axes, show_heatmap
+from .comparison_plots import RacePlots
+from .race_table import ConfigTable, ResultsTable
+from .sweep_tab import SweepTab
 from .worker import Worker
 
-# Okabe-Ito, each run also with its own dash pattern: two runs never differ by colour alone.
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
-DASHES = [None, [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4], [4, 2, 1, 2], [3, 6]]
+#: Iterations each run goes on between two looks at the stop flags.
+CHUNK = 25
 
 
-def parse_alphas(text: str) -> list[float]:
-    """'0.01 0.001, 1e-4' -> [0.01, 0.001, 0.0001]; raises ValueError naming the bad entry."""
-    alphas = []
-    for token in text.replace(",", " ").split():
-        try:
-            value = float(token)
-        except ValueError:
-            raise ValueError(f"{token!r} is not a number") from None
-        if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"{token} is not a positive learning rate")
-        alphas.append(value)
-    if not alphas:
-        raise ValueError("give at least one learning rate")
-    return alphas
+def button(text: str, tip: str, slot) -> QPushButton:
+    b = QPushButton(text)
+    b.setToolTip(tip)
+    b.clicked.connect(slot)
+    return b
 
 
 class ExplorerWindow(QMainWindow):
-    """Compare alphas (the course's preset is 0.01, 0.001, 0.0001 for 1500 iterations) and sweep them."""
+    """The race (configurations from one start) and the sweep of α, in two tabs."""
 
     def __init__(self, train: Dataset, test: Dataset | None, options: dict, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Learning-rate explorer")
-        self.train, self.test, self.options = train, test, options
-        self.comparison: Comparison | None = None
+        self.setWindowTitle("Compare runs (race)")
+        self.train, self.test, self.options = train, test, dict(options)
+        self.race: Race | None = None
         self.job: Worker | None = None
-        self.sweep_job: Worker | None = None
-        self.sweep_points = []
+        self._halt = threading.Event()
+        self.sweep = SweepTab(train, self.options)
+        self.sweep.open_alpha.connect(self.open_run)
         tabs = QTabWidget()
-        tabs.addTab(self._compare_tab(), "Compare α")
-        tabs.addTab(self._sweep_tab(), "Sweep α")
+        tabs.addTab(self._race_tab(), "Race")
+        tabs.addTab(self.sweep, "Sweep α")
         self.tabs = tabs
-        close = QPushButton("&Close")
-        close.setToolTip("Close the explorer (Esc or Ctrl+W); running comparisons stop.")
-        close.clicked.connect(self.close)
+        close = button("&Close", "Close the explorer (Esc or Ctrl+W); the race is kept for next time.", self.close)
         tabs.setCornerWidget(close)
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence.StandardKey.Close):
             QShortcut(keys, self, self.close)
@@ -79,285 +74,314 @@ class ExplorerWindow(QMainWindow):
         self.timer = QTimer(self)
         self.timer.setInterval(200)
         self.timer.timeout.connect(self.redraw)
-        self.resize(1150, 720)
+        self.resize(1200, 800)
         name_by_labels(self)
 
-    # ------------------------------------------------------------------ compare
-    def _compare_tab(self) -> QWidget:
-        self.alphas_field = QLineEdit(" ".join(f"{a:g}" for a in COURSE_ALPHAS))
-        self.alphas_field.setToolTip("Learning rates to run from the same start, separated by spaces.")
+    # ------------------------------------------------------------------ layout
+    def _race_tab(self) -> QWidget:
+        self.preset = QComboBox()
+        self.preset.addItems(list(PRESETS))
+        self.preset.setToolTip("Ready-made races: the course's α, batch against mini-batch against stochastic "
+                               "descent, GD against momentum against Adam, L2 from 0 to 10.")
         self.iterations = QSpinBox()
         self.iterations.setRange(1, 1_000_000)
         self.iterations.setValue(1500)
-        self.run_button = QPushButton("Run")
-        self.run_button.clicked.connect(self.run_comparison)
-        preset = QPushButton("Course preset")
-        preset.setToolTip("0.01, 0.001 and 0.0001 for 1500 iterations, as in the course.")
-        preset.clicked.connect(self.course_preset)
-        self.add_field = QLineEdit()
-        self.add_field.setPlaceholderText("another α")
-        self.add_field.setFixedWidth(90)
-        add = QPushButton("Add")
-        add.setToolTip("Add a run while the others go on.")
-        add.clicked.connect(self.add_run)
-        self.message = QLabel()
+        self.iterations.setToolTip("Iterations (updates) for every run of the race.")
+        self.run_button = button("&Run", "Run every configuration from the same start, in the background.",
+                                 self.run_race)
+        self.add_button = button("Add to race", "Rows not yet in the race join it while the others go on; "
+                                 "unfinished runs go on.", self.add_runs)
+        self.stop_button = button("Sto&p", "Stop the race here and draw the slice and the table.", self.stop_race)
+        self.stop_button.setEnabled(False)
         head = QHBoxLayout()
-        self.add_field.setAccessibleName("Another α")
-        for w in (buddy("&α values", self.alphas_field), self.alphas_field, buddy("&iterations", self.iterations),
-                  self.iterations, self.run_button, preset, self.add_field, add):
+        for w in (buddy("Pre&set", self.preset), self.preset,
+                  button("&Load preset", "Put the preset's rows in the table and race them.", self.apply_preset),
+                  buddy("&Iterations", self.iterations), self.iterations, self.run_button, self.add_button,
+                  self.stop_button):
             head.addWidget(w)
-        self.curves = pg.PlotWidget()
-        self.curves.setLabel("bottom", "iteration")
-        self.curves.setLabel("left", "cost J (train solid, test dashed)")
-        self.curves.addLegend(offset=(-10, 10))
-        self.slice_plot = pg.PlotWidget()
-        self.slice_image = pg.ImageItem(axisOrder="row-major")
-        self.slice_image.setColorMap(COLORMAP)
-        self.slice_plot.addItem(self.slice_image)
-        self.slice_plot.addLegend(offset=(10, 10))
-        plain_axes(self.curves, self.slice_plot)
-        self.slice_note = QLabel()
-        self.slice_note.setWordWrap(True)
-        self.table = QTableWidget(0, 5)
-        self.table.setAccessibleName("Compared runs")
-        self.table.setHorizontalHeaderLabels(["α", "final cost", "train accuracy", "test accuracy", "diverged"])
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.slice_plot, 1)
-        rl.addWidget(self.slice_note)
-        split = QSplitter()
-        split.addWidget(self.curves)
-        split.addWidget(right)
+        head.addStretch(1)
+        self.config_table = ConfigTable(self.train.m)
+        self.config_table.setAccessibleName("Configurations")
+        self.config_table.problem.connect(lambda text: self.message.setText(text))
+        self.config_table.set_configs(PRESETS["Course α"][0])
+        self.config_table.setMaximumHeight(170)
+        rows = QVBoxLayout()
+        rows.addWidget(button("A&dd row", "A new row, copied from the current one, to edit.",
+                              lambda: self.config_table.add_row()))
+        rows.addWidget(button("Re&move row", "Remove the current row from the table.", self.config_table.remove_row))
+        rows.addStretch(1)
+        table_row = QHBoxLayout()
+        table_row.addWidget(self.config_table, 1)
+        table_row.addLayout(rows)
+        self.axis = QComboBox()
+        self.axis.addItems(list(X_AXES))
+        self.axis.setToolTip("Cost against iterations (updates), epochs (passes over the m examples) or "
+                             "seconds of the optimizer's own work.")
+        self.axis.currentTextChanged.connect(self.set_axis)
+        self.target = QLineEdit("0.3")
+        self.target.setToolTip("The table says when each run's full J first reached this cost.")
+        self.target.setFixedWidth(80)
+        self.target.editingFinished.connect(self._draw_table)
+        tools = QHBoxLayout()
+        for w in (buddy("&x axis", self.axis), self.axis, buddy("&Target cost", self.target), self.target):
+            tools.addWidget(w)
+        tools.addStretch(1)
+        for text, tip, slot in (
+                ("Export CSV…", "Every run's costs, one row per run and iteration.", self.export_csv),
+                ("Export PNG…", "The curves and the slice, titled.", lambda: self.export_picture("png")),
+                ("Export SVG…", "The curves and the slice as vectors, titled.", lambda: self.export_picture("svg"))):
+            tools.addWidget(button(text, tip, slot))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.plots = RacePlots()
+        self.results = ResultsTable()
+        self.results.setAccessibleName("Results")
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addLayout(head)
+        layout.addWidget(buddy("Con&figurations (one run per row; arrows move, typing or F2 edits):",
+                               self.config_table))
+        layout.addLayout(table_row)
+        layout.addLayout(tools)
         layout.addWidget(self.message)
-        layout.addWidget(split, 3)
-        layout.addWidget(self.table, 1)
-        self._items: dict[float, tuple] = {}
+        layout.addWidget(self.plots, 3)
+        layout.addWidget(buddy("Res&ults:", self.results))
+        layout.addWidget(self.results, 1)
         return page
 
-    def course_preset(self) -> None:
-        self.alphas_field.setText(" ".join(f"{a:g}" for a in COURSE_ALPHAS))
-        self.iterations.setValue(1500)
-        self.run_comparison()
+    # ------------------------------------------------------------------ racing
+    def apply_preset(self, name: str | None = None) -> None:
+        name = name or self.preset.currentText()
+        self.preset.setCurrentText(name)
+        configs, iterations = PRESETS[name]
+        self.config_table.set_configs(configs)
+        self.iterations.setValue(iterations)
+        self.run_race()
 
-    def run_comparison(self) -> None:
-        try:
-            alphas = parse_alphas(self.alphas_field.text())
-        except ValueError as exc:
-            self.message.setText(f"α values: {exc}")
+    def run_race(self) -> None:
+        """A new race of every row of the table, from the same start."""
+        configs = self.config_table.configs()
+        if not configs:
+            self.message.setText("Add a row first: the race runs one configuration per row.")
             return
-        self.stop()
+        self.pause()
         self.message.setText("")
         t = self.test
-        self.comparison = Comparison(self.train.X, self.train.Y, None if t is None else t.X,
-                                     None if t is None else t.Y, iterations=self.iterations.value(), **self.options)
-        for item in self.curves.listDataItems():
-            self.curves.removeItem(item)
-        self.curves.plotItem.legend.clear()
-        self._items = {}
-        for alpha in alphas:
-            self._add(alpha)
+        self.race = Race(self.train.X, self.train.Y, None if t is None else t.X, None if t is None else t.Y,
+                         iterations=self.iterations.value(), **self.options)
+        self.plots.clear()
+        self.results.setRowCount(0)
+        self._join(configs)
         self._start()
 
-    def add_run(self) -> None:
-        try:
-            (alpha,) = parse_alphas(self.add_field.text())
-        except ValueError as exc:
-            self.message.setText(f"another α: {exc}")
+    def add_runs(self) -> None:
+        """Rows not yet in the race join it; every unfinished run goes on."""
+        if self.race is None:
+            self.run_race()
             return
-        self.add_alpha(alpha)
-
-    def add_alpha(self, alpha: float) -> None:
-        if self.comparison is None:
-            self.alphas_field.setText(repr(alpha))
-            self.run_comparison()
+        self.pause()
+        racing, configs = {r.config for r in self.race.runs}, self.config_table.configs()
+        new = [c for c in configs if c not in racing]
+        repeated = [f"row {i + 1} ({c.label()})" for i, c in enumerate(configs) if c in configs[:i]]
+        self.message.setText(f"Already in the race: {', '.join(repeated)}." if repeated else "")
+        self._join(new)
+        if not new and not self.race.unfinished():
+            self.message.setText("Every row is already in the race, and every run has finished.")
             return
-        if alpha in self._items:  # already compared: one curve and one legend entry per alpha
-            self.message.setText(f"α = {alpha:g} is already in the comparison.")
-            return
-        running = self.job is not None and self.job.isRunning()
-        if running:
-            self.job.cancel()
-            self.job.wait()
-        self._add(alpha)
         self._start()
 
     def open_run(self, alpha: float) -> None:
-        """From the sweep: show this alpha among the compared runs."""
+        """From the sweep: this α as a row of the race (batch gradient descent), joining it."""
         self.tabs.setCurrentIndex(0)
-        self.add_alpha(alpha)
+        config = RaceConfig(alpha=alpha)
+        if config not in self.config_table.configs():
+            self.config_table.add_row(config)
+        self.add_runs()
 
-    def _add(self, alpha: float) -> None:
-        self.comparison.add(alpha)
-        k = len(self._items)
-        colour = PALETTE[k % len(PALETTE)]
-        pen = pg.mkPen(colour, width=2)
-        if DASHES[k % len(DASHES)]:
-            pen.setDashPattern(DASHES[k % len(DASHES)])
-        train = self.curves.plot([], [], pen=pen, name=f"α = {alpha:g}")
-        test = self.curves.plot([], [], pen=pg.mkPen(colour, width=1, style=pg.QtCore.Qt.PenStyle.DashLine))
-        for c in (train, test):
-            c.setDownsampling(auto=True, method="peak")
-            c.setClipToView(True)
-        self._items[alpha] = (train, test, colour)
+    def _join(self, configs: list[RaceConfig]) -> None:
+        problems = []
+        for config in configs:
+            try:
+                self.race.add(config)
+            except ValueError as exc:
+                problems.append(str(exc))
+                continue
+            self.plots.add_run(config.label())
+        if problems:
+            self.message.setText("Not raced: " + "; ".join(dict.fromkeys(problems)) + ".")
 
     def _start(self) -> None:
-        comparison = self.comparison
-        self.job = Worker(lambda cancelled, _progress: self._work(comparison, cancelled), self)
-        self.job.failed.connect(lambda msg: self.message.setText(f"The comparison stopped: {msg}"))
+        race, halt = self.race, self._halt
+        halt.clear()
+
+        def work(cancelled, _progress):
+            stop = lambda: cancelled() or halt.is_set()  # noqa: E731
+            while not stop() and race.step(CHUNK, cancelled=stop):
+                pass
+            race.settle()
+            if not cancelled():
+                race.shared_slice()
+
+        self.job = Worker(work, self)
+        self.job.failed.connect(lambda msg: self.message.setText(f"The race stopped: {msg}"))
         self.job.finished.connect(self._finished)
         self.run_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
         self.job.start()
         self.timer.start()
 
-    @staticmethod
-    def _work(comparison: Comparison, cancelled) -> None:
-        while not cancelled() and comparison.step(25, cancelled=cancelled):
-            pass
+    def stop_race(self) -> None:
+        """Stop where the runs are; the worker still draws the slice."""
+        self._halt.set()
+
+    def pause(self) -> None:
+        """Stop the race at once (no slice), e.g. before it is saved; ``add_runs`` goes on from here."""
+        if self.job is not None and self.job.isRunning():
+            self.job.stop()
+        if self.race is not None:
+            self.race.settle()
 
     def _finished(self) -> None:
         self.run_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
         self.timer.stop()
         self.redraw(final=True)
 
+    def set_axis(self, axis: str) -> None:
+        self.plots.set_axis(axis)
+        if self.race is not None:
+            self.plots.draw_curves(self.race)
+            self.plots.curves.autoRange()
+
     def redraw(self, final: bool = False) -> None:
-        if self.comparison is None:
+        if self.race is None:
             return
-        for alpha, gd in list(self.comparison.runs.items()):
-            train, test, _ = self._items[alpha]
-            n, costs = gd.iteration, gd.history.costs
-            k = costs.stored_until(n)  # a long run keeps every stride-th iteration
-            train.setData(costs.iterations(k), costs.values[:k])
-            test.setData(*gd.history.metric("test_cost", n))
+        self.plots.draw_curves(self.race)
         if final:
             self._draw_table()
-            self._draw_slice()
+            labels = [r.config.label() for r in self.race.runs]
+            self.plots.draw_slice(self.race.slice, labels)
+
+    def target_cost(self) -> float | None:
+        try:
+            value = float(self.target.text())
+        except ValueError:
+            return None
+        return value if math.isfinite(value) and value >= 0 else None
 
     def _draw_table(self) -> None:
-        rows = self.comparison.summaries()
-        self.table.setRowCount(len(rows))
-        for r, s in enumerate(rows):
-            cells = [f"{s.alpha:g}", f"{s.final_cost:.6f}", f"{s.train_accuracy:.2f} %",
-                     "-" if s.test_accuracy is None else f"{s.test_accuracy:.2f} %", "yes" if s.diverged else "no"]
-            for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
-            train, _, _ = self._items[s.alpha]
-            self.curves.plotItem.legend.getLabel(train).setText(
-                f"α = {s.alpha:g}" + (" (diverged)" if s.diverged else ""))
-
-    def _draw_slice(self) -> None:
-        view = self.comparison.shared_slice()
-        if view is None:
+        if self.race is None:
             return
-        show_heatmap(self.slice_image, view.J, view.s, view.t)
-        for item in self.slice_plot.listDataItems():
-            self.slice_plot.removeItem(item)
-        self.slice_plot.plotItem.legend.clear()
-        notes = []
-        for alpha, (s, t, distance) in view.paths.items():
-            colour = self._items[alpha][2]
-            self.slice_plot.plot(s, t, pen=pg.mkPen(colour, width=2), name=f"α = {alpha:g}")
-            notes.append(f"α = {alpha:g}: up to {float(distance.max()):.3g} off the plane")
-        self.slice_plot.setLabel("bottom", view.s_label)
-        self.slice_plot.setLabel("left", view.t_label)
-        self.slice_note.setText("One fixed plane for all runs, through the common start. " + "; ".join(notes) + ".")
+        target = self.target_cost()
+        if target is None:
+            self.message.setText(f"Target cost: {self.target.text()[:20]!r} is not a number >= 0.")
+        rows = self.race.summaries(target)
+        self.results.fill(rows)
+        self.plots.name_runs([s.label + (" (diverged)" if s.diverged else "") for s in rows])
 
-    # ------------------------------------------------------------------ sweep
-    def _sweep_tab(self) -> QWidget:
-        self.k = QSpinBox()
-        self.k.setRange(3, 200)
-        self.k.setValue(25)
-        self.lo, self.hi = QDoubleSpinBox(), QDoubleSpinBox()
-        for box, value in ((self.lo, -5.0), (self.hi, 1.0)):
-            box.setRange(-8, 3)
-            box.setDecimals(1)
-            box.setValue(value)
-            box.setPrefix("1e")
-        self.sweep_iterations = QSpinBox()
-        self.sweep_iterations.setRange(1, 100_000)
-        self.sweep_iterations.setValue(300)
-        self.sweep_button = QPushButton("Run sweep")
-        self.sweep_button.clicked.connect(self.run_sweep)
-        self.suggestion = QLabel()
-        head = QHBoxLayout()
-        self.k.setAccessibleName("Number of learning rates K")
-        self.lo.setAccessibleName("Smallest learning rate")
-        self.hi.setAccessibleName("Largest learning rate")
-        for w in (buddy("K", self.k), self.k, buddy("from", self.lo), self.lo, buddy("to", self.hi), self.hi,
-                  buddy("iterations", self.sweep_iterations), self.sweep_iterations, self.sweep_button):
-            head.addWidget(w)
-        head.addStretch(1)
-        self.sweep_plot = pg.PlotWidget()
-        self.sweep_plot.setLogMode(x=True, y=True)
-        self.sweep_plot.setLabel("bottom", "learning rate α")
-        self.sweep_plot.setLabel("left", "cost after the run")
-        self.sweep_plot.addLegend(offset=(10, 10))
-        self.sweep_dots = pg.ScatterPlotItem(size=10, hoverable=True)
-        self.sweep_dots.sigClicked.connect(lambda _i, pts, _e=None: pts and self.open_run(float(pts[0].data())))
-        self.sweep_plot.addItem(self.sweep_dots)
-        self.sweep_line = self.sweep_plot.plot([], [], pen=pg.mkPen("#999"))
-        self.suggest_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#2ca02c", width=2), label="",
-                                            labelOpts={"position": 0.9, "color": "#2ca02c"})
-        self.suggest_line.hide()
-        self.sweep_plot.addItem(self.suggest_line)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addLayout(head)
-        layout.addWidget(QLabel("Blue: the cost fell steadily. Orange: it rose on the way. Red ×: diverged. "
-                                "Click a point to open it as a run."))
-        layout.addWidget(self.sweep_plot, 1)
-        layout.addWidget(self.suggestion)
-        return page
+    # ------------------------------------------------------------------ keeping
+    def saved(self) -> SavedComparison | None:
+        """The race and the sweep as they stand, for a session file (None: nothing to keep)."""
+        if self.race is None and not self.sweep.points:
+            return None
+        race = self.race
+        return SavedComparison(
+            race.iterations if race else self.iterations.value(), self.options.get("loss", "cross-entropy"),
+            self.options.get("init", "zeros"), self.options.get("seed", 0), self.target_cost() or 0.0,
+            self.plots.axis, list(race.runs) if race else [], race.slice if race else None,
+            self.sweep.settings() if self.sweep.points else None, self.sweep.points or None)
 
-    def run_sweep(self) -> None:
-        alphas = np.logspace(self.lo.value(), self.hi.value(), self.k.value())
-        iterations = self.sweep_iterations.value()
-        train, options = self.train, self.options
-        self.sweep_button.setEnabled(False)
-        self.suggestion.setText("Sweeping…")
+    def restore(self, saved: SavedComparison) -> None:
+        """Show a kept comparison as it was: its rows, curves, slice, table and sweep."""
+        self.stop()
+        self.options.update(loss=saved.loss, init=saved.init, seed=saved.seed)
+        t = self.test
+        self.race = Race(self.train.X, self.train.Y, None if t is None else t.X, None if t is None else t.Y,
+                         iterations=saved.iterations, **self.options)
+        self.race.runs, self.race.slice = list(saved.runs), saved.slice
+        self.iterations.setValue(saved.iterations)
+        self.target.setText(f"{saved.target:g}")
+        self.axis.setCurrentText(saved.axis)
+        self.config_table.set_configs([r.config for r in saved.runs])
+        self.plots.clear()
+        for run in saved.runs:
+            self.plots.add_run(run.config.label())
+        self.redraw(final=True)
+        self.plots.curves.autoRange()
+        if saved.sweep is not None:
+            self.sweep.restore(saved.sweep, saved.sweep_points or [])
 
-        def work(cancelled, _progress):
-            return sweep(train.X, train.Y, alphas, iterations, cancelled=cancelled, **options)
+    # ------------------------------------------------------------------ exports
+    def caption(self) -> str:
+        race = self.race
+        name = Path(self.train.source).name or self.train.source
+        runs = " · ".join(r.config.label() for r in race.runs) if race else ""
+        return f"Race on {name}, m = {self.train.m}, {race.iterations if race else 0} iterations: {runs}"
 
-        self.sweep_job = Worker(work, self)
-        self.sweep_job.failed.connect(lambda msg: self.suggestion.setText(f"The sweep stopped: {msg}"))
-        self.sweep_job.finished.connect(self._sweep_done)
-        self.sweep_job.start()
+    def _ask(self, title: str, suffix: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, "", f"*{suffix}")
+        return None if not path else path if Path(path).suffix else path + suffix
 
-    def _sweep_done(self) -> None:
-        self.sweep_button.setEnabled(True)
-        points = self.sweep_job.result or []
-        self.sweep_points = points
-        if not points:
+    def export_csv(self, path: str | None = None) -> None:
+        if self.race is None:
+            self.message.setText("Run a race first: there is nothing to export yet.")
             return
-        a = np.array([p.alpha for p in points])
-        c = np.array([max(p.final_cost, 1e-300) for p in points])
-        brushes = [pg.mkBrush("#d62728") if p.diverged else pg.mkBrush("#1f77b4" if p.steady else "#ff7f0e")
-                   for p in points]
-        symbols = ["x" if p.diverged else "o" for p in points]
-        self.sweep_dots.setData(x=np.log10(a), y=np.log10(c), brush=brushes, symbol=symbols, data=a)
-        self.sweep_line.setData(a, c)
-        best = suggest(points)
-        if best is None:
-            self.suggestion.setText("No α decreased the cost steadily: try smaller ones.")
-            self.suggest_line.hide()
-        else:
-            self.suggestion.setText(f"Suggested: α = {best:.3g}, the largest that decreased the cost steadily.")
-            self.suggest_line.setValue(np.log10(best))
-            self.suggest_line.label.setFormat(f"α = {best:.3g}")
-            self.suggest_line.show()
+        path = path or self._ask("Export the race as CSV", ".csv")
+        if path:
+            self.pause()
+            self._write(path, lambda: comparison_files.save_csv(path, self.race.runs))
+
+    def export_picture(self, kind: str, path: str | None = None) -> None:
+        if self.race is None:
+            self.message.setText("Run a race first: there is nothing to export yet.")
+            return
+        path = path or self._ask(f"Export the race as {kind.upper()}", f".{kind}")
+        if path:
+            data = self.plots.png(self.caption()) if kind == "png" else self.plots.svg(self.caption())
+            self._write(path, lambda: atomic_write(path, lambda f: f.write(data)))
+
+    def _write(self, path: str, write) -> None:
+        try:
+            write()
+        except StorageError as exc:
+            self.message.setText(f"Export failed: {exc}")
+            return
+        self.message.setText(f"Exported {path}.")
 
     # ------------------------------------------------------------------ closing
     def stop(self) -> None:
-        for job in (self.job, self.sweep_job):
-            if job is not None and job.isRunning():
-                job.cancel()
-                job.wait()
+        if self.job is not None and self.job.isRunning():
+            self.job.stop()
+        self.sweep.stop()
 
     def closeEvent(self, event) -> None:
         self.timer.stop()
         self.stop()
         super().closeEvent(event)
+
+
+def show_explorer(window) -> ExplorerWindow:
+    """Explore > Compare runs: the explorer as it was left, race and sweep kept, while the data is the same."""
+    c, ex = window.controller, window.explorer
+    if ex is None or ex.train is not c.train or ex.test is not c.test:
+        window.open_explorer()
+    else:
+        ex.show()
+        ex.raise_()
+        ex.activateWindow()
+    return window.explorer
+
+
+def kept_comparison(window) -> SavedComparison | None:
+    """For File > Save session: the explorer's race and sweep when they are about the session's data."""
+    ex = window.explorer
+    if ex is None or ex.train is not window.controller.train:
+        return None
+    ex.pause()
+    return ex.saved()
+
+
+def reopen_comparison(window, saved: SavedComparison) -> None:
+    """After File > Open session: its kept comparison in a new explorer, as it was."""
+    window.open_explorer()
+    window.explorer.restore(saved)

@@ -139,11 +139,14 @@ class FileActions:
         path = path or self._ask_path("Save session", "Sessions (*.vis.npz *.npz)", ".vis.npz")
         if not path:
             return False
+        from .explorer import kept_comparison
+
         c = self.controller
         c.pause()
-        settings = self.state.with_alpha(c.gd.alpha)
+        settings, comparison = self.state.with_alpha(c.gd.alpha), kept_comparison(self)
         ok = self._guarded("Saving the session", lambda: storage.save_session(
-            path, c.train, c.test, settings, c.gd.history, c.gd.iteration, c.gd.w, c.gd.b, c.gd.exact_state()))
+            path, c.train, c.test, settings, c.gd.history, c.gd.iteration, c.gd.w, c.gd.b, c.gd.exact_state(),
+            comparison))
         if ok:
             self.undo.setClean()
             self._saved_iteration = c.gd.iteration
@@ -164,6 +167,10 @@ class FileActions:
         except (ValueError, MemoryError) as exc:
             self.notice.show_message(f"Could not open the session {path}: {exc}", "error")
             return
+        if session.comparison is not None:
+            from .explorer import reopen_comparison
+
+            reopen_comparison(self, session.comparison)
         self.undo.clear()
         self._saved_iteration = session.iteration
         preferences.add_recent(path)

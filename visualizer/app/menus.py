@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
+from .explorer import show_explorer
 from .lesson_files_actions import class_lessons
 
 
@@ -75,8 +76,8 @@ def build_menus(window) -> None:
     window.back_action = action(run, "Step back", Qt.Key.Key_Left, window.step_back)
     window.reset_action = action(run, "Reset", Qt.Key.Key_R, window.reset)
     explore = window.menuBar().addMenu("E&xplore")
-    action(explore, "&Compare learning rates…", "Ctrl+L", window.open_explorer,
-           "Run several α side by side from the same start, or sweep α on a log scale")
+    action(explore, "&Compare runs (race)…", "Ctrl+L", lambda: show_explorer(window),
+           "Race optimizers, α, batch sizes, λ and decay from the same start, or sweep α on a log scale")
     lessons = window.menuBar().addMenu("&Lessons")
     for n, (key, (_panel, title)) in enumerate(window.lessons.items(), start=1):
         action(lessons, title.removeprefix("Lesson: ").capitalize(), f"Alt+{n}",
