@@ -118,8 +118,8 @@ def check_batch_size(raw) -> int | None:
     if raw is None:
         return None
     value = _whole(raw, "the batch size")
-    if value < 1:
-        raise ValueError(f"the batch size must be at least 1, not {value}")
+    if not 1 <= value <= BUDGET_MAX:  # far above any m; a bigger int overflowed Qt's 64-bit settings (a crash)
+        raise ValueError(f"the batch size must be between 1 and {BUDGET_MAX}, not {_shown(value)}")
     return value
 
 

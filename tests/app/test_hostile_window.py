@@ -127,6 +127,8 @@ def test_a_dropped_folder_is_listed_on_the_worker_not_the_gui_thread(window, qtb
     ["[settings]", "alpha=-1"], ["[settings]", "slice=abc"], ["[view]", "slice=abc"],
     ["[window]", "state=garbage", "geometry=@ByteArray(nonsense)"], ["[files]", "recent=@Variant(broken"],
     ["[files]", "recent=/one/path.npz"], ["[data]", "last_folder=42"], ["\x00\xff garbage \x01"],
+    ["[settings]", "optimizer=sgd", "batch_size=-3", "beta=1", "epsilon=0", "lam=nan"],
+    ["[settings]", "decay_kind=exponential", "decay=1"], ["[settings]", "batch_size=1e99"],
 ])
 def test_a_damaged_settings_file_falls_back_to_defaults(qtbot, demo, lines):
     """alpha=abc, inf or 1e400, or slice=abc, in the settings file stopped the app from starting."""
@@ -147,8 +149,38 @@ def test_a_damaged_settings_file_falls_back_to_defaults(qtbot, demo, lines):
         window.show()
         assert window.controller.gd.alpha == 0.005 or "alpha" not in lines[-1]
         assert window.surface.kind in ("w-direction", "principal")
+        s = window.state.settings
+        assert (s.optimizer, s.beta, s.epsilon, s.lam) == ("gd", 0.9, 1e-8, 0.0)
+        assert s.decay_kind == "inverse" or s.decay < 1
         window._fill_recent()
         window.close()
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def test_the_optimizer_settings_are_remembered_for_the_next_window(qtbot, demo):
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    from visualizer.app.launch import make_app
+    from visualizer.app.main_window import MainWindow
+
+    QStandardPaths.setTestModeEnabled(True)
+    make_app()
+    path = Path(QSettings().fileName())
+    try:
+        for expected in ({"optimizer": "adam", "batch_size": 32, "beta2": 0.99, "lam": 0.5, "decay": 0.05,
+                          "decay_kind": "exponential"}, {"optimizer": "gd", "batch_size": None}):
+            first = MainWindow(*demo, remember_layout=True)
+            first.ask_before_closing = False
+            qtbot.addWidget(first)
+            first.state.change_settings(**expected)
+            first.close()
+            second = MainWindow(*demo, remember_layout=True)
+            second.ask_before_closing = False
+            qtbot.addWidget(second)
+            assert {k: getattr(second.state.settings, k) for k in expected} == expected
+            assert second.controller.gd.optimizer.kind == expected["optimizer"]
+            second.close()
     finally:
         path.unlink(missing_ok=True)
 

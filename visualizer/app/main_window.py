@@ -295,6 +295,5 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.surface.release_gl()
         if self.remember_layout:
             preferences.remember_window(self.saveState(), self.saveGeometry())
-            preferences.remember("alpha", self.controller.gd.alpha)
-            preferences.remember("slice", self.state.settings.slice)
+            preferences.remember_settings(self.state.with_alpha(self.controller.gd.alpha))
         super().closeEvent(event)

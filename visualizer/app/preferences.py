@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from ..settings import RunSettings
+from ..settings import RunSettings, SettingsError
 from .theme import THEMES
 
 RECENT_MAX = 8
@@ -28,13 +28,25 @@ def _texts(value) -> list[str]:
     return [v for v in value if isinstance(v, str) and v] if isinstance(value, list | tuple) else []
 
 
-def remembered(key: str):
-    """A run setting remembered from last time ("alpha", "slice"), checked, or its default."""
-    return RunSettings.field_or_default(key, QSettings().value(f"settings/{key}"))
+#: The run settings a new window starts with from last time (loss, init and seed start at the course's).
+REMEMBERED = ("alpha", "slice", "optimizer", "batch_size", "beta", "beta1", "beta2", "epsilon", "lam", "decay",
+              "decay_kind")
 
 
-def remember(key: str, value) -> None:
-    QSettings().setValue(f"settings/{key}", value)
+def remembered_settings() -> RunSettings:
+    """The settings remembered from last time, each checked (a damaged one is its default), and together."""
+    values = {key: RunSettings.field_or_default(key, QSettings().value(f"settings/{key}")) for key in REMEMBERED}
+    try:
+        return RunSettings.from_dict(values, "the remembered settings")
+    except SettingsError:  # e.g. an exponential decay of 1 left by hand in the file
+        return RunSettings.from_dict({k: v for k, v in values.items() if not k.startswith("decay")}, "")
+
+
+def remember_settings(settings: RunSettings) -> None:
+    store = QSettings()
+    for key in REMEMBERED:
+        value = getattr(settings, key)
+        store.setValue(f"settings/{key}", "" if value is None else value)  # "" reads back as None (all m)
 
 
 def theme() -> str:

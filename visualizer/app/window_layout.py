@@ -43,7 +43,8 @@ class WindowLayout:
     def _restore_layout(self) -> None:
         state, geometry = preferences.window_state() if self.remember_layout else (None, None)
         if self.remember_layout:
-            self.state.change_settings(alpha=preferences.remembered("alpha"), slice=preferences.remembered("slice"))
+            last = preferences.remembered_settings()
+            self.state.change_settings(**{key: getattr(last, key) for key in preferences.REMEMBERED})
         self._restored_geometry = False
         if state is None or not self.restoreState(state):
             self._laid_out = False
