@@ -215,6 +215,16 @@ def test_exports_csv_png_and_svg(explorer, qtbot, tmp_path):
     assert "Export failed" in explorer.message.text() and "does not exist" in explorer.message.text()
 
 
+def test_the_race_view_of_screenshot_races_the_preset_to_the_end(window, monkeypatch):
+    from visualizer.app.explorer import race_picture
+
+    configs, _ = PRESETS["GD vs momentum vs Adam"]
+    monkeypatch.setitem(PRESETS, "GD vs momentum vs Adam", (configs, 30))
+    image = race_picture(window, (1000, 760))
+    assert (image.width(), image.height()) == (1000, 760) and not image.isNull()
+    assert window.explorer is None or not window.explorer.isVisible()  # drawn off the screen, then closed
+
+
 def test_edge_of_stability_is_marked_and_presets_use_it(window, qtbot):
     window.refresh(force=True)
     expected = stable_alpha(window.controller.gd)

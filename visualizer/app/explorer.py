@@ -101,10 +101,9 @@ class ExplorerWindow(QMainWindow):
             head.addWidget(w)
         head.addStretch(1)
         self.config_table = ConfigTable(self.train.m)
-        self.config_table.setAccessibleName("Configurations")
         self.config_table.problem.connect(lambda text: self.message.setText(text))
         self.config_table.set_configs(PRESETS["Course α"][0])
-        self.config_table.setMaximumHeight(170)
+        self.config_table.setMaximumHeight(140)
         rows = QVBoxLayout()
         rows.addWidget(button("A&dd row", "A new row, copied from the current one, to edit.",
                               lambda: self.config_table.add_row()))
@@ -135,17 +134,19 @@ class ExplorerWindow(QMainWindow):
         self.message.setWordWrap(True)
         self.plots = RacePlots()
         self.results = ResultsTable()
-        self.results.setAccessibleName("Results")
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addLayout(head)
-        layout.addWidget(buddy("Con&figurations (one run per row; arrows move, typing or F2 edits):",
-                               self.config_table))
+        caption = QHBoxLayout()
+        caption.addWidget(buddy("Con&figurations", self.config_table))
+        caption.addWidget(QLabel("(one run per row, all from the same start; arrows move, typing or F2 edits a cell)"))
+        caption.addStretch(1)
+        layout.addLayout(caption)
         layout.addLayout(table_row)
         layout.addLayout(tools)
         layout.addWidget(self.message)
         layout.addWidget(self.plots, 3)
-        layout.addWidget(buddy("Res&ults:", self.results))
+        layout.addWidget(buddy("Res&ults", self.results))
         layout.addWidget(self.results, 1)
         return page
 
@@ -385,3 +386,25 @@ def reopen_comparison(window, saved: SavedComparison) -> None:
     """After File > Open session: its kept comparison in a new explorer, as it was."""
     window.open_explorer()
     window.explorer.restore(saved)
+
+
+def race_picture(window, size: tuple[int, int], preset: str = "GD vs momentum vs Adam"):
+    """`visualizer screenshot --view race`: the preset raced to the end in an explorer off the screen."""
+    from PySide6.QtWidgets import QApplication
+
+    from .screenshot import settle
+
+    s = window.controller.settings
+    ex = ExplorerWindow(window.controller.train, window.controller.test,
+                        {"loss": s.loss, "init": s.init, "seed": s.seed}, window)
+    ex.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+    ex.resize(*size)
+    ex.show()
+    ex.apply_preset(preset)
+    while ex.job.isRunning():
+        QApplication.processEvents()
+        ex.job.wait(50)
+    settle(0.3)
+    image = ex.grab().toImage()
+    ex.close()
+    return image

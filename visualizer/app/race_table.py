@@ -125,7 +125,7 @@ class ResultsTable(QTableWidget):
     def fill(self, rows: list[Summary]) -> None:
         self.setRowCount(len(rows))
         for r, s in enumerate(rows):
-            cells = [s.label, str(s.iteration), f"{s.epochs:.3g}", f"{s.final_cost:.6f}", f"{s.train_accuracy:.2f} %",
+            cells = [s.label, str(s.iteration), f"{s.epochs:.4g}", f"{s.final_cost:.6f}", f"{s.train_accuracy:.2f} %",
                      "-" if s.test_accuracy is None else f"{s.test_accuracy:.2f} %",
                      "-" if s.reached_at is None else str(s.reached_at),
                      "-" if s.reached_seconds is None else f"{s.reached_seconds:.3f}", f"{s.seconds:.3f}",

@@ -109,6 +109,10 @@ def render_screenshot(out: str, data: str | None = None, iterations: int = 2000,
         window.refresh(force=True)
         settle(0.2)
         image = window.lesson(view).grab().toImage()
+    elif view == "race":
+        from .explorer import race_picture
+
+        image = race_picture(window, size)
     else:
         image = grab_view(window, view)
     window.close()
