@@ -80,6 +80,12 @@ class FrameRenderer:
             self.host.resize(*size)
             self.host.show()
         settle(0.3)
+        drawn = (self.window if view == "window" else panel_widget(window, view)).size()
+        if (drawn.width(), drawn.height()) != tuple(size):
+            self.close()
+            what = "the whole window" if view == "window" else f"the {view} panel"
+            raise AnimationError(f"{what} cannot be drawn at {size[0]}x{size[1]}: it needs at least "
+                                 f"{max(drawn.width(), size[0])}x{max(drawn.height(), size[1])}")
         window.refresh(force=True)
 
     def frame(self, iteration: int) -> QImage:
