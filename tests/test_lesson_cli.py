@@ -1,4 +1,4 @@
-"""Lessons from the command line: `visualizer LESSON.toml`, `screenshot --lesson`, and bad lessons refused in one line."""
+"""Lessons from the command line: `visualizer LESSON.toml`, `screenshot --lesson`, bad lessons in one line."""
 
 from __future__ import annotations
 
