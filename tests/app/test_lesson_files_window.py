@@ -46,15 +46,17 @@ def test_each_shipped_lesson_sets_up_the_window(window, qtbot, path):
 
 
 def test_locked_reset_and_steps_take_their_keys_and_menu_items_too(window, qtbot, tmp_path):
-    path = write(tmp_path, 'title = "Hands off"\niterations = 7\n[controls]\nlocked = ["reset", "step", "train"]\n')
+    path = write(tmp_path, 'title = "Hands off"\niterations = 7\n[controls]\nlocked = ["reset", "step", "train"]\n'
+                           'hidden = ["timeline"]\n')
     opened(window, qtbot, path)
     assert not window.reset_action.isEnabled() and not window.step_action.isEnabled()
-    assert not window.train_action.isEnabled()
+    assert not window.train_action.isEnabled() and not window.back_action.isEnabled()
+    assert window.controls.timeline.isHidden()
     window.activateWindow()
-    for key in (Qt.Key.Key_R, Qt.Key.Key_Right, Qt.Key.Key_Space):
+    for key in (Qt.Key.Key_R, Qt.Key.Key_Right, Qt.Key.Key_Space, Qt.Key.Key_Left):
         qtbot.keyClick(window, key)
     qtbot.wait(200)
-    assert window.controller.gd.iteration == 7 and not window.controller.running
+    assert window.controller.gd.iteration == 7 and not window.controller.running and window.view_iteration is None
     assert not any(b.isEnabled() for b in window.controls.step_buttons)
 
 

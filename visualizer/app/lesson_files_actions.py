@@ -217,7 +217,7 @@ class LessonFileActions:
         return self.controls.setting_widgets(key)
 
     def _lesson_actions(self) -> dict[str, list]:
-        """The menu items (and so the shortcuts) that would change a locked control's setting."""
+        """The menu items (and so the shortcuts) that do what a locked or hidden control does."""
         steps = [a for a in self.actions() if a.text().startswith("Step ×")]  # the Run menu's ×10 and ×100
         return {"train": [self.train_action], "step": [self.step_action, *steps], "reset": [self.reset_action],
                 "timeline": [self.back_action]}
@@ -236,7 +236,7 @@ class LessonFileActions:
                     widget.setVisible(key not in hidden)
         for key, actions in self._lesson_actions().items():
             for action in actions:
-                action.setEnabled(key not in locked)
+                action.setEnabled(key not in locked | hidden)  # a hidden control's keys do nothing either
 
     def _lesson_running_changed(self, _running: bool) -> None:
         QTimer.singleShot(0, self._apply_controls)  # after the Controls panel has re-enabled its step buttons
