@@ -198,6 +198,25 @@ def test_the_race_and_the_sweep_are_kept_with_the_window_and_the_session(window,
     back.close()
 
 
+def test_a_session_whose_comparison_is_damaged_opens_not_at_all(window, qtbot, tmp_path):
+    ex = show_explorer(window)
+    race(ex, qtbot, [RaceConfig(alpha=0.01)], 20)
+    path = tmp_path / "s.vis.npz"
+    assert window.save_session(str(path))
+    with np.load(path) as z:
+        entries = {k: z[k] for k in z.files}
+    entries["comparison_values"] = entries["comparison_values"][:-3]
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, **entries)
+    ex.close()
+    train, gd = window.controller.train, window.controller.gd
+    window.open_session(str(bad))
+    assert window.controller.train is train and window.controller.gd is gd and window.explorer is ex
+    assert not ex.isVisible() and len(ex.race.runs) == 1
+    text = window.notice.label.text()
+    assert "Could not open the session" in text and str(bad) in text and "only" in text
+
+
 def test_exports_csv_png_and_svg(explorer, qtbot, tmp_path):
     explorer.export_csv(str(tmp_path / "none.csv"))
     assert "Run a race first" in explorer.message.text() and not (tmp_path / "none.csv").exists()

@@ -120,7 +120,7 @@ def test_a_path_has_the_same_plane_coordinates_on_either_path(problem, method):
 
 @pytest.mark.parametrize("key, text, message", [
     ("alpha", "fast", "must be a number"), ("alpha", "-1", "positive"), ("beta", "1", "[0, 1)"),
-    ("beta2", "1.5", "[0, 1)"), ("batch_size", "0", "at least 1"), ("batch_size", "2.5", "whole number"),
+    ("beta2", "1.5", "[0, 1)"), ("batch_size", "0", "the batch size must be"), ("batch_size", "2.5", "whole number"),
     ("batch_size", "15", "at most the number of examples m = 14"), ("lam", "-0.1", ">= 0"),
     ("decay", "nan", ">= 0"), ("optimizer", "sgd", "one of gd, momentum, rmsprop, adam"),
 ])

@@ -362,9 +362,11 @@ class ExplorerWindow(QMainWindow):
 
 
 def show_explorer(window) -> ExplorerWindow:
-    """Explore > Compare runs: the explorer as it was left, race and sweep kept, while the data is the same."""
+    """Explore > Compare runs: the explorer as it was left, race and sweep kept, while the data, the loss and
+    the start are the same (a race compares runs of one J from one point)."""
     c, ex = window.controller, window.explorer
-    if ex is None or ex.train is not c.train or ex.test is not c.test:
+    same = {"loss": c.settings.loss, "init": c.settings.init, "seed": c.settings.seed}
+    if ex is None or ex.train is not c.train or ex.test is not c.test or ex.options != same:
         window.open_explorer()
     else:
         ex.show()
@@ -378,6 +380,8 @@ def kept_comparison(window) -> SavedComparison | None:
     ex = window.explorer
     if ex is None or ex.train is not window.controller.train:
         return None
+    if ex.job is not None and ex.job.isRunning():
+        ex.message.setText("The race was paused to save the session; Add to race goes on from here.")
     ex.pause()
     return ex.saved()
 
