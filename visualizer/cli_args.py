@@ -40,7 +40,7 @@ COMMANDS = ("train", "predict", "screenshot", "animate", "install-desktop")
 QT_COMMANDS = ("screenshot", "animate")  # the commands that make a QApplication, besides the window
 WINDOW_SUFFIXES = (".h5", ".hdf5", ".npz", ".toml")
 SCREENSHOT_VIEWS = ("window", "surface", "contours", "cost", "gallery", "sigmoid", "weights", "image-vector",
-                    "computation-graph", "vectorization", "convexity", "bowl", "race")
+                    "computation-graph", "vectorization", "convexity", "bowl", "mini-batches", "race")
 ANIMATE_VIEWS = ("window", "surface", "contours", "cost", "gallery", "sigmoid", "weights")
 #: Qt's options that take the next word as their value (QGuiApplication and QApplication docs).
 QT_VALUE_OPTIONS = frozenset({"-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-qwindowgeometry",

@@ -37,6 +37,7 @@ from .lesson_graph import GraphPanel
 from .lessons import BowlPanel, ConvexityPanel, ImageVectorPanel, VectorizationPanel
 from .lessons_window import LessonsWindow
 from .menus import build_menus
+from .minibatch_lesson import MiniBatchPanel
 from .panels.classify import ClassifyPanel
 from .panels.controls import ControlsPanel
 from .panels.cost_curve import CostCurvePanel
@@ -55,6 +56,7 @@ LESSONS = {
     "vectorization": (VectorizationPanel, "Lesson: why vectorize"),
     "convexity": (ConvexityPanel, "Lesson: convexity and the loss"),
     "bowl": (BowlPanel, "Lesson: J(w, b) with w a single number"),
+    "mini-batches": (MiniBatchPanel, "Lesson: why mini-batches"),
 }
 
 

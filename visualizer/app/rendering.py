@@ -150,6 +150,8 @@ class Rendering:
         if self.docks["convexity"].isVisible():
             self.lesson("convexity").show_views([frame.surface("w-direction", 40, loss, extent=6.0)
                                                  for loss in ("cross-entropy", "squared-error")])
+        if self.docks["mini-batches"].isVisible():
+            self.lesson("mini-batches").show_point(frame.gd, frame.theta, frame.gd.seed, 0)
         if not self.controller.running:
             self._draw_weights(frame)
 
