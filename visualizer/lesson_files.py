@@ -82,9 +82,15 @@ class Lesson:
     lines: Mapping = field(default_factory=dict, compare=False, repr=False)
 
     def where(self, key: str) -> str:
-        """'FILE, line N: key K' for a message about ``key``."""
-        line = self.lines.get(key)
-        return f"{self.path}" + (f", line {line}" if line else "") + f": key {key!r}"
+        return _where(self.path, self.lines, key)
+
+
+def _where(path, lines: Mapping, key: str) -> str:
+    """'FILE, line N: key K' for a message; a key written inline takes the line of its table."""
+    written = key
+    while written and written not in lines:
+        written = written.rpartition(".")[0]
+    return f"{path}" + (f", line {lines[written]}" if written else "") + f": key {key!r}"
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -118,16 +124,8 @@ class _Reader:
         self.lines_of = _key_lines(text)
         self.path = path
 
-    def line(self, key: str) -> int | None:
-        while key:
-            if key in self.lines_of:
-                return self.lines_of[key]
-            key = key.rpartition(".")[0]  # a key written inline: the line of its table
-        return None
-
     def fail(self, key: str, problem: str) -> NoReturn:
-        line = self.line(key)
-        raise LessonError(f"{self.path}" + (f", line {line}" if line else "") + f": key {key!r}: {problem}")
+        raise LessonError(f"{_where(self.path, self.lines_of, key)}: {problem}")
 
     def table(self, doc: dict, key: str, known) -> dict:
         value = doc.get(key, {})
@@ -146,6 +144,11 @@ class _Reader:
             self.fail(full, f"must be text in quotes, not {_kind(value)}")
         if len(value) > limit:
             self.fail(full, f"is {len(value):,} characters long; at most {limit:,}")
+        return value
+
+    def whole(self, value, key: str, lo: int, hi: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            self.fail(key, f"must be a whole number from {lo:,} to {hi:,}, not {_shown(value)}")
         return value
 
     def names(self, table: dict, key: str, full: str, allowed, default=()) -> tuple[str, ...]:
@@ -169,9 +172,7 @@ class _Reader:
         title = self.text(doc, "title", "title", MAX_TITLE, None)
         if title is None or not title.strip():
             raise LessonError(f"{self.path}: key 'title': a lesson needs a title (title = \"...\")")
-        iterations = doc.get("iterations", 0)
-        if isinstance(iterations, bool) or not isinstance(iterations, int) or not 0 <= iterations <= MAX_ITERATIONS:
-            self.fail("iterations", f"must be a whole number from 0 to {MAX_ITERATIONS:,}, not {_shown(iterations)}")
+        iterations = self.whole(doc.get("iterations", 0), "iterations", 0, MAX_ITERATIONS)
         panels = self.table(doc, "panels", PANEL_KEYS)
         controls = self.table(doc, "controls", CONTROL_KEYS)
         tabs = panels.get("tabs", [])
@@ -204,10 +205,8 @@ class _Reader:
         if test is not None and source in DATA_SOURCES:
             self.fail("data.test", f"the {source} set comes with its own test set")
         n_px = table.get("n_px")
-        if n_px is not None and (isinstance(n_px, bool) or not isinstance(n_px, int)
-                                 or not N_PX_RANGE[0] <= n_px <= N_PX_RANGE[1]):
-            self.fail("data.n_px", f"must be a whole number from {N_PX_RANGE[0]} to {N_PX_RANGE[1]}, "
-                                   f"not {_shown(n_px)}")
+        if n_px is not None:
+            self.whole(n_px, "data.n_px", *N_PX_RANGE)
         fraction = table.get("test_fraction", 0.2)
         if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 <= fraction < 1:
             self.fail("data.test_fraction", f"must be a number at least 0 and below 1, not {_shown(fraction)}")

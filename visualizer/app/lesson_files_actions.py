@@ -195,6 +195,8 @@ class LessonFileActions:
             d[name].setVisible(name in lesson.show)
         for group in lesson.tabs:
             d[group[0]].raise_()
+        if self.testAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen):  # a screenshot's: its lessons stay off too
+            self.lessons_window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         for name in LESSON_PANELS:
             if name in lesson.show:
                 self.open_lesson(name)
