@@ -157,3 +157,14 @@ def test_file_open_lesson_asks_for_a_toml_file(window, qtbot, monkeypatch):
     window.open_lesson_file()
     qtbot.waitUntil(lambda: window.lesson_file is not None and not window.lesson_running, timeout=30000)
     assert "*.toml" in asked["filters"] and window.lesson_file.path == SHIPPED[0]
+
+
+def test_another_lesson_replaces_the_locks_of_the_first(window, qtbot, tmp_path):
+    first = write(tmp_path, 'title = "One"\n[controls]\nlocked = ["loss", "reset"]\nhidden = ["seed"]\n', "one.toml")
+    second = write(tmp_path, 'title = "Two"\n[controls]\nlocked = ["alpha"]\n', "two.toml")
+    opened(window, qtbot, first)
+    assert not window.controls.loss.isEnabled() and not window.reset_action.isEnabled()
+    window.lesson_file = None  # so opened() waits for the second
+    opened(window, qtbot, second)
+    assert window.controls.loss.isEnabled() and window.reset_action.isEnabled() and window.controls.seed.isVisible()
+    assert not window.controls.alpha.isEnabled() and "Two" in window.instructions.plain_text()
