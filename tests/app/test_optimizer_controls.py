@@ -173,3 +173,18 @@ def test_this_batch_s_j_is_drawn_and_is_what_the_next_step_minimizes(window, qtb
     window.step(1)
     qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 6)
     assert gd.history.costs.values[-1] == pytest.approx(batch, rel=1e-10) and batch != pytest.approx(full)
+
+
+def test_after_adam_moves_the_run_to_the_primal_path_the_timeline_says_why(window, qtbot):
+    window.step(10)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 10)
+    assert window.controller.gd.method == "gram"
+    window.state.change_settings(optimizer="adam", alpha=0.001)
+    window.step(5)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 15)
+    window.refresh(force=True)
+    assert window.controller.gd.method == "primal"
+    assert "before 10 adam moved the run to other coordinates" in window.controls.timeline_label.text()
+    window.state.look_at(12)
+    window.refresh(force=True)
+    assert window.status.text().startswith("iteration 12 ")

@@ -104,7 +104,11 @@ class Rendering:
 
     def _draw_fast(self, frame: Frame) -> None:
         c = self.controller
-        self.controls.show_timeline(frame.iteration, c.latest.iteration, c.gd.replay_from)
+        start, changes = c.gd.replay_from, c.gd.history.optimizer_changes
+        moved = [opt.kind for it, opt in changes[1:] if it == start]
+        self.controls.show_timeline(frame.iteration, c.latest.iteration, start,
+                                    f"{moved[0]} moved the run to other coordinates" if moved else
+                                    "the data was different")
         if self.docks["cost"].isVisible():
             self.cost_curve.show_history(c.gd.history, c.latest.iteration, self.view_iteration,
                                          now=(c.latest.iteration, c.latest.cost), m=c.gd.m)

@@ -279,14 +279,15 @@ class ControlsPanel(QWidget):
         if name:
             self.presetChosen.emit(name)
 
-    def show_timeline(self, view_iteration: int, latest: int, earliest: int = 0) -> None:
-        """``earliest``: the first iteration that can be shown again (a data edit restarts the path)."""
+    def show_timeline(self, view_iteration: int, latest: int, earliest: int = 0,
+                      why: str = "the data was different") -> None:
+        """``earliest``: the first iteration that can be shown again (a data edit restarts the path); ``why``."""
         self.timeline.blockSignals(True)
         self.timeline.setRange(0, latest)  # the handle sits at the iteration shown, also right after an edit
         self.timeline.setValue(view_iteration)
         self.timeline.blockSignals(False)
         past = f" (looking back; {latest} done)" if view_iteration < latest else ""
-        edited = f"; before {earliest} the data was different" if earliest > 0 else ""
+        edited = f"; before {earliest} {why}" if earliest > 0 else ""
         self.timeline_label.setText(f"iteration {view_iteration}{past}{edited}")
 
     def show_edge(self, edge) -> None:
