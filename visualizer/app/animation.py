@@ -20,9 +20,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from ..animation_frames import (
     CANCEL,
@@ -92,7 +92,19 @@ class FrameRenderer:
         """The view at ``iteration``: the state's look_at redraws the window when the iteration changes."""
         self.window.state.look_at(iteration)
         self.window.refresh()  # draws only if look_at did not (the same iteration again)
+        self._settle()
         return grab_view(self.window, self.view).convertToFormat(QImage.Format.Format_RGB32)
+
+    def _settle(self) -> None:
+        """Let the layouts follow the new content (a note that gains a line moves the plots) and the 3-D view
+        paint: its grab reads the framebuffer as last painted, which happens only from the event loop."""
+        app = QApplication.instance()
+        for _ in range(2):
+            app.sendPostedEvents()
+            app.processEvents()
+        gl = self.window.surface.gl
+        if gl is not None and self.view in ("window", "surface"):
+            QCoreApplication.sendEvent(gl.window, QEvent(QEvent.Type.UpdateRequest))
 
     def close(self) -> None:
         self.window.close()
@@ -184,6 +196,7 @@ class Encoder:
             with contextlib.suppress(BrokenPipeError):
                 child.stdin.close()
             error = child.stderr.read().decode(errors="replace").strip()
+            child.stderr.close()
             child.wait()
         if child.returncode not in (0, EXIT_CANCELLED):
             raise AnimationError(error.splitlines()[-1] if error else f"the GIF encoder stopped ({child.returncode})")

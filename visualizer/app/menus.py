@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
+from .animation_dialog import export_animation
 from .explorer import show_explorer
 from .lesson_files_actions import class_lessons
 
@@ -46,6 +47,9 @@ def build_menus(window) -> None:
     action(export, "Cost history as CSV…", None, window.export_cost_csv)
     action(export, "Surface as PNG…", None, window.export_surface)
     action(export, "Predictions as CSV…", None, window.export_predictions)
+    export.addSeparator()
+    action(export, "&Animation (GIF or MP4)…", None, lambda: export_animation(window),
+           "Any stretch of the run, or the run to come, as the whole window or one panel, frame by frame")
     action(file, "Show the last load &report", None, window.show_report)
     cache = action(file, "Clear the image cache", None, window.clear_image_cache,
                    "Decoded images are kept so a folder opens quickly the second time")
