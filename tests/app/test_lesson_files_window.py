@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
@@ -15,7 +17,8 @@ SHIPPED = sorted(LESSONS_DIR.glob("*.toml"))
 
 def opened(window, qtbot, path) -> None:
     window.open_lesson_file(str(path))
-    qtbot.waitUntil(lambda: window.lesson_file is not None and not window.lesson_running, timeout=60000)
+    qtbot.waitUntil(lambda: window.lesson_file is not None and window.lesson_file.path == Path(path)
+                    and not window.lesson_running, timeout=60000)
     qtbot.wait(50)  # the deferred re-lock after the pre-run
 
 
@@ -164,7 +167,6 @@ def test_another_lesson_replaces_the_locks_of_the_first(window, qtbot, tmp_path)
     second = write(tmp_path, 'title = "Two"\n[controls]\nlocked = ["alpha"]\n', "two.toml")
     opened(window, qtbot, first)
     assert not window.controls.loss.isEnabled() and not window.reset_action.isEnabled()
-    window.lesson_file = None  # so opened() waits for the second
     opened(window, qtbot, second)
     assert window.controls.loss.isEnabled() and window.reset_action.isEnabled() and window.controls.seed.isVisible()
     assert not window.controls.alpha.isEnabled() and "Two" in window.instructions.plain_text()
