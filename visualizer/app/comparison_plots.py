@@ -1,17 +1,21 @@
 """The race's pictures: every run's full J against iterations, epochs or seconds, and every path on one slice.
 
 A redraw reads each run's rows of full J (a few hundred at most, whatever the run's length), so
-a frame costs the same at iteration 10⁶ as at 10. The same widgets export as a titled PNG or SVG.
+a frame costs the same at iteration 10⁶ as at 10. The same widgets export as a titled PNG or SVG,
+and the race as CSV (RaceExports), each through the one atomic writer.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from ..atomic import StorageError
+from .. import comparison_files
+from ..atomic import StorageError, atomic_write
 from ..core.race import X_AXES, Race, SharedSlice
 from .file_actions import captioned, png_bytes
 from .panels.plots import COLORMAP, plain_axes, show_heatmap
@@ -144,3 +148,43 @@ class RacePlots(QSplitter):
         painter.end()
         return bytes(buffer.data())
 
+
+
+class RaceExports:
+    """The explorer's exports (mixed into ExplorerWindow): the race as CSV, its pictures as PNG or SVG."""
+
+    def caption(self) -> str:
+        race = self.race
+        name = Path(self.train.source).name or self.train.source
+        runs = " · ".join(r.config.label() for r in race.runs) if race else ""
+        return f"Race on {name}, m = {self.train.m}, {race.iterations if race else 0} iterations: {runs}"
+
+    def _ask(self, title: str, suffix: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, title, "", f"*{suffix}")
+        return None if not path else path if Path(path).suffix else path + suffix
+
+    def export_csv(self, path: str | None = None) -> None:
+        if self.race is None:
+            self.message.setText("Run a race first: there is nothing to export yet.")
+            return
+        path = path or self._ask("Export the race as CSV", ".csv")
+        if path:
+            self.pause()
+            self._write(path, lambda: comparison_files.save_csv(path, self.race.runs))
+
+    def export_picture(self, kind: str, path: str | None = None) -> None:
+        if self.race is None:
+            self.message.setText("Run a race first: there is nothing to export yet.")
+            return
+        path = path or self._ask(f"Export the race as {kind.upper()}", f".{kind}")
+        if path:
+            data = self.plots.png(self.caption()) if kind == "png" else self.plots.svg(self.caption())
+            self._write(path, lambda: atomic_write(path, lambda f: f.write(data)))
+
+    def _write(self, path: str, write) -> None:
+        try:
+            write()
+        except StorageError as exc:
+            self.message.setText(f"Export failed: {exc}")
+            return
+        self.message.setText(f"Exported {path}.")

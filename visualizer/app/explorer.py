@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import math
 import threading
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,13 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import comparison_files
-from ..atomic import StorageError, atomic_write
 from ..comparison_files import SavedComparison
 from ..core.race import PRESETS, X_AXES, Race, RaceConfig
 from ..data import Dataset
 from .accessibility import buddy, name_by_labels
-from .comparison_plots import RacePlots
+from .comparison_plots import RaceExports, RacePlots
 from .race_table import ConfigTable, ResultsTable
 from .sweep_tab import SweepTab
 from .worker import Worker
@@ -50,7 +46,7 @@ def button(text: str, tip: str, slot) -> QPushButton:
     return b
 
 
-class ExplorerWindow(QMainWindow):
+class ExplorerWindow(RaceExports, QMainWindow):
     """The race (configurations from one start) and the sweep of α, in two tabs."""
 
     def __init__(self, train: Dataset, test: Dataset | None, options: dict, parent=None):
@@ -223,9 +219,9 @@ class ExplorerWindow(QMainWindow):
             if not cancelled():
                 race.shared_slice()
 
-        self.job = Worker(work, self)
-        self.job.failed.connect(lambda msg: self.message.setText(f"The race stopped: {msg}"))
-        self.job.finished.connect(self._finished)
+        job = self.job = Worker(work, self)
+        job.failed.connect(lambda msg: self.message.setText(f"The race stopped: {msg}"))
+        job.finished.connect(lambda: job is self.job and self._idle())  # a job paused and replaced says nothing
         self.run_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.job.start()
@@ -239,10 +235,10 @@ class ExplorerWindow(QMainWindow):
         """Stop the race at once (no slice), e.g. before it is saved; ``add_runs`` goes on from here."""
         if self.job is not None and self.job.isRunning():
             self.job.stop()
-        if self.race is not None:
             self.race.settle()
+            self._idle()
 
-    def _finished(self) -> None:
+    def _idle(self) -> None:
         self.run_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         self.timer.stop()
@@ -311,43 +307,6 @@ class ExplorerWindow(QMainWindow):
         self.plots.curves.autoRange()
         if saved.sweep is not None:
             self.sweep.restore(saved.sweep, saved.sweep_points or [])
-
-    # ------------------------------------------------------------------ exports
-    def caption(self) -> str:
-        race = self.race
-        name = Path(self.train.source).name or self.train.source
-        runs = " · ".join(r.config.label() for r in race.runs) if race else ""
-        return f"Race on {name}, m = {self.train.m}, {race.iterations if race else 0} iterations: {runs}"
-
-    def _ask(self, title: str, suffix: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, "", f"*{suffix}")
-        return None if not path else path if Path(path).suffix else path + suffix
-
-    def export_csv(self, path: str | None = None) -> None:
-        if self.race is None:
-            self.message.setText("Run a race first: there is nothing to export yet.")
-            return
-        path = path or self._ask("Export the race as CSV", ".csv")
-        if path:
-            self.pause()
-            self._write(path, lambda: comparison_files.save_csv(path, self.race.runs))
-
-    def export_picture(self, kind: str, path: str | None = None) -> None:
-        if self.race is None:
-            self.message.setText("Run a race first: there is nothing to export yet.")
-            return
-        path = path or self._ask(f"Export the race as {kind.upper()}", f".{kind}")
-        if path:
-            data = self.plots.png(self.caption()) if kind == "png" else self.plots.svg(self.caption())
-            self._write(path, lambda: atomic_write(path, lambda f: f.write(data)))
-
-    def _write(self, path: str, write) -> None:
-        try:
-            write()
-        except StorageError as exc:
-            self.message.setText(f"Export failed: {exc}")
-            return
-        self.message.setText(f"Exported {path}.")
 
     # ------------------------------------------------------------------ closing
     def stop(self) -> None:
