@@ -108,7 +108,7 @@ class AnimationDialog(QDialog):
         form.addRow(buddy("&From iteration:", self.start), self.start)
         form.addRow(buddy("&To iteration:", self.stop), self.stop)
         form.addRow(buddy("&Iterations to run:", self.more), self.more)
-        form.addRow(buddy("Frames per &second:", self.fps), self.fps)
+        form.addRow(buddy("Frames per s&econd:", self.fps), self.fps)
         form.addRow(QLabel("Size in pixels:"), size)
         form.addRow(buddy("S&pacing:", self.spacing), self.spacing)
         form.addRow(buddy("Fra&mes:", self.frames), self.frames)
