@@ -299,7 +299,8 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.iterations.setValue(saved.iterations)
         self.target.setText(f"{saved.target:g}")
         self.axis.setCurrentText(saved.axis)
-        self.config_table.set_configs([r.config for r in saved.runs])
+        if saved.runs:  # a kept sweep alone leaves the table's rows as they are
+            self.config_table.set_configs([r.config for r in saved.runs])
         self.plots.clear()
         for run in saved.runs:
             self.plots.add_run(run.config.label())
