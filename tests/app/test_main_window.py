@@ -85,3 +85,27 @@ def test_soak_redraws_hundreds_of_times_while_training(window, qtbot):
             break
     assert window.frames - start_frames >= 300
     assert c.running and c.gd.iteration > 0
+
+
+def test_a_slow_slice_is_computed_off_the_gui_thread_and_still_drawn(window, qtbot, monkeypatch):
+    import threading
+
+    from visualizer.app import frame as frame_module
+    from visualizer.app import rendering
+
+    monkeypatch.setattr(rendering, "SURFACE_SYNC_S", -1.0)  # every slice counts as slow while training
+    threads = []
+    original = frame_module.Frame.surface
+
+    def surface(self, *args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(frame_module.Frame, "surface", surface)
+    window.state.change_settings(speed=200)  # a second of training, so the slow panels are redrawn a few times
+    window.step(200)
+    qtbot.waitUntil(lambda: not window.controller.running and window._surface_job is None, timeout=20000)
+    assert False in threads  # some slices were made on a worker...
+    qtbot.waitUntil(lambda: len(window.surface.view.path_s) > 2, timeout=5000)  # ...and drawn
+    window.refresh(force=True)  # a forced redraw (a pause, a scrub) is drawn at once, on the GUI thread
+    assert threads[-1] is True and len(window.surface.view.path_s) >= 2

@@ -105,6 +105,24 @@ def test_sigmoid_dots_sit_at_z_and_yhat(window, qtbot):
         assert np.allclose(x, gd.z[members]) and np.allclose(y, sigmoid(gd.z[members]))
 
 
+def test_a_large_set_draws_every_kth_dot_and_says_so(qtbot):
+    from visualizer.app.panels.sigmoid import MAX_DOTS, SigmoidPanel
+
+    panel = SigmoidPanel()
+    qtbot.addWidget(panel)
+    labels = np.arange(20_000) % 3 == 0
+    z = np.linspace(-5, 5, labels.size)
+    panel.set_labels(labels)
+    panel.show_outputs(z, sigmoid(z))
+    shown = np.concatenate([dots.getData()[0] for dots in panel.dots])
+    assert 0 < shown.size <= MAX_DOTS and set(shown) <= set(z)
+    assert "every 7 of the 20,000" in panel.plot.plotItem.titleLabel.text
+    panel.set_labels(labels[:100])  # small again: every dot, no title
+    panel.show_outputs(z[:100], sigmoid(z[:100]))
+    assert sum(dots.getData()[0].size for dots in panel.dots) == 100
+    assert not panel.plot.plotItem.titleLabel.isVisible()
+
+
 def test_weights_image_is_w_reshaped(window, qtbot):
     _wait_steps(qtbot, window, 30)
     shown = window.weights.image.image

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core import accuracy, explain, get_loss, sigmoid
 from ..core.lessons import GraphValues, graph_values
-from ..core.stability import Edge, edge_of_stability
+from ..core.stability import Edge, affordable, edge_of_stability
 from ..core.surface import SurfaceView, surface_view
 from .panels.classify import Verdict
 from .training import TrainingController
@@ -86,7 +86,7 @@ class Frame:
         """The edge of stability here for the loss and optimizer in use, when the engine can afford it
         (Gram path or a small problem)."""
         gd = self.gd
-        if gd.param.kind != "gram" and gd.m * gd.n_x > 5_000_000:
+        if not affordable(gd):
             return Edge(None, "too large")
         return edge_of_stability(gd, self.z_train, optimizer=gd.history.optimizer_at(self.iteration))
 

@@ -19,6 +19,9 @@ from .worker import Worker
 FRAME_MS = 20  # at most 50 redraws a second
 SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
 GHOST_DELAY_MS = 150  # the ghost is drawn once the alpha slider rests, not at every tick
+#: A slice (and edge) that took longer than this is computed on a worker while training: on 20,000
+#: images one takes seconds, and the window must answer the mouse meanwhile.
+SURFACE_SYNC_S = 0.05
 
 
 class Rendering:
@@ -33,6 +36,9 @@ class Rendering:
         self._weights_due = False
         self._rate = (time.monotonic(), 0, 0.0)
         self._jobs: list[Worker] = []
+        self._surface_cost = 0.0  # seconds the last slice and edge took
+        self._curve_at = 0  # the iterations the cost curve shows
+        self._surface_job: Worker | None = None
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -89,6 +95,13 @@ class Rendering:
         c = self.controller
         key = (c.latest.iteration, self.view_iteration, c.gd)
         if not force and key == self._shown:
+            # Snapshots of a large mini-batch run come seldom (each is a pass over X); the cost curve,
+            # drawn from the history, goes on between them.
+            done = len(c.gd.history.costs)
+            if c.running and self.view_iteration is None and done > self._curve_at and \
+                    self.docks["cost"].isVisible():
+                self._draw_cost(done, None)
+                self.frames += 1
             return
         self._shown = key
         frame = build_frame(c, self.view_iteration)
@@ -96,7 +109,7 @@ class Rendering:
         now = time.monotonic()
         if force or not c.running or now - self._slow_at >= SLOW_PANELS_S:
             self._slow_at = now
-            self._draw_surface(frame)
+            self._draw_surface(frame, force)
             self._weights_due = True
         elif self._weights_due:  # on the next frame, so no single frame carries both
             self._draw_weights(frame)
@@ -110,8 +123,7 @@ class Rendering:
                                     f"{moved[0]} moved the run to other coordinates" if moved else
                                     "the data was different")
         if self.docks["cost"].isVisible():
-            self.cost_curve.show_history(c.gd.history, c.latest.iteration, self.view_iteration,
-                                         now=(c.latest.iteration, c.latest.cost), m=c.gd.m)
+            self._draw_cost(c.latest.iteration, (c.latest.iteration, c.latest.cost))
             if c.ghost is not self._ghost_shown:
                 self._ghost_shown = c.ghost
                 self.cost_curve.show_ghost_costs(0 if c.ghost is None else c.ghost.start,
@@ -125,20 +137,52 @@ class Rendering:
                 self.gallery.show_outputs("test", frame.yhat_test, frame.loss_test)
         self._show_status(frame)
 
-    def _draw_surface(self, frame: Frame) -> None:
-        if self.surface.isVisible():
-            ghost = self.controller.ghost
-            ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
-                self.cost_curve.show_ghost.isChecked() else None
-            self.surface.this_batch.setEnabled(frame.batch is not None)
-            this_batch = frame.batch is not None and self.surface.this_batch.isChecked()
-            self.surface.show_view(frame.surface(self.surface.kind, ghost=ghost, this_batch=this_batch),
-                                   batch=frame.batch.size if this_batch else None, m=frame.gd.m)
-        self.edge = frame.edge()
-        self.controls.show_edge(self.edge)
+    def _draw_cost(self, n: int, now) -> None:
+        c = self.controller
+        self._curve_at = n
+        self.cost_curve.show_history(c.gd.history, n, self.view_iteration, now=now, m=c.gd.m)
+
+    def _draw_surface(self, frame: Frame, force: bool = True) -> None:
+        """The slice and the edge; on the GUI thread when cheap (or forced), else on a worker, one at a time."""
+        visible = self.surface.isVisible()
+        self.surface.this_batch.setEnabled(frame.batch is not None)
+        this_batch = frame.batch is not None and self.surface.this_batch.isChecked()
+        ghost = self.controller.ghost
+        ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
+            self.cost_curve.show_ghost.isChecked() else None
+        kind = self.surface.kind
+
+        def compute(*_):
+            started = time.perf_counter()
+            view = frame.surface(kind, ghost=ghost, this_batch=this_batch) if visible else None
+            edge = frame.edge()
+            return view, edge, time.perf_counter() - started
+
+        def show(result) -> None:
+            view, edge, self._surface_cost = result
+            if view is not None:
+                self.surface.show_view(view, batch=frame.batch.size if this_batch else None, m=frame.gd.m)
+            self.edge = edge
+            self.controls.show_edge(edge)
+
+        if force or self._surface_cost <= SURFACE_SYNC_S:
+            show(compute())
+        elif self._surface_job is None:
+            job = self._surface_job = Worker(compute, self)
+            # a result for a run since replaced (new data, reset) is dropped
+            job.succeeded.connect(lambda result: frame.gd is not self.controller.gd or show(result))
+            job.finished.connect(lambda: self._surface_done(job))
+            self._jobs.append(job)
+            job.start()
         if self.docks["cost"].isVisible():
             self.cost_curve.show_stability(self.controller.gd.history, frame.iteration)
         self._draw_lessons(frame)
+
+    def _surface_done(self, job: Worker) -> None:
+        if job in self._jobs:
+            self._jobs.remove(job)
+        if self._surface_job is job:
+            self._surface_job = None
 
     def _draw_lessons(self, frame: Frame) -> None:
         set_name, index = self.selected or ("train", 0)

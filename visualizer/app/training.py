@@ -30,6 +30,8 @@ BATCH_SECONDS = 0.004
 #: Test cost and accuracies every this many iterations: fine enough to draw, and each
 #: record ends a chunk of the engine's fast loop, so a finer stride costs training speed.
 METRIC_STRIDE = 50
+#: A snapshot cheaper than this is taken after every batch.
+SNAPSHOT_FREE_S = 0.002
 #: How long a thread may hold the GIL while another waits (Python's default is 5 ms).
 GIL_SWITCH_S = 0.001
 
@@ -87,6 +89,7 @@ class TrainingController(QObject):
         self._pending_alpha: float | None = None
         self._quiet = False  # while restore() sets the state itself
         self._target = 0
+        self._next_snapshot = 0.0  # perf_counter time before which the worker publishes no snapshot
         self._worker: Worker | None = None
         self.ghost: Ghost | None = None
         #: (old alpha, iteration, theta) where the current burst of alpha changes took effect.
@@ -325,7 +328,8 @@ class TrainingController(QObject):
             elapsed = time.perf_counter() - started
             if ran:
                 per_iteration = 0.7 * per_iteration + 0.3 * elapsed / ran
-            self.latest = self._snapshot()
+            if time.perf_counter() >= self._next_snapshot or gd.diverged_at is not None or gd.halted:
+                self._publish()
             if gd.diverged_at is not None and not had_diverged:
                 self.stopped.emit("diverged", divergence_message(gd))
                 return
@@ -342,6 +346,14 @@ class TrainingController(QObject):
                     return
             if speed:
                 self._sleep(max(0.0, 1.0 / speed - elapsed))
+
+    def _publish(self) -> None:
+        """A new snapshot for the GUI. With mini-batches on a large set the full z is a pass over X, which
+        the steps do not need: taken at most so often that it costs a tenth of the worker's time."""
+        started = time.perf_counter()
+        self.latest = self._snapshot()
+        cost = time.perf_counter() - started
+        self._next_snapshot = started + (10 * cost if cost > SNAPSHOT_FREE_S else 0.0)
 
     def _sleep(self, seconds: float) -> None:
         end = time.monotonic() + seconds

@@ -22,6 +22,13 @@ from .optimizers import Optimizer
 
 #: Below this (relative to lambda_max) an eigenvalue counts as zero.
 FLAT = 1e-12
+#: Power iteration on the primal path reads X twice a step: beyond this many numbers in X it is not followed live.
+LIVE_LIMIT = 5_000_000
+
+
+def affordable(gd: GradientDescent) -> bool:
+    """Whether the edge can be followed while training: the Gram path, or a small X."""
+    return gd.param.kind == "gram" or gd.m * gd.n_x <= LIVE_LIMIT
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,8 @@ class EdgeProbe:
         self._vector = np.zeros(0)
 
     def __call__(self, gd: GradientDescent) -> dict[str, float]:
+        if not affordable(gd):  # 20,000 images: hundreds of passes over 1 GB would stall the run
+            return {"edge": float("nan")}
         size = gd.m + (gd.optimizer.lam > 0) if gd.param.kind == "gram" else gd.param.dim
         if self._vector.size != size:
             self._vector = np.random.default_rng(0).standard_normal(size)

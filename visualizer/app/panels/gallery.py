@@ -66,9 +66,9 @@ class ExamplesModel(QAbstractListModel):
         return None
 
     def set_outputs(self, yhat: np.ndarray, loss: np.ndarray) -> None:
+        """New values, read when the cells are painted: the panel repaints the visible ones (a dataChanged over
+        20,000 rows took 0.16 s a frame)."""
         self.yhat, self.loss = yhat, loss
-        if len(self.order):
-            self.dataChanged.emit(self.index(0), self.index(len(self.order) - 1))
 
     def arrange(self, key: str, mistakes_only: bool) -> None:
         self.beginResetModel()
@@ -203,6 +203,8 @@ class GalleryPanel(QWidget):
         model.set_outputs(yhat, loss)
         if self.sort.currentData() != "index" or self.mistakes.isChecked():
             self.rearrange(name)
+        else:
+            self.lists[name].viewport().update()
 
     def rearrange(self, only: str | None = None) -> None:
         for name, model in self.models.items():
