@@ -210,3 +210,11 @@ def test_mp4_with_the_video_extra(tmp_path):
     reader = ffmpeg.read_frames(str(out))
     meta = next(reader)
     assert tuple(meta["size"]) == (400, 300) and sum(1 for _ in reader) == 8  # odd sides lose one row/column
+
+
+def test_a_full_disk_is_one_line_and_leaves_no_file(tiny_disk):
+    out = tiny_disk / "a.gif"
+    result = run("animate", str(out), *SMALL, "--view", "contours", "--frames", "30")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "could not be written" in result.stderr and "Traceback" not in result.stderr
+    assert list(tiny_disk.iterdir()) == []  # neither the GIF nor its temporary file

@@ -256,6 +256,8 @@ class Animation:
 
     def step(self) -> bool:
         """Draw the next frame and hand it over; False once every frame has been handed over."""
+        if self.encoder.worker.isFinished() and self.encoder.error is not None:
+            raise self.encoder.error  # the file cannot be written: drawing on is for nothing
         k = self.done
         image = self.samples.pop(k) if k in self.samples else self.renderer.frame(self.iterations[k])
         self.encoder.put(image)

@@ -33,6 +33,7 @@ from ..animation_frames import (
     frame_iterations,
     video_problem,
 )
+from ..atomic import StorageError
 from .accessibility import buddy, name_by_labels
 from .animation import VIEW_TITLES, Animation
 from .screenshot import prepared_window
@@ -187,7 +188,7 @@ class AnimationExport(QObject):
         self.window, self.choice, self.path = window, choice, path
         self.animation: Animation | None = None
         self.trainer: Worker | None = None
-        self.cancelled = False
+        self.cancelled = self._busy = False
         self.progress = QProgressDialog("Preparing the frames…", "Cancel", 0, 0, window)
         self.progress.setWindowTitle("Exporting an animation")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -221,16 +222,37 @@ class AnimationExport(QObject):
         self.progress.setRange(0, len(its))
         self.progress.setLabelText(f"Drawing {len(its)} frames…")
         hidden = prepared_window(s.train, s.test, s.settings, 0, c.size, run=run, theme=self.window.theme_choice)
-        self.animation = Animation(hidden, c.view, c.size, self.path, c.fps, its, parent=self.window)
+        if self.cancelled:  # Cancel was pressed while the window was laid out
+            hidden.close()
+            return
+        try:
+            animation = Animation(hidden, c.view, c.size, self.path, c.fps, its, parent=self.window)
+        except AnimationError as exc:
+            self._finish(f"The animation was not exported: {exc}", "error")
+            return
+        if self.cancelled:
+            animation.cancel()
+            animation.close()
+            return
+        self.animation = animation
         worker = self.animation.encoder.worker
         self.window._jobs.append(worker)  # closing the window stops it
         worker.finished.connect(self._written)
         self.timer.start()
 
     def _tick(self) -> None:
-        if self.animation is None or self.cancelled:
+        if self.animation is None or self.cancelled or self._busy:
+            return  # a frame of the 3-D view runs the event loop, which may tick again meanwhile
+        self._busy = True
+        try:
+            more = self.animation.step()
+        except (AnimationError, StorageError, OSError) as exc:  # the encoder failed: no use drawing on
+            self._finish(f"The animation was not exported: {exc}", "error")
             return
-        more = self.animation.step()
+        finally:
+            self._busy = False
+        if self.animation is None:  # cancelled meanwhile
+            return
         self.progress.setValue(self.animation.done)
         if not more:
             self.timer.stop()
