@@ -109,3 +109,17 @@ def test_a_slow_slice_is_computed_off_the_gui_thread_and_still_drawn(window, qtb
     qtbot.waitUntil(lambda: len(window.surface.view.path_s) > 2, timeout=5000)  # ...and drawn
     window.refresh(force=True)  # a forced redraw (a pause, a scrub) is drawn at once, on the GUI thread
     assert threads[-1] is True and len(window.surface.view.path_s) >= 2
+
+
+def test_unchanged_metric_curves_are_not_handed_over_again(window, qtbot, monkeypatch):
+    window.step(120)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    panel, history = window.cost_curve, window.controller.gd.history
+    panel.show_history(history, 120, m=window.controller.gd.m)
+    fed = []
+    monkeypatch.setattr(panel.train_acc, "setData", lambda *a, **k: fed.append(len(a[0])))
+    panel.show_history(history, 120, m=window.controller.gd.m)
+    assert fed == []  # drawn already
+    window.controller.gd.step(60)  # a new metric row (stride 50)
+    panel.show_history(history, 180, m=window.controller.gd.m)
+    assert fed == [len(history.metric("train_accuracy", 180)[0])]

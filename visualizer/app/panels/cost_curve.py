@@ -106,6 +106,7 @@ class CostCurvePanel(QWidget):
         layout.addLayout(foot)
         self._history = None
         self._n = 0
+        self._fed: dict[str, tuple] = {}  # what each metric curve was last given
         self._y_top = None
         self.plot.enableAutoRange(y=False)
 
@@ -141,8 +142,16 @@ class CostCurvePanel(QWidget):
         for curve, name in ((self.train_acc, "train_accuracy"), (self.test_curve, "test_cost"),
                             (self.test_acc, "test_accuracy"),
                             (self.full_curve, "train_cost")):
+            if curve is self.full_curve and not self._mini:
+                continue  # hidden: its dots are the costliest item to update
             its, values = history.metric(name, n)
-            curve.setData(self._x(its), values)
+            # metrics come every few dozen iterations: an unchanged curve is not handed over again,
+            # which would repaint its plot (the accuracy plot was half of a frame's painting)
+            key = (len(its), its[-1] if len(its) else None, values[-1] if len(values) else None, self.x_unit, m,
+                   tuple(self._changes))
+            if self._fed.get(name) != key:
+                self._fed[name] = key
+                curve.setData(self._x(its), values)
         self._mark_changes(history, m)
         x_max = nice_ceiling(max(float(self._x([max(n, 10)])[0]), 1e-9))
         if x_max != self._x_max:  # move the axis in steps: redrawing axes every frame is costly
@@ -176,6 +185,7 @@ class CostCurvePanel(QWidget):
         else:
             legend.removeItem(self.full_curve)
         self.full_curve.setVisible(mini)
+        self._fed.pop("train_cost", None)
 
     def _step_y(self, y: np.ndarray) -> None:
         """The cost axis moves in round steps too (autoscaling redrew its labels at every frame)."""
