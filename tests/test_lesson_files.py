@@ -26,9 +26,9 @@ from visualizer.lesson_files import (
     instructions_html,
     load_lesson,
     load_lesson_data,
-    save_lesson,
     schema,
 )
+from visualizer.lesson_writer import save_lesson
 from visualizer.resources import LESSONS_DIR
 from visualizer.settings import RunSettings
 

@@ -26,8 +26,8 @@ from ..lesson_files import (
     LessonError,
     load_lesson,
     load_lesson_data,
-    save_lesson,
 )
+from ..lesson_writer import save_lesson
 from ..resources import LESSONS_DIR
 from .panels.instructions import InstructionsPanel
 from .worker import Worker
