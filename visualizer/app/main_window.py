@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -67,8 +68,19 @@ def scrolled(panel: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setMinimumWidth(panel.minimumSizeHint().width())
+    bar = area.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+    area.setMinimumWidth(panel.minimumSizeHint().width() + bar)  # nothing cut when the scroll bar shows
     return area
+
+
+def compact_combos(root: QWidget) -> None:
+    """Long item texts must not set the window's minimum width; a combo caches that width on first asking."""
+    for box in root.findChildren(QComboBox):
+        natural = box.sizeHint().width()
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(10)
+        if box.sizeHint().width() > natural:  # a short combo keeps its own width
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow)
 
 
 class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileActions, QMainWindow):
@@ -86,6 +98,8 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.weights = WeightsPanel()
         self.classify = ClassifyPanel(train.classes)
         self.notice = NoticeBar()
+        for panel in (self.controls, self.cost_curve, self.surface, self.gallery, self.classify):
+            compact_combos(panel)  # before the docks measure them
         self.undo = QUndoStack(self)
         self.ask_before_closing = True
         self._saved_iteration = 0
@@ -137,9 +151,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         name_by_labels(self)
         for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        for box in self.findChildren(QComboBox):  # long item texts must not set the window's minimum width
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(10)
+        compact_combos(self)
         self.refresh(force=True)
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:

@@ -81,7 +81,7 @@ class WindowLayout:
 
     def _default_layout(self) -> None:
         d = self.docks
-        self.resizeDocks([d["controls"], d["cost"]], [270, 420], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["controls"], d["cost"]], [360, 420], Qt.Orientation.Horizontal)
         self.resizeDocks([d["controls"], d["weights"]], [480, 160], Qt.Orientation.Vertical)
         self.resizeDocks([d["cost"], d["sigmoid"]], [300, 230], Qt.Orientation.Vertical)
         self.resizeDocks([d["gallery"]], [180], Qt.Orientation.Vertical)

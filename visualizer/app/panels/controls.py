@@ -164,7 +164,7 @@ class ControlsPanel(QWidget):
         self.budget = QSpinBox()
         self.budget.setRange(0, BUDGET_MAX)
         self.budget.setSingleStep(500)
-        self.budget.setSpecialValueText("until the cost stops falling")
+        self.budget.setSpecialValueText("until J stops falling")
         self.budget.setToolTip("How many iterations one press of Train runs (the course uses 2000). "
                                "0 runs until the cost stops falling.")
         self.speed = QComboBox()
@@ -179,7 +179,7 @@ class ControlsPanel(QWidget):
         self.seed.setRange(0, SEED_LIMIT - 1)
         self.seed.setToolTip("Seed for the random initialization.")
         self.loss = QComboBox()
-        self.loss.addItem("Cross-entropy (the course's loss)", "cross-entropy")
+        self.loss.addItem("Cross-entropy (the course's)", "cross-entropy")
         self.loss.addItem("Squared error (non-convex)", "squared-error")
         self.loss.setToolTip("L(ŷ, y). Cross-entropy makes J convex; squared error does not, "
                              "so descent can stall on plateaus.")

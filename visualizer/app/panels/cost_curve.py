@@ -79,7 +79,7 @@ class CostCurvePanel(QWidget):
         self.log_y = QCheckBox("log scale")
         self.log_y.setToolTip("Show J on a logarithmic axis, where slow late progress is easier to see.")
         self.log_y.toggled.connect(self._log_toggled)
-        self.show_ghost = QCheckBox("ghost of the old α")
+        self.show_ghost = QCheckBox("old α's ghost")
         self.show_ghost.setChecked(True)
         self.show_ghost.setToolTip("When you change α, the path the old α would have taken keeps going faintly "
                                    "beside the real one for a while.")
