@@ -39,6 +39,16 @@ def share_gl_contexts() -> None:
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
+def share_cores() -> None:
+    """BLAS gets half the cores: the GUI thread and the workers each call it, and OpenBLAS giving every call
+    all the cores made two threads on two cores spin against each other (a demo run under Xvfb went from
+    22k to 31k iterations a second and from 32 to 42 frames a second)."""
+    from threadpoolctl import threadpool_limits
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2
+    threadpool_limits(max(1, cores // 2), user_api="blas")
+
+
 def app_icon():
     """The icon at every size we ship, so each window and the task switcher get a sharp one."""
     from PySide6.QtGui import QIcon
@@ -59,6 +69,7 @@ def make_app(qt_args: Sequence[str] = ()):
     from PySide6.QtWidgets import QApplication
 
     share_gl_contexts()
+    share_cores()
     app = QApplication.instance() or QApplication([*(sys.argv[:1] or ["visualizer"]), *qt_args])
     app.setOrganizationName("visualizer")
     app.setApplicationName("visualizer")
