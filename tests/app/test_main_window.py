@@ -123,3 +123,51 @@ def test_unchanged_metric_curves_are_not_handed_over_again(window, qtbot, monkey
     window.controller.gd.step(60)  # a new metric row (stride 50)
     panel.show_history(history, 180, m=window.controller.gd.m)
     assert fed == [len(history.metric("train_accuracy", 180)[0])]
+
+
+def test_metric_curves_wait_for_a_medium_frame(window, qtbot, monkeypatch):
+    window.step(120)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    panel, history, m = window.cost_curve, window.controller.gd.history, window.controller.gd.m
+    panel.show_history(history, 120, m=m)
+    fed = []
+    monkeypatch.setattr(panel.train_acc, "setData", lambda *a, **k: fed.append(len(a[0])))
+    window.controller.gd.step(60)  # a new metric row
+    panel.show_history(history, 180, m=m, metrics=False)
+    assert fed == []  # the cost line moved, the accuracy waits
+    panel.show_history(history, 180, m=m)
+    assert fed == [len(history.metric("train_accuracy", 180)[0])]
+
+
+def test_while_training_the_gallery_is_redrawn_less_often_than_the_sigma_dots(window, monkeypatch):
+    import time
+
+    from visualizer.app import rendering
+    from visualizer.app.training import TrainingController
+
+    clock = [time.monotonic() + 10]
+    monkeypatch.setattr(rendering.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(TrainingController, "running", property(lambda self: True))
+    calls = {"gallery": 0, "sigmoid": 0}
+    for name, panel in (("gallery", window.gallery), ("sigmoid", window.sigmoid)):
+        original = panel.show_outputs
+        monkeypatch.setattr(panel, "show_outputs",
+                            lambda *a, _name=name, _f=original, **k: (calls.__setitem__(_name, calls[_name] + 1),
+                                                                     _f(*a, **k)))
+    c = window.controller
+    for _ in range(6):  # six frames 20 ms apart, each with a new snapshot
+        c.gd.step(1)
+        c.latest = c._snapshot()
+        window.refresh()
+        clock[0] += 0.02
+    assert calls["sigmoid"] == 6
+    assert 1 <= calls["gallery"] <= 2  # at most 10 a second: 120 ms of frames
+    monkeypatch.setattr(TrainingController, "running", property(lambda self: False))
+    c.gd.step(1)
+    c.latest = c._snapshot()
+    window.refresh()  # training over: every panel shows the last iteration
+    assert calls["gallery"] in (2, 3)
+    from visualizer.core import sigmoid
+
+    shown = window.gallery.models["train"].yhat
+    assert np.allclose(shown, sigmoid(c.latest.z).ravel())

@@ -1,7 +1,9 @@
 """Drawing the window from the state and the latest snapshot, and the lesson docks' actions.
 
-It redraws on a 20 ms timer (at most 50 frames a second), the surface and the weights at
-most 5 times a second while training, and skips hidden docks.
+It redraws on a 20 ms timer (at most 50 frames a second): the cost line and the σ dots at every frame,
+the gallery and the cost panel's metric curves at most 10 times a second while training, the surface
+and the weights at most 5 times, and skips hidden docks. Each Python frame holds the GIL the training
+thread needs, so what the eye does not follow at 50/s is drawn less often.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .worker import Worker
 
 FRAME_MS = 20  # at most 50 redraws a second
 SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
+MEDIUM_PANELS_S = 0.1  # the gallery and the metric curves: at most 10 a second while training
 GHOST_DELAY_MS = 150  # the ghost is drawn once the alpha slider rests, not at every tick
 #: A slice (and edge) that took longer than this is computed on a worker while training: on 20,000
 #: images one takes seconds, and the window must answer the mouse meanwhile.
@@ -33,6 +36,7 @@ class Rendering:
         self._shown = None
         self._ghost_shown = None
         self._slow_at = 0.0
+        self._medium_at = 0.0
         self._weights_due = False
         self._rate = (time.monotonic(), 0, 0.0)
         self._jobs: list[Worker] = []
@@ -100,13 +104,16 @@ class Rendering:
             done = len(c.gd.history.costs)
             if c.running and self.view_iteration is None and done > self._curve_at and \
                     self.docks["cost"].isVisible():
-                self._draw_cost(done, None)
+                self._draw_cost(done, None, metrics=False)
                 self.frames += 1
             return
         self._shown = key
         frame = build_frame(c, self.view_iteration)
-        self._draw_fast(frame)
         now = time.monotonic()
+        medium = force or not c.running or now - self._medium_at >= MEDIUM_PANELS_S
+        if medium:
+            self._medium_at = now
+        self._draw_fast(frame, medium)
         if force or not c.running or now - self._slow_at >= SLOW_PANELS_S:
             self._slow_at = now
             self._draw_surface(frame, force)
@@ -115,7 +122,7 @@ class Rendering:
             self._draw_weights(frame)
         self.frames += 1
 
-    def _draw_fast(self, frame: Frame) -> None:
+    def _draw_fast(self, frame: Frame, medium: bool = True) -> None:
         c = self.controller
         start, changes = c.gd.replay_from, c.gd.history.optimizer_changes
         moved = [opt.kind for it, opt in changes[1:] if it == start]
@@ -123,24 +130,24 @@ class Rendering:
                                     f"{moved[0]} moved the run to other coordinates" if moved else
                                     "the data was different")
         if self.docks["cost"].isVisible():
-            self._draw_cost(c.latest.iteration, (c.latest.iteration, c.latest.cost))
+            self._draw_cost(c.latest.iteration, (c.latest.iteration, c.latest.cost), metrics=medium)
             if c.ghost is not self._ghost_shown:
                 self._ghost_shown = c.ghost
                 self.cost_curve.show_ghost_costs(0 if c.ghost is None else c.ghost.start,
                                                  [] if c.ghost is None else c.ghost.costs)
         if self.docks["sigmoid"].isVisible():
             self.sigmoid.show_outputs(frame.z_train, frame.yhat_train)
-        if self.docks["gallery"].isVisible():
+        if medium and self.docks["gallery"].isVisible():
             if self.gallery.tabs.currentIndex() == 0:
                 self.gallery.show_outputs("train", frame.yhat_train, frame.loss_train)
             elif frame.yhat_test is not None:
                 self.gallery.show_outputs("test", frame.yhat_test, frame.loss_test)
         self._show_status(frame)
 
-    def _draw_cost(self, n: int, now) -> None:
+    def _draw_cost(self, n: int, now, metrics: bool = True) -> None:
         c = self.controller
         self._curve_at = n
-        self.cost_curve.show_history(c.gd.history, n, self.view_iteration, now=now, m=c.gd.m)
+        self.cost_curve.show_history(c.gd.history, n, self.view_iteration, now=now, m=c.gd.m, metrics=metrics)
 
     def _draw_surface(self, frame: Frame, force: bool = True) -> None:
         """The slice and the edge; on the GUI thread when cheap (or forced), else on a worker, one at a time."""

@@ -133,16 +133,18 @@ class CostCurvePanel(QWidget):
             self.show_stability(self._history, self._n)
 
     def show_history(self, history, iteration: int, view_iteration: int | None = None,
-                     now: tuple[int, float] | None = None, m: int = 1) -> None:
+                     now: tuple[int, float] | None = None, m: int = 1, metrics: bool = True) -> None:
         """The recorded costs up to ``iteration``, and ``now``: (iteration, J) of the current point,
-        which the history holds only once the next step is taken. ``m``: examples in the training set."""
+        which the history holds only once the next step is taken. ``m``: examples in the training set.
+        ``metrics``: False leaves the test J, the accuracies and the full J as they are (a training window
+        hands them over fewer times a second than the cost line)."""
         self._history, self._m, self._changes = history, m, history.optimizer_changes
         n = self._n = min(iteration, len(history.costs))
         self._show_mini(any(opt.batch(m) < m for _, opt in self._changes))
         for curve, name in ((self.train_acc, "train_accuracy"), (self.test_curve, "test_cost"),
                             (self.test_acc, "test_accuracy"),
                             (self.full_curve, "train_cost")):
-            if curve is self.full_curve and not self._mini:
+            if not metrics and name in self._fed or curve is self.full_curve and not self._mini:
                 continue  # hidden: its dots are the costliest item to update
             its, values = history.metric(name, n)
             # metrics come every few dozen iterations: an unchanged curve is not handed over again,

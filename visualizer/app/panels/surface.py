@@ -199,8 +199,9 @@ class ContourMap:
         else:
             self.arrow_line.setData([], [])
             self.arrow.hide()
-        self.plot.setLabel("bottom", view.s_label)
-        self.plot.setLabel("left", view.t_label)
+        for side, text in (("bottom", view.s_label), ("left", view.t_label)):
+            if self.plot.getAxis(side).labelText != text:  # setting it redraws the axis even when unchanged
+                self.plot.setLabel(side, text)
         self.plot.setRange(xRange=(view.s[0], view.s[-1]), yRange=(view.t[0], view.t[-1]), padding=0)
 
 
