@@ -83,3 +83,16 @@ def test_course_file_is_read_block_by_block_like_before(tmp_path, monkeypatch):
     monkeypatch.setattr(course_h5, "BLOCK_BYTES", 5000)
     blocks = read_course_h5(COURSE_DIR / "train_catvnoncat.h5")
     assert np.array_equal(whole.images, blocks.images) and np.array_equal(whole.X, blocks.X)
+
+
+def test_arrays_made_for_a_data_set_get_small_pages_and_the_advice_is_restored():
+    from visualizer.data.memory import small_pages
+
+    advise = np._core.multiarray._set_madvise_hugepage
+    before = advise(True)
+    try:
+        with small_pages():
+            assert advise(False) is False  # inside: numpy does not ask for huge pages
+        assert advise(True) is True  # outside: as it was
+    finally:
+        advise(before)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .memory import x_dtype
+from .memory import small_pages, x_dtype
 
 #: X at least this large is built on several threads.
 PARALLEL_X_BYTES = 16 * 2**20
@@ -76,7 +76,8 @@ def images_to_x(images: np.ndarray, dtype=np.float64) -> np.ndarray:
     Large sets are divided in parts on all cores: filling fresh memory is most of the time.
     """
     m = images.shape[0]
-    rows = np.empty((m, math.prod(images.shape[1:])), dtype=dtype)
+    with small_pages():
+        rows = np.empty((m, math.prod(images.shape[1:])), dtype=dtype)
     src = images.reshape(rows.shape)
     cores = min(os.cpu_count() or 1, 8) if rows.nbytes >= PARALLEL_X_BYTES else 1
     cuts = [m * k // (4 * cores) for k in range(4 * cores + 1)]

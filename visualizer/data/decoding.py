@@ -19,6 +19,7 @@ from ..files import read_regular
 from .cache import FolderCache, Known
 from .dataset import Skipped
 from .images import MAX_FILE_BYTES, ImageError, load_image
+from .memory import small_pages
 
 DECODE_BATCH = 16
 
@@ -78,7 +79,8 @@ def decode_files(
     a folder of 100,000 files makes neither 100,000 futures nor a long queue to cancel.
     """
     n = len(paths)
-    images = np.empty((n, n_px, n_px, 3), np.uint8)
+    with small_pages():
+        images = np.empty((n, n_px, n_px, 3), np.uint8)
     known = cache.load(images, cancelled) if cache is not None else {}
     if cancelled is not None and cancelled():
         raise LoadCancelled()
