@@ -75,3 +75,18 @@ def test_cross_entropy_slice_is_convex_and_squared_error_need_not_be():
     S = np.linspace(-40, 40, 81)
     ce = SurfaceSlice(gd.param, gd.loss, gd.y, plane).grid(S, np.linspace(-20, 20, 41))
     assert (np.diff(ce, 2, axis=0) > -1e-6).all() and (np.diff(ce, 2, axis=1) > -1e-6).all()
+
+
+def test_the_view_moves_in_steps_as_the_path_grows():
+    from visualizer.core.surface import PlanePoints
+
+    def ranges(s_max):
+        s = np.linspace(0.0, s_max, 50)
+        return view_ranges(PlanePoints(s, 0.01 * s, np.zeros_like(s)))
+
+    assert ranges(1.91) == ranges(1.92)  # a step further: the same view, the same axes
+    (s0, s1), (t0, t1) = ranges(1.92)
+    assert s0 < 0 and s1 > 1.92 and t0 < 0 and t1 > 0.0192  # every point with a margin
+    for edge in (s0, s1):
+        assert abs(edge / 0.5 - round(edge / 0.5)) < 1e-9  # at multiples of half a power of ten
+    assert ranges(3.5) != ranges(1.92)

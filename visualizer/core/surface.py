@@ -222,13 +222,15 @@ class SurfaceSlice:
 
 
 def view_ranges(points: PlanePoints, pad: float = 0.3, minimum: float = 1.0) -> tuple[tuple, tuple]:
-    """(s range, t range) that show every point with a margin around them."""
+    """(s range, t range) that show every point with a margin around them, widened to multiples of half
+    a power of ten: a growing path moves the view (and its axes' labels) in steps, not at every update."""
 
     def one(v: np.ndarray) -> tuple[float, float]:
         lo, hi = float(np.min(v)), float(np.max(v))
         half = max((hi - lo) / 2 * (1 + 2 * pad), minimum / 2)
         mid = (lo + hi) / 2
-        return mid - half, mid + half
+        unit = 10.0 ** np.floor(np.log10(2 * half)) / 2
+        return float(np.floor((mid - half) / unit) * unit), float(np.ceil((mid + half) / unit) * unit)
 
     return one(points.s), one(points.t)
 

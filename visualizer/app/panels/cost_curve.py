@@ -213,7 +213,13 @@ class CostCurvePanel(QWidget):
             self._log_ticks(min(values), max(values))
 
     def _log_ticks(self, lo: float, hi: float) -> None:
-        """Labels at 1, 2 and 5 times powers of ten only: pyqtgraph labels every minor tick below a decade."""
+        """Labels at 1, 2 and 5 times powers of ten only: pyqtgraph labels every minor tick below a decade.
+        The range moves in half decades: autoscaling redrew the axis at every update."""
+        bottom, top = np.floor(2 * np.log10(lo)) / 2, np.ceil(2 * np.log10(hi)) / 2
+        if (bottom, top) != getattr(self, "_y_span", None):
+            self._y_span = (bottom, top)
+            self.stability.enableAutoRange(y=False)
+            self.stability.setYRange(bottom, max(top, bottom + 0.5), padding=0.05)
         key = (np.floor(np.log10(lo)), np.ceil(np.log10(hi)))
         if key == getattr(self, "_ticks_for", None):
             return

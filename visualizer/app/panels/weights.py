@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from ..accessibility import buddy
+from .plots import nice_ceiling
 
 DIVERGING = pg.colormap.get("CET-D1")  # blue - white - red
 CHANNELS = [("R + G + B", None), ("red", 0), ("green", 1), ("blue", 2)]
@@ -49,6 +50,8 @@ class WeightsPanel(QWidget):
             return
         c = self.channel.currentData()
         img = self._w.sum(axis=2) if c is None else self._w[..., c]
-        limit = float(np.max(np.abs(img))) or 1e-12
+        # a round limit: the colour bar reads 0.25, not 0.2371, and its axis is redrawn only at a step
+        limit = nice_ceiling(float(np.max(np.abs(img))) or 1e-12)
         self.image.setImage(img, levels=(-limit, limit), autoLevels=False)
-        self.bar.setLevels((-limit, limit))
+        if self.bar.levels() != (-limit, limit):
+            self.bar.setLevels((-limit, limit))
