@@ -85,14 +85,16 @@ def test_course_file_is_read_block_by_block_like_before(tmp_path, monkeypatch):
     assert np.array_equal(whole.images, blocks.images) and np.array_equal(whole.X, blocks.X)
 
 
-def test_arrays_made_for_a_data_set_get_small_pages_and_the_advice_is_restored():
-    from visualizer.data.memory import small_pages
+def test_small_arrays_of_a_data_set_get_small_pages_and_the_advice_is_restored():
+    from visualizer.data.memory import SMALL_PAGES_UP_TO, small_pages
 
     advise = np._core.multiarray._set_madvise_hugepage
     before = advise(True)
     try:
-        with small_pages():
+        with small_pages(SMALL_PAGES_UP_TO):
             assert advise(False) is False  # inside: numpy does not ask for huge pages
         assert advise(True) is True  # outside: as it was
+        with small_pages(SMALL_PAGES_UP_TO + 1):
+            assert advise(True) is True  # a gigabyte keeps the huge pages
     finally:
         advise(before)

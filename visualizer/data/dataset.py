@@ -76,8 +76,9 @@ def images_to_x(images: np.ndarray, dtype=np.float64) -> np.ndarray:
     Large sets are divided in parts on all cores: filling fresh memory is most of the time.
     """
     m = images.shape[0]
-    with small_pages():
-        rows = np.empty((m, math.prod(images.shape[1:])), dtype=dtype)
+    shape = (m, math.prod(images.shape[1:]))
+    with small_pages(math.prod(shape) * np.dtype(dtype).itemsize):
+        rows = np.empty(shape, dtype=dtype)
     src = images.reshape(rows.shape)
     cores = min(os.cpu_count() or 1, 8) if rows.nbytes >= PARALLEL_X_BYTES else 1
     cuts = [m * k // (4 * cores) for k in range(4 * cores + 1)]

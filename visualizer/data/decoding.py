@@ -79,7 +79,7 @@ def decode_files(
     a folder of 100,000 files makes neither 100,000 futures nor a long queue to cancel.
     """
     n = len(paths)
-    with small_pages():
+    with small_pages(n * n_px * n_px * 3):
         images = np.empty((n, n_px, n_px, 3), np.uint8)
     known = cache.load(images, cancelled) if cache is not None else {}
     if cancelled is not None and cancelled():
