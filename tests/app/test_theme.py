@@ -81,3 +81,16 @@ def test_switching_back_to_light_restores_dark_text(window, qtbot):
     image = note.grab().toImage()
     darkest = min(QColor(image.pixel(x, y)).lightness() for x in range(image.width()) for y in range(image.height()))
     assert darkest < 100  # the note's text is drawn dark again, not in the dark theme's light grey
+
+
+@pytest.mark.parametrize("choice", ["light", "dark"])
+def test_a_disabled_check_box_looks_disabled(window, qtbot, choice):
+    window.set_theme(choice)
+    qtbot.wait(10)  # the new palette reaches each widget through an event
+    box = window.surface.this_batch  # off for batch gradient descent
+    assert not box.isEnabled()
+    palette = box.palette()
+    disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+    enabled = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText)
+    background = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Window)
+    assert contrast(disabled, background) < contrast(enabled, background) / 1.5
