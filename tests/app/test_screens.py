@@ -67,3 +67,21 @@ def test_the_edge_label_is_never_clipped_when_it_wraps(window, qtbot):
     qtbot.wait(50)
     label = window.controls.edge_label
     assert label.height() >= label.heightForWidth(label.width())
+
+
+def test_a_window_fitted_right_after_its_first_show_fits_a_small_screen(demo, qtbot, monkeypatch):
+    """As `visualizer` starts on a 960 x 540 screen: show, then fit at once (the tabbed docks' smaller
+    minimum counts only after the event loop has run)."""
+    from PySide6.QtGui import QScreen
+
+    from visualizer.app.main_window import MainWindow
+
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 960, 540))
+    train, test = demo
+    w = MainWindow(train, test, remember_layout=False)
+    w.ask_before_closing = False
+    qtbot.addWidget(w)
+    w.show()
+    w.fit_to_screen()
+    qtbot.waitUntil(lambda: w.width() <= 960 and w.height() <= 540, timeout=3000)
+    w.close()

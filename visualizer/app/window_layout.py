@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -46,6 +46,7 @@ class WindowLayout:
             last = preferences.remembered_settings()
             self.state.change_settings(**{key: getattr(last, key) for key in preferences.REMEMBERED})
         self._restored_geometry = False
+        self._compact = False
         if state is None or not self.restoreState(state):
             self._laid_out = False
             return
@@ -54,11 +55,19 @@ class WindowLayout:
             self._restored_geometry = self.restoreGeometry(geometry)
 
     def fit_to_screen(self) -> None:
-        """Open within the screen's available area (1280 x 800 where it fits), at any size or scale factor."""
+        """Open within the screen's available area (1280 x 800 where it fits), at any size or scale factor.
+
+        Done again once the event loop has run: a window shown just now reports its true minimum (and,
+        once its docks are tabbed, the smaller one) only after its layout has been processed."""
+        self._fit()
+        QTimer.singleShot(0, self, self._fit)
+
+    def _fit(self) -> None:
         screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
         hint = self.minimumSizeHint()
-        if hint.width() > screen.width() or hint.height() > screen.height():
+        if (hint.width() > screen.width() or hint.height() > screen.height()) and not self._compact:
             self.compact_layout()
+            QTimer.singleShot(0, self, self._fit)  # with the tabs' smaller minimum, once it counts
         if not self._restored_geometry:
             self.resize(min(1280, screen.width()), min(800, screen.height()))
         frame = self.frameGeometry()
@@ -70,6 +79,7 @@ class WindowLayout:
 
     def compact_layout(self) -> None:
         """Less room than the full layout needs: the lower-priority panels become tabs instead of overflowing."""
+        self._compact = True
         d = self.docks
         self.tabifyDockWidget(d["controls"], d["weights"])
         self.tabifyDockWidget(d["cost"], d["sigmoid"])
