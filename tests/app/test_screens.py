@@ -85,3 +85,14 @@ def test_a_window_fitted_right_after_its_first_show_fits_a_small_screen(demo, qt
     w.fit_to_screen()
     qtbot.waitUntil(lambda: w.width() <= 960 and w.height() <= 540, timeout=3000)
     w.close()
+
+
+def test_tab_into_a_hidden_tab_brings_its_panel_to_the_front(window, qtbot):
+    window.tabifyDockWidget(window.docks["cost"], window.docks["gallery"])
+    window.docks["cost"].raise_()
+    qtbot.wait(20)
+    gallery = window.docks["gallery"]
+    assert gallery.visibleRegion().isEmpty()  # behind the cost panel
+    window.gallery.sort.setFocus()  # where Tab lands
+    qtbot.waitUntil(lambda: not gallery.visibleRegion().isEmpty(), timeout=2000)
+    assert not window.gallery.sort.visibleRegion().isEmpty()

@@ -141,6 +141,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self._init_theme()
         self._keys = FocusedWidgetFirst(self)
         QApplication.instance().installEventFilter(self._keys)
+        QApplication.instance().focusChanged.connect(self.bring_focus_into_view)
         self._connect()
         self._show_data()
         self.timer = QTimer(self)

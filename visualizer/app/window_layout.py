@@ -77,6 +77,14 @@ class WindowLayout:
             frame.moveCenter(screen.center())
             self.move(frame.topLeft())
 
+    def bring_focus_into_view(self, _old, new) -> None:
+        """Tab into a panel that is a hidden tab raises it: keyboard focus never goes out of sight."""
+        if new is None or not self.isAncestorOf(new):
+            return
+        for dock in self.docks.values():
+            if dock.isAncestorOf(new) and dock.visibleRegion().isEmpty() and self.tabifiedDockWidgets(dock):
+                dock.raise_()
+
     def compact_layout(self) -> None:
         """Less room than the full layout needs: the lower-priority panels become tabs instead of overflowing."""
         self._compact = True
