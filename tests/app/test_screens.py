@@ -4,7 +4,7 @@ import pytest
 from PySide6 import QtGui
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QLabel, QScrollArea
+from PySide6.QtWidgets import QLabel, QScrollArea, QTabBar
 
 from visualizer.app.accessibility import plain
 
@@ -84,6 +84,12 @@ def test_a_window_fitted_right_after_its_first_show_fits_a_small_screen(demo, qt
     w.show()
     w.fit_to_screen()
     qtbot.waitUntil(lambda: w.width() <= 960 and w.height() <= 540, timeout=3000)
+    cut = []
+    for bar in w.findChildren(QTabBar):  # the docks' tabs: each title whole
+        for i in range(bar.count()):
+            if bar.isVisible() and bar.tabRect(i).width() < bar.fontMetrics().horizontalAdvance(bar.tabText(i)):
+                cut.append(bar.tabText(i))
+    assert cut == []
     w.close()
 
 

@@ -8,6 +8,10 @@ from PySide6.QtWidgets import QApplication
 
 from . import preferences, theme
 
+#: The compact layout's tabs: short titles that fit a narrow column.
+TAB_TITLES = {"weights": "Weights w", "cost": "Cost J", "sigmoid": "σ(z)", "classify": "Classify",
+              "gallery": "Examples"}
+
 
 class WindowLayout:
     """Mixed into MainWindow."""
@@ -89,6 +93,8 @@ class WindowLayout:
         """Less room than the full layout needs: the lower-priority panels become tabs instead of overflowing."""
         self._compact = True
         d = self.docks
+        for key, title in TAB_TITLES.items():  # a tab of a narrow column shows a few words only
+            d[key].setWindowTitle(title)
         self.tabifyDockWidget(d["controls"], d["weights"])
         self.tabifyDockWidget(d["cost"], d["sigmoid"])
         self.tabifyDockWidget(d["cost"], d["classify"])

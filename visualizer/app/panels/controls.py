@@ -172,17 +172,18 @@ class ControlsPanel(QWidget):
             self.speed.addItem(label, value)
         self.speed.setToolTip("Iterations per second. Slow motion lets you follow each step.")
         self.init = QComboBox()
-        self.init.addItem("Zeros (as in the course)", "zeros")
-        self.init.addItem("Random (small, seeded)", "random")
-        self.init.setToolTip("Initial parameters. For logistic regression zeros are fine: J is convex.")
+        self.init.addItem("Zeros (course)", "zeros")
+        self.init.addItem("Random (seeded)", "random")
+        self.init.setToolTip("Initial parameters: zeros, as in the course, or small random values from the seed "
+                             "below. For logistic regression zeros are fine: J is convex.")
         self.seed = QSpinBox()
         self.seed.setRange(0, SEED_LIMIT - 1)
         self.seed.setToolTip("Seed for the random initialization.")
         self.loss = QComboBox()
-        self.loss.addItem("Cross-entropy (the course's)", "cross-entropy")
-        self.loss.addItem("Squared error (non-convex)", "squared-error")
-        self.loss.setToolTip("L(ŷ, y). Cross-entropy makes J convex; squared error does not, "
-                             "so descent can stall on plateaus.")
+        self.loss.addItem("Cross-entropy", "cross-entropy")
+        self.loss.addItem("Squared error", "squared-error")
+        self.loss.setToolTip("L(ŷ, y). Cross-entropy, the course's loss, makes J convex; squared error (ŷ − y)² "
+                             "does not, so descent can stall on plateaus.")
 
         self.timeline = QSlider(Qt.Orientation.Horizontal)
         self.timeline.setRange(0, 0)

@@ -23,8 +23,9 @@ from ...core.surface import SurfaceView
 from .plots import COLORMAP, plain_axes, show_heatmap
 
 CONTOUR_LEVELS = 6
-SLICES = [("Through the current point: along w's direction, and b", "w-direction"),
-          ("The path's principal plane (PCA of the trajectory)", "principal")]
+SLICES = [("along w and b", "w-direction", "Through the current point: along w's direction, and along b."),
+          ("the path's plane", "principal", "The path's principal plane: the two directions (PCA) along which "
+                                            "the trajectory moved most, through the current point.")]
 
 
 def opengl_problem() -> str | None:
@@ -211,8 +212,9 @@ class SurfacePanel(QWidget):
     def __init__(self, state):
         super().__init__()
         self.choice = QComboBox()
-        for label, kind in SLICES:
+        for k, (label, kind, explained) in enumerate(SLICES):
             self.choice.addItem(label, kind)
+            self.choice.setItemData(k, explained, Qt.ItemDataRole.ToolTipRole)
         self.choice.setToolTip("J lives in n_x + 1 dimensions; we draw it exactly on a 2-D plane through the "
                                "current point. Choose the plane.")
         self.set_kind(state.settings.slice)
