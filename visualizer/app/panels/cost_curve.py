@@ -37,13 +37,13 @@ class CostCurvePanel(QWidget):
         self.acc.setLabel("left", "accuracy %")
         self.acc.setXLink(self.plot)
         self.acc.setYRange(0, 100, padding=0.02)
-        self.acc.addLegend(offset=(-10, -10))
+        self.acc.addLegend(offset=(-10, -2), colCount=2)  # one row at the bottom, below the accuracies
         self.stability = self.view.addPlot(row=2, col=0)
         self.stability.setLabel("left", "α, edge")
         self.stability.setLabel("bottom", UNITS["iterations"])
         self.stability.setLogMode(y=True)
         self.stability.setXLink(self.plot)
-        self.stability.addLegend(offset=(-10, 5))
+        self.stability.addLegend(offset=(-10, -2), colCount=2)
         self.alpha_steps = self.stability.plot([], [], pen=pg.mkPen("#9467bd", width=1), name="α", stepMode="center")
         self.edge_curve = self.stability.plot([], [], pen=pg.mkPen("#d62728", width=1), name="edge of stability")
         self.ghost = self.plot.plot([], [], pen=pg.mkPen((120, 120, 120, 150), width=1,
