@@ -118,8 +118,9 @@ class ExampleDelegate(QStyledItemDelegate):
         font = painter.font()
         font.setPointSizeF(0.85 * QApplication.font().pointSizeF())  # follows presentation mode
         painter.setFont(font)
+        # the badge says right or wrong; the caption fits its cell, so neighbours' captions never touch
         painter.drawText(QRect(r.x(), r.y() + THUMB + 12, r.width(), 14), Qt.AlignmentFlag.AlignCenter,
-                         f"ŷ {yhat:.2f} · y={label} {'✓' if right else '✗'}")
+                         f"ŷ {yhat:.2f} · y={label}")
         painter.restore()
 
 
