@@ -171,3 +171,21 @@ def test_while_training_the_gallery_is_redrawn_less_often_than_the_sigma_dots(wi
 
     shown = window.gallery.models["train"].yhat
     assert np.allclose(shown, sigmoid(c.latest.z).ravel())
+
+
+def test_a_panel_behind_a_tab_is_not_drawn_until_brought_to_the_front(window, qtbot, monkeypatch):
+    window.tabifyDockWidget(window.docks["cost"], window.docks["gallery"])
+    window.docks["cost"].raise_()
+    qtbot.wait(50)
+    drawn = []
+    original = window.gallery.show_outputs
+    monkeypatch.setattr(window.gallery, "show_outputs", lambda *a, **k: (drawn.append(a[1].copy()), original(*a, **k)))
+    window.step(30)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    window.refresh(force=True)
+    assert drawn == []  # behind the cost panel: nothing to draw
+    window.docks["gallery"].raise_()
+    qtbot.waitUntil(lambda: len(drawn) > 0, timeout=2000)
+    from visualizer.core import sigmoid
+
+    assert np.allclose(drawn[-1], sigmoid(window.controller.latest.z).ravel())  # the iteration of the moment

@@ -160,6 +160,8 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         dock.setObjectName(f"dock-{title}")
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        # a tab brought to the front shows the iteration of the moment, not the one it was hidden at
+        dock.visibilityChanged.connect(lambda on: on and self.redraw_soon())
         return dock
 
     def _connect(self) -> None:

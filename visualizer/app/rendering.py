@@ -44,6 +44,15 @@ class Rendering:
         self._curve_at = 0  # the iterations the cost curve shows
         self._surface_job: Worker | None = None
 
+    def _on_screen(self, name: str) -> bool:
+        """A dock that can be seen: a tab behind another counts as visible to Qt but is not drawn."""
+        dock = self.docks[name]
+        return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+    def redraw_soon(self) -> None:
+        """Everything on screen is drawn again at the next frame (slow panels as their own pace allows)."""
+        self._shown = None
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, lambda: self.refresh(force=True))  # hidden panels were skipped until now
@@ -103,7 +112,7 @@ class Rendering:
             # drawn from the history, goes on between them.
             done = len(c.gd.history.costs)
             if c.running and self.view_iteration is None and done > self._curve_at and \
-                    self.docks["cost"].isVisible():
+                    self._on_screen("cost"):
                 self._draw_cost(done, None, metrics=False)
                 self.frames += 1
             return
@@ -129,15 +138,15 @@ class Rendering:
         self.controls.show_timeline(frame.iteration, c.latest.iteration, start,
                                     f"{moved[0]} moved the run to other coordinates" if moved else
                                     "the data was different")
-        if self.docks["cost"].isVisible():
+        if self._on_screen("cost"):
             self._draw_cost(c.latest.iteration, (c.latest.iteration, c.latest.cost), metrics=medium)
             if c.ghost is not self._ghost_shown:
                 self._ghost_shown = c.ghost
                 self.cost_curve.show_ghost_costs(0 if c.ghost is None else c.ghost.start,
                                                  [] if c.ghost is None else c.ghost.costs)
-        if self.docks["sigmoid"].isVisible():
+        if self._on_screen("sigmoid"):
             self.sigmoid.show_outputs(frame.z_train, frame.yhat_train)
-        if medium and self.docks["gallery"].isVisible():
+        if medium and self._on_screen("gallery"):
             if self.gallery.tabs.currentIndex() == 0:
                 self.gallery.show_outputs("train", frame.yhat_train, frame.loss_train)
             elif frame.yhat_test is not None:
@@ -181,7 +190,7 @@ class Rendering:
             job.finished.connect(lambda: self._surface_done(job))
             self._jobs.append(job)
             job.start()
-        if self.docks["cost"].isVisible():
+        if self._on_screen("cost"):
             self.cost_curve.show_stability(self.controller.gd.history, frame.iteration)
         self._draw_lessons(frame)
 
@@ -193,26 +202,26 @@ class Rendering:
 
     def _draw_lessons(self, frame: Frame) -> None:
         set_name, index = self.selected or ("train", 0)
-        if self.docks["image-vector"].isVisible():
+        if self._on_screen("image-vector"):
             pixels, _, name = frame.example(set_name, index)
             c = self.controller
             self.lesson("image-vector").show_example(pixels, name, {
                 "x": (c.train.n_x, 1), "X": (c.train.n_x, c.train.m), "Y": (1, c.train.m), "w": (c.train.n_x, 1)})
-        if self.docks["computation-graph"].isVisible():
+        if self._on_screen("computation-graph"):
             pixels, y, name = frame.example(set_name, index)
             self.lesson("computation-graph").show_values(frame.graph(set_name, index), pixels.reshape(-1) / 255.0,
                                                          frame.w, float(frame.theta[-1]), y, name.rsplit("/", 1)[-1])
-        if self.docks["convexity"].isVisible():
+        if self._on_screen("convexity"):
             self.lesson("convexity").show_views([frame.surface("w-direction", 40, loss, extent=6.0)
                                                  for loss in ("cross-entropy", "squared-error")])
-        if self.docks["mini-batches"].isVisible():
+        if self._on_screen("mini-batches"):
             self.lesson("mini-batches").show_point(frame.gd, frame.theta, frame.gd.seed, 0)
         if not self.controller.running:
             self._draw_weights(frame)
 
     def _draw_weights(self, frame: Frame) -> None:
         self._weights_due = False
-        if self.docks["weights"].isVisible():
+        if self._on_screen("weights"):
             self.weights.show_weights(frame.w_image())
         if self.classify.images:
             self.classify.show_verdicts(frame.verdicts(self.classify.images))
