@@ -102,3 +102,4 @@ def test_tab_into_a_hidden_tab_brings_its_panel_to_the_front(window, qtbot):
     window.gallery.sort.setFocus()  # where Tab lands
     qtbot.waitUntil(lambda: not gallery.visibleRegion().isEmpty(), timeout=2000)
     assert not window.gallery.sort.visibleRegion().isEmpty()
+

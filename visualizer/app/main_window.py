@@ -142,6 +142,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self._keys = FocusedWidgetFirst(self)
         QApplication.instance().installEventFilter(self._keys)
         QApplication.instance().focusChanged.connect(self.bring_focus_into_view)
+        self._follows_focus = True
         self._connect()
         self._show_data()
         self.timer = QTimer(self)
@@ -302,6 +303,9 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
                 return
         self.timer.stop()
         QApplication.instance().removeEventFilter(self._keys)
+        if self._follows_focus:  # a second close must not disconnect again
+            self._follows_focus = False
+            QApplication.instance().focusChanged.disconnect(self.bring_focus_into_view)
         if self.explorer is not None:
             self.explorer.close()
         for panel, _ in self.lessons.values():
