@@ -21,3 +21,14 @@ def test_gl_surface_renders_pixels(qtbot):
     pixels = pixels[:, : image.width() * 3].reshape(image.height(), image.width(), 3)
     not_white = np.any(pixels < 240, axis=2)
     assert not_white.mean() > 0.05, "the surface did not render"
+
+
+def test_a_wide_surface_view_sees_as_much_height_as_a_four_by_three_one(window):
+    gl_view = window.surface.gl
+    assert gl_view is not None, "no 3-D view under Xvfb"
+    height_of = {}
+    for w, h in ((400, 300), (800, 200), (300, 300)):
+        m = gl_view.window.projectionMatrix((0, 0, w, h), (0, 0, w, h))
+        height_of[(w, h)] = m.row(1).y()  # 2n / (top - bottom): larger is a narrower vertical view
+    assert abs(height_of[(800, 200)] - height_of[(400, 300)]) < 1e-6 * height_of[(400, 300)]
+    assert height_of[(300, 300)] < height_of[(400, 300)]  # a squarer view sees more height, as before

@@ -9,6 +9,7 @@ Where OpenGL cannot start, the 2-D map stays and a note says why.
 from __future__ import annotations
 
 import gc
+import math
 import os
 
 import numpy as np
@@ -57,6 +58,17 @@ def _gl_classes():
 
         def rect(self):  # GLTextItem asks its view for a widget-style rect()
             return QRect(0, 0, self.width(), self.height())
+
+        def projectionMatrix(self, region, viewport):
+            """pyqtgraph's field of view is horizontal, so a wide, short view cut off the bowl's top: a view
+            wider than 4:3 sees as much height as a 4:3 one, and more to the sides."""
+            stretch = max(1.0, viewport[2] / max(viewport[3], 1) / (4 / 3))
+            fov = self.opts["fov"]
+            self.opts["fov"] = math.degrees(2 * math.atan(math.tan(math.radians(fov) / 2) * stretch))
+            try:
+                return super().projectionMatrix(region, viewport)
+            finally:
+                self.opts["fov"] = fov
 
     return gl, SurfaceWindow
 
