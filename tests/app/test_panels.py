@@ -179,3 +179,13 @@ def test_the_image_cache_can_be_seen_and_cleared(window, qtbot, tmp_path):
     assert cache_size() > 0
     window.clear_image_cache()
     assert cache_size() == 0 and "Freed" in window.notice.label.text()
+
+
+def test_the_cost_at_iteration_zero_is_drawn_as_a_point(window, qtbot):
+    window.refresh(force=True)
+    curve = window.cost_curve.train_curve
+    assert len(curve.xData) == 1 and curve.opts["symbol"] == "o"  # J = 0.693 at iteration 0, visible
+    window.step(5)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    window.refresh(force=True)
+    assert len(curve.xData) > 1 and curve.opts["symbol"] is None  # a line from then on

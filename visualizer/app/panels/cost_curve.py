@@ -56,7 +56,8 @@ class CostCurvePanel(QWidget):
         self.view.ci.layout.setRowStretchFactor(0, 4)
         self.view.ci.layout.setRowStretchFactor(1, 2)
         self.view.ci.layout.setRowStretchFactor(2, 2)
-        self.train_curve = self.plot.plot([], [], pen=TRAIN_PEN, name="train")
+        self.train_curve = self.plot.plot([], [], pen=TRAIN_PEN, name="train", symbolSize=6,
+                                          symbolBrush="#1f77b4", symbolPen=None)
         # the full J at the metrics' stride, named only with mini-batches; a dot at each point actually computed
         self.full_curve = self.plot.plot([], [], pen=FULL_PEN, symbol="o", symbolSize=4, symbolPen=None,
                                          symbolBrush="#1f77b4")
@@ -165,6 +166,9 @@ class CostCurvePanel(QWidget):
         x, y = self._envelope.curve(history.costs, n, bucket)
         if now is not None and now[0] == n and not self._mini:  # now is the full J, not a batch's
             x, y = np.append(x, now[0]), np.append(y, now[1])
+        lone = len(x) == 1  # iteration 0: J = 0.693 is a point, which a line does not draw
+        if lone != (self.train_curve.opts["symbol"] is not None):
+            self.train_curve.setSymbol("o" if lone else None)
         self.train_curve.setData(self._x(x), y)
         self._step_y(y if not self._mini else self.full_curve.yData)
         if view_iteration is not None and view_iteration < n:
