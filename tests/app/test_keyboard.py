@@ -3,7 +3,7 @@
 import numpy as np
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QScrollArea
 
 
 def test_space_on_a_focused_button_presses_it_and_does_not_train(window, qtbot):
@@ -93,6 +93,8 @@ def test_tab_goes_through_the_controls_in_visual_order_and_skips_plots(window, q
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
     assert not any(isinstance(w, pg.GraphicsView) for w in seen)
+    assert all(w.accessibleName() for w in seen if isinstance(w, QScrollArea))  # no unnamed stop
+    assert not any(isinstance(w, QScrollArea) and w.widget() is p for w in seen)  # the Controls' controls are
     order = [p.step_buttons[0], p.reset_button, p.alpha.field, p.presets, p.budget, p.speed, p.init, p.seed, p.loss]
     positions = [seen.index(w) for w in order]
     assert positions == sorted(positions)

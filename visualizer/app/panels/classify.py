@@ -137,6 +137,7 @@ class ClassifyPanel(QWidget):
         self.cards.addStretch(1)
         scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setAccessibleName("Verdicts")  # a Tab stop: arrows scroll the dropped images' verdicts
         scroll.setWidget(self.cards_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
