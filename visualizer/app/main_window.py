@@ -99,7 +99,8 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.weights = WeightsPanel()
         self.classify = ClassifyPanel(train.classes)
         self.notice = NoticeBar()
-        for panel in (self.controls, self.cost_curve, self.surface, self.gallery, self.classify):
+        for panel in (self.controls, self.cost_curve, self.surface, self.gallery, self.sigmoid, self.weights,
+                      self.classify):
             compact_combos(panel)  # before the docks measure them
         self.undo = QUndoStack(self)
         self.ask_before_closing = True

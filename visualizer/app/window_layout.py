@@ -63,13 +63,15 @@ class WindowLayout:
 
         Done again once the event loop has run: a window shown just now reports its true minimum (and,
         once its docks are tabbed, the smaller one) only after its layout has been processed."""
-        self._fit()
-        QTimer.singleShot(0, self, self._fit)
+        if not self._fit():
+            QTimer.singleShot(0, self, self._fit)
 
-    def _fit(self) -> None:
+    def _fit(self) -> bool:
+        """Size and place the window; True when it tabbed the docks and asked to be run again."""
         screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
         hint = self.minimumSizeHint()
-        if (hint.width() > screen.width() or hint.height() > screen.height()) and not self._compact:
+        compacted = (hint.width() > screen.width() or hint.height() > screen.height()) and not self._compact
+        if compacted:
             self.compact_layout()
             QTimer.singleShot(0, self, self._fit)  # with the tabs' smaller minimum, once it counts
         if not self._restored_geometry:
@@ -80,6 +82,7 @@ class WindowLayout:
         if not screen.contains(frame):
             frame.moveCenter(screen.center())
             self.move(frame.topLeft())
+        return compacted
 
     def bring_focus_into_view(self, _old, new) -> None:
         """Tab into a panel that is a hidden tab raises it: keyboard focus never goes out of sight."""

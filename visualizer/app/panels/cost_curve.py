@@ -145,8 +145,10 @@ class CostCurvePanel(QWidget):
         for curve, name in ((self.train_acc, "train_accuracy"), (self.test_curve, "test_cost"),
                             (self.test_acc, "test_accuracy"),
                             (self.full_curve, "train_cost")):
-            if not metrics and name in self._fed or curve is self.full_curve and not self._mini:
+            if curve is self.full_curve and not self._mini:
                 continue  # hidden: its dots are the costliest item to update
+            if not metrics and name in self._fed:
+                continue  # drawn already, and this frame is not one of the metrics' frames
             its, values = history.metric(name, n)
             # metrics come every few dozen iterations: an unchanged curve is not handed over again,
             # which would repaint its plot (the accuracy plot was half of a frame's painting)
