@@ -55,6 +55,19 @@ def test_a_batch_too_large_for_the_data_is_refused_by_screenshot(tmp_path):
     assert out.returncode == 2 and "line 3: key 'settings.batch_size'" in out.stderr and "m = 210" in out.stderr
 
 
+@pytest.mark.parametrize(("text", "where"), [
+    ('title = "x"\n[settings]\nbatch_size = 9999\n', "line 3: key 'settings.batch_size'"),
+    ('title = "x"\n[data]\nsource = "course"\n', "line 3: key 'data.source'"),
+])
+def test_data_a_lesson_cannot_use_is_refused_before_the_window(tmp_path, text, where):
+    """Found only once the data is read (m, the course's files): still one line and exit 2, no window."""
+    path = write(tmp_path, text)
+    env = {k: v for k, v in os.environ.items() if k != "VISUALIZER_COURSE_DIR"}
+    out = run(str(path), cwd=tmp_path, env=env)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert str(path) in out.stderr and where in out.stderr
+
+
 def test_lesson_and_data_together_are_refused(tmp_path):
     out = run("screenshot", str(tmp_path / "o.png"), "--lesson", str(LESSONS_DIR / "01-sigmoid-and-yhat.toml"),
               "--data", str(tmp_path))

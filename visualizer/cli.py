@@ -23,7 +23,7 @@ from .core.gradient_descent import CHUNK
 from .core.optimizers import Optimizer
 from .data import DataError, Dataset, ImageError, Skipped, load_data, load_image
 from .files import file_kind_problem
-from .lesson_files import LessonError, load_lesson
+from .lesson_files import LessonError, load_lesson, load_lesson_data
 from .settings import check_together
 from .storage import StorageError, load_model, save_model
 
@@ -100,11 +100,13 @@ def _window(path: str | None, qt_args: list[str]) -> int:
     """The window, on PATH when given; a PATH it cannot open is refused before any window appears."""
     if path is not None and (problem := window_path_problem(path)):
         raise UsageError(problem)
+    opened = None
     if path is not None and Path(path).suffix.lower() == ".toml":
-        load_lesson(path)  # a bad lesson is refused here, before any window appears
+        lesson = load_lesson(path)  # a bad lesson, or data it cannot use, is refused here, before any window
+        opened = (lesson, *load_lesson_data(lesson))
     from .app.launch import launch
 
-    return launch(path, qt_args)
+    return launch(path, qt_args, opened)
 
 
 def _screenshot(args, qt_args: list[str]) -> int:

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from tests.conftest import image_folder
 from visualizer.data import DEMO_DIR
 from visualizer.lesson_files import LESSON_PANELS, MAIN_PANELS, load_lesson
 from visualizer.resources import LESSONS_DIR
@@ -105,6 +106,32 @@ def test_a_bad_lesson_changes_nothing(window, qtbot, tmp_path, text, where):
              {k: d.isVisible() for k, d in window.docks.items()})
     assert after == before and window.controller.gd.iteration == 5 and window.lesson_file is None
     window.lesson_error.close()
+
+
+def test_a_lesson_refused_for_its_data_leaves_the_run_going(window, qtbot, tmp_path, monkeypatch):
+    paused = []
+    monkeypatch.setattr(window.controller, "pause", lambda: paused.append(True))
+    window.open_lesson_file(str(write(tmp_path, 'title = "x"\n[settings]\nbatch_size = 5000\n')))
+    qtbot.waitUntil(lambda: window.lesson_error is not None, timeout=30000)
+    assert not paused  # nothing changes, a run going on included
+    window.lesson_error.close()
+
+
+def test_save_as_lesson_keeps_a_test_set_of_its_own(window, qtbot, tmp_path):
+    image_folder(tmp_path / "pets", 6)
+    image_folder(tmp_path / "exam", 3)
+    path = write(tmp_path, 'title = "Own test"\n[data]\nsource = "pets"\ntest = "exam"\n')
+    opened(window, qtbot, path)
+    assert (window.controller.train.m, window.controller.test.m) == (12, 6)
+    saved = tmp_path / "sub" / "saved.toml"
+    saved.parent.mkdir()
+    lesson = window.lesson_from_window(saved)
+    assert (lesson.data.source, lesson.data.test) == (str(Path("..") / "pets"), str(Path("..") / "exam"))
+    held = write(tmp_path, 'title = "Held out"\n[data]\nsource = "pets"\n', "held.toml")
+    opened(window, qtbot, held)
+    assert window.lesson_from_window(saved).data.test is None  # held out of pets, as the lesson says
+    opened(window, qtbot, LESSONS_DIR / "01-sigmoid-and-yhat.toml")
+    assert (window.lesson_from_window(saved).data.source, window.lesson_from_window(saved).data.test) == ("demo", None)
 
 
 def test_save_as_lesson_then_reopen_gives_the_same_window(window, qtbot, tmp_path, monkeypatch):

@@ -93,12 +93,13 @@ def report_errors_in(window) -> None:
     sys.excepthook = hook
 
 
-def launch(path: str | None = None, qt_args: Sequence[str] = ()) -> int:
+def launch(path: str | None = None, qt_args: Sequence[str] = (), lesson: tuple | None = None) -> int:
     """The window on the demo set, then on ``path`` when given, as File > Open would open it.
 
     A session (.npz) is restored; a lesson (.toml), a folder or .h5 file loads in the
     background with its progress bar. Either way its problems are shown in the window,
-    where a user who started it from the desktop menu can see them.
+    where a user who started it from the desktop menu can see them. ``lesson``: (lesson, train,
+    test) already read and loaded by the command line, which refused a bad one before any window.
     """
     if not has_display(qt_args):
         print("visualizer: error: no display to open the window on (DISPLAY is not set); "
@@ -119,7 +120,9 @@ def launch(path: str | None = None, qt_args: Sequence[str] = ()) -> int:
     # Ctrl+C in the terminal closes the window the normal way (asking first if work is unsaved);
     # the window's redraw timer hands Python the control it needs to see the signal.
     signal.signal(signal.SIGINT, lambda *_: window.close())
-    if path is not None:
+    if lesson is not None:
+        window.apply_lesson(*lesson)
+    elif path is not None:
         suffix = Path(path).suffix.lower()
         (window.open_session if suffix == ".npz" else window.open_lesson_file if suffix == ".toml"
          else window.load)(path)

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog
 
 from ..data import DEMO_DIR, Dataset, LoadCancelled
+from ..data.course_h5 import default_test_file
 from ..lesson_files import (
     AREAS,
     CONTROLS,
@@ -62,6 +63,20 @@ def data_source_of(train: Dataset, lesson_path: Path) -> str:
         return str(source.resolve())
 
 
+def test_source_of(train: Dataset, test: Dataset | None, lesson_path: Path) -> str | None:
+    """What a saved lesson writes for the test set: None when the source gives it by itself
+    (held out, a test/ beside train/, the course's test file), else its path as for the data."""
+    if test is None or test.source.startswith(f"{train.source} (held out"):
+        return None
+    own = Path(train.source)
+    defaults = [own.parent / "test"] if own.name == "train" else []
+    if own.suffix.lower() in (".h5", ".hdf5"):
+        defaults.append(default_test_file(own))
+    if any(Path(test.source).resolve() == d.resolve() for d in defaults if d is not None):
+        return None
+    return data_source_of(test, lesson_path)
+
+
 class LessonFileActions:
     """Mixed into MainWindow."""
 
@@ -88,7 +103,6 @@ class LessonFileActions:
         except LessonError as exc:
             self._refuse_lesson(str(exc))
             return
-        self.controller.pause()
         progress = QProgressDialog(f"Opening the lesson {lesson.title}…", "Cancel", 0, 0, self)
         progress.setWindowTitle("Opening a lesson")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -281,7 +295,8 @@ class LessonFileActions:
         return Lesson(
             title=current.title if current else f"{Path(train.source).name or train.source}: a lesson",
             instructions=current.instructions if current else "",
-            data=LessonData(data_source_of(train, Path(path)), None, train.n_px, train.classes[1],
+            data=LessonData(data_source_of(train, Path(path)), test_source_of(train, c.test, Path(path)),
+                            train.n_px, train.classes[1],
                             data.test_fraction),
             settings=self.state.with_alpha(c.gd.alpha), show=tuple(shown),
             tabs=tuple(tuple(g) for g in groups), locked=current.locked if current else (),
