@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -109,11 +110,31 @@ def _window(path: str | None, qt_args: list[str]) -> int:
     return launch(path, qt_args, opened)
 
 
-def _screenshot(args, qt_args: list[str]) -> int:
+#: Views that show the 3-D surface: only these need a display (OpenGL); the others draw off the screen without one.
+GL_VIEWS = ("window", "surface")
+
+
+def _display_for(command: str, view: str, qt_args: list[str]) -> list[str]:
+    """Qt's options for drawing ``view``: without a display, a 2-D view is drawn by Qt's offscreen platform."""
     from .app.launch import has_display
 
-    if not has_display(qt_args):
-        raise UsageError("screenshot needs a display for OpenGL; run it under xvfb-run")
+    if has_display(qt_args):
+        return qt_args
+    if view in GL_VIEWS:
+        raise UsageError(f"{command} --view {view} needs a display for the 3-D view (OpenGL); run it under "
+                         f"xvfb-run, or choose a 2-D --view such as contours")
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def drop_offscreen_notes(kind, context, message: str) -> None:
+        if "does not support propagateSizeHints" not in message:  # the offscreen platform's note, every window
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(drop_offscreen_notes)
+    return [*qt_args, "-platform", "offscreen"]
+
+
+def _screenshot(args, qt_args: list[str]) -> int:
+    qt_args = _display_for("screenshot", args.view, qt_args)
     _check_writable(args.out)
     lesson = _screenshot_lesson(args)
     from .app.launch import make_app
@@ -128,13 +149,14 @@ def _screenshot(args, qt_args: list[str]) -> int:
 def _animate(args, qt_args: list[str]) -> int:
     """Everything that can be checked is checked before the run is trained: one line and exit 2."""
     from . import animation_frames as af
-    from .app.launch import has_display
 
     problem = af.format_problem(args.out, args.fps) or (
         af.video_problem() if args.out.lower().endswith(".mp4") else None)
     if problem:
         raise UsageError(problem)
     lesson = _screenshot_lesson(args)
+    if lesson is not None and lesson.iterations == 0 and args.iterations is None:
+        lesson = replace(lesson, iterations=2000)  # a lesson that starts at iteration 0: its first 2000
     iterations = lesson.iterations if lesson else 2000 if args.iterations is None else args.iterations
     if iterations == 0:
         raise UsageError("argument --iterations: nothing to animate when no iterations are trained first")
@@ -145,8 +167,7 @@ def _animate(args, qt_args: list[str]) -> int:
         count = len(af.frame_iterations(args.start, stop, args.frames, args.every, args.log_spacing))
     except af.AnimationError as exc:
         raise UsageError(str(exc)) from None
-    if not has_display(qt_args):
-        raise UsageError("animate needs a display for OpenGL; run it under xvfb-run")
+    qt_args = _display_for("animate", args.view, qt_args)
     _check_writable(args.out)
     from .app.animation import render_animation
     from .app.launch import make_app
@@ -170,8 +191,6 @@ def _screenshot_lesson(args):
         return None
     if args.data is not None:
         raise UsageError("argument --data: a lesson names its own data; leave out --data with --lesson")
-    from dataclasses import replace
-
     lesson = load_lesson(args.lesson)
     if args.alpha is not None:
         lesson = replace(lesson, settings=replace(lesson.settings, alpha=args.alpha))

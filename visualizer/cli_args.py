@@ -177,7 +177,7 @@ def _animate_parser(sub) -> None:
     anim.add_argument("--lesson", metavar="LESSON.toml",
                       help="set the window up as this lesson file does: data, settings, panels, first iterations")
     anim.add_argument("--iterations", metavar="N", type=_checked(check_budget),
-                      help="iterations to train first (2000, or the lesson's own)")
+                      help="iterations to train first (2000, or the lesson's own when it runs some)")
     anim.add_argument("--alpha", metavar="A", type=_checked(check_alpha),
                       help="learning rate (0.005, or the lesson's own)")
     anim.add_argument("--view", choices=list(ANIMATE_VIEWS), default="window", help="what to draw (window)")
@@ -220,7 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="visualizer", usage=USAGE, description=DESCRIPTION,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"visualizer {version()}")
-    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND", parser_class=_Parser,
+                                prog="visualizer")
     train = sub.add_parser("train", help="train from the command line and print the course's figures")
     train.add_argument("train", metavar="TRAIN", nargs="?",
                        help="training data: a course .h5 file or a folder of images (default: the demo set)")
