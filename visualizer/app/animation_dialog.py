@@ -36,7 +36,7 @@ from ..animation_frames import (
 from ..atomic import StorageError
 from .accessibility import buddy, name_by_labels
 from .animation import VIEW_TITLES, Animation
-from .screenshot import prepared_window
+from .screenshot import prepared_window, take_look_of
 from .worker import Worker
 
 MAX_MORE = 1_000_000
@@ -222,6 +222,8 @@ class AnimationExport(QObject):
         self.progress.setRange(0, len(its))
         self.progress.setLabelText(f"Drawing {len(its)} frames…")
         hidden = prepared_window(s.train, s.test, s.settings, 0, c.size, run=run, theme=self.window.theme_choice)
+        if c.view == "window":
+            take_look_of(hidden, self.window, c.size)
         if self.cancelled:  # Cancel was pressed while the window was laid out
             hidden.close()
             return

@@ -67,6 +67,21 @@ def prepared_window(train, test, settings: RunSettings, iterations: int, size: t
     return window
 
 
+def take_look_of(hidden, window, size: tuple[int, int]) -> None:
+    """``hidden`` shows what ``window`` shows: its open lesson (text, locked and hidden controls) and its
+    docks (which are shown, where, tabbed how), so an exported window looks like the user's."""
+    lesson = window.lesson_file
+    if lesson is not None:
+        hidden.lesson_file = lesson
+        hidden.instructions.show_lesson(lesson)
+        hidden._apply_controls()
+    hidden.restoreState(window.saveState())
+    settle(0.3)
+    hidden.resize(*size)
+    hidden.refresh(force=True)
+    settle(0.1)
+
+
 def panel_widget(window, view: str):
     """The widget a panel view grabs."""
     return {"surface": window.surface, "contours": window.surface.contour.plot, "cost": window.cost_curve,

@@ -1,0 +1,35 @@
+"""An exported window looks like the user's: the open lesson and the docks as they are arranged now."""
+
+from __future__ import annotations
+
+from visualizer.app import animation_dialog
+from visualizer.app.animation_dialog import AnimationExport, ExportChoice
+from visualizer.resources import LESSONS_DIR
+
+
+def test_an_exported_window_has_the_users_lesson_and_docks(window, qtbot, tmp_path, monkeypatch):
+    window.open_lesson_file(str(LESSONS_DIR / "04-learning-rate.toml"))
+    qtbot.waitUntil(lambda: window.lesson_file is not None and not window.lesson_running, timeout=60_000)
+    window.step(30)
+    qtbot.waitUntil(lambda: window.controller.gd.iteration == 30 and not window.controller.running, timeout=5000)
+    window.docks["gallery"].show()  # the user's own change after the lesson set the panels up
+    window.docks["weights"].hide()
+    seen = {}
+    real = animation_dialog.take_look_of
+
+    def spy(hidden, user_window, size):
+        real(hidden, user_window, size)
+        seen.update(docks={k: d.isVisible() for k, d in hidden.docks.items()},
+                    text=hidden.instructions.plain_text(), loss=hidden.controls.loss.isEnabled(),
+                    optimizer=hidden.controls.setting_widgets("optimizer")[0].isVisible())
+
+    monkeypatch.setattr(animation_dialog, "take_look_of", spy)
+    export = window.animation_export = AnimationExport(
+        window, ExportChoice("window", 0, 30, 0, 10, (1280, 800), 3, None, False), str(tmp_path / "w.gif"))
+    export.start()
+    qtbot.waitUntil(lambda: window.animation_export is None, timeout=60_000)
+    assert (tmp_path / "w.gif").exists()
+    assert seen["docks"] == {k: d.isVisible() for k, d in window.docks.items()}
+    assert seen["docks"]["instructions"] and seen["docks"]["gallery"] and not seen["docks"]["weights"]
+    assert "The learning rate" in seen["text"]
+    assert not seen["loss"] and not seen["optimizer"]  # locked and hidden, as in the user's window
