@@ -188,8 +188,13 @@ def test_course_data_is_found_through_the_environment(tmp_path, monkeypatch):
 
 
 # ------------------------------------------------------------------ shipped lessons
-def test_at_least_eleven_lessons_are_shipped():
-    assert len(SHIPPED) >= 11  # the course's 8 ideas of week 2 and the optimizer lab's 3 presets
+def test_a_lesson_for_each_idea_of_week_2_and_each_preset_of_the_optimizer_lab():
+    from visualizer.core.race import PRESETS
+
+    assert len(SHIPPED) >= 8 + len(PRESETS)
+    texts = [load_lesson(p).title + load_lesson(p).instructions for p in SHIPPED]
+    for name in PRESETS:
+        assert any(name in text for text in texts), f"no lesson for the preset {name!r}"
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
