@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from tests.test_storage import dataset, entries
-from visualizer.comparison_files import SavedComparison, csv_text, save_csv
+from visualizer.app.sweep_curves import sweep_curves
+from visualizer.comparison_files import SavedComparison, csv_text, save_csv, save_sweep_csv
 from visualizer.core import GradientDescent
 from visualizer.core.race import Race, RaceConfig
-from visualizer.core.stability import SweepPoint
+from visualizer.core.stability import SweepPoint, sweep
 from visualizer.storage import StorageError, load_session, save_session
 
 
@@ -33,7 +34,8 @@ def kept(tmp_path):
     race = race_of(train, test)
     comparison = SavedComparison(40, "cross-entropy", "zeros", 0, 0.6, "epochs", race.runs, race.slice,
                                  {"k": 5, "lo": -4.0, "hi": 0.0, "iterations": 30},
-                                 [SweepPoint(1e-4, 0.69, False, True), SweepPoint(1.0, 5.0, True, False)])
+                                 [SweepPoint(1e-4, 0.69, False, True), SweepPoint(1.0, 5.0, True, False)],
+                                 [np.linspace(0.69, 0.5, 31), np.array([0.69, 2.0, 5.0])])
     gd = GradientDescent(train.X, train.Y, alpha=0.01)
     gd.step(5)
     path = tmp_path / "c.vis.npz"
@@ -57,6 +59,7 @@ def test_a_race_and_a_sweep_round_trip(kept):
         for x, y in zip(a, b, strict=True):
             np.testing.assert_array_equal(x, y)
     assert c.sweep == {"k": 5, "lo": -4.0, "hi": 0.0, "iterations": 30} and c.sweep_points[1].diverged
+    assert [x.tolist() for x in c.sweep_curves] == [np.linspace(0.69, 0.5, 31).tolist(), [0.69, 2.0, 5.0]]
     assert [r.reached(0.6) for r in c.runs] == [r.reached(0.6) for r in race.runs]
 
 
@@ -67,6 +70,20 @@ def test_sessions_without_a_comparison_have_none(kept, tmp_path):
     plain = tmp_path / "plain.npz"
     np.savez(plain, **a)
     assert load_session(plain).comparison is None
+
+
+def test_a_sweep_saved_before_its_curves_were_kept_still_opens(kept, tmp_path):
+    path, race = kept
+    a = entries(path)
+    head = json.loads(str(a["comparison"][()]))
+    del head["sweep"]["curves"]
+    a["comparison"] = np.array(json.dumps(head))
+    a["comparison_values"] = a["comparison_values"][:-(31 + 3)]  # the curves are the last values
+    old = tmp_path / "old.npz"
+    np.savez(old, **a)
+    c = load_session(old).comparison
+    assert c.sweep_curves is None and len(c.sweep_points) == 2 and [r.config for r in c.runs] == [
+        r.config for r in race.runs]
 
 
 def _edit(change):
@@ -97,6 +114,11 @@ def _nan_first(v):
 
 def _accuracy_150(v):
     v[40 + 41 + 41] = 150.0  # after run 1's 40 costs, 41 row iterations and 41 full costs
+    return v
+
+
+def _negative_last(v):
+    v[-1] = -1.0
     return v
 
 
@@ -132,6 +154,12 @@ HOSTILE = [
     ("sweep point", _edit(lambda h, a: h["sweep"]["points"].append([1, 2])), "[alpha, cost, diverged, steady]"),
     ("sweep K", _edit(lambda h, a: h["sweep"].__setitem__("k", 10**9)), "'k' must be a whole number"),
     ("negative target", _edit(lambda h, a: h.__setitem__("target", -1)), "'target' must be a number"),
+    ("curve longer than the sweep", _edit(lambda h, a: h["sweep"].__setitem__("curves", [32, 2])),
+     "one length from 1 to 31"),
+    ("curves for other points", _edit(lambda h, a: h["sweep"].__setitem__("curves", [34])), "each of its 2 points"),
+    ("curve lengths as text", _edit(lambda h, a: h["sweep"].__setitem__("curves", "31,3")), "the sweep's curves"),
+    ("empty curve", _edit(lambda h, a: h["sweep"].__setitem__("curves", [34, 0])), "one length from 1"),
+    ("negative cost in a curve", _values(_negative_last), "the sweep's curve 2 holds values"),
 ]
 
 
@@ -163,3 +191,33 @@ def test_the_csv_has_one_row_per_run_and_iteration(kept, tmp_path):
         assert float(measured[-1]["seconds"]) == run.seconds.values[-1]
         assert mine[0]["optimizer"] == run.config.optimizer and mine[0]["batch_size"] == str(
             run.config.batch_size or "all")
+
+
+def numpy_costs(X, Y, alpha: float, iterations: int) -> list[float]:
+    """J at iterations 0..iterations of batch gradient descent from zeros, as the course writes it."""
+    X, y = X.astype(np.float64), Y.reshape(1, -1).astype(np.float64)
+    m = X.shape[1]
+    w, b, out = np.zeros((X.shape[0], 1)), 0.0, []
+    for _ in range(iterations + 1):
+        a = 1 / (1 + np.exp(-(w.T @ X + b)))
+        out.append(float(np.mean(-y * np.log(a) - (1 - y) * np.log(1 - a))))
+        dz = a - y
+        w, b = w - alpha * (X @ dz.T / m), b - alpha * float(np.mean(dz))
+    return out
+
+
+def test_the_sweep_csv_has_one_row_per_alpha_and_iteration(tmp_path):
+    train = dataset(6)
+    alphas = [1e-4, 1e-3]
+    points, curves = sweep_curves(train.X, train.Y, alphas, 25)
+    assert points == sweep(train.X, train.Y, alphas, 25)  # the same runs as the sweep without curves
+    out = tmp_path / "sweep.csv"
+    save_sweep_csv(out, points, curves)
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert len(rows) == 2 * 26 and list(rows[0])[:3] == ["run", "optimizer", "alpha"]
+    for k, alpha in enumerate(alphas, start=1):
+        mine = [r for r in rows if r["run"] == str(k)]
+        assert [int(r["iteration"]) for r in mine] == list(range(26)) and {r["alpha"] for r in mine} == {str(alpha)}
+        expected = numpy_costs(train.X, train.Y, alpha, 25)
+        np.testing.assert_allclose([float(r["cost"]) for r in mine], expected, rtol=1e-12)
+        assert mine[0]["steady"] == "True" and mine[0]["batch_size"] == "all"

@@ -1,9 +1,10 @@
-"""The explorer's race and sweep kept in a session file, and a race as CSV. No Qt.
+"""The explorer's race and sweep kept in a session file, and each as CSV. No Qt.
 
 A session holds two optional entries: ``comparison``, a JSON text with the settings, each run's
 configuration and how many values each of its columns has, and ``comparison_values``, every
 column one after the other as float64. Reading checks every field and every length before
 anything is built, so a damaged or hostile entry is refused with a message naming the file.
+The sweep's per-iteration curves came later: a session without them still opens, curves absent.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class SavedComparison:
     slice: SharedSlice | None = None
     sweep: dict | None = None  # {"k", "lo", "hi", "iterations"}
     sweep_points: list[SweepPoint] | None = None
+    sweep_curves: list[np.ndarray] | None = None  # each α's J at iterations 0, 1, ... (None: an older file)
 
 
 # ---------------------------------------------------------------------- writing
@@ -70,6 +72,9 @@ def arrays(c: SavedComparison) -> dict[str, np.ndarray]:
     if c.sweep is not None:
         head["sweep"] = {**c.sweep, "points": [[p.alpha, p.final_cost if math.isfinite(p.final_cost) else None,
                                                  p.diverged, p.steady] for p in c.sweep_points or []]}
+        if c.sweep_curves is not None:
+            head["sweep"]["curves"] = [len(curve) for curve in c.sweep_curves]
+            columns += c.sweep_curves
     values = np.concatenate([np.asarray(a, dtype=np.float64).reshape(-1) for a in columns]) if columns else np.zeros(0)
     return {"comparison": np.array(json.dumps(head, allow_nan=False)), "comparison_values": values}
 
@@ -161,7 +166,7 @@ def _slice(d, column: _Column, runs: int) -> SharedSlice:
     return SharedSlice(s, t, J, drawn, *labels)
 
 
-def _sweep(d) -> tuple[dict, list[SweepPoint]]:
+def _sweep(d, column: _Column) -> tuple[dict, list[SweepPoint], list[np.ndarray] | None]:
     d = _object(d, "the sweep")
     settings = {"k": _int(d, "k", 3, 200), "lo": _real(d, "lo", -8, 3), "hi": _real(d, "hi", -8, 3),
                 "iterations": _int(d, "iterations", 1, 100_000)}
@@ -175,7 +180,14 @@ def _sweep(d) -> tuple[dict, list[SweepPoint]]:
         one = {"alpha": p[0], "cost": p[1]}
         cost = math.inf if p[1] is None else _real(one, "cost", 0, math.inf)
         out.append(SweepPoint(_real(one, "alpha", 1e-300, 1e6), cost, p[2], p[3]))
-    return settings, out
+    sizes = d.get("curves")
+    if sizes is None:
+        return settings, out, None
+    longest = settings["iterations"] + 1
+    if not (isinstance(sizes, list) and len(sizes) == len(out) and all(
+            type(n) is int and 1 <= n <= longest for n in sizes)):
+        raise ValueError(f"the sweep's curves must be one length from 1 to {longest} for each of its {len(out)} points")
+    return settings, out, [column.take(n, f"the sweep's curve {k + 1}").copy() for k, n in enumerate(sizes)]
 
 
 def read(a: dict, path, m: int) -> SavedComparison | None:
@@ -197,14 +209,14 @@ def read(a: dict, path, m: int) -> SavedComparison | None:
         if len({r.config for r in runs}) != len(runs):
             raise ValueError("a configuration appears twice")
         view = None if head.get("slice") is None else _slice(head["slice"], column, len(runs))
-        sweep, points = (None, None) if head.get("sweep") is None else _sweep(head["sweep"])
+        sweep, points, curves = (None, None, None) if head.get("sweep") is None else _sweep(head["sweep"], column)
         if column.at != column.values.size:
             raise ValueError(f"{column.values.size - column.at} values are left over")
         if head.get("axis") not in X_AXES:
             raise ValueError(f"the axis must be one of {', '.join(X_AXES)}")
         return SavedComparison(budget, check_loss(head.get("loss")), check_init(head.get("init")),
                                check_seed(head.get("seed")), _real(head, "target", 0, math.inf), head["axis"],
-                               runs, view, sweep, points)
+                               runs, view, sweep, points, curves)
     except json.JSONDecodeError:
         raise StorageError(f"{path}: the comparison ('comparison') is not valid JSON") from None
     except RecursionError:
@@ -246,4 +258,22 @@ def csv_text(runs: list[RaceRun]) -> str:
 
 def save_csv(path, runs: list[RaceRun]) -> None:
     data = csv_text(runs)
+    atomic_write(path, lambda f: f.write(data), binary=False)
+
+
+def sweep_csv_text(points: list[SweepPoint], curves: list[np.ndarray]) -> str:
+    """One row per α and iteration: the exact J of that iteration, under the race CSV's column names
+    (each α a batch gradient descent run, so an epoch is an iteration)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["run", *RaceConfig().to_dict(), "iteration", "epoch", "cost", "diverged", "steady"])
+    for k, (p, curve) in enumerate(zip(points, curves, strict=True), start=1):
+        config = [("all" if v is None else v) for v in RaceConfig(alpha=p.alpha).to_dict().values()]
+        for i, cost in enumerate(curve.tolist()):
+            writer.writerow([k, *config, i, i, repr(cost), p.diverged, p.steady])
+    return out.getvalue()
+
+
+def save_sweep_csv(path, points: list[SweepPoint], curves: list[np.ndarray]) -> None:
+    data = sweep_csv_text(points, curves)
     atomic_write(path, lambda f: f.write(data), binary=False)

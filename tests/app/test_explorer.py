@@ -1,12 +1,20 @@
 """The race explorer and the stability marks, driven through the real windows."""
 
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
 import numpy as np
 import pytest
+from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from tests.test_comparison_files import numpy_costs
 from visualizer.app.explorer import show_explorer
+from visualizer.app.sweep_tab import NO_CURVES, NO_SWEEP
 from visualizer.core.race import POINTS, PRESETS, RaceConfig
 from visualizer.core.stability import lesson_alphas, stable_alpha
 
@@ -232,6 +240,103 @@ def test_exports_csv_png_and_svg(explorer, qtbot, tmp_path):
     assert "<svg" in svg and "<title>Race on" in svg and "GD α=0.002 B=16" in svg
     explorer.export_picture("svg", str(tmp_path / "no such folder" / "race.svg"))
     assert "Export failed" in explorer.message.text() and "does not exist" in explorer.message.text()
+
+
+def sweep_of(ex, qtbot, k=3, lo=-4.0, hi=-2.0, iterations=25):
+    ex.tabs.setCurrentWidget(ex.sweep)
+    s = ex.sweep
+    s.k.setValue(k)
+    s.lo.setValue(lo)
+    s.hi.setValue(hi)
+    s.iterations.setValue(iterations)
+    s.run()
+    qtbot.waitUntil(lambda: s.button.isEnabled() and not s.job.isRunning(), timeout=20000)
+    return s
+
+
+def drawn(sweep) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [item.getData() for item in sweep.curve_plot.listDataItems()]
+
+
+def test_a_sweep_is_kept_with_its_curves_and_reopens_as_it_was(window, qtbot, tmp_path):
+    ex = show_explorer(window)
+    sweep = sweep_of(ex, qtbot, iterations=20)
+    assert [c.size for c in sweep.curves] == [21] * 3 and len(drawn(sweep)) == 3
+    curves, points, lines = [c.copy() for c in sweep.curves], sweep.points, drawn(sweep)
+    sweep.iterations.setValue(5)  # the boxes changed after the sweep ran: the session keeps what ran
+    path = str(tmp_path / "sweep.vis.npz")
+    assert window.save_session(path)
+    ex.close()
+    window.open_session(path)
+    back = window.explorer.sweep
+    assert back is not sweep and back.points == points and back.iterations.value() == 20
+    assert len(back.curves) == 3 and all(np.array_equal(a, b) for a, b in zip(back.curves, curves, strict=True))
+    for (x, y), (bx, by) in zip(lines, drawn(back), strict=True):
+        assert np.array_equal(x, bx) and np.array_equal(y, by)
+    assert back.exports.csv.isEnabled() and not window.explorer.race_buttons.csv.isEnabled()  # a sweep, no race
+
+
+def test_a_session_whose_sweep_has_no_curves_opens_and_says_why_there_is_no_csv(window, qtbot, tmp_path):
+    ex = show_explorer(window)
+    points = sweep_of(ex, qtbot, iterations=10).points
+    path = tmp_path / "new.vis.npz"
+    assert window.save_session(str(path))
+    with np.load(path) as z:
+        entries = {k: z[k] for k in z.files}
+    head = json.loads(str(entries["comparison"][()]))
+    del head["sweep"]["curves"]  # as a session saved before the curves were kept
+    entries["comparison"] = np.array(json.dumps(head))
+    entries["comparison_values"] = entries["comparison_values"][:-3 * 11]
+    old = tmp_path / "old.vis.npz"
+    np.savez(old, **entries)
+    ex.close()
+    window.open_session(str(old))
+    back = window.explorer.sweep
+    assert back.points == points and back.curves is None and not drawn(back)
+    assert not back.exports.csv.isEnabled() and back.exports.csv.toolTip() == NO_CURVES
+    assert back.exports.png.isEnabled() and back.exports.svg.isEnabled()
+    back.export_picture("png", str(tmp_path / "old.png"))
+    assert Image.open(tmp_path / "old.png").size[0] > 0
+
+
+def test_the_sweep_exports_csv_png_and_svg(explorer, qtbot, tmp_path, monkeypatch):
+    sweep = explorer.sweep
+    for b in (*sweep.exports.buttons, *explorer.race_buttons.buttons):
+        assert not b.isEnabled() and "first: there is nothing to export" in b.toolTip() and b.text()
+    sweep.export_csv(str(tmp_path / "none.csv"))
+    assert sweep.message.text() == NO_SWEEP and not (tmp_path / "none.csv").exists()
+    sweep_of(explorer, qtbot, iterations=25)
+    assert all(b.isEnabled() and "sweep" not in b.toolTip() for b in sweep.exports.buttons)
+    sweep.export_csv(str(tmp_path / "sweep.csv"))
+    text = (tmp_path / "sweep.csv").read_text()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.startswith("run,optimizer,alpha") and len(rows) == 3 * 26
+    X, Y = explorer.train.X, explorer.train.Y
+    for k in (0, 2):
+        alpha = sweep.points[k].alpha
+        mine = [r for r in rows if r["run"] == str(k + 1)]
+        assert [int(r["iteration"]) for r in mine] == list(range(26)) and float(mine[0]["alpha"]) == alpha
+        expected = numpy_costs(X, Y, alpha, 25)
+        for i in (0, 1, 12, 25):
+            assert float(mine[i]["cost"]) == pytest.approx(expected[i], rel=1e-10)
+
+    sweep.export_picture("png", str(tmp_path / "sweep.png"))
+    with Image.open(tmp_path / "sweep.png") as image:
+        image.verify()
+    image = Image.open(tmp_path / "sweep.png").convert("RGB")
+    assert image.size == (sweep.pictures.width(), sweep.pictures.height() + 28)
+    assert len(image.getcolors(1 << 16)) > 20  # curves, axes, the bar: not a blank picture
+    title = np.asarray(image)[:28]
+    assert (title.min(axis=2) < 100).sum() > 50  # dark text on the white band above the plots
+    sweep.export_picture("svg", str(tmp_path / "sweep.svg"))
+    root = ET.parse(tmp_path / "sweep.svg").getroot()
+    title = root.find("{http://www.w3.org/2000/svg}title").text
+    assert title.startswith("Sweep of α on train, m = 210: 3 learning rates from 0.0001 to 0.01, 25 iterations")
+
+    chosen = str(tmp_path / "chosen")  # the buttons ask where through the race's dialog; the suffix is added
+    monkeypatch.setattr("visualizer.app.comparison_plots.QFileDialog.getSaveFileName", lambda *a: (chosen, ""))
+    sweep.exports.svg.click()
+    assert ET.parse(chosen + ".svg").getroot().tag.endswith("svg") and sweep.message.text() == f"Exported {chosen}.svg."
 
 
 def test_the_race_view_of_screenshot_races_the_preset_to_the_end(window, monkeypatch):

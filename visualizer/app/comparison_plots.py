@@ -2,7 +2,8 @@
 
 A redraw reads each run's rows of full J (a few hundred at most, whatever the run's length), so
 a frame costs the same at iteration 10⁶ as at 10. The same widgets export as a titled PNG or SVG,
-and the race as CSV (RaceExports), each through the one atomic writer.
+and the race as CSV (RaceExports), each through the one atomic writer; the sweep's exports use the
+same dialog, writer and buttons (ExportButtons).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from .. import comparison_files
 from ..atomic import StorageError, atomic_write
@@ -124,30 +125,79 @@ class RacePlots(QSplitter):
         return png_bytes(captioned(self.grab().toImage(), title))
 
     def svg(self, title: str) -> bytes:
-        """Both plots as vectors (Qt's SVG generator), side by side under ``title``."""
-        from PySide6.QtSvg import QSvgGenerator
+        """Both plots as vectors, side by side under ``title``."""
+        return svg_bytes(title, self.curves, self.slice_plot)
 
-        left, right = self.curves.scene().sceneRect(), self.slice_plot.scene().sceneRect()
-        band = 28.0
-        width, height = left.width() + right.width(), max(left.height(), right.height()) + band
-        buffer = QBuffer()
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        generator = QSvgGenerator()
-        generator.setOutputDevice(buffer)
-        generator.setSize(QSize(int(width), int(height)))
-        generator.setViewBox(QRectF(0, 0, width, height))
-        generator.setTitle(title)
-        painter = QPainter()
-        if not painter.begin(generator):
-            raise StorageError("the SVG could not be drawn")
-        painter.setPen(QColor("black"))
-        painter.setFont(QFont(painter.font().family(), 11))
-        painter.drawText(QRectF(6, 0, width - 12, band), Qt.AlignmentFlag.AlignVCenter, title)
-        self.curves.scene().render(painter, QRectF(0, band, left.width(), left.height()), left)
-        self.slice_plot.scene().render(painter, QRectF(left.width(), band, right.width(), right.height()), right)
-        painter.end()
-        return bytes(buffer.data())
 
+def svg_bytes(title: str, *plots: pg.PlotWidget) -> bytes:
+    """The plots as vectors (Qt's SVG generator: pyqtgraph's fails on Qt 6 paths), side by side under ``title``."""
+    from PySide6.QtSvg import QSvgGenerator
+
+    rects = [plot.scene().sceneRect() for plot in plots]
+    band = 28.0
+    width, height = sum(r.width() for r in rects), max(r.height() for r in rects) + band
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(QSize(int(width), int(height)))
+    generator.setViewBox(QRectF(0, 0, width, height))
+    generator.setTitle(title)
+    painter = QPainter()
+    if not painter.begin(generator):
+        raise StorageError("the SVG could not be drawn")
+    painter.setPen(QColor("black"))
+    painter.setFont(QFont(painter.font().family(), 11))
+    painter.drawText(QRectF(6, 0, width - 12, band), Qt.AlignmentFlag.AlignVCenter, title)
+    left = 0.0
+    for plot, rect in zip(plots, rects, strict=True):
+        plot.scene().render(painter, QRectF(left, band, rect.width(), rect.height()), rect)
+        left += rect.width()
+    painter.end()
+    return bytes(buffer.data())
+
+
+def ask_path(parent: QWidget, title: str, suffix: str) -> str | None:
+    """Where to export: the save dialog, the suffix added when the name has none."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, "", f"*{suffix}")
+    return None if not path else path if Path(path).suffix else path + suffix
+
+
+def write_export(message: QLabel, path: str, write) -> None:
+    """Run ``write`` (bytes made and written through the atomic writer); say on ``message`` how it went."""
+    try:
+        write()
+    except StorageError as exc:
+        message.setText(f"Export failed: {exc}")
+        return
+    message.setText(f"Exported {path}.")
+
+
+class ExportButtons:
+    """Export CSV…, PNG… and SVG… for one subject; disabled, with a tooltip saying why, when there is nothing."""
+
+    def __init__(self, tips: tuple[str, str, str], csv, picture, why_not: str):
+        """``why_not``: why there is nothing to export yet (the buttons start disabled)."""
+        self.tips = tips
+        self.csv, self.png, self.svg = (QPushButton(t) for t in ("Export CSV…", "Export PNG…", "Export SVG…"))
+        self.csv.clicked.connect(lambda: csv())
+        self.png.clicked.connect(lambda: picture("png"))
+        self.svg.clicked.connect(lambda: picture("svg"))
+        self.allow(why_not, why_not)
+
+    @property
+    def buttons(self) -> tuple[QPushButton, QPushButton, QPushButton]:
+        return self.csv, self.png, self.svg
+
+    def allow(self, csv_why_not: str | None, picture_why_not: str | None) -> None:
+        """None: exportable; a text: why not, as the disabled button's tooltip."""
+        for b, tip, reason in zip(self.buttons, self.tips, (csv_why_not, picture_why_not, picture_why_not),
+                                  strict=True):
+            b.setEnabled(reason is None)
+            b.setToolTip(tip if reason is None else reason)
+
+
+NO_RACE = "Run a race first: there is nothing to export yet."
 
 
 class RaceExports:
@@ -159,32 +209,30 @@ class RaceExports:
         runs = " · ".join(r.config.label() for r in race.runs) if race else ""
         return f"Race on {name}, m = {self.train.m}, {race.iterations if race else 0} iterations: {runs}"
 
-    def _ask(self, title: str, suffix: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, title, "", f"*{suffix}")
-        return None if not path else path if Path(path).suffix else path + suffix
+    def race_exports(self) -> ExportButtons:
+        return ExportButtons(("Every run's costs, one row per run and iteration.",
+                              "The curves and the slice, titled.", "The curves and the slice as vectors, titled."),
+                             self.export_csv, self.export_picture, NO_RACE)
+
+    def allow_race_exports(self) -> None:
+        why_not = None if self.race is not None and self.race.runs else NO_RACE
+        self.race_buttons.allow(why_not, why_not)
 
     def export_csv(self, path: str | None = None) -> None:
-        if self.race is None:
-            self.message.setText("Run a race first: there is nothing to export yet.")
+        if self.race is None or not self.race.runs:
+            self.message.setText(NO_RACE)
             return
-        path = path or self._ask("Export the race as CSV", ".csv")
+        path = path or ask_path(self, "Export the race as CSV", ".csv")
         if path:
             self.pause()
-            self._write(path, lambda: comparison_files.save_csv(path, self.race.runs))
+            write_export(self.message, path, lambda: comparison_files.save_csv(path, self.race.runs))
 
     def export_picture(self, kind: str, path: str | None = None) -> None:
-        if self.race is None:
-            self.message.setText("Run a race first: there is nothing to export yet.")
+        if self.race is None or not self.race.runs:
+            self.message.setText(NO_RACE)
             return
-        path = path or self._ask(f"Export the race as {kind.upper()}", f".{kind}")
+        path = path or ask_path(self, f"Export the race as {kind.upper()}", f".{kind}")
         if path:
-            data = self.plots.png(self.caption()) if kind == "png" else self.plots.svg(self.caption())
-            self._write(path, lambda: atomic_write(path, lambda f: f.write(data)))
-
-    def _write(self, path: str, write) -> None:
-        try:
-            write()
-        except StorageError as exc:
-            self.message.setText(f"Export failed: {exc}")
-            return
-        self.message.setText(f"Exported {path}.")
+            draw = self.plots.png if kind == "png" else self.plots.svg
+            title = self.caption()
+            write_export(self.message, path, lambda: atomic_write(path, lambda f: f.write(draw(title))))

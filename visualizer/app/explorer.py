@@ -3,7 +3,7 @@
 The race runs on one Worker; the window redraws its curves a few times a second from each run's
 few hundred rows. The shared slice and the results table are drawn when the race ends or stops.
 The race and the sweep are kept with the window (and in a saved session), so closing the
-explorer loses nothing while the data stays the same.
+explorer loses nothing while the data stays the same; each tab has its own CSV, PNG and SVG exports.
 """
 
 from __future__ import annotations
@@ -121,11 +121,9 @@ class ExplorerWindow(RaceExports, QMainWindow):
         for w in (buddy("&x axis", self.axis), self.axis, buddy("&Target cost", self.target), self.target):
             tools.addWidget(w)
         tools.addStretch(1)
-        for text, tip, slot in (
-                ("Export CSV…", "Every run's costs, one row per run and iteration.", self.export_csv),
-                ("Export PNG…", "The curves and the slice, titled.", lambda: self.export_picture("png")),
-                ("Export SVG…", "The curves and the slice as vectors, titled.", lambda: self.export_picture("svg"))):
-            tools.addWidget(button(text, tip, slot))
+        self.race_buttons = self.race_exports()
+        for b in self.race_buttons.buttons:
+            tools.addWidget(b)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.plots = RacePlots()
@@ -204,6 +202,7 @@ class ExplorerWindow(RaceExports, QMainWindow):
                 problems.append(str(exc))
                 continue
             self.plots.add_run(config.label())
+        self.allow_race_exports()
         if problems:
             self.message.setText("Not raced: " + "; ".join(dict.fromkeys(problems)) + ".")
 
@@ -286,7 +285,8 @@ class ExplorerWindow(RaceExports, QMainWindow):
             race.iterations if race else self.iterations.value(), self.options.get("loss", "cross-entropy"),
             self.options.get("init", "zeros"), self.options.get("seed", 0), self.target_cost() or 0.0,
             self.plots.axis, list(race.runs) if race else [], race.slice if race else None,
-            self.sweep.settings() if self.sweep.points else None, self.sweep.points or None)
+            self.sweep.settings() if self.sweep.points else None, self.sweep.points or None,
+            self.sweep.curves if self.sweep.points else None)
 
     def restore(self, saved: SavedComparison) -> None:
         """Show a kept comparison as it was: its rows, curves, slice, table and sweep."""
@@ -306,8 +306,9 @@ class ExplorerWindow(RaceExports, QMainWindow):
             self.plots.add_run(run.config.label())
         self.redraw(final=True)
         self.plots.curves.autoRange()
+        self.allow_race_exports()
         if saved.sweep is not None:
-            self.sweep.restore(saved.sweep, saved.sweep_points or [])
+            self.sweep.restore(saved.sweep, saved.sweep_points or [], saved.sweep_curves)
 
     # ------------------------------------------------------------------ closing
     def stop(self) -> None:
