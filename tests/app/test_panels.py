@@ -189,3 +189,21 @@ def test_the_cost_at_iteration_zero_is_drawn_as_a_point(window, qtbot):
     qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
     window.refresh(force=True)
     assert len(curve.xData) > 1 and curve.opts["symbol"] is None  # a line from then on
+
+
+def test_the_cost_panels_axis_titles_shorten_when_the_plots_are_short(qtbot):
+    from visualizer.app.panels.cost_curve import CostCurvePanel
+
+    panel = CostCurvePanel()
+    qtbot.addWidget(panel)
+    panel.resize(500, 700)
+    panel.show()
+    titles = lambda: [p.getAxis("left").labelText for p in (panel.plot, panel.acc, panel.stability)]  # noqa: E731
+    qtbot.waitUntil(lambda: titles() == ["cost J", "accuracy %", "α, edge"], timeout=3000)
+    panel.resize(500, 220)  # a lesson's short panel: each title was longer than its plot and they overlapped
+    qtbot.waitUntil(lambda: titles() == ["J", "%", "α"], timeout=3000)
+    for plot in (panel.plot, panel.acc, panel.stability):
+        axis = plot.getAxis("left")
+        assert axis.label.boundingRect().width() <= plot.vb.height()  # the rotated title fits its plot
+    panel.resize(500, 700)
+    qtbot.waitUntil(lambda: titles() == ["cost J", "accuracy %", "α, edge"], timeout=3000)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...core.envelope import PeakEnvelope, bucket_for
@@ -24,6 +25,16 @@ FULL_PEN = pg.mkPen("#1f77b4", width=2)
 TEST_PEN = pg.mkPen("#ff7f0e", width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
 ALPHA_PEN = pg.mkPen("#9467bd", width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
 NOW_PEN = pg.mkPen("#444", width=1)
+
+
+def fit_left_label(plot, full: str, brief: str) -> None:
+    """The left axis title in full where the plot is tall enough for it, else its symbol alone:
+    on a short panel (a lesson's, a small screen) the three titles ran into one another."""
+    axis = plot.getAxis("left")
+    room = plot.vb.height()
+    text = full if room >= QFontMetrics(axis.label.font()).horizontalAdvance(full) + 8 else brief
+    if axis.labelText != text:
+        axis.setLabel(text)
 
 
 class CostCurvePanel(QWidget):
@@ -49,6 +60,9 @@ class CostCurvePanel(QWidget):
         self.ghost = self.plot.plot([], [], pen=pg.mkPen((120, 120, 120, 150), width=1,
                                                          style=pg.QtCore.Qt.PenStyle.DotLine))
         plain_axes(self.plot, self.acc, self.stability)
+        for plot, full, brief in ((self.plot, "cost J", "J"), (self.acc, "accuracy %", "%"),
+                                  (self.stability, "α, edge", "α")):
+            plot.vb.sigResized.connect(lambda _vb, p=plot, f=full, b=brief: fit_left_label(p, f, b))
         for plot in (self.plot, self.acc):  # one iteration axis, at the bottom, for the three linked plots
             plot.getAxis("bottom").setStyle(showValues=False)
         self.plot.enableAutoRange(x=False)
