@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
 
 from .. import comparison_files
 from ..atomic import atomic_write
-from ..core.stability import SweepPoint, suggest
+from ..core.stability import SweepPoint, suggest, sweep_curves
 from .accessibility import buddy
 from .comparison_plots import ExportButtons, ask_path, svg_bytes, write_export
 from .file_actions import captioned, png_bytes
 from .panels.plots import COLORMAP, plain_axes
-from .sweep_curves import sweep_curves
 from .worker import Worker
 
 NO_SWEEP = "Run a sweep first: there is nothing to export yet."

@@ -182,17 +182,25 @@ class SweepPoint:
 
 def sweep(X, Y, alphas, iterations: int, cancelled=None, **kwargs) -> list[SweepPoint]:
     """One run per alpha from the same start; deterministic (no random state unless seeded)."""
-    points = []
+    return sweep_curves(X, Y, alphas, iterations, cancelled, **kwargs)[0]
+
+
+def sweep_curves(X, Y, alphas, iterations: int, cancelled=None, **kwargs) -> tuple[list[SweepPoint], list]:
+    """``sweep``, with each α's J at iterations 0..iterations (the J its run computed anyway; the last value left
+    out when it is not finite). The runs share one Gram matrix."""
+    points, curves, first = [], [], None
     for alpha in alphas:
         if cancelled is not None and cancelled():
             break
-        gd = GradientDescent(X, Y, alpha=float(alpha), metric_stride=max(iterations, 1), **kwargs)
+        gd = GradientDescent(X, Y, alpha=float(alpha), metric_stride=max(iterations, 1), share_with=first, **kwargs)
+        first = first or gd
         gd.step(iterations)
         costs = gd.history.costs.values
         rises = np.count_nonzero(np.diff(costs) > 1e-12 * np.abs(costs[:-1])) if len(costs) > 1 else 0
         steady = gd.diverged_at is None and rises <= 0.01 * max(len(costs) - 1, 1) and gd.cost < gd.start_cost
         points.append(SweepPoint(float(alpha), gd.cost, gd.diverged_at is not None, bool(steady)))
-    return points
+        curves.append(np.append(costs, [gd.cost] if np.isfinite(gd.cost) else []))
+    return points, curves
 
 
 def suggest(points: list[SweepPoint]) -> float | None:
