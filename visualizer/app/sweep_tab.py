@@ -179,11 +179,22 @@ class SweepTab(QWidget):
         logs = np.log10([p.alpha for p in self.points])
         lo, hi = float(logs.min()), float(logs.max())
         self.bar.setLevels((lo, hi if hi > lo else lo + 1))
+        kept = []  # the curves of the runs that did not diverge set the view: the others swing off its top
         for p, log, curve in zip(self.points, logs, self.curves, strict=True):
             verdict = "diverged" if p.diverged else "steady" if p.steady else "rose"
             color = ALPHA_COLORS.map((log - lo) / (hi - lo) if hi > lo else 0.5, mode="qcolor")
+            if p.diverged:
+                color.setAlpha(90)
+            elif curve.size:
+                kept.append(curve)
             self.curve_plot.plot(np.arange(curve.size), np.maximum(curve, 1e-300),
-                                 pen=pg.mkPen(color, width=1.5, style=STYLES[verdict]))
+                                 pen=pg.mkPen(color, width=1 if p.diverged else 1.5, style=STYLES[verdict]))
+        if kept:
+            low = max(min(float(c.min()) for c in kept), 1e-300)
+            high = max(float(c.max()) for c in kept)
+            self.curve_plot.setYRange(np.log10(low), np.log10(max(high, low * 1.01)), padding=0.05)
+        else:
+            self.curve_plot.enableAutoRange(y=True)
 
     def settings(self) -> dict | None:
         """The settings of the sweep shown (the boxes may have changed since it ran); None before one ran."""
