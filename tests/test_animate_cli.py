@@ -115,11 +115,47 @@ def test_gif_stream_decodes_to_the_frames_it_was_given():
     buffer.seek(0)
     decoded = gif_frames(buffer)
     assert len(decoded) == len(frames)
-    lut = np.array(palette.getpalette()[: 3 * 256], dtype=int).reshape(-1, 3)
     for f, d in zip(frames, decoded, strict=True):
-        expected = lut[np.asarray(f.quantize(palette=palette, dither=Image.Dither.NONE))]
+        expected = palette.colours[palette.indices(f)]
         assert np.array_equal(d, expected)  # each frame drawn over the last: the deltas add up exactly
     assert len(buffer.getvalue()) < 0.6 * len(frames) * frames[0].width * frames[0].height
+
+
+def _stream(frames: list[np.ndarray], samples: list[np.ndarray]) -> list[np.ndarray]:
+    """The frames through a GifStream on the palette of ``samples``, decoded."""
+    buffer = io.BytesIO()
+    gif = GifStream(buffer, shared_palette([Image.fromarray(f) for f in samples]), 10)
+    for f in frames:
+        gif.add(Image.fromarray(f))
+    gif.close()
+    buffer.seek(0)
+    return gif_frames(buffer)
+
+
+def test_small_saturated_patches_keep_their_colours_among_many_greys():
+    """A 3 x 3 red, vermilion and blue patch on 300 x 200 of noisy greys (thousands of colours):
+    weighed by pixels, the greys took every entry and all three patches came out grey."""
+    rng = np.random.default_rng(1)
+    grey = np.linspace(90, 210, 300)[None, :, None] + rng.integers(-6, 7, (200, 300, 3))
+    frame = grey.astype(np.uint8)
+    patches = {(20, 30): (0xD5, 0x5E, 0x00), (100, 200): (0xD6, 0x27, 0x28), (150, 60): (0x00, 0x72, 0xB2)}
+    for (y, x), colour in patches.items():
+        frame[y: y + 3, x: x + 3] = colour
+    later = frame.copy()
+    later[60:63, 250:253] = (0x20, 0x30, 0xF0)  # a blue no sample showed: its nearest entry
+    first, last = _stream([frame, later], [frame])
+    error = np.abs(first - frame).max(axis=2)
+    for y, x in patches:
+        assert error[y: y + 3, x: x + 3].max() <= 4
+    assert error.max() <= 24
+    colours = np.unique(first.reshape(-1, 3), axis=0)
+    nearest = colours[((colours - (0x20, 0x30, 0xF0)) ** 2).sum(axis=1).argmin()]
+    assert (last[60:63, 250:253] == nearest).all() and np.array_equal(last[:60], first[:60])
+
+
+def test_frames_of_at_most_255_colours_are_kept_exactly():
+    frames = [np.array(f // 64 * 64 + 10, np.uint8) for f in _frames(3)]  # 4 levels a channel: 64 colours
+    assert all(np.array_equal(d, f) for d, f in zip(_stream(frames, frames), frames, strict=True))
 
 
 def test_the_encoder_process_protocol_writes_a_gif_and_a_cancel_writes_nothing(tmp_path):

@@ -1,11 +1,15 @@
 """Animations: frames drawn from the recorded states equal screenshots at those iterations; the export dialog.
 
-A GIF stores each frame on its one palette, so a screenshot is compared after being put on
+A GIF stores each frame on its one palette, so to check the replay a screenshot is put on
 that same palette: equal pixels before give equal pixels after, and any replay error that
-moved a pixel's colour shows up as a difference.
+moved a pixel's colour shows up as a difference. Whether the palette itself shows every
+colour faithfully is checked against the plain screenshot.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,21 +17,21 @@ from PIL import Image
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QLabel
 
-from visualizer.animation_frames import on_palette
+from visualizer.animation_frames import Palette
 from visualizer.app.animation import FrameRenderer, image_bytes, render_animation
 from visualizer.app.animation_dialog import AnimationDialog, AnimationExport, ExportChoice
 from visualizer.app.screenshot import prepared_window, render_screenshot
+from visualizer.lesson_files import load_lesson
 from visualizer.settings import RunSettings
 
 SIZE = (1280, 800)
 N = 300
 
 
-def decoded(path) -> tuple[list[np.ndarray], Image.Image]:
+def decoded(path) -> tuple[list[np.ndarray], Palette]:
     """Every frame as RGB, and the GIF's palette (its 255 colours, without the transparent slot)."""
     with Image.open(path) as gif:
-        palette = Image.new("P", (1, 1))
-        palette.putpalette(gif.getpalette()[: 3 * 255])
+        palette = Palette(np.array(gif.getpalette()[: 3 * 255]))
         frames = []
         for k in range(gif.n_frames):
             gif.seek(k)
@@ -35,8 +39,8 @@ def decoded(path) -> tuple[list[np.ndarray], Image.Image]:
     return frames, palette
 
 
-def on_gif_palette(image: Image.Image, palette: Image.Image) -> np.ndarray:
-    return np.asarray(on_palette(image, palette).convert("RGB"))
+def on_gif_palette(image: Image.Image, palette: Palette) -> np.ndarray:
+    return palette.colours[palette.indices(image)]
 
 
 def qimage_rgb(image) -> Image.Image:
@@ -72,6 +76,32 @@ def test_twenty_frames_of_the_window_equal_screenshots_at_their_iterations(qapp,
     moved = np.abs(frames[0].astype(int) - frames[-1].astype(int)).max(axis=2) > 0
     corner, size = boxes[0]
     assert moved[corner.y(): corner.y() + size.height(), corner.x(): corner.x() + size.width()].mean() > 0.2
+
+
+def hue(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel's hue in degrees and its chroma (max - min channel)."""
+    rgb = rgb.astype(float)
+    top, chroma = rgb.max(axis=2), np.ptp(rgb, axis=2)
+    r, g, b = np.moveaxis(rgb, 2, 0) / np.maximum(chroma, 1)[None]
+    sector = np.where(top == rgb[..., 0], (g - b) % 6, np.where(top == rgb[..., 1], b - r + 2, r - g + 4))
+    return 60 * sector, chroma
+
+
+def test_the_last_frame_shows_the_screenshots_colours_red_and_blue_included(qapp, tmp_path):
+    """The whole window of the learning-rate lesson: its red path, marker and weights, its blue
+    ones, and the viridis surfaces must all keep their colours (median cut over pixels turned
+    the red ones orange, up to 99 of 255 off)."""
+    lesson = replace(load_lesson(Path(__file__).parents[2] / "assets/lessons/04-learning-rate.toml"), iterations=40)
+    render_animation(str(tmp_path / "a.gif"), size=SIZE, frames=3, lesson=lesson)
+    render_screenshot(str(tmp_path / "shot.png"), size=SIZE, lesson=lesson)
+    frames, _ = decoded(tmp_path / "a.gif")
+    shot = np.asarray(Image.open(tmp_path / "shot.png").convert("RGB"))
+    assert frames[-1].shape == shot.shape
+    error = np.abs(frames[-1].astype(int) - shot).max(axis=2)
+    assert np.mean(error <= 24) >= 0.999 and error.max() <= 40, (np.mean(error <= 24), error.max())
+    (h_gif, _), (h_shot, chroma) = hue(frames[-1]), hue(shot)
+    turned = np.abs((h_gif - h_shot + 180) % 360 - 180)[chroma >= 64]
+    assert (chroma >= 64).sum() > 10_000 and turned.max() <= 30  # no red turned orange, no blue purple
 
 
 def _demo():
