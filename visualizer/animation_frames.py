@@ -168,7 +168,7 @@ class Palette:
 
 
 def shared_palette(samples: list[Image.Image]) -> Palette:
-    """One palette for every frame, from a few frames across the run (first, middle, last).
+    """One palette for every frame, from a few frames across the run (the first, the last and three between).
 
     Colours are weighed by log(1 + pixels), not by pixels: median cut over pixels gave a small
     red path no entry of its own, so it came out orange. With at most PALETTE_COLOURS distinct

@@ -240,7 +240,8 @@ class Encoder:
 class Animation:
     """Draws the frames one ``step()`` at a time on the GUI thread and hands them to an Encoder.
 
-    For a GIF, the first, middle and last frames are drawn first: they choose the palette.
+    For a GIF, five frames across the run (the first, the last and three between) are drawn first:
+    they choose the palette.
     """
 
     def __init__(self, window, view: str, size: tuple[int, int], out: str, fps: float, iterations: list[int],
@@ -249,7 +250,8 @@ class Animation:
         self.renderer = FrameRenderer(window, view, size)
         self.samples: dict[int, QImage] = {}
         if Path(out).suffix.lower() == ".gif":
-            for k in sorted({0, len(iterations) // 2, len(iterations) - 1}):
+            last = len(iterations) - 1
+            for k in sorted({0, last // 4, last // 2, 3 * last // 4, last}):
                 self.samples[k] = self.renderer.frame(iterations[k])
         self.encoder = Encoder(out, fps, len(iterations), list(self.samples.values()), parent)
         self.encoder.start()
