@@ -192,9 +192,13 @@ def test_a_lesson_for_each_idea_of_week_2_and_each_preset_of_the_optimizer_lab()
     from visualizer.core.race import PRESETS
 
     assert len(SHIPPED) >= 8 + len(PRESETS)
-    texts = [load_lesson(p).title + load_lesson(p).instructions for p in SHIPPED]
-    for name in PRESETS:
-        assert any(name in text for text in texts), f"no lesson for the preset {name!r}"
+    assert {load_lesson(p).race for p in SHIPPED} >= set(PRESETS)  # each preset raced by a lesson
+
+
+def test_a_race_that_is_no_preset_is_refused_with_its_line(tmp_path):
+    path = write(tmp_path, 'title = "x"\niterations = 0\nrace = "Course a"\n')
+    with pytest.raises(LessonError, match=r"line 3: key 'race': \"Course a\" is not a preset"):
+        load_lesson(path)
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
@@ -252,7 +256,7 @@ def test_a_saved_lesson_loads_back_equal(tmp_path):
         settings=RunSettings(alpha=1e-5, loss="squared-error", speed=10.0, optimizer="adam", batch_size=8,
                              lam=0.5, decay=0.05, decay_kind="exponential"),
         show=("controls", "cost", "bowl"), left=("controls",), bottom=("cost",), tabs=(("cost", "sigmoid"),),
-        locked=("alpha", "train"), hidden=("seed",), iterations=123)
+        locked=("alpha", "train"), hidden=("seed",), iterations=123, race="GD vs momentum vs Adam")
     image_folder(tmp_path / "pets", 4)
     path = tmp_path / "saved.toml"
     save_lesson(path, lesson)

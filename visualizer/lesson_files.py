@@ -21,6 +21,7 @@ from typing import NoReturn
 
 import tomllib
 
+from .core.race import PRESETS
 from .data import DataError, Dataset, load_data
 from .data.images import N_PX_RANGE
 from .files import file_kind_problem, read_regular
@@ -75,6 +76,7 @@ class Lesson:
     locked: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()
     iterations: int = 0
+    race: str | None = None  # a preset of Explore > Compare runs, raced beside the window when the lesson opens
     #: The file it came from (relative data paths are relative to its folder); not part of its content.
     path: Path | None = field(default=None, compare=False)
     #: key -> line in that file, for messages about values only the data can check (batch_size <= m).
@@ -172,6 +174,9 @@ class _Reader:
         if title is None or not title.strip():
             raise LessonError(f"{self.path}: key 'title': a lesson needs a title (title = \"...\")")
         iterations = self.whole(doc.get("iterations", 0), "iterations", 0, MAX_ITERATIONS)
+        race = self.text(doc, "race", "race", MAX_TITLE, None)
+        if race is not None and race not in PRESETS:
+            self.fail("race", f"{_shown(race)} is not a preset of the race; one of {', '.join(PRESETS)}")
         panels = self.table(doc, "panels", PANEL_KEYS)
         controls = self.table(doc, "controls", CONTROL_KEYS)
         tabs = panels.get("tabs", [])
@@ -190,7 +195,7 @@ class _Reader:
             tabs=tuple(self.names({"t": t}, "t", "panels.tabs", MAIN_PANELS) for t in tabs),
             locked=self.names(controls, "locked", "controls.locked", CONTROLS),
             hidden=self.names(controls, "hidden", "controls.hidden", CONTROLS),
-            iterations=iterations, path=self.path, lines=dict(self.lines_of), **areas,
+            iterations=iterations, race=race, path=self.path, lines=dict(self.lines_of), **areas,
         )
 
     def data(self, table: dict) -> LessonData:
@@ -224,7 +229,7 @@ class _Reader:
             self.fail("settings.decay", str(exc).split(": ", 2)[-1])
 
 
-TOP_KEYS = ("version", "title", "instructions", "iterations", "data", "settings", "panels", "controls")
+TOP_KEYS = ("version", "title", "instructions", "iterations", "race", "data", "settings", "panels", "controls")
 DATA_KEYS = tuple(f.name for f in fields(LessonData))
 SETTING_KEYS = tuple(f.name for f in fields(RunSettings))
 PANEL_KEYS = ("show", *AREAS, "tabs")
@@ -233,7 +238,7 @@ CONTROL_KEYS = ("locked", "hidden")
 
 def schema() -> dict[str, object]:
     """Every key (dotted) with its default: what docs/lessons.md documents. ``...`` marks a required key."""
-    keys = {"version": FORMAT_VERSION, "title": ..., "instructions": "", "iterations": 0}
+    keys = {"version": FORMAT_VERSION, "title": ..., "instructions": "", "iterations": 0, "race": None}
     keys |= {f"data.{f.name}": f.default for f in fields(LessonData)}
     keys |= {f"settings.{k}": v for k, v in RunSettings().to_dict().items()}
     keys |= {"panels.show": list(MAIN_PANELS), **{f"panels.{a}": [] for a in AREAS}, "panels.tabs": []}

@@ -14,7 +14,10 @@ def lesson_to_toml(lesson: Lesson) -> str:
     """The lesson as a TOML file that loads back equal: every setting written out, for the teacher to edit."""
     out = ["# A visualizer lesson: open it with `visualizer FILE` or File > Open lesson…; see docs/lessons.md.",
            f"version = {FORMAT_VERSION}", f"title = {_toml_string(lesson.title)}",
-           f"instructions = {_toml_text(lesson.instructions)}", f"iterations = {lesson.iterations}", "", "[data]"]
+           f"instructions = {_toml_text(lesson.instructions)}", f"iterations = {lesson.iterations}"]
+    if lesson.race is not None:
+        out.append(f"race = {_toml_string(lesson.race)}")
+    out += ["", "[data]"]
     out += [f"{f.name} = {_toml_value(getattr(lesson.data, f.name))}" for f in fields(LessonData)
             if getattr(lesson.data, f.name) is not None]
     out += ["", "[settings]"] + [f"{key} = {_toml_value(value)}" if value is not None else f"# {key}: the default"

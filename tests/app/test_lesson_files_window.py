@@ -108,6 +108,17 @@ def test_a_bad_lesson_changes_nothing(window, qtbot, tmp_path, text, where):
     window.lesson_error.close()
 
 
+def test_a_lesson_with_a_race_opens_the_explorer_racing_its_preset(window, qtbot, tmp_path):
+    from visualizer.core.race import PRESETS
+
+    opened(window, qtbot, write(tmp_path, 'title = "Race"\nrace = "GD vs momentum vs Adam"\n'))
+    explorer = window.explorer
+    assert explorer is not None and explorer.isVisible()
+    assert [r.config for r in explorer.race.runs] == list(PRESETS["GD vs momentum vs Adam"][0])
+    explorer.pause()
+    assert window.lesson_from_window(tmp_path / "again.toml").race == "GD vs momentum vs Adam"
+
+
 def test_a_lesson_refused_for_its_data_leaves_the_run_going(window, qtbot, tmp_path, monkeypatch):
     paused = []
     monkeypatch.setattr(window.controller, "pause", lambda: paused.append(True))

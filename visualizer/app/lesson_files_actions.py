@@ -30,6 +30,7 @@ from ..lesson_files import (
 )
 from ..lesson_writer import save_lesson
 from ..resources import LESSONS_DIR
+from .explorer import show_explorer
 from .panels.instructions import InstructionsPanel
 from .worker import Worker
 
@@ -150,6 +151,8 @@ class LessonFileActions:
         self._saved_iteration = 0
         if lesson.iterations:
             self._pre_run(lesson.iterations, wait)
+        if lesson.race is not None and not self.testAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen):
+            show_explorer(self).apply_preset(lesson.race)  # beside a window the user sees, not a screenshot's
         self.notice.show_message(f"Lesson: {lesson.title}. The Instructions panel says what to do.", "info")
         self.refresh(force=True)
 
@@ -301,6 +304,7 @@ class LessonFileActions:
             settings=self.state.with_alpha(c.gd.alpha), show=tuple(shown),
             tabs=tuple(tuple(g) for g in groups), locked=current.locked if current else (),
             hidden=current.hidden if current else (), iterations=min(c.gd.iteration, MAX_ITERATIONS),
+            race=current.race if current else None,
             path=Path(path), **{a: tuple(n) for a, n in areas.items()})
 
     def save_lesson_file(self, path: str | None = None) -> bool:
