@@ -52,7 +52,7 @@ def test_a_valid_session_round_trips(saved):
     s = load_session(saved)
     assert isinstance(s.settings, RunSettings) and s.settings.alpha == 0.02 and s.settings.budget == 30
     assert s.iteration == 30 and len(s.history) == 30 and s.history.alpha_changes == [(0, 0.01), (20, 0.02)]
-    assert s.history.metrics["iteration"].values.tolist() == [0, 10, 20]
+    assert s.history.metrics["iteration"].values.tolist() == [0, 10, 20, 30]  # the row of the iteration reached too
     assert s.train.m == 6 and s.test.m == 4 and s.w.size == 16 * 16 * 3
 
 

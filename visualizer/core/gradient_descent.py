@@ -256,15 +256,20 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         """
         done = 0
         while done < n and not self.halted:
-            if self.iteration % self.metric_stride == 0 and self.history.last_metric_iteration != self.iteration:
-                self._record_metrics()
+            self._record_metrics_if_due()
             boundary = (self.iteration // self.metric_stride + 1) * self.metric_stride
             want = min(n - done, CHUNK, boundary - self.iteration)
             ran = self._run_chunk(want, cancelled)
             done += ran
             if ran < want:
                 break
+        if not self.halted:
+            self._record_metrics_if_due()  # now, not at the next step: a run resting here shows its test J here
         return done
+
+    def _record_metrics_if_due(self) -> None:
+        if self.iteration % self.metric_stride == 0 and self.history.last_metric_iteration != self.iteration:
+            self._record_metrics()
 
     def _record_metrics(self) -> None:
         metrics = self.metrics()
