@@ -33,3 +33,31 @@ def test_an_exported_window_has_the_users_lesson_and_docks(window, qtbot, tmp_pa
     assert seen["docks"]["instructions"] and seen["docks"]["gallery"] and not seen["docks"]["weights"]
     assert "The learning rate" in seen["text"]
     assert not seen["loss"] and not seen["optimizer"]  # locked and hidden, as in the user's window
+
+
+def test_a_floating_panel_is_left_out_of_the_exported_window_and_never_pops_up(window, qtbot, tmp_path,
+                                                                                monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window.open_lesson_file(str(LESSONS_DIR / "04-learning-rate.toml"))
+    qtbot.waitUntil(lambda: window.lesson_file is not None and not window.lesson_running, timeout=60_000)
+    window.step(10)
+    qtbot.waitUntil(lambda: window.controller.gd.iteration == 10 and not window.controller.running, timeout=5000)
+    window.docks["instructions"].setFloating(True)
+    before = {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
+    popped = []
+    real = animation_dialog.take_look_of
+
+    def spy(hidden, user_window, size):
+        real(hidden, user_window, size)
+        popped.extend(w for w in QApplication.topLevelWidgets() if w.isVisible() and id(w) not in before
+                      and not w.testAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen))
+        popped.append(hidden.docks["instructions"].isVisible())
+
+    monkeypatch.setattr(animation_dialog, "take_look_of", spy)
+    export = window.animation_export = AnimationExport(
+        window, ExportChoice("window", 0, 10, 0, 10, (1280, 800), 2, None, False), str(tmp_path / "f.gif"))
+    export.start()
+    qtbot.waitUntil(lambda: window.animation_export is None, timeout=60_000)
+    assert popped == [False]  # no window of the export's on the screen; the floating panel not in the picture

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
-from tests.conftest import image_folder
+from tests.conftest import COURSE_DIR, image_folder
 from visualizer.data import DEMO_DIR
 from visualizer.lesson_files import LESSON_PANELS, MAIN_PANELS, load_lesson
 from visualizer.resources import LESSONS_DIR
@@ -117,6 +117,26 @@ def test_a_lesson_with_a_race_opens_the_explorer_racing_its_preset(window, qtbot
     assert [r.config for r in explorer.race.runs] == list(PRESETS["GD vs momentum vs Adam"][0])
     explorer.pause()
     assert window.lesson_from_window(tmp_path / "again.toml").race == "GD vs momentum vs Adam"
+
+
+def test_a_lesson_without_a_race_closes_the_race_of_the_data_it_replaced(window, qtbot, tmp_path):
+    opened(window, qtbot, write(tmp_path, 'title = "Race"\nrace = "Course α"\n'))
+    explorer = window.explorer
+    assert explorer.isVisible()
+    explorer.pause()
+    opened(window, qtbot, write(tmp_path, 'title = "No race"\n', "plain.toml"))
+    assert not explorer.isVisible()
+
+
+def test_save_as_lesson_keeps_the_course_files_as_course(window, qtbot, tmp_path, monkeypatch):
+    from visualizer.lesson_files import COURSE_ENV, COURSE_TRAIN
+
+    if not (COURSE_DIR / COURSE_TRAIN).is_file():
+        pytest.skip("the course's files are not beside the checkout")
+    monkeypatch.setenv(COURSE_ENV, str(COURSE_DIR))
+    opened(window, qtbot, write(tmp_path, 'title = "Course"\n[data]\nsource = "course"\n'))
+    lesson = window.lesson_from_window(tmp_path / "elsewhere" / "saved.toml")
+    assert (lesson.data.source, lesson.data.test) == ("course", None)
 
 
 def test_a_lesson_refused_for_its_data_leaves_the_run_going(window, qtbot, tmp_path, monkeypatch):

@@ -19,6 +19,7 @@ from ..data.course_h5 import default_test_file
 from ..lesson_files import (
     AREAS,
     CONTROLS,
+    COURSE_TRAIN,
     LESSON_PANELS,
     MAIN_PANELS,
     MAX_ITERATIONS,
@@ -62,6 +63,14 @@ def data_source_of(train: Dataset, lesson_path: Path) -> str:
         return os.path.relpath(source.resolve(), lesson_path.resolve().parent)
     except ValueError:  # another drive (Windows)
         return str(source.resolve())
+
+
+def source_of_lesson(current: Lesson | None, train: Dataset, lesson_path: Path) -> str:
+    """``data_source_of``, except that a lesson on the course's files keeps "course": a path to them on the
+    teacher's machine would not be found on a student's."""
+    if current is not None and current.data.source == "course" and Path(train.source).name == COURSE_TRAIN:
+        return "course"
+    return data_source_of(train, lesson_path)
 
 
 def test_source_of(train: Dataset, test: Dataset | None, lesson_path: Path) -> str | None:
@@ -153,6 +162,8 @@ class LessonFileActions:
             self._pre_run(lesson.iterations, wait)
         if lesson.race is not None and not self.testAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen):
             show_explorer(self).apply_preset(lesson.race)  # beside a window the user sees, not a screenshot's
+        elif self.explorer is not None:
+            self.explorer.close()  # it compared runs of the data the lesson replaced
         self.notice.show_message(f"Lesson: {lesson.title}. The Instructions panel says what to do.", "info")
         self.refresh(force=True)
 
@@ -298,7 +309,7 @@ class LessonFileActions:
         return Lesson(
             title=current.title if current else f"{Path(train.source).name or train.source}: a lesson",
             instructions=current.instructions if current else "",
-            data=LessonData(data_source_of(train, Path(path)), test_source_of(train, c.test, Path(path)),
+            data=LessonData(source_of_lesson(current, train, Path(path)), test_source_of(train, c.test, Path(path)),
                             train.n_px, train.classes[1],
                             data.test_fraction),
             settings=self.state.with_alpha(c.gd.alpha), show=tuple(shown),

@@ -76,6 +76,9 @@ def take_look_of(hidden, window, size: tuple[int, int]) -> None:
         hidden.instructions.show_lesson(lesson)
         hidden._apply_controls()
     hidden.restoreState(window.saveState())
+    for dock in hidden.docks.values():
+        if dock.isFloating():  # a window of its own, not part of the window's picture (nor to pop up on screen)
+            dock.hide()
     settle(0.3)
     hidden.resize(*size)
     hidden.refresh(force=True)
