@@ -207,3 +207,16 @@ def test_the_cost_panels_axis_titles_shorten_when_the_plots_are_short(qtbot):
         assert axis.label.boundingRect().width() <= plot.vb.height()  # the rotated title fits its plot
     panel.resize(500, 700)
     qtbot.waitUntil(lambda: titles() == ["cost J", "accuracy %", "α, edge"], timeout=3000)
+
+
+def test_metrics_of_one_point_are_dots_and_the_three_plots_line_up(window, qtbot):
+    window.step(5)
+    qtbot.waitUntil(lambda: window.controller.gd.iteration == 5 and not window.controller.running, timeout=5000)
+    window.refresh(force=True)
+    cc = window.cost_curve
+    for curve in (cc.train_acc, cc.test_acc, cc.test_curve, cc.edge_curve):  # one row so far, at iteration 0
+        assert len(curve.getData()[0]) == 1 and curve.opts["symbol"] == "o"  # a line through one point is empty
+    qtbot.waitUntil(lambda: len({p.getAxis("left").width() for p in (cc.plot, cc.acc, cc.stability)}) == 1,
+                    timeout=3000)
+    lefts = [p.vb.viewRange()[0][0] for p in (cc.plot, cc.acc, cc.stability)]
+    assert max(lefts) - min(lefts) < 1e-9 and lefts[0] < 0  # iteration 0 inside every plot, not cut off below

@@ -27,6 +27,19 @@ ALPHA_PEN = pg.mkPen("#9467bd", width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
 NOW_PEN = pg.mkPen("#444", width=1)
 
 
+def dot_if_lone(curve, points: int) -> None:
+    """A curve of one point is drawn as a dot in its pen's colour: a line through one point draws nothing,
+    and the legend then named a curve the plot did not show."""
+    lone = points == 1
+    if lone != (curve.opts["symbol"] is not None):
+        color = curve.opts["pen"].color() if hasattr(curve.opts["pen"], "color") else None
+        curve.setSymbol("o" if lone else None)
+        if lone:
+            curve.setSymbolBrush(color)
+            curve.setSymbolPen(None)
+            curve.setSymbolSize(6)
+
+
 def fit_left_label(plot, full: str, brief: str) -> None:
     """The left axis title in full where the plot is tall enough for it, else its symbol alone:
     on a short panel (a lesson's, a small screen) the three titles ran into one another."""
@@ -170,6 +183,7 @@ class CostCurvePanel(QWidget):
                    tuple(self._changes))
             if self._fed.get(name) != key:
                 self._fed[name] = key
+                dot_if_lone(curve, len(its))
                 curve.setData(self._x(its), values)
         self._mark_changes(history, m)
         x_max = nice_ceiling(max(float(self._x([max(n, 10)])[0]), 1e-9))
@@ -182,11 +196,10 @@ class CostCurvePanel(QWidget):
         x, y = self._envelope.curve(history.costs, n, bucket)
         if now is not None and now[0] == n and not self._mini:  # now is the full J, not a batch's
             x, y = np.append(x, now[0]), np.append(y, now[1])
-        lone = len(x) == 1  # iteration 0: J = 0.693 is a point, which a line does not draw
-        if lone != (self.train_curve.opts["symbol"] is not None):
-            self.train_curve.setSymbol("o" if lone else None)
+        dot_if_lone(self.train_curve, len(x))  # iteration 0: J = 0.693
         self.train_curve.setData(self._x(x), y)
         self._step_y(y if not self._mini else self.full_curve.yData)
+        self._align_left_axes()
         if view_iteration is not None and view_iteration < n:
             self.now_line.setValue(float(self._x([view_iteration])[0]))
             self.now_line.show()
@@ -220,6 +233,15 @@ class CostCurvePanel(QWidget):
             self._y_top = top
             self.plot.setYRange(0, top, padding=0.02)
 
+    def _align_left_axes(self) -> None:
+        """The three left axes one width, so the x-linked views line up: pyqtgraph links them pixel by pixel,
+        and a wider axis below (100 against 0.8) cut iteration 0 out of the accuracy and edge plots."""
+        axes = [p.getAxis("left") for p in (self.plot, self.acc, self.stability)]
+        width = max(int(a.textWidth) for a in axes)
+        if any(a.style["autoExpandTextSpace"] or a.style["tickTextWidth"] != width for a in axes):
+            for a in axes:
+                a.setStyle(autoExpandTextSpace=False, tickTextWidth=width)
+
     def show_stability(self, history, n: int) -> None:
         """alpha as a step line and 2/lambda_max as recorded with the metrics: the edge of stability over time."""
         changes = [c for c in history.alpha_changes if c[0] <= n]
@@ -227,6 +249,7 @@ class CostCurvePanel(QWidget):
             xs = [c[0] for c in changes] + [max(n, changes[-1][0] + 1)]
             self.alpha_steps.setData(self._x(xs), [c[1] for c in changes])
         its, edges = history.metric("edge", n)
+        dot_if_lone(self.edge_curve, len(its))
         self.edge_curve.setData(self._x(its), edges, connect="finite")  # NaN: no single number there
         values = [c[1] for c in changes] + [float(e) for e in edges if np.isfinite(e)]
         if values:
