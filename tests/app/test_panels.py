@@ -198,15 +198,34 @@ def test_the_cost_panels_axis_titles_shorten_when_the_plots_are_short(qtbot):
     qtbot.addWidget(panel)
     panel.resize(500, 700)
     panel.show()
-    titles = lambda: [p.getAxis("left").labelText for p in (panel.plot, panel.acc, panel.stability)]  # noqa: E731
+    plots = (panel.plot, panel.acc, panel.stability)
+    titles = lambda: [p.getAxis("left").labelText for p in plots]  # noqa: E731
     qtbot.waitUntil(lambda: titles() == ["cost J", "accuracy %", "α, edge"], timeout=3000)
-    panel.resize(500, 220)  # a lesson's short panel: each title was longer than its plot and they overlapped
-    qtbot.waitUntil(lambda: titles() == ["J", "%", "α"], timeout=3000)
-    for plot in (panel.plot, panel.acc, panel.stability):
-        axis = plot.getAxis("left")
-        assert axis.label.boundingRect().width() <= plot.vb.height()  # the rotated title fits its plot
+    panel.resize(500, 330)  # three plots of a few dozen pixels: each title was longer than its plot
+    qtbot.waitUntil(lambda: titles() != ["cost J", "accuracy %", "α, edge"], timeout=3000)
+    assert panel.acc.isVisible() and panel.stability.isVisible()
+    for plot in plots:
+        assert plot.getAxis("left").label.boundingRect().width() <= plot.vb.height()  # the rotated title fits
     panel.resize(500, 700)
     qtbot.waitUntil(lambda: titles() == ["cost J", "accuracy %", "α, edge"], timeout=3000)
+
+
+def test_a_short_cost_panel_shows_the_cost_alone_with_its_iteration_axis(qtbot):
+    from visualizer.app.panels.cost_curve import CostCurvePanel
+
+    panel = CostCurvePanel()
+    qtbot.addWidget(panel)
+    panel.resize(500, 700)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.acc.isVisible() and panel.stability.isVisible(), timeout=3000)
+    panel.resize(500, 200)
+    qtbot.waitUntil(lambda: not panel.acc.isVisible() and not panel.stability.isVisible(), timeout=3000)
+    assert panel.plot.getAxis("bottom").style["showValues"] and panel.plot.getAxis("bottom").labelText == "iteration"
+    assert panel.plot.vb.height() > 0.55 * panel.view.height()  # the hidden plots take no room
+    assert "taller" in panel.view.toolTip()
+    panel.resize(500, 700)
+    qtbot.waitUntil(lambda: panel.acc.isVisible() and panel.stability.isVisible(), timeout=3000)
+    assert not panel.plot.getAxis("bottom").style["showValues"]
 
 
 def test_metrics_of_one_point_are_dots_and_the_three_plots_line_up(window, qtbot):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -19,6 +20,8 @@ from ...core.optimizers import Optimizer
 from ...core.run_axes import UNITS, describe_change, from_axis, to_axis
 from .plots import nice_ceiling, plain_axes
 
+#: Below this many lines of text, the plots' view shows the cost alone.
+SHORT_LINES = 14
 TRAIN_PEN = pg.mkPen("#1f77b4", width=1)
 BATCH_PEN = pg.mkPen((31, 119, 180, 70), width=1)  # each step's batch J: noisy, so faint
 FULL_PEN = pg.mkPen("#1f77b4", width=2)
@@ -130,6 +133,8 @@ class CostCurvePanel(QWidget):
         foot.addWidget(self.hover, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
+        self._short = False
+        self.view.installEventFilter(self)  # its resizes decide whether the two lower plots fit
         layout.addWidget(self.view, 1)
         layout.addLayout(foot)
         self._history = None
@@ -153,6 +158,8 @@ class CostCurvePanel(QWidget):
 
     def _unit_changed(self) -> None:
         self.stability.setLabel("bottom", UNITS[self.x_unit])
+        if self._short:
+            self.plot.setLabel("bottom", UNITS[self.x_unit])
         self._x_max = 0.0
         self._marked = []
         self.show_ghost_costs(*self._ghost_args)
@@ -205,6 +212,28 @@ class CostCurvePanel(QWidget):
             self.now_line.show()
         else:
             self.now_line.hide()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._fit_rows(event.size().height())
+        return False
+
+    def _fit_rows(self, height: int) -> None:
+        """Below about fourteen lines of text the accuracy and edge plots are left out and the cost plot has
+        the panel: three plots of a few dozen pixels each (a lesson's short panel) showed none of them."""
+        short = height < SHORT_LINES * QFontMetrics(self.font()).height()
+        if short == self._short:
+            return
+        self._short = short
+        for row, plot in ((1, self.acc), (2, self.stability)):
+            plot.setVisible(not short)
+            plot.setMaximumHeight(0 if short else 16_777_215)
+            self.view.ci.layout.setRowStretchFactor(row, 0 if short else 2)
+        axis = self.plot.getAxis("bottom")
+        axis.setStyle(showValues=short)
+        self.plot.setLabel("bottom", self.stability.getAxis("bottom").labelText if short else None)
+        self.view.setToolTip("Make the panel taller to see the accuracies and the edge of stability too."
+                             if short else "")
 
     def _show_mini(self, mini: bool) -> None:
         """Mini-batches: each step's batch J faint, the full J of all m solid; the legend says which is which."""
