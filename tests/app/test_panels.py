@@ -130,6 +130,11 @@ def test_weights_image_is_w_reshaped(window, qtbot):
     assert np.allclose(shown, w)
 
 
+def test_the_weights_colour_bar_at_w_0_reads_a_round_range(window):
+    window.refresh(force=True)  # iteration 0: every weight is 0
+    assert window.weights.bar.levels() == (-0.01, 0.01)  # not ±1e-12, which no learner can read
+
+
 def test_open_folder_loads_with_a_report(window, qtbot, tmp_path):
     image_folder(tmp_path, 6, (50, 40))
     (tmp_path / "dog" / "broken.jpg").write_text("not a picture")

@@ -9,6 +9,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 from ..accessibility import buddy
 from .plots import nice_ceiling
 
+#: The colour bar's limit while every weight is 0.
+ZERO_W_LIMIT = 0.01
+
 DIVERGING = pg.colormap.get("CET-D1")  # blue - white - red
 CHANNELS = [("R + G + B", None), ("red", 0), ("green", 1), ("blue", 2)]
 
@@ -50,8 +53,9 @@ class WeightsPanel(QWidget):
             return
         c = self.channel.currentData()
         img = self._w.sum(axis=2) if c is None else self._w[..., c]
-        # a round limit: the colour bar reads 0.25, not 0.2371, and its axis is redrawn only at a step
-        limit = nice_ceiling(float(np.max(np.abs(img))) or 1e-12)
+        # a round limit: the colour bar reads 0.25, not 0.2371, and its axis is redrawn only at a step;
+        # w = 0 (the course's start) reads ±0.01 around a grey square, not ±1e-12
+        limit = nice_ceiling(float(np.max(np.abs(img))) or ZERO_W_LIMIT)
         self.image.setImage(img, levels=(-limit, limit), autoLevels=False)
         if self.bar.levels() != (-limit, limit):
             self.bar.setLevels((-limit, limit))
