@@ -233,6 +233,15 @@ def test_a_short_cost_panel_shows_the_cost_alone_with_its_iteration_axis(qtbot):
     assert not panel.plot.getAxis("bottom").style["showValues"]
 
 
+def test_a_fresh_run_draws_its_test_cost_and_accuracies_before_the_first_step(window):
+    window.refresh(force=True)
+    cc = window.cost_curve
+    assert window.controller.gd.iteration == 0
+    for curve in (cc.train_acc, cc.test_acc, cc.test_curve, cc.edge_curve):
+        x, _ = curve.getData()
+        assert list(x) == [0] and curve.opts["symbol"] == "o"  # not a legend naming nothing drawn
+
+
 def test_metrics_of_one_point_are_dots_and_the_three_plots_line_up(window, qtbot):
     window.step(5)
     qtbot.waitUntil(lambda: window.controller.gd.iteration == 5 and not window.controller.running, timeout=5000)

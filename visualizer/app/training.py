@@ -262,6 +262,7 @@ class TrainingController(QObject):
         )
         gd.probe = EdgeProbe()  # 2/lambda_max recorded with the metrics, while training too
         gd.metric_stride = metric_stride(gd, gd.optimizer)
+        gd.step(0)  # records iteration 0's metrics: the test J, accuracies and edge are drawn before any step
         return gd
 
     def _run_to(self, target: int) -> None:

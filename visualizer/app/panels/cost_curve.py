@@ -278,7 +278,7 @@ class CostCurvePanel(QWidget):
             xs = [c[0] for c in changes] + [max(n, changes[-1][0] + 1)]
             self.alpha_steps.setData(self._x(xs), [c[1] for c in changes])
         its, edges = history.metric("edge", n)
-        dot_if_lone(self.edge_curve, len(its))
+        dot_if_lone(self.edge_curve, int(np.isfinite(edges).sum()))  # NaN: no edge there (squared error)
         self.edge_curve.setData(self._x(its), edges, connect="finite")  # NaN: no single number there
         values = [c[1] for c in changes] + [float(e) for e in edges if np.isfinite(e)]
         if values:
