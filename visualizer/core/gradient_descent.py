@@ -249,11 +249,8 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
 
     # ------------------------------------------------------------- iterating
     def step(self, n: int = 1, cancelled=None) -> int:
-        """Run up to n iterations; returns how many ran.
-
-        Fewer run when the next step would overflow, or when ``cancelled()``, asked
-        before every iteration, returns True.
-        """
+        """Run up to n iterations; returns how many ran. Fewer run when the next step would overflow, or
+        when ``cancelled()``, asked before every iteration, returns True. ``step(0)`` records due metrics."""
         done = 0
         while done < n and not self.halted:
             self._record_metrics_if_due()
