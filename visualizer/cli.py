@@ -112,6 +112,8 @@ def _window(path: str | None, qt_args: list[str]) -> int:
 
 #: Views that show the 3-D surface: only these need a display (OpenGL); the others draw off the screen without one.
 GL_VIEWS = ("window", "surface")
+#: What Qt's offscreen platform says of every window it cannot do (raise, size hints): not the user's business.
+OFFSCREEN_NOTES = ("does not support propagateSizeHints", "does not support raise()")
 
 
 def _display_for(command: str, view: str, qt_args: list[str]) -> list[str]:
@@ -123,13 +125,16 @@ def _display_for(command: str, view: str, qt_args: list[str]) -> list[str]:
     if view in GL_VIEWS:
         raise UsageError(f"{command} --view {view} needs a display for the 3-D view (OpenGL); run it under "
                          f"xvfb-run, or choose a 2-D --view such as contours")
+    import atexit
+
     from PySide6.QtCore import qInstallMessageHandler
 
     def drop_offscreen_notes(kind, context, message: str) -> None:
-        if "does not support propagateSizeHints" not in message:  # the offscreen platform's note, every window
+        if not any(note in message for note in OFFSCREEN_NOTES):
             print(message, file=sys.stderr)
 
     qInstallMessageHandler(drop_offscreen_notes)
+    atexit.register(qInstallMessageHandler, None)  # Qt's own again before Python goes: a late log crashed
     return [*qt_args, "-platform", "offscreen"]
 
 

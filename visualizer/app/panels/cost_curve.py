@@ -190,7 +190,8 @@ class CostCurvePanel(QWidget):
                    tuple(self._changes))
             if self._fed.get(name) != key:
                 self._fed[name] = key
-                dot_if_lone(curve, len(its))
+                if curve is not self.full_curve:  # it has dots of its own, at every point computed
+                    dot_if_lone(curve, len(its))
                 curve.setData(self._x(its), values)
         self._mark_changes(history, m)
         x_max = nice_ceiling(max(float(self._x([max(n, 10)])[0]), 1e-9))
