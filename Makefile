@@ -26,10 +26,12 @@ run: $(STAMP)
 test: $(TSTAMP)
 	@sh scripts/system-deps.sh test
 	$(BIN)/ruff check visualizer tests benchmarks scripts
-	$(BIN)/python -m pytest
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -n 2
 
 lint: $(TSTAMP)
 	$(BIN)/ruff check visualizer tests benchmarks scripts
+	$(BIN)/lint-imports
 
 bench: $(TSTAMP)
 	@sh scripts/system-deps.sh test

@@ -31,11 +31,11 @@ ITERATIONS = 2000
 def timed_export(view: str, frames: int, out: Path) -> tuple[float, int, float, float]:
     """(seconds, bytes, GUI-thread CPU ms a frame, encoder-process CPU ms a frame) of one export of ``frames``
     frames from a freshly trained window. The CPU times do not depend on what else the machine runs."""
-    from visualizer.animation_frames import frame_iterations
-    from visualizer.app.animation import Animation
-    from visualizer.app.screenshot import prepared_window
+    from visualizer.app.export.animation import Animation
+    from visualizer.app.export.screenshot import prepared_window
     from visualizer.data import load_data
-    from visualizer.settings import RunSettings
+    from visualizer.formats.animation_frames import frame_iterations
+    from visualizer.model.settings import RunSettings
 
     train, test = load_data(None)
     window = prepared_window(train, test, RunSettings(alpha=0.005), ITERATIONS, SIZE)
@@ -56,10 +56,10 @@ def timed_export(view: str, frames: int, out: Path) -> tuple[float, int, float, 
 
 def drawing_only_fps(frames: int = 60) -> float:
     """The baseline: the contour panel redrawn and grabbed at one iteration, nothing replayed or encoded."""
-    from visualizer.app.animation import FrameRenderer
-    from visualizer.app.screenshot import prepared_window
+    from visualizer.app.export.animation import FrameRenderer
+    from visualizer.app.export.screenshot import prepared_window
     from visualizer.data import load_data
-    from visualizer.settings import RunSettings
+    from visualizer.model.settings import RunSettings
 
     train, test = load_data(None)
     window = prepared_window(train, test, RunSettings(alpha=0.005), ITERATIONS, SIZE)
@@ -80,7 +80,7 @@ def main() -> int:
             return 0
         cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24 +extension GLX +render", sys.executable, *sys.argv]
         return subprocess.call(cmd)
-    from visualizer.app.launch import make_app
+    from visualizer.app.window.launch import make_app
 
     make_app()
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from visualizer.core.compare import COURSE_ALPHAS, Comparison  # noqa: E402
-from visualizer.core.reference import course_reference_model  # noqa: E402
+from visualizer.core.analysis.compare import COURSE_ALPHAS, Comparison  # noqa: E402
+from visualizer.core.reference.lecture import course_reference_model  # noqa: E402
 from visualizer.data import read_course_h5  # noqa: E402
 
 COURSE = ROOT.parent / "shared" / "datasets" / "catvnoncat"

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from visualizer.core import GradientDescent  # noqa: E402
-from visualizer.core.optimizers import Optimizer  # noqa: E402
+from visualizer.core.optim.optimizers import Optimizer  # noqa: E402
 
 M, N_PX, R, PER_IMAGE, B = 20_000, 64, 64, 4, 64
 N_X = 3 * N_PX * N_PX

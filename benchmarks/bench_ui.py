@@ -89,12 +89,12 @@ def one_run(seconds: float, history: int, large: bool = False) -> int:
     import numpy as np
     from PySide6.QtCore import QCoreApplication, QEvent, QObject, QStandardPaths
 
-    from visualizer.app.launch import make_app
-    from visualizer.app.main_window import MainWindow
+    from visualizer.app.window.launch import make_app
+    from visualizer.app.window.main_window import MainWindow
     from visualizer.core import GradientDescent
-    from visualizer.core.optimizers import Optimizer
+    from visualizer.core.optim.optimizers import Optimizer
     from visualizer.data import load_data
-    from visualizer.settings import RunSettings
+    from visualizer.model.settings import RunSettings
 
     if large:
         train, test, settings = large_set(), None, RunSettings(alpha=0.001, batch_size=64)

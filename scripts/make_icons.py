@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
-SIZES = (16, 32, 48, 64, 128, 256)  # visualizer.resources.ICON_SIZES
+SIZES = (16, 32, 48, 64, 128, 256)  # visualizer.fs.resources.ICON_SIZES
 
 
 def main() -> int:

@@ -6,7 +6,7 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .cli import run_cli
+    from visualizer.cli.commands import run_cli
 
     return run_cli(sys.argv[1:] if argv is None else argv)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QStandardPaths, QThread
 
-from visualizer.app.launch import make_app, share_gl_contexts
-from visualizer.app.main_window import MainWindow
+from visualizer.app.window.launch import make_app, share_gl_contexts
+from visualizer.app.window.main_window import MainWindow
 from visualizer.data import load_data
 
 share_gl_contexts()  # before pytest-qt creates the QApplication

@@ -76,7 +76,7 @@ def test_classes_and_runs_differ_by_more_than_colour(window, qtbot):
     """In a deuteranopia simulation the old right/wrong borders both turned olive; runs 0.001 and 0.0001 merged."""
     neg, pos = window.sigmoid.dots
     assert neg.opts["symbol"] != pos.opts["symbol"]
-    from visualizer.core.race import RaceConfig
+    from visualizer.core.analysis.race import RaceConfig
 
     window.open_explorer()
     ex = window.explorer

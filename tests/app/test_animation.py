@@ -17,12 +17,12 @@ from PIL import Image
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QLabel
 
-from visualizer.animation_frames import Palette
-from visualizer.app.animation import FrameRenderer, image_bytes, render_animation
-from visualizer.app.animation_dialog import AnimationDialog, AnimationExport, ExportChoice
-from visualizer.app.screenshot import prepared_window, render_screenshot
-from visualizer.lesson_files import load_lesson
-from visualizer.settings import RunSettings
+from visualizer.app.export.animation import FrameRenderer, image_bytes, render_animation
+from visualizer.app.export.animation_dialog import AnimationDialog, AnimationExport, ExportChoice
+from visualizer.app.export.screenshot import prepared_window, render_screenshot
+from visualizer.formats.animation_frames import Palette
+from visualizer.formats.lesson_files import load_lesson
+from visualizer.model.settings import RunSettings
 
 SIZE = (1280, 800)
 N = 300

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from visualizer.app import animation_dialog
-from visualizer.app.animation_dialog import AnimationExport, ExportChoice
-from visualizer.resources import LESSONS_DIR
+from visualizer.app.export import animation_dialog
+from visualizer.app.export.animation_dialog import AnimationExport, ExportChoice
+from visualizer.fs.resources import LESSONS_DIR
 
 
 def test_an_exported_window_has_the_users_lesson_and_docks(window, qtbot, tmp_path, monkeypatch):

@@ -12,11 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from tests.test_comparison_files import numpy_costs
-from visualizer.app.explorer import show_explorer
-from visualizer.app.sweep_tab import NO_CURVES, NO_SWEEP
-from visualizer.core.race import POINTS, PRESETS, RaceConfig
-from visualizer.core.stability import lesson_alphas, stable_alpha
+from tests.formats.test_comparison_files import numpy_costs
+from visualizer.app.explorer.explorer import show_explorer
+from visualizer.app.explorer.sweep_tab import NO_CURVES, NO_SWEEP
+from visualizer.core.analysis.race import POINTS, PRESETS, RaceConfig
+from visualizer.core.analysis.stability import lesson_alphas, stable_alpha
 
 
 @pytest.fixture
@@ -334,13 +334,13 @@ def test_the_sweep_exports_csv_png_and_svg(explorer, qtbot, tmp_path, monkeypatc
     assert title.startswith("Sweep of α on train, m = 210: 3 learning rates from 0.0001 to 0.01, 25 iterations")
 
     chosen = str(tmp_path / "chosen")  # the buttons ask where through the race's dialog; the suffix is added
-    monkeypatch.setattr("visualizer.app.comparison_plots.QFileDialog.getSaveFileName", lambda *a: (chosen, ""))
+    monkeypatch.setattr("visualizer.app.explorer.comparison_plots.QFileDialog.getSaveFileName", lambda *a: (chosen, ""))
     sweep.exports.svg.click()
     assert ET.parse(chosen + ".svg").getroot().tag.endswith("svg") and sweep.message.text() == f"Exported {chosen}.svg."
 
 
 def test_the_race_view_of_screenshot_races_the_preset_to_the_end(window, monkeypatch):
-    from visualizer.app.explorer import race_picture
+    from visualizer.app.explorer.explorer import race_picture
 
     configs, _ = PRESETS["GD vs momentum vs Adam"]
     monkeypatch.setitem(PRESETS, "GD vs momentum vs Adam", (configs, 30))

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from tests.app.test_drop_and_save import drop, photo, urls
-from visualizer.app.safety import reported
+from visualizer.app.window.safety import reported
 
 
 def _slide_alpha_while_training(window, qtbot, ticks=8):
@@ -65,7 +65,7 @@ def test_an_exception_in_an_undo_command_is_reported_not_a_crash(qapp, monkeypat
 
 def test_drawing_a_ten_million_iteration_run_costs_what_a_short_one_does(window, qtbot, monkeypatch):
     """A 3-minute run fell from 25 to 11 frames a second: every frame redrew the whole history."""
-    import visualizer.core.envelope as envelope
+    import visualizer.core.analysis.envelope as envelope
 
     reduced = []
     real_reduce = envelope._reduce
@@ -106,7 +106,7 @@ def test_a_dropped_folder_is_listed_on_the_worker_not_the_gui_thread(window, qtb
     """Dropping a 100,000-file folder froze the window for 1.2 s while it was listed."""
     import threading
 
-    import visualizer.app.dropping as dropping
+    import visualizer.app.window.dropping as dropping
 
     listed_on = []
     real_walk = dropping.walk_files
@@ -134,8 +134,8 @@ def test_a_damaged_settings_file_falls_back_to_defaults(qtbot, demo, lines):
     """alpha=abc, inf or 1e400, or slice=abc, in the settings file stopped the app from starting."""
     from PySide6.QtCore import QSettings, QStandardPaths
 
-    from visualizer.app.launch import make_app
-    from visualizer.app.main_window import MainWindow
+    from visualizer.app.window.launch import make_app
+    from visualizer.app.window.main_window import MainWindow
 
     QStandardPaths.setTestModeEnabled(True)
     make_app()
@@ -161,8 +161,8 @@ def test_a_damaged_settings_file_falls_back_to_defaults(qtbot, demo, lines):
 def test_the_optimizer_settings_are_remembered_for_the_next_window(qtbot, demo):
     from PySide6.QtCore import QSettings, QStandardPaths
 
-    from visualizer.app.launch import make_app
-    from visualizer.app.main_window import MainWindow
+    from visualizer.app.window.launch import make_app
+    from visualizer.app.window.main_window import MainWindow
 
     QStandardPaths.setTestModeEnabled(True)
     make_app()
@@ -193,7 +193,7 @@ def _session_entries(path):
 def _settings_variant(**changes):
     import json
 
-    from visualizer.settings import RunSettings
+    from visualizer.model.settings import RunSettings
 
     return {"settings": np.array(json.dumps(RunSettings().to_dict() | changes))}
 
@@ -230,7 +230,7 @@ def test_a_hostile_session_is_refused_and_nothing_changes(window, qtbot, tmp_pat
 
 def test_a_session_brings_back_every_setting(window, qtbot, tmp_path):
     """Only alpha came back; the loss, init, seed, budget, speed and slice were lost, yet Step used some."""
-    from visualizer.settings import RunSettings
+    from visualizer.model.settings import RunSettings
 
     c = window.controller
     window.controls.loss.setCurrentIndex(window.controls.loss.findData("squared-error"))
@@ -266,7 +266,7 @@ def test_an_export_on_a_full_disk_says_so_and_leaves_no_file(window, tmp_path, m
     def full(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("visualizer.atomic.os.fsync", full)
+    monkeypatch.setattr("visualizer.fs.atomic.os.fsync", full)
     target = tmp_path / "out.file"
     export(window, str(target))
     assert window.notice.isVisible() and "No space left on device" in window.notice.label.text()
@@ -312,7 +312,7 @@ def test_exports_are_slide_sized_and_say_what_they_show(window, qtbot, tmp_path)
 
 
 def test_exported_legends_sit_beside_the_curves(window, qtbot, tmp_path, monkeypatch):
-    import visualizer.app.file_actions as fa
+    import visualizer.app.window.file_actions as fa
 
     seen = []
     real = fa.scene_bytes

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from tests.conftest import COURSE_DIR, image_folder
 from visualizer.data import DEMO_DIR
-from visualizer.lesson_files import LESSON_PANELS, MAIN_PANELS, load_lesson
-from visualizer.resources import LESSONS_DIR
+from visualizer.formats.lesson_files import LESSON_PANELS, MAIN_PANELS, load_lesson
+from visualizer.fs.resources import LESSONS_DIR
 
 SHIPPED = sorted(LESSONS_DIR.glob("*.toml"))
 
@@ -109,7 +109,7 @@ def test_a_bad_lesson_changes_nothing(window, qtbot, tmp_path, text, where):
 
 
 def test_a_lesson_with_a_race_opens_the_explorer_racing_its_preset(window, qtbot, tmp_path):
-    from visualizer.core.race import PRESETS
+    from visualizer.core.analysis.race import PRESETS
 
     opened(window, qtbot, write(tmp_path, 'title = "Race"\nrace = "GD vs momentum vs Adam"\n'))
     explorer = window.explorer
@@ -129,7 +129,7 @@ def test_a_lesson_without_a_race_closes_the_race_of_the_data_it_replaced(window,
 
 
 def test_save_as_lesson_keeps_the_course_files_as_course(window, qtbot, tmp_path, monkeypatch):
-    from visualizer.lesson_files import COURSE_ENV, COURSE_TRAIN
+    from visualizer.formats.lesson_files import COURSE_ENV, COURSE_TRAIN
 
     if not (COURSE_DIR / COURSE_TRAIN).is_file():
         pytest.skip("the course's files are not beside the checkout")

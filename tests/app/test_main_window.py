@@ -90,8 +90,8 @@ def test_soak_redraws_hundreds_of_times_while_training(window, qtbot):
 def test_a_slow_slice_is_computed_off_the_gui_thread_and_still_drawn(window, qtbot, monkeypatch):
     import threading
 
-    from visualizer.app import frame as frame_module
-    from visualizer.app import rendering
+    from visualizer.app.window import frame as frame_module
+    from visualizer.app.window import rendering
 
     monkeypatch.setattr(rendering, "SURFACE_SYNC_S", -1.0)  # every slice counts as slow while training
     threads = []
@@ -142,8 +142,8 @@ def test_metric_curves_wait_for_a_medium_frame(window, qtbot, monkeypatch):
 def test_while_training_the_gallery_is_redrawn_less_often_than_the_sigma_dots(window, monkeypatch):
     import time
 
-    from visualizer.app import rendering
-    from visualizer.app.training import TrainingController
+    from visualizer.app.run.training import TrainingController
+    from visualizer.app.window import rendering
 
     clock = [time.monotonic() + 10]
     monkeypatch.setattr(rendering.time, "monotonic", lambda: clock[0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from visualizer.core.batch_noise import BatchNoise
+from visualizer.core.analysis.batch_noise import BatchNoise
 
 
 def test_the_lesson_draws_an_epoch_of_batch_gradients_and_their_spread(window, qtbot):

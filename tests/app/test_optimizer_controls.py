@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from visualizer.core import GradientDescent
-from visualizer.core.optimizers import Optimizer
+from visualizer.core.optim.optimizers import Optimizer
 
 
 def _visible_keys(window):

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from tests.conftest import image_folder
 from visualizer.core import sigmoid
-from visualizer.core.reference import gradient_descent_reference
+from visualizer.core.reference.lecture import gradient_descent_reference
 
 
 def _wait_steps(qtbot, window, n):
@@ -48,7 +48,7 @@ def test_surface_grid_is_the_cost_at_its_points(window, qtbot):
         view = window.surface.view
         assert view.kind == kind
         gd = window.controller.gd
-        from visualizer.core.surface import principal_plane, w_direction_plane
+        from visualizer.core.analysis.surface import principal_plane, w_direction_plane
 
         plane = (w_direction_plane(gd.param, gd.theta, gd.gradient()) if kind == "w-direction" else
                  principal_plane(gd.param, window.controller.trajectory_until(gd.iteration), gd.theta, gd.gradient()))
@@ -141,7 +141,7 @@ def test_open_folder_loads_with_a_report(window, qtbot, tmp_path):
     window.load(str(tmp_path))
     qtbot.waitUntil(lambda: window.controller.train.source != window.controller.test.source
                     and window.controller.train.m + window.controller.test.m == 12, timeout=10000)
-    from visualizer.app.loading import LoadReportDialog
+    from visualizer.app.run.loading import LoadReportDialog
 
     qtbot.waitUntil(lambda: bool(window.findChildren(LoadReportDialog)), timeout=5000)
     report = window.findChildren(LoadReportDialog)[-1]
@@ -160,7 +160,7 @@ def test_a_bad_folder_leaves_the_data_untouched(window, qtbot, tmp_path):
 
 
 def test_no_opengl_keeps_the_contour_map(qtbot, demo, monkeypatch):
-    from visualizer.app.main_window import MainWindow
+    from visualizer.app.window.main_window import MainWindow
 
     monkeypatch.setenv("VISUALIZER_NO_GL", "1")
     w = MainWindow(*demo, remember_layout=False)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QScrollArea, QTabBar
 
-from visualizer.app.accessibility import plain
+from visualizer.app.window.accessibility import plain
 
 
 # Logical sizes: 1920 x 1080 at scale factor 2 is 960 x 540, at 1.5 it is 1280 x 720.
@@ -74,7 +74,7 @@ def test_a_window_fitted_right_after_its_first_show_fits_a_small_screen(demo, qt
     minimum counts only after the event loop has run)."""
     from PySide6.QtGui import QScreen
 
-    from visualizer.app.main_window import MainWindow
+    from visualizer.app.window.main_window import MainWindow
 
     monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, 960, 540))
     train, test = demo

@@ -4,8 +4,8 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from visualizer.app.main_window import MainWindow
-from visualizer.settings import RunSettings
+from visualizer.app.window.main_window import MainWindow
+from visualizer.model.settings import RunSettings
 
 
 def fresh_window(qtbot, demo) -> MainWindow:

@@ -24,7 +24,7 @@ def test_the_state_holds_what_the_controls_show(window):
 
 
 def test_a_bad_setting_changes_nothing(window):
-    from visualizer.settings import SettingsError
+    from visualizer.model.settings import SettingsError
 
     before = window.state.settings
     with pytest.raises(SettingsError):
@@ -92,7 +92,7 @@ def test_after_a_blow_up_the_edge_is_not_infinite(window, qtbot):
 
 def test_the_first_frame_draws_the_surface_and_the_dots(qtbot, demo):
     """At first launch the surface was blank and sigma(z) had no dots until the first Step."""
-    from visualizer.app.main_window import MainWindow
+    from visualizer.app.window.main_window import MainWindow
 
     w = MainWindow(*demo, remember_layout=False)
     w.ask_before_closing = False

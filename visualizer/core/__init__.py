@@ -1,10 +1,17 @@
 """The maths of one sigmoid neuron, in numpy only (a test checks that no Qt gets imported)."""
 
-from .gradient_descent import GradientDescent, initial_parameters, validate_alpha
-from .losses import LOSSES, CrossEntropy, Loss, SquaredError, get_loss, sigmoid, softplus
-from .metrics import accuracy, explain, predict
-from .optimizers import Optimizer
-from .surface import Plane, PlanePoints, SurfaceSlice, principal_plane, view_ranges, w_direction_plane
+from visualizer.core.analysis.surface import (
+    Plane,
+    PlanePoints,
+    SurfaceSlice,
+    principal_plane,
+    view_ranges,
+    w_direction_plane,
+)
+from visualizer.core.engine.gradient_descent import GradientDescent, initial_parameters, validate_alpha
+from visualizer.core.engine.losses import LOSSES, CrossEntropy, Loss, SquaredError, get_loss, sigmoid, softplus
+from visualizer.core.engine.metrics import accuracy, explain, predict
+from visualizer.core.optim.optimizers import Optimizer
 
 __all__ = [
     "LOSSES",

@@ -1,12 +1,12 @@
 """Files in, (X, Y, images, names, classes, report) out. No Qt here."""
 
-from .cache import cache_dir, cache_size, clear_cache, trim_cache
-from .course_h5 import default_test_file, read_course_h5
-from .dataset import DataError, Dataset, Skipped, images_to_x
-from .decoding import LoadCancelled
-from .folders import load_folder
-from .images import DEFAULT_N_PX, ImageError, load_image
-from .sources import DEMO_DIR, load_data, split_dataset
+from visualizer.data.cache import cache_dir, cache_size, clear_cache, trim_cache
+from visualizer.data.course_h5 import default_test_file, read_course_h5
+from visualizer.data.dataset import DataError, Dataset, Skipped, images_to_x
+from visualizer.data.decoding import LoadCancelled
+from visualizer.data.folders import load_folder
+from visualizer.data.images import DEFAULT_N_PX, ImageError, load_image
+from visualizer.data.sources import DEMO_DIR, load_data, split_dataset
 
 __all__ = [
     "DEFAULT_N_PX",

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import remove_stale_temps
+from visualizer.fs.atomic import remove_stale_temps
 
 #: The cache's default bound; least recently used packs are removed past it.
 LIMIT_BYTES = 2 * 2**30
@@ -48,7 +48,7 @@ MAX_REASON_CHARS = 300
 MAX_HEADER_BYTES = 256 * 2**20
 HEX = re.compile(r"[0-9a-f]*")
 PACK_NAME = re.compile(r"[0-9a-f]{32}\.pack")
-TEMP_NAME = re.compile(r"\.([0-9a-f]{32}\.pack)\.\d+\.[a-z0-9_]{8}\.tmp")  # visualizer.atomic's pattern
+TEMP_NAME = re.compile(r"\.([0-9a-f]{32}\.pack)\.\d+\.[a-z0-9_]{8}\.tmp")  # visualizer.fs.atomic's pattern
 
 
 def cache_dir() -> Path:
@@ -119,7 +119,7 @@ def preprocess_version() -> str:
     import PIL
     from PIL import features
 
-    from .images import PREPROCESS_VERSION
+    from visualizer.data.images import PREPROCESS_VERSION
 
     return f"{PREPROCESS_VERSION}/pillow {PIL.__version__}/jpeg {features.version('jpg')}"
 

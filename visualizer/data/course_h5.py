@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ..files import require_regular
-from .dataset import DataError, Dataset, ImageSet
-from .images import MAX_MEGAPIXELS, N_PX_RANGE, preprocess
-from .memory import memory_problem
+from visualizer.data.dataset import DataError, Dataset, ImageSet
+from visualizer.data.images import MAX_MEGAPIXELS, N_PX_RANGE, preprocess
+from visualizer.data.memory import memory_problem
+from visualizer.fs.files import require_regular
 
 #: Images are read (and checked, converted or resized) this many bytes at a time.
 BLOCK_BYTES = 32 * 2**20

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .memory import small_pages, x_dtype
+from visualizer.data.memory import small_pages, x_dtype
 
 #: X at least this large is built on several threads.
 PARALLEL_X_BYTES = 16 * 2**20

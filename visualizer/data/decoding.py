@@ -15,11 +15,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ..files import read_regular
-from .cache import FolderCache, Known
-from .dataset import Skipped
-from .images import MAX_FILE_BYTES, ImageError, load_image
-from .memory import small_pages
+from visualizer.data.cache import FolderCache, Known
+from visualizer.data.dataset import Skipped
+from visualizer.data.images import MAX_FILE_BYTES, ImageError, load_image
+from visualizer.data.memory import small_pages
+from visualizer.fs.files import read_regular
 
 DECODE_BATCH = 16
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import mode_problem
-from .cache import FolderCache
-from .dataset import DataError, Dataset, ImageSet, Skipped
-from .decoding import Cancelled, Progress, decode_files, os_reason
-from .images import DEFAULT_N_PX
-from .memory import memory_problem
+from visualizer.data.cache import FolderCache
+from visualizer.data.dataset import DataError, Dataset, ImageSet, Skipped
+from visualizer.data.decoding import Cancelled, Progress, decode_files, os_reason
+from visualizer.data.images import DEFAULT_N_PX
+from visualizer.data.memory import memory_problem
+from visualizer.fs.files import mode_problem
 
 POSITIVE_NAMES = ("cat", "cats", "yes", "positive", "pos", "1", "true")
 IGNORED_FILES = {"thumbs.db", "desktop.ini", "icon\r"}

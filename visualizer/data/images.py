@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ..files import read_regular
+from visualizer.fs.files import read_regular
 
 #: Larger images are refused; Pillow's decompression-bomb guard, turned into a reason.
 MAX_MEGAPIXELS = 50

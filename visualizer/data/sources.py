@@ -7,14 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..files import require_regular
-from ..resources import DEMO_DIR
-from .course_h5 import default_test_file, read_course_images
-from .dataset import DataError, Dataset, ImageSet, split_indices
-from .decoding import Cancelled, Progress
-from .folders import load_folder_images, split_folders
-from .images import DEFAULT_N_PX, N_PX_RANGE
-from .memory import x_dtype
+from visualizer.data.course_h5 import default_test_file, read_course_images
+from visualizer.data.dataset import DataError, Dataset, ImageSet, split_indices
+from visualizer.data.decoding import Cancelled, Progress
+from visualizer.data.folders import load_folder_images, split_folders
+from visualizer.data.images import DEFAULT_N_PX, N_PX_RANGE
+from visualizer.data.memory import x_dtype
+from visualizer.fs.files import require_regular
+from visualizer.fs.resources import DEMO_DIR
 
 H5_SUFFIXES = (".h5", ".hdf5")
 

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..dropping import DroppedImage, has_images
-from .gallery import to_qimage
+from visualizer.app.panels.gallery import to_qimage
+from visualizer.app.window.dropping import DroppedImage, has_images
 
 DIVERGING = pg.colormap.get("CET-D1")
 SIDE = 96

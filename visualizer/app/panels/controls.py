@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...settings import BUDGET_MAX, SEED_LIMIT, check_alpha
-from .optimizer_controls import OptimizerControls
+from visualizer.app.panels.optimizer_controls import OptimizerControls
+from visualizer.model.settings import BUDGET_MAX, SEED_LIMIT, check_alpha
 
 ALPHA_MIN, ALPHA_MAX = 1e-5, 10.0
 EDGE_REASONS = {

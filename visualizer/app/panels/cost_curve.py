@@ -15,10 +15,10 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ...core.envelope import PeakEnvelope, bucket_for
-from ...core.optimizers import Optimizer
-from ...core.run_axes import UNITS, describe_change, from_axis, to_axis
-from .plots import nice_ceiling, plain_axes
+from visualizer.app.panels.plots import nice_ceiling, plain_axes
+from visualizer.core.analysis.envelope import PeakEnvelope, bucket_for
+from visualizer.core.analysis.run_axes import UNITS, describe_change, from_axis, to_axis
+from visualizer.core.optim.optimizers import Optimizer
 
 #: Below this many lines of text, the plots' view shows the cost alone.
 SHORT_LINES = 14

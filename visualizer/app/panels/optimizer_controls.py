@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtGui import QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit
 
-from ...settings import SettingsError, check_batch_size, check_epsilon
+from visualizer.model.settings import SettingsError, check_batch_size, check_epsilon
 
 OPTIMIZERS = (("Gradient descent", "gd"), ("Momentum", "momentum"), ("RMSProp", "rmsprop"), ("Adam", "adam"))
 BATCH_CHOICES = ("all m", "1", "16", "32", "64", "128", "256")

@@ -7,8 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ...core import sigmoid
-from .plots import nice_ceiling
+from visualizer.app.panels.plots import nice_ceiling
+from visualizer.core import sigmoid
 
 # Okabe-Ito orange and blue, and two shapes: the classes differ for every eye.
 POSITIVE, NEGATIVE = pg.mkBrush("#E69F00"), pg.mkBrush("#0072B2")

@@ -19,9 +19,9 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QOpenGLContext, QPainter, QSurfaceFormat
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from ...core.contours import contour_segments
-from ...core.surface import SurfaceView
-from .plots import COLORMAP, plain_axes, show_heatmap
+from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
+from visualizer.core.analysis.contours import contour_segments
+from visualizer.core.analysis.surface import SurfaceView
 
 CONTOUR_LEVELS = 6
 SLICES = [("along w and b", "w-direction", "Through the current point: along w's direction, and along b."),

@@ -1,0 +1,158 @@
+"""The race against direct GradientDescent runs: same paths, honest rows, one shared slice."""
+
+import numpy as np
+import pytest
+
+from tests.conftest import make_problem
+from visualizer.core import GradientDescent
+from visualizer.core.analysis.race import PRESETS, Race, RaceConfig
+from visualizer.model.race_config import check_cell, race_config_from_dict
+
+CONFIGS = [RaceConfig(alpha=0.3), RaceConfig("momentum", 0.3, beta=0.8, batch_size=4),
+           RaceConfig("adam", 0.05, batch_size=7, lam=0.5), RaceConfig("rmsprop", 0.01, decay=0.1),
+           RaceConfig(alpha=0.1, lam=2.0)]
+
+
+def finished(race: Race, chunk: int = 17) -> Race:
+    while race.step(chunk):
+        pass
+    race.settle()
+    return race
+
+
+@pytest.fixture
+def problem():
+    X, Y = make_problem(30, 20, seed=3)
+    return X[:, :14], Y[:, :14], X[:, 14:], Y[:, 14:]
+
+
+def test_every_run_is_the_direct_run_of_its_configuration(problem):
+    X, Y, Xt, Yt = problem
+    race = finished(Race(X, Y, Xt, Yt, iterations=90, seed=4, init="random"))
+    for config in CONFIGS:
+        race.add(config)
+    finished(race)
+    for run, config in zip(race.runs, CONFIGS, strict=True):
+        gd = GradientDescent(X, Y, alpha=config.alpha, init="random", seed=4, X_test=Xt, Y_test=Yt,
+                             optimizer=config.optimizer_for())
+        gd.step(90)
+        assert run.iteration == 90
+        np.testing.assert_allclose(run.history.costs.values, gd.history.costs.values, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(run.gd.w, gd.w, rtol=1e-9, atol=1e-12)
+        its, costs = run.rows("train_cost")
+        assert its[-1] == 90 and costs[-1] == pytest.approx(gd.cost, rel=1e-9)
+        assert np.all(np.diff(its) == run.every)  # rows at the run's stride, the last one at the budget
+
+
+def test_rows_carry_the_seconds_of_work_and_the_axes_follow(problem):
+    X, Y, Xt, Yt = problem
+    race = Race(X, Y, Xt, Yt, iterations=60)
+    run = race.add(RaceConfig(alpha=0.2, batch_size=5))
+    finished(race, chunk=7)
+    its, _ = run.rows("train_cost")
+    seconds = run.seconds.values
+    assert seconds.size == its.size and seconds[0] == 0 and np.all(np.diff(seconds) >= 0)
+    assert seconds[-1] == pytest.approx(run.elapsed)
+    assert run.iterations_per_epoch == 3  # 14 examples in batches of 5: 5, 5, 4
+    np.testing.assert_allclose(run.x(its, "epochs"), its / 3)
+    np.testing.assert_allclose(run.x(its, "seconds"), seconds)
+
+
+def test_target_cost_is_reached_where_the_direct_run_reaches_it(problem):
+    X, Y, Xt, Yt = problem
+    race = Race(X, Y, Xt, Yt, iterations=200)
+    batch, mini = race.add(RaceConfig(alpha=0.3)), race.add(RaceConfig(alpha=0.3, batch_size=4))
+    finished(race)
+    gd = GradientDescent(X, Y, alpha=0.3)
+    gd.step(200)
+    costs = gd.history.costs.values
+    target = float(costs[57])
+    first = int(np.flatnonzero(costs <= target)[0])
+    rows = {s.label: s for s in race.summaries(target)}
+    assert rows[batch.config.label()].reached_at == first
+    its, full = mini.rows("train_cost")
+    assert rows[mini.config.label()].reached_at == its[np.flatnonzero(full <= target)[0]]
+    assert race.summaries(-1.0)[0].reached_at is None and race.summaries(-1.0)[0].reached_seconds is None
+
+
+def test_a_diverging_run_is_marked_and_the_others_are_not(problem):
+    X, Y, Xt, Yt = problem
+    race = Race(X, Y, Xt, Yt, iterations=100)
+    race.add(RaceConfig(alpha=0.1))
+    race.add(RaceConfig(alpha=500.0, batch_size=2))
+    rows = finished(race).summaries()
+    assert [r.diverged for r in rows] == [False, True]
+
+
+def test_the_shared_slice_holds_every_path_from_the_common_start(problem):
+    X, Y, Xt, Yt = problem
+    race = Race(X, Y, Xt, Yt, iterations=80)
+    for config in CONFIGS[:3]:
+        race.add(config)
+    finished(race)
+    assert {r.gd.method for r in race.runs} == {"gram", "primal"}  # both coordinate systems on one plane
+    view = race.shared_slice()
+    assert view.J.shape == (48, 48) and np.all(np.isfinite(view.J))
+    for s, t, distance in view.paths:
+        assert (s[0], t[0], distance[0]) == pytest.approx((0.0, 0.0, 0.0), abs=1e-9)
+        assert np.all(distance >= 0)
+    best = min(range(3), key=lambda i: race.runs[i].gd.cost)
+    s, t, distance = view.paths[best]
+    assert distance[-1] < 1e-6 * max(1.0, abs(s[-1]))  # the plane holds the best run's end point
+    gd = race.runs[best].gd
+    w0 = np.zeros(X.shape[0])
+    assert s[-1] == pytest.approx(np.linalg.norm(gd.w - w0), rel=1e-9) and t[-1] == pytest.approx(gd.b)
+
+
+@pytest.mark.parametrize("method", ["gram", "primal"])
+def test_a_path_has_the_same_plane_coordinates_on_either_path(problem, method):
+    X, Y, _, _ = problem
+    gd = GradientDescent(X, Y, alpha=0.3, method=method, init="random", seed=2)
+    gd.step(40)
+    w0 = GradientDescent(X, Y, init="random", seed=2, method="primal").w
+    d1 = np.random.default_rng(0).standard_normal(X.shape[0])
+    d1 /= np.linalg.norm(d1)
+    s, t, distance = Race._path(gd, w0, d1)
+    W = np.array([gd.param.w(theta) for theta in gd.trajectory.thetas + [gd.theta]]) - w0
+    np.testing.assert_allclose(s, W @ d1, atol=1e-9)
+    np.testing.assert_allclose(distance, np.sqrt(np.clip(np.sum(W * W, axis=1) - (W @ d1) ** 2, 0, None)), atol=1e-6)
+    assert t[-1] == pytest.approx(gd.b)
+
+
+@pytest.mark.parametrize("key, text, message", [
+    ("alpha", "fast", "must be a number"), ("alpha", "-1", "positive"), ("beta", "1", "[0, 1)"),
+    ("beta2", "1.5", "[0, 1)"), ("batch_size", "0", "the batch size must be"), ("batch_size", "2.5", "whole number"),
+    ("batch_size", "15", "at most the number of examples m = 14"), ("lam", "-0.1", ">= 0"),
+    ("decay", "nan", ">= 0"), ("optimizer", "sgd", "one of gd, momentum, rmsprop, adam"),
+])
+def test_bad_cells_are_refused_with_the_reason(key, text, message):
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace(")", r"\)")):
+        check_cell(key, text, m=14)
+
+
+def test_cells_accept_what_the_table_shows():
+    assert check_cell("batch_size", "all", 14) is None and check_cell("batch_size", " 7 ", 14) == 7
+    assert check_cell("optimizer", "Adam") == "adam" and check_cell("alpha", "1e-3") == 0.001
+    assert race_config_from_dict({"optimizer": "momentum", "batch_size": None}) == RaceConfig("momentum")
+    with pytest.raises(ValueError, match="unknown key 'alhpa'"):
+        race_config_from_dict({"alhpa": 0.1})
+    with pytest.raises(ValueError, match="'beta'"):
+        race_config_from_dict({"beta": True})
+
+
+def test_a_configuration_runs_once(problem):
+    race = Race(*problem, iterations=10)
+    race.add(RaceConfig(alpha=0.1))
+    with pytest.raises(ValueError, match="already in the race"):
+        race.add(RaceConfig(alpha=0.1))
+
+
+def test_presets_are_valid_races(problem):
+    assert set(PRESETS) >= {"Course α", "Batch vs mini-batch vs stochastic", "GD vs momentum vs Adam",
+                            "L2 from 0 to 10"}
+    for configs, iterations in PRESETS.values():
+        assert iterations > 0 and len(set(configs)) == len(configs)
+        for c in configs:
+            assert race_config_from_dict(c.to_dict()) == c
+    lams = [c.lam for c in PRESETS["L2 from 0 to 10"][0]]
+    assert min(lams) == 0 and max(lams) == 10

@@ -1,0 +1,136 @@
+"""The race's two tables: the configurations to run (editable, every cell checked) and the results.
+
+Arrow keys move between cells, typing or F2 edits one, Tab leaves the table: the whole table
+is reachable and usable from the keyboard. A cell that fails its check (visualizer.model.settings)
+goes back to its last good value and the reason is reported, naming the row and the column.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QTableWidget, QTableWidgetItem
+
+from visualizer.core.analysis.race import COLUMNS, NAMES, RaceConfig, Summary
+from visualizer.model.race_config import check_cell
+
+KEYS = list(COLUMNS)
+GOOD = Qt.ItemDataRole.UserRole
+
+
+def shown(key: str, value) -> str:
+    if key == "optimizer":
+        return NAMES[value]
+    if key == "batch_size":
+        return "all" if value is None else str(value)
+    return f"{value:g}"
+
+
+class OptimizerDelegate(QStyledItemDelegate):
+    """The optimizer cell edits with a list of the four choices."""
+
+    def createEditor(self, parent, option, index):
+        box = QComboBox(parent)
+        box.addItems(list(NAMES.values()))
+        box.setAccessibleName("optimizer")
+        box.setToolTip("Gradient descent, momentum, RMSProp or Adam")
+        return box
+
+    def setEditorData(self, editor, index):
+        editor.setCurrentText(index.data())
+
+    def setModelData(self, editor, model, index):
+        model.setData(index, editor.currentText())
+
+
+class ConfigTable(QTableWidget):
+    """One row per configuration; ``configs()`` reads them back, all checked."""
+
+    problem = Signal(str)  # why the last edit was refused ("" when it was accepted)
+
+    def __init__(self, m: int, parent=None):
+        super().__init__(0, len(KEYS), parent)
+        self.m = m
+        self.setHorizontalHeaderLabels(list(COLUMNS.values()))
+        self.setItemDelegateForColumn(0, OptimizerDelegate(self))
+        self.setTabKeyNavigation(False)  # Tab moves on to the next control; arrows move between cells
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setToolTip("One run per row, all from the same start. Arrows move, typing or F2 edits a cell. "
+                        "β is momentum's β and Adam's β₁; B is the batch size (all, or 1 to m); λ is L2; "
+                        "α decays as α₀ / (1 + decay · epoch).")
+        tips = {"optimizer": "GD, Momentum, RMSProp or Adam", "alpha": "the learning rate α > 0",
+                "beta": "momentum's β and Adam's β₁, in [0, 1)", "beta2": "RMSProp's and Adam's β₂, in [0, 1)",
+                "batch_size": f"examples per step: all (batch), 1 (stochastic) up to m = {m}",
+                "lam": "L2 strength λ ≥ 0: J + (λ/2m)·|w|²", "decay": "α = α₀ / (1 + decay · epoch), decay ≥ 0"}
+        for c, key in enumerate(KEYS):
+            self.horizontalHeaderItem(c).setToolTip(tips[key])
+        self.itemChanged.connect(self._check)
+
+    def configs(self) -> list[RaceConfig]:
+        return [RaceConfig(**{key: self.item(r, c).data(GOOD) for c, key in enumerate(KEYS)})
+                for r in range(self.rowCount())]
+
+    def set_configs(self, configs) -> None:
+        self.setRowCount(0)
+        for config in configs:
+            self.add_row(config)
+
+    def add_row(self, config: RaceConfig | None = None) -> None:
+        """A new row: ``config``, or a copy of the current row to edit (or the course's α)."""
+        if config is None:
+            current = self.currentRow()
+            config = self.configs()[current] if 0 <= current < self.rowCount() else RaceConfig()
+        row = self.rowCount()
+        self.blockSignals(True)
+        self.insertRow(row)
+        for c, key in enumerate(KEYS):
+            value = getattr(config, key)
+            item = QTableWidgetItem(shown(key, value))
+            item.setData(GOOD, value)
+            self.setItem(row, c, item)
+        self.blockSignals(False)
+        self.setCurrentCell(row, 1)
+
+    def remove_row(self) -> None:
+        row = self.currentRow()
+        if 0 <= row < self.rowCount():
+            self.removeRow(row)
+
+    def _check(self, item: QTableWidgetItem) -> None:
+        key = KEYS[item.column()]
+        try:
+            value, problem = check_cell(key, item.text(), self.m), ""
+        except ValueError as exc:
+            value, problem = item.data(GOOD), f"Row {item.row() + 1}, {COLUMNS[key]}: {exc}."
+        self.blockSignals(True)  # our own correction of the text is no new edit
+        item.setData(GOOD, value)
+        item.setText(shown(key, value))
+        self.blockSignals(False)
+        self.problem.emit(problem)
+
+
+RESULT_COLUMNS = ["run", "iterations", "epochs", "final J", "train accuracy", "test accuracy",
+                  "to target (iterations)", "to target (s)", "time (s)", "diverged"]
+
+
+class ResultsTable(QTableWidget):
+    """One row per run of the race: where it ended, when it reached the target, how long it worked."""
+
+    def __init__(self, parent=None):
+        super().__init__(0, len(RESULT_COLUMNS), parent)
+        self.setHorizontalHeaderLabels(RESULT_COLUMNS)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)
+        self.setToolTip("Final full J and accuracies of each run; the iterations and seconds it took to reach "
+                        "the target cost (- if it never did); seconds count the optimizer's own work.")
+
+    def fill(self, rows: list[Summary]) -> None:
+        self.setRowCount(len(rows))
+        for r, s in enumerate(rows):
+            cells = [s.label, str(s.iteration), f"{s.epochs:.4g}", f"{s.final_cost:.6f}", f"{s.train_accuracy:.2f} %",
+                     "-" if s.test_accuracy is None else f"{s.test_accuracy:.2f} %",
+                     "-" if s.reached_at is None else str(s.reached_at),
+                     "-" if s.reached_seconds is None else f"{s.reached_seconds:.3f}", f"{s.seconds:.3f}",
+                     "yes" if s.diverged else "no"]
+            for c, text in enumerate(cells):
+                self.setItem(r, c, QTableWidgetItem(text))
+        self.resizeColumnsToContents()

@@ -1,0 +1,312 @@
+"""The week-2 ideas as views a learner can poke: image to vector, the computation graph,
+vectorization, convexity and the bowl of the lecture. Each opens from the Lessons menu as a
+dock with a short caption; the numbers come from the core.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
+from visualizer.app.window.accessibility import buddy
+from visualizer.core.analysis.lessons import Bowl, VectorizationTiming
+
+
+def caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: palette(text); background: palette(alternate-base); padding:6px; border-radius:4px;")
+    return label
+
+
+# ---------------------------------------------------------------------- 1. image -> vector
+class ImageVectorPanel(QWidget):
+    """The selected image, its R, G, B matrices, and the unrolled x, linked by hovering."""
+
+    def __init__(self):
+        super().__init__()
+        self.view = pg.GraphicsLayoutWidget()
+        self.boxes, self.images = [], []
+        for k, (title, tint) in enumerate((("image", None), ("R", (255, 0, 0)), ("G", (0, 160, 0)),
+                                           ("B", (0, 0, 255)))):
+            vb = self.view.addViewBox(row=0, col=k, lockAspect=True, invertY=True, enableMouse=False)
+            item = pg.ImageItem(axisOrder="row-major")
+            if tint:
+                item.setColorMap(pg.ColorMap([0.0, 1.0], [(0, 0, 0), tint]))
+            vb.addItem(item)
+            label = pg.TextItem(title, color="k", anchor=(0, 1))
+            vb.addItem(label)
+            self.boxes.append(vb)
+            self.images.append(item)
+        self.marks = [pg.ScatterPlotItem(size=10, symbol="s", pen=pg.mkPen("#ff00ff", width=2), brush=None)
+                      for _ in range(4)]
+        for vb, mark in zip(self.boxes, self.marks, strict=True):
+            vb.addItem(mark)
+        self.strip = self.view.addPlot(row=1, col=0, colspan=4)
+        self.strip.setLabel("bottom", "index k in x (0 … n_x − 1): pixel (i, j), channel c → k = 3(i·n_px + j) + c")
+        self.strip.setLabel("left", "x_k")
+        plain_axes(self.strip)
+        self.strip_curve = self.strip.plot([], [], pen=pg.mkPen("#555", width=1))
+        self.strip_curve.setDownsampling(auto=True, method="peak")
+        self.strip_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ff00ff", width=2))
+        self.strip.addItem(self.strip_line)
+        self.readout = QLabel("Hover over a pixel.")
+        self.shapes = QLabel()
+        self.shapes.setStyleSheet("font-family: monospace;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(caption(
+            "A colour image is three matrices of numbers, red, green and blue, each n_px × n_px. The model "
+            "reads them as one long column x: all the values, unrolled, divided by 255. Hover over a pixel "
+            "to see where its three numbers sit in x."))
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.readout)
+        layout.addWidget(self.shapes)
+        self.proxy = pg.SignalProxy(self.view.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
+        self._pixels: np.ndarray | None = None
+
+    def show_example(self, pixels: np.ndarray, name: str, shapes: dict[str, tuple]) -> None:
+        self._pixels = pixels
+        self.images[0].setImage(pixels, levels=(0, 255))
+        for c in range(3):
+            self.images[c + 1].setImage(pixels[..., c].astype(float), levels=(0, 255))
+        x = pixels.reshape(-1) / 255.0
+        self.strip_curve.setData(np.arange(x.size), x)
+        self.shapes.setText("   ".join(f"{k}: {v}" for k, v in shapes.items()) + f"    ({name})")
+
+    def _hover(self, event) -> None:
+        if self._pixels is None:
+            return
+        pos = event[0]
+        n_px = self._pixels.shape[0]
+        for vb in self.boxes:
+            if vb.sceneBoundingRect().contains(pos):
+                p = vb.mapSceneToView(pos)
+                i, j = int(p.y()), int(p.x())
+                if 0 <= i < n_px and 0 <= j < n_px:
+                    self.point_at(i, j)
+                return
+
+    def point_at(self, i: int, j: int) -> int:
+        """Highlight pixel (i, j) everywhere; returns the index of its red value in x."""
+        n_px = self._pixels.shape[0]
+        k = 3 * (i * n_px + j)
+        for mark in self.marks:
+            mark.setData([j + 0.5], [i + 0.5])
+        self.strip_line.setValue(k + 1)
+        r, g, b = (int(v) for v in self._pixels[i, j])
+        self.readout.setText(f"pixel (row {i}, column {j}): R = {r}, G = {g}, B = {b}  →  "
+                             f"x[{k}] = {r / 255:.3f}, x[{k + 1}] = {g / 255:.3f}, x[{k + 2}] = {b / 255:.3f}")
+        return k
+
+
+# ---------------------------------------------------------------------- 2. the computation graph
+class VectorizationPanel(QWidget):
+    runRequested = Signal()
+
+    def __init__(self):
+        super().__init__()
+        self.run = QPushButton("Run one iteration both ways")
+        self.run.clicked.connect(self.runRequested)
+        self.result = QLabel("Press the button: both versions compute J, dw and db on the current data.")
+        self.result.setWordWrap(True)
+        self.result.setStyleSheet("font-size: 120%;")
+        self.bars = pg.PlotWidget()
+        self.bars.setLabel("left", "seconds for one iteration (log scale)")
+        self.bars.getAxis("bottom").setTicks([[(0, "for-loops"), (1, "vectorized")]])
+        self.bar_item = pg.BarGraphItem(x=[0, 1], height=[0, 0], width=0.6, brushes=["#d62728", "#2ca02c"])
+        self.bars.addItem(self.bar_item)
+        self.bars.hide()  # no axis to read before there is a timing to show
+        layout = QVBoxLayout(self)
+        layout.addWidget(caption(
+            "The lecture computes dw with two loops: over the m examples, and over the n_x features. numpy does "
+            "the same arithmetic as a few matrix products, dw = X·dzᵀ/m, run by optimised code. Here both run "
+            "now, on this machine, on your data."))
+        layout.addWidget(self.run)
+        layout.addWidget(self.result)
+        layout.addWidget(self.bars, 1)
+
+    def show_timing(self, t: VectorizationTiming, m: int) -> None:
+        self.run.setEnabled(True)
+        self.bars.show()
+        if t.m_loop == m:
+            loops = f"for-loops, on all {m} examples: {t.loop_seconds_full:.3g} s"
+        else:
+            loops = (f"for-loops: {t.loop_seconds:.3g} s on {t.m_loop} of the {m} examples (loops over all of them "
+                     f"would take too long here), so about {t.loop_seconds_full:.3g} s for all {m} "
+                     f"(times {m}/{t.m_loop})")
+        self.result.setText(
+            f"{loops}\nvectorized, on all {m} examples: {1000 * t.vector_seconds:.3g} ms\n"
+            f"speed-up: {t.speedup:,.0f}×\nThe two results agree to {t.max_difference:.1e} "
+            f"({'within' if t.max_difference <= 1e-12 else 'outside'} 1e-12).")
+        logs = np.log10([max(t.loop_seconds_full, 1e-9), max(t.vector_seconds, 1e-9)])
+        floor = float(np.floor(logs.min())) - 1  # bars grow up from a decade below the faster one
+        self.bar_item.setOpts(y0=floor, height=logs - floor)
+        decades = range(int(floor), int(np.ceil(logs.max())) + 1)
+        self.bars.getAxis("left").setTicks([[(d, f"{10.0 ** d:g} s") for d in decades]])
+        self.bars.setYRange(floor, logs.max() + 0.3)
+
+
+# ---------------------------------------------------------------------- 4. convexity and the bowl
+class ConvexityPanel(QWidget):
+    """Cross-entropy and squared error on the same slice, side by side."""
+
+    def __init__(self):
+        super().__init__()
+        self.view = pg.GraphicsLayoutWidget()
+        self.plots, self.images = [], []
+        for col, title in enumerate(("cross-entropy: one bowl", "squared error: plateaus")):
+            plot = self.view.addPlot(row=0, col=col, title=title)
+            image = pg.ImageItem(axisOrder="row-major")
+            image.setColorMap(COLORMAP)
+            plot.addItem(image)
+            plain_axes(plot)
+            self.plots.append(plot)
+            self.images.append(image)
+        layout = QVBoxLayout(self)
+        layout.addWidget(caption(
+            "The same slice of J, with the course's loss (left) and with squared error (right). Cross-entropy "
+            "gives a single bowl: every way down leads to the bottom. With squared error σ flattens the loss far "
+            "from the data, so J has flat plateaus where the gradient is almost zero and descent can stall."))
+        layout.addWidget(self.view, 1)
+        self.views = []
+
+    def show_views(self, views) -> None:
+        self.views = views
+        for plot, image, view in zip(self.plots, self.images, views, strict=True):
+            show_heatmap(image, view.J, view.s, view.t, top=98)
+            plot.setLabel("bottom", view.s_label)
+            plot.setLabel("left", view.t_label)
+
+
+class BowlPanel(QWidget):
+    """J(w, b) with one feature: click to start descents; a 1-D cut shows the derivative's sign."""
+
+    def __init__(self):
+        super().__init__()
+        self.loss = QComboBox()
+        self.loss.addItem("cross-entropy", "cross-entropy")
+        self.loss.addItem("squared error", "squared-error")
+        self.loss.currentIndexChanged.connect(lambda _: self.rebuild())
+        self.clear = QPushButton("Clear the runs")
+        self.clear.clicked.connect(self.rebuild)
+        self.view = pg.GraphicsLayoutWidget()
+        self.plot = self.view.addPlot(row=0, col=0, title="click anywhere to start gradient descent there")
+        self.plot.setLabel("bottom", "w")
+        self.plot.setLabel("left", "b")
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(COLORMAP)
+        self.plot.addItem(self.image)
+        self.contours = [pg.IsocurveItem(pen=pg.mkPen((255, 255, 255, 150))) for _ in range(8)]
+        for c in self.contours:
+            c.setParentItem(self.image)
+        self.cut = self.view.addPlot(row=0, col=1, title="J(w) at the last run's b")
+        self.cut.setLabel("bottom", "w")
+        self.cut.setLabel("left", "J")
+        self.cut_curve = self.cut.plot([], [], pen=pg.mkPen("#333", width=1))
+        self.tangent = self.cut.plot([], [], pen=pg.mkPen("#d62728", width=1))
+        self.cut_point = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#d62728"))
+        self.cut.addItem(self.cut_point)
+        self.step_arrow = pg.ArrowItem(headLen=14, brush="#2ca02c", pen=pg.mkPen("#2ca02c"))
+        self.cut.addItem(self.step_arrow)
+        self.slope_text = QLabel()
+        plain_axes(self.plot, self.cut)
+        head = QHBoxLayout()
+        head.addWidget(buddy("Loss", self.loss))
+        head.addWidget(self.loss)
+        head.addWidget(self.clear)
+        head.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(caption(
+            "Each image is reduced to one number (its projection on the difference between the average cat and "
+            "the average non-cat), so the model has just w and b and J(w, b) is the lecture's bowl. Click several "
+            "starts: with cross-entropy all of them reach the same bottom, because J is convex. Right: where the "
+            "slope dJ/dw is negative the step −α·dJ/dw moves w to the right; where it is positive, to the left."))
+        layout.addLayout(head)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.slope_text)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.timer = QTimer(self)
+        self.timer.setInterval(40)
+        self.timer.timeout.connect(self._advance)
+        self.bowl: Bowl | None = None
+        self.paths: list = []
+        self._data = None
+        self.w_range, self.b_range = (-4.0, 4.0), (-4.0, 4.0)
+
+    def set_data(self, X: np.ndarray, Y: np.ndarray) -> None:
+        self._data = (X, Y)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        if self._data is None:
+            return
+        self.timer.stop()
+        for item in self.paths:
+            self.plot.removeItem(item)
+        self.paths = []
+        self.bowl = Bowl(*self._data, loss=self.loss.currentData())
+        W, B = np.linspace(*self.w_range, 80), np.linspace(*self.b_range, 80)
+        J = self.bowl.grid(W, B)
+        show_heatmap(self.image, J, W, B, top=98)
+        for c, level in zip(self.contours, np.quantile(J, np.linspace(0.02, 0.8, len(self.contours))), strict=True):
+            c.setData(J)  # isocurves index (w, b), like J
+            c.setLevel(level)
+        self.plot.setRange(xRange=self.w_range, yRange=self.b_range, padding=0)
+        self.cut_curve.setData([], [])
+        self.tangent.setData([], [])
+        self.slope_text.setText("")
+
+    def start_at(self, w: float, b: float):
+        run = self.bowl.start(w, b)
+        colour = ["#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#e377c2"][len(self.paths) % 5]
+        self.paths.append(self.plot.plot([w], [b], pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=5,
+                                         symbolBrush=colour))
+        self.timer.start()
+        self._draw_cut()
+        return run
+
+    def _clicked(self, event) -> None:
+        if self.bowl is None or not self.plot.sceneBoundingRect().contains(event.scenePos()):
+            return
+        p = self.plot.vb.mapSceneToView(event.scenePos())
+        self.start_at(p.x(), p.y())
+
+    def _advance(self) -> None:
+        self.bowl.step(5)
+        for run, item in zip(self.bowl.runs, self.paths, strict=True):
+            item.setData(*self.bowl.path(run))
+        self._draw_cut()
+        if all(run.iteration >= 3000 for run in self.bowl.runs):
+            self.timer.stop()
+
+    def _draw_cut(self) -> None:
+        if not self.bowl.runs:
+            return
+        run = self.bowl.runs[-1]
+        w, b = float(run.w[0]), run.b
+        W = np.linspace(*self.w_range, 200)
+        self.cut_curve.setData(W, self.bowl.cut(b, W))
+        J, slope = run.cost, self.bowl.slope(run)
+        span = 0.8
+        self.tangent.setData([w - span, w + span], [J - slope * span, J + slope * span])
+        self.cut_point.setData([w], [J])
+        step = -self.bowl.alpha * slope
+        self.step_arrow.setPos(w + step, J)
+        self.step_arrow.setStyle(angle=0 if step < 0 else 180)
+        if abs(slope) < 5e-5:
+            self.slope_text.setText(f"dJ/dw ≈ 0 at w = {w:.3f}: the bottom of this cut, where the steps stop.")
+            return
+        direction = "right" if slope < 0 else "left"
+        self.slope_text.setText(f"dJ/dw = {slope:.4f} at w = {w:.3f}: the step −α·dJ/dw = {step:.4f} moves w to "
+                                f"the {direction} (green arrow).")

@@ -1,0 +1,123 @@
+"""What one frame shows, computed by the core from a snapshot: the panels only draw it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from visualizer.app.panels.classify import Verdict
+from visualizer.app.run.training import TrainingController
+from visualizer.core import accuracy, explain, get_loss, sigmoid
+from visualizer.core.analysis.lessons import GraphValues, graph_values
+from visualizer.core.analysis.stability import Edge, affordable, edge_of_stability
+from visualizer.core.analysis.surface import SurfaceView, surface_view
+
+
+@dataclass
+class Frame:
+    controller: TrainingController
+    iteration: int
+    theta: np.ndarray
+    z_train: np.ndarray
+    alpha: float
+    batch: np.ndarray | None = None  # the examples of the step from here; None: all m
+
+    @property
+    def gd(self):
+        return self.controller.gd
+
+    @cached_property
+    def yhat_train(self) -> np.ndarray:
+        return sigmoid(self.z_train)
+
+    @cached_property
+    def loss_train(self) -> np.ndarray:
+        return self.gd.loss.values(self.z_train, self.gd.y)
+
+    @cached_property
+    def z_test(self) -> np.ndarray | None:
+        return None if self.gd.test is None else self.gd.test.z(self.theta)
+
+    @cached_property
+    def yhat_test(self) -> np.ndarray | None:
+        return None if self.z_test is None else sigmoid(self.z_test)
+
+    @cached_property
+    def loss_test(self) -> np.ndarray | None:
+        return None if self.z_test is None else self.gd.loss.values(self.z_test, self.gd.y_test)
+
+    @cached_property
+    def cost(self) -> float:
+        """J of all m examples, plus (λ/2m)|w|² when L2 is on: the J the run minimizes."""
+        lam = self.gd.history.optimizer_at(self.iteration).lam
+        return float(np.mean(self.loss_train)) + (lam / (2 * self.gd.m) * self.gd.squared_w(self.theta) if lam else 0.0)
+
+    @cached_property
+    def train_accuracy(self) -> float:
+        return accuracy(self.z_train, self.gd.y)
+
+    @cached_property
+    def test_accuracy(self) -> float | None:
+        return None if self.z_test is None else accuracy(self.z_test, self.gd.y_test)
+
+    @cached_property
+    def w(self) -> np.ndarray:
+        return self.gd.param.w(self.theta)
+
+    def w_image(self) -> np.ndarray:
+        """w as the (n_px, n_px, 3) picture it multiplies, in the course's unrolling order."""
+        n_px = self.controller.train.n_px
+        return self.w.reshape(n_px, n_px, 3)
+
+    def verdicts(self, images: list) -> list[Verdict]:
+        """The model's answer for each dropped image, with the per-pixel reasons."""
+        n_px, classes, b = self.controller.train.n_px, self.controller.train.classes, float(self.theta[-1])
+        out = []
+        for image in images:
+            z, contributions = explain(self.w, b, image.pixels.reshape(-1) / 255.0, n_px)
+            yhat = float(sigmoid(np.array(z)))
+            label = int(yhat > 0.5)
+            out.append(Verdict(z, yhat, classes[label], yhat if label else 1 - yhat, contributions, b))
+        return out
+
+    def edge(self) -> Edge:
+        """The edge of stability here for the loss and optimizer in use, when the engine can afford it
+        (Gram path or a small problem)."""
+        gd = self.gd
+        if not affordable(gd):
+            return Edge(None, "too large")
+        return edge_of_stability(gd, self.z_train, optimizer=gd.history.optimizer_at(self.iteration))
+
+    def surface(self, kind: str, grid: int = 48, loss: str | None = None, extent: float = 1.0,
+                ghost: np.ndarray | None = None, this_batch: bool = False) -> SurfaceView:
+        """The slice of J_reg through this point; ``loss`` draws another loss on the same plane;
+        ``this_batch``: the J of the batch the next step uses, instead of all m examples'."""
+        gd = self.gd
+        traj = self.controller.trajectory_until(self.iteration)
+        lam = gd.history.optimizer_at(self.iteration).lam
+        return surface_view(gd.param, gd.loss if loss is None else get_loss(loss), gd.y, self.theta,
+                            gd.gradient(self.z_train, self.theta), traj, kind, grid, extent, ghost,
+                            l2=lam / (2 * gd.m), rows=self.batch if this_batch else None)
+
+    def example(self, set_name: str, index: int) -> tuple[np.ndarray, float, str]:
+        """(pixels, label, name) of one example."""
+        data = self.controller.train if set_name == "train" or self.controller.test is None else self.controller.test
+        index = min(index, data.m - 1)
+        return data.images[index], float(data.Y[0, index]), data.names[index]
+
+    def graph(self, set_name: str, index: int) -> GraphValues:
+        pixels, y, _ = self.example(set_name, index)
+        return graph_values(self.w, float(self.theta[-1]), pixels.reshape(-1) / 255.0, y)
+
+
+def build_frame(controller: TrainingController, view_iteration: int | None = None) -> Frame:
+    """The latest snapshot, or (when paused) an earlier iteration replayed from the history."""
+    snap = controller.latest
+    if view_iteration is None or view_iteration >= snap.iteration or controller.running:
+        return Frame(controller, snap.iteration, snap.theta, snap.z, snap.alpha, snap.batch)
+    gd = controller.gd
+    theta, state = gd.full_state_at(view_iteration)
+    return Frame(controller, view_iteration, theta, gd.param.train.z(theta), gd.history.alpha_at(view_iteration),
+                 gd.batch_rows(state, gd.history.optimizer_at(view_iteration)))

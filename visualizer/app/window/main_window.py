@@ -1,0 +1,322 @@
+"""The main window: the J(w, b) surface in the middle, docks around it, wired to one WindowState.
+
+Panels send intents to the state (``visualizer.model.state``) and draw from it and the latest
+snapshot; the training controller follows it. This file builds the docks and menus and
+connects them; drawing, data and file handling live in the mixins beside it.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from visualizer.app.explorer.explorer import ExplorerWindow
+from visualizer.app.lessons.lesson_files_actions import LessonFileActions
+from visualizer.app.lessons.lesson_graph import GraphPanel
+from visualizer.app.lessons.lessons import BowlPanel, ConvexityPanel, ImageVectorPanel, VectorizationPanel
+from visualizer.app.lessons.lessons_window import LessonsWindow
+from visualizer.app.lessons.minibatch_lesson import MiniBatchPanel
+from visualizer.app.panels.classify import ClassifyPanel
+from visualizer.app.panels.controls import ControlsPanel
+from visualizer.app.panels.cost_curve import CostCurvePanel
+from visualizer.app.panels.gallery import GalleryPanel
+from visualizer.app.panels.notice import NoticeBar
+from visualizer.app.panels.sigmoid import SigmoidPanel
+from visualizer.app.panels.surface import SurfacePanel
+from visualizer.app.panels.weights import WeightsPanel
+from visualizer.app.run.training import TrainingController
+from visualizer.app.window import preferences
+from visualizer.app.window.accessibility import name_by_labels
+from visualizer.app.window.data_actions import DataActions
+from visualizer.app.window.file_actions import FileActions
+from visualizer.app.window.keys import FocusedWidgetFirst
+from visualizer.app.window.menus import build_menus
+from visualizer.app.window.rendering import FRAME_MS, GHOST_DELAY_MS, Rendering
+from visualizer.app.window.window_layout import WindowLayout
+from visualizer.core.analysis.stability import lesson_alphas
+from visualizer.data import Dataset
+from visualizer.model.settings import RunSettings
+from visualizer.model.state import DataSets, WindowState
+
+LESSONS = {
+    "image-vector": (ImageVectorPanel, "Lesson: an image becomes a vector"),
+    "computation-graph": (GraphPanel, "Lesson: the computation graph"),
+    "vectorization": (VectorizationPanel, "Lesson: why vectorize"),
+    "convexity": (ConvexityPanel, "Lesson: convexity and the loss"),
+    "bowl": (BowlPanel, "Lesson: J(w, b) with w a single number"),
+    "mini-batches": (MiniBatchPanel, "Lesson: why mini-batches"),
+}
+
+
+def scrolled(panel: QWidget) -> QScrollArea:
+    """A panel that scrolls vertically on a short screen instead of setting the window's minimum height."""
+    area = QScrollArea()
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: its controls are
+    bar = area.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+    area.setMinimumWidth(panel.minimumSizeHint().width() + bar)  # nothing cut when the scroll bar shows
+    return area
+
+
+def compact_combos(root: QWidget) -> None:
+    """Long item texts must not set the window's minimum width; a combo caches that width on first asking."""
+    for box in root.findChildren(QComboBox):
+        natural = box.sizeHint().width()
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(10)
+        if box.sizeHint().width() > natural:  # a short combo keeps its own width
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow)
+
+
+class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileActions, QMainWindow):
+    def __init__(self, train: Dataset, test: Dataset | None, settings: RunSettings | None = None,
+                 remember_layout: bool = True):
+        super().__init__()
+        self.remember_layout = remember_layout
+        self.state = WindowState(DataSets(train, test), settings or RunSettings())
+        self.controller = TrainingController(self.state)
+        self.controls = ControlsPanel(self.state)
+        self.cost_curve = CostCurvePanel()
+        self.surface = SurfacePanel(self.state)
+        self.gallery = GalleryPanel()
+        self.sigmoid = SigmoidPanel()
+        self.weights = WeightsPanel()
+        self.classify = ClassifyPanel(train.classes)
+        self.notice = NoticeBar()
+        for panel in (self.controls, self.cost_curve, self.surface, self.gallery, self.sigmoid, self.weights,
+                      self.classify):
+            compact_combos(panel)  # before the docks measure them
+        self.undo = QUndoStack(self)
+        self.ask_before_closing = True
+        self._saved_iteration = 0
+        self.explorer: ExplorerWindow | None = None
+        self._init_rendering()
+        self._init_data_actions()
+        self._ghost_timer = QTimer(self, singleShot=True, interval=GHOST_DELAY_MS)
+        self._ghost_timer.timeout.connect(self._draw_ghost)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.notice)
+        column.addWidget(self.surface, 1)
+        self.setCentralWidget(central)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        L, R, B = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                   Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.docks = {
+            "controls": self._dock("Controls", scrolled(self.controls), L),
+            "weights": self._dock("Weights w as an image", self.weights, L),
+            "cost": self._dock("Cost J and accuracy", self.cost_curve, R),
+            "sigmoid": self._dock("Every example on σ(z)", self.sigmoid, R),
+            "classify": self._dock("Classify dropped images", self.classify, R),
+            "gallery": self._dock("Examples and their ŷ", self.gallery, B),
+        }
+        self.lessons = {key: (cls(), title) for key, (cls, title) in LESSONS.items()}
+        self.lessons_window = LessonsWindow(self)
+        for key, (panel, title) in self.lessons.items():
+            self.docks[key] = self.lessons_window.add(title, panel)
+            panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach it (Esc closes it) once opened
+        self.tabifyDockWidget(self.docks["sigmoid"], self.docks["classify"])
+        self.docks["sigmoid"].raise_()
+        self._init_lesson_files()  # the Instructions dock, before the View menu lists the docks
+        self.status = QLabel()
+        self.status.setAccessibleName("Status")
+        self.statusBar().addPermanentWidget(self.status, 1)
+        build_menus(self)
+        self._init_theme()
+        self._keys = FocusedWidgetFirst(self)
+        QApplication.instance().installEventFilter(self._keys)
+        QApplication.instance().focusChanged.connect(self.bring_focus_into_view)
+        self._follows_focus = True
+        self._connect()
+        self._show_data()
+        self.timer = QTimer(self)
+        self.timer.setInterval(FRAME_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self._restore_layout()
+        name_by_labels(self)
+        for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus
+            view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        compact_combos(self)
+        self.refresh(force=True)
+
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        # a tab brought to the front shows the iteration of the moment, not the one it was hidden at
+        dock.visibilityChanged.connect(lambda on: on and self.redraw_soon())
+        return dock
+
+    def _connect(self) -> None:
+        c, p, events = self.controller, self.controls, self.state.events
+        p.trainToggled.connect(self.toggle_training)
+        p.stepRequested.connect(self.step)
+        p.resetRequested.connect(self.reset)
+        p.presetChosen.connect(self.choose_preset)
+        events.settings.connect(self._settings_changed)
+        events.data.connect(self._data_changed)
+        events.view_iteration.connect(self._view_changed)
+        events.selected.connect(self._selection_changed)
+        c.runningChanged.connect(p.show_running)
+        c.runningChanged.connect(lambda _: self.refresh(force=True))
+        c.reset_done.connect(lambda: self.refresh(force=True))
+        c.stopped.connect(self._on_stopped)
+        c.failed.connect(self._on_failed)
+        self.gallery.exampleSelected.connect(self.select_example)
+        self.sigmoid.exampleSelected.connect(self.select_example)
+        self.gallery.tabs.currentChanged.connect(lambda _: self.refresh(force=True))
+        self.gallery.editRequested.connect(self.edit_example)
+        self.classify.addRequested.connect(self.add_to_training)
+        for label, target in enumerate(self.classify.add_targets):
+            target.dropped.connect(lambda mime, label=label: self.classify_mime(mime, label))
+        self.undo.cleanChanged.connect(self._clean_changed)  # a method: Qt drops it when the window goes
+        self.lesson("computation-graph").checkRequested.connect(self.check_gradient)
+        self.lesson("vectorization").runRequested.connect(self.time_vectorization)
+
+    # ------------------------------------------------------------------ the state
+    @property
+    def view_iteration(self) -> int | None:
+        return self.state.view_iteration
+
+    @property
+    def selected(self) -> tuple[str, int] | None:
+        return self.state.selected
+
+    def _settings_changed(self, new: RunSettings, old: RunSettings) -> None:
+        if new.alpha != old.alpha:
+            self._ghost_timer.start()  # the old alpha's ghost, once the slider rests
+        self.refresh(force=True)
+
+    def _data_changed(self, data, old) -> None:
+        self._show_data()
+        self.refresh(force=True)
+
+    def _view_changed(self, iteration: int | None) -> None:
+        """Show an earlier iteration everywhere (the state has clamped it to what can be replayed)."""
+        if iteration is not None:
+            self.controller.pause()
+        self.refresh(force=True)
+
+    def _selection_changed(self, selected) -> None:
+        if selected is not None:
+            self.gallery.select(*selected)
+        self.sigmoid.select(selected[1] if selected and selected[0] == "train" else None)
+        self.refresh(force=True)
+
+    # ------------------------------------------------------------------ intents
+    def toggle_training(self) -> None:
+        if self.controller.running:
+            self.controller.pause()
+            return
+        self._branch_if_looking_back()
+        self.notice.hide()
+        self.controller.start()
+
+    def step(self, n: int) -> None:
+        if self.controller.running:
+            return
+        self._branch_if_looking_back()
+        self.controller.step(n)
+
+    def step_back(self) -> None:
+        self.controller.pause()
+        current = self.controller.gd.iteration if self.view_iteration is None else self.view_iteration
+        self.look_at(max(0, current - 1))
+
+    def look_at(self, iteration: int) -> None:
+        self.state.look_at(iteration)
+
+    def select_example(self, set_name: str, index: int) -> None:
+        self.state.select(set_name, index)
+
+    def set_alpha(self, alpha: float) -> None:
+        """A new alpha from now on; the old one's path goes on faintly as a ghost."""
+        self.state.change_settings(alpha=alpha)
+
+    def choose_preset(self, name: str) -> None:
+        if self.edge is None or self.edge.alpha is None:
+            self.notice.show_message("There is no single edge of stability here to choose α from.", "info")
+            return
+        alpha = float(f"{lesson_alphas(self.edge.alpha)[name]:.3g}")
+        self.set_alpha(alpha)
+        self.notice.show_message(f"α = {alpha:g}: {name} here, where the edge of stability {self.edge.formula} is "
+                                 f"{self.edge.alpha:.3g}. Press Train to watch.", "info")
+
+    def reset(self) -> None:
+        self.state.look_at(None)
+        self.notice.hide()
+        self.controller.reset()
+
+    def open_explorer(self) -> None:
+        c = self.controller
+        if self.explorer is not None:
+            self.explorer.close()
+        s = c.settings
+        self.explorer = ExplorerWindow(c.train, c.test, {"loss": s.loss, "init": s.init, "seed": s.seed}, self)
+        self.explorer.show()
+
+    def _branch_if_looking_back(self) -> None:
+        if self.view_iteration is not None:
+            self.controller.branch_from(self.view_iteration)
+            self.state.look_at(None)
+
+    # ------------------------------------------------------------------ events
+    def _on_stopped(self, reason: str, message: str) -> None:
+        self.refresh(force=True)
+        if reason in ("diverged", "overflow"):
+            self.notice.show_message(message, "warning")
+        elif reason in ("budget", "converged"):
+            self.statusBar().showMessage(message, 8000)
+
+    def _on_failed(self, details: str) -> None:
+        self.notice.show_message(f"Training stopped on an error: {details.strip().splitlines()[-1]}", "error")
+
+    def closeEvent(self, event) -> None:
+        if self.ask_before_closing and self.has_unsaved_work():
+            self.controller.pause()
+            answer = QMessageBox.question(
+                self, "Unsaved work", "The run or the data set has changed since it was last saved. "
+                "Save the session before closing?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel or (
+                    answer == QMessageBox.StandardButton.Save and not self.save_session()):
+                event.ignore()
+                return
+        self.timer.stop()
+        QApplication.instance().removeEventFilter(self._keys)
+        if self._follows_focus:  # a second close must not disconnect again
+            self._follows_focus = False
+            QApplication.instance().focusChanged.disconnect(self.bring_focus_into_view)
+        if self.explorer is not None:
+            self.explorer.close()
+        for panel, _ in self.lessons.values():
+            if hasattr(panel, "timer"):
+                panel.timer.stop()
+        self._stop_workers()
+        self.controller.shutdown()
+        self.surface.release_gl()
+        if self.remember_layout:
+            preferences.remember_window(self.saveState(), self.saveGeometry())
+            preferences.remember_settings(self.state.with_alpha(self.controller.gd.alpha))
+        super().closeEvent(event)

@@ -1,0 +1,110 @@
+"""The window's menus and keyboard shortcuts, built once."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+
+from visualizer.app.explorer.explorer import show_explorer
+from visualizer.app.export.animation_dialog import export_animation
+from visualizer.app.lessons.lesson_files_actions import class_lessons
+
+
+def build_menus(window) -> None:
+    def action(menu, text, shortcut, slot, tip=""):
+        a = QAction(text, window)
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a.setStatusTip(tip)
+        a.triggered.connect(slot)
+        menu.addAction(a)
+        window.addAction(a)
+        return a
+
+    file = window.menuBar().addMenu("&File")
+    action(file, "Open image &folder…", "Ctrl+O", window.open_folder,
+           "A folder with one subfolder per class (cat/, non-cat/), or files named cat.1.jpg, dog.2.jpg…")
+    action(file, "Open course .&h5 file…", "Ctrl+Shift+O", window.open_h5, "The course's train_catvnoncat.h5")
+    action(file, "Open &session…", None, window.open_session, "A session saved with Save session…")
+    action(file, "Open &lesson…", None, window.open_lesson_file,
+           "A lesson file (.toml): instructions, data, settings, panels and locked controls")
+    window.recent_menu = file.addMenu("Open &recent")
+    window.recent_menu.aboutToShow.connect(window._fill_recent)
+    file.addSeparator()
+    action(file, "&Classify images…", "Ctrl+K", window.classify_files, "Pick photos for the model to judge")
+    file.addSeparator()
+    action(file, "Save &model…", "Ctrl+S", window.save_model, "w, b and how images are prepared, for "
+           "`visualizer predict`")
+    action(file, "Save s&ession…", "Ctrl+Shift+S", window.save_session, "Data, edits, settings and the whole run")
+    action(file, "Save as lesso&n…", None, window.save_lesson_file,
+           "The window as a lesson file: data, settings, panels and iteration, to edit and hand out")
+    export = file.addMenu("&Export")
+    action(export, "Cost curve as PNG, 1920 px wide…", None, lambda: window.export_cost_plot("png", width=1920))
+    action(export, "Cost curve as PNG, twice the screen size…", None,
+           lambda: window.export_cost_plot("png", width=2 * window.cost_curve.view.width()))
+    action(export, "Cost curve as SVG…", None, lambda: window.export_cost_plot("svg"))
+    action(export, "Cost history as CSV…", None, window.export_cost_csv)
+    action(export, "Surface as PNG…", None, window.export_surface)
+    action(export, "Predictions as CSV…", None, window.export_predictions)
+    export.addSeparator()
+    action(export, "&Animation (GIF or MP4)…", None, lambda: export_animation(window),
+           "Any stretch of the run, or the run to come, as the whole window or one panel, frame by frame")
+    action(file, "Show the last load &report", None, window.show_report)
+    cache = action(file, "Clear the image cache", None, window.clear_image_cache,
+                   "Decoded images are kept so a folder opens quickly the second time")
+    file.aboutToShow.connect(lambda: cache.setText(window.image_cache_label()))
+    file.addSeparator()
+    action(file, "&Quit", QKeySequence.StandardKey.Quit, window.close)
+    edit = window.menuBar().addMenu("&Edit")
+    undo = window.undo.createUndoAction(window, "&Undo")
+    undo.setShortcut(QKeySequence.StandardKey.Undo)
+    redo = window.undo.createRedoAction(window, "&Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+    for a in (undo, redo):
+        edit.addAction(a)
+        window.addAction(a)
+    action(edit, "&Paste image", QKeySequence.StandardKey.Paste, window.paste,
+           "Classify the image on the clipboard")
+    edit.addSeparator()
+    for label in (1, 0):
+        action(edit, f"Add checked cards to training as class {label}", f"Ctrl+{label}",
+               lambda _=False, label=label: window.classify._add_all(label),
+               "The checked cards of the Classify panel join the training set with this label (Ctrl+Z undoes it)")
+    action(edit, "Clear the classified cards", None, window.classify.clear_cards)
+    run = window.menuBar().addMenu("&Run")
+    window.train_action = action(run, "Train / Pause", Qt.Key.Key_Space, window.toggle_training)
+    window.step_action = action(run, "Step", Qt.Key.Key_Right, lambda: window.step(1))
+    action(run, "Step ×10", "Shift+Right", lambda: window.step(10))
+    action(run, "Step ×100", "Ctrl+Shift+Right", lambda: window.step(100))
+    window.back_action = action(run, "Step back", Qt.Key.Key_Left, window.step_back)
+    window.reset_action = action(run, "Reset", Qt.Key.Key_R, window.reset)
+    explore = window.menuBar().addMenu("E&xplore")
+    action(explore, "&Compare runs (race)…", "Ctrl+L", lambda: show_explorer(window),
+           "Race optimizers, α, batch sizes, λ and decay from the same start, or sweep α on a log scale")
+    lessons = window.menuBar().addMenu("&Lessons")
+    for n, (key, (_panel, title)) in enumerate(window.lessons.items(), start=1):
+        action(lessons, title.removeprefix("Lesson: ").capitalize(), f"Alt+{n}",
+               lambda _=False, k=key: window.open_lesson(k))
+    action(lessons, "Close the lesson", "Ctrl+W", window.close_lesson, "Close the lesson in front (also Esc)")
+    lessons.addSeparator()
+    window.class_lessons_menu = lessons.addMenu("Class &lessons")
+    for title, path in class_lessons():
+        action(window.class_lessons_menu, title, None, lambda _=False, p=str(path): window.open_lesson_file(p),
+               f"The lesson file {path.name}: sets up the window and says what to do")
+    view = window.menuBar().addMenu("&View")
+    window.presentation_action = action(view, "&Presentation", "F11", lambda on: window.set_presentation(on),
+                                        "Large text and thick lines for a projector or a screen share (F11)")
+    window.presentation_action.setCheckable(True)
+    themes = view.addMenu("&Theme")
+    group = QActionGroup(window)
+    window.theme_actions = {}
+    for choice, text in (("system", "Follow the &system"), ("light", "&Light"), ("dark", "&Dark")):
+        a = action(themes, text, None, lambda _=False, c=choice: window.set_theme(c))
+        a.setCheckable(True)
+        a.setData(choice)
+        group.addAction(a)
+        window.theme_actions[choice] = a
+    view.addSeparator()
+    for dock in window.docks.values():
+        view.addAction(dock.toggleViewAction())

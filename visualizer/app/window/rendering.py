@@ -1,0 +1,248 @@
+"""Drawing the window from the state and the latest snapshot, and the lesson docks' actions.
+
+It redraws on a 20 ms timer (at most 50 frames a second): the cost line and the σ dots at every frame,
+the gallery and the cost panel's metric curves at most 10 times a second while training, the surface
+and the weights at most 5 times, and skips hidden docks. Each Python frame holds the GIL the training
+thread needs, so what the eye does not follow at 50/s is drawn less often.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
+
+from visualizer.app.panels.surface import paste_gl
+from visualizer.app.run.worker import Worker
+from visualizer.app.window.frame import Frame, build_frame
+
+FRAME_MS = 20  # at most 50 redraws a second
+SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
+MEDIUM_PANELS_S = 0.1  # the gallery and the metric curves: at most 10 a second while training
+GHOST_DELAY_MS = 150  # the ghost is drawn once the alpha slider rests, not at every tick
+#: A slice (and edge) that took longer than this is computed on a worker while training: on 20,000
+#: images one takes seconds, and the window must answer the mouse meanwhile.
+SURFACE_SYNC_S = 0.05
+
+
+class Rendering:
+    """Mixed into MainWindow: everything that turns the state into pixels."""
+
+    def _init_rendering(self) -> None:
+        self.frames = 0
+        self.edge = None  # the Edge at the iteration shown
+        self._shown = None
+        self._ghost_shown = None
+        self._slow_at = 0.0
+        self._medium_at = 0.0
+        self._weights_due = False
+        self._rate = (time.monotonic(), 0, 0.0)
+        self._jobs: list[Worker] = []
+        self._surface_cost = 0.0  # seconds the last slice and edge took
+        self._curve_at = 0  # the iterations the cost curve shows
+        self._surface_job: Worker | None = None
+
+    def _on_screen(self, name: str) -> bool:
+        """A dock that can be seen: a tab behind another counts as visible to Qt but is not drawn."""
+        dock = self.docks[name]
+        return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+    def redraw_soon(self) -> None:
+        """Everything on screen is drawn again at the next frame (slow panels as their own pace allows)."""
+        self._shown = None
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, lambda: self.refresh(force=True))  # hidden panels were skipped until now
+
+    def _draw_ghost(self) -> None:
+        if self.cost_curve.show_ghost.isChecked():
+            self.controller.draw_ghost()
+            self.refresh(force=True)
+
+    def lesson(self, key: str):
+        return self.lessons[key][0]
+
+    def open_lesson(self, key: str) -> None:
+        """A lesson opens as a tab of the Lessons window."""
+        self.lessons_window.open(self.docks[key])
+        if key == "bowl" and self.lesson("bowl").bowl is None:
+            self.lesson("bowl").set_data(self.controller.train.X, self.controller.train.Y)
+        self.refresh(force=True)
+
+    def close_lesson(self) -> None:
+        """Close the lesson in front (Ctrl+W or Esc)."""
+        self.lessons_window.close_front()
+
+    def check_gradient(self) -> None:
+        from visualizer.core.reference.lecture import numerical_gradient, relative_difference, vectorized_gradients
+
+        c = self.controller
+        c.pause()
+        gd = c.gd
+        w, b = gd.w, gd.b
+        X, Y = gd.param.X, gd.y
+        _, dw, db = vectorized_gradients(w, b, X, Y, gd.loss)
+        ndw, ndb = numerical_gradient(w, b, X, Y, gd.loss)
+        self.lesson("computation-graph").show_check(relative_difference(np.append(dw, db), np.append(ndw, ndb)))
+
+    def time_vectorization(self) -> None:
+        from visualizer.core.analysis.lessons import time_vectorization
+
+        panel = self.lesson("vectorization")
+        panel.run.setEnabled(False)
+        panel.result.setText("Running… (the loop version takes about two seconds)")
+        gd, m = self.controller.gd, self.controller.gd.m
+        w, b, X, Y = gd.w, gd.b, gd.param.X, gd.y
+        job = Worker(lambda _cancelled, _progress: time_vectorization(X, Y, w, b), self)
+        job.finished.connect(lambda: job.result is not None and panel.show_timing(job.result, m))
+        job.failed.connect(lambda msg: panel.result.setText(f"The timing failed: {msg}"))
+        job.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)
+        self._jobs.append(job)
+        job.start()
+
+    # ------------------------------------------------------------------ drawing
+    def refresh(self, force: bool = False) -> None:
+        c = self.controller
+        key = (c.latest.iteration, self.view_iteration, c.gd)
+        if not force and key == self._shown:
+            # Snapshots of a large mini-batch run come seldom (each is a pass over X); the cost curve,
+            # drawn from the history, goes on between them.
+            done = len(c.gd.history.costs)
+            if c.running and self.view_iteration is None and done > self._curve_at and \
+                    self._on_screen("cost"):
+                self._draw_cost(done, None, metrics=False)
+                self.frames += 1
+            return
+        self._shown = key
+        frame = build_frame(c, self.view_iteration)
+        now = time.monotonic()
+        medium = force or not c.running or now - self._medium_at >= MEDIUM_PANELS_S
+        if medium:
+            self._medium_at = now
+        self._draw_fast(frame, medium)
+        if force or not c.running or now - self._slow_at >= SLOW_PANELS_S:
+            self._slow_at = now
+            self._draw_surface(frame, force)
+            self._weights_due = True
+        elif self._weights_due:  # on the next frame, so no single frame carries both
+            self._draw_weights(frame)
+        self.frames += 1
+
+    def _draw_fast(self, frame: Frame, medium: bool = True) -> None:
+        c = self.controller
+        start, changes = c.gd.replay_from, c.gd.history.optimizer_changes
+        moved = [opt.kind for it, opt in changes[1:] if it == start]
+        self.controls.show_timeline(frame.iteration, c.latest.iteration, start,
+                                    f"{moved[0]} moved the run to other coordinates" if moved else
+                                    "the data was different")
+        if self._on_screen("cost"):
+            self._draw_cost(c.latest.iteration, (c.latest.iteration, c.latest.cost), metrics=medium)
+            if c.ghost is not self._ghost_shown:
+                self._ghost_shown = c.ghost
+                self.cost_curve.show_ghost_costs(0 if c.ghost is None else c.ghost.start,
+                                                 [] if c.ghost is None else c.ghost.costs)
+        if self._on_screen("sigmoid"):
+            self.sigmoid.show_outputs(frame.z_train, frame.yhat_train)
+        if medium and self._on_screen("gallery"):
+            if self.gallery.tabs.currentIndex() == 0:
+                self.gallery.show_outputs("train", frame.yhat_train, frame.loss_train)
+            elif frame.yhat_test is not None:
+                self.gallery.show_outputs("test", frame.yhat_test, frame.loss_test)
+        self._show_status(frame)
+
+    def _draw_cost(self, n: int, now, metrics: bool = True) -> None:
+        c = self.controller
+        self._curve_at = n
+        self.cost_curve.show_history(c.gd.history, n, self.view_iteration, now=now, m=c.gd.m, metrics=metrics)
+
+    def _draw_surface(self, frame: Frame, force: bool = True) -> None:
+        """The slice and the edge; on the GUI thread when cheap (or forced), else on a worker, one at a time."""
+        visible = self.surface.isVisible()
+        self.surface.this_batch.setEnabled(frame.batch is not None)
+        this_batch = frame.batch is not None and self.surface.this_batch.isChecked()
+        ghost = self.controller.ghost
+        ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
+            self.cost_curve.show_ghost.isChecked() else None
+        kind = self.surface.kind
+
+        def compute(*_):
+            started = time.perf_counter()
+            view = frame.surface(kind, ghost=ghost, this_batch=this_batch) if visible else None
+            edge = frame.edge()
+            return view, edge, time.perf_counter() - started
+
+        def show(result) -> None:
+            view, edge, self._surface_cost = result
+            if view is not None:
+                self.surface.show_view(view, batch=frame.batch.size if this_batch else None, m=frame.gd.m)
+            self.edge = edge
+            self.controls.show_edge(edge)
+
+        if force or self._surface_cost <= SURFACE_SYNC_S:
+            show(compute())
+        elif self._surface_job is None:
+            job = self._surface_job = Worker(compute, self)
+            # a result for a run since replaced (new data, reset) is dropped
+            job.succeeded.connect(lambda result: frame.gd is not self.controller.gd or show(result))
+            job.finished.connect(lambda: self._surface_done(job))
+            self._jobs.append(job)
+            job.start()
+        if self._on_screen("cost"):
+            self.cost_curve.show_stability(self.controller.gd.history, frame.iteration)
+        self._draw_lessons(frame)
+
+    def _surface_done(self, job: Worker) -> None:
+        if job in self._jobs:
+            self._jobs.remove(job)
+        if self._surface_job is job:
+            self._surface_job = None
+
+    def _draw_lessons(self, frame: Frame) -> None:
+        set_name, index = self.selected or ("train", 0)
+        if self._on_screen("image-vector"):
+            pixels, _, name = frame.example(set_name, index)
+            c = self.controller
+            self.lesson("image-vector").show_example(pixels, name, {
+                "x": (c.train.n_x, 1), "X": (c.train.n_x, c.train.m), "Y": (1, c.train.m), "w": (c.train.n_x, 1)})
+        if self._on_screen("computation-graph"):
+            pixels, y, name = frame.example(set_name, index)
+            self.lesson("computation-graph").show_values(frame.graph(set_name, index), pixels.reshape(-1) / 255.0,
+                                                         frame.w, float(frame.theta[-1]), y, name.rsplit("/", 1)[-1])
+        if self._on_screen("convexity"):
+            self.lesson("convexity").show_views([frame.surface("w-direction", 40, loss, extent=6.0)
+                                                 for loss in ("cross-entropy", "squared-error")])
+        if self._on_screen("mini-batches"):
+            self.lesson("mini-batches").show_point(frame.gd, frame.theta, frame.gd.seed, 0)
+        if not self.controller.running:
+            self._draw_weights(frame)
+
+    def _draw_weights(self, frame: Frame) -> None:
+        self._weights_due = False
+        if self._on_screen("weights"):
+            self.weights.show_weights(frame.w_image())
+        if self.classify.images:
+            self.classify.show_verdicts(frame.verdicts(self.classify.images))
+
+    def _show_status(self, frame: Frame) -> None:
+        c = self.controller
+        t0, it0, rate = self._rate
+        now = time.monotonic()
+        if now - t0 >= 0.5:
+            rate = (c.latest.iteration - it0) / (now - t0) if c.running else 0.0
+            self._rate = (now, c.latest.iteration, rate)
+        test = "" if frame.test_accuracy is None else f"   test {frame.test_accuracy:.1f} %"
+        d = c.train
+        self.status.setText(
+            f"iteration {frame.iteration}   J = {frame.cost:.6f}   train {frame.train_accuracy:.1f} %{test}   "
+            f"α = {frame.alpha:g}   {rate:,.0f} it/s   {d.source}: m = {d.m}, n_x = {d.n_x}"
+        )
+
+    def grab_image(self) -> QImage:
+        """The window as an image, 3-D view included (grab() alone leaves it blank)."""
+        image = self.grab().toImage()
+        paste_gl(image, self, self.surface)
+        return image
+

@@ -1,0 +1,120 @@
+"""Where the window and its docks go: remembered layout, the default one, and fitting the screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from visualizer.app.window import preferences, theme
+
+#: The compact layout's tabs: short titles that fit a narrow column.
+TAB_TITLES = {"weights": "Weights w", "cost": "Cost J", "sigmoid": "σ(z)", "classify": "Classify",
+              "gallery": "Examples"}
+
+
+class WindowLayout:
+    """Mixed into MainWindow."""
+
+    def _init_theme(self) -> None:
+        self.theme_choice = preferences.theme() if self.remember_layout else "system"
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._system_scheme_changed)
+        self.set_theme(self.theme_choice)
+
+    def set_theme(self, choice: str) -> None:
+        """'system', 'light' or 'dark': the whole app, plots included, at once."""
+        self.theme_choice = choice
+        self.theme = theme.resolve(choice)
+        theme.apply(self.theme, [self, self.lessons_window, *([self.explorer] if self.explorer else [])])
+        for action in getattr(self, "theme_actions", {}).values():
+            action.setChecked(action.data() == choice)
+        if self.remember_layout:
+            preferences.remember_theme(choice)
+
+    def set_presentation(self, on: bool) -> None:
+        """For a projector or a screen share: text 1.6 times larger, thicker lines, full screen."""
+        self.presentation = on
+        theme.scale_text(theme.PRESENTATION if on else 1.0,
+                         [self, self.lessons_window, *([self.explorer] if self.explorer else [])])
+        self.presentation_action.setChecked(on)
+        (self.showFullScreen if on else self.showNormal)()
+        self.refresh(force=True)
+
+    def _system_scheme_changed(self, _scheme) -> None:
+        if self.theme_choice == "system":
+            self.set_theme("system")
+
+    def _restore_layout(self) -> None:
+        state, geometry = preferences.window_state() if self.remember_layout else (None, None)
+        if self.remember_layout:
+            last = preferences.remembered_settings()
+            self.state.change_settings(**{key: getattr(last, key) for key in preferences.REMEMBERED})
+        self._restored_geometry = False
+        self._compact = False
+        if state is None or not self.restoreState(state):
+            self._laid_out = False
+            return
+        self._laid_out = True
+        if geometry is not None:
+            self._restored_geometry = self.restoreGeometry(geometry)
+
+    def fit_to_screen(self) -> None:
+        """Open within the screen's available area (1280 x 800 where it fits), at any size or scale factor.
+
+        Done again once the event loop has run: a window shown just now reports its true minimum (and,
+        once its docks are tabbed, the smaller one) only after its layout has been processed."""
+        if not self._fit():
+            QTimer.singleShot(0, self, self._fit)
+
+    def _fit(self) -> bool:
+        """Size and place the window; True when it tabbed the docks and asked to be run again."""
+        screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        hint = self.minimumSizeHint()
+        compacted = (hint.width() > screen.width() or hint.height() > screen.height()) and not self._compact
+        if compacted:
+            self.compact_layout()
+            QTimer.singleShot(0, self, self._fit)  # with the tabs' smaller minimum, once it counts
+        if not self._restored_geometry:
+            self.resize(min(1280, screen.width()), min(800, screen.height()))
+        frame = self.frameGeometry()
+        frame.setSize(frame.size().boundedTo(screen.size()))
+        self.resize(self.size().boundedTo(screen.size()))
+        if not screen.contains(frame):
+            frame.moveCenter(screen.center())
+            self.move(frame.topLeft())
+        return compacted
+
+    def bring_focus_into_view(self, _old, new) -> None:
+        """Tab into a panel that is a hidden tab raises it: keyboard focus never goes out of sight."""
+        if new is None or not self.isAncestorOf(new):
+            return
+        for dock in self.docks.values():
+            if dock.isAncestorOf(new) and dock.visibleRegion().isEmpty() and self.tabifiedDockWidgets(dock):
+                dock.raise_()
+
+    def compact_layout(self) -> None:
+        """Less room than the full layout needs: the lower-priority panels become tabs instead of overflowing."""
+        self._compact = True
+        d = self.docks
+        for key, title in TAB_TITLES.items():  # a tab of a narrow column shows a few words only
+            d[key].setWindowTitle(title)
+        self.tabifyDockWidget(d["controls"], d["weights"])
+        self.tabifyDockWidget(d["cost"], d["sigmoid"])
+        self.tabifyDockWidget(d["cost"], d["classify"])
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, d["gallery"])
+        self.tabifyDockWidget(d["cost"], d["gallery"])
+        d["controls"].raise_()
+        d["cost"].raise_()
+
+    def _default_layout(self) -> None:
+        d = self.docks
+        self.resizeDocks([d["controls"], d["cost"]], [360, 420], Qt.Orientation.Horizontal)
+        self.resizeDocks([d["controls"], d["weights"]], [480, 160], Qt.Orientation.Vertical)
+        self.resizeDocks([d["cost"], d["sigmoid"]], [300, 230], Qt.Orientation.Vertical)
+        self.resizeDocks([d["gallery"]], [180], Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._laid_out:  # docks only take sizes once the window has its own
+            self._laid_out = True
+            self._default_layout()

@@ -1,0 +1,292 @@
+"""The command line's grammar: the subcommands, `visualizer [PATH]` for the window, and Qt's own options.
+
+A desktop starts programs as `visualizer FILE` (the .desktop entry's ``Exec=... %f``), so a
+bare PATH opens the window; Qt's options (``-style fusion``, ``-platform offscreen``,
+``-reverse``) are single-dash words argparse would refuse, so they are set aside for
+QApplication before argparse sees the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from visualizer.core import LOSSES
+from visualizer.core.optim.optimizers import DECAY_KINDS, KINDS
+from visualizer.fs.files import file_kind_problem
+from visualizer.model.settings import (
+    INITS,
+    check_alpha,
+    check_batch_size,
+    check_beta,
+    check_beta1,
+    check_beta2,
+    check_budget,
+    check_decay,
+    check_decay_kind,
+    check_epsilon,
+    check_init,
+    check_lambda,
+    check_loss,
+    check_optimizer,
+    check_seed,
+)
+
+COMMANDS = ("train", "predict", "screenshot", "animate", "install-desktop")
+QT_COMMANDS = ("screenshot", "animate")  # the commands that make a QApplication, besides the window
+WINDOW_SUFFIXES = (".h5", ".hdf5", ".npz", ".toml")
+SCREENSHOT_VIEWS = ("window", "surface", "contours", "cost", "gallery", "sigmoid", "weights", "image-vector",
+                    "computation-graph", "vectorization", "convexity", "bowl", "mini-batches", "race")
+ANIMATE_VIEWS = ("window", "surface", "contours", "cost", "gallery", "sigmoid", "weights")
+#: Qt's options that take the next word as their value (QGuiApplication and QApplication docs).
+QT_VALUE_OPTIONS = frozenset({"-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-qwindowgeometry",
+                              "-qwindowicon", "-qwindowtitle", "-style", "-stylesheet", "-display", "-geometry",
+                              "-session"})
+# A dash and a word of two or more letters: -h and negative numbers (-1, -1e-3) stay argparse's.
+_QT_OPTION = re.compile(r"-[A-Za-z][A-Za-z0-9_-]+(=.*)?", re.DOTALL)
+
+
+class UsageError(Exception):
+    """Bad input from the user: shown as one line, exit code 2."""
+
+
+@dataclass
+class Invocation:
+    """What to run: ``command`` None is the window (on ``path``, or the demo set); ``argv`` goes to argparse."""
+
+    command: str | None
+    path: str | None = None
+    qt_args: list[str] = field(default_factory=list)
+    argv: list[str] = field(default_factory=list)
+
+
+def split_qt_args(argv: list[str]) -> tuple[list[str], list[str]]:
+    """(Qt's options with their values, the rest); after ``--`` nothing is Qt's."""
+    qt, rest = [], []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        if _QT_OPTION.fullmatch(arg):
+            qt.append(arg)
+            if "=" not in arg and arg in QT_VALUE_OPTIONS:
+                if i + 1 == len(argv):
+                    raise UsageError(f"Qt's option {arg} needs a value")
+                i += 1
+                qt.append(argv[i])
+        else:
+            rest.append(arg)
+        i += 1
+    return qt, rest
+
+
+def route(argv: list[str]) -> Invocation:
+    """The window, a subcommand or argparse's own options (--help, --version), from the words given."""
+    if argv and argv[0] in COMMANDS and argv[0] not in QT_COMMANDS:
+        return Invocation(argv[0], argv=argv)  # `train --alpha -inf` keeps its -inf
+    qt, rest = split_qt_args(argv)
+    if rest and rest[0] in COMMANDS:
+        if qt and rest[0] not in QT_COMMANDS:
+            raise UsageError(f"Qt's option {qt[0]} is for the window and screenshot, not {rest[0]}")
+        return Invocation(rest[0], qt_args=qt, argv=rest)
+    if rest[:1] == ["--"]:
+        paths = rest[1:]
+    elif any(p.startswith("-") for p in rest):
+        return Invocation("options", qt_args=qt, argv=rest)
+    else:
+        paths = rest
+    if len(paths) > 1:
+        raise UsageError(f"the window opens one PATH, not {len(paths)}; commands are {', '.join(COMMANDS)}")
+    return Invocation(None, paths[0] if paths else None, qt)
+
+
+def window_path_problem(path: str) -> str | None:
+    """Why the window cannot open ``path`` (one line naming it), or None: checked before any window exists."""
+    problem = file_kind_problem(path, folder_ok=True)
+    p = Path(path)
+    if problem is None and not os.access(path, os.R_OK | (os.X_OK if p.is_dir() else 0)):
+        problem = "permission denied"
+    if problem is None and not p.is_dir() and p.suffix.lower() not in WINDOW_SUFFIXES:
+        problem = "not a folder of images, a course .h5 file or a session .npz, nor a lesson .toml"
+    if problem is not None and not p.exists() and (close := difflib.get_close_matches(path, COMMANDS, n=1)):
+        problem += f" (did you mean the command {close[0]}?)"
+    return None if problem is None else f"{path}: {problem}"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not argparse's usage block
+        raise UsageError(message)
+
+
+def _checked(check):
+    """An argparse type from a settings check: its message becomes argparse's one line."""
+    def parse(text: str):
+        try:
+            return check(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+def _count(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is less than {minimum}")
+        return value
+
+    return parse
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1280x800") from None
+    if not (320 <= w <= 8192 and 240 <= h <= 8192):
+        raise argparse.ArgumentTypeError(f"{text} is outside 320x240 .. 8192x8192")
+    return w, h
+
+
+def _fps(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 1 <= value <= 60:
+        raise argparse.ArgumentTypeError(f"{text} is outside 1 .. 60")
+    return value
+
+
+def _animate_parser(sub) -> None:
+    anim = sub.add_parser("animate", help="train, then save a stretch of the run as an animated GIF or MP4",
+                          description="Train N iterations, then draw the window (or one panel) at iterations "
+                                      "from --from to --to, replayed from the run's history, as a GIF or an MP4.")
+    anim.add_argument("out", metavar="OUT.gif|OUT.mp4", help="where to write it (.mp4 needs the video extra)")
+    anim.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
+    anim.add_argument("--lesson", metavar="LESSON.toml",
+                      help="set the window up as this lesson file does: data, settings, panels, first iterations")
+    anim.add_argument("--iterations", metavar="N", type=_checked(check_budget),
+                      help="iterations to train first (2000, or the lesson's own when it runs some)")
+    anim.add_argument("--alpha", metavar="A", type=_checked(check_alpha),
+                      help="learning rate (0.005, or the lesson's own)")
+    anim.add_argument("--view", choices=list(ANIMATE_VIEWS), default="window", help="what to draw (window)")
+    anim.add_argument("--size", metavar="WxH", type=_size, default=(1280, 800),
+                      help="frame size: the window, or the panel alone (1280x800)")
+    anim.add_argument("--fps", metavar="F", type=_fps, default=15.0, help="frames per second (15; a GIF at most 50)")
+    anim.add_argument("--from", dest="start", metavar="I", type=_count(0), default=0, help="first iteration (0)")
+    anim.add_argument("--to", dest="stop", metavar="J", type=_count(1), default=None, help="last iteration (N)")
+    anim.add_argument("--frames", metavar="K", type=_count(2), default=None, help="how many frames (100)")
+    anim.add_argument("--log-spacing", action="store_true",
+                      help="space the frames on a log scale: more of them early, where the cost falls fastest")
+    anim.add_argument("--every", metavar="S", type=_count(1), default=None,
+                      help="one frame every S iterations, instead of --frames")
+
+
+def version() -> str:
+    """The installed distribution's version; a checkout that was never installed has only __version__."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("visualizer")
+    except PackageNotFoundError:
+        from visualizer import __version__
+
+        return __version__
+
+
+USAGE = """visualizer [QT OPTIONS] [PATH]
+       visualizer COMMAND ...  (COMMAND --help for its options)"""
+DESCRIPTION = """Logistic regression as a one-neuron network, made visible.
+
+Without a COMMAND, visualizer opens the window on PATH: a folder of images, a course .h5
+file, a session (.npz) saved by the window or a lesson file (.toml, see docs/lessons.md);
+without PATH, on the built-in demo set.
+Qt's own options (-style fusion, -platform offscreen, -reverse, ...) go to Qt."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="visualizer", usage=USAGE, description=DESCRIPTION,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"visualizer {version()}")
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND", parser_class=_Parser,
+                                prog="visualizer")
+    train = sub.add_parser("train", help="train from the command line and print the course's figures")
+    train.add_argument("train", metavar="TRAIN", nargs="?",
+                       help="training data: a course .h5 file or a folder of images (default: the demo set)")
+    train.add_argument("--test", metavar="TEST",
+                       help="test data (default: test_*.h5 beside train_*.h5, a test/ folder beside train/, "
+                            "or a held-out part of TRAIN)")
+    train.add_argument("--positive", metavar="NAME", help="the class that counts as y = 1 (default: cat, yes, ...)")
+    train.add_argument("--n-px", metavar="PX", type=_count(1), help="resize images to PX x PX (16..256, default 64)")
+    train.add_argument("--test-fraction", metavar="F", type=float, default=0.2,
+                       help="held-out fraction when there is no test set (default 0.2)")
+    train.add_argument("--alpha", metavar="A", nargs="+", type=_checked(check_alpha), default=[0.005],
+                       help="learning rate(s); several run side by side from the same start (default 0.005)")
+    train.add_argument("--iterations", metavar="N", type=_checked(check_budget), default=2000,
+                       help="iterations (default 2000; at most 10^9)")
+    train.add_argument("--print-every", metavar="K", type=_count(1), default=100,
+                       help="print the cost every K iterations (default 100)")
+    train.add_argument("--init", metavar="|".join(INITS), type=_checked(check_init), default="zeros",
+                       help="initial w (default zeros)")
+    train.add_argument("--seed", metavar="S", type=_checked(check_seed), default=0,
+                       help="seed for --init random and for the held-out split (0 .. 2^31-1, default 0)")
+    train.add_argument("--loss", metavar="|".join(LOSSES), type=_checked(check_loss), default="cross-entropy",
+                       help="loss (default cross-entropy)")
+    opt = train.add_argument_group("optimizer", "how each iteration steps (defaults: the course's batch descent)")
+    opt.add_argument("--optimizer", metavar="|".join(KINDS), type=_checked(check_optimizer), default="gd",
+                     help="gd, momentum, rmsprop or adam (default gd)")
+    opt.add_argument("--batch-size", metavar="B", type=_checked(check_batch_size), default=None,
+                     help="examples per iteration, 1 .. m, shuffled each epoch (default: all m)")
+    opt.add_argument("--beta", metavar="β", type=_checked(check_beta), default=0.9,
+                     help="momentum: v = β v + (1 - β) dw (default 0.9)")
+    opt.add_argument("--beta1", metavar="β1", type=_checked(check_beta1), default=0.9,
+                     help="Adam's first moment (default 0.9)")
+    opt.add_argument("--beta2", metavar="β2", type=_checked(check_beta2), default=0.999,
+                     help="RMSProp's and Adam's second moment (default 0.999)")
+    opt.add_argument("--epsilon", metavar="ε", type=_checked(check_epsilon), default=1e-8,
+                     help="RMSProp's and Adam's ε (default 1e-8)")
+    opt.add_argument("--lambda", dest="lam", metavar="L", type=_checked(check_lambda), default=0.0,
+                     help="L2: J + (L / 2m) |w|^2 (default 0)")
+    opt.add_argument("--decay", metavar="D", type=_checked(check_decay), default=0.0,
+                     help="α decay per epoch (default 0: none)")
+    opt.add_argument("--decay-kind", metavar="|".join(DECAY_KINDS), type=_checked(check_decay_kind),
+                     default="inverse", help="inverse: α0 / (1 + D·epoch); exponential: α0·(1 - D)^epoch, "
+                                             "so the course's α0·0.95^epoch is D = 0.05 (default inverse)")
+    train.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    train.add_argument("--save", metavar="MODEL.npz", help="save the trained model (the last α's run)")
+
+    predict = sub.add_parser("predict", help="classify images with a saved model")
+    predict.add_argument("model", metavar="MODEL.npz", help="a model saved by the window or by train --save")
+    predict.add_argument("images", metavar="IMAGE", nargs="+", help="image files")
+
+    shot = sub.add_parser("screenshot", help="train, then save the window or one panel as a PNG")
+    shot.add_argument("out", metavar="OUT.png", help="where to write the PNG")
+    shot.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
+    shot.add_argument("--lesson", metavar="LESSON.toml",
+                      help="set the window up as this lesson file does: data, settings, panels, first iterations")
+    shot.add_argument("--iterations", metavar="N", type=_checked(check_budget),
+                      help="iterations first (2000, or the lesson's own)")
+    shot.add_argument("--alpha", metavar="A", type=_checked(check_alpha),
+                      help="learning rate (0.005, or the lesson's own)")
+    shot.add_argument("--size", metavar="WxH", type=_size, default=(1280, 800), help="window size (1280x800)")
+    shot.add_argument("--view", choices=list(SCREENSHOT_VIEWS), default="window", help="what to capture")
+
+    _animate_parser(sub)
+
+    desktop = sub.add_parser("install-desktop", help="add visualizer to the application menu (Linux desktops)",
+                             description="Write a freedesktop.org menu entry and the icon under XDG_DATA_HOME "
+                                         "(default ~/.local/share), starting this copy of visualizer.")
+    desktop.add_argument("--uninstall", action="store_true", help="remove exactly what install-desktop wrote")
+    return parser

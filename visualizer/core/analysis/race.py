@@ -1,0 +1,292 @@
+"""The race: several configurations (optimizer, α, β, B, λ, decay) from one start on the same data.
+
+Each run is a GradientDescent with its own Optimizer. The race records every run's full J and
+accuracies itself, at a stride chosen so each run keeps a few hundred points, and outside the
+time it measures: the seconds are the optimizer's own work, so "cost against seconds" is a fair
+race between a batch step and many cheap mini-batch steps. Everything the explorer draws and
+the table shows comes from those rows, so a race read back from a session shows the same.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from visualizer.core.analysis.surface import Plane, SurfaceSlice, view_ranges
+from visualizer.core.engine.gradient_descent import GradientDescent, initial_parameters
+from visualizer.core.engine.history import GrowingArray, History
+from visualizer.core.engine.losses import get_loss
+from visualizer.core.engine.parametrization import PrimalParametrization
+from visualizer.core.optim.optimizers import Optimizer
+
+#: The configurations a race may hold: runs are cheap, curves and legends are not.
+MAX_RUNS = 16
+#: Rows of full J recorded per run over its budget.
+POINTS = 400
+#: The x axes of the cost curves: iterations, passes over the m examples, seconds of the optimizer's work.
+X_AXES = ("iterations", "epochs", "seconds")
+NAMES = {"gd": "GD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
+
+
+@dataclass(frozen=True)
+class RaceConfig:
+    """One row of the race. ``beta`` is momentum's β and Adam's β₁; ``batch_size`` None is all m."""
+
+    optimizer: str = "gd"
+    alpha: float = 0.005
+    beta: float = 0.9
+    beta2: float = 0.999
+    batch_size: int | None = None
+    lam: float = 0.0
+    decay: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def optimizer_for(self) -> Optimizer:
+        return Optimizer(kind=self.optimizer, batch_size=self.batch_size, beta=self.beta, beta1=self.beta,
+                         beta2=self.beta2, lam=self.lam, decay=self.decay)
+
+    def label(self) -> str:
+        parts = [NAMES[self.optimizer], f"α={self.alpha:g}"]
+        if self.optimizer in ("momentum", "adam"):
+            parts.append(f"β={self.beta:g}")
+        if self.batch_size is not None:
+            parts.append(f"B={self.batch_size}")
+        if self.lam:
+            parts.append(f"λ={self.lam:g}")
+        if self.decay:
+            parts.append(f"decay={self.decay:g}")
+        return " ".join(parts)
+
+
+#: Column key -> its heading in the explorer's table of configurations.
+COLUMNS = {"optimizer": "optimizer", "alpha": "α", "beta": "β (β₁)", "beta2": "β₂", "batch_size": "B",
+           "lam": "λ", "decay": "decay"}
+
+
+def _rows(*configs: dict) -> tuple[RaceConfig, ...]:
+    return tuple(RaceConfig(**c) for c in configs)
+
+
+#: name -> (configurations, iterations).
+PRESETS = {
+    "Course α": (_rows({"alpha": 0.01}, {"alpha": 0.001}, {"alpha": 0.0001}), 1500),
+    "Batch vs mini-batch vs stochastic": (_rows({"alpha": 0.002}, {"alpha": 0.002, "batch_size": 32},
+                                                {"alpha": 0.002, "batch_size": 1}), 2000),
+    "GD vs momentum vs Adam": (_rows({"alpha": 0.005}, {"optimizer": "momentum", "alpha": 0.005},
+                                     {"optimizer": "adam", "alpha": 0.001}), 1000),
+    "L2 from 0 to 10": (_rows({"alpha": 0.005}, {"alpha": 0.005, "lam": 0.1}, {"alpha": 0.005, "lam": 1.0},
+                              {"alpha": 0.005, "lam": 10.0}), 1500),
+}
+
+
+@dataclass
+class RaceRun:
+    """A run's record: its rows of full J (``history.metrics``) with the seconds of work at each row.
+
+    ``gd`` is the live engine; a run read back from a file has none and cannot go on."""
+
+    config: RaceConfig
+    m: int
+    history: History = field(default_factory=History)
+    seconds: GrowingArray = field(default_factory=lambda: GrowingArray(64))
+    gd: GradientDescent | None = None
+    every: int = 1
+    iteration: int = 0
+    diverged_at: int | None = None
+    elapsed: float = 0.0
+
+    @property
+    def iterations_per_epoch(self) -> int:
+        return -(-self.m // self.config.optimizer_for().batch(self.m))
+
+    def rows(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        return self.history.metric(name)
+
+    def x(self, iterations: np.ndarray, axis: str) -> np.ndarray:
+        """Iterations as the chosen x axis: "iterations", "epochs" (passes over m) or "seconds" of work."""
+        if axis == "epochs":
+            return iterations / self.iterations_per_epoch
+        if axis == "seconds":
+            its, seconds = self.history.metrics["iteration"].values, self.seconds.values
+            n = min(its.size, seconds.size)  # a row being recorded on the worker may not have its seconds yet
+            return np.interp(iterations, its[:n], seconds[:n]) if n else np.zeros(np.shape(iterations))
+        return iterations
+
+    def reached(self, target: float) -> int | None:
+        """The first iteration whose full J is at or below ``target``: every iteration for batch runs."""
+        if self.config.optimizer_for().batch(self.m) >= self.m and len(self.history.costs):
+            costs = self.history.costs
+            hit = np.flatnonzero(costs.values <= target)
+            if hit.size:
+                return int(hit[0]) * costs.stride
+        its, values = self.rows("train_cost")
+        hit = np.flatnonzero(values <= target)
+        return int(its[hit[0]]) if hit.size else None
+
+
+@dataclass
+class Summary:
+    label: str
+    iteration: int
+    epochs: float
+    final_cost: float
+    train_accuracy: float
+    test_accuracy: float | None
+    reached_at: int | None  # iterations to the target cost
+    reached_seconds: float | None
+    seconds: float
+    diverged: bool
+
+
+@dataclass
+class SharedSlice:
+    """J on one plane through the common start; each run's path as (s, t, distance off the plane)."""
+
+    s: np.ndarray
+    t: np.ndarray
+    J: np.ndarray
+    paths: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None]  # by run; None: no path (a run read back)
+    s_label: str
+    t_label: str
+
+
+class Race:
+    def __init__(self, X, Y, X_test=None, Y_test=None, iterations: int = 1500, loss: str = "cross-entropy",
+                 init: str = "zeros", seed: int = 0):
+        self.X, self.Y, self.X_test, self.Y_test = X, Y, X_test, Y_test
+        self.n_x, self.m = X.shape
+        self.iterations, self.loss, self.init, self.seed = int(iterations), loss, init, seed
+        self.runs: list[RaceRun] = []
+        self.slice: SharedSlice | None = None
+
+    def add(self, config: RaceConfig) -> RaceRun:
+        """A new run from the common start; ValueError if it is already in the race or cannot run here."""
+        if any(r.config == config for r in self.runs):
+            raise ValueError(f"{config.label()} is already in the race")
+        if len(self.runs) >= MAX_RUNS:
+            raise ValueError(f"a race holds at most {MAX_RUNS} runs")
+        live = [r.gd for r in self.runs if r.gd is not None]
+        share = next((gd for gd in live if gd.param.kind == "gram"), live[0] if live else None)
+        gd = GradientDescent(self.X, self.Y, alpha=config.alpha, loss=self.loss, init=self.init, seed=self.seed,
+                             X_test=self.X_test, Y_test=self.Y_test, metric_stride=10**9, share_with=share,
+                             optimizer=config.optimizer_for())
+        size = config.optimizer_for().batch(self.m)
+        every = max(1, math.ceil(self.iterations / POINTS), math.ceil(self.m / (10 * size)))
+        run = RaceRun(config, self.m, gd.history, gd=gd, every=every)
+        self._record(run)
+        self.runs.append(run)
+        return run
+
+    def unfinished(self) -> list[RaceRun]:
+        return [r for r in self.runs if r.gd is not None and r.iteration < self.iterations and not r.gd.halted]
+
+    def step(self, n: int, cancelled=None) -> bool:
+        """Every unfinished run up to n iterations further; False once all are done."""
+        cancelled = cancelled or (lambda: False)
+        for run in self.unfinished():
+            gd, target = run.gd, min(run.iteration + n, self.iterations)
+            while gd.iteration < target and not gd.halted and not cancelled():
+                stop = min(target, (gd.iteration // run.every + 1) * run.every)
+                start = time.perf_counter()
+                gd.step(stop - gd.iteration, cancelled=cancelled)
+                run.elapsed += time.perf_counter() - start
+                run.iteration = gd.iteration
+                if gd.iteration % run.every == 0 or gd.iteration >= self.iterations or gd.halted:
+                    self._record(run)
+        return bool(self.unfinished())
+
+    def settle(self) -> None:
+        """A row at every run's last iteration (a paused race ends between rows)."""
+        for run in self.runs:
+            if run.gd is not None:
+                self._record(run)
+
+    @staticmethod
+    def _record(run: RaceRun) -> None:
+        gd, history = run.gd, run.history
+        if history.last_metric_iteration == gd.iteration:
+            return
+        metrics = gd.metrics()
+        history.record_metrics(gd.iteration, metrics)
+        run.seconds.extend([run.elapsed])
+        if len(run.seconds) > len(history.metrics["iteration"]):  # the history thinned its rows
+            run.seconds.thin()
+        run.iteration = gd.iteration
+        if run.diverged_at is None:
+            if gd.diverged_at is not None:
+                run.diverged_at = gd.diverged_at
+            elif not math.isfinite(metrics["train_cost"]) or metrics["train_cost"] > gd.divergence_threshold():
+                run.diverged_at = gd.iteration
+
+    def summaries(self, target: float | None = None) -> list[Summary]:
+        out = []
+        for run in self.runs:
+            its, costs = run.rows("train_cost")
+            if not its.size:
+                continue
+            _, acc = run.rows("train_accuracy")
+            _, test = run.rows("test_accuracy")
+            at = run.reached(target) if target is not None else None
+            seconds = run.seconds.values
+            out.append(Summary(run.config.label(), int(its[-1]), float(its[-1]) / run.iterations_per_epoch,
+                               float(costs[-1]), float(acc[-1]), float(test[-1]) if test.size == its.size else None,
+                               at, None if at is None else float(run.x(np.array([at]), "seconds")[0]),
+                               float(seconds[its.size - 1]), run.diverged_at is not None))
+        return out
+
+    def shared_slice(self, grid: int = 48) -> SharedSlice | None:
+        """J on the plane through the start spanned by b and the best run's move in w, in (w, b) itself,
+        so runs on the Gram and the primal paths share it. Kept as ``self.slice``."""
+        live = [r for r in self.runs if r.gd is not None]
+        if not live:
+            return self.slice
+        w0, b0 = initial_parameters(self.n_x, self.init, self.seed)
+        y = np.asarray(self.Y, dtype=float).reshape(-1)
+        best = min(live, key=lambda r: r.gd.cost if math.isfinite(r.gd.cost) else math.inf).gd
+        d1 = best.w - w0
+        if not np.linalg.norm(d1) > 0:  # nothing moved yet: downhill from the start
+            z0 = np.asarray(w0 @ self.X, dtype=float) + b0
+            d1 = -np.asarray(self.X @ get_loss(self.loss).dz(z0, y).astype(self.X.dtype), dtype=float)
+        norm = float(np.linalg.norm(d1))
+        if not (norm > 0 and math.isfinite(norm)):
+            return self.slice
+        d1 = d1 / norm
+        axis_b = np.zeros(self.n_x + 1)
+        axis_b[-1] = 1.0
+        plane = Plane(np.append(w0, b0), np.append(d1, 0.0), axis_b, "race", "along the best run's move in w", "b")
+        sl = SurfaceSlice(PrimalParametrization(self.X), get_loss(self.loss), y, plane)
+        paths = [self._path(r.gd, w0, d1) if r.gd is not None else None for r in self.runs]
+        drawn = [p for p in paths if p is not None]
+        s_all = np.concatenate([[0.0], *[p[0] for p in drawn]])
+        t_all = np.concatenate([[0.0], *[p[1] for p in drawn]])
+        (s0, s1), (t0, t1) = view_ranges(_Points(s_all, t_all), minimum=0.5)
+        s, t = np.linspace(s0, s1, grid), np.linspace(t0, t1, grid)
+        self.slice = SharedSlice(s, t, sl.grid(s, t), paths, plane.s_label, plane.t_label)
+        return self.slice
+
+    @staticmethod
+    def _path(gd: GradientDescent, w0: np.ndarray, d1: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(s, t, distance) of a run's path in the shared plane, from its own coordinates: the Gram path
+        moves w - w0 = [X, w0] c, so s = c · ([X, w0]^T d1) and |w - w0|² = cᵀ K c."""
+        U = np.array(gd.trajectory.thetas + [gd.theta]) - gd.theta_start
+        C = U[:, :-1]
+        if gd.param.kind == "gram":
+            along = np.asarray(gd.param.X.T @ d1.astype(gd.param.X.dtype), dtype=float)
+            if C.shape[1] > gd.m:  # the start w0 is a column of its own
+                along = np.append(along, w0 @ d1)
+            squared = np.einsum("ij,ij->i", C @ gd.param.metric, C)
+        else:
+            along, squared = d1, np.einsum("ij,ij->i", C, C)
+        s = C @ along
+        return s, U[:, -1].copy(), np.sqrt(np.clip(squared - s * s, 0.0, None))
+
+
+@dataclass
+class _Points:
+    s: np.ndarray
+    t: np.ndarray

@@ -1,0 +1,209 @@
+"""Where gradient descent becomes unstable, and a deterministic learning-rate sweep.
+
+Near a point, J is about quadratic with Hessian H = A diag(c) A^T / m, A = [X; 1], where
+c = d²L/dz² of the loss in use (a(1-a) for cross-entropy; for squared error it turns
+negative where J curves down). Descent with step alpha is stable along every direction while
+alpha < 2 / lambda_max. With the Gram matrix K at hand, H acts on w = A u through u -> c K~ u / m,
+which is self-adjoint in the inner product u^T K~ v: power iteration costs O(m^2) a step.
+
+L2 adds (λ/m) I to the w-block (b is not regularized). Each optimizer has its own edge:
+2/λmax for gradient descent, 2(1 + β)/((1 − β) λmax) for momentum in the course's form
+(heavy ball with step α(1 − β)), and none for RMSProp and Adam, which rescale every coordinate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from visualizer.core.engine.gradient_descent import GradientDescent
+from visualizer.core.optim.optimizers import Optimizer
+
+#: Below this (relative to lambda_max) an eigenvalue counts as zero.
+FLAT = 1e-12
+#: Power iteration on the primal path reads X twice a step: beyond this many numbers in X it is not followed live.
+LIVE_LIMIT = 5_000_000
+
+
+def affordable(gd: GradientDescent) -> bool:
+    """Whether the edge can be followed while training: the Gram path, or a small X."""
+    return gd.param.kind == "gram" or gd.m * gd.n_x <= LIVE_LIMIT
+
+
+@dataclass(frozen=True)
+class Edge:
+    """2 / lambda_max, or why there is no single number here."""
+
+    alpha: float | None
+    #: "not convex" (H has a negative direction), "flat" (every sigma saturated) or "adaptive" (RMSProp, Adam)
+    reason: str = ""
+    formula: str = "2/λmax"
+
+
+def _operator(gd: GradientDescent, c: np.ndarray, lam: float = 0.0):
+    """(apply, inner, size): H + (lam/m) diag(I, 0) in coordinates where it is self-adjoint under ``inner``."""
+    m = gd.m
+    if gd.param.kind == "gram" and lam:
+        # v = (X u[:m], u[m]): the span of the (x_i, 0) and (0, 1) holds H's range and is kept by the L2 term;
+        # on its complement H_reg is (lam/m) I, never above the top found here.
+        K = gd.param.metric[:m, :m]
+
+        def reg(u):
+            zv = K @ u[:m] + u[m]
+            out = np.append(c * zv, np.sum(c * zv))
+            out[:m] += lam * u[:m]
+            return out / m
+
+        return reg, (lambda u, v: float(u[:m] @ (K @ v[:m]) + u[m] * v[m])), m + 1
+    if gd.param.kind == "gram":
+        K = gd.param.metric[:m, :m]
+
+        def gram(u):
+            return K @ u + u.sum()
+
+        return (lambda u: c * gram(u) / m), (lambda u, v: float(u @ gram(v))), m
+    X = gd.param.X
+
+    def apply(v):  # v = (w, b): A (c * (A^T v)) / m
+        zv = np.asarray(v[:-1] @ X, dtype=float) + v[-1]
+        u = c * zv
+        out = np.append(np.asarray(X @ u.astype(X.dtype, copy=False), dtype=float), u.sum())
+        if lam:
+            out[:-1] += lam * v[:-1]
+        return out / m
+
+    return apply, (lambda u, v: float(u @ v)), gd.param.dim
+
+
+def _dominant(apply, inner, size: int, shift: float = 0.0, iterations: int = 200, tol: float = 1e-10,
+              start: np.ndarray | None = None) -> float:
+    """The eigenvalue of (H - shift) largest in magnitude, plus the shift; a fixed seed: always the same answer.
+
+    ``start``: a vector to begin from (the last answer's, while training); it is left holding this one's.
+    """
+    v = np.random.default_rng(0).standard_normal(size) if start is None or start.size != size else start.copy()
+    v /= np.sqrt(max(inner(v, v), 1e-300))
+    estimate = 0.0
+    for _ in range(iterations):
+        w = apply(v) - shift * v
+        new = inner(v, w)
+        norm = np.sqrt(max(inner(w, w), 0.0))
+        if norm == 0.0:
+            return shift
+        v = w / norm
+        if abs(new - estimate) <= tol * max(abs(new), 1e-300):
+            break
+        estimate = new
+    if start is not None and start.size == size:
+        start[:] = v
+    return new + shift
+
+
+def eigen_range(gd: GradientDescent, z: np.ndarray | None = None, tol: float = 1e-10,
+                start: np.ndarray | None = None, lam: float | None = None) -> tuple[float, float]:
+    """(lambda_min, lambda_max) of the Hessian of J_reg (the loss in use, L2 ``lam``: by default the run's)
+    at the point whose z is given.
+
+    lambda_min is 0 when every curvature weight is >= 0 (H is then positive semidefinite).
+    """
+    z = gd.z if z is None else z
+    c = gd.loss.curvature(z, gd.y)
+    apply, inner, size = _operator(gd, c, gd.optimizer.lam if lam is None else lam)
+    top = _dominant(apply, inner, size, tol=tol, start=start)
+    if np.all(c >= 0):
+        return 0.0, top
+    if top < 0:  # the dominant direction curves down: find the top of the spectrum above it
+        top = _dominant(apply, inner, size, shift=top)
+    return min(_dominant(apply, inner, size, shift=top), 0.0), top
+
+
+def lambda_max(gd: GradientDescent, z: np.ndarray | None = None) -> float:
+    """The largest eigenvalue of the Hessian of the loss in use (default: at the current point)."""
+    return eigen_range(gd, z)[1]
+
+
+def edge_of_stability(gd: GradientDescent, z: np.ndarray | None = None, tol: float = 1e-10,
+                      start: np.ndarray | None = None, optimizer: Optimizer | None = None) -> Edge:
+    """The largest stable α for ``optimizer`` (default: the run's) on J_reg here, or why there is none."""
+    opt = gd.optimizer if optimizer is None else optimizer
+    if opt.kind in ("rmsprop", "adam"):
+        return Edge(None, "adaptive", "")
+    low, top = eigen_range(gd, z, tol, start, opt.lam)
+    if low < -1e-6 * max(abs(top), abs(low)):
+        return Edge(None, "not convex")
+    if top <= FLAT:
+        return Edge(None, "flat")
+    if opt.kind == "momentum":
+        return Edge(2.0 * (1.0 + opt.beta) / ((1.0 - opt.beta) * top), formula="2(1+β)/((1−β)λmax)")
+    return Edge(2.0 / top)
+
+
+def stable_alpha(gd: GradientDescent, z: np.ndarray | None = None) -> float | None:
+    """2 / lambda_max: steps larger than this overshoot along the steepest direction (None: no such number)."""
+    return edge_of_stability(gd, z).alpha
+
+
+class EdgeProbe:
+    """Records 2/lambda_max with a run's metrics (``gd.probe = EdgeProbe()``); NaN where there is no number.
+
+    Each call starts from the last eigenvector, so following a run costs a few products, not hundreds.
+    """
+
+    def __init__(self):
+        self._vector = np.zeros(0)
+
+    def __call__(self, gd: GradientDescent) -> dict[str, float]:
+        if not affordable(gd):  # 20,000 images: hundreds of passes over 1 GB would stall the run
+            return {"edge": float("nan")}
+        size = gd.m + (gd.optimizer.lam > 0) if gd.param.kind == "gram" else gd.param.dim
+        if self._vector.size != size:
+            self._vector = np.random.default_rng(0).standard_normal(size)
+        edge = edge_of_stability(gd, tol=1e-7, start=self._vector).alpha
+        return {"edge": float("nan") if edge is None else edge}
+
+
+def lesson_alphas(edge: float) -> dict[str, float]:
+    """Learning rates that show each behaviour, from the edge of stability 2 / lambda_max.
+
+    For a quadratic bowl: below 1/lambda descent is monotone, between 1/lambda and 2/lambda it
+    zig-zags but converges, above 2/lambda it grows.
+    """
+    return {"too small": edge / 200, "good": 0.45 * edge, "oscillating": 0.85 * edge, "diverging": 3.0 * edge}
+
+
+@dataclass
+class SweepPoint:
+    alpha: float
+    final_cost: float
+    diverged: bool
+    steady: bool  # the cost fell at (nearly) every iteration
+
+
+def sweep(X, Y, alphas, iterations: int, cancelled=None, **kwargs) -> list[SweepPoint]:
+    """One run per alpha from the same start; deterministic (no random state unless seeded)."""
+    return sweep_curves(X, Y, alphas, iterations, cancelled, **kwargs)[0]
+
+
+def sweep_curves(X, Y, alphas, iterations: int, cancelled=None, **kwargs) -> tuple[list[SweepPoint], list]:
+    """``sweep``, with each α's J at iterations 0..iterations (the J its run computed anyway; the last value left
+    out when it is not finite). The runs share one Gram matrix."""
+    points, curves, first = [], [], None
+    for alpha in alphas:
+        if cancelled is not None and cancelled():
+            break
+        gd = GradientDescent(X, Y, alpha=float(alpha), metric_stride=max(iterations, 1), share_with=first, **kwargs)
+        first = first or gd
+        gd.step(iterations)
+        costs = gd.history.costs.values
+        rises = np.count_nonzero(np.diff(costs) > 1e-12 * np.abs(costs[:-1])) if len(costs) > 1 else 0
+        steady = gd.diverged_at is None and rises <= 0.01 * max(len(costs) - 1, 1) and gd.cost < gd.start_cost
+        points.append(SweepPoint(float(alpha), gd.cost, gd.diverged_at is not None, bool(steady)))
+        curves.append(np.append(costs, [gd.cost] if np.isfinite(gd.cost) else []))
+    return points, curves
+
+
+def suggest(points: list[SweepPoint]) -> float | None:
+    """The largest alpha whose run decreased the cost steadily."""
+    steady = [p.alpha for p in points if p.steady]
+    return max(steady) if steady else None

@@ -1,0 +1,400 @@
+"""Gradient descent on one sigmoid neuron, one iteration or many at a time.
+
+``GradientDescent(X, Y, alpha=..., optimizer=Optimizer(...))``: the optimizer (core/optimizers.py)
+says how each iteration steps: batch or mini-batches, momentum, RMSProp, Adam, L2, α decay.
+The default is the course's batch descent, run by the fast paths below; any other optimizer
+runs one batch an iteration (core/minibatch.py). ``gd.method`` and ``gd.path_reason`` say
+which coordinates the run moves in and why.
+
+For plain batch descent, the hot loop allocates nothing and never evaluates a logarithm: it stores each
+iteration's z and computes the costs of a whole chunk of iterations in one vectorized
+call afterwards. The state is checked at every chunk boundary; the first iteration
+whose z is not finite is rolled back, so history and state never hold NaN or inf.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from visualizer.core.engine.data_changes import DataChanges
+from visualizer.core.engine.history import History
+from visualizer.core.engine.losses import CrossEntropy, Loss, get_loss
+from visualizer.core.engine.metrics import accuracy
+from visualizer.core.engine.minibatch import MiniBatchSteps
+from visualizer.core.engine.parametrization import GRAM_MAX_BYTES, Examples, Parametrization, choose_parametrization
+from visualizer.core.engine.replay import Replay
+from visualizer.core.engine.trajectory import Trajectory
+from visualizer.core.optim.optimizers import SPAN_PRESERVING, Optimizer, OptimizerState, choose_path, transition
+
+#: Iterations run between two checks (bounded so the z buffer stays small).
+CHUNK = 256
+
+
+def validate_alpha(alpha: float) -> float:
+    alpha = float(alpha)
+    if not math.isfinite(alpha) or alpha <= 0:
+        raise ValueError(f"the learning rate must be a positive number, not {alpha!r}")
+    return alpha
+
+
+def initial_parameters(n_x: int, init: str = "zeros", seed: int = 0, scale: float = 0.01):
+    """(w0, b0): zeros as in the course, or small Gaussian values from a seed."""
+    if init == "zeros":
+        return np.zeros(n_x), 0.0
+    if init == "random":
+        return np.random.default_rng(seed).standard_normal(n_x) * scale, 0.0
+    raise ValueError(f"unknown initialization {init!r}; choose zeros or random")
+
+
+class GradientDescent(Replay, MiniBatchSteps, DataChanges):
+    """w <- w - alpha dw, b <- b - alpha db on (X, Y), or what ``optimizer`` says; both may change
+    between iterations (``gd.alpha = ...``, ``gd.optimizer = ...``), and the history records when."""
+
+    def __init__(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        *,
+        alpha: float = 0.005,
+        loss: str | Loss = "cross-entropy",
+        init: str = "zeros",
+        seed: int = 0,
+        X_test: np.ndarray | None = None,
+        Y_test: np.ndarray | None = None,
+        metric_stride: int = 100,
+        method: str = "auto",
+        share_with: GradientDescent | None = None,
+        start: tuple[np.ndarray, float] | None = None,
+        optimizer: Optimizer | None = None,
+    ):
+        """``share_with``: another run on the same data and start, whose Gram matrix is reused.
+        ``start``: an explicit (w0, b0), for runs that begin where the learner clicked.
+        ``optimizer``: how each iteration steps (default: batch gradient descent)."""
+        X = np.asarray(X)
+        if X.ndim != 2:
+            raise ValueError(f"X must have shape (n_x, m), not {X.shape}")
+        if X.dtype not in (np.float32, np.float64):
+            X = X.astype(np.float64)
+        self.y = np.asarray(Y, dtype=float).reshape(-1)
+        if self.y.size != X.shape[1]:
+            raise ValueError(f"Y has {self.y.size} labels but X has {X.shape[1]} examples")
+        self.n_x, self.m = X.shape
+        self.loss = get_loss(loss)
+        self.init, self.seed = init, seed
+        self._optimizer = self._checked_optimizer(optimizer or Optimizer(), self.m)
+        w0, b0 = initial_parameters(self.n_x, init, seed) if start is None else (
+            np.asarray(start[0], dtype=float).reshape(-1), float(start[1]))
+        self.param: Parametrization = self._parametrization(X, w0, method, self.m, share_with, b0)
+        self.theta = self.param.initial_theta(w0, b0)
+        self.theta_start = self.theta.copy()
+        self.test: Examples | None = None
+        self.y_test: np.ndarray | None = None
+        if share_with is not None and share_with.param is self.param and share_with._X_test is X_test:
+            self.test, self.y_test, self._X_test = share_with.test, share_with.y_test, X_test
+        else:
+            self._set_test(X_test, Y_test)
+        #: The earliest iteration whose state can be replayed (data edits restart the path).
+        self.replay_from = 0
+        self.metric_stride = int(metric_stride)
+        #: Extra figures recorded with the metrics: ``probe(gd) -> {name: value}`` (e.g. the edge of stability).
+        self.probe = None
+        self.history = History()
+        self.history.set_optimizer(0, self._optimizer)
+        self.opt_state = OptimizerState()
+        self.trajectory = Trajectory([], [])
+        self.iteration = 0
+        self.diverged_at: int | None = None
+        self.halted = False
+        self._alpha = validate_alpha(alpha)
+        self.history.set_alpha(0, self._alpha)
+        self._allocate()
+        self.z = self.param.train.z(self.theta)
+        if not np.all(np.isfinite(self.z)):
+            raise ValueError("the starting point gives non-finite z")
+        self.start_cost = self._divergence_base = self.cost
+
+    def _parametrization(self, X, w0, method: str, m: int, share_with=None, b0: float = 0.0) -> Parametrization:
+        """The coordinates for this run's optimizer (sets ``path_reason``); a sharing run's when they fit."""
+        n_x = X.shape[0]
+        gram_fits = 8 * m * m <= GRAM_MAX_BYTES
+        if self._optimizer.is_plain(m):
+            kind = method if method != "auto" else ("gram" if m < n_x and gram_fits else "primal")
+            self.path_reason = ("batch gradient descent: " + (
+                f"m = {m} < n_x = {n_x}, w stays in w0 + span(x_i), one step costs O(m^2) on K = X^T X"
+                if kind == "gram" else f"{method} was asked for" if method != "auto" else
+                f"m = {m} >= n_x = {n_x} (or K too large): the plain coordinates are cheaper"))
+        else:
+            kind, why = choose_path(self._optimizer, n_x, m, method, gram_fits)
+            self.path_reason = f"{self._optimizer.kind}: {why}"
+        if (share_with is not None and share_with.param.X is X and share_with.param.kind == kind
+                and np.array_equal(share_with.theta_start, share_with.param.initial_theta(w0, b0))):
+            return share_with.param
+        return choose_parametrization(X, w0, kind)
+
+    @staticmethod
+    def _checked_optimizer(optimizer: Optimizer, m: int) -> Optimizer:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"optimizer must be an Optimizer, not {type(optimizer).__name__}")
+        if optimizer.batch_size is not None and optimizer.batch_size > m:
+            raise ValueError(f"the batch size must be at most the number of examples m = {m}, "
+                             f"not {optimizer.batch_size}")
+        return optimizer
+
+    # ----------------------------------------------------------------- state
+    @property
+    def optimizer(self) -> Optimizer:
+        return self._optimizer
+
+    @optimizer.setter
+    def optimizer(self, value: Optimizer) -> None:
+        """Takes effect on the next iteration. A new kind starts its moments from zero; a new batch size
+        starts a new epoch; a kind the current coordinates cannot follow moves the run to the primal path."""
+        value = self._checked_optimizer(value, self.m)
+        old, self._optimizer = self._optimizer, value
+        self.history.set_optimizer(self.iteration, value)
+        self.halted = False
+        if value == old:
+            return
+        self.diverged_at, self._divergence_base = None, self.cost
+        transition(self.opt_state, old, value, self.m)
+        if self.param.kind == "gram" and value.kind not in SPAN_PRESERVING:
+            w, b, state, old_param = self.w, self.b, self.opt_state, self.param
+            self.param = self._parametrization(self.param.X, w, "auto", self.m)
+            self._data_changed(self.param.initial_theta(w, b), self.y)
+            if state.v is not None:  # a direction in (w, b) space, re-expressed (Gram runs have no s)
+                state.v = np.append(old_param.w(state.v), state.v[-1])
+            self.opt_state = state
+        elif value.is_plain(self.m) != old.is_plain(self.m) or value.kind != old.kind:
+            self.path_reason = (self.path_reason.split(": ", 1)[-1] if value.is_plain(self.m)
+                                else f"{value.kind}: {self.path_reason.split(': ', 1)[-1]}")
+
+    @property
+    def z(self) -> np.ndarray:
+        """z = w^T x + b for every training example at the current parameters."""
+        if self._z is None:
+            self._z = self.param.train.z(self.theta)
+        return self._z
+
+    @z.setter
+    def z(self, value: np.ndarray) -> None:
+        self._z = value
+
+    @property
+    def alpha(self) -> float:
+        return self._alpha
+
+    @alpha.setter
+    def alpha(self, value: float) -> None:
+        value = validate_alpha(value)
+        if value != self._alpha:  # a new alpha is watched afresh, from the cost where it starts
+            self.diverged_at = None
+            self._divergence_base = self.cost
+        self._alpha = value
+        self.history.set_alpha(self.iteration, self._alpha)
+        self.halted = False
+
+    @property
+    def w(self) -> np.ndarray:
+        return self.param.w(self.theta)
+
+    @property
+    def b(self) -> float:
+        return float(self.theta[-1])
+
+    @property
+    def cost(self) -> float:
+        """J at the current parameters, plus (λ/2m)|w|^2 with L2: the J the optimizer minimizes."""
+        return float(self.loss.cost(self.z, self.y)) + self.penalty()
+
+    @property
+    def method(self) -> str:
+        return self.param.kind
+
+    def a(self) -> np.ndarray:
+        """y-hat for every training example at the current parameters."""
+        return 0.5 + 0.5 * np.tanh(0.5 * self.z)
+
+    def gradient(self, z: np.ndarray | None = None, theta: np.ndarray | None = None) -> np.ndarray:
+        """(dw, db) of J_reg in theta coordinates, at the current point or at the point whose z (and,
+        with L2, theta) is given."""
+        g = np.empty(self.param.dim)
+        self.param.gradient_into(self.loss.dz(self.z if z is None else z, self.y), g)
+        g /= self.m
+        if self._optimizer.lam:
+            g[:-1] += (self._optimizer.lam / self.m) * (self.theta if theta is None else theta)[:-1]
+        return g
+
+    def metrics(self) -> dict[str, float | None]:
+        """Train cost (J_reg with L2) and accuracy, and test cost (J) and accuracy when there is a test set."""
+        out: dict[str, float | None] = {"train_cost": self.cost, "train_accuracy": accuracy(self.z, self.y)}
+        if self.test is not None:
+            zt = self.test.z(self.theta)
+            out["test_cost"] = float(self.loss.cost(zt, self.y_test))
+            out["test_accuracy"] = accuracy(zt, self.y_test)
+        else:
+            out["test_cost"] = out["test_accuracy"] = None
+        if self.probe is not None:
+            out.update(self.probe(self))
+        return out
+
+    def divergence_threshold(self) -> float:
+        """Ten times the cost where the current alpha began: descent has been thrown out of the bowl.
+
+        A transient rise is normal near the edge of stability (the course's own run at
+        alpha = 0.005 climbs from 0.69 to 0.90 before it settles), so the bar is high.
+        """
+        return 10.0 * max(self._divergence_base, math.log(2.0))
+
+    # ------------------------------------------------------------- iterating
+    def step(self, n: int = 1, cancelled=None) -> int:
+        """Run up to n iterations; returns how many ran. Fewer run when the next step would overflow, or
+        when ``cancelled()``, asked before every iteration, returns True. ``step(0)`` records due metrics."""
+        done = 0
+        while done < n and not self.halted:
+            self._record_metrics_if_due()
+            boundary = (self.iteration // self.metric_stride + 1) * self.metric_stride
+            want = min(n - done, CHUNK, boundary - self.iteration)
+            ran = self._run_chunk(want, cancelled)
+            done += ran
+            if ran < want:
+                break
+        if not self.halted:
+            self._record_metrics_if_due()  # now, not at the next step: a run resting here shows its test J here
+        return done
+
+    def _record_metrics_if_due(self) -> None:
+        if self.iteration % self.metric_stride == 0 and self.history.last_metric_iteration != self.iteration:
+            self._record_metrics()
+
+    def _record_metrics(self) -> None:
+        metrics = self.metrics()
+        self.history.record_metrics(self.iteration, metrics)
+        # A mini-batch's own cost is noisy (one example's can be 10 x J): divergence is judged on the full J.
+        if (self.diverged_at is None and self._optimizer.batch(self.m) < self.m
+                and metrics["train_cost"] > self.divergence_threshold()):
+            self.diverged_at = self.iteration
+
+    def _run_chunk(self, n: int, cancelled=None) -> int:
+        if not self._optimizer.is_plain(self.m):
+            return self._optimized_chunk(n, cancelled)
+        start = self.theta.copy()
+        with np.errstate(over="ignore", invalid="ignore"):
+            if isinstance(self.loss, CrossEntropy) and self.param.kind == "gram":
+                Z, n = self._chunk_in_z_space(n, cancelled)
+            else:
+                Z, n = self._chunk_in_theta_space(n, cancelled)
+            z_next = self.param.train.z(self.theta)
+            costs = self.loss.cost(Z, self.y)
+        finite = np.isfinite(costs)
+        if finite.all() and np.isfinite(z_next).all():
+            self._accept(costs, z_next)
+            return n
+        # Roll back to the last state whose own z is finite, replaying from the chunk's start.
+        bad = int(np.argmin(finite)) if not finite.all() else n
+        self.halted = True
+        self.diverged_at = self.diverged_at if self.diverged_at is not None else self.iteration + bad
+        self.theta[:] = start
+        self.trajectory.truncate(self.iteration + 1)
+        if bad <= 1:
+            return 0
+        self._run_chunk(bad - 1)
+        self.halted = True
+        return bad - 1
+
+    def _chunk_in_theta_space(self, n: int, cancelled) -> tuple[np.ndarray, int]:
+        """Any loss, any parametrization: z = A theta, dz, gradient, step. Returns (z rows, iterations)."""
+        Z = self._zbuf[:n]
+        theta, dz, grad = self.theta, self._dz, self._grad
+        scale = self._alpha / self.m
+        z_into, dz_into, gradient_into = self.param.train.z_into, self._dz_writer, self.param.gradient_into
+        marks = self.trajectory.marks(self.iteration, n)
+        mark = marks.pop(0) if marks else -1
+        Z[0] = self.z
+        for i in range(n):
+            if cancelled is not None and cancelled():
+                return Z[:i], i
+            if i:
+                z_into(theta, Z[i])
+            if i == mark:
+                self.trajectory.offer(self.iteration + i, theta, self._plain_state(i))
+                mark = marks.pop(0) if marks else -1
+            dz_into(Z[i], dz)
+            gradient_into(dz, grad)
+            grad *= scale
+            theta -= grad
+        return Z, n
+
+    def _chunk_in_z_space(self, n: int, cancelled) -> tuple[np.ndarray, int]:
+        """Cross-entropy on the Gram path, three numpy calls an iteration.
+
+        With h = z/2 and K~ = K + 1 1^T, one step is h <- h - (s/4) K~ tanh(h) - (s/2) K~ (1/2 - y),
+        s = alpha/m: the same descent, written where it is cheapest. theta follows afterwards from
+        the running sums of sigma(z) - y, which is exactly what each step subtracts from it.
+        """
+        m = self.m
+        H = self._hbuf[: n + 1]
+        np.multiply(self.z, 0.5, out=H[0])
+        N, T, u = self._z_step_matrix(), self._tbuf, self._dz
+        Tm = T[:m]
+        ran = n
+        for i in range(n):
+            if cancelled is not None and cancelled():
+                ran = i
+                break
+            np.tanh(H[i], out=Tm)
+            np.dot(N, T, out=u)
+            np.subtract(H[i], u, out=H[i + 1])
+        if ran:
+            D = np.tanh(H[:ran])  # sigma(z_t) - y for every iteration of the chunk
+            D *= 0.5
+            D += 0.5 - self.y
+            steps = np.cumsum(D, axis=0)
+            steps *= self._alpha / m
+            theta0 = self.theta.copy()
+            for i in self.trajectory.marks(self.iteration, ran):
+                theta = theta0.copy()
+                if i:
+                    theta[:m] -= steps[i - 1]
+                    theta[-1] -= steps[i - 1].sum()
+                self.trajectory.offer(self.iteration + i, theta, self._plain_state(i))
+            self.theta[:m] -= steps[-1]
+            self.theta[-1] -= steps[-1].sum()
+        return 2.0 * H[:ran], ran
+
+    def _z_step_matrix(self) -> np.ndarray:
+        """[(s/4) K~ | (s/2) K~ (1/2 - y)] for the alpha in force, rebuilt only when alpha or data change."""
+        if self._z_step_key != self._alpha:
+            m, s = self.m, self._alpha / self.m
+            Kt = self.param.metric[:m, :m] + 1.0
+            N = np.empty((m, m + 1))
+            np.multiply(Kt, s / 4, out=N[:, :m])
+            N[:, m] = (s / 2) * (Kt @ (0.5 - self.y))
+            self._z_step, self._z_step_key = N, self._alpha
+        return self._z_step
+
+    def _plain_state(self, i: int) -> int:
+        """The state i iterations into a chunk of batch descent, for replays: just its epoch (one an iteration)."""
+        return self.opt_state.epoch + i
+
+    def _allocate(self) -> None:
+        """Buffers the hot loops write into, sized for the current data."""
+        self._rows = self._batch_buffer = None
+        self._dz = np.empty(self.m)
+        self._dz_writer = self.loss.dz_writer(self.y)
+        self._grad = np.empty(self.param.dim)
+        self._zbuf = np.empty((CHUNK, self.m))
+        self._hbuf = np.empty((CHUNK + 1, self.m))
+        self._tbuf = np.ones(self.m + 1)
+        self._z_step_key = None
+
+    def _accept(self, costs: np.ndarray, z_next: np.ndarray) -> None:
+        if self.diverged_at is None:
+            over = np.flatnonzero(costs > self.divergence_threshold())
+            if over.size:
+                self.diverged_at = self.iteration + int(over[0])
+        self.history.costs.extend(costs)
+        self.iteration += costs.size
+        self.opt_state.epoch += costs.size  # batch descent: one iteration, one epoch
+        self.z = z_next

@@ -1,0 +1,142 @@
+"""The engine's iterations for every Optimizer other than plain batch descent (see core/optimizers.py).
+
+One iteration: take the next batch of the epoch's shuffled order, compute its z in the run's
+coordinates (rows of K = X^T X on the Gram path, rows of X^T on the primal path), record the
+batch's J_reg (the cost this iteration minimizes), form the batch's mean gradient plus
+(λ/m)·w, and let the optimizer step. Nothing non-finite is ever accepted: an iteration whose
+z, cost or step is not finite halts the run before it changes anything.
+
+The full J_reg of all m examples is what the metrics record at their stride (``metric_stride``):
+for a mini-batch run that is the course's "cost after iteration i" line.
+Mixed into GradientDescent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from visualizer.core.optim.optimizers import Optimizer, OptimizerState, epoch_order, update
+
+
+class MiniBatchSteps:
+    """Needs from the engine: param, loss, y, m, seed, theta, optimizer, opt_state, _alpha, history, trajectory."""
+
+    def _batch_rows(self) -> np.ndarray:
+        """The examples as rows, contiguous, for gathering a batch (X^T on the primal path: no copy when
+        X is Fortran-ordered, as the data package makes it)."""
+        if self._rows is None:
+            if self.param.kind == "gram":
+                self._rows = self.param.train.matrix
+            else:
+                self._rows = np.ascontiguousarray(self.param.X.T)
+        return self._rows
+
+    def batch_rows(self, state: OptimizerState | None = None, optimizer: Optimizer | None = None
+                   ) -> np.ndarray | None:
+        """The examples the step from ``state`` (default: the next step) uses; None when it uses all m."""
+        state = self.opt_state if state is None else state
+        size = (self.optimizer if optimizer is None else optimizer).batch(self.m)
+        if size >= self.m:
+            return None
+        order = state.order if state.order is not None else epoch_order(self.m, self.seed, state.epoch)
+        return order[state.position : state.position + size].copy()
+
+    def squared_w(self, theta: np.ndarray | None = None) -> float:
+        """|w|^2 at theta (default: the current point), in the run's coordinates."""
+        theta = self.theta if theta is None else theta
+        c = theta[:-1]
+        if self.param.kind == "gram":
+            return float(c @ (self.param.metric @ c))
+        return float(c @ c)
+
+    def penalty(self, theta: np.ndarray | None = None) -> float:
+        """(λ / 2m)·|w|^2: what L2 adds to J (0 without L2)."""
+        lam = self.optimizer.lam
+        return 0.0 if lam == 0 else lam / (2 * self.m) * self.squared_w(theta)
+
+    def _iterate(self, theta: np.ndarray, state: OptimizerState, opt: Optimizer, alpha0: float) -> float | None:
+        """One iteration in place on (theta, state); its batch J_reg, or None (nothing changed) if not finite.
+
+        Callers wrap their loop in ``np.errstate(over="ignore", invalid="ignore")`` (once, not per iteration)."""
+        m, size = self.m, opt.batch(self.m)
+        if size < m:
+            if state.order is None:
+                state.order = epoch_order(m, self.seed, state.epoch)
+            I = state.order[state.position : state.position + size]
+            source = self._batch_rows()
+            if self._batch_buffer is None or self._batch_buffer.shape[0] < size:
+                self._batch_buffer = np.empty((size, source.shape[1]), dtype=source.dtype)
+            rows = np.take(source, I, axis=0, out=self._batch_buffer[: I.size], mode="wrap")  # unbuffered, no new pages
+            y = self.y[I]
+            # numpy's own loops, not BLAS: a batch is too small to gain from BLAS threads, and on a busy
+            # machine their hand-offs made each product 10x slower (bench_scale).
+            if self.param.kind == "gram":
+                z = np.einsum("ij,j->i", rows, theta)
+            else:
+                w = theta[:-1] if rows.dtype == np.float64 else theta[:-1].astype(rows.dtype)
+                z = np.asarray(np.einsum("ij,j->i", rows, w), dtype=float) + theta[-1]
+        else:
+            I, y = None, self.y
+            z = self.param.train.z(theta)
+        cost = float(self.loss.cost(z, y))
+        if opt.lam:
+            cost += opt.lam / (2 * m) * self.squared_w(theta)
+        if not np.isfinite(cost) or not np.isfinite(z).all():
+            return None
+        dz = self.loss.dz(z, y)
+        g = np.zeros(self.param.dim) if I is not None and self.param.kind == "gram" else np.empty(self.param.dim)
+        if I is None:
+            self.param.gradient_into(dz, g)
+        elif self.param.kind == "gram":
+            g[I] = dz
+            g[-1] = dz.sum()
+        else:
+            g[:-1] = np.einsum("i,ij->j", dz.astype(rows.dtype), rows)
+            g[-1] = dz.sum()
+        g /= y.size  # the lecture's order, (X dz) / B: RMSProp and Adam magnify rounding in tiny gradients by 1/ε
+        if opt.lam:
+            g[:-1] += (opt.lam / m) * theta[:-1]
+        if not update(opt, state, theta, g, opt.alpha(alpha0, state.epoch)):
+            return None
+        state.position += size
+        if state.position >= m:
+            state.position, state.order = 0, None
+            state.epoch += 1
+        return cost
+
+    def _optimized_chunk(self, n: int, cancelled=None) -> int:
+        """n iterations of the optimizer in force; returns how many ran (fewer: cancelled or halted)."""
+        opt, state, theta = self.optimizer, self.opt_state, self.theta
+        costs = np.empty(n)
+        marks = set(self.trajectory.marks(self.iteration, n))
+        ran = 0
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(n):
+                if cancelled is not None and cancelled():
+                    break
+                if i in marks:
+                    self.trajectory.offer(self.iteration + i, theta, state.copy())
+                cost = self._iterate(theta, state, opt, self._alpha)
+                if cost is None:
+                    self.halted = True
+                    if self.diverged_at is None:
+                        self.diverged_at = self.iteration + i
+                    break
+                costs[i] = cost
+                ran += 1
+        if ran:
+            if self.diverged_at is None and opt.batch(self.m) >= self.m:
+                over = np.flatnonzero(costs[:ran] > self.divergence_threshold())
+                if over.size:
+                    self.diverged_at = self.iteration + int(over[0])
+            self.history.costs.extend(costs[:ran])
+            self.iteration += ran
+            self._z = None  # the full z is computed when someone asks for it
+        return ran
+
+    def _replay_optimized(self, theta: np.ndarray, state: OptimizerState, start: int, stop: int) -> None:
+        """From (theta, state) at ``start`` to ``stop``, with the recorded alphas and optimizers."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            for it in range(start, stop):
+                if self._iterate(theta, state, self.history.optimizer_at(it), self.history.alpha_at(it)) is None:
+                    raise ValueError(f"iteration {it} cannot be replayed: its step is not finite")

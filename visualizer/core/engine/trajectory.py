@@ -1,0 +1,60 @@
+"""Where a run has been: its path at a doubling stride, and its exact state for saving."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from visualizer.core.optim.optimizers import OptimizerState
+
+#: Parameter vectors kept along the path for the principal-plane slice.
+TRAJECTORY_POINTS = 256
+
+
+@dataclass(frozen=True)
+class ExactState:
+    """A run in its own coordinates (w = w0 + X c on the Gram path), so a saved run goes on bit for bit."""
+
+    method: str
+    w0: np.ndarray  # the Gram path's starting w (empty on the primal path)
+    theta: np.ndarray
+    divergence_base: float  # the cost where the current alpha began (divergence is 10x that)
+    diverged_at: int | None
+    optimizer_state: OptimizerState | None = None  # momentum, moments, epoch (None: fresh)
+
+
+@dataclass
+class Trajectory:
+    """Parameter vectors along the path at a stride that doubles when full, with the optimizer's state
+    there (None for plain batch descent, which has none) so a replay can start from any of them."""
+
+    iterations: list[int]
+    thetas: list[np.ndarray]
+    stride: int = 1
+    states: list[OptimizerState | int | None] = field(default_factory=list)  # int: batch descent's epoch
+
+    def offer(self, iteration: int, theta: np.ndarray, state: OptimizerState | int | None = None) -> None:
+        if iteration % self.stride or (self.iterations and self.iterations[-1] == iteration):
+            return
+        self.iterations.append(iteration)
+        self.thetas.append(theta.copy())
+        self.states.append(state)
+        if len(self.iterations) > TRAJECTORY_POINTS:
+            self.stride *= 2
+            keep = [i for i, it in enumerate(self.iterations) if it % self.stride == 0]
+            self.iterations = [self.iterations[i] for i in keep]
+            self.thetas = [self.thetas[i] for i in keep]
+            self.states = [self.states[i] for i in keep]
+
+    def truncate(self, iteration: int) -> None:
+        """Forget points at or after ``iteration`` (before a replay or a new branch)."""
+        while self.iterations and self.iterations[-1] >= iteration:
+            self.iterations.pop()
+            self.thetas.pop()
+            self.states.pop()
+
+    def marks(self, iteration: int, n: int) -> list[int]:
+        """Offsets i in [0, n) where iteration + i falls on the stride."""
+        first = -iteration % self.stride
+        return list(range(first, n, self.stride))
