@@ -50,6 +50,20 @@ def test_fast_loop_from_zeros(method):
     compare(net, X, Y, initial_parameters(net, "zeros"), 0.5, 200, method)
 
 
+@pytest.mark.parametrize("lam", [0.0, 0.4])
+def test_float32_images_train_as_their_float64_values(lam):
+    """Large image sets keep X in float32; K = XᵀX and W1₀X are summed in float64 all the same."""
+    X, Y = make_problem(60, 14, seed=9)
+    X32 = X.astype(np.float32)
+    net = Network(60, (4,), activation="relu", lam=lam)
+    theta0 = initial_parameters(net, "random", 1, 0.3)
+    run = NetworkDescent(net, X32, Y, theta0, alpha=0.2)
+    run.step(300)
+    assert run.method == "gram"
+    theta, costs = descend(net, theta0, X32.astype(np.float64), Y, 0.2, 300)
+    assert relative(run.costs, costs) <= EXACT and relative(run.theta, theta) <= EXACT
+
+
 def test_gram_when_examples_are_fewer_than_inputs():
     assert choose_method(12288, 209) == "gram"
     assert choose_method(2, 400) == "primal"

@@ -1,5 +1,8 @@
 """The models registry: what the rest of the app learns about each model from one place."""
 
+import subprocess
+import sys
+
 import pytest
 
 from visualizer.core.engine.gradient_descent import GradientDescent
@@ -34,3 +37,11 @@ def test_no_hidden_layer_means_logistic_regression():
     assert model_for([4]) is model_for((20, 7, 5)) is MODELS["network"]
     with pytest.raises(ValueError, match="logistic, network"):
         get_model("svm")
+
+
+def test_models_and_planar_data_import_without_qt():
+    code = ("import sys, visualizer.core.models, visualizer.data.planar\n"
+            "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'PySide6', 'shiboken6', 'pyqtgraph', 'OpenGL'})))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

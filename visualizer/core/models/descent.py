@@ -7,7 +7,9 @@
   stepped as it is ("primal").
 * **One product per layer and one update.** Each layer's block [W_l | b_l] multiplies
   [A_{l-1}; 1], so one product gives Z_l with its bias and one gives dW_l with db_l; α/m
-  is folded into dZ_L, so θ ← θ − G is one operation; buffers are reused, nothing allocated.
+  is folded into dZ_L, so θ ← θ − G is one operation. Each iteration is a prepared list of
+  calls on buffers made once (core/models/kernels.py): no look-ups, no new arrays (but for
+  the L2 penalty's small sums).
 * **Costs by the chunk.** Z_L of each iteration is kept and J computed for a chunk of
   iterations at once (the engine's way), so no logarithm runs in the loop.
 
@@ -70,7 +72,7 @@ class NetworkDescent:
         if self.method == "gram":
             self._W1_0 = W1_0.copy()
             self._W1_0_square = float(np.vdot(W1_0, W1_0))
-            self._P0 = W1_0 @ X if self._W1_0_square else None  # W1₀ X, once
+            self._P0 = cross_products(W1_0.T, X) if self._W1_0_square else None  # W1₀ X, once
             self._P0_scaled = None if self._P0 is None else np.empty_like(self._P0)
             self._source = np.ones((m + 1, m))
             self._source[:-1] = cross_products(X, X)

@@ -11,7 +11,8 @@ All parameters live in one flat vector θ, layer after layer, each layer's rows 
 Hessian-vector products, power iteration and finite differences see plain vectors.
 
 This file is the reference: ``descend`` is a plain numpy loop of these formulas, which the
-fast loop must match and which the benchmark times it against.
+fast loop must match to 1e-10 (the course's own code, core/reference/course_network.py,
+is the other oracle, and the loop the benchmark times).
 """
 
 from __future__ import annotations
