@@ -1,0 +1,42 @@
+"""The models: logistic regression (today's engine) and networks with hidden layers, in numpy only."""
+
+from visualizer.core.models.activations import ACTIVATIONS, Activation, get_activation
+from visualizer.core.models.curvature import Sharpness, hessian_vector, sharpness
+from visualizer.core.models.descent import NetworkDescent
+from visualizer.core.models.network import (
+    INITS,
+    NAMED_SCALES,
+    Network,
+    cost,
+    descend,
+    forward,
+    gradient,
+    initial_parameters,
+    network_accuracy,
+    output_z,
+)
+from visualizer.core.models.registry import MODELS, ModelSpec, get_model, model_for
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITS",
+    "MODELS",
+    "NAMED_SCALES",
+    "Activation",
+    "ModelSpec",
+    "Network",
+    "NetworkDescent",
+    "Sharpness",
+    "cost",
+    "descend",
+    "forward",
+    "get_activation",
+    "get_model",
+    "gradient",
+    "hessian_vector",
+    "initial_parameters",
+    "model_for",
+    "network_accuracy",
+    "output_z",
+    "sharpness",
+]
