@@ -7,7 +7,7 @@ tests/core/optim, and its words to README.md and docs/lessons.md.
 
 from __future__ import annotations
 
-from visualizer.core.optim import adam, gd, momentum, rmsprop
+from visualizer.core.optim import adam, gd, momentum, nesterov, rmsprop
 from visualizer.core.optim.spec import Hyper, OptimizerSpec, StateArray
 
 SPECS: dict[str, OptimizerSpec] = {s.key: s for s in (
@@ -15,6 +15,7 @@ SPECS: dict[str, OptimizerSpec] = {s.key: s for s in (
     momentum.SPEC,
     rmsprop.SPEC,
     adam.SPEC,
+    nesterov.SPEC,
 )}
 
 #: Every hyperparameter some optimizer uses, by name: β, β₁, β₂, ε.

@@ -100,6 +100,15 @@ def adam(w, b, dw, db, gradients, alpha, state, hp):
             b - alpha * v_b_corrected / (np.sqrt(s_b_corrected) + epsilon))
 
 
+@_step
+def nesterov(w, b, dw, db, gradients, alpha, state, hp):
+    beta = hp["beta"]
+    dw, db = gradients(w - alpha * beta * state["v_w"], b - alpha * beta * state["v_b"])  # at the look-ahead
+    state["v_w"] = beta * state["v_w"] + (1 - beta) * dw
+    state["v_b"] = beta * state["v_b"] + (1 - beta) * db
+    return w - alpha * state["v_w"], b - alpha * state["v_b"]
+
+
 def optimize_reference(X, Y, alpha0: float, iterations: int, kind: str = "gd", batch_size=None, beta=0.9,
                        beta1=0.9, beta2=0.999, epsilon=1e-8, lam=0.0, decay=0.0, decay_kind="inverse",
                        seed: int = 0, loss="cross-entropy", w0=None, b0: float = 0.0):
