@@ -55,7 +55,7 @@ class StateArray:
 
 
 VELOCITY = StateArray("v", "the average of past gradients")
-SQUARES = StateArray("s", "the average (AdaGrad: the sum) of past squared gradients", nonnegative=True)
+SQUARES = StateArray("s", "past squared gradients, averaged or summed", nonnegative=True)
 
 
 @dataclass(frozen=True)
