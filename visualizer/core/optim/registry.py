@@ -7,7 +7,7 @@ tests/core/optim, and its words to README.md and docs/lessons.md.
 
 from __future__ import annotations
 
-from visualizer.core.optim import adam, gd, momentum, nesterov, rmsprop
+from visualizer.core.optim import adagrad, adam, gd, momentum, nesterov, rmsprop
 from visualizer.core.optim.spec import Hyper, OptimizerSpec, StateArray
 
 SPECS: dict[str, OptimizerSpec] = {s.key: s for s in (
@@ -16,6 +16,7 @@ SPECS: dict[str, OptimizerSpec] = {s.key: s for s in (
     rmsprop.SPEC,
     adam.SPEC,
     nesterov.SPEC,
+    adagrad.SPEC,
 )}
 
 #: Every hyperparameter some optimizer uses, by name: β, β₁, β₂, ε.

@@ -109,6 +109,14 @@ def nesterov(w, b, dw, db, gradients, alpha, state, hp):
     return w - alpha * state["v_w"], b - alpha * state["v_b"]
 
 
+@_step
+def adagrad(w, b, dw, db, gradients, alpha, state, hp):
+    state["s_w"] = state["s_w"] + dw ** 2
+    state["s_b"] = state["s_b"] + db ** 2
+    return (w - alpha * dw / (np.sqrt(state["s_w"]) + hp["epsilon"]),
+            b - alpha * db / (np.sqrt(state["s_b"]) + hp["epsilon"]))
+
+
 def optimize_reference(X, Y, alpha0: float, iterations: int, kind: str = "gd", batch_size=None, beta=0.9,
                        beta1=0.9, beta2=0.999, epsilon=1e-8, lam=0.0, decay=0.0, decay_kind="inverse",
                        seed: int = 0, loss="cross-entropy", w0=None, b0: float = 0.0):
