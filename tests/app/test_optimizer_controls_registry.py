@@ -14,4 +14,6 @@ def test_each_optimizer_shows_its_own_rows_and_edge(window, qtbot):
         assert window.state.settings.optimizer == kind and c.optimizer.currentText() == spec.label
         shown = {k for k in HYPERS if c.rows[k][1].isVisibleTo(window.controls)}
         assert shown == {h.name for h in spec.hyper}, kind
-        qtbot.waitUntil(lambda spec=spec: (spec.no_edge or spec.edge_formula) in window.controls.edge_label.text())
+        label = window.controls.edge_label
+        qtbot.waitUntil(lambda spec=spec: (spec.no_edge or spec.edge_formula) in label.text())
+        qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()))  # never clipped

@@ -26,7 +26,7 @@ SPEC = OptimizerSpec(
     rule="s = s + g², θ := θ − α·g / (√s + ε)",
     hyper=(EPSILON,), state=(SQUARES,), transform=lambda opt: scale_by_adagrad(opt.epsilon), span_preserving=False,
     edge=None,
-    no_edge="AdaGrad divides each coordinate's step by √s + ε, where s sums every past g²: the steps only "
-            "shrink, so no single α is the edge of stability: none is drawn.",
+    no_edge="AdaGrad divides each coordinate's step by √s + ε (s sums every g² so far): no single α is "
+            "the edge of stability, and none is drawn.",
     reference="visualizer.core.reference.optimizers.adagrad",
 )
