@@ -17,18 +17,17 @@ from pathlib import Path
 
 from visualizer.core import LOSSES
 from visualizer.core.optim.optimizers import DECAY_KINDS, KINDS
+from visualizer.core.optim.registry import HYPERS, SPECS, users
+from visualizer.core.optim.spec import join
 from visualizer.fs.files import file_kind_problem
 from visualizer.model.settings import (
+    CHECKS,
     INITS,
     check_alpha,
     check_batch_size,
-    check_beta,
-    check_beta1,
-    check_beta2,
     check_budget,
     check_decay,
     check_decay_kind,
-    check_epsilon,
     check_init,
     check_lambda,
     check_loss,
@@ -246,17 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="loss (default cross-entropy)")
     opt = train.add_argument_group("optimizer", "how each iteration steps (defaults: the course's batch descent)")
     opt.add_argument("--optimizer", metavar="|".join(KINDS), type=_checked(check_optimizer), default="gd",
-                     help="gd, momentum, rmsprop or adam (default gd)")
+                     help=f"{join(KINDS, 'or')} (default gd): "
+                          + "; ".join(f"{key}: {spec.rule}" for key, spec in SPECS.items()))
     opt.add_argument("--batch-size", metavar="B", type=_checked(check_batch_size), default=None,
                      help="examples per iteration, 1 .. m, shuffled each epoch (default: all m)")
-    opt.add_argument("--beta", metavar="β", type=_checked(check_beta), default=0.9,
-                     help="momentum: v = β v + (1 - β) dw (default 0.9)")
-    opt.add_argument("--beta1", metavar="β1", type=_checked(check_beta1), default=0.9,
-                     help="Adam's first moment (default 0.9)")
-    opt.add_argument("--beta2", metavar="β2", type=_checked(check_beta2), default=0.999,
-                     help="RMSProp's and Adam's second moment (default 0.999)")
-    opt.add_argument("--epsilon", metavar="ε", type=_checked(check_epsilon), default=1e-8,
-                     help="RMSProp's and Adam's ε (default 1e-8)")
+    for name, hyper in HYPERS.items():
+        opt.add_argument(f"--{name}", metavar=hyper.symbol, type=_checked(CHECKS[name]), default=hyper.default,
+                         help=f"{join(s.name for s in users(name))}: {hyper.meaning} (default {hyper.default:g})")
     opt.add_argument("--lambda", dest="lam", metavar="L", type=_checked(check_lambda), default=0.0,
                      help="L2: J + (L / 2m) |w|^2 (default 0)")
     opt.add_argument("--decay", metavar="D", type=_checked(check_decay), default=0.0,

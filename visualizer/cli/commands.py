@@ -21,6 +21,7 @@ from visualizer.cli.output import Progress, json_safe, one_line, quote_path
 from visualizer.core import GradientDescent, sigmoid
 from visualizer.core.engine.gradient_descent import CHUNK
 from visualizer.core.optim.optimizers import Optimizer
+from visualizer.core.optim.registry import HYPERS
 from visualizer.data import DataError, Dataset, ImageError, Skipped, load_data, load_image
 from visualizer.formats.lesson_files import LessonError, load_lesson, load_lesson_data
 from visualizer.formats.storage import StorageError, load_model, save_model
@@ -261,9 +262,8 @@ def _optimizer(args, m: int) -> Optimizer:
     if args.batch_size is not None and args.batch_size > m:
         raise UsageError(f"argument --batch-size: the batch size must be at most the number of training "
                          f"examples m = {m}, not {args.batch_size}")
-    return Optimizer(kind=args.optimizer, batch_size=args.batch_size, beta=args.beta, beta1=args.beta1,
-                     beta2=args.beta2, epsilon=args.epsilon, lam=args.lam, decay=args.decay,
-                     decay_kind=args.decay_kind)
+    return Optimizer(kind=args.optimizer, batch_size=args.batch_size, lam=args.lam, decay=args.decay,
+                     decay_kind=args.decay_kind, **{name: getattr(args, name) for name in HYPERS})
 
 
 def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer: Optimizer

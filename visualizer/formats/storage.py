@@ -20,6 +20,7 @@ import numpy as np
 from visualizer.core.engine.history import EDGE, METRICS, History
 from visualizer.core.engine.trajectory import ExactState
 from visualizer.core.optim.optimizers import Optimizer, OptimizerState, optimizer_changes
+from visualizer.core.optim.registry import STATE_ARRAYS
 from visualizer.data import Dataset, images_to_x
 from visualizer.data.dataset import Skipped
 from visualizer.data.images import N_PX_RANGE
@@ -367,30 +368,31 @@ def _exact_state(a, path, train: Dataset, b: float) -> ExactState | None:
 
 
 def _optimizer_state_arrays(state: OptimizerState | None) -> dict[str, np.ndarray]:
-    """Momentum's v, the second moment s, Adam's step count and where the epoch stands: a run goes on exactly."""
-    if state is None or (state.v is None and state.s is None and not (state.t or state.epoch or state.position)):
+    """The optimizer's state arrays (``run_v``, ``run_s``: the registry's STATE_ARRAYS), Adam's step count and
+    where the epoch stands: a run goes on exactly."""
+    if state is None or not (state.arrays or state.t or state.epoch or state.position):
         return {}
     out = {"run_counters": np.array([state.t, state.epoch, state.position], dtype=np.int64)}
-    out.update({f"run_{k}": np.asarray(v, dtype=np.float64) for k, v in (("v", state.v), ("s", state.s))
-                if v is not None})
+    out.update({f"run_{k}": np.asarray(v, dtype=np.float64) for k, v in state.arrays.items()})
     return out
 
 
 def _optimizer_state(a, path, size: int, m: int) -> OptimizerState | None:
+    entries = [f"run_{k}" for k in STATE_ARRAYS]
     if "run_counters" not in a:
-        if "run_v" in a or "run_s" in a:
-            raise StorageError(f"{path}: the entries 'run_v' and 'run_s' need 'run_counters'")
+        if any(e in a for e in entries):
+            raise StorageError(f"{path}: the entries {' and '.join(map(repr, entries))} need 'run_counters'")
         return None
     counters = _need(a, "run_counters", path)
     if counters.shape != (3,) or np.any(counters < 0) or counters[2] >= m or counters[0] > 2**62:
         raise StorageError(f"{path}: the entry 'run_counters' must hold Adam's step count, the epoch and a "
                            f"position below m = {m}, all >= 0")
-    moments = {}
-    for k in ("v", "s"):
+    arrays = {}
+    for k, kept in STATE_ARRAYS.items():
         if f"run_{k}" in a:
             v = _floats(a, f"run_{k}", path)
-            if v.shape != (size,) or (k == "s" and np.any(v < 0)):
+            if v.shape != (size,) or (kept.nonnegative and np.any(v < 0)):
                 raise StorageError(f"{path}: the entry 'run_{k}' must hold {size} values"
-                                   + (" (>= 0)" if k == "s" else ""))
-            moments[k] = v.copy()
-    return OptimizerState(moments.get("v"), moments.get("s"), int(counters[0]), int(counters[1]), int(counters[2]))
+                                   + (" (>= 0)" if kept.nonnegative else ""))
+            arrays[k] = v.copy()
+    return OptimizerState(arrays, int(counters[0]), int(counters[1]), int(counters[2]))

@@ -186,7 +186,7 @@ class RunSettings:
     slice: str = "w-direction"
     # How each iteration steps (visualizer.core.optim.optimizers.Optimizer.from_settings); the defaults are
     # the course's batch gradient descent, to the last bit.
-    optimizer: str = "gd"  # gd, momentum, rmsprop or adam
+    optimizer: str = "gd"  # a kind of visualizer.core.optim.registry.SPECS
     batch_size: int | None = None  # None: all m examples
     beta: float = 0.9  # momentum
     beta1: float = 0.9  # Adam

@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QTableWidget, QTableWidgetItem
 
 from visualizer.core.analysis.race import COLUMNS, NAMES, RaceConfig, Summary
+from visualizer.core.optim.registry import users
+from visualizer.core.optim.spec import join
 from visualizer.model.race_config import check_cell
 
 KEYS = list(COLUMNS)
@@ -26,13 +28,13 @@ def shown(key: str, value) -> str:
 
 
 class OptimizerDelegate(QStyledItemDelegate):
-    """The optimizer cell edits with a list of the four choices."""
+    """The optimizer cell edits with a list of the registry's optimizers."""
 
     def createEditor(self, parent, option, index):
         box = QComboBox(parent)
         box.addItems(list(NAMES.values()))
         box.setAccessibleName("optimizer")
-        box.setToolTip("Gradient descent, momentum, RMSProp or Adam")
+        box.setToolTip(join(NAMES.values(), "or"))
         return box
 
     def setEditorData(self, editor, index):
@@ -54,11 +56,13 @@ class ConfigTable(QTableWidget):
         self.setItemDelegateForColumn(0, OptimizerDelegate(self))
         self.setTabKeyNavigation(False)  # Tab moves on to the next control; arrows move between cells
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        beta = (f"the β of {join(s.name for s in users('beta'))}, and the β₁ of "
+                f"{join(s.name for s in users('beta1'))}")
         self.setToolTip("One run per row, all from the same start. Arrows move, typing or F2 edits a cell. "
-                        "β is momentum's β and Adam's β₁; B is the batch size (all, or 1 to m); λ is L2; "
+                        f"β is {beta}; B is the batch size (all, or 1 to m); λ is L2; "
                         "α decays as α₀ / (1 + decay · epoch).")
-        tips = {"optimizer": "GD, Momentum, RMSProp or Adam", "alpha": "the learning rate α > 0",
-                "beta": "momentum's β and Adam's β₁, in [0, 1)", "beta2": "RMSProp's and Adam's β₂, in [0, 1)",
+        tips = {"optimizer": join(NAMES.values(), "or"), "alpha": "the learning rate α > 0",
+                "beta": f"{beta}, in [0, 1)", "beta2": f"the β₂ of {join(s.name for s in users('beta2'))}, in [0, 1)",
                 "batch_size": f"examples per step: all (batch), 1 (stochastic) up to m = {m}",
                 "lam": "L2 strength λ ≥ 0: J + (λ/2m)·|w|²", "decay": "α = α₀ / (1 + decay · epoch), decay ≥ 0"}
         for c, key in enumerate(KEYS):

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from visualizer.app.panels.optimizer_controls import OptimizerControls
+from visualizer.core.optim.registry import SPECS
+from visualizer.core.optim.spec import join
 from visualizer.model.settings import BUDGET_MAX, SEED_LIMIT, check_alpha
 
 ALPHA_MIN, ALPHA_MAX = 1e-5, 10.0
@@ -28,8 +30,6 @@ EDGE_REASONS = {
     "not convex": "J curves downward here along some direction (squared error is not convex): "
                   "no single α is the edge of stability.",
     "flat": "J is flat here: every σ(z) is saturated, so there is no edge of stability to speak of.",
-    "adaptive": "RMSProp and Adam divide each coordinate's step by √s + ε, so no single α is the edge of "
-                "stability: none is drawn.",
 }
 SLIDER_STEPS = 600  # 100 steps per decade
 SPEEDS = [("As fast as possible", None), ("1000 / s", 1000.0), ("100 / s", 100.0), ("10 / s", 10.0),
@@ -210,8 +210,9 @@ class ControlsPanel(QWidget):
         self.edge_label.setMinimumHeight(3 * self.edge_label.fontMetrics().lineSpacing() + 4)
         self.edge_label.setToolTip("Gradient descent is stable while α < 2/λmax, where λmax is the largest "
                                    "curvature (Hessian eigenvalue) of J here (with L2, of J + (λ/2m)‖w‖²). "
-                                   "Momentum's edge is 2(1 + β)/((1 − β)·λmax). The red mark on the slider shows "
-                                   "it; it moves as training changes a(1 − a).")
+                                   + " ".join(f"{s.label}: {s.edge_formula}." for s in SPECS.values() if s.edge)
+                                   + " " + join(s.name for s in SPECS.values() if not s.edge) + ": none. "
+                                   "The red mark on the slider shows it; it moves as training changes a(1 − a).")
         form.addRow("", self.edge_label)
         self.presets = QComboBox()
         self.presets.addItem("Lesson presets…", None)
@@ -297,7 +298,7 @@ class ControlsPanel(QWidget):
         if edge is None or edge.reason == "too large":
             self.edge_label.setText("")
         elif edge.alpha is None:
-            self.edge_label.setText(EDGE_REASONS[edge.reason])
+            self.edge_label.setText(edge.why or EDGE_REASONS[edge.reason])
         else:
             state = "above it: expect zig-zags or a blow-up" if self.alpha.alpha > edge.alpha else "below it"
             self.edge_label.setText(f"edge of stability {edge.formula} ≈ {edge.alpha:.3g} (α is {state})")

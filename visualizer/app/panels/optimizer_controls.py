@@ -1,7 +1,8 @@
 """The course's second part in the learner's hands: optimizer, batch size, L2 and α decay.
 
-Shown from the state's RunSettings and changed only through ``state.change_settings``; a
-field that does not apply to the optimizer chosen (β for Adam, ε for momentum) is hidden.
+Shown from the state's RunSettings and changed only through ``state.change_settings``; the list of
+optimizers, the rows each one shows (its hyperparameters) and their tooltips come from the registry
+(core/optim/registry.py): a field that does not apply to the optimizer chosen is hidden.
 """
 
 from __future__ import annotations
@@ -9,24 +10,21 @@ from __future__ import annotations
 from PySide6.QtGui import QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit
 
+from visualizer.core.optim.registry import HYPERS, SPECS, users
+from visualizer.core.optim.spec import join
 from visualizer.model.settings import SettingsError, check_batch_size, check_epsilon
 
-OPTIMIZERS = (("Gradient descent", "gd"), ("Momentum", "momentum"), ("RMSProp", "rmsprop"), ("Adam", "adam"))
+OPTIMIZERS = tuple((spec.label, key) for key, spec in SPECS.items())
 BATCH_CHOICES = ("all m", "1", "16", "32", "64", "128", "256")
 #: Which optimizer uses which of the extra fields.
-USES = {"beta": ("momentum",), "beta1": ("adam",), "beta2": ("rmsprop", "adam"), "epsilon": ("rmsprop", "adam")}
+USES = {name: tuple(spec.key for spec in users(name)) for name in HYPERS}
 TIPS = {
-    "optimizer": "How each step uses the gradient. Gradient descent: w := w − α·dw. Momentum: v = β·v + (1 − β)·dw, "
-                 "w := w − α·v. RMSProp: s = β₂·s + (1 − β₂)·dw², w := w − α·dw / (√s + ε). Adam: both, "
-                 "with bias correction v/(1 − β₁ᵗ) and s/(1 − β₂ᵗ).",
+    "optimizer": "How each step uses the gradient g of J_reg on the batch. "
+                 + " ".join(f"{spec.label}: {spec.rule}." for spec in SPECS.values()),
+    **{name: f"{hyper.meaning}. Used by {join(spec.name for spec in users(name))}." for name, hyper in HYPERS.items()},
     "batch_size": "Examples per step. All m is batch gradient descent (the course's week 2); 1 is stochastic "
                   "gradient descent; 64 is a mini-batch. Each epoch the examples are shuffled (seeded) and cut into "
                   "batches; the last one may be smaller. Type any whole number and press Enter.",
-    "beta": "Momentum's β: v = β·v + (1 − β)·dw averages about the last 1/(1 − β) gradients (β = 0.9: about 10). "
-            "β = 0 is plain gradient descent.",
-    "beta1": "Adam's β₁ for the average of dw (first moment), 0.9 in the course.",
-    "beta2": "β₂ for the average of dw² (second moment), 0.999 in the course for Adam.",
-    "epsilon": "ε keeps dw / (√s + ε) finite where s is tiny; 10⁻⁸ in the course. Type it, then press Enter.",
     "lam": "L2 regularization λ: J_reg = J + (λ/2m)·‖w‖², so dw gains (λ/m)·w and large weights cost. "
            "0 is none. b is not regularized.",
     "decay": "Learning-rate decay per epoch: α = α₀ / (1 + decay·epoch), or α₀·(1 − decay)^epoch "
@@ -77,13 +75,12 @@ class OptimizerControls(QGroupBox):
         self.rows = {}
         for key, text, widget in (("optimizer", "&Optimizer", self.optimizer),
                                   ("batch_size", "&Batch size", self.batch),
-                                  ("beta", "Momentum β", self.beta), ("beta1", "Adam β₁", self.beta1),
-                                  ("beta2", "β₂", self.beta2), ("epsilon", "ε", self.epsilon),
+                                  *((name, HYPERS[name].label, getattr(self, name)) for name in HYPERS),
                                   ("lam", "L2 &λ", self.lam), ("decay", "α &decay", self.decay),
                                   ("decay_kind", "Decay form", self.decay_kind)):
             label = QLabel(text)
             label.setBuddy(widget)
-            widget.setToolTip(TIPS[key])
+            widget.setToolTip(TIPS[key] + (" Type it, then press Enter." if isinstance(widget, QLineEdit) else ""))
             form.addRow(label, widget)
             self.rows[key] = (label, widget)
         form.addRow(self.note)

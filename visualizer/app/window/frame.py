@@ -51,8 +51,8 @@ class Frame:
     @cached_property
     def cost(self) -> float:
         """J of all m examples, plus (λ/2m)|w|² when L2 is on: the J the run minimizes."""
-        lam = self.gd.history.optimizer_at(self.iteration).lam
-        return float(np.mean(self.loss_train)) + (lam / (2 * self.gd.m) * self.gd.squared_w(self.theta) if lam else 0.0)
+        optimizer = self.gd.history.optimizer_at(self.iteration)
+        return float(np.mean(self.loss_train)) + self.gd.penalty(self.theta, optimizer)
 
     @cached_property
     def train_accuracy(self) -> float:
@@ -96,10 +96,10 @@ class Frame:
         ``this_batch``: the J of the batch the next step uses, instead of all m examples'."""
         gd = self.gd
         traj = self.controller.trajectory_until(self.iteration)
-        lam = gd.history.optimizer_at(self.iteration).lam
+        l2 = gd.history.optimizer_at(self.iteration).l2(gd.m)
         return surface_view(gd.param, gd.loss if loss is None else get_loss(loss), gd.y, self.theta,
                             gd.gradient(self.z_train, self.theta), traj, kind, grid, extent, ghost,
-                            l2=lam / (2 * gd.m), rows=self.batch if this_batch else None)
+                            l2=l2.weight, rows=self.batch if this_batch else None)
 
     def example(self, set_name: str, index: int) -> tuple[np.ndarray, float, str]:
         """(pixels, label, name) of one example."""

@@ -59,9 +59,7 @@ class BatchNoise:
             sq = np.einsum("ij,ij->j", X, X, dtype=float)
         self._grad_sq = self.dz**2 * (sq + 1.0)
         g_data = self.gradient.copy()
-        self._l2 = gd.optimizer.lam
-        if self._l2:
-            g_data[:-1] -= (self._l2 / m) * theta[:-1]
+        gd.optimizer.l2(m).add_gradient(g_data, theta, -1.0)
         self._z_g = param.train.z(g_data)  # x_i . g_w + g_b of the data part of g
         self._g_data_sq = float(param.squared_norms(g_data[None])[0])
         self.sigma2 = max(float(self._grad_sq.mean()) - self._g_data_sq, 0.0)

@@ -21,6 +21,7 @@ from visualizer.core.engine.history import GrowingArray, History
 from visualizer.core.engine.losses import get_loss
 from visualizer.core.engine.parametrization import PrimalParametrization
 from visualizer.core.optim.optimizers import Optimizer
+from visualizer.core.optim.registry import SPECS
 
 #: The configurations a race may hold: runs are cheap, curves and legends are not.
 MAX_RUNS = 16
@@ -28,12 +29,12 @@ MAX_RUNS = 16
 POINTS = 400
 #: The x axes of the cost curves: iterations, passes over the m examples, seconds of the optimizer's work.
 X_AXES = ("iterations", "epochs", "seconds")
-NAMES = {"gd": "GD", "momentum": "Momentum", "rmsprop": "RMSProp", "adam": "Adam"}
+NAMES = {key: spec.short for key, spec in SPECS.items()}
 
 
 @dataclass(frozen=True)
 class RaceConfig:
-    """One row of the race. ``beta`` is momentum's β and Adam's β₁; ``batch_size`` None is all m."""
+    """One row of the race. ``beta`` is the optimizer's β, or Adam's β₁; ``batch_size`` None is all m."""
 
     optimizer: str = "gd"
     alpha: float = 0.005
@@ -52,7 +53,7 @@ class RaceConfig:
 
     def label(self) -> str:
         parts = [NAMES[self.optimizer], f"α={self.alpha:g}"]
-        if self.optimizer in ("momentum", "adam"):
+        if {"beta", "beta1"} & {h.name for h in SPECS[self.optimizer].hyper}:
             parts.append(f"β={self.beta:g}")
         if self.batch_size is not None:
             parts.append(f"B={self.batch_size}")

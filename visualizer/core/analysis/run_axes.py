@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from visualizer.core.optim.optimizers import Optimizer
+from visualizer.core.optim.registry import SPECS
 
 UNITS = {"iterations": "iteration", "epochs": "epoch", "examples": "examples seen"}
-NAMES = {"gd": "gradient descent", "momentum": "momentum", "rmsprop": "RMSProp", "adam": "Adam"}
+NAMES = {key: spec.name for key, spec in SPECS.items()}
 
 
 def examples_seen(changes: list[tuple[int, Optimizer]], m: int, iterations) -> np.ndarray:

@@ -6,9 +6,10 @@ negative where J curves down). Descent with step alpha is stable along every dir
 alpha < 2 / lambda_max. With the Gram matrix K at hand, H acts on w = A u through u -> c K~ u / m,
 which is self-adjoint in the inner product u^T K~ v: power iteration costs O(m^2) a step.
 
-L2 adds (λ/m) I to the w-block (b is not regularized). Each optimizer has its own edge:
-2/λmax for gradient descent, 2(1 + β)/((1 − β) λmax) for momentum in the course's form
-(heavy ball with step α(1 − β)), and none for RMSProp and Adam, which rescale every coordinate.
+L2 adds (λ/m) I to the w-block (b is not regularized). Each optimizer has its own edge, from its
+spec in core/optim (``OptimizerSpec.edge``): 2/λmax for gradient descent, 2(1 + β)/((1 − β) λmax)
+for momentum in the course's form (heavy ball with step α(1 − β)); the optimizers that rescale
+every coordinate have none, and their spec says why in a sentence.
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ class Edge:
     """2 / lambda_max, or why there is no single number here."""
 
     alpha: float | None
-    #: "not convex" (H has a negative direction), "flat" (every sigma saturated) or "adaptive" (RMSProp, Adam)
+    #: "not convex" (H has a negative direction), "flat" (every sigma saturated) or "adaptive" (no formula)
     reason: str = ""
     formula: str = "2/λmax"
+    why: str = ""  # "adaptive": the optimizer's own sentence saying why no formula applies
 
 
 def _operator(gd: GradientDescent, c: np.ndarray, lam: float = 0.0):
@@ -127,16 +129,15 @@ def edge_of_stability(gd: GradientDescent, z: np.ndarray | None = None, tol: flo
                       start: np.ndarray | None = None, optimizer: Optimizer | None = None) -> Edge:
     """The largest stable α for ``optimizer`` (default: the run's) on J_reg here, or why there is none."""
     opt = gd.optimizer if optimizer is None else optimizer
-    if opt.kind in ("rmsprop", "adam"):
-        return Edge(None, "adaptive", "")
+    spec = opt.spec
+    if spec.edge is None:
+        return Edge(None, "adaptive", "", spec.no_edge)
     low, top = eigen_range(gd, z, tol, start, opt.lam)
     if low < -1e-6 * max(abs(top), abs(low)):
         return Edge(None, "not convex")
     if top <= FLAT:
         return Edge(None, "flat")
-    if opt.kind == "momentum":
-        return Edge(2.0 * (1.0 + opt.beta) / ((1.0 - opt.beta) * top), formula="2(1+β)/((1−β)λmax)")
-    return Edge(2.0 / top)
+    return Edge(spec.edge(top, opt), formula=spec.edge_formula)
 
 
 def stable_alpha(gd: GradientDescent, z: np.ndarray | None = None) -> float | None:

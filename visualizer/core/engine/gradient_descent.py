@@ -1,12 +1,12 @@
 """Gradient descent on one sigmoid neuron, one iteration or many at a time.
 
-``GradientDescent(X, Y, alpha=..., optimizer=Optimizer(...))``: the optimizer (core/optimizers.py)
-says how each iteration steps: batch or mini-batches, momentum, RMSProp, Adam, L2, α decay.
-The default is the course's batch descent, run by the fast paths below; any other optimizer
-runs one batch an iteration (core/minibatch.py). ``gd.method`` and ``gd.path_reason`` say
+``GradientDescent(X, Y, alpha=..., optimizer=Optimizer(...))``: the optimizer (core/optim/optimizers.py)
+says how each iteration steps: batch or mini-batches, the registry's optimizers, L2, α decay.
+The default is the course's batch descent, run by the fast paths below (with or without L2); any
+other optimizer runs one batch an iteration (core/engine/minibatch.py). ``gd.method`` and ``gd.path_reason`` say
 which coordinates the run moves in and why.
 
-For plain batch descent, the hot loop allocates nothing and never evaluates a logarithm: it stores each
+For batch descent at a fixed α, the hot loop allocates nothing and never evaluates a logarithm: it stores each
 iteration's z and computes the costs of a whole chunk of iterations in one vectorized
 call afterwards. The state is checked at every chunk boundary; the first iteration
 whose z is not finite is rolled back, so history and state never hold NaN or inf.
@@ -27,6 +27,7 @@ from visualizer.core.engine.parametrization import GRAM_MAX_BYTES, Examples, Par
 from visualizer.core.engine.replay import Replay
 from visualizer.core.engine.trajectory import Trajectory
 from visualizer.core.optim.optimizers import SPAN_PRESERVING, Optimizer, OptimizerState, choose_path, transition
+from visualizer.core.optim.transforms import L2
 
 #: Iterations run between two checks (bounded so the z buffer stays small).
 CHUNK = 256
@@ -118,16 +119,8 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
     def _parametrization(self, X, w0, method: str, m: int, share_with=None, b0: float = 0.0) -> Parametrization:
         """The coordinates for this run's optimizer (sets ``path_reason``); a sharing run's when they fit."""
         n_x = X.shape[0]
-        gram_fits = 8 * m * m <= GRAM_MAX_BYTES
-        if self._optimizer.is_plain(m):
-            kind = method if method != "auto" else ("gram" if m < n_x and gram_fits else "primal")
-            self.path_reason = ("batch gradient descent: " + (
-                f"m = {m} < n_x = {n_x}, w stays in w0 + span(x_i), one step costs O(m^2) on K = X^T X"
-                if kind == "gram" else f"{method} was asked for" if method != "auto" else
-                f"m = {m} >= n_x = {n_x} (or K too large): the plain coordinates are cheaper"))
-        else:
-            kind, why = choose_path(self._optimizer, n_x, m, method, gram_fits)
-            self.path_reason = f"{self._optimizer.kind}: {why}"
+        kind, why = choose_path(self._optimizer, n_x, m, method, 8 * m * m <= GRAM_MAX_BYTES)
+        self.path_reason = f"{'batch gradient descent' if self._optimizer.is_plain(m) else self._optimizer.kind}: {why}"
         if (share_with is not None and share_with.param.X is X and share_with.param.kind == kind
                 and np.array_equal(share_with.theta_start, share_with.param.initial_theta(w0, b0))):
             return share_with.param
@@ -159,12 +152,10 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
             return
         self.diverged_at, self._divergence_base = None, self.cost
         transition(self.opt_state, old, value, self.m)
-        if self.param.kind == "gram" and value.kind not in SPAN_PRESERVING:
-            w, b, state, old_param = self.w, self.b, self.opt_state, self.param
+        if self.param.kind == "gram" and value.kind not in SPAN_PRESERVING:  # (a new kind's state is empty)
+            w, b, state = self.w, self.b, self.opt_state
             self.param = self._parametrization(self.param.X, w, "auto", self.m)
             self._data_changed(self.param.initial_theta(w, b), self.y)
-            if state.v is not None:  # a direction in (w, b) space, re-expressed (Gram runs have no s)
-                state.v = np.append(old_param.w(state.v), state.v[-1])
             self.opt_state = state
         elif value.is_plain(self.m) != old.is_plain(self.m) or value.kind != old.kind:
             self.path_reason = (self.path_reason.split(": ", 1)[-1] if value.is_plain(self.m)
@@ -222,8 +213,7 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         g = np.empty(self.param.dim)
         self.param.gradient_into(self.loss.dz(self.z if z is None else z, self.y), g)
         g /= self.m
-        if self._optimizer.lam:
-            g[:-1] += (self._optimizer.lam / self.m) * (self.theta if theta is None else theta)[:-1]
+        self._optimizer.l2(self.m).add_gradient(g, self.theta if theta is None else theta)
         return g
 
     def metrics(self) -> dict[str, float | None]:
@@ -280,13 +270,14 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         if not self._optimizer.is_plain(self.m):
             return self._optimized_chunk(n, cancelled)
         start = self.theta.copy()
+        l2 = self._optimizer.l2(self.m)
         with np.errstate(over="ignore", invalid="ignore"):
-            if isinstance(self.loss, CrossEntropy) and self.param.kind == "gram":
+            if isinstance(self.loss, CrossEntropy) and self.param.kind == "gram" and not l2:
                 Z, n = self._chunk_in_z_space(n, cancelled)
             else:
-                Z, n = self._chunk_in_theta_space(n, cancelled)
+                Z, n = self._chunk_in_theta_space(n, cancelled, l2)
             z_next = self.param.train.z(self.theta)
-            costs = self.loss.cost(Z, self.y)
+            costs = self.loss.cost(Z, self.y) + (l2.penalty(self._squares[:n]) if l2 else 0.0)
         finite = np.isfinite(costs)
         if finite.all() and np.isfinite(z_next).all():
             self._accept(costs, z_next)
@@ -303,12 +294,12 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         self.halted = True
         return bad - 1
 
-    def _chunk_in_theta_space(self, n: int, cancelled) -> tuple[np.ndarray, int]:
-        """Any loss, any parametrization: z = A theta, dz, gradient, step. Returns (z rows, iterations)."""
+    def _chunk_in_theta_space(self, n: int, cancelled, l2: L2) -> tuple[np.ndarray, int]:
+        """Any loss, any parametrization, with or without L2: z = A theta, dz, gradient, step.
+        Returns (z rows, iterations); with L2 each iteration's |w|^2 is left in ``_squares``."""
         Z = self._zbuf[:n]
-        theta, dz, grad = self.theta, self._dz, self._grad
-        scale = self._alpha / self.m
-        z_into, dz_into, gradient_into = self.param.train.z_into, self._dz_writer, self.param.gradient_into
+        theta, dz, grad, alpha = self.theta, self._dz, self._grad, self._alpha
+        z_into, squares = self.param.train.z_into, self._squares
         marks = self.trajectory.marks(self.iteration, n)
         mark = marks.pop(0) if marks else -1
         Z[0] = self.z
@@ -320,11 +311,19 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
             if i == mark:
                 self.trajectory.offer(self.iteration + i, theta, self._plain_state(i))
                 mark = marks.pop(0) if marks else -1
-            dz_into(Z[i], dz)
-            gradient_into(dz, grad)
-            grad *= scale
-            theta -= grad
+            if l2:
+                squares[i] = self.param.squared_w_at(theta, Z[i])
+            self._plain_step(theta, Z[i], alpha, l2, dz, grad)
         return Z, n
+
+    def _plain_step(self, theta: np.ndarray, z: np.ndarray, alpha: float, l2: L2, dz: np.ndarray,
+                    grad: np.ndarray) -> None:
+        """One step of batch descent on theta in place, from its training z (dz and grad: buffers)."""
+        self._dz_writer(z, dz)
+        self.param.gradient_into(dz, grad)
+        grad *= alpha / self.m
+        l2.add_gradient(grad, theta, alpha)
+        theta -= grad
 
     def _chunk_in_z_space(self, n: int, cancelled) -> tuple[np.ndarray, int]:
         """Cross-entropy on the Gram path, three numpy calls an iteration.
@@ -385,6 +384,7 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         self._dz_writer = self.loss.dz_writer(self.y)
         self._grad = np.empty(self.param.dim)
         self._zbuf = np.empty((CHUNK, self.m))
+        self._squares = np.empty(CHUNK)
         self._hbuf = np.empty((CHUNK + 1, self.m))
         self._tbuf = np.ones(self.m + 1)
         self._z_step_key = None

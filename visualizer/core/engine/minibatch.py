@@ -1,10 +1,11 @@
-"""The engine's iterations for every Optimizer other than plain batch descent (see core/optimizers.py).
+"""The engine's iterations for every Optimizer other than plain batch descent (see core/optim/optimizers.py).
 
 One iteration: take the next batch of the epoch's shuffled order, compute its z in the run's
 coordinates (rows of K = X^T X on the Gram path, rows of X^T on the primal path), record the
-batch's J_reg (the cost this iteration minimizes), form the batch's mean gradient plus
-(λ/m)·w, and let the optimizer step. Nothing non-finite is ever accepted: an iteration whose
-z, cost or step is not finite halts the run before it changes anything.
+batch's J_reg (the cost this iteration minimizes), form the batch's mean gradient at the point
+the optimizer names (θ, or Nesterov's look-ahead), and let the optimizer's chain step (it adds
+L2's (λ/m)·w). Nothing non-finite is ever accepted: an iteration whose z, cost or step is not
+finite halts the run before it changes anything.
 
 The full J_reg of all m examples is what the metrics record at their stride (``metric_stride``):
 for a mini-batch run that is the course's "cost after iteration i" line.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from visualizer.core.optim.optimizers import Optimizer, OptimizerState, epoch_order, update
+from visualizer.core.optim.optimizers import Optimizer, OptimizerState, apply_step, epoch_order
 
 
 class MiniBatchSteps:
@@ -49,16 +50,31 @@ class MiniBatchSteps:
             return float(c @ (self.param.metric @ c))
         return float(c @ c)
 
-    def penalty(self, theta: np.ndarray | None = None) -> float:
-        """(λ / 2m)·|w|^2: what L2 adds to J (0 without L2)."""
-        lam = self.optimizer.lam
-        return 0.0 if lam == 0 else lam / (2 * self.m) * self.squared_w(theta)
+    def penalty(self, theta: np.ndarray | None = None, optimizer: Optimizer | None = None) -> float:
+        """(λ / 2m)·|w|^2 of ``optimizer`` (default: the run's): what L2 adds to J (0 without L2)."""
+        l2 = (self.optimizer if optimizer is None else optimizer).l2(self.m)
+        return l2.penalty(self.squared_w(theta)) if l2 else 0.0
+
+    def _batch_z(self, rows: np.ndarray | None, params: np.ndarray) -> np.ndarray:
+        """z of the batch's examples (``rows`` of the run's coordinates; None: all m) at ``params``."""
+        if rows is None:
+            return self.param.train.z(params)
+        # numpy's own loops, not BLAS: a batch is too small to gain from BLAS threads, and on a busy
+        # machine their hand-offs made each product 10x slower (bench_scale).
+        if self.param.kind == "gram":
+            return np.einsum("ij,j->i", rows, params)
+        w = params[:-1] if rows.dtype == np.float64 else params[:-1].astype(rows.dtype)
+        return np.asarray(np.einsum("ij,j->i", rows, w), dtype=float) + params[-1]
 
     def _iterate(self, theta: np.ndarray, state: OptimizerState, opt: Optimizer, alpha0: float) -> float | None:
         """One iteration in place on (theta, state); its batch J_reg, or None (nothing changed) if not finite.
 
         Callers wrap their loop in ``np.errstate(over="ignore", invalid="ignore")`` (once, not per iteration)."""
         m, size = self.m, opt.batch(self.m)
+        steps = opt.chain(m)
+        alpha = steps.alpha(alpha0, state.epoch)
+        point = steps.lookahead(theta, state, alpha)  # where the gradient is taken: theta, or Nesterov's look-ahead
+        rows = None
         if size < m:
             if state.order is None:
                 state.order = epoch_order(m, self.seed, state.epoch)
@@ -68,22 +84,16 @@ class MiniBatchSteps:
                 self._batch_buffer = np.empty((size, source.shape[1]), dtype=source.dtype)
             rows = np.take(source, I, axis=0, out=self._batch_buffer[: I.size], mode="wrap")  # unbuffered, no new pages
             y = self.y[I]
-            # numpy's own loops, not BLAS: a batch is too small to gain from BLAS threads, and on a busy
-            # machine their hand-offs made each product 10x slower (bench_scale).
-            if self.param.kind == "gram":
-                z = np.einsum("ij,j->i", rows, theta)
-            else:
-                w = theta[:-1] if rows.dtype == np.float64 else theta[:-1].astype(rows.dtype)
-                z = np.asarray(np.einsum("ij,j->i", rows, w), dtype=float) + theta[-1]
         else:
             I, y = None, self.y
-            z = self.param.train.z(theta)
+        z = self._batch_z(rows, theta)
         cost = float(self.loss.cost(z, y))
-        if opt.lam:
-            cost += opt.lam / (2 * m) * self.squared_w(theta)
-        if not np.isfinite(cost) or not np.isfinite(z).all():
+        if steps.l2:
+            cost += steps.l2.penalty(self.squared_w(theta))
+        z_grad = z if point is theta else self._batch_z(rows, point)
+        if not np.isfinite(cost) or not np.isfinite(z).all() or not np.isfinite(z_grad).all():
             return None
-        dz = self.loss.dz(z, y)
+        dz = self.loss.dz(z_grad, y)
         g = np.zeros(self.param.dim) if I is not None and self.param.kind == "gram" else np.empty(self.param.dim)
         if I is None:
             self.param.gradient_into(dz, g)
@@ -94,9 +104,7 @@ class MiniBatchSteps:
             g[:-1] = np.einsum("i,ij->j", dz.astype(rows.dtype), rows)
             g[-1] = dz.sum()
         g /= y.size  # the lecture's order, (X dz) / B: RMSProp and Adam magnify rounding in tiny gradients by 1/ε
-        if opt.lam:
-            g[:-1] += (opt.lam / m) * theta[:-1]
-        if not update(opt, state, theta, g, opt.alpha(alpha0, state.epoch)):
+        if not apply_step(steps, state, theta, g, point, alpha):
             return None
         state.position += size
         if state.position >= m:

@@ -96,6 +96,10 @@ class Parametrization:
     def examples(self, X_other: np.ndarray) -> Examples:
         raise NotImplementedError
 
+    def squared_w_at(self, theta: np.ndarray, z: np.ndarray) -> float:
+        """|w|^2 at theta, whose training z is given (batch descent with L2 has it at hand)."""
+        raise NotImplementedError
+
     def inner(self, U: np.ndarray, V: np.ndarray) -> np.ndarray:
         """Euclidean inner products in (w, b) space between the rows of U and V."""
         raise NotImplementedError
@@ -171,6 +175,12 @@ class GramParametrization(Parametrization):
             w = w + theta[self.m] * self._w0
         return np.asarray(w, dtype=float)
 
+    def squared_w_at(self, theta, z):
+        """c^T K c in O(m): the first m rows of K c are z - b, so only w0's row (if any) is a product."""
+        m, c = self.m, theta[:-1]
+        out = float(c[:m] @ (z - theta[-1]))
+        return out + float(c[m] * (self.metric[m] @ c)) if self._has_w0 else out
+
     def examples(self, X_other):
         F = cross_products(X_other, self.X)
         if self._has_w0:
@@ -216,6 +226,9 @@ class PrimalParametrization(Parametrization):
 
     def w(self, theta):
         return theta[:-1].copy()
+
+    def squared_w_at(self, theta, z):
+        return float(theta[:-1] @ theta[:-1])
 
     def examples(self, X_other):
         return Examples(X_other, transposed_x=True)

@@ -32,20 +32,17 @@ class Replay:
                     costs.append(cost)
             return np.array(costs), np.array(thetas).reshape(-1, self.param.dim)
         z, dz, grad = np.empty(self.m), np.empty(self.m), np.empty(self.param.dim)
-        costs, thetas = [], []
+        costs, thetas, l2 = [], [], self._optimizer.l2(self.m)
         with np.errstate(over="ignore", invalid="ignore"):
             for i in range(n):
                 self.param.train.z_into(theta, z)
-                cost = float(self.loss.cost(z, self.y))
+                cost = float(self.loss.cost(z, self.y)) + (l2.penalty(self.squared_w(theta)) if l2 else 0.0)
                 if not np.isfinite(cost):
                     break
                 costs.append(cost)
                 if i % every == 0:
                     thetas.append(theta.copy())
-                self._dz_writer(z, dz)
-                self.param.gradient_into(dz, grad)
-                grad *= alpha / self.m
-                theta -= grad
+                self._plain_step(theta, z, alpha, l2, dz, grad)
         return np.array(costs), np.array(thetas).reshape(-1, self.param.dim)
 
     def state_at(self, iteration: int) -> np.ndarray:
@@ -78,10 +75,7 @@ class Replay:
                 self._replay_optimized(theta, state, it, it + 1)
                 continue
             self.param.train.z_into(theta, z)
-            self._dz_writer(z, dz)
-            self.param.gradient_into(dz, grad)
-            grad *= self.history.alpha_at(it) / self.m
-            theta -= grad
+            self._plain_step(theta, z, self.history.alpha_at(it), opt.l2(self.m), dz, grad)
             state.epoch += 1
         return theta, state
 

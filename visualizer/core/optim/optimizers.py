@@ -1,17 +1,13 @@
-"""Beyond plain gradient descent: mini-batches, momentum, RMSProp, Adam, L2 and α decay, on one exact J.
+"""Beyond plain gradient descent: mini-batches, the optimizers of core/optim/registry.py, L2 and α decay.
 
 The engine takes an ``Optimizer`` (``GradientDescent(X, Y, optimizer=Optimizer(...))``, or
 ``Optimizer.from_settings(run_settings)``); the default ``Optimizer()`` is today's batch
 gradient descent, run by the engine's own fast paths to the last bit.
 
 With g = the mean gradient of the current batch of B examples, plus (λ/m)·w for L2
-(m the whole training set, so every batch estimates the gradient of the same J_reg):
-
-* ``gd``:        θ ← θ − α·g
-* ``momentum``:  v ← β·v + (1 − β)·g,            θ ← θ − α·v
-* ``rmsprop``:   s ← β₂·s + (1 − β₂)·g²,         θ ← θ − α·g / (√s + ε)
-* ``adam``:      v and s as above (β₁, β₂), t the update count from 1,
-                 θ ← θ − α·(v / (1 − β₁ᵗ)) / (√(s / (1 − β₂ᵗ)) + ε)
+(m the whole training set, so every batch estimates the gradient of the same J_reg), each kind
+turns g into a step as its spec says (``SPECS[kind].rule``; core/optim/<kind>.py), composed as
+``chain(add_l2, scale_by_<kind>, scale_by_learning_rate)`` (core/optim/transforms.py).
 
 J_reg = J + (λ / 2m)·‖w‖² (b is not regularized); it is the cost recorded, per batch and in
 full. α decays per epoch e = 0, 1, 2, ... (a pass over the m examples):
@@ -22,35 +18,45 @@ Mini-batches: at the start of each epoch the m examples are shuffled by a genera
 with (seed, epoch), then cut into batches of B; the last batch may be smaller. B ≥ m is batch
 descent (no shuffle), B = 1 stochastic descent. One iteration is one update (one batch).
 
-Paths: ``gd`` and ``momentum`` (with or without L2 or decay) keep w in w₀ + span(xᵢ), with L2
-shrinking w₀'s coefficient like the others, so they may run on the Gram path exactly.
-RMSProp and Adam scale each coordinate of w separately, which leaves that span: they run on
-the primal path. ``choose_path`` makes the choice per run and says why.
+Paths: the kinds whose step is a combination of past gradients (``SPAN_PRESERVING``), with or
+without L2 or decay, keep w in w₀ + span(xᵢ), with L2 shrinking w₀'s coefficient like the others,
+so they may run on the Gram path exactly. The others scale each coordinate of w separately, which
+leaves that span: they run on the primal path. ``choose_path`` makes the choice per run and says why.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, dataclass, field, replace
+import functools
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-KINDS = ("gd", "momentum", "rmsprop", "adam")
+from visualizer.core.optim.registry import HYPERS, SPECS
+from visualizer.core.optim.spec import BETA, BETA1, BETA2, EPSILON, finite_number
+from visualizer.core.optim.state import OptimizerState, epoch_order
+from visualizer.core.optim.transforms import L2, Chain, add_l2, chain, decay_schedule, scale_by_learning_rate
+
+KINDS = tuple(SPECS)
 DECAY_KINDS = ("inverse", "exponential")
 #: The optimizers whose step is a linear combination of past gradients: exact on the Gram path.
-SPAN_PRESERVING = ("gd", "momentum")
+SPAN_PRESERVING = tuple(k for k, s in SPECS.items() if s.span_preserving)
+
+__all__ = ["DECAY_KINDS", "KINDS", "SPAN_PRESERVING", "Optimizer", "OptimizerState", "apply_step", "choose_path",
+           "epoch_order", "optimizer_changes", "optimizer_problem", "transition"]
 
 
 @dataclass(frozen=True)
 class Optimizer:
-    """How each iteration steps; validated by visualizer.model.settings (check_optimizer) and here."""
+    """How each iteration steps; validated by visualizer.model.settings (check_optimizer) and here.
+
+    The hyperparameters are the registry's (``HYPERS``); each kind reads those its spec names."""
 
     kind: str = "gd"
     batch_size: int | None = None  # None: all m examples (batch gradient descent)
-    beta: float = 0.9  # momentum
-    beta1: float = 0.9  # Adam's first moment
-    beta2: float = 0.999  # RMSProp's and Adam's second moment
-    epsilon: float = 1e-8
+    beta: float = BETA.default
+    beta1: float = BETA1.default
+    beta2: float = BETA2.default
+    epsilon: float = EPSILON.default
     lam: float = 0.0  # L2: J + (lam / 2m) |w|^2
     decay: float = 0.0
     decay_kind: str = "inverse"
@@ -72,25 +78,35 @@ class Optimizer:
     def with_(self, **changes) -> Optimizer:
         return replace(self, **changes)
 
+    @property
+    def spec(self):
+        return SPECS[self.kind]
+
     def batch(self, m: int) -> int:
         """The batch size in force for m examples."""
         return m if self.batch_size is None else min(self.batch_size, m)
 
     def is_plain(self, m: int) -> bool:
-        """Today's batch gradient descent: the engine's own fast paths run it."""
-        return self.kind == "gd" and self.batch(m) >= m and self.lam == 0 and self.decay == 0
+        """Batch gradient descent at a fixed α, with or without L2: the engine's own fast loops run it."""
+        return self.kind == "gd" and self.batch(m) >= m and self.decay == 0
 
     def alpha(self, alpha0: float, epoch: int) -> float:
         """α in force during ``epoch`` (from 0)."""
-        if self.decay == 0:
-            return alpha0
-        if self.decay_kind == "inverse":
-            return alpha0 / (1.0 + self.decay * epoch)
-        return alpha0 * (1.0 - self.decay) ** epoch
+        return decay_schedule(self.decay, self.decay_kind)(alpha0, epoch)
+
+    def l2(self, m: int) -> L2:
+        return L2(self.lam, m)
+
+    def chain(self, m: int) -> Chain:
+        """This optimizer's step for m training examples, as a chain of transforms."""
+        return _chain(self, m)
 
 
-def _number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+@functools.lru_cache(maxsize=64)
+def _chain(opt: Optimizer, m: int) -> Chain:
+    l2 = opt.l2(m)
+    return chain(add_l2(l2), opt.spec.transform(opt), scale_by_learning_rate(),
+                 schedule=decay_schedule(opt.decay, opt.decay_kind), l2=l2)
 
 
 def optimizer_problem(d: dict) -> str | None:
@@ -100,21 +116,18 @@ def optimizer_problem(d: dict) -> str | None:
     batch = d.get("batch_size")
     if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
         return f"the batch size must be a whole number of at least 1, not {batch!r}"
-    for name in ("beta", "beta1", "beta2"):
-        value = d.get(name, 0.9)
-        if not (_number(value) and 0 <= value < 1):
-            return f"{name} must be in [0, 1), not {value!r}"
-    eps = d.get("epsilon", 1e-8)
-    if not (_number(eps) and eps > 0):
-        return f"epsilon must be a positive number, not {eps!r}"
+    for name, hyper in HYPERS.items():
+        problem = hyper.problem(d.get(name, hyper.default))
+        if problem:
+            return problem
     lam = d.get("lam", 0.0)
-    if not (_number(lam) and lam >= 0):
+    if not (finite_number(lam) and lam >= 0):
         return f"lambda must be a number >= 0, not {lam!r}"
     decay_kind = d.get("decay_kind", "inverse")
     if decay_kind not in DECAY_KINDS:
         return f"the decay kind must be one of {', '.join(DECAY_KINDS)}, not {decay_kind!r}"
     decay = d.get("decay", 0.0)
-    if not (_number(decay) and decay >= 0):
+    if not (finite_number(decay) and decay >= 0):
         return f"the decay must be a number >= 0, not {decay!r}"
     if decay_kind == "exponential" and decay >= 1:
         return f"the exponential decay must be below 1 (alpha = alpha0 * (1 - decay)^epoch), not {decay!r}"
@@ -124,6 +137,11 @@ def optimizer_problem(d: dict) -> str | None:
 def choose_path(optimizer: Optimizer, n_x: int, m: int, method: str = "auto", gram_fits: bool = True
                 ) -> tuple[str, str]:
     """(method, why) for a run: "gram" or "primal", and the reason in a sentence."""
+    if optimizer.is_plain(m):
+        kind = method if method != "auto" else ("gram" if m < n_x and gram_fits else "primal")
+        return kind, (f"m = {m} < n_x = {n_x}, w stays in w0 + span(x_i), one step costs O(m^2) on K = X^T X"
+                      if kind == "gram" else f"{method} was asked for" if method != "auto" else
+                      f"m = {m} >= n_x = {n_x} (or K too large): the plain coordinates are cheaper")
     if optimizer.kind not in SPAN_PRESERVING:
         if method == "gram":
             raise ValueError(f"{optimizer.kind} scales each coordinate of w separately, so w leaves "
@@ -143,55 +161,15 @@ def choose_path(optimizer: Optimizer, n_x: int, m: int, method: str = "auto", gr
     return "gram", f"m = {m} < n_x = {n_x}: w stays in w0 + span(x_i), one step costs O(B·m) on K = X^T X"
 
 
-def epoch_order(m: int, seed: int, epoch: int) -> np.ndarray:
-    """The shuffled order of the m examples in ``epoch``: a generator seeded with (seed, epoch)."""
-    return np.random.default_rng([int(seed), int(epoch)]).permutation(m)
-
-
-@dataclass
-class OptimizerState:
-    """What an optimizer carries between iterations, in the run's theta coordinates."""
-
-    v: np.ndarray | None = None  # momentum / Adam first moment
-    s: np.ndarray | None = None  # RMSProp / Adam second moment
-    t: int = 0  # updates so far (Adam's bias correction)
-    epoch: int = 0
-    position: int = 0  # examples of this epoch already used
-    order: np.ndarray | None = field(default=None, repr=False)  # this epoch's shuffle (recomputable)
-
-    def copy(self) -> OptimizerState:
-        return OptimizerState(None if self.v is None else self.v.copy(), None if self.s is None else self.s.copy(),
-                              self.t, self.epoch, self.position, self.order)
-
-
-def update(opt: Optimizer, state: OptimizerState, theta: np.ndarray, g: np.ndarray, alpha: float) -> bool:
-    """One update of theta in place from the batch gradient g (theta coordinates). False (and nothing
-    changed) when the step would not be finite."""
-    kind = opt.kind
-    if kind == "gd":
-        step = alpha * g
-        v = s = None
-    elif kind == "momentum":
-        v = opt.beta * state.v + (1.0 - opt.beta) * g if state.v is not None else (1.0 - opt.beta) * g
-        step = alpha * v
-        s = None
-    else:
-        s0 = state.s if state.s is not None else np.zeros_like(g)
-        s = opt.beta2 * s0 + (1.0 - opt.beta2) * (g * g)
-        if kind == "rmsprop":
-            v = None
-            step = alpha * g / (np.sqrt(s) + opt.epsilon)
-        else:
-            v0 = state.v if state.v is not None else np.zeros_like(g)
-            v = opt.beta1 * v0 + (1.0 - opt.beta1) * g
-            t = state.t + 1
-            v_hat = v / (1.0 - opt.beta1 ** t)
-            s_hat = s / (1.0 - opt.beta2 ** t)
-            step = alpha * v_hat / (np.sqrt(s_hat) + opt.epsilon)
-    if not (np.isfinite(step).all() and (s is None or np.isfinite(s).all())):
+def apply_step(chain: Chain, state: OptimizerState, theta: np.ndarray, g: np.ndarray, params: np.ndarray,
+               alpha: float) -> bool:
+    """One update of theta in place from the batch gradient g taken at ``params`` (theta coordinates).
+    False (and nothing changed) when the step or the state after it would not be finite."""
+    u, new = chain.updates(g, state, params, alpha)
+    if not (np.isfinite(u).all() and all(np.isfinite(a).all() for a in new.values())):
         return False
-    theta -= step
-    state.v, state.s, state.t = v, s, state.t + 1
+    theta += u
+    state.arrays, state.t = new, state.t + 1
     return True
 
 
@@ -199,8 +177,7 @@ def transition(state: OptimizerState, old: Optimizer, new: Optimizer, m: int) ->
     """What a change of optimizer mid-run does to its state: a new kind starts its moments from zero,
     a new batch size starts a new epoch (the engine and its replays both go through here)."""
     if new.kind != old.kind:
-        state.v = state.s = None
-        state.t = 0
+        state.arrays, state.t = {}, 0
     if new.batch(m) != old.batch(m) and state.position:
         state.position, state.order = 0, None
         state.epoch += 1

@@ -1,5 +1,6 @@
 """The lecture's optimizers, written its way (plain loops over epochs and mini-batches, one formula a
-line, float64 in (w, b) space), kept as oracles for the engine (core/optimizers.py, core/minibatch.py).
+line, float64 in (w, b) space), kept as oracles for the engine (core/optim, core/engine/minibatch.py).
+Each kind's spec points at its step here (``OptimizerSpec.reference``); nothing here reads the registry.
 
 Only the shuffle is shared with the engine (``epoch_order``): it defines which examples form
 each batch, so both must draw the same one.
@@ -10,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from visualizer.core.engine.losses import get_loss
-from visualizer.core.optim.optimizers import epoch_order
+from visualizer.core.optim.state import epoch_order
 from visualizer.core.reference.lecture import vectorized_gradients
 
 
@@ -54,6 +55,68 @@ def mini_batches(X, Y, batch_size: int, seed: int, epoch: int):
     return batches
 
 
+#: kind -> its step, written the lecture's way: ``step(w, b, dw, db, gradients, alpha, state, hp) -> (w, b)``,
+#: where (dw, db) is the batch's gradient of J_reg at (w, b), ``gradients(w, b)`` gives it anywhere,
+#: ``state`` a dict of the arrays kept (changed in place) and ``hp`` the hyperparameters.
+STEPS = {}
+
+
+def _step(function):
+    STEPS[function.__name__] = function
+    return function
+
+
+@_step
+def gd(w, b, dw, db, gradients, alpha, state, hp):
+    return w - alpha * dw, b - alpha * db
+
+
+@_step
+def momentum(w, b, dw, db, gradients, alpha, state, hp):
+    state["v_w"] = hp["beta"] * state["v_w"] + (1 - hp["beta"]) * dw
+    state["v_b"] = hp["beta"] * state["v_b"] + (1 - hp["beta"]) * db
+    return w - alpha * state["v_w"], b - alpha * state["v_b"]
+
+
+@_step
+def rmsprop(w, b, dw, db, gradients, alpha, state, hp):
+    state["s_w"] = hp["beta2"] * state["s_w"] + (1 - hp["beta2"]) * dw ** 2
+    state["s_b"] = hp["beta2"] * state["s_b"] + (1 - hp["beta2"]) * db ** 2
+    return (w - alpha * dw / (np.sqrt(state["s_w"]) + hp["epsilon"]),
+            b - alpha * db / (np.sqrt(state["s_b"]) + hp["epsilon"]))
+
+
+@_step
+def adam(w, b, dw, db, gradients, alpha, state, hp):
+    beta1, beta2, epsilon = hp["beta1"], hp["beta2"], hp["epsilon"]
+    state["t"] = t = state["t"] + 1
+    state["v_w"] = beta1 * state["v_w"] + (1 - beta1) * dw
+    state["v_b"] = beta1 * state["v_b"] + (1 - beta1) * db
+    state["s_w"] = beta2 * state["s_w"] + (1 - beta2) * dw ** 2
+    state["s_b"] = beta2 * state["s_b"] + (1 - beta2) * db ** 2
+    v_w_corrected, v_b_corrected = state["v_w"] / (1 - beta1 ** t), state["v_b"] / (1 - beta1 ** t)
+    s_w_corrected, s_b_corrected = state["s_w"] / (1 - beta2 ** t), state["s_b"] / (1 - beta2 ** t)
+    return (w - alpha * v_w_corrected / (np.sqrt(s_w_corrected) + epsilon),
+            b - alpha * v_b_corrected / (np.sqrt(s_b_corrected) + epsilon))
+
+
+@_step
+def nesterov(w, b, dw, db, gradients, alpha, state, hp):
+    beta = hp["beta"]
+    dw, db = gradients(w - alpha * beta * state["v_w"], b - alpha * beta * state["v_b"])  # at the look-ahead
+    state["v_w"] = beta * state["v_w"] + (1 - beta) * dw
+    state["v_b"] = beta * state["v_b"] + (1 - beta) * db
+    return w - alpha * state["v_w"], b - alpha * state["v_b"]
+
+
+@_step
+def adagrad(w, b, dw, db, gradients, alpha, state, hp):
+    state["s_w"] = state["s_w"] + dw ** 2
+    state["s_b"] = state["s_b"] + db ** 2
+    return (w - alpha * dw / (np.sqrt(state["s_w"]) + hp["epsilon"]),
+            b - alpha * db / (np.sqrt(state["s_b"]) + hp["epsilon"]))
+
+
 def optimize_reference(X, Y, alpha0: float, iterations: int, kind: str = "gd", batch_size=None, beta=0.9,
                        beta1=0.9, beta2=0.999, epsilon=1e-8, lam=0.0, decay=0.0, decay_kind="inverse",
                        seed: int = 0, loss="cross-entropy", w0=None, b0: float = 0.0):
@@ -61,13 +124,14 @@ def optimize_reference(X, Y, alpha0: float, iterations: int, kind: str = "gd", b
 
     The batch costs are J_reg of each iteration's batch at its parameters before its update.
     """
+    if kind not in STEPS:
+        raise ValueError(f"unknown optimizer {kind!r}")
     loss = get_loss(loss)
     m = X.shape[1]
     w = np.zeros(X.shape[0]) if w0 is None else np.array(w0, dtype=float)
     b = float(b0)
-    v_w, v_b = np.zeros_like(w), 0.0
-    s_w, s_b = np.zeros_like(w), 0.0
-    t = 0
+    state = {"v_w": np.zeros_like(w), "v_b": 0.0, "s_w": np.zeros_like(w), "s_b": 0.0, "t": 0}
+    hp = {"beta": beta, "beta1": beta1, "beta2": beta2, "epsilon": epsilon}
     costs = []
     epoch = 0
     while len(costs) < iterations:
@@ -82,34 +146,14 @@ def optimize_reference(X, Y, alpha0: float, iterations: int, kind: str = "gd", b
                 break
             cost, dw, db = regularized_gradients(w, b, Xb, Yb, lam, loss, m)
             costs.append(cost)
-            if kind == "gd":
-                w = w - alpha * dw
-                b = b - alpha * db
-            elif kind == "momentum":
-                v_w = beta * v_w + (1 - beta) * dw
-                v_b = beta * v_b + (1 - beta) * db
-                w = w - alpha * v_w
-                b = b - alpha * v_b
-            elif kind == "rmsprop":
-                s_w = beta2 * s_w + (1 - beta2) * dw ** 2
-                s_b = beta2 * s_b + (1 - beta2) * db ** 2
-                w = w - alpha * dw / (np.sqrt(s_w) + epsilon)
-                b = b - alpha * db / (np.sqrt(s_b) + epsilon)
-            elif kind == "adam":
-                t = t + 1
-                v_w = beta1 * v_w + (1 - beta1) * dw
-                v_b = beta1 * v_b + (1 - beta1) * db
-                s_w = beta2 * s_w + (1 - beta2) * dw ** 2
-                s_b = beta2 * s_b + (1 - beta2) * db ** 2
-                v_w_corrected, v_b_corrected = v_w / (1 - beta1 ** t), v_b / (1 - beta1 ** t)
-                s_w_corrected, s_b_corrected = s_w / (1 - beta2 ** t), s_b / (1 - beta2 ** t)
-                w = w - alpha * v_w_corrected / (np.sqrt(s_w_corrected) + epsilon)
-                b = b - alpha * v_b_corrected / (np.sqrt(s_b_corrected) + epsilon)
-            else:
-                raise ValueError(f"unknown optimizer {kind!r}")
+
+            def gradients(w_at, b_at, Xb=Xb, Yb=Yb):
+                return regularized_gradients(w_at, b_at, Xb, Yb, lam, loss, m)[1:]
+
+            w, b = STEPS[kind](w, b, dw, db, gradients, alpha, state, hp)
         epoch += 1
     return w, b, np.array(costs)
 
 
-__all__ = ["mini_batches", "numerical_regularized_gradient", "optimize_reference", "regularized_cost",
+__all__ = ["STEPS", "mini_batches", "numerical_regularized_gradient", "optimize_reference", "regularized_cost",
            "regularized_gradients"]
