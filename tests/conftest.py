@@ -11,10 +11,13 @@ COURSE_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" 
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _private_cache(tmp_path_factory):
-    """No test reads or writes the user's own cache of decoded images (subprocesses inherit it too)."""
+def _private_cache_and_home(tmp_path_factory):
+    """No test reads or writes the user's own cache of decoded images or the remembered settings
+    (Qt's test mode keeps them under $HOME/.qttest): each pytest worker has a home of its own, so
+    two workers never share a settings file (subprocesses inherit both)."""
     mp = pytest.MonkeyPatch()
     mp.setenv("VISUALIZER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    mp.setenv("HOME", str(tmp_path_factory.mktemp("home")))
     yield
     mp.undo()
 
