@@ -10,6 +10,7 @@ from PySide6.QtGui import QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit
 
 from visualizer.model.settings import SettingsError, check_batch_size, check_epsilon
+from visualizer.model.state import OPTIMIZER_FIELDS
 
 OPTIMIZERS = (("Gradient descent", "gd"), ("Momentum", "momentum"), ("RMSProp", "rmsprop"), ("Adam", "adam"))
 BATCH_CHOICES = ("all m", "1", "16", "32", "64", "128", "256")
@@ -98,7 +99,8 @@ class OptimizerControls(QGroupBox):
             getattr(self, key).valueChanged.connect(lambda v, key=key: self._send(**{key: v}))
         self.epsilon.editingFinished.connect(self._epsilon_entered)
         self.decay_kind.currentIndexChanged.connect(lambda _: self._send(decay_kind=self.decay_kind.currentData()))
-        state.events.settings.connect(self.show_settings)
+        for name in OPTIMIZER_FIELDS:  # its own fields only: an alpha tick re-sets none of its widgets
+            state.setting_events[name].connect(lambda *_: self.show_settings(state.settings))
         state.events.data.connect(lambda *_: self._explain(state.settings))
 
     def show_settings(self, s) -> None:
