@@ -74,7 +74,7 @@ def test_an_optimizer_switch_while_training_does_not_stop_the_run(controller, qt
 
 def test_a_smaller_budget_while_training_ends_this_press_sooner(controller, qtbot):
     c = controller
-    c.state.change_settings(budget=10**7, speed=1000.0)
+    c.state.change_settings(budget=10**7, speed=100.0)  # half a second from 10 to 60, on a busy machine too
     c.start()
     qtbot.waitUntil(lambda: c.gd.iteration > 10, timeout=5000)
     c.state.change_settings(budget=60)

@@ -166,6 +166,7 @@ class ControlsPanel(QWidget):
         self.budget.setRange(0, BUDGET_MAX)
         self.budget.setSingleStep(500)
         self.budget.setSpecialValueText("until J stops falling")
+        self.budget.setKeyboardTracking(False)  # typing 2000 while training: not a budget of 2 first
         self.budget.setToolTip("How many iterations one press of Train runs (the course uses 2000). "
                                "0 runs until the cost stops falling.")
         self.speed = QComboBox()

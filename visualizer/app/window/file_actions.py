@@ -174,7 +174,7 @@ class FileActions:
         self.undo.clear()
         self._saved_iteration = session.iteration
         preferences.add_recent(path)
-        self.notice.show_message(f"Opened the session {path}: iteration {session.iteration}.", "info")
+        self.notice.show_message(f"Opened the session {path}: iteration {session.iteration}.", "info", owner="file")
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
