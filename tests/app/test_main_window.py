@@ -164,3 +164,26 @@ def test_a_panel_behind_a_tab_is_not_drawn_until_brought_to_the_front(window, qt
     from visualizer.core import sigmoid
 
     assert np.allclose(drawn[-1], sigmoid(window.controller.latest.z).ravel())  # the iteration of the moment
+
+
+def test_switching_optimizer_while_training_and_drawing_never_mixes_coordinates(window, qtbot, monkeypatch):
+    """The worker switches between two chunks; gradient descent to Adam moves the run from the Gram path to the
+    primal one, while the GUI and a slice's worker read theta: they read within coordinates.reading()."""
+    from visualizer.app.run import worker as worker_module
+    from visualizer.app.window import rendering
+
+    failures = []
+    monkeypatch.setattr(worker_module.traceback, "print_exc", lambda: failures.append(True))
+    monkeypatch.setattr(rendering, "SURFACE_SYNC_S", -1.0)  # slices on a worker while training
+    c = window.controller
+    window.state.change_settings(budget=10**7, alpha=1e-5)  # small enough for every optimizer here
+    window.toggle_training()
+    for kind in ("adam", "gd", "rmsprop", "momentum", "adam", "gd") * 2:
+        window.state.change_settings(optimizer=kind)
+        for _ in range(5):
+            qtbot.wait(10)
+            window.refresh()
+    assert c.running, (window.state.notice, window.statusBar().currentMessage(), c.gd.iteration)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: not c.running and window._surface_job is None, timeout=10000)
+    assert failures == [] and c.gd.history.optimizer_changes[-1][1].kind == "gd"

@@ -163,16 +163,20 @@ class Rendering:
         ghost = self.controller.ghost
         ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
             self.cost_curve.show_ghost.isChecked() else None
-        kind = self.surface.kind
+        kind, param = self.surface.kind, frame.gd.param
 
         def compute(*_):
             started = time.perf_counter()
             with self.controller.coordinates.reading():
+                if frame.gd.param is not param:  # a switch of optimizer moved the run since this frame
+                    return None
                 view = frame.surface(kind, ghost=ghost, this_batch=this_batch) if visible else None
                 edge = frame.edge()
             return view, edge, time.perf_counter() - started
 
         def show(result) -> None:
+            if result is None:
+                return
             view, edge, self._surface_cost = result
             if view is not None:
                 self.surface.show_view(view, batch=frame.batch.size if this_batch else None, m=frame.gd.m)
