@@ -95,7 +95,8 @@ class Rendering:
         panel.run.setEnabled(False)
         panel.result.setText("Running… (the loop version takes about two seconds)")
         gd, m = self.controller.gd, self.controller.gd.m
-        w, b, X, Y = gd.w, gd.b, gd.param.X, gd.y
+        with self.controller.coordinates.reading():
+            w, b, X, Y = gd.w, gd.b, gd.param.X, gd.y
         job = Worker(lambda _cancelled, _progress: time_vectorization(X, Y, w, b), self)
         job.finished.connect(lambda: job.result is not None and panel.show_timing(job.result, m))
         job.failed.connect(lambda msg: panel.result.setText(f"The timing failed: {msg}"))
