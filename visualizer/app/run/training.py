@@ -62,8 +62,8 @@ class TrainingController(QObject):
         self.coordinates = ReadWriteLock()
         self._intents: queue.SimpleQueue[Intent] = queue.SimpleQueue()
         self._quiet = False  # while restore() sets the state itself
-        self._target, self._budget, self._budgeted, self._pressed_at = 0, 0, False, 0
-        self._speed: float | None = None
+        #: This press of Train: the iteration it ends at, its budget, whether it has one, where it began; the speed.
+        self._target, self._budget, self._budgeted, self._pressed_at, self._speed = 0, 0, False, 0, None
         self._next_snapshot = 0.0  # perf_counter time before which the worker publishes no snapshot
         self._worker: Worker | None = None
         self._stop_facts: tuple | None = None  # (gd, iteration, alpha, optimizer) when the worker stopped
@@ -199,19 +199,20 @@ class TrainingController(QObject):
         return opt.with_(batch_size=None) if opt.batch_size is not None and opt.batch_size >= m else opt
 
     def _data_changed(self, data, old) -> None:
-        """A new data set starts a new run; an edit trains on from the same (w, b); an undone edit gives back
-        the run as it was before it, when no step was taken in between."""
+        """New data: a new run; an edit: on from the same (w, b); an edit undone before any step: the run before it."""
         if self._quiet:
             return
         self.pause()
         self._ghosts.forget()  # drawn in the old data's coordinates, for the old data
         if data.fresh:
             self._adopt(self._new_run())
-        elif self.past.undo_edit(data, self.gd):
-            self._optimizer_asked = self.gd.optimizer
         else:
-            self.past.before_edit(old, self.gd)
-            self._edit(data, old)
+            with self.coordinates.writing():  # the run's coordinates change under a slice being computed
+                if self.past.undo_edit(data, self.gd):
+                    self._optimizer_asked = self.gd.optimizer
+                else:
+                    self.past.before_edit(old, self.gd)
+                    self._edit(data, old)
         self.latest = self._snapshot()  # the window redraws on the same event, after it has shown the data
 
     def _edit(self, data, old) -> None:
