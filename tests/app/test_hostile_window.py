@@ -48,6 +48,9 @@ def test_a_ghost_from_before_a_reset_is_not_drawn_on_the_new_run(window, qtbot):
     window.reset()  # ...when the run starts again
     qtbot.wait(300)
     assert window.controller.ghost is None
+    window.refresh(force=True)
+    names = [label.text for _, label in window.cost_curve.plot.legend.items]
+    assert "old α (ghost)" not in names and window.cost_curve.plot.vb.viewRange()[1][1] < 1.0
 
 
 def test_an_exception_in_an_undo_command_is_reported_not_a_crash(qapp, monkeypatch):
@@ -302,7 +305,7 @@ def test_exports_are_slide_sized_and_say_what_they_show(window, qtbot, tmp_path)
     image = QImage(str(tmp_path / "cost.png"))
     assert image.width() == 1920
     assert not window.cost_curve.plot.titleLabel.isVisible()  # the title is put on for the export only
-    assert not any(item is window.cost_curve.ghost for item, _ in window.cost_curve.plot.legend.items)
+    assert not any(sample.item is window.cost_curve.ghost for sample, _ in window.cost_curve.plot.legend.items)
     window.export_cost_plot("svg", str(tmp_path / "cost.svg"))
     svg = (tmp_path / "cost.svg").read_text()
     assert "cross-entropy" in svg and "iterations 0–30" in svg

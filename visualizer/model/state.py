@@ -1,20 +1,33 @@
-"""The window's state, in one Qt-free place: data sets, run settings, the iteration shown, the selection.
+"""The window's state, in one Qt-free place: data sets, run settings, the iteration shown, the selection, the notice.
 
-Panels and the training controller subscribe to ``state.events.<field>`` and send intents
-through the methods below, which validate once (with ``visualizer.model.settings``) and then set
-the field, so every subscriber hears of the change. No panel pushes into another. Session
+Panels and the training controller subscribe to ``state.events.<field>``, and to one setting at a
+time with ``state.setting_events.<name>`` (an alpha tick reaches what follows alpha, not the nine
+optimizer fields), and send intents through the methods below, which validate once (with
+``visualizer.model.settings``) and then set the field. No panel pushes into another. Session
 files and remembered preferences read and write ``RunSettings``, the same validated object.
+A notice ends when something it depends on happens (``visualizer.model.notices``).
 """
 
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
-from psygnal import evented
+from psygnal import Signal, SignalGroup, evented
 
 from visualizer.data import Dataset
+from visualizer.model.notices import USUAL, Happening, Notice
 from visualizer.model.settings import RunSettings, SettingsError
+
+SETTING_NAMES = tuple(f.name for f in fields(RunSettings))
+#: One signal per setting, emitted with (new value, old value) when that setting alone is what changed.
+SettingEvents = type("SettingEvents", (SignalGroup,), {name: Signal(object, object) for name in SETTING_NAMES})
+#: Settings whose change starts a new run.
+NEW_RUN = ("loss", "init", "seed")
+#: Settings that say how the run is driven or shown, not what it computes.
+DRIVING = ("budget", "speed", "slice")
+#: The rest, but alpha, make the optimizer (its kind, batch size, hyperparameters, L2, decay).
+OPTIMIZER_FIELDS = tuple(name for name in SETTING_NAMES if name not in ("alpha", *NEW_RUN, *DRIVING))
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,6 +55,21 @@ class WindowState:
     selected: tuple[str, int] | None = None
     #: () -> (earliest, latest) iteration that can be shown, set by whoever owns the run.
     view_bounds: object = field(default=None, repr=False, compare=False)
+    #: What the learner must see now; it ends by itself when what it says may no longer be true.
+    notice: Notice | None = None
+
+    def __post_init__(self):
+        self.setting_events = SettingEvents()
+        # connected first, so a notice ends before any subscriber reacts (and may tell a new one)
+        self.events.settings.connect(self._settings_changed)
+        self.events.data.connect(lambda *_: self.happened(Happening.DATA))
+
+    def _settings_changed(self, new: RunSettings, old: RunSettings) -> None:
+        changed = [name for name in SETTING_NAMES if getattr(new, name) != getattr(old, name)]
+        self.happened(*{Happening.ALPHA if name == "alpha" else Happening.RESET if name in NEW_RUN
+                        else Happening.OPTIMIZER for name in changed if name not in DRIVING})
+        for name in changed:
+            self.setting_events[name].emit(getattr(new, name), getattr(old, name))
 
     # ------------------------------------------------------------------ intents
     def change_settings(self, **changes) -> RunSettings:
@@ -73,6 +101,21 @@ class WindowState:
     def replayable(self) -> tuple[int, int]:
         """(earliest, latest) iteration the run can show; the training controller provides it."""
         return (0, 0) if self.view_bounds is None else self.view_bounds()
+
+    def tell(self, text: str, kind: str = "info", owner: str = "window", ends_on=USUAL) -> None:
+        """Show a notice until the learner dismisses it or one of ``ends_on`` happens; told again, it shows again."""
+        notice = Notice(text, kind, owner, frozenset(ends_on))
+        if notice == self.notice:
+            self.notice = None
+        self.notice = notice
+
+    def dismiss(self) -> None:
+        self.notice = None
+
+    def happened(self, *happenings: Happening) -> None:
+        """Something happened to the run or the data: a notice that depended on it ends."""
+        if self.notice is not None and self.notice.ends_on.intersection(happenings):
+            self.notice = None
 
     def select(self, set_name: str, index: int) -> None:
         data = self.data.train if set_name == "train" else self.data.test

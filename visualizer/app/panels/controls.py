@@ -24,6 +24,7 @@ from visualizer.app.panels.optimizer_controls import OptimizerControls
 from visualizer.core.optim.registry import SPECS
 from visualizer.core.optim.spec import join
 from visualizer.model.settings import BUDGET_MAX, SEED_LIMIT, check_alpha
+from visualizer.model.state import NEW_RUN
 
 ALPHA_MIN, ALPHA_MAX = 1e-5, 10.0
 EDGE_REASONS = {
@@ -103,10 +104,10 @@ class AlphaControl(QWidget):
         self._alpha = alpha
         self._show(alpha)
 
-    def set_edge(self, edge: float | None) -> None:
-        """Mark 2/lambda_max on the slider and turn it amber when alpha is above it."""
+    def set_edge(self, edge: float | None, alpha: float) -> None:
+        """Mark 2/lambda_max on the slider; amber when ``alpha``, the one it was measured with, is above it."""
         self.slider.edge = edge
-        above = edge is not None and self._alpha > edge
+        above = edge is not None and alpha > edge
         self.slider.setStyleSheet("QSlider::handle:horizontal { background: #f0ad4e; border: 1px solid #b07a1a;"
                                   " width: 12px; margin: -5px 0; border-radius: 6px; }" if above else "")
         self.slider.update()
@@ -165,6 +166,7 @@ class ControlsPanel(QWidget):
         self.budget.setRange(0, BUDGET_MAX)
         self.budget.setSingleStep(500)
         self.budget.setSpecialValueText("until J stops falling")
+        self.budget.setKeyboardTracking(False)  # typing 2000 while training: not a budget of 2 first
         self.budget.setToolTip("How many iterations one press of Train runs (the course uses 2000). "
                                "0 runs until the cost stops falling.")
         self.speed = QComboBox()
@@ -244,11 +246,17 @@ class ControlsPanel(QWidget):
         self.loss.currentIndexChanged.connect(lambda _: state.change_settings(loss=self.loss.currentData()))
         self.seed.valueChanged.connect(lambda v: state.change_settings(seed=v))
         self.timeline.valueChanged.connect(state.look_at)
-        state.events.settings.connect(self.show_settings)
+        events = state.setting_events  # each widget hears its own setting: an alpha tick re-sets no other
+        events.alpha.connect(lambda alpha, _: self.alpha.set_alpha(alpha))
+        for name in ("budget", "speed", *NEW_RUN):
+            events[name].connect(lambda *_: self._show_run(state.settings))
 
     def show_settings(self, s) -> None:
         """Show a whole RunSettings without sending any intent back."""
         self.alpha.set_alpha(s.alpha)
+        self._show_run(s)
+
+    def _show_run(self, s) -> None:
         if self.speed.findData(s.speed) < 0:  # a speed none of the presets has
             self.speed.addItem(f"{s.speed:g} iterations/s", s.speed)
         for widget, setter in ((self.budget, lambda: self.budget.setValue(s.budget)),
@@ -281,27 +289,26 @@ class ControlsPanel(QWidget):
         if name:
             self.presetChosen.emit(name)
 
-    def show_timeline(self, view_iteration: int, latest: int, earliest: int = 0,
-                      why: str = "the data was different") -> None:
-        """``earliest``: the first iteration that can be shown again (a data edit restarts the path); ``why``."""
+    def show_timeline(self, view_iteration: int, latest: int, note: str | None = None) -> None:
+        """``note``: why the iterations before the earliest that can be shown again cannot be (the run says)."""
         self.timeline.blockSignals(True)
         self.timeline.setRange(0, latest)  # the handle sits at the iteration shown, also right after an edit
         self.timeline.setValue(view_iteration)
         self.timeline.blockSignals(False)
         past = f" (looking back; {latest} done)" if view_iteration < latest else ""
-        edited = f"; before {earliest} {why}" if earliest > 0 else ""
-        self.timeline_label.setText(f"iteration {view_iteration}{past}{edited}")
+        self.timeline_label.setText(f"iteration {view_iteration}{past}" + (f"; {note}" if note else ""))
 
-    def show_edge(self, edge) -> None:
-        """``edge``: a core.stability.Edge, or None before it is known."""
-        self.alpha.set_edge(None if edge is None else edge.alpha)
+    def show_edge(self, edge, alpha: float) -> None:
+        """``edge``: a core.stability.Edge, or None before it is known; ``alpha``: the α in force where it was
+        measured (at the iteration shown), which it is weighed against, never the slider's latest tick."""
+        self.alpha.set_edge(None if edge is None else edge.alpha, alpha)
         if edge is None or edge.reason == "too large":
             self.edge_label.setText("")
         elif edge.alpha is None:
             self.edge_label.setText(edge.why or EDGE_REASONS[edge.reason])
         else:
-            state = "above it: expect zig-zags or a blow-up" if self.alpha.alpha > edge.alpha else "below it"
-            self.edge_label.setText(f"edge of stability {edge.formula} ≈ {edge.alpha:.3g} (α is {state})")
+            state = "above it: expect zig-zags or a blow-up" if alpha > edge.alpha else "below it"
+            self.edge_label.setText(f"edge of stability {edge.formula} ≈ {edge.alpha:.3g} (α = {alpha:g} is {state})")
 
     def show_running(self, running: bool) -> None:
         self.train_button.setText("Pause" if running else "Train")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
 from visualizer.core.optim.registry import HYPERS, SPECS, users
 from visualizer.core.optim.spec import join
 from visualizer.model.settings import SettingsError, check_batch_size, check_epsilon
+from visualizer.model.state import OPTIMIZER_FIELDS
 
 OPTIMIZERS = tuple((spec.label, key) for key, spec in SPECS.items())
 BATCH_CHOICES = ("all m", "1", "16", "32", "64", "128", "256")
@@ -95,7 +96,8 @@ class OptimizerControls(QGroupBox):
             getattr(self, key).valueChanged.connect(lambda v, key=key: self._send(**{key: v}))
         self.epsilon.editingFinished.connect(self._epsilon_entered)
         self.decay_kind.currentIndexChanged.connect(lambda _: self._send(decay_kind=self.decay_kind.currentData()))
-        state.events.settings.connect(self.show_settings)
+        for name in OPTIMIZER_FIELDS:  # its own fields only: an alpha tick re-sets none of its widgets
+            state.setting_events[name].connect(lambda *_: self.show_settings(state.settings))
         state.events.data.connect(lambda *_: self._explain(state.settings))
 
     def show_settings(self, s) -> None:

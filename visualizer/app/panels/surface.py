@@ -231,7 +231,7 @@ class SurfacePanel(QWidget):
                                "current point. Choose the plane.")
         self.set_kind(state.settings.slice)
         self.choice.currentIndexChanged.connect(lambda _: state.change_settings(slice=self.choice.currentData()))
-        state.events.settings.connect(lambda new: self.set_kind(new.slice))
+        state.setting_events.slice.connect(lambda kind, _: self.set_kind(kind))
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: palette(window-text);")

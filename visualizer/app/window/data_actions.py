@@ -78,7 +78,7 @@ class DataActions:
         self.undo.clear()  # edits of the previous data set cannot be undone into this one
         self.state.set_data(train, test, fresh=True)
         self.notice.show_message(f"Loaded {train.m} training" + (f" and {test.m} test" if test else "")
-                                 + f" images from {train.source}.", "info")
+                                 + f" images from {train.source}.", "info", owner="data")
         if train.skipped or (test is not None and test.skipped):
             self.show_report()
 
@@ -176,7 +176,7 @@ class DataActions:
         self.undo.push(DataEdit(self, what, (new, self.controller.test), appended=len(images)))
         names = ", ".join(im.name for im in images[:3]) + (f" and {len(images) - 3} more" if len(images) > 3 else "")
         self.notice.show_message(f"Added to training as {train.classes[label]}: {names}. The training set now has "
-                                 f"{new.m} examples; Ctrl+Z undoes it.", "info")
+                                 f"{new.m} examples; Ctrl+Z undoes it.", "info", owner="data")  # until it changes
 
     def edit_example(self, set_name: str, index: int, action: str) -> None:
         c = self.controller

@@ -174,7 +174,7 @@ class FileActions:
         self.undo.clear()
         self._saved_iteration = session.iteration
         preferences.add_recent(path)
-        self.notice.show_message(f"Opened the session {path}: iteration {session.iteration}.", "info")
+        self.notice.show_message(f"Opened the session {path}: iteration {session.iteration}.", "info", owner="file")
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -225,16 +225,18 @@ class FileActions:
         path = path or self._ask_path("Export predictions as CSV", "CSV (*.csv)", ".csv")
         if not path:
             return
-        frame = build_frame(self.controller, self.view_iteration)
+        with self.controller.coordinates.reading():  # training may go on meanwhile
+            frame = build_frame(self.controller, self.view_iteration)
+            outputs, verdicts = (frame.yhat_train, frame.yhat_test), frame.verdicts(self.classify.images)
         rows = []
-        for set_name, data, yhat in (("train", self.controller.train, frame.yhat_train),
-                                     ("test", self.controller.test, frame.yhat_test)):
+        for set_name, data, yhat in (("train", self.controller.train, outputs[0]),
+                                     ("test", self.controller.test, outputs[1])):
             if data is None:
                 continue
             for name, label, p in zip(data.names, data.Y[0], yhat, strict=True):
                 rows.append((set_name, name, data.classes[label], float(p),
                              "yes" if (p > 0.5) == (label == 1) else "no"))
-        for verdict, image in zip(frame.verdicts(self.classify.images), self.classify.images, strict=True):
+        for verdict, image in zip(verdicts, self.classify.images, strict=True):
             rows.append(("dropped", image.path or image.name, "", verdict.yhat, ""))
         self._guarded("Export", lambda: exports.save_predictions_csv(path, rows))
 

@@ -48,6 +48,7 @@ from visualizer.app.window.rendering import FRAME_MS, GHOST_DELAY_MS, Rendering
 from visualizer.app.window.window_layout import WindowLayout
 from visualizer.core.analysis.stability import lesson_alphas
 from visualizer.data import Dataset
+from visualizer.model.notices import USUAL, Happening
 from visualizer.model.settings import RunSettings
 from visualizer.model.state import DataSets, WindowState
 
@@ -98,7 +99,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.sigmoid = SigmoidPanel()
         self.weights = WeightsPanel()
         self.classify = ClassifyPanel(train.classes)
-        self.notice = NoticeBar()
+        self.notice = NoticeBar(self.state)
         for panel in (self.controls, self.cost_curve, self.surface, self.gallery, self.sigmoid, self.weights,
                       self.classify):
             compact_combos(panel)  # before the docks measure them
@@ -229,7 +230,6 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             self.controller.pause()
             return
         self._branch_if_looking_back()
-        self.notice.hide()
         self.controller.start()
 
     def step(self, n: int) -> None:
@@ -260,11 +260,11 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         alpha = float(f"{lesson_alphas(self.edge.alpha)[name]:.3g}")
         self.set_alpha(alpha)
         self.notice.show_message(f"α = {alpha:g}: {name} here, where the edge of stability {self.edge.formula} is "
-                                 f"{self.edge.alpha:.3g}. Press Train to watch.", "info")
+                                 f"{self.edge.alpha:.3g}. Press Train to watch.", "info",
+                                 ends_on=USUAL | {Happening.ALPHA, Happening.OPTIMIZER})
 
     def reset(self) -> None:
         self.state.look_at(None)
-        self.notice.hide()
         self.controller.reset()
 
     def open_explorer(self) -> None:
@@ -282,11 +282,9 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
 
     # ------------------------------------------------------------------ events
     def _on_stopped(self, reason: str, message: str) -> None:
+        """A blow-up is also the run's notice (the controller tells it while it is still true)."""
         self.refresh(force=True)
-        if reason in ("diverged", "overflow"):
-            self.notice.show_message(message, "warning")
-        elif reason in ("budget", "converged"):
-            self.statusBar().showMessage(message, 8000)
+        self.statusBar().showMessage(message, 8000)
 
     def _on_failed(self, details: str) -> None:
         self.notice.show_message(f"Training stopped on an error: {details.strip().splitlines()[-1]}", "error")

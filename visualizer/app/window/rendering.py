@@ -95,7 +95,8 @@ class Rendering:
         panel.run.setEnabled(False)
         panel.result.setText("Running… (the loop version takes about two seconds)")
         gd, m = self.controller.gd, self.controller.gd.m
-        w, b, X, Y = gd.w, gd.b, gd.param.X, gd.y
+        with self.controller.coordinates.reading():
+            w, b, X, Y = gd.w, gd.b, gd.param.X, gd.y
         job = Worker(lambda _cancelled, _progress: time_vectorization(X, Y, w, b), self)
         job.finished.connect(lambda: job.result is not None and panel.show_timing(job.result, m))
         job.failed.connect(lambda msg: panel.result.setText(f"The timing failed: {msg}"))
@@ -117,27 +118,24 @@ class Rendering:
                 self.frames += 1
             return
         self._shown = key
-        frame = build_frame(c, self.view_iteration)
-        now = time.monotonic()
-        medium = force or not c.running or now - self._medium_at >= MEDIUM_PANELS_S
-        if medium:
-            self._medium_at = now
-        self._draw_fast(frame, medium)
-        if force or not c.running or now - self._slow_at >= SLOW_PANELS_S:
-            self._slow_at = now
-            self._draw_surface(frame, force)
-            self._weights_due = True
-        elif self._weights_due:  # on the next frame, so no single frame carries both
-            self._draw_weights(frame)
+        with c.coordinates.reading():  # a switch of optimizer may move the run to other coordinates meanwhile
+            frame = build_frame(c, self.view_iteration)
+            now = time.monotonic()
+            medium = force or not c.running or now - self._medium_at >= MEDIUM_PANELS_S
+            if medium:
+                self._medium_at = now
+            self._draw_fast(frame, medium)
+            if force or not c.running or now - self._slow_at >= SLOW_PANELS_S:
+                self._slow_at = now
+                self._draw_surface(frame, force)
+                self._weights_due = True
+            elif self._weights_due:  # on the next frame, so no single frame carries both
+                self._draw_weights(frame)
         self.frames += 1
 
     def _draw_fast(self, frame: Frame, medium: bool = True) -> None:
         c = self.controller
-        start, changes = c.gd.replay_from, c.gd.history.optimizer_changes
-        moved = [opt.kind for it, opt in changes[1:] if it == start]
-        self.controls.show_timeline(frame.iteration, c.latest.iteration, start,
-                                    f"{moved[0]} moved the run to other coordinates" if moved else
-                                    "the data was different")
+        self.controls.show_timeline(frame.iteration, c.latest.iteration, c.replay_note())
         if self._on_screen("cost"):
             self._draw_cost(c.latest.iteration, (c.latest.iteration, c.latest.cost), metrics=medium)
             if c.ghost is not self._ghost_shown:
@@ -166,20 +164,25 @@ class Rendering:
         ghost = self.controller.ghost
         ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
             self.cost_curve.show_ghost.isChecked() else None
-        kind = self.surface.kind
+        kind, param = self.surface.kind, frame.gd.param
 
         def compute(*_):
             started = time.perf_counter()
-            view = frame.surface(kind, ghost=ghost, this_batch=this_batch) if visible else None
-            edge = frame.edge()
+            with self.controller.coordinates.reading():
+                if frame.gd.param is not param:  # a switch of optimizer moved the run since this frame
+                    return None
+                view = frame.surface(kind, ghost=ghost, this_batch=this_batch) if visible else None
+                edge = frame.edge()
             return view, edge, time.perf_counter() - started
 
         def show(result) -> None:
+            if result is None:
+                return
             view, edge, self._surface_cost = result
             if view is not None:
                 self.surface.show_view(view, batch=frame.batch.size if this_batch else None, m=frame.gd.m)
             self.edge = edge
-            self.controls.show_edge(edge)
+            self.controls.show_edge(edge, frame.alpha)  # the edge and the α of one iteration
 
         if force or self._surface_cost <= SURFACE_SYNC_S:
             show(compute())
