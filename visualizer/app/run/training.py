@@ -22,7 +22,7 @@ from visualizer.core import GradientDescent
 from visualizer.core.analysis.stability import EdgeProbe
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset
-from visualizer.model.settings import RunSettings
+from visualizer.model.settings import RunSettings, run_optimizer
 from visualizer.model.state import WindowState
 
 #: A batch between two snapshots lasts about this long at full speed.
@@ -177,7 +177,7 @@ class TrainingController(QObject):
             return
         if new.alpha != self.gd.alpha or new.alpha != old.alpha:
             self._apply_alpha(new.alpha)
-        optimizer = self._optimizer(new, self.gd.m)
+        optimizer = run_optimizer(new, self.gd.m)
         if optimizer != self.gd.optimizer:
             self._apply_optimizer(optimizer)
 
@@ -190,12 +190,6 @@ class TrainingController(QObject):
             self._note_ghost_origin(alpha)
         self.gd.alpha = alpha
         self.latest = self._snapshot()
-
-    @staticmethod
-    def _optimizer(settings: RunSettings, m: int) -> Optimizer:
-        """The settings' optimizer for m examples: a batch larger than m is all m (the data may have shrunk)."""
-        opt = Optimizer.from_settings(settings)
-        return opt.with_(batch_size=None) if opt.batch_size is not None and opt.batch_size >= m else opt
 
     def _apply_optimizer(self, optimizer: Optimizer) -> None:
         """Takes effect on the next iteration and is recorded in the history, as a new alpha is."""
@@ -228,7 +222,7 @@ class TrainingController(QObject):
             test = data.test
             self.gd.replace_data(data.train.X, data.train.Y, None if test is None else test.X,
                                  None if test is None else test.Y, keep_test=False)
-        if not data.fresh and (optimizer := self._optimizer(self.settings, self.gd.m)) != self.gd.optimizer:
+        if not data.fresh and (optimizer := run_optimizer(self.settings, self.gd.m)) != self.gd.optimizer:
             self.gd.optimizer = optimizer  # a batch that was all m may be a mini-batch of the grown set
         self.gd.metric_stride = metric_stride(self.gd, self.gd.optimizer)
         self.latest = self._snapshot()  # the window redraws on the same event, after it has shown the data
@@ -258,7 +252,7 @@ class TrainingController(QObject):
         gd = GradientDescent(
             train.X, train.Y, alpha=s.alpha, loss=s.loss, init=s.init, seed=s.seed,
             X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
-            metric_stride=METRIC_STRIDE, optimizer=self._optimizer(s, train.m),
+            metric_stride=METRIC_STRIDE, optimizer=run_optimizer(s, train.m),
         )
         gd.probe = EdgeProbe()  # 2/lambda_max recorded with the metrics, while training too
         gd.metric_stride = metric_stride(gd, gd.optimizer)

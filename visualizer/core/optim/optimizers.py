@@ -30,7 +30,6 @@ the primal path. ``choose_path`` makes the choice per run and says why.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -43,7 +42,8 @@ SPAN_PRESERVING = ("gd", "momentum")
 
 @dataclass(frozen=True)
 class Optimizer:
-    """How each iteration steps; validated by visualizer.model.settings (check_optimizer) and here."""
+    """How each iteration steps. Settings from outside are checked by visualizer.model.constraints; here only
+    what the engine must assert (``optimizer_problem``)."""
 
     kind: str = "gd"
     batch_size: int | None = None  # None: all m examples (batch gradient descent)
@@ -89,35 +89,17 @@ class Optimizer:
         return alpha0 * (1.0 - self.decay) ** epoch
 
 
-def _number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def optimizer_problem(d: dict) -> str | None:
-    """Why these optimizer settings cannot be used (one line), or None. B ≤ m is checked where m is known."""
+    """What the engine must assert (one line), or None: a kind and a decay kind it has a step for, and a batch
+    of at least one whole example (B = 0 would never finish an epoch). The ranges of the numbers (β in [0, 1),
+    ε > 0, λ, decay, B <= m) are the settings' to check: visualizer.model.constraints, at the boundary."""
     if d.get("kind", "gd") not in KINDS:
         return f"the optimizer must be one of {', '.join(KINDS)}, not {d['kind']!r}"
     batch = d.get("batch_size")
     if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
         return f"the batch size must be a whole number of at least 1, not {batch!r}"
-    for name in ("beta", "beta1", "beta2"):
-        value = d.get(name, 0.9)
-        if not (_number(value) and 0 <= value < 1):
-            return f"{name} must be in [0, 1), not {value!r}"
-    eps = d.get("epsilon", 1e-8)
-    if not (_number(eps) and eps > 0):
-        return f"epsilon must be a positive number, not {eps!r}"
-    lam = d.get("lam", 0.0)
-    if not (_number(lam) and lam >= 0):
-        return f"lambda must be a number >= 0, not {lam!r}"
-    decay_kind = d.get("decay_kind", "inverse")
-    if decay_kind not in DECAY_KINDS:
-        return f"the decay kind must be one of {', '.join(DECAY_KINDS)}, not {decay_kind!r}"
-    decay = d.get("decay", 0.0)
-    if not (_number(decay) and decay >= 0):
-        return f"the decay must be a number >= 0, not {decay!r}"
-    if decay_kind == "exponential" and decay >= 1:
-        return f"the exponential decay must be below 1 (alpha = alpha0 * (1 - decay)^epoch), not {decay!r}"
+    if d.get("decay_kind", "inverse") not in DECAY_KINDS:
+        return f"the decay kind must be one of {', '.join(DECAY_KINDS)}, not {d['decay_kind']!r}"
     return None
 
 
@@ -204,21 +186,3 @@ def transition(state: OptimizerState, old: Optimizer, new: Optimizer, m: int) ->
     if new.batch(m) != old.batch(m) and state.position:
         state.position, state.order = 0, None
         state.epoch += 1
-
-
-def optimizer_changes(rows, last: int) -> list[tuple[int, Optimizer]]:
-    """Change points read back from JSON: [[iteration, {settings}], ...] from 0, increasing, up to ``last``.
-    ValueError says what is wrong (its message follows the entry's name)."""
-    if not isinstance(rows, list) or not rows or not all(
-            isinstance(r, list) and len(r) == 2 and type(r[0]) is int and isinstance(r[1], dict) for r in rows):
-        raise ValueError("must be a list of [iteration, settings] pairs")
-    its = [r[0] for r in rows]
-    if its[0] != 0 or any(b <= a for a, b in zip(its, its[1:], strict=False)) or its[-1] > last:
-        raise ValueError(f"must start at iteration 0 and go up to at most {last}")
-    changes = []
-    for i, d in rows:
-        try:
-            changes.append((i, Optimizer(**d)))
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"at iteration {i}: {exc}") from None
-    return changes
