@@ -95,6 +95,21 @@ def test_a_batch_larger_than_m_is_refused_and_the_note_says_why(window, qtbot):
     assert c.batch.currentText() == "all m"
 
 
+def test_a_data_set_smaller_than_the_batch_makes_it_all_m_and_the_note_says_so(window, qtbot, tmp_path):
+    from tests.conftest import image_folder
+
+    window.state.change_settings(batch_size=128)
+    image_folder(tmp_path, 5, (30, 30))
+    window.load(str(tmp_path))
+    qtbot.waitUntil(lambda: window.controller.train.source.startswith(str(tmp_path)), timeout=10000)
+    m = window.controller.train.m
+    assert window.state.settings.batch_size is None and window.controller.gd.optimizer.batch_size is None
+    assert window.controls.optimizer.note.text() == (f"Each step uses all m = {m} examples. The batch size 128 is "
+                                                     "more than this data set's m, so it is now all m.")
+    batch = window.controls.optimizer.batch
+    assert m < 16 and [batch.itemText(i) for i in range(batch.count())] == ["all m", "1"]  # only sizes up to m
+
+
 def test_the_widgets_offer_the_constraint_tables_ranges(window):
     from visualizer.app.panels.controls import SLIDER_MAX, SLIDER_MIN
     from visualizer.model.constraints import RUN

@@ -43,7 +43,7 @@ def test_a_bad_value_names_its_line_and_key(tmp_path, text, line, key, words):
 
 def test_a_byte_order_mark_is_read_as_notepad_writes_it(tmp_path):
     path = tmp_path / "bom.toml"
-    path.write_bytes(b"\xef\xbb\xbf" + 'title = "x"\n[settings]\nalpha = 0.1\n'.encode())
+    path.write_bytes(b"\xef\xbb\xbf" + b'title = "x"\n[settings]\nalpha = 0.1\n')
     assert load_lesson(path).settings.alpha == 0.1
 
 
