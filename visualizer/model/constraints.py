@@ -1,9 +1,9 @@
 """Every setting's constraints in one table, like scikit-learn's ``_parameter_constraints``.
 
 Per setting: its type, its range (open or closed bounds) or choices, its default, what None
-means where None is allowed, how messages, the window and the docs name it, a help sentence,
-the optimizers it applies to, its command-line flag, and hints for widgets (step, decimals,
-log scale). ``RunSettings``, the Controls' ranges and validators, argparse, lesson files,
+means where None is allowed, how messages name it, a help phrase, the optimizers it applies
+to, its command-line flag, and hints for widgets (step, decimals, the α slider's log span).
+``RunSettings``, the Controls' ranges and validators, argparse, lesson files,
 sessions, the race and the remembered preferences all derive from it.
 
 Types are strict where the input has types (JSON, TOML, Python): a number is an int or a
@@ -43,8 +43,7 @@ class Constraint:
 
     type: type  # float, int or str
     default: object
-    what: str  # in messages: "the learning rate"
-    label: str  # in the window and the docs: "learning rate α"
+    what: str  # how messages and help name it: "the learning rate"
     help: str
     low: float | None = None
     high: float | None = None
@@ -57,7 +56,6 @@ class Constraint:
     metavar: str | None = None
     step: float | None = None
     decimals: int | None = None
-    log: bool = False
     slider: tuple[float, float] | None = None  # a slider's own span, within the valid range
 
     def rule(self) -> str:
@@ -97,57 +95,57 @@ def _num(x: float) -> str:
 _BETA = dict(type=float, low=0.0, high=1.0, high_open=True, step=0.01, decimals=3)
 #: The run's settings, in RunSettings' field order.
 RUN: dict[str, Constraint] = {
-    "alpha": Constraint(float, 0.005, "the learning rate", "learning rate α",
+    "alpha": Constraint(float, 0.005, "the learning rate",
                         "how big a step each iteration takes downhill, w := w − α·dw",
-                        low=0.0, low_open=True, high=ALPHA_BOUND, flag="--alpha", metavar="A", decimals=12, log=True,
+                        low=0.0, low_open=True, high=ALPHA_BOUND, flag="--alpha", metavar="A", decimals=12,
                         slider=(1e-5, 10.0)),
-    "loss": Constraint(str, "cross-entropy", "the loss", "loss",
+    "loss": Constraint(str, "cross-entropy", "the loss",
                        "L(ŷ, y): cross-entropy makes J convex, squared error (ŷ − y)² does not",
                        choices=tuple(LOSSES), flag="--loss"),
-    "init": Constraint(str, "zeros", "the initialization", "initialization",
+    "init": Constraint(str, "zeros", "the initialization",
                        "the initial w: zeros, as in the course, or small random values from the seed",
                        choices=("zeros", "random"), flag="--init"),
-    "seed": Constraint(int, 0, "the seed", "seed",
+    "seed": Constraint(int, 0, "the seed",
                        "the seed of the random initialization (and of the command line's held-out split)",
                        low=0, high=2**31 - 1, flag="--seed", metavar="S"),
-    "budget": Constraint(int, 2000, "the number of iterations", "iterations",
+    "budget": Constraint(int, 2000, "the number of iterations",
                          "iterations per press of Train; 0 trains until the cost stops falling",
                          low=0, high=COUNT_BOUND, flag="--iterations", metavar="N", step=500),
-    "speed": Constraint(float, None, "the speed", "speed", "iterations per second",
+    "speed": Constraint(float, None, "the speed", "iterations per second",
                         low=0.0, low_open=True, none="as fast as possible"),
-    "slice": Constraint(str, "w-direction", "the surface slice", "surface slice",
+    "slice": Constraint(str, "w-direction", "the surface slice",
                         "the plane the surface panel draws J on", choices=("w-direction", "principal")),
-    "optimizer": Constraint(str, "gd", "the optimizer", "optimizer", "how each step uses the gradient",
+    "optimizer": Constraint(str, "gd", "the optimizer", "how each step uses the gradient",
                             choices=KINDS, flag="--optimizer"),
-    "batch_size": Constraint(int, None, "the batch size", "batch size",
+    "batch_size": Constraint(int, None, "the batch size",
                              "examples per step, at most m, shuffled each epoch (seeded)",
                              low=1, high=COUNT_BOUND, none="all m (batch gradient descent)",
                              flag="--batch-size", metavar="B"),
-    "beta": Constraint(**_BETA, default=0.9, what="beta", label="momentum β",
+    "beta": Constraint(**_BETA, default=0.9, what="beta",
                        help="momentum's β in v = β·v + (1 − β)·dw", applies=("momentum",), flag="--beta", metavar="β"),
-    "beta1": Constraint(**_BETA, default=0.9, what="beta1", label="Adam β₁",
+    "beta1": Constraint(**_BETA, default=0.9, what="beta1",
                         help="Adam's first moment", applies=("adam",), flag="--beta1", metavar="β1"),
-    "beta2": Constraint(**{**_BETA, "step": 0.001, "decimals": 4}, default=0.999, what="beta2", label="β₂",
+    "beta2": Constraint(**{**_BETA, "step": 0.001, "decimals": 4}, default=0.999, what="beta2",
                         help="RMSProp's and Adam's second moment", applies=("rmsprop", "adam"), flag="--beta2",
                         metavar="β2"),
-    "epsilon": Constraint(float, 1e-8, "epsilon", "ε", "ε in dw / (√s + ε)",
+    "epsilon": Constraint(float, 1e-8, "epsilon", "ε in dw / (√s + ε)",
                           low=0.0, low_open=True, applies=("rmsprop", "adam"), flag="--epsilon", metavar="ε",
-                          decimals=20, log=True),
-    "lam": Constraint(float, 0.0, "lambda (L2)", "L2 λ", "L2: J + (λ / 2m)·‖w‖², b is not regularized",
+                          decimals=20),
+    "lam": Constraint(float, 0.0, "lambda (L2)", "L2: J + (λ / 2m)·‖w‖², b is not regularized",
                       low=0.0, high=LAMBDA_BOUND, flag="--lambda", metavar="L", step=0.1, decimals=3),
-    "decay": Constraint(float, 0.0, "the decay", "α decay", "α decay per epoch, 0 for none",
+    "decay": Constraint(float, 0.0, "the decay", "α decay per epoch, 0 for none",
                         low=0.0, high=DECAY_BOUND, flag="--decay", metavar="D", step=0.01, decimals=3),
-    "decay_kind": Constraint(str, "inverse", "the decay kind", "decay form",
+    "decay_kind": Constraint(str, "inverse", "the decay kind",
                              "inverse: α₀ / (1 + decay·epoch); exponential: α₀·(1 − decay)^epoch, so the course's "
                              "α₀·0.95^epoch is decay 0.05",
                              choices=DECAY_KINDS, flag="--decay-kind"),
 }
 #: How a data set is read (lesson files' [data], the command line's train).
 DATA: dict[str, Constraint] = {
-    "n_px": Constraint(int, None, "the image size n_px", "image size", "images are resized to n_px × n_px",
+    "n_px": Constraint(int, None, "the image size n_px", "images are resized to n_px × n_px",
                        low=N_PX_RANGE[0], high=N_PX_RANGE[1], none="the source's own, 64 for folders",
                        flag="--n-px", metavar="PX"),
-    "test_fraction": Constraint(float, 0.2, "the test fraction", "test fraction",
+    "test_fraction": Constraint(float, 0.2, "the test fraction",
                                 "the part held out as a test set when the source has none (0 holds none out)",
                                 low=0.0, high=1.0, high_open=True, flag="--test-fraction", metavar="F"),
 }

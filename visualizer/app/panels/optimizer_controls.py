@@ -15,8 +15,8 @@ from visualizer.model.settings import SettingsError
 OPTIMIZERS = (("Gradient descent", "gd"), ("Momentum", "momentum"), ("RMSProp", "rmsprop"), ("Adam", "adam"))
 #: The batch sizes offered, of those up to m (a larger one is refused, as on the command line and in lessons).
 BATCH_CHOICES = (1, 16, 32, 64, 128, 256)
-#: Which optimizer uses which of the extra fields.
-USES = {"beta": ("momentum",), "beta1": ("adam",), "beta2": ("rmsprop", "adam"), "epsilon": ("rmsprop", "adam")}
+#: Which optimizer uses which of the extra fields: the constraint table's ``applies``.
+USES = {key: c.applies for key, c in RUN.items() if c.applies}
 TIPS = {
     "optimizer": "How each step uses the gradient. Gradient descent: w := w − α·dw. Momentum: v = β·v + (1 − β)·dw, "
                  "w := w − α·v. RMSProp: s = β₂·s + (1 − β₂)·dw², w := w − α·dw / (√s + ε). Adam: both, "
