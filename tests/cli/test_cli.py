@@ -97,7 +97,7 @@ def test_large_alpha_gives_finite_json(tmp_path):
     [
         (["--alpha", "0"], "positive number"),
         (["--alpha", "-1"], "positive number"),
-        (["--alpha", "abc"], "must be a number"),
+        (["--alpha", "abc"], "must be a positive number at most 1000000, not 'abc'"),
         (["--iterations", "x"], "whole number"),
         (["--loss", "hinge"], "must be one of cross-entropy"),
     ],

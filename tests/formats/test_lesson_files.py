@@ -100,7 +100,7 @@ hidden = ["seed"]
     ('title = "x"\ncolour = "red"\n', 2, "colour", "unknown"),
     ('title = "x"\n[data]\nsource = "missing-folder"\n', 3, "data.source", "no such file"),
     ('title = "x"\n[data]\nn_px = 1000\n', 3, "data.n_px", "16 to 256"),
-    ('title = "x"\n[data]\ntest_fraction = 1\n', 3, "data.test_fraction", "below 1"),
+    ('title = "x"\n[data]\ntest_fraction = 1\n', 3, "data.test_fraction", "in [0, 1)"),
     ('title = "x"\n[panels]\nshow = ["cost", "plot"]\n', 3, "panels.show", "unknown name \"plot\""),
     ('title = "x"\n[panels]\nshow = "cost"\n', 3, "panels.show", "list of names"),
     ('title = "x"\n[panels]\nleft = ["cost"]\nright = ["cost"]\n', 2, "panels", "two areas"),

@@ -1,7 +1,8 @@
 """The command line: the window on a PATH, `visualizer train` printing what the course's notebook prints, and more.
 
 Every mistake in the input becomes one line on stderr and exit code 2, never a traceback.
-Arguments are checked by the same functions as session files (visualizer.model.settings). A
+Arguments are read and checked by the constraint table (visualizer.model.constraints), and the run's
+settings are built as a session's are (``RunSettings.from_dict``). A
 closed pipe (``| head``) ends the program quietly, as for any Unix tool.
 """
 
@@ -27,7 +28,8 @@ from visualizer.formats.lesson_files import LessonError, load_lesson, load_lesso
 from visualizer.formats.storage import StorageError, load_model, save_model
 from visualizer.fs.atomic import atomic_write
 from visualizer.fs.files import file_kind_problem
-from visualizer.model.settings import check_together
+from visualizer.model.constraints import TABLE, batch_problem
+from visualizer.model.settings import RunSettings, SettingsError, run_optimizer
 
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141  # 141: killed by SIGPIPE, as other tools
 #: Training goes in calls of a multiple of the engine's CHUNK, so the arithmetic is that of one call.
@@ -148,7 +150,7 @@ def _screenshot(args, qt_args: list[str]) -> int:
 
     make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
     render_screenshot(args.out, args.data, 2000 if args.iterations is None else args.iterations,
-                      0.005 if args.alpha is None else args.alpha, args.size, args.view, lesson)
+                      _settings(args, "alpha"), args.size, args.view, lesson)
     return 0
 
 
@@ -181,7 +183,7 @@ def _animate(args, qt_args: list[str]) -> int:
     make_app(qt_args)
     bar = af.TerminalBar(count)
     try:
-        render_animation(args.out, args.data, iterations, 0.005 if args.alpha is None else args.alpha, args.size,
+        render_animation(args.out, args.data, iterations, _settings(args, "alpha"), args.size,
                          args.view, args.fps, args.frames, args.every, args.log_spacing, args.start, stop,
                          bar.update, lesson)
     except af.AnimationError as exc:
@@ -199,7 +201,7 @@ def _screenshot_lesson(args):
         raise UsageError("argument --data: a lesson names its own data; leave out --data with --lesson")
     lesson = load_lesson(args.lesson)
     if args.alpha is not None:
-        lesson = replace(lesson, settings=replace(lesson.settings, alpha=args.alpha))
+        lesson = replace(lesson, settings=_settings(args, "alpha", lesson.settings))
     return lesson if args.iterations is None else replace(lesson, iterations=args.iterations)
 
 
@@ -252,18 +254,27 @@ def _train(args) -> int:
     return 0
 
 
-def _optimizer(args, m: int) -> Optimizer:
-    """The flags' optimizer; B <= m is checked here, where m is known."""
-    settings = {"decay": args.decay, "decay_kind": args.decay_kind}
+#: The flags of `train` that are run settings (each α of --alpha is one run's).
+TRAIN_SETTINGS = ("loss", "init", "seed", "optimizer", "batch_size", *HYPERS, "lam", "decay", "decay_kind")
+
+
+def _settings(args, keys, base: RunSettings | None = None) -> RunSettings:
+    """The flags' run settings (``keys``: the argparse names that are settings; None values are left out),
+    built as a session's are; a flag at fault is named as the user wrote it."""
+    values = {key: getattr(args, key) for key in ((keys,) if isinstance(keys, str) else keys)}
+    values = {key: v for key, v in values.items() if v is not None or TABLE[key].none}
     try:
-        check_together(settings)
-    except ValueError as exc:
-        raise UsageError(f"argument --decay: {exc}") from None
-    if args.batch_size is not None and args.batch_size > m:
-        raise UsageError(f"argument --batch-size: the batch size must be at most the number of training "
-                         f"examples m = {m}, not {args.batch_size}")
-    return Optimizer(kind=args.optimizer, batch_size=args.batch_size, lam=args.lam, decay=args.decay,
-                     decay_kind=args.decay_kind, **{name: getattr(args, name) for name in HYPERS})
+        return (base or RunSettings()).with_changes("the command line", **values)
+    except SettingsError as exc:
+        raise UsageError(f"argument {TABLE[exc.key].flag}: {exc.reason}") from None
+
+
+def _optimizer(args, m: int) -> Optimizer:
+    """The flags' optimizer, through RunSettings; B <= m is checked where m is known."""
+    settings = _settings(args, TRAIN_SETTINGS)
+    if problem := batch_problem(settings.batch_size, m):
+        raise UsageError(f"argument --batch-size: {problem}")
+    return run_optimizer(settings, m)
 
 
 def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer: Optimizer

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 from psygnal import Signal, SignalGroup, evented
 
 from visualizer.data import Dataset
+from visualizer.model.constraints import batch_problem
 from visualizer.model.notices import USUAL, Happening, Notice
 from visualizer.model.settings import RunSettings, SettingsError
 
@@ -57,8 +58,11 @@ class WindowState:
     view_bounds: object = field(default=None, repr=False, compare=False)
     #: What the learner must see now; it ends by itself when what it says may no longer be true.
     notice: Notice | None = None
+    #: A batch size the data set made impossible (B > m): the settings say all m instead, and the Controls say why.
+    batch_dropped: int | None = None
 
     def __post_init__(self):
+        self.settings = self._fitted(self.settings, self.data.train)  # remembered settings may hold B > m
         self.setting_events = SettingEvents()
         # connected first, so a notice ends before any subscriber reacts (and may tell a new one)
         self.events.settings.connect(self._settings_changed)
@@ -77,19 +81,42 @@ class WindowState:
         unknown = set(changes) - set(RunSettings().to_dict())
         if unknown:
             raise SettingsError(f"unknown setting {sorted(unknown)[0]!r}")
-        new = RunSettings.from_dict(self.settings.to_dict() | changes, "the window")
+        new = self.settings.with_changes("the window", **changes)
+        if problem := batch_problem(new.batch_size, self.data.train.m):  # refused, as the CLI and lessons do
+            raise SettingsError(f"the window: setting 'batch_size': {problem}", "batch_size", problem)
+        self.batch_dropped = None
         if new != self.settings:
             self.settings = new
         return new
 
     def replace_settings(self, settings: RunSettings) -> None:
-        """A whole RunSettings from a session or a lesson (already validated where it was read)."""
+        """A whole RunSettings from a session or a lesson (already validated where it was read, B <= m of
+        the data it comes with)."""
+        self.batch_dropped = None
         self.settings = settings
 
+    def restore_settings(self, settings: RunSettings) -> None:
+        """Settings remembered from last time, on this data: a batch size above its m becomes all m, and
+        ``batch_dropped`` keeps it for the Controls to say so."""
+        self.batch_dropped = None
+        self.settings = self._fitted(settings, self.data.train)
+
     def set_data(self, train: Dataset, test: Dataset | None, appended: int = 0, fresh: bool = False) -> None:
+        """New data, or an edit. A batch size above the new m becomes all m first (the run follows it), and
+        ``batch_dropped`` keeps it for the Controls to say so."""
         self.view_iteration = None
         self.selected = None
+        if fresh:
+            self.batch_dropped = None
+        self.settings = self._fitted(self.settings, train)
         self.data = DataSets(train, test, appended, fresh)
+
+    def _fitted(self, settings: RunSettings, train: Dataset) -> RunSettings:
+        """``settings`` with B <= m: a larger B becomes None (all m, valid for any m), kept in batch_dropped."""
+        if batch_problem(settings.batch_size, train.m) is None:
+            return settings
+        self.batch_dropped = settings.batch_size
+        return replace(settings, batch_size=None)
 
     def look_at(self, iteration: int | None) -> None:
         """Show an earlier iteration; None, or the latest, follows the run. Clamped to what can be replayed."""

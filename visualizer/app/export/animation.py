@@ -38,6 +38,7 @@ from visualizer.formats.animation_frames import (
     video_problem,
 )
 from visualizer.fs.atomic import StorageError, atomic_write
+from visualizer.model.settings import RunSettings
 
 VIEWS = ("window", *PANEL_VIEWS)
 VIEW_TITLES = {"window": "The whole window", "surface": "Surface: 3-D and contours", "contours": "Contour map",
@@ -282,24 +283,24 @@ class Animation:
         self.renderer.close()
 
 
-def render_animation(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
+def render_animation(out: str, data: str | None = None, iterations: int = 2000, settings: RunSettings | None = None,
                      size: tuple[int, int] = (1280, 800), view: str = "window", fps: float = 15,
                      frames: int | None = None, every: int | None = None, log: bool = False,
                      start: int = 0, stop: int | None = None, progress=None, lesson=None) -> list[int]:
     """`visualizer animate`: train ``iterations``, then animate start..stop (default: all of it); the iterations drawn.
 
-    ``progress(done, total)`` is called after each frame. ``lesson`` (a lesson_files.Lesson) sets the
-    window up instead of ``data``, ``iterations`` and ``alpha``, as for a screenshot.
+    ``settings``: the run's, built and checked by the caller (None: the defaults). ``progress(done, total)``
+    is called after each frame. ``lesson`` (a lesson_files.Lesson) sets the window up instead of ``data``,
+    ``iterations`` and ``settings``, as for a screenshot.
     """
     from visualizer.app.window.launch import make_app
     from visualizer.data import load_data
     from visualizer.formats.animation_frames import frame_iterations
     from visualizer.formats.lesson_files import load_lesson_data
-    from visualizer.model.settings import RunSettings
 
     train, test = load_data(data) if lesson is None else load_lesson_data(lesson)
     app = make_app()
-    window = prepared_window(train, test, RunSettings(alpha=alpha) if lesson is None else lesson.settings,
+    window = prepared_window(train, test, lesson.settings if lesson else settings or RunSettings(),
                              iterations if lesson is None else 0, size, lesson=lesson)
     try:
         trained = window.controller.gd.iteration

@@ -100,15 +100,18 @@ def grab_view(window, view: str):
     return panel_widget(window, view).grab().toImage()
 
 
-def render_screenshot(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
-                      size: tuple[int, int] = (1280, 800), view: str = "window", lesson=None) -> None:
-    """``lesson``: a lesson_files.Lesson that sets the window up instead of ``data``, ``iterations`` and ``alpha``."""
+def render_screenshot(out: str, data: str | None = None, iterations: int = 2000,
+                      settings: RunSettings | None = None, size: tuple[int, int] = (1280, 800),
+                      view: str = "window", lesson=None) -> None:
+    """``settings``: the run's, built and checked by the caller (the command line, through RunSettings'
+    validator); None: the defaults.
+    ``lesson``: a lesson_files.Lesson that sets the window up instead of ``data``, ``iterations`` and ``settings``."""
     from visualizer.app.window.file_actions import png_bytes
     from visualizer.app.window.launch import make_app
 
     train, test = load_data(data) if lesson is None else load_lesson_data(lesson)
     app = make_app()
-    window = prepared_window(train, test, RunSettings(alpha=alpha) if lesson is None else lesson.settings,
+    window = prepared_window(train, test, lesson.settings if lesson else settings or RunSettings(),
                              iterations if lesson is None else 0, size, lesson=lesson)
     if view in window.lessons:
         window.open_lesson(view)

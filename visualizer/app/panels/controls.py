@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 from visualizer.app.panels.optimizer_controls import OptimizerControls
 from visualizer.core.optim.registry import SPECS
 from visualizer.core.optim.spec import join
-from visualizer.model.settings import BUDGET_MAX, SEED_LIMIT, check_alpha
+from visualizer.model.constraints import RUN, parse
 from visualizer.model.state import NEW_RUN
 
-ALPHA_MIN, ALPHA_MAX = 1e-5, 10.0
+#: The slider's span of α (log scale): where learning rates are useful. Typed values go beyond it, up to the
+#: largest α any input may give (the constraint table's bound).
+SLIDER_MIN, SLIDER_MAX = RUN["alpha"].slider
 EDGE_REASONS = {
     "not convex": "J curves downward here along some direction (squared error is not convex): "
                   "no single α is the edge of stability.",
@@ -38,13 +40,13 @@ SPEEDS = [("As fast as possible", None), ("1000 / s", 1000.0), ("100 / s", 100.0
 
 
 def alpha_to_slider(alpha: float) -> int:
-    alpha = min(max(alpha, ALPHA_MIN), ALPHA_MAX)
-    frac = (math.log10(alpha) - math.log10(ALPHA_MIN)) / (math.log10(ALPHA_MAX) - math.log10(ALPHA_MIN))
+    alpha = min(max(alpha, SLIDER_MIN), SLIDER_MAX)
+    frac = (math.log10(alpha) - math.log10(SLIDER_MIN)) / (math.log10(SLIDER_MAX) - math.log10(SLIDER_MIN))
     return round(frac * SLIDER_STEPS)
 
 
 def slider_to_alpha(position: int) -> float:
-    exponent = math.log10(ALPHA_MIN) + position / SLIDER_STEPS * (math.log10(ALPHA_MAX) - math.log10(ALPHA_MIN))
+    exponent = math.log10(SLIDER_MIN) + position / SLIDER_STEPS * (math.log10(SLIDER_MAX) - math.log10(SLIDER_MIN))
     return float(f"{10**exponent:.3g}")
 
 
@@ -57,7 +59,7 @@ class AlphaSlider(QSlider):
 
     def paintEvent(self, event):
         super().paintEvent(event)
-        if self.edge is None or not ALPHA_MIN <= self.edge <= ALPHA_MAX:
+        if self.edge is None or not SLIDER_MIN <= self.edge <= SLIDER_MAX:
             return
         from PySide6.QtGui import QColor, QPainter, QPen
 
@@ -69,7 +71,7 @@ class AlphaSlider(QSlider):
 
 
 class AlphaControl(QWidget):
-    """A log-scale slider from 1e-5 to 10 and a field that takes typed values."""
+    """A log-scale slider over SLIDER_MIN..SLIDER_MAX and a field that takes any valid typed value."""
 
     alphaChanged = Signal(float)
 
@@ -77,14 +79,15 @@ class AlphaControl(QWidget):
         super().__init__()
         self.slider = AlphaSlider()
         self.slider.setRange(0, SLIDER_STEPS)
-        self.slider.setToolTip("Learning rate α (log scale, 1e-5 to 10): how big a step gradient descent takes "
-                               "downhill each iteration, w := w − α·dw.")
+        self.slider.setToolTip(f"Learning rate α (log scale, {SLIDER_MIN:g} to {SLIDER_MAX:g}): how big a step "
+                               "gradient descent takes downhill each iteration, w := w − α·dw.")
         self.field = QLineEdit()
         self.field.setFixedWidth(80)
-        validator = QDoubleValidator(0.0, 1e6, 12)
+        validator = QDoubleValidator(*RUN["alpha"].widget_range(), RUN["alpha"].decimals)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
         self.field.setValidator(validator)
-        self.field.setToolTip("Type any positive learning rate, e.g. 0.005 or 1e-3, then press Enter.")
+        self.field.setToolTip(f"Type any learning rate, {RUN['alpha'].rule()}, e.g. 0.005 or 1e-3, then press "
+                              "Enter.")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.slider, 1)
@@ -125,7 +128,7 @@ class AlphaControl(QWidget):
 
     def _typed(self) -> None:
         try:
-            alpha = check_alpha(self.field.text())  # the same rule as sessions and the command line
+            alpha = parse("alpha", self.field.text())  # the same rule as sessions and the command line
         except ValueError:
             self._show(self._alpha)
             return
@@ -163,8 +166,8 @@ class ControlsPanel(QWidget):
         self.reset_button.setToolTip("Start again from the initial w and b (R).")
         self.alpha = AlphaControl(s.alpha)
         self.budget = QSpinBox()
-        self.budget.setRange(0, BUDGET_MAX)
-        self.budget.setSingleStep(500)
+        self.budget.setRange(*RUN["budget"].widget_range())
+        self.budget.setSingleStep(RUN["budget"].step)
         self.budget.setSpecialValueText("until J stops falling")
         self.budget.setKeyboardTracking(False)  # typing 2000 while training: not a budget of 2 first
         self.budget.setToolTip("How many iterations one press of Train runs (the course uses 2000). "
@@ -179,7 +182,7 @@ class ControlsPanel(QWidget):
         self.init.setToolTip("Initial parameters: zeros, as in the course, or small random values from the seed "
                              "below. For logistic regression zeros are fine: J is convex.")
         self.seed = QSpinBox()
-        self.seed.setRange(0, SEED_LIMIT - 1)
+        self.seed.setRange(*RUN["seed"].widget_range())
         self.seed.setToolTip("Seed for the random initialization.")
         self.loss = QComboBox()
         self.loss.addItem("Cross-entropy", "cross-entropy")

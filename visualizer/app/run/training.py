@@ -27,7 +27,7 @@ from visualizer.core.analysis.stability import EdgeProbe
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset
 from visualizer.model.notices import ABOUT_THE_RUN, Happening
-from visualizer.model.settings import RunSettings
+from visualizer.model.settings import RunSettings, run_optimizer
 from visualizer.model.state import NEW_RUN, OPTIMIZER_FIELDS, WindowState
 
 #: A batch between two snapshots lasts about this long at full speed.
@@ -187,16 +187,11 @@ class TrainingController(QObject):
 
     def _optimizer_changed(self, *_) -> None:
         """Built once per change of one of its fields (an alpha tick builds none)."""
-        optimizer = self._optimizer(self.settings, self.gd.m)
+        optimizer = run_optimizer(self.settings, self.gd.m)
         if optimizer != self._optimizer_asked:
             self._optimizer_asked = optimizer
             self._send(SwitchOptimizer(optimizer))
 
-    @staticmethod
-    def _optimizer(settings: RunSettings, m: int) -> Optimizer:
-        """The settings' optimizer for m examples: a batch larger than m is all m (the data may have shrunk)."""
-        opt = Optimizer.from_settings(settings)
-        return opt.with_(batch_size=None) if opt.batch_size is not None and opt.batch_size >= m else opt
 
     def _data_changed(self, data, old) -> None:
         """New data: a new run; an edit: on from the same (w, b); an edit undone before any step: the run before it."""
@@ -224,7 +219,7 @@ class TrainingController(QObject):
             gd.replace_data(data.train.X, data.train.Y, None if test is None else test.X,
                             None if test is None else test.Y, keep_test=False)
         self.past.restarted(gd.replay_from, DATA_CHANGED)
-        if (optimizer := self._optimizer(self.settings, gd.m)) != gd.optimizer:
+        if (optimizer := run_optimizer(self.settings, gd.m)) != gd.optimizer:
             gd.optimizer = optimizer  # a batch that was all m may be a mini-batch of the grown set
         self._optimizer_asked = gd.optimizer
         gd.metric_stride = metric_stride(gd, gd.optimizer)
@@ -250,7 +245,7 @@ class TrainingController(QObject):
         gd = GradientDescent(
             train.X, train.Y, alpha=s.alpha, loss=s.loss, init=s.init, seed=s.seed,
             X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
-            metric_stride=METRIC_STRIDE, optimizer=self._optimizer(s, train.m),
+            metric_stride=METRIC_STRIDE, optimizer=run_optimizer(s, train.m),
         )
         gd.probe = EdgeProbe()  # 2/lambda_max recorded with the metrics, while training too
         gd.metric_stride = metric_stride(gd, gd.optimizer)

@@ -48,7 +48,8 @@ class WindowLayout:
         state, geometry = preferences.window_state() if self.remember_layout else (None, None)
         if self.remember_layout:
             last = preferences.remembered_settings()
-            self.state.change_settings(**{key: getattr(last, key) for key in preferences.REMEMBERED})
+            self.state.restore_settings(self.state.settings.with_changes(
+                "the remembered settings", **{key: getattr(last, key) for key in preferences.REMEMBERED}))
         self._restored_geometry = False
         self._compact = False
         if state is None or not self.restoreState(state):
