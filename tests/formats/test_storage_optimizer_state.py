@@ -93,4 +93,4 @@ def test_moments_at_the_bound_are_read(tmp_path):
     _save(gd, train, good)
     _tamper(good, edge, run_v=np.full(769, -1e100), run_s=np.full(769, 1e200))
     state = load_session(edge).exact.optimizer_state
-    assert state.v.min() == -1e100 and state.s.max() == 1e200
+    assert state.arrays["v"].min() == -1e100 and state.arrays["s"].max() == 1e200
