@@ -106,7 +106,7 @@ def test_a_dropped_folder_is_listed_on_the_worker_not_the_gui_thread(window, qtb
     """Dropping a 100,000-file folder froze the window for 1.2 s while it was listed."""
     import threading
 
-    import visualizer.app.window.dropping as dropping
+    import visualizer.app.common.dropping as dropping
 
     listed_on = []
     real_walk = dropping.walk_files
@@ -134,7 +134,7 @@ def test_a_damaged_settings_file_falls_back_to_defaults(qtbot, demo, lines):
     """alpha=abc, inf or 1e400, or slice=abc, in the settings file stopped the app from starting."""
     from PySide6.QtCore import QSettings, QStandardPaths
 
-    from visualizer.app.window.launch import make_app
+    from visualizer.app.common.application import make_app
     from visualizer.app.window.main_window import MainWindow
 
     QStandardPaths.setTestModeEnabled(True)
@@ -161,7 +161,7 @@ def test_a_damaged_settings_file_falls_back_to_defaults(qtbot, demo, lines):
 def test_the_optimizer_settings_are_remembered_for_the_next_window(qtbot, demo):
     from PySide6.QtCore import QSettings, QStandardPaths
 
-    from visualizer.app.window.launch import make_app
+    from visualizer.app.common.application import make_app
     from visualizer.app.window.main_window import MainWindow
 
     QStandardPaths.setTestModeEnabled(True)

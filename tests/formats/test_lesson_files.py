@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from tests.conftest import COURSE_DIR, image_folder
 from tests.cli.test_install import wheel  # noqa: F401 (the fixture that builds the wheel once)
+from tests.conftest import COURSE_DIR, image_folder
 from visualizer.formats.lesson_files import (
     CONTROLS,
     MAIN_PANELS,

@@ -118,7 +118,7 @@ OFFSCREEN_NOTES = ("does not support propagateSizeHints", "does not support rais
 
 def _display_for(command: str, view: str, qt_args: list[str]) -> list[str]:
     """Qt's options for drawing ``view``: without a display, a 2-D view is drawn by Qt's offscreen platform."""
-    from visualizer.app.window.launch import has_display
+    from visualizer.app.common.application import has_display
 
     if has_display(qt_args):
         return qt_args
@@ -142,11 +142,12 @@ def _screenshot(args, qt_args: list[str]) -> int:
     qt_args = _display_for("screenshot", args.view, qt_args)
     _check_writable(args.out)
     lesson = _screenshot_lesson(args)
+    from visualizer.app.common.application import make_app
     from visualizer.app.export.screenshot import render_screenshot
-    from visualizer.app.window.launch import make_app
+    from visualizer.app.window.main_window import MainWindow
 
     make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
-    render_screenshot(args.out, args.data, 2000 if args.iterations is None else args.iterations,
+    render_screenshot(MainWindow, args.out, args.data, 2000 if args.iterations is None else args.iterations,
                       0.005 if args.alpha is None else args.alpha, args.size, args.view, lesson)
     return 0
 
@@ -174,14 +175,15 @@ def _animate(args, qt_args: list[str]) -> int:
         raise UsageError(str(exc)) from None
     qt_args = _display_for("animate", args.view, qt_args)
     _check_writable(args.out)
+    from visualizer.app.common.application import make_app
     from visualizer.app.export.animation import render_animation
-    from visualizer.app.window.launch import make_app
+    from visualizer.app.window.main_window import MainWindow
 
     make_app(qt_args)
     bar = af.TerminalBar(count)
     try:
-        render_animation(args.out, args.data, iterations, 0.005 if args.alpha is None else args.alpha, args.size,
-                         args.view, args.fps, args.frames, args.every, args.log_spacing, args.start, stop,
+        render_animation(MainWindow, args.out, args.data, iterations, 0.005 if args.alpha is None else args.alpha,
+                         args.size, args.view, args.fps, args.frames, args.every, args.log_spacing, args.start, stop,
                          bar.update, lesson)
     except af.AnimationError as exc:
         raise UsageError(str(exc)) from None

@@ -15,8 +15,8 @@ from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from visualizer.app.common.images import captioned, png_bytes
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
-from visualizer.app.window.file_actions import captioned, png_bytes
 from visualizer.core.analysis.race import X_AXES, Race, SharedSlice
 from visualizer.formats import comparison_files
 from visualizer.fs.atomic import StorageError, atomic_write

@@ -24,8 +24,10 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from visualizer.app.export.screenshot import PANEL_VIEWS, grab_view, panel_widget, prepared_window, settle
+from visualizer.app.common.application import make_app, settle
+from visualizer.app.export.screenshot import PANEL_VIEWS, grab_view, panel_widget, prepared_window
 from visualizer.app.run.worker import Worker
+from visualizer.data import load_data
 from visualizer.formats.animation_frames import (
     CANCEL,
     END,
@@ -34,10 +36,13 @@ from visualizer.formats.animation_frames import (
     SAMPLE,
     AnimationError,
     Cancelled,
+    frame_iterations,
     send_frame,
     video_problem,
 )
+from visualizer.formats.lesson_files import load_lesson_data
 from visualizer.fs.atomic import StorageError, atomic_write
+from visualizer.model.settings import RunSettings
 
 VIEWS = ("window", *PANEL_VIEWS)
 VIEW_TITLES = {"window": "The whole window", "surface": "Surface: 3-D and contours", "contours": "Contour map",
@@ -282,7 +287,7 @@ class Animation:
         self.renderer.close()
 
 
-def render_animation(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
+def render_animation(new_window, out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
                      size: tuple[int, int] = (1280, 800), view: str = "window", fps: float = 15,
                      frames: int | None = None, every: int | None = None, log: bool = False,
                      start: int = 0, stop: int | None = None, progress=None, lesson=None) -> list[int]:
@@ -291,11 +296,6 @@ def render_animation(out: str, data: str | None = None, iterations: int = 2000, 
     ``progress(done, total)`` is called after each frame. ``lesson`` (a lesson_files.Lesson) sets the
     window up instead of ``data``, ``iterations`` and ``alpha``, as for a screenshot.
     """
-    from visualizer.app.window.launch import make_app
-    from visualizer.data import load_data
-    from visualizer.formats.animation_frames import frame_iterations
-    from visualizer.formats.lesson_files import load_lesson_data
-    from visualizer.model.settings import RunSettings
 
     train, test = load_data(data) if lesson is None else load_lesson_data(lesson)
     app = make_app()

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common.accessibility import buddy
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
-from visualizer.app.window.accessibility import buddy
 from visualizer.core.analysis.lessons import Bowl, VectorizationTiming
 
 

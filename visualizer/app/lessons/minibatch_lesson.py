@@ -9,9 +9,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from visualizer.app.common.accessibility import buddy
 from visualizer.app.lessons.lessons import caption
 from visualizer.app.panels.plots import plain_axes
-from visualizer.app.window.accessibility import buddy
 from visualizer.core.analysis.batch_noise import BatchNoise
 
 #: Measuring the spread reads X once per epoch and size; beyond this many numbers in X, one epoch each.

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visualizer.app.window.accessibility import buddy
+from visualizer.app.common.accessibility import buddy
 
 THUMB = 64
 CELL = QSize(THUMB + 10, THUMB + 30)

@@ -6,8 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from visualizer.app.common.accessibility import buddy
 from visualizer.app.panels.plots import nice_ceiling
-from visualizer.app.window.accessibility import buddy
 
 #: The colour bar's limit while every weight is 0.
 ZERO_W_LIMIT = 0.01

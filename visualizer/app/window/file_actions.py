@@ -5,23 +5,19 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice
-from PySide6.QtGui import QImage
+import pyqtgraph as pg
+import pyqtgraph.exporters as exporters
+from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize
+from PySide6.QtGui import QPainter
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog
 
+from visualizer.app.common.images import captioned, png_bytes
+from visualizer.app.explorer.explorer import kept_comparison, reopen_comparison
+from visualizer.app.run.frame import build_frame
 from visualizer.app.window import preferences
-from visualizer.app.window.frame import build_frame
 from visualizer.formats import exports, storage
 from visualizer.fs.atomic import atomic_write
-
-
-def png_bytes(image: QImage) -> bytes:
-    """A QImage encoded in memory: the file itself is written by the atomic writer, which reports errors."""
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise storage.StorageError("the image could not be encoded as PNG")
-    return bytes(buffer.data())
 
 
 def scene_bytes(view, kind: str, width: int | None = None) -> bytes:
@@ -30,16 +26,10 @@ def scene_bytes(view, kind: str, width: int | None = None) -> bytes:
     pyqtgraph's SVG exporter fails on the paths Qt 6 writes, so SVG goes through QSvgGenerator.
     """
     if kind == "png":
-        import pyqtgraph.exporters as exporters
-
         exporter = exporters.ImageExporter(view.scene())
         if width:
             exporter.parameters()["width"] = width  # the height follows the view's proportions
         return png_bytes(exporter.export(toBytes=True))
-    from PySide6.QtCore import QRectF, QSize
-    from PySide6.QtGui import QPainter
-    from PySide6.QtSvg import QSvgGenerator
-
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     generator = QSvgGenerator()
@@ -56,12 +46,9 @@ def scene_bytes(view, kind: str, width: int | None = None) -> bytes:
     return bytes(buffer.data())
 
 
-
 @contextlib.contextmanager
 def legends_beside(view, plots):
     """For an export: each plot's legend in a column of its own beside it, never over the curves."""
-    import pyqtgraph as pg
-
     outside = []
     for row, plot in enumerate(plots):
         inside = plot.legend
@@ -82,23 +69,6 @@ def legends_beside(view, plots):
             inside.show()
         view.resize(size)
         view.ci.layout.activate()
-
-
-def captioned(image: QImage, text: str) -> QImage:
-    """``image`` with a line of text above it, so a picture on a slide says what it shows."""
-    from PySide6.QtCore import QRect, Qt
-    from PySide6.QtGui import QColor, QPainter
-
-    band = 28
-    out = QImage(image.width(), image.height() + band, QImage.Format.Format_ARGB32)
-    out.fill(QColor("white"))
-    painter = QPainter(out)
-    painter.drawImage(0, band, image)
-    painter.setPen(QColor("black"))
-    painter.drawText(QRect(6, 0, image.width() - 12, band), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                     text)
-    painter.end()
-    return out
 
 
 class FileActions:
@@ -139,8 +109,6 @@ class FileActions:
         path = path or self._ask_path("Save session", "Sessions (*.vis.npz *.npz)", ".vis.npz")
         if not path:
             return False
-        from visualizer.app.explorer.explorer import kept_comparison
-
         c = self.controller
         c.pause()
         settings, comparison = self.state.with_alpha(c.gd.alpha), kept_comparison(self)
@@ -168,8 +136,6 @@ class FileActions:
             self.notice.show_message(f"Could not open the session {path}: {exc}", "error")
             return
         if session.comparison is not None:
-            from visualizer.app.explorer.explorer import reopen_comparison
-
             reopen_comparison(self, session.comparison)
         self.undo.clear()
         self._saved_iteration = session.iteration

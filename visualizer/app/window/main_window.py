@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common.accessibility import name_by_labels
 from visualizer.app.explorer.explorer import ExplorerWindow
 from visualizer.app.lessons.lesson_files_actions import LessonFileActions
 from visualizer.app.lessons.lesson_graph import GraphPanel
@@ -39,7 +40,6 @@ from visualizer.app.panels.surface import SurfacePanel
 from visualizer.app.panels.weights import WeightsPanel
 from visualizer.app.run.training import TrainingController
 from visualizer.app.window import preferences
-from visualizer.app.window.accessibility import name_by_labels
 from visualizer.app.window.data_actions import DataActions
 from visualizer.app.window.file_actions import FileActions
 from visualizer.app.window.keys import FocusedWidgetFirst

@@ -15,8 +15,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 
 from visualizer.app.panels.surface import paste_gl
+from visualizer.app.run.frame import Frame, build_frame
 from visualizer.app.run.worker import Worker
-from visualizer.app.window.frame import Frame, build_frame
+from visualizer.core.analysis.lessons import time_vectorization
+from visualizer.core.reference.lecture import numerical_gradient, relative_difference, vectorized_gradients
 
 FRAME_MS = 20  # at most 50 redraws a second
 SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
@@ -77,8 +79,6 @@ class Rendering:
         self.lessons_window.close_front()
 
     def check_gradient(self) -> None:
-        from visualizer.core.reference.lecture import numerical_gradient, relative_difference, vectorized_gradients
-
         c = self.controller
         c.pause()
         gd = c.gd
@@ -89,8 +89,6 @@ class Rendering:
         self.lesson("computation-graph").show_check(relative_difference(np.append(dw, db), np.append(ndw, ndb)))
 
     def time_vectorization(self) -> None:
-        from visualizer.core.analysis.lessons import time_vectorization
-
         panel = self.lesson("vectorization")
         panel.run.setEnabled(False)
         panel.result.setText("Running… (the loop version takes about two seconds)")

@@ -1,4 +1,4 @@
-"""What one frame shows, computed by the core from a snapshot: the panels only draw it."""
+"""What one frame shows, computed by the core from a snapshot: the panels only draw it (``draw(frame)``)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,23 @@ from functools import cached_property
 
 import numpy as np
 
-from visualizer.app.panels.classify import Verdict
 from visualizer.app.run.training import TrainingController
 from visualizer.core import accuracy, explain, get_loss, sigmoid
 from visualizer.core.analysis.lessons import GraphValues, graph_values
 from visualizer.core.analysis.stability import Edge, affordable, edge_of_stability
 from visualizer.core.analysis.surface import SurfaceView, surface_view
+
+
+@dataclass
+class Verdict:
+    """The model's answer for one dropped image, computed by the core for the Classify panel to show."""
+
+    z: float
+    yhat: float
+    label: str
+    confidence: float
+    contributions: np.ndarray  # (n_px, n_px): w*x summed over channels
+    b: float
 
 
 @dataclass
