@@ -26,6 +26,7 @@ from visualizer.formats.lesson_files import LessonError, load_lesson, load_lesso
 from visualizer.formats.storage import StorageError, load_model, save_model
 from visualizer.fs.atomic import atomic_write
 from visualizer.fs.files import file_kind_problem
+from visualizer.model.panels import SCREENSHOT_VIEWS
 from visualizer.model.settings import check_together
 
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141  # 141: killed by SIGPIPE, as other tools
@@ -111,7 +112,7 @@ def _window(path: str | None, qt_args: list[str]) -> int:
 
 
 #: Views that show the 3-D surface: only these need a display (OpenGL); the others draw off the screen without one.
-GL_VIEWS = ("window", "surface")
+GL_VIEWS = tuple(v.key for v in SCREENSHOT_VIEWS if v.gl)
 #: What Qt's offscreen platform says of every window it cannot do (raise, size hints): not the user's business.
 OFFSCREEN_NOTES = ("does not support propagateSizeHints", "does not support raise()")
 

@@ -16,10 +16,8 @@ from visualizer.core.analysis.lessons import time_vectorization
 from visualizer.data import load_data
 from visualizer.formats.lesson_files import load_lesson_data
 from visualizer.fs.atomic import atomic_write
+from visualizer.model.panels import LESSON_PANELS, RACE, WINDOW
 from visualizer.model.settings import RunSettings
-
-#: Views that are one panel of the window, by the names `--view` uses.
-PANEL_VIEWS = ("surface", "contours", "cost", "gallery", "sigmoid", "weights")
 
 
 def prepared_window(new_window, train, test, settings: RunSettings, iterations: int, size: tuple[int, int],
@@ -75,19 +73,12 @@ def take_look_of(hidden, window, size: tuple[int, int]) -> None:
     settle(0.1)
 
 
-def panel_widget(window, view: str):
-    """The widget a panel view grabs."""
-    return {"surface": window.surface, "contours": window.surface.contour.plot, "cost": window.cost_curve,
-            "gallery": window.gallery, "sigmoid": window.sigmoid, "weights": window.weights}[view]
-
-
 def grab_view(window, view: str):
-    """The window, or one panel of it, as a QImage (the 3-D view included)."""
-    if view == "window":
+    """The window, or one panel (or part) of it, as a QImage; a 3-D view grabs itself (grab() leaves it blank)."""
+    if view == WINDOW.key:
         return window.grab_image()
-    if view == "surface":
-        return window.surface.grab_with_gl()
-    return panel_widget(window, view).grab().toImage()
+    widget = window.view_widget(view)
+    return widget.grab_with_gl() if hasattr(widget, "grab_with_gl") else widget.grab().toImage()
 
 
 def render_screenshot(new_window, out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
@@ -96,9 +87,10 @@ def render_screenshot(new_window, out: str, data: str | None = None, iterations:
     instead of ``data``, ``iterations`` and ``alpha``."""
     train, test = load_data(data) if lesson is None else load_lesson_data(lesson)
     app = make_app()
-    window = prepared_window(new_window, train, test, RunSettings(alpha=alpha) if lesson is None else lesson.settings,
+    window = prepared_window(new_window, train, test,
+                             RunSettings(alpha=alpha) if lesson is None else lesson.settings,
                              iterations if lesson is None else 0, size, lesson=lesson)
-    if view in window.lessons:
+    if view in LESSON_PANELS:
         window.open_lesson(view)
         if view == "vectorization":
             gd = window.controller.gd
@@ -113,7 +105,7 @@ def render_screenshot(new_window, out: str, data: str | None = None, iterations:
         window.refresh(force=True)
         settle(0.2)
         image = window.lesson(view).grab().toImage()
-    elif view == "race":
+    elif view == RACE.key:
         image = race_picture(window, size)
     else:
         image = grab_view(window, view)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from visualizer.app.common.dropping import DroppedImage, has_images
 from visualizer.app.panels.gallery import to_qimage
-from visualizer.app.run.frame import Verdict
+from visualizer.app.run.frame import Frame, Verdict
 
 DIVERGING = pg.colormap.get("CET-D1")
 SIDE = 96
@@ -151,6 +151,10 @@ class ClassifyPanel(QWidget):
         if images:  # new cards may land below the visible area: show the first of them
             first = self._cards[-len(images)]
             QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(first))
+
+    def draw(self, frame: Frame) -> None:
+        if self.images:
+            self.show_verdicts(frame.verdicts(self.images))
 
     def show_verdicts(self, verdicts: list[Verdict]) -> None:
         for card, verdict in zip(self._cards, verdicts, strict=True):

@@ -34,6 +34,7 @@ class Frame:
     z_train: np.ndarray
     alpha: float
     batch: np.ndarray | None = None  # the examples of the step from here; None: all m
+    selected: tuple[str, int] = ("train", 0)  # the example picked in the gallery or on σ(z)
 
     @property
     def gd(self):
@@ -123,12 +124,13 @@ class Frame:
         return graph_values(self.w, float(self.theta[-1]), pixels.reshape(-1) / 255.0, y)
 
 
-def build_frame(controller: TrainingController, view_iteration: int | None = None) -> Frame:
+def build_frame(controller: TrainingController, view_iteration: int | None = None,
+                selected: tuple[str, int] | None = None) -> Frame:
     """The latest snapshot, or (when paused) an earlier iteration replayed from the history."""
-    snap = controller.latest
+    snap, selected = controller.latest, selected or ("train", 0)
     if view_iteration is None or view_iteration >= snap.iteration or controller.running:
-        return Frame(controller, snap.iteration, snap.theta, snap.z, snap.alpha, snap.batch)
+        return Frame(controller, snap.iteration, snap.theta, snap.z, snap.alpha, snap.batch, selected)
     gd = controller.gd
     theta, state = gd.full_state_at(view_iteration)
     return Frame(controller, view_iteration, theta, gd.param.train.z(theta), gd.history.alpha_at(view_iteration),
-                 gd.batch_rows(state, gd.history.optimizer_at(view_iteration)))
+                 gd.batch_rows(state, gd.history.optimizer_at(view_iteration)), selected)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from visualizer.app.explorer.explorer import show_explorer
 from visualizer.app.export.animation_dialog import export_animation
 from visualizer.app.lessons.lesson_files_actions import class_lessons
+from visualizer.model.panels import BY_KEY, LESSON_PANELS
 
 
 def build_menus(window) -> None:
@@ -83,9 +84,8 @@ def build_menus(window) -> None:
     action(explore, "&Compare runs (race)…", "Ctrl+L", lambda: show_explorer(window),
            "Race optimizers, α, batch sizes, λ and decay from the same start, or sweep α on a log scale")
     lessons = window.menuBar().addMenu("&Lessons")
-    for n, (key, (_panel, title)) in enumerate(window.lessons.items(), start=1):
-        action(lessons, title.removeprefix("Lesson: ").capitalize(), f"Alt+{n}",
-               lambda _=False, k=key: window.open_lesson(k))
+    for n, key in enumerate(LESSON_PANELS, start=1):
+        action(lessons, BY_KEY[key].short, f"Alt+{n}", lambda _=False, k=key: window.open_lesson(k))
     action(lessons, "Close the lesson", "Ctrl+W", window.close_lesson, "Close the lesson in front (also Esc)")
     lessons.addSeparator()
     window.class_lessons_menu = lessons.addMenu("Class &lessons")

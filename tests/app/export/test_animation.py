@@ -9,7 +9,6 @@ colour faithfully is checked against the plain screenshot.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,6 +22,7 @@ from visualizer.app.export.screenshot import prepared_window, render_screenshot
 from visualizer.app.window.main_window import MainWindow
 from visualizer.formats.animation_frames import Palette
 from visualizer.formats.lesson_files import load_lesson
+from visualizer.fs.resources import LESSONS_DIR
 from visualizer.model.settings import RunSettings
 
 SIZE = (1280, 800)
@@ -92,7 +92,7 @@ def test_the_last_frame_shows_the_screenshots_colours_red_and_blue_included(qapp
     """The whole window of the learning-rate lesson: its red path, marker and weights, its blue
     ones, and the viridis surfaces must all keep their colours (median cut over pixels turned
     the red ones orange, up to 99 of 255 off)."""
-    lesson = replace(load_lesson(Path(__file__).parents[2] / "assets/lessons/04-learning-rate.toml"), iterations=40)
+    lesson = replace(load_lesson(LESSONS_DIR / "04-learning-rate.toml"), iterations=40)
     render_animation(MainWindow, str(tmp_path / "a.gif"), size=SIZE, frames=3, lesson=lesson)
     render_screenshot(MainWindow, str(tmp_path / "shot.png"), size=SIZE, lesson=lesson)
     frames, _ = decoded(tmp_path / "a.gif")

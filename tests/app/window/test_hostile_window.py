@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from tests.app.test_drop_and_save import drop, photo, urls
+from tests.app.window.test_drop_and_save import drop, photo, urls
 from visualizer.app.window.safety import reported
 
 
