@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from visualizer.app.common.accessibility import name_by_labels
 from visualizer.app.common.docks import QT_AREAS
 from visualizer.app.explorer.explorer import ExplorerWindow
+from visualizer.app.export.run_exports import RunExports
 from visualizer.app.lessons.lesson_files_actions import LessonFileActions
 from visualizer.app.lessons.lessons_window import LessonsWindow
 from visualizer.app.panels.notice import NoticeBar
@@ -87,6 +88,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.ask_before_closing = True
         self._saved_iteration = 0
         self.explorer: ExplorerWindow | None = None
+        self.exports = RunExports(self.controller, self.state, self.panels, self._ask_path, self._guarded)
         self._init_rendering()
         self._init_data_actions()
         self._ghost_timer = QTimer(self, singleShot=True, interval=GHOST_DELAY_MS)

@@ -41,13 +41,14 @@ def build_menus(window) -> None:
     action(file, "Save as lesso&n…", None, window.save_lesson_file,
            "The window as a lesson file: data, settings, panels and iteration, to edit and hand out")
     export = file.addMenu("&Export")
-    action(export, "Cost curve as PNG, 1920 px wide…", None, lambda: window.export_cost_plot("png", width=1920))
+    exports = window.exports
+    action(export, "Cost curve as PNG, 1920 px wide…", None, lambda: exports.cost_plot("png", width=1920))
     action(export, "Cost curve as PNG, twice the screen size…", None,
-           lambda: window.export_cost_plot("png", width=2 * window.cost_curve.view.width()))
-    action(export, "Cost curve as SVG…", None, lambda: window.export_cost_plot("svg"))
-    action(export, "Cost history as CSV…", None, window.export_cost_csv)
-    action(export, "Surface as PNG…", None, window.export_surface)
-    action(export, "Predictions as CSV…", None, window.export_predictions)
+           lambda: exports.cost_plot("png", width=2 * window.cost_curve.view.width()))
+    action(export, "Cost curve as SVG…", None, lambda: exports.cost_plot("svg"))
+    action(export, "Cost history as CSV…", None, lambda: exports.cost_csv())
+    action(export, "Surface as PNG…", None, lambda: exports.surface_png())
+    action(export, "Predictions as CSV…", None, lambda: exports.predictions())
     export.addSeparator()
     action(export, "&Animation (GIF or MP4)…", None, lambda: export_animation(window),
            "Any stretch of the run, or the run to come, as the whole window or one panel, frame by frame")
