@@ -60,6 +60,19 @@ def test_a_small_lesson_takes_defaults_for_what_it_leaves_out(tmp_path):
     assert lesson.locked == lesson.hidden == lesson.tabs == ()
 
 
+def test_a_lesson_can_show_every_lesson_view_the_window_offers(tmp_path):
+    """Defect 7 of issue 20: "mini-batches" was missing from the lesson panels, so a lesson could not show it."""
+    lesson = load_lesson(write(tmp_path, 'title = "B"\n[panels]\nshow = ["controls", "cost", "mini-batches"]\n'))
+    assert lesson.show == ("controls", "cost", "mini-batches")
+    assert save_and_load(tmp_path, lesson).show == lesson.show
+
+
+def save_and_load(tmp_path, lesson: Lesson) -> Lesson:
+    path = tmp_path / "saved.toml"
+    save_lesson(path, lesson)
+    return load_lesson(path)
+
+
 def test_every_part_is_read(tmp_path):
     image_folder(tmp_path / "pets", 4)
     lesson = load_lesson(write(tmp_path, """

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from visualizer.core.optim.registry import HYPERS, SPECS
 from visualizer.fs.files import file_kind_problem
+from visualizer.model import panels
 from visualizer.model.constraints import TABLE, parse
 
 COMMANDS = ("train", "predict", "screenshot", "animate", "install-desktop")
 QT_COMMANDS = ("screenshot", "animate")  # the commands that make a QApplication, besides the window
 WINDOW_SUFFIXES = (".h5", ".hdf5", ".npz", ".toml")
-SCREENSHOT_VIEWS = ("window", "surface", "contours", "cost", "gallery", "sigmoid", "weights", "image-vector",
-                    "computation-graph", "vectorization", "convexity", "bowl", "mini-batches", "race")
-ANIMATE_VIEWS = ("window", "surface", "contours", "cost", "gallery", "sigmoid", "weights")
+SCREENSHOT_VIEWS = tuple(v.key for v in panels.SCREENSHOT_VIEWS)
+ANIMATE_VIEWS = tuple(v.key for v in panels.ANIMATED_VIEWS)
 #: Qt's options that take the next word as their value (QGuiApplication and QApplication docs).
 QT_VALUE_OPTIONS = frozenset({"-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-qwindowgeometry",
                               "-qwindowicon", "-qwindowtitle", "-style", "-stylesheet", "-display", "-geometry",

@@ -29,6 +29,7 @@ from visualizer.formats.storage import StorageError, load_model, save_model
 from visualizer.fs.atomic import atomic_write
 from visualizer.fs.files import file_kind_problem
 from visualizer.model.constraints import TABLE, batch_problem
+from visualizer.model.panels import SCREENSHOT_VIEWS
 from visualizer.model.settings import RunSettings, SettingsError, run_optimizer
 
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141  # 141: killed by SIGPIPE, as other tools
@@ -114,14 +115,14 @@ def _window(path: str | None, qt_args: list[str]) -> int:
 
 
 #: Views that show the 3-D surface: only these need a display (OpenGL); the others draw off the screen without one.
-GL_VIEWS = ("window", "surface")
+GL_VIEWS = tuple(v.key for v in SCREENSHOT_VIEWS if v.gl)
 #: What Qt's offscreen platform says of every window it cannot do (raise, size hints): not the user's business.
 OFFSCREEN_NOTES = ("does not support propagateSizeHints", "does not support raise()")
 
 
 def _display_for(command: str, view: str, qt_args: list[str]) -> list[str]:
     """Qt's options for drawing ``view``: without a display, a 2-D view is drawn by Qt's offscreen platform."""
-    from visualizer.app.window.launch import has_display
+    from visualizer.app.common.application import has_display
 
     if has_display(qt_args):
         return qt_args
@@ -145,11 +146,12 @@ def _screenshot(args, qt_args: list[str]) -> int:
     qt_args = _display_for("screenshot", args.view, qt_args)
     _check_writable(args.out)
     lesson = _screenshot_lesson(args)
+    from visualizer.app.common.application import make_app
     from visualizer.app.export.screenshot import render_screenshot
-    from visualizer.app.window.launch import make_app
+    from visualizer.app.window.main_window import MainWindow
 
     make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
-    render_screenshot(args.out, args.data, 2000 if args.iterations is None else args.iterations,
+    render_screenshot(MainWindow, args.out, args.data, 2000 if args.iterations is None else args.iterations,
                       _settings(args, "alpha"), args.size, args.view, lesson)
     return 0
 
@@ -177,13 +179,14 @@ def _animate(args, qt_args: list[str]) -> int:
         raise UsageError(str(exc)) from None
     qt_args = _display_for("animate", args.view, qt_args)
     _check_writable(args.out)
+    from visualizer.app.common.application import make_app
     from visualizer.app.export.animation import render_animation
-    from visualizer.app.window.launch import make_app
+    from visualizer.app.window.main_window import MainWindow
 
     make_app(qt_args)
     bar = af.TerminalBar(count)
     try:
-        render_animation(args.out, args.data, iterations, _settings(args, "alpha"), args.size,
+        render_animation(MainWindow, args.out, args.data, iterations, _settings(args, "alpha"), args.size,
                          args.view, args.fps, args.frames, args.every, args.log_spacing, args.start, stop,
                          bar.update, lesson)
     except af.AnimationError as exc:

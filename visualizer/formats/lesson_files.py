@@ -25,6 +25,7 @@ from visualizer.core.analysis.race import PRESETS
 from visualizer.data import DataError, Dataset, load_data
 from visualizer.fs.files import file_kind_problem, read_regular
 from visualizer.model.constraints import DATA, batch_problem, check
+from visualizer.model.panels import DOCK_AREAS, LESSON_PANELS, MAIN_PANELS
 from visualizer.model.settings import RunSettings, SettingsError
 
 #: A lesson is a page of text; anything bigger is not one.
@@ -34,11 +35,9 @@ MAX_INSTRUCTIONS = 20_000
 #: Iterations run before the student sees the window (about a minute on the course's data at most).
 MAX_ITERATIONS = 100_000
 FORMAT_VERSION = 1
-#: The window's docks, by the names `visualizer screenshot --view` also uses.
-MAIN_PANELS = ("controls", "weights", "cost", "sigmoid", "classify", "gallery")
-LESSON_PANELS = ("image-vector", "computation-graph", "vectorization", "convexity", "bowl")
+#: What a lesson can show: the window's docks and the lesson views (visualizer/model/panels.py).
 PANELS = MAIN_PANELS + LESSON_PANELS
-AREAS = ("left", "right", "bottom")
+AREAS = DOCK_AREAS
 #: What a lesson can lock or hide: every run setting, the α presets, and the run's own buttons.
 CONTROLS = (*(f.name for f in fields(RunSettings)), "presets", "train", "step", "reset", "timeline")
 DATA_SOURCES = ("demo", "course")

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common.accessibility import buddy, name_by_labels
 from visualizer.app.export.animation import VIEW_TITLES, Animation
 from visualizer.app.export.screenshot import prepared_window, take_look_of
 from visualizer.app.run.worker import Worker
-from visualizer.app.window.accessibility import buddy, name_by_labels
 from visualizer.formats.animation_frames import (
     MAX_FRAMES,
     MAX_GIF_FPS,
@@ -221,7 +221,9 @@ class AnimationExport(QObject):
             return
         self.progress.setRange(0, len(its))
         self.progress.setLabelText(f"Drawing {len(its)} frames…")
-        hidden = prepared_window(s.train, s.test, s.settings, 0, c.size, run=run, theme=self.window.theme_choice)
+        # a window of the visible one's own class, off the screen: this package is below the window's
+        hidden = prepared_window(type(self.window), s.train, s.test, s.settings, 0, c.size, run=run,
+                                 theme=self.window.theme_choice)
         if c.view == "window":
             take_look_of(hidden, self.window, c.size)
         if self.cancelled:  # Cancel was pressed while the window was laid out

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog
 
+from visualizer.app.common.docks import QT_AREAS
 from visualizer.app.explorer.explorer import show_explorer
 from visualizer.app.panels.instructions import InstructionsPanel
 from visualizer.app.run.worker import Worker
@@ -37,8 +38,6 @@ from visualizer.fs.resources import LESSONS_DIR
 
 #: Iterations per call while a lesson runs its first iterations (the progress bar moves between calls).
 PRE_RUN_CHUNK = 200
-AREA = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
-        "bottom": Qt.DockWidgetArea.BottomDockWidgetArea}
 
 
 def class_lessons() -> list[tuple[str, Path]]:
@@ -212,7 +211,7 @@ class LessonFileActions:
             names = getattr(lesson, area)
             for k, name in enumerate(names):
                 if k == 0:
-                    self.addDockWidget(AREA[area], d[name])
+                    self.addDockWidget(QT_AREAS[area], d[name])
                 else:
                     self.splitDockWidget(d[names[k - 1]], d[name], Qt.Orientation.Horizontal if area == "bottom"
                                          else Qt.Orientation.Vertical)
@@ -292,7 +291,7 @@ class LessonFileActions:
         areas = {area: [] for area in AREAS}
         for name in shown:
             if name in MAIN_PANELS and not d[name].isFloating():
-                area = next((a for a, q in AREA.items() if self.dockWidgetArea(d[name]) == q), None)
+                area = next((a for a, q in QT_AREAS.items() if self.dockWidgetArea(d[name]) == q), None)
                 if area is not None:
                     areas[area].append(name)
         for area, names in areas.items():

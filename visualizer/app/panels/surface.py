@@ -16,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QOpenGLContext, QPainter, QSurfaceFormat
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QOpenGLContext, QPainter, QSurfaceFormat
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
@@ -33,8 +33,6 @@ def opengl_problem() -> str | None:
     """Why 3-D cannot be drawn here, or None when an OpenGL context can be made."""
     if os.environ.get("VISUALIZER_NO_GL"):
         return "3-D is off (VISUALIZER_NO_GL is set)."
-    from PySide6.QtGui import QGuiApplication
-
     platform = QGuiApplication.platformName()
     if platform in ("offscreen", "minimal", "vnc"):
         return f"3-D needs OpenGL, which the '{platform}' display platform does not offer."

@@ -23,43 +23,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common.accessibility import name_by_labels
+from visualizer.app.common.docks import QT_AREAS
 from visualizer.app.explorer.explorer import ExplorerWindow
+from visualizer.app.export.run_exports import RunExports
 from visualizer.app.lessons.lesson_files_actions import LessonFileActions
-from visualizer.app.lessons.lesson_graph import GraphPanel
-from visualizer.app.lessons.lessons import BowlPanel, ConvexityPanel, ImageVectorPanel, VectorizationPanel
 from visualizer.app.lessons.lessons_window import LessonsWindow
-from visualizer.app.lessons.minibatch_lesson import MiniBatchPanel
-from visualizer.app.panels.classify import ClassifyPanel
-from visualizer.app.panels.controls import ControlsPanel
-from visualizer.app.panels.cost_curve import CostCurvePanel
-from visualizer.app.panels.gallery import GalleryPanel
 from visualizer.app.panels.notice import NoticeBar
-from visualizer.app.panels.sigmoid import SigmoidPanel
-from visualizer.app.panels.surface import SurfacePanel
-from visualizer.app.panels.weights import WeightsPanel
 from visualizer.app.run.training import TrainingController
 from visualizer.app.window import preferences
-from visualizer.app.window.accessibility import name_by_labels
 from visualizer.app.window.data_actions import DataActions
 from visualizer.app.window.file_actions import FileActions
 from visualizer.app.window.keys import FocusedWidgetFirst
 from visualizer.app.window.menus import build_menus
+from visualizer.app.window.panel_widgets import MAKERS, PARTS, SCROLLED
 from visualizer.app.window.rendering import FRAME_MS, GHOST_DELAY_MS, Rendering
 from visualizer.app.window.window_layout import WindowLayout
 from visualizer.core.analysis.stability import lesson_alphas
 from visualizer.data import Dataset
 from visualizer.model.notices import USUAL, Happening
+from visualizer.model.panels import LESSON_PANELS, LESSONS, PANELS, panel_of
 from visualizer.model.settings import RunSettings
 from visualizer.model.state import DataSets, WindowState
-
-LESSONS = {
-    "image-vector": (ImageVectorPanel, "Lesson: an image becomes a vector"),
-    "computation-graph": (GraphPanel, "Lesson: the computation graph"),
-    "vectorization": (VectorizationPanel, "Lesson: why vectorize"),
-    "convexity": (ConvexityPanel, "Lesson: convexity and the loss"),
-    "bowl": (BowlPanel, "Lesson: J(w, b) with w a single number"),
-    "mini-batches": (MiniBatchPanel, "Lesson: why mini-batches"),
-}
 
 
 def scrolled(panel: QWidget) -> QScrollArea:
@@ -92,21 +77,19 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.remember_layout = remember_layout
         self.state = WindowState(DataSets(train, test), settings or RunSettings())
         self.controller = TrainingController(self.state)
-        self.controls = ControlsPanel(self.state)
-        self.cost_curve = CostCurvePanel()
-        self.surface = SurfacePanel(self.state)
-        self.gallery = GalleryPanel()
-        self.sigmoid = SigmoidPanel()
-        self.weights = WeightsPanel()
-        self.classify = ClassifyPanel(train.classes)
+        self.panels: dict[str, QWidget] = {p.key: MAKERS[p.key](self.state) for p in PANELS}
+        # the panels the window's own code wires and draws by name; any other is reached through self.panels
+        self.controls, self.cost_curve, self.surface = (self.panels[k] for k in ("controls", "cost", "surface"))
+        self.gallery, self.sigmoid, self.weights, self.classify = (
+            self.panels[k] for k in ("gallery", "sigmoid", "weights", "classify"))
         self.notice = NoticeBar(self.state)
-        for panel in (self.controls, self.cost_curve, self.surface, self.gallery, self.sigmoid, self.weights,
-                      self.classify):
+        for panel in self.panels.values():
             compact_combos(panel)  # before the docks measure them
         self.undo = QUndoStack(self)
         self.ask_before_closing = True
         self._saved_iteration = 0
         self.explorer: ExplorerWindow | None = None
+        self.exports = RunExports(self.controller, self.state, self.panels, self._ask_path, self._guarded)
         self._init_rendering()
         self._init_data_actions()
         self._ghost_timer = QTimer(self, singleShot=True, interval=GHOST_DELAY_MS)
@@ -119,23 +102,20 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.setCentralWidget(central)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        L, R, B = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
-                   Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.docks = {
-            "controls": self._dock("Controls", scrolled(self.controls), L),
-            "weights": self._dock("Weights w as an image", self.weights, L),
-            "cost": self._dock("Cost J and accuracy", self.cost_curve, R),
-            "sigmoid": self._dock("Every example on σ(z)", self.sigmoid, R),
-            "classify": self._dock("Classify dropped images", self.classify, R),
-            "gallery": self._dock("Examples and their ŷ", self.gallery, B),
-        }
-        self.lessons = {key: (cls(), title) for key, (cls, title) in LESSONS.items()}
         self.lessons_window = LessonsWindow(self)
-        for key, (panel, title) in self.lessons.items():
-            self.docks[key] = self.lessons_window.add(title, panel)
-            panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach it (Esc closes it) once opened
-        self.tabifyDockWidget(self.docks["sigmoid"], self.docks["classify"])
-        self.docks["sigmoid"].raise_()
+        self.docks: dict[str, QDockWidget] = {}
+        for p in PANELS:
+            panel = self.panels[p.key]
+            if p.docked:
+                self.docks[p.key] = self._dock(p.title, scrolled(panel) if p.key in SCROLLED else panel,
+                                               QT_AREAS[p.area])
+            elif p.area == LESSONS:
+                self.docks[p.key] = self.lessons_window.add(p.title, panel)
+                panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach it (Esc closes it) once opened
+        for p in PANELS:
+            if p.behind is not None:
+                self.tabifyDockWidget(self.docks[p.behind], self.docks[p.key])
+                self.docks[p.behind].raise_()
         self._init_lesson_files()  # the Instructions dock, before the View menu lists the docks
         self.status = QLabel()
         self.status.setAccessibleName("Status")
@@ -158,6 +138,11 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         compact_combos(self)
         self.refresh(force=True)
+
+    def view_widget(self, view: str) -> QWidget:
+        """The widget a view of one panel (visualizer/model/panels.py) grabs: the panel, or a part of it."""
+        panel = self.panels[panel_of(view).key]
+        return PARTS[view](panel) if view in PARTS else panel
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -308,9 +293,9 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             QApplication.instance().focusChanged.disconnect(self.bring_focus_into_view)
         if self.explorer is not None:
             self.explorer.close()
-        for panel, _ in self.lessons.values():
-            if hasattr(panel, "timer"):
-                panel.timer.stop()
+        for key in LESSON_PANELS:
+            if hasattr(self.panels[key], "timer"):
+                self.panels[key].timer.stop()
         self._stop_workers()
         self.controller.shutdown()
         self.surface.release_gl()

@@ -145,7 +145,7 @@ def test_selecting_an_example_selects_it_once_everywhere(window, qtbot):
 
 def test_teaching_adds_the_checked_cards_and_says_what_it_added(window, qtbot, tmp_path):
     """'Add to training as cat' added every card at once, silently."""
-    from tests.app.test_drop_and_save import drop, photo, urls
+    from tests.app.window.test_drop_and_save import drop, photo, urls
 
     m = window.controller.train.m
     drop(window, urls(*[photo(tmp_path / f"p{i}.png", i) for i in range(5)]))

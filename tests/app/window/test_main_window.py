@@ -65,7 +65,7 @@ def test_soak_redraws_hundreds_of_times_while_training(window, qtbot):
 def test_a_slow_slice_is_computed_off_the_gui_thread_and_still_drawn(window, qtbot, monkeypatch):
     import threading
 
-    from visualizer.app.window import frame as frame_module
+    from visualizer.app.run import frame as frame_module
     from visualizer.app.window import rendering
 
     monkeypatch.setattr(rendering, "SURFACE_SYNC_S", -1.0)  # every slice counts as slow while training
