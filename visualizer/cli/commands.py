@@ -169,7 +169,7 @@ def _animate(args, qt_args: list[str]) -> int:
     if stop > iterations:
         raise UsageError(f"argument --to: iteration {stop} is beyond the {iterations} trained first (--iterations)")
     try:
-        count = len(af.frame_iterations(args.start, stop, args.frames, args.every, args.log_spacing))
+        count = af.frame_count(args.start, stop, args.frames, args.every, args.log_spacing)
     except af.AnimationError as exc:
         raise UsageError(str(exc)) from None
     qt_args = _display_for("animate", args.view, qt_args)
