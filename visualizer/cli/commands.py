@@ -24,7 +24,7 @@ from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import DataError, Dataset, ImageError, Skipped, load_data, load_image
 from visualizer.formats.lesson_files import LessonError, load_lesson, load_lesson_data
 from visualizer.formats.storage import StorageError, load_model, save_model
-from visualizer.fs.atomic import atomic_write
+from visualizer.fs.atomic import atomic_write, write_problem
 from visualizer.fs.files import file_kind_problem
 from visualizer.model.settings import check_together
 
@@ -220,6 +220,9 @@ def _install_desktop(uninstall: bool) -> int:
 
 
 def _train(args) -> int:
+    for out in (args.json, args.save):
+        if out:
+            _check_writable(out)
     for given in (args.train, args.test):
         if given is not None and (problem := file_kind_problem(given, folder_ok=True)):
             raise UsageError(f"{given}: {problem}")  # a FIFO would block before the data package could say so
@@ -230,9 +233,6 @@ def _train(args) -> int:
         what = "too few examples to hold out a test set" if args.test is None else f"{args.test} has no examples"
         print(f"visualizer: note: {one_line(what)}; reporting training figures only", file=sys.stderr)
         test = None
-    for out in (args.json, args.save):
-        if out:
-            _check_writable(out)
     optimizer = _optimizer(args, train.m)
     runs = []
     for alpha in args.alpha:
@@ -347,12 +347,10 @@ def _print_table(runs: list[dict]) -> None:
 
 
 def _check_writable(path: str) -> None:
-    """Before a long run: the folder exists and the name is not taken by a folder."""
-    parent = Path(path).resolve().parent
-    if not parent.is_dir():
-        raise UsageError(f"{path}: its folder {parent} does not exist")
-    if Path(path).is_dir():
-        raise UsageError(f"{path}: is a folder, not a file")
+    """Before any work: the output can be written (its folder exists and takes a new file), so a read-only
+    folder is one line now, not after an hour of training and drawing."""
+    if problem := write_problem(path):
+        raise UsageError(f"{path}: {problem}")
 
 
 def _write_json(path: str, train: Dataset, test: Dataset | None, runs: list[dict]) -> None:

@@ -93,6 +93,23 @@ def _replace(tmp: str, path: Path) -> None:
         pass
 
 
+def write_problem(path: str | os.PathLike) -> str | None:
+    """Why atomic_write could not write ``path`` (a folder in its place, its folder missing, read-only or
+    not ours), or None: asked before a long run, by making and removing the temporary file it would make."""
+    path = Path(os.path.abspath(path))
+    if path.is_dir():
+        return "is a folder, not a file"
+    if not path.parent.is_dir():
+        return f"its folder {path.parent} does not exist"
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        return f"cannot write in its folder {path.parent} ({exc.strerror or exc})"
+    os.close(fd)
+    os.unlink(tmp)
+    return None
+
+
 def atomic_write(path: str | os.PathLike, write, binary: bool = True) -> None:
     """Call ``write(file)`` on a temporary file beside ``path``, then rename it into place.
 
