@@ -206,16 +206,18 @@ def _install_desktop(uninstall: bool) -> int:
     from visualizer.cli import desktop
 
     try:
-        changed = desktop.uninstall() if uninstall else desktop.install()
+        changed, left = desktop.uninstall() if uninstall else (desktop.install(), [])
     except desktop.DesktopError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"{exc.filename or 'the menu entry'}: {exc.strerror or exc}") from None
     verb = "removed" if uninstall else "wrote"
     for path in changed:
-        print(f"{verb} {path}")
+        print(f"{verb} {quote_path(path)}")
     if uninstall and not changed:
-        print(f"nothing to remove: no menu entry at {desktop.desktop_file()}")
+        print(f"nothing to remove: no menu entry of install-desktop at {quote_path(desktop.desktop_file())}")
+    for path in left:
+        print(f"left {quote_path(path)}: not written by install-desktop")
     return 0
 
 

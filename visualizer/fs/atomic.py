@@ -1,7 +1,8 @@
 """Writing a file so that readers see the old one or the new one, never half of one.
 
 Every file the program writes goes through here: a temporary file beside the target,
-synced, then renamed into place. Temporary files left by a killed writer are removed
+synced, then renamed into place. The rename replaces whatever is at the target, a link
+included: nothing is ever written through a link into the file it points to. Temporary files left by a killed writer are removed
 on the next save of the same target.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -71,8 +73,18 @@ def _temp_beside(path: Path) -> tuple[int, str]:
     except OSError as exc:
         raise StorageError(f"{path}: could not be written ({exc.strerror or exc})") from None
     with contextlib.suppress(OSError):  # mkstemp makes it 0600: keep the old file's mode, or the usual one
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+        os.chmod(tmp, _old_mode(path) or 0o666 & ~_umask())
     return fd, tmp
+
+
+def _old_mode(path: Path) -> int | None:
+    """The permissions of the file at ``path``; None when there is none, or a link (replaced, not written
+    through: its target's mode is not the new file's business)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_mode & 0o7777 if stat.S_ISREG(st.st_mode) else None
 
 
 def _umask() -> int:
