@@ -2,8 +2,8 @@
 
 Every file the program writes goes through here: a temporary file beside the target,
 synced, then renamed into place. The rename replaces whatever is at the target, a link
-included: nothing is ever written through a link into the file it points to. Temporary files left by a killed writer are removed
-on the next save of the same target.
+included: nothing is ever written through a link into the file it points to. Temporary
+files left by a killed writer are removed on the next save of the same target.
 """
 
 from __future__ import annotations
