@@ -7,6 +7,7 @@ closed pipe (``| head``) ends the program quietly, as for any Unix tool.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -17,11 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from visualizer.cli.args import UsageError, build_parser, route, window_path_problem
+from visualizer.cli.interrupts import CtrlC
 from visualizer.cli.output import Progress, json_safe, one_line, quote_path
 from visualizer.core import GradientDescent, sigmoid
 from visualizer.core.engine.gradient_descent import CHUNK
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import DataError, Dataset, ImageError, Skipped, load_data, load_image
+from visualizer.formats.animation_frames import Cancelled
 from visualizer.formats.lesson_files import LessonError, load_lesson, load_lesson_data
 from visualizer.formats.storage import StorageError, load_model, save_model
 from visualizer.fs.atomic import atomic_write, write_problem
@@ -62,10 +65,9 @@ def _run(argv: list[str]) -> int:
         if args.command is None:
             raise UsageError("choose a command: train, predict, screenshot, animate or install-desktop "
                              "(or a PATH to open)")
-        if args.command == "screenshot":
-            return _screenshot(args, invocation.qt_args)
-        if args.command == "animate":
-            return _animate(args, invocation.qt_args)
+        if args.command in ("screenshot", "animate"):
+            with CtrlC() as pressed:  # from here on Qt may be loaded or drawing: Ctrl+C only sets a flag
+                return (_screenshot if args.command == "screenshot" else _animate)(args, invocation.qt_args, pressed)
         if args.command == "install-desktop":
             return _install_desktop(args.uninstall)
         if args.command == "predict":
@@ -74,7 +76,7 @@ def _run(argv: list[str]) -> int:
     except (UsageError, DataError, StorageError, LessonError) as exc:
         print(f"visualizer: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Cancelled):  # Cancelled: Ctrl+C noted while Qt drew (visualizer.cli.interrupts)
         print("visualizer: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 
@@ -138,20 +140,22 @@ def _display_for(command: str, view: str, qt_args: list[str]) -> list[str]:
     return [*qt_args, "-platform", "offscreen"]
 
 
-def _screenshot(args, qt_args: list[str]) -> int:
+def _screenshot(args, qt_args: list[str], pressed: CtrlC) -> int:
     qt_args = _display_for("screenshot", args.view, qt_args)
     _check_writable(args.out)
     lesson = _screenshot_lesson(args)
-    from visualizer.app.export.screenshot import render_screenshot
-    from visualizer.app.window.launch import make_app
+    iterations = 2000 if args.iterations is None else args.iterations
+    with _training_progress() as training:
+        from visualizer.app.export.screenshot import render_screenshot
+        from visualizer.app.window.launch import make_app
 
-    make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
-    render_screenshot(args.out, args.data, 2000 if args.iterations is None else args.iterations,
-                      0.005 if args.alpha is None else args.alpha, args.size, args.view, lesson)
+        make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
+        render_screenshot(args.out, args.data, iterations, 0.005 if args.alpha is None else args.alpha, args.size,
+                          args.view, lesson, progress=training, cancelled=pressed)
     return 0
 
 
-def _animate(args, qt_args: list[str]) -> int:
+def _animate(args, qt_args: list[str], pressed: CtrlC) -> int:
     """Everything that can be checked is checked before the run is trained: one line and exit 2."""
     from visualizer.formats import animation_frames as af
 
@@ -174,20 +178,40 @@ def _animate(args, qt_args: list[str]) -> int:
         raise UsageError(str(exc)) from None
     qt_args = _display_for("animate", args.view, qt_args)
     _check_writable(args.out)
-    from visualizer.app.export.animation import render_animation
-    from visualizer.app.window.launch import make_app
-
-    make_app(qt_args)
     bar = af.TerminalBar(count)
     try:
-        render_animation(args.out, args.data, iterations, 0.005 if args.alpha is None else args.alpha, args.size,
-                         args.view, args.fps, args.frames, args.every, args.log_spacing, args.start, stop,
-                         bar.update, lesson)
+        with _training_progress() as training:
+            from visualizer.app.export.animation import render_animation
+            from visualizer.app.window.launch import make_app
+
+            make_app(qt_args)
+            render_animation(args.out, args.data, iterations, 0.005 if args.alpha is None else args.alpha,
+                             args.size, args.view, args.fps, args.frames, args.every, args.log_spacing, args.start,
+                             stop, bar.update, lesson, training=training, cancelled=pressed)
     except af.AnimationError as exc:
         raise UsageError(str(exc)) from None
     finally:
         bar.close()
     return 0
+
+
+@contextlib.contextmanager
+def _training_progress():
+    """``progress(done, total)`` for the iterations a picture is trained first: a line on stderr every few
+    seconds once they take that long (100,000 Adam iterations of a lesson on batches of one take minutes),
+    timed from the first burst of training, not from the start of the program."""
+    shown: list[Progress] = []
+
+    def update(done: int, total: int) -> None:
+        if not shown:
+            shown.append(Progress(total))
+        shown[0].update(done)
+
+    try:
+        yield update
+    finally:
+        for progress in shown:
+            progress.close()
 
 
 def _screenshot_lesson(args):

@@ -9,6 +9,7 @@ each stores only the rectangle that changed.
 from __future__ import annotations
 
 import math
+import signal
 import struct
 import sys
 import time
@@ -326,7 +327,12 @@ def encode_gif(source, out: str, fps: float) -> int:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m visualizer.formats.animation_frames OUT.gif FPS``, frames on stdin: the window's GIF encoder."""
+    """``python -m visualizer.formats.animation_frames OUT.gif FPS``, frames on stdin: the window's GIF encoder.
+
+    Ctrl+C in a terminal reaches this process too; the program that started it decides what it means
+    and sends CANCEL (or closes the pipe), so here it is ignored.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         print(encode_gif(sys.stdin.buffer, argv[0], float(argv[1])))
     except Cancelled:

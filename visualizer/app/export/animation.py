@@ -24,7 +24,14 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from visualizer.app.export.screenshot import PANEL_VIEWS, grab_view, panel_widget, prepared_window, settle
+from visualizer.app.export.screenshot import (
+    PANEL_VIEWS,
+    grab_view,
+    load_for_export,
+    panel_widget,
+    prepared_window,
+    settle,
+)
 from visualizer.app.run.worker import Worker
 from visualizer.formats.animation_frames import (
     CANCEL,
@@ -285,23 +292,29 @@ class Animation:
 def render_animation(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
                      size: tuple[int, int] = (1280, 800), view: str = "window", fps: float = 15,
                      frames: int | None = None, every: int | None = None, log: bool = False,
-                     start: int = 0, stop: int | None = None, progress=None, lesson=None) -> list[int]:
+                     start: int = 0, stop: int | None = None, progress=None, lesson=None, training=None,
+                     cancelled=None) -> list[int]:
     """`visualizer animate`: train ``iterations``, then animate start..stop (default: all of it); the iterations drawn.
 
-    ``progress(done, total)`` is called after each frame. ``lesson`` (a lesson_files.Lesson) sets the
-    window up instead of ``data``, ``iterations`` and ``alpha``, as for a screenshot.
+    ``progress(done, total)`` is called after each frame, ``training(done, total)`` as the run is trained
+    first. ``lesson`` (a lesson_files.Lesson) sets the window up instead of ``data``, ``iterations`` and
+    ``alpha``, as for a screenshot. ``cancelled()`` is asked between frames and bursts of training: once
+    it says so, the encoder is cancelled, nothing is written and Cancelled is raised. Once the last frame
+    is handed over, the file is finished whatever comes.
     """
     from visualizer.app.window.launch import make_app
-    from visualizer.data import load_data
     from visualizer.formats.animation_frames import frame_iterations
-    from visualizer.formats.lesson_files import load_lesson_data
     from visualizer.model.settings import RunSettings
 
-    train, test = load_data(data) if lesson is None else load_lesson_data(lesson)
+    cancelled = cancelled or (lambda: False)
+    train, test = load_for_export(data, lesson, cancelled)
     app = make_app()
     window = prepared_window(train, test, RunSettings(alpha=alpha) if lesson is None else lesson.settings,
-                             iterations if lesson is None else 0, size, lesson=lesson)
+                             iterations if lesson is None else 0, size, lesson=lesson, progress=training,
+                             cancelled=cancelled)
     try:
+        if cancelled():
+            raise Cancelled
         trained = window.controller.gd.iteration
         stop = trained if stop is None else stop
         if stop > trained:
@@ -313,14 +326,19 @@ def render_animation(out: str, data: str | None = None, iterations: int = 2000, 
         window.close()
         raise
     try:
-        while animation.step():
+        while True:
+            if cancelled():
+                raise Cancelled
+            more = animation.step()
             if progress:
                 progress(animation.done, len(its))
-        if progress:
-            progress(animation.done, len(its))
+            if not more:
+                break
         animation.wait()
-    except BaseException:
+    except BaseException as exc:
         animation.cancel()
+        if cancelled() and not isinstance(exc, Cancelled):
+            raise Cancelled from None  # the encoder's ffmpeg got the same Ctrl+C from the terminal
         raise
     finally:
         animation.close()

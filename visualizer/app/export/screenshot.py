@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import time
 
-from visualizer.data import load_data
+from visualizer.app.lessons.lesson_files_actions import run_ahead
+from visualizer.data import LoadCancelled, load_data
+from visualizer.formats.animation_frames import Cancelled
 from visualizer.formats.lesson_files import load_lesson_data
 from visualizer.fs.atomic import atomic_write
 from visualizer.model.settings import RunSettings
@@ -30,12 +32,14 @@ def settle(seconds: float) -> None:
 
 
 def prepared_window(train, test, settings: RunSettings, iterations: int, size: tuple[int, int], run=None,
-                    theme: str | None = None, lesson=None):
+                    theme: str | None = None, lesson=None, progress=None, cancelled=None):
     """A window trained ``iterations``, laid out at ``size`` and shown off the screen (never on the user's).
 
     ``run``: go on from this GradientDescent (another window's) instead of a new one; ``theme``:
     that window's theme choice, so the picture looks like it; ``lesson``: a lesson_files.Lesson
-    that then sets the window up (its panels, locks and first iterations).
+    that then sets the window up (its panels, locks and first iterations). The iterations (its own
+    or the lesson's) call ``progress(done, total)`` as they go and stop early once ``cancelled()``:
+    then the caller, who asked, finds the window as far as it got.
     """
     from PySide6.QtCore import Qt
 
@@ -49,7 +53,8 @@ def prepared_window(train, test, settings: RunSettings, iterations: int, size: t
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     if run is not None:
         window.controller.gd = run
-    window.controller.gd.step(iterations)
+    progress, cancelled = progress or (lambda *_: None), cancelled or (lambda: False)
+    run_ahead(window.controller.gd, iterations, progress, cancelled)
     window.controller.latest = window.controller._snapshot()
     window.resize(*size)
     window.show()
@@ -57,8 +62,8 @@ def prepared_window(train, test, settings: RunSettings, iterations: int, size: t
     window.resize(*size)  # again: a first show lays the docks out at their preferred sizes
     window.refresh(force=True)
     settle(0.1)
-    if lesson is not None:
-        window.apply_lesson(lesson, train, test, wait=True)
+    if lesson is not None and not cancelled():
+        window.apply_lesson(lesson, train, test, wait=True, progress=progress, cancelled=cancelled)
         window.notice.hide()  # the banner says what the picture shows anyway
         settle(0.5)
         window.resize(*size)
@@ -100,16 +105,36 @@ def grab_view(window, view: str):
     return panel_widget(window, view).grab().toImage()
 
 
+def load_for_export(data: str | None, lesson, cancelled=None):
+    """(train, test) of ``data`` or of ``lesson``; Cancelled once ``cancelled()``."""
+    try:
+        return load_data(data, cancelled=cancelled) if lesson is None else load_lesson_data(lesson,
+                                                                                           cancelled=cancelled)
+    except LoadCancelled:
+        raise Cancelled from None
+
+
 def render_screenshot(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
-                      size: tuple[int, int] = (1280, 800), view: str = "window", lesson=None) -> None:
-    """``lesson``: a lesson_files.Lesson that sets the window up instead of ``data``, ``iterations`` and ``alpha``."""
+                      size: tuple[int, int] = (1280, 800), view: str = "window", lesson=None, progress=None,
+                      cancelled=None) -> None:
+    """``lesson``: a lesson_files.Lesson that sets the window up instead of ``data``, ``iterations`` and ``alpha``.
+
+    ``progress(done, total)`` follows the iterations run first; once ``cancelled()`` it stops, raises
+    Cancelled and writes nothing.
+    """
     from visualizer.app.window.file_actions import png_bytes
     from visualizer.app.window.launch import make_app
 
-    train, test = load_data(data) if lesson is None else load_lesson_data(lesson)
+    cancelled = cancelled or (lambda: False)
+    train, test = load_for_export(data, lesson, cancelled)
     app = make_app()
     window = prepared_window(train, test, RunSettings(alpha=alpha) if lesson is None else lesson.settings,
-                             iterations if lesson is None else 0, size, lesson=lesson)
+                             iterations if lesson is None else 0, size, lesson=lesson, progress=progress,
+                             cancelled=cancelled)
+    if cancelled():
+        window.close()
+        app.processEvents()
+        raise Cancelled
     if view in window.lessons:
         window.open_lesson(view)
         if view == "vectorization":
@@ -135,4 +160,6 @@ def render_screenshot(out: str, data: str | None = None, iterations: int = 2000,
         image = grab_view(window, view)
     window.close()
     app.processEvents()
+    if cancelled():
+        raise Cancelled
     atomic_write(out, lambda f: f.write(png_bytes(image)))

@@ -41,6 +41,17 @@ AREA = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea
         "bottom": Qt.DockWidgetArea.BottomDockWidgetArea}
 
 
+def run_ahead(gd, n: int, progress, cancelled) -> None:
+    """``n`` iterations of ``gd`` in calls of PRE_RUN_CHUNK, ``progress(done, n)`` after each; fewer when the next
+    step would overflow (the students see where it stopped) or once ``cancelled()``, asked before every iteration."""
+    target = gd.iteration + n
+    while gd.iteration < target and not cancelled():
+        want = min(PRE_RUN_CHUNK, target - gd.iteration)
+        if gd.step(want, cancelled) < want:
+            break
+        progress(n - (target - gd.iteration), n)
+
+
 def class_lessons() -> list[tuple[str, Path]]:
     """(title, path) of each shipped lesson, in file-name order; a broken one is left out of the menu."""
     found = []
@@ -142,8 +153,10 @@ class LessonFileActions:
                                         QMessageBox.StandardButton.Ok, self)
         self.lesson_error.open()
 
-    def apply_lesson(self, lesson: Lesson, train: Dataset, test: Dataset | None, wait: bool = False) -> None:
-        """The lesson's settings and data, panels, locks, then its first iterations (``wait``: before returning)."""
+    def apply_lesson(self, lesson: Lesson, train: Dataset, test: Dataset | None, wait: bool = False,
+                     progress=None, cancelled=None) -> None:
+        """The lesson's settings and data, panels, locks, then its first iterations (``wait``: before returning,
+        calling ``progress(done, n)`` as they go and stopping early when ``cancelled()``)."""
         self.controller.pause()
         self.state.look_at(None)
         self.undo.clear()  # edits of the previous data cannot be undone into the lesson's
@@ -159,7 +172,7 @@ class LessonFileActions:
         self._apply_controls()
         self._saved_iteration = 0
         if lesson.iterations:
-            self._pre_run(lesson.iterations, wait)
+            self._pre_run(lesson.iterations, wait, progress or (lambda *_: None), cancelled or (lambda: False))
         if lesson.race is not None and not self.testAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen):
             show_explorer(self).apply_preset(lesson.race)  # beside a window the user sees, not a screenshot's
         elif self.explorer is not None:
@@ -167,17 +180,12 @@ class LessonFileActions:
         self.notice.show_message(f"Lesson: {lesson.title}. The Instructions panel says what to do.", "info")
         self.refresh(force=True)
 
-    def _pre_run(self, n: int, wait: bool) -> None:
+    def _pre_run(self, n: int, wait: bool, progress, cancelled) -> None:
         """The lesson's first iterations, on a worker with a progress bar (the window is modal meanwhile)."""
         gd = self.controller.gd
 
         def work(cancelled, progress) -> None:
-            target = gd.iteration + n
-            while gd.iteration < target and not cancelled():
-                want = min(PRE_RUN_CHUNK, target - gd.iteration)
-                if gd.step(want) < want:
-                    break  # the next step would overflow: the students see where it stopped
-                progress(n - (target - gd.iteration), n)
+            run_ahead(gd, n, progress, cancelled)
 
         def done() -> None:
             if self.controller.gd is gd:
@@ -186,7 +194,7 @@ class LessonFileActions:
             self.refresh(force=True)
 
         if wait:
-            work(lambda: False, lambda *_: None)
+            work(cancelled, progress)
             done()
             return
         progress = QProgressDialog(f"Running the lesson's first {n:,} iterations…", "Cancel", 0, n, self)
