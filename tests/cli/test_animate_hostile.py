@@ -101,7 +101,7 @@ def test_ctrl_c_inside_a_paint_is_not_swallowed(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("frame, presses", [(1, 1), (150, 3), (280, 1)])
+@pytest.mark.parametrize("frame, presses", [(1, 1), (150, 3)])
 def test_ctrl_c_while_frames_are_drawn_exits_130_and_writes_nothing(tmp_path, frame, presses):
     """It segfaulted in grab_view (2 of 11 tries), or pyqtgraph swallowed it and the GIF was finished."""
     term = Terminal(ANIMATE, tmp_path)
