@@ -74,6 +74,14 @@ def test_uninstall_removes_only_what_install_desktop_wrote(tmp_path):
     assert not (data / ENTRY).exists() and not (data / ICON_48).exists()
 
 
+def test_an_entry_written_before_the_marker_is_still_removed(tmp_path):
+    data = tmp_path / "data"
+    older = desktop.entry_text(["/old/place/visualizer"]).replace(desktop.MARKER + "\n", "")
+    _placed(data / ENTRY, lambda p: p.write_text(older))
+    out = install(data, "--uninstall")
+    assert out.returncode == 0 and out.stdout.startswith("removed ") and not (data / ENTRY).exists(), out.stdout
+
+
 def test_an_edited_entry_is_still_ours_and_an_edited_icon_is_not(tmp_path):
     data = tmp_path / "data"
     assert install(data).returncode == 0

@@ -135,7 +135,7 @@ def _regular(path: Path) -> bool:
 
 def _ours(path: Path, source: Path | None) -> bool:
     """Whether install() wrote ``path``: the entry holds MARKER (other edits the user made are theirs to
-    lose with it), an icon has exactly the bytes of ``source``."""
+    lose with it) or is an older install's, an icon has exactly the bytes of ``source``."""
     if not _regular(path):
         return False
     try:
@@ -143,9 +143,16 @@ def _ours(path: Path, source: Path | None) -> bool:
             return path.stat().st_size == source.stat().st_size and path.read_bytes() == source.read_bytes()
         if path.stat().st_size > MAX_ENTRY_BYTES:
             return False
-        return MARKER in path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return False
+    return MARKER in lines or _unmarked(lines) == _unmarked(entry_text(["visualizer"]).splitlines())
+
+
+def _unmarked(lines: list[str]) -> list[str]:
+    """An entry's lines but its Exec (which names where it was installed from) and MARKER: an entry written
+    before MARKER existed is ours when the rest is what install() writes."""
+    return [line for line in lines if line != MARKER and not line.startswith("Exec=")]
 
 
 def uninstall() -> tuple[list[Path], list[Path]]:
