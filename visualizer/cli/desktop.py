@@ -17,6 +17,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from visualizer.cli.output import quote_path
 from visualizer.fs.atomic import atomic_write
 from visualizer.fs.resources import ICON_SIZES, ICON_SVG, icon_png
 
@@ -71,11 +72,11 @@ def _exec_arg(arg: str) -> str:
     try:
         arg.encode("utf-8")
     except UnicodeEncodeError:
-        raise DesktopError(f"the install path {arg!r} is not UTF-8 text, which a menu entry cannot hold; "
-                           "install visualizer in a folder whose name is") from None
+        raise DesktopError(f"the install path {quote_path(arg, sys.stderr)} is not UTF-8 text, which a menu entry "
+                           "cannot hold; install visualizer in a folder whose name is") from None
     if any(unicodedata.category(c) == "Cc" for c in arg):
-        raise DesktopError(f"the install path {arg!r} holds a control character, which a menu entry cannot "
-                           "hold; install visualizer in a folder without one") from None
+        raise DesktopError(f"the install path {quote_path(arg, sys.stderr)} holds a control character, which a menu "
+                           "entry cannot hold; install visualizer in a folder without one") from None
     arg = arg.replace("%", "%%")
     if _RESERVED & set(arg):
         arg = '"' + "".join("\\" + c if c in '"`$\\' else c for c in arg) + '"'
