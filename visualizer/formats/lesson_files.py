@@ -32,7 +32,8 @@ from visualizer.model.settings import RunSettings, SettingsError
 MAX_BYTES = 256 * 1024
 MAX_TITLE = 200
 MAX_INSTRUCTIONS = 20_000
-#: Iterations run before the student sees the window (about a minute on the course's data at most).
+#: Iterations run before the student sees the window, with progress shown: seconds for batch descent,
+#: minutes for Adam on all m examples (docs/lessons.md gives the figures).
 MAX_ITERATIONS = 100_000
 FORMAT_VERSION = 1
 #: What a lesson can show: the window's docks and the lesson views (visualizer/model/panels.py).

@@ -25,9 +25,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from visualizer.app.common.application import make_app, settle
-from visualizer.app.export.screenshot import grab_view, prepared_window
+from visualizer.app.export.screenshot import grab_view, load_for_export, prepared_window
 from visualizer.app.run.worker import Worker
-from visualizer.data import load_data
 from visualizer.formats.animation_frames import (
     CANCEL,
     END,
@@ -40,7 +39,6 @@ from visualizer.formats.animation_frames import (
     send_frame,
     video_problem,
 )
-from visualizer.formats.lesson_files import load_lesson_data
 from visualizer.fs.atomic import StorageError, atomic_write
 from visualizer.model.panels import ANIMATED_VIEWS, CENTRE, VIEWS, WINDOW, panel_of
 from visualizer.model.settings import RunSettings
@@ -292,18 +290,26 @@ def render_animation(new_window, out: str, data: str | None = None, iterations: 
                      settings: RunSettings | None = None,
                      size: tuple[int, int] = (1280, 800), view: str = "window", fps: float = 15,
                      frames: int | None = None, every: int | None = None, log: bool = False,
-                     start: int = 0, stop: int | None = None, progress=None, lesson=None) -> list[int]:
+                     start: int = 0, stop: int | None = None, progress=None, lesson=None, training=None,
+                     cancelled=None) -> list[int]:
     """`visualizer animate`: train ``iterations``, then animate start..stop (default: all of it); the iterations drawn.
 
     ``new_window``: the main window's class. ``settings``: the run's, built and checked by the caller (None: the
-    defaults). ``progress(done, total)`` is called after each frame. ``lesson`` (a lesson_files.Lesson) sets the
-    window up instead of ``data``, ``iterations`` and ``settings``, as for a screenshot.
+    defaults). ``progress(done, total)`` is called after each frame, ``training(done, total)`` as the run is
+    trained first. ``lesson`` (a lesson_files.Lesson) sets the window up instead of ``data``, ``iterations``
+    and ``settings``, as for a screenshot. ``cancelled()`` is asked between frames and bursts of training:
+    once it says so, the encoder is cancelled, nothing is written and Cancelled is raised. Once the last
+    frame is handed over, the file is finished whatever comes.
     """
-    train, test = load_data(data) if lesson is None else load_lesson_data(lesson)
+    cancelled = cancelled or (lambda: False)
+    train, test = load_for_export(data, lesson, cancelled)
     app = make_app()
     window = prepared_window(new_window, train, test, lesson.settings if lesson else settings or RunSettings(),
-                             iterations if lesson is None else 0, size, lesson=lesson)
+                             iterations if lesson is None else 0, size, lesson=lesson, progress=training,
+                             cancelled=cancelled)
     try:
+        if cancelled():
+            raise Cancelled
         trained = window.controller.gd.iteration
         stop = trained if stop is None else stop
         if stop > trained:
@@ -315,14 +321,19 @@ def render_animation(new_window, out: str, data: str | None = None, iterations: 
         window.close()
         raise
     try:
-        while animation.step():
+        while True:
+            if cancelled():
+                raise Cancelled
+            more = animation.step()
             if progress:
                 progress(animation.done, len(its))
-        if progress:
-            progress(animation.done, len(its))
+            if not more:
+                break
         animation.wait()
-    except BaseException:
+    except BaseException as exc:
         animation.cancel()
+        if cancelled() and not isinstance(exc, Cancelled):
+            raise Cancelled from None  # the encoder's ffmpeg got the same Ctrl+C from the terminal
         raise
     finally:
         animation.close()

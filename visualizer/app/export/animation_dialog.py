@@ -34,6 +34,7 @@ from visualizer.formats.animation_frames import (
     MAX_GIF_FPS,
     AnimationError,
     format_problem,
+    frame_count,
     frame_iterations,
     video_problem,
 )
@@ -140,7 +141,8 @@ class AnimationDialog(QDialog):
                         (self.every, self.spacing.currentData() == "every")):
             box.setEnabled(on)
         try:
-            count = len(self.iterations())
+            c = self.choice()
+            count = frame_count(c.start, c.stop, c.frames, c.every, c.log)
         except AnimationError as exc:
             self.summary.setText(str(exc).capitalize() + ".")
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)

@@ -12,8 +12,10 @@ from PySide6.QtCore import Qt
 from visualizer.app.common.application import make_app, settle
 from visualizer.app.common.images import png_bytes
 from visualizer.app.explorer.explorer import race_picture
+from visualizer.app.run.ahead import run_ahead
 from visualizer.core.analysis.lessons import time_vectorization
-from visualizer.data import load_data
+from visualizer.data import LoadCancelled, load_data
+from visualizer.formats.animation_frames import Cancelled
 from visualizer.formats.lesson_files import load_lesson_data
 from visualizer.fs.atomic import atomic_write
 from visualizer.model.panels import LESSON_PANELS, RACE, WINDOW
@@ -21,13 +23,15 @@ from visualizer.model.settings import RunSettings
 
 
 def prepared_window(new_window, train, test, settings: RunSettings, iterations: int, size: tuple[int, int],
-                    run=None, theme: str | None = None, lesson=None):
+                    run=None, theme: str | None = None, lesson=None, progress=None, cancelled=None):
     """A window trained ``iterations``, laid out at ``size`` and shown off the screen (never on the user's).
 
     ``new_window``: the main window's class; ``run``: go on from this GradientDescent (another
     window's) instead of a new one; ``theme``: that window's theme choice, so the picture looks
     like it; ``lesson``: a lesson_files.Lesson that then sets the window up (its panels, locks
-    and first iterations).
+    and first iterations). The iterations (its own or the lesson's) call ``progress(done, total)``
+    as they go and stop early once ``cancelled()``: then the caller, who asked, finds the window as
+    far as it got.
     """
     window = new_window(train, test, settings, remember_layout=False)
     if theme is not None:
@@ -37,7 +41,8 @@ def prepared_window(new_window, train, test, settings: RunSettings, iterations: 
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     if run is not None:
         window.controller.gd = run
-    window.controller.gd.step(iterations)
+    progress, cancelled = progress or (lambda *_: None), cancelled or (lambda: False)
+    run_ahead(window.controller.gd, iterations, progress, cancelled)
     window.controller.latest = window.controller._snapshot()
     window.resize(*size)
     window.show()
@@ -45,8 +50,8 @@ def prepared_window(new_window, train, test, settings: RunSettings, iterations: 
     window.resize(*size)  # again: a first show lays the docks out at their preferred sizes
     window.refresh(force=True)
     settle(0.1)
-    if lesson is not None:
-        window.apply_lesson(lesson, train, test, wait=True)
+    if lesson is not None and not cancelled():
+        window.apply_lesson(lesson, train, test, wait=True, progress=progress, cancelled=cancelled)
         window.notice.hide()  # the banner says what the picture shows anyway
         settle(0.5)
         window.resize(*size)
@@ -81,16 +86,35 @@ def grab_view(window, view: str):
     return widget.grab_with_gl() if hasattr(widget, "grab_with_gl") else widget.grab().toImage()
 
 
+def load_for_export(data: str | None, lesson, cancelled=None):
+    """(train, test) of ``data`` or of ``lesson``; Cancelled once ``cancelled()``."""
+    try:
+        return load_data(data, cancelled=cancelled) if lesson is None else load_lesson_data(lesson,
+                                                                                           cancelled=cancelled)
+    except LoadCancelled:
+        raise Cancelled from None
+
+
 def render_screenshot(new_window, out: str, data: str | None = None, iterations: int = 2000,
                       settings: RunSettings | None = None, size: tuple[int, int] = (1280, 800),
-                      view: str = "window", lesson=None) -> None:
+                      view: str = "window", lesson=None, progress=None, cancelled=None) -> None:
     """``new_window``: the main window's class. ``settings``: the run's, built and checked by the caller (the
-    command line, through RunSettings' validator); None: the defaults.
-    ``lesson``: a lesson_files.Lesson that sets the window up instead of ``data``, ``iterations`` and ``settings``."""
-    train, test = load_data(data) if lesson is None else load_lesson_data(lesson)
+    command line, through RunSettings' validator); None: the defaults. ``lesson``: a lesson_files.Lesson that
+    sets the window up instead of ``data``, ``iterations`` and ``settings``.
+
+    ``progress(done, total)`` follows the iterations run first; once ``cancelled()`` it stops, raises
+    Cancelled and writes nothing.
+    """
+    cancelled = cancelled or (lambda: False)
+    train, test = load_for_export(data, lesson, cancelled)
     app = make_app()
     window = prepared_window(new_window, train, test, lesson.settings if lesson else settings or RunSettings(),
-                             iterations if lesson is None else 0, size, lesson=lesson)
+                             iterations if lesson is None else 0, size, lesson=lesson, progress=progress,
+                             cancelled=cancelled)
+    if cancelled():
+        window.close()
+        app.processEvents()
+        raise Cancelled
     if view in LESSON_PANELS:
         window.open_lesson(view)
         if view == "vectorization":
@@ -112,4 +136,6 @@ def render_screenshot(new_window, out: str, data: str | None = None, iterations:
         image = grab_view(window, view)
     window.close()
     app.processEvents()
+    if cancelled():
+        raise Cancelled
     atomic_write(out, lambda f: f.write(png_bytes(image)))

@@ -133,6 +133,10 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
         self._restore_layout()
+        self.chosen_settings = preferences.ChosenSettings(self.state.settings)
+        events = self.state.events
+        events.settings.connect(lambda new, old: None if self.lesson_file is not None or self._applying_lesson
+                                else self.chosen_settings.note(new, old))
         name_by_labels(self)
         for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -301,5 +305,5 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.surface.release_gl()
         if self.remember_layout:
             preferences.remember_window(self.saveState(), self.saveGeometry())
-            preferences.remember_settings(self.state.with_alpha(self.controller.gd.alpha))
+            preferences.remember_settings(self.chosen_settings)  # a lesson's own settings are not the user's
         super().closeEvent(event)
