@@ -19,6 +19,7 @@ import pytest
 
 from tests.formats.test_storage import dataset, npy_header, with_member
 from visualizer.cli import commands as cli
+from visualizer.cli import train as cli_train
 from visualizer.cli.output import Progress, json_safe, one_line, quote_path
 from visualizer.formats.storage import save_model
 
@@ -255,7 +256,7 @@ def test_the_step_size_keeps_the_arithmetic_of_one_call(monkeypatch):
     data = dataset(20)
     one = GradientDescent(data.X, data.Y, alpha=0.01, metric_stride=3000)
     one.step(3000)
-    monkeypatch.setattr(cli, "STEP_SECONDS", 0.0)  # the smallest chunks
+    monkeypatch.setattr(cli_train, "STEP_SECONDS", 0.0)  # the smallest chunks
     chunked = GradientDescent(data.X, data.Y, alpha=0.01, metric_stride=3000)
-    cli._steps(chunked, 3000, "")
+    cli_train._steps(chunked, 3000, "")
     assert np.array_equal(one.w, chunked.w) and np.array_equal(one.history.costs.values, chunked.history.costs.values)
