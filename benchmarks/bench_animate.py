@@ -33,12 +33,13 @@ def timed_export(view: str, frames: int, out: Path) -> tuple[float, int, float, 
     frames from a freshly trained window. The CPU times do not depend on what else the machine runs."""
     from visualizer.app.export.animation import Animation
     from visualizer.app.export.screenshot import prepared_window
+    from visualizer.app.window.main_window import MainWindow
     from visualizer.data import load_data
     from visualizer.formats.animation_frames import frame_iterations
     from visualizer.model.settings import RunSettings
 
     train, test = load_data(None)
-    window = prepared_window(train, test, RunSettings(alpha=0.005), ITERATIONS, SIZE)
+    window = prepared_window(MainWindow, train, test, RunSettings(alpha=0.005), ITERATIONS, SIZE)
     its = frame_iterations(0, ITERATIONS, frames)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started, cpu = time.perf_counter(), time.thread_time()
@@ -58,11 +59,12 @@ def drawing_only_fps(frames: int = 60) -> float:
     """The baseline: the contour panel redrawn and grabbed at one iteration, nothing replayed or encoded."""
     from visualizer.app.export.animation import FrameRenderer
     from visualizer.app.export.screenshot import prepared_window
+    from visualizer.app.window.main_window import MainWindow
     from visualizer.data import load_data
     from visualizer.model.settings import RunSettings
 
     train, test = load_data(None)
-    window = prepared_window(train, test, RunSettings(alpha=0.005), ITERATIONS, SIZE)
+    window = prepared_window(MainWindow, train, test, RunSettings(alpha=0.005), ITERATIONS, SIZE)
     renderer = FrameRenderer(window, "contours", SIZE)
     started = time.perf_counter()
     for _ in range(frames):
@@ -80,7 +82,7 @@ def main() -> int:
             return 0
         cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24 +extension GLX +render", sys.executable, *sys.argv]
         return subprocess.call(cmd)
-    from visualizer.app.window.launch import make_app
+    from visualizer.app.common.application import make_app
 
     make_app()
     with tempfile.TemporaryDirectory() as tmp:

@@ -30,7 +30,7 @@ def main() -> int:
     from PIL import Image
     from PySide6.QtCore import QMimeData, QStandardPaths, QUrl
 
-    from visualizer.app.window.launch import make_app
+    from visualizer.app.common.application import make_app
     from visualizer.app.window.main_window import MainWindow
     from visualizer.data import load_data
 

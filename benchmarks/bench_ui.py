@@ -89,7 +89,7 @@ def one_run(seconds: float, history: int, large: bool = False) -> int:
     import numpy as np
     from PySide6.QtCore import QCoreApplication, QEvent, QObject, QStandardPaths
 
-    from visualizer.app.window.launch import make_app
+    from visualizer.app.common.application import make_app
     from visualizer.app.window.main_window import MainWindow
     from visualizer.core import GradientDescent
     from visualizer.core.optim.optimizers import Optimizer

@@ -6,7 +6,11 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from visualizer.cli.commands import run_cli
+    try:
+        from visualizer.cli.commands import run_cli
+    except KeyboardInterrupt:  # Ctrl+C while the program is still loading: as clean as later on
+        print("visualizer: interrupted", file=sys.stderr)
+        return 130
 
     return run_cli(sys.argv[1:] if argv is None else argv)
 

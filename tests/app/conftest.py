@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QStandardPaths, QThread
 
-from visualizer.app.window.launch import make_app, share_gl_contexts
+from visualizer.app.common.application import make_app, share_gl_contexts
 from visualizer.app.window.main_window import MainWindow
 from visualizer.data import load_data
 

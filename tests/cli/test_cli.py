@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from tests.conftest import COURSE_DIR
-from visualizer.cli.args import Invocation, UsageError, route, window_path_problem
+from visualizer.cli.args import Invocation, UsageError, build_parser, route, window_path_problem
+from visualizer.model.panels import SCREENSHOT_VIEWS
 
 
 def run(*args, cwd=None):
@@ -97,7 +98,7 @@ def test_large_alpha_gives_finite_json(tmp_path):
     [
         (["--alpha", "0"], "positive number"),
         (["--alpha", "-1"], "positive number"),
-        (["--alpha", "abc"], "must be a number"),
+        (["--alpha", "abc"], "must be a positive number at most 1000000, not 'abc'"),
         (["--iterations", "x"], "whole number"),
         (["--loss", "hinge"], "must be one of cross-entropy"),
     ],
@@ -300,3 +301,15 @@ def test_version_and_help():
     for words in ("[PATH]", "course .h5", "session (.npz)", "-style fusion", "train", "predict", "screenshot",
                   "install-desktop"):
         assert words in out.stdout
+
+
+def test_screenshot_and_animate_offer_the_views_of_the_panel_list():
+    """`--view` reads visualizer/model/panels.py: every view a still, the animated ones in `animate` too."""
+    parser = build_parser()
+    for view in SCREENSHOT_VIEWS:
+        assert parser.parse_args(["screenshot", "o.png", "--view", view.key]).view == view.key
+        if view.animated:
+            assert parser.parse_args(["animate", "o.gif", "--view", view.key]).view == view.key
+        else:
+            with pytest.raises(UsageError, match="invalid choice"):
+                parser.parse_args(["animate", "o.gif", "--view", view.key])

@@ -19,6 +19,7 @@ import pytest
 
 from tests.formats.test_storage import dataset, npy_header, with_member
 from visualizer.cli import commands as cli
+from visualizer.cli import train as cli_train
 from visualizer.cli.output import Progress, json_safe, one_line, quote_path
 from visualizer.formats.storage import save_model
 
@@ -64,12 +65,12 @@ def files(tmp_path_factory) -> Path:
 
 
 HOSTILE = [
-    ("seed -1", lambda d: ["train", "--seed", "-1"], "the seed must be between 0 and 2147483647, not -1"),
-    ("seed 2^32", lambda d: ["train", "--seed", str(2**32)], "the seed must be between"),
+    ("seed -1", lambda d: ["train", "--seed", "-1"], "the seed must be a whole number from 0 to 2147483647, not '-1'"),
+    ("seed 2^32", lambda d: ["train", "--seed", str(2**32)], "the seed must be a whole number from 0 to 2147483647"),
     ("seed 1.5", lambda d: ["train", "--seed", "1.5"], "whole number"),
-    ("iterations 1e12", lambda d: ["train", "--iterations", "1e12"], "between 0 and 1000000000"),
-    ("iterations 10^12", lambda d: ["train", "--iterations", str(10**12)], "between 0 and 1000000000"),
-    ("iterations -1", lambda d: ["train", "--iterations", "-1"], "between 0 and 1000000000"),
+    ("iterations 1e12", lambda d: ["train", "--iterations", "1e12"], "from 0 to 1000000000"),
+    ("iterations 10^12", lambda d: ["train", "--iterations", str(10**12)], "from 0 to 1000000000"),
+    ("iterations -1", lambda d: ["train", "--iterations", "-1"], "from 0 to 1000000000"),
     ("alpha nan", lambda d: ["train", "--alpha", "nan"], "positive number"),
     ("alpha 1e400", lambda d: ["train", "--alpha", "1e400"], "positive number"),
     ("init ones", lambda d: ["train", "--init", "ones"], "the initialization must be one of zeros, random"),
@@ -91,21 +92,36 @@ HOSTILE = [
     ("Python objects", lambda d: ["predict", d / "objects.npz", IMAGE], "holds Python objects"),
     ("10^12 floats declared", lambda d: ["predict", d / "huge.npz", IMAGE], "'w' declares (1000000000000,)"),
     ("zip bomb", lambda d: ["predict", d / "bomb.npz", IMAGE], "'w' would unpack to 64 MB"),
-    ("beta 1", lambda d: ["train", "--optimizer", "momentum", "--beta", "1"], "beta must be in [0, 1), not '1'"),
-    ("beta -0.1", lambda d: ["train", "--beta", "-0.1"], "beta must be in [0, 1)"),
-    ("beta1 nan", lambda d: ["train", "--beta1", "nan"], "beta1 must be in [0, 1)"),
-    ("beta2 1.5", lambda d: ["train", "--beta2", "1.5"], "beta2 must be in [0, 1)"),
-    ("batch size 0", lambda d: ["train", "--batch-size", "0"], "the batch size must be between 1 and 10000"),
-    ("batch size huge", lambda d: ["train", "--batch-size", "1e99"], "the batch size must be between 1 and"),
+    ("beta 1", lambda d: ["train", "--optimizer", "momentum", "--beta", "1"],
+     "beta must be a number in [0, 1), not '1'"),
+    ("beta -0.1", lambda d: ["train", "--beta", "-0.1"], "beta must be a number in [0, 1)"),
+    ("beta1 nan", lambda d: ["train", "--beta1", "nan"], "beta1 must be a number in [0, 1)"),
+    ("beta2 1.5", lambda d: ["train", "--beta2", "1.5"], "beta2 must be a number in [0, 1)"),
+    ("batch size 0", lambda d: ["train", "--batch-size", "0"],
+     "the batch size must be a whole number from 1 to 1000000000, not '0'"),
+    ("batch size huge", lambda d: ["train", "--batch-size", "1e99"], "the batch size must be a whole number from 1 to"),
     ("batch size 2.5", lambda d: ["train", "--batch-size", "2.5"], "the batch size must be a whole number"),
     ("batch size > m", lambda d: ["train", "--batch-size", "100000", "--iterations", "1"],
      "the batch size must be at most the number of training examples m = 210, not 100000"),
-    ("lambda -1", lambda d: ["train", "--lambda", "-1"], "lambda (L2) must be a number >= 0, not '-1'"),
-    ("lambda inf", lambda d: ["train", "--lambda", "inf"], "lambda (L2) must be a number >= 0"),
+    ("lambda -1", lambda d: ["train", "--lambda", "-1"], "lambda (L2) must be a number from 0 to 1000000, not '-1'"),
+    ("lambda inf", lambda d: ["train", "--lambda", "inf"], "lambda (L2) must be a number from 0 to 1000000"),
+    ("lambda 1e308", lambda d: ["train", "--lambda", "1e308"], "lambda (L2) must be a number from 0 to 1000000"),
     ("epsilon 0", lambda d: ["train", "--optimizer", "adam", "--epsilon", "0"], "epsilon must be a positive number"),
     ("epsilon -1e-8", lambda d: ["train", "--epsilon=-1e-8"], "epsilon must be a positive number"),
+    # Negative numbers are values, not options (issue 21, group 13): they were "expected one argument".
+    ("epsilon -1e-8 apart", lambda d: ["train", "--epsilon", "-1e-8"],
+     "epsilon must be a positive number, not '-1e-8'"),
+    ("alpha -1e-3 apart", lambda d: ["train", "--alpha", "0.1", "-1e-3"], "learning rate must be a positive number"),
+    ("alpha -.5", lambda d: ["train", "--alpha", "-.5"], "learning rate must be a positive number"),
+    ("screenshot size -320x240", lambda d: ["screenshot", d / "x.png", "--size", "-320x240"],
+     "the width and the height must be positive, not -320x240"),
+    ("animate size -320x240", lambda d: ["animate", d / "x.gif", "--size", "-320x240"],
+     "the width and the height must be positive, not -320x240"),
+    ("n-px 8", lambda d: ["train", "--n-px", "8"], "the image size n_px must be a whole number from 16 to 256"),
+    ("test fraction nan", lambda d: ["train", "--test-fraction", "nan"],
+     "the test fraction must be a number in [0, 1)"),
     ("optimizer sgd", lambda d: ["train", "--optimizer", "sgd"], "the optimizer must be one of gd, momentum, rmsprop"),
-    ("decay -1", lambda d: ["train", "--decay", "-1"], "the decay must be a number >= 0"),
+    ("decay -1", lambda d: ["train", "--decay", "-1"], "the decay must be a number from 0 to 1000000"),
     ("decay kind step", lambda d: ["train", "--decay-kind", "step"], "the decay kind must be one of inverse"),
     ("exponential decay 1", lambda d: ["train", "--decay", "1", "--decay-kind", "exponential"], "must be below 1"),
 ]
@@ -240,7 +256,7 @@ def test_the_step_size_keeps_the_arithmetic_of_one_call(monkeypatch):
     data = dataset(20)
     one = GradientDescent(data.X, data.Y, alpha=0.01, metric_stride=3000)
     one.step(3000)
-    monkeypatch.setattr(cli, "STEP_SECONDS", 0.0)  # the smallest chunks
+    monkeypatch.setattr(cli_train, "STEP_SECONDS", 0.0)  # the smallest chunks
     chunked = GradientDescent(data.X, data.Y, alpha=0.01, metric_stride=3000)
-    cli._steps(chunked, 3000, "")
+    cli_train._steps(chunked, 3000, "")
     assert np.array_equal(one.w, chunked.w) and np.array_equal(one.history.costs.values, chunked.history.costs.values)

@@ -49,6 +49,18 @@ def test_a_bad_lesson_for_a_screenshot_is_one_line_and_exit_2(tmp_path, text, wh
     assert not (tmp_path / "o.png").exists()
 
 
+@pytest.mark.parametrize("data", ['source = "a\\u0000b"', 'test = "x\\u0000"'])
+@pytest.mark.parametrize("command", [[], ["screenshot", "o.png", "--view", "cost"], ["animate", "o.gif",
+                                                                                  "--view", "cost"]])
+def test_a_nul_in_a_lessons_data_path_is_one_line_and_exit_2(tmp_path, data, command):
+    """Issue 21, group 7: it was a ValueError traceback ("embedded null byte")."""
+    path = write(tmp_path, f'title = "x"\n[data]\n{data}\n')
+    out = run(*command, *(["--lesson"] if command else []), str(path), cwd=tmp_path)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
+    assert "line 3: key 'data." in out.stderr and "NUL" in out.stderr
+    assert not any(tmp_path.glob("o.*"))
+
+
 def test_a_batch_too_large_for_the_data_is_refused_by_screenshot(tmp_path):
     path = write(tmp_path, 'title = "x"\n[settings]\nbatch_size = 9999\n')
     out = run("screenshot", str(tmp_path / "o.png"), "--lesson", str(path))

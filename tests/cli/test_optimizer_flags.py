@@ -22,7 +22,7 @@ def test_every_optimizer_and_hyperparameter_is_a_flag_with_its_default():
         assert args.optimizer == kind and all(getattr(args, n) == h.default for n, h in HYPERS.items())
     with pytest.raises(UsageError, match="one of " + ", ".join(SPECS)):
         parser.parse_args(["train", "--optimizer", "sgd"])
-    with pytest.raises(UsageError, match=r"beta must be in \[0, 1\)"):
+    with pytest.raises(UsageError, match=r"beta must be a number in \[0, 1\)"):
         parser.parse_args(["train", "--beta", "1"])
 
 

@@ -300,3 +300,42 @@ def test_a_folder_opened_as_dot_keeps_its_names_and_its_pack(tmp_path, decoded, 
     second = load_folder(".")
     assert decoded == [] and "cat/c0.png" in second.names
     same(first, second)
+
+
+def _stored_png(path, seed):
+    """A PNG without compression: any two of the same size have the same number of bytes."""
+    rng = np.random.default_rng(seed)
+    Image.fromarray(rng.integers(0, 255, (70, 90, 3), dtype=np.uint8)).save(path, compress_level=0)
+    return path
+
+
+@pytest.mark.parametrize("how", ["in place", "renamed over"])
+def test_an_image_replaced_with_its_time_stamp_put_back_is_decoded_again(tmp_path, decoded, how):
+    """touch -r, cp -p, tar and rsync -a put the modification time back: a new image of the same size gave
+    the old pixels. Its change time (and, renamed over, its inode) cannot be put back."""
+    root = image_folder(tmp_path / "set")
+    target = _stored_png(root / "cat" / "c0.png", 1)
+    aged(root)
+    load_folder(root)
+    stamp = target.stat()
+    if how == "in place":
+        _stored_png(target, 2)
+    else:
+        os.replace(_stored_png(tmp_path / "new.png", 2), target)
+    os.utime(target, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert (target.stat().st_size, target.stat().st_mtime_ns) == (stamp.st_size, stamp.st_mtime_ns)
+    decoded.clear()
+    data = load_folder(root)
+    assert decoded == ["c0.png"]
+    assert np.array_equal(data.images[data.names.index(str(target))], images.load_image(target))
+
+
+def test_a_folder_whose_name_is_not_utf8_is_cached(tmp_path, decoded):
+    """Its cache key was made with str.encode(), which refuses the surrogates of undecodable bytes."""
+    root = Path(os.fsdecode(os.path.join(os.fsencode(tmp_path), b"F\xff")))
+    photo(image_folder(root) / "cat" / os.fsdecode(b"caf\xe9.png"), 50)  # a Latin-1 name too
+    first = load_folder(aged(root))
+    assert len(decoded) == 16 and len(packs()) == 1
+    decoded.clear()
+    same(first, load_folder(root))
+    assert decoded == [] and str(root / "cat" / os.fsdecode(b"caf\xe9.png")) in first.names

@@ -60,6 +60,19 @@ def test_a_small_lesson_takes_defaults_for_what_it_leaves_out(tmp_path):
     assert lesson.locked == lesson.hidden == lesson.tabs == ()
 
 
+def test_a_lesson_can_show_every_lesson_view_the_window_offers(tmp_path):
+    """Defect 7 of issue 20: "mini-batches" was missing from the lesson panels, so a lesson could not show it."""
+    lesson = load_lesson(write(tmp_path, 'title = "B"\n[panels]\nshow = ["controls", "cost", "mini-batches"]\n'))
+    assert lesson.show == ("controls", "cost", "mini-batches")
+    assert save_and_load(tmp_path, lesson).show == lesson.show
+
+
+def save_and_load(tmp_path, lesson: Lesson) -> Lesson:
+    path = tmp_path / "saved.toml"
+    save_lesson(path, lesson)
+    return load_lesson(path)
+
+
 def test_every_part_is_read(tmp_path):
     image_folder(tmp_path / "pets", 4)
     lesson = load_lesson(write(tmp_path, """
@@ -100,7 +113,7 @@ hidden = ["seed"]
     ('title = "x"\ncolour = "red"\n', 2, "colour", "unknown"),
     ('title = "x"\n[data]\nsource = "missing-folder"\n', 3, "data.source", "no such file"),
     ('title = "x"\n[data]\nn_px = 1000\n', 3, "data.n_px", "16 to 256"),
-    ('title = "x"\n[data]\ntest_fraction = 1\n', 3, "data.test_fraction", "below 1"),
+    ('title = "x"\n[data]\ntest_fraction = 1\n', 3, "data.test_fraction", "in [0, 1)"),
     ('title = "x"\n[panels]\nshow = ["cost", "plot"]\n', 3, "panels.show", "unknown name \"plot\""),
     ('title = "x"\n[panels]\nshow = "cost"\n', 3, "panels.show", "list of names"),
     ('title = "x"\n[panels]\nleft = ["cost"]\nright = ["cost"]\n', 2, "panels", "two areas"),

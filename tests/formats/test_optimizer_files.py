@@ -16,7 +16,6 @@ from visualizer.core.optim.optimizers import Optimizer
 from visualizer.core.optim.registry import SPECS
 from visualizer.formats.lesson_files import load_lesson
 from visualizer.formats.storage import load_session
-from visualizer.model.settings import RunSettings
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "lessons.md"
 RUNS = [(k, method) for k in SPECS for method in ("gram", "primal") if method == "primal" or SPECS[k].span_preserving]
@@ -29,7 +28,7 @@ def test_a_reopened_run_of_each_optimizer_goes_on_bit_for_bit(tmp_path, kind, me
     whole = GradientDescent(train.X, train.Y, alpha=0.01, method=method, optimizer=opt)
     whole.step(13)  # mid-epoch, with its state built up
     path = tmp_path / "r.vis.npz"
-    _save(whole, train, path, RunSettings(optimizer=kind, batch_size=3, lam=0.2, decay=0.1))
+    _save(whole, train, path)
     s = load_session(path)
     assert set(s.exact.optimizer_state.arrays) == {a.name for a in SPECS[kind].state}
     assert s.history.optimizer_changes[-1][1] == opt and s.settings.optimizer == kind

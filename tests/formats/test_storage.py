@@ -160,7 +160,7 @@ HOSTILE_SESSIONS = [
     ("optimizer_changes not pairs", _set(optimizer_changes=np.array('[[0]]')), "[iteration, settings] pairs"),
     ("optimizer_changes not from 0", _set(optimizer_changes=np.array('[[3, {}]]')), "start at iteration 0"),
     ("optimizer_changes beyond the run", _set(optimizer_changes=np.array('[[0, {}], [31, {}]]')), "at most 30"),
-    ("optimizer_changes beta 1", _set(optimizer_changes=np.array('[[0, {"beta": 1.0}]]')), "beta must be in"),
+    ("optimizer_changes beta 1", _set(optimizer_changes=np.array('[[0, {"beta": 1.0}]]')), "beta must be a number in"),
     ("optimizer_changes unknown key", _set(optimizer_changes=np.array('[[0, {"bta": 1}]]')), "at iteration 0"),
 ]
 
@@ -391,7 +391,8 @@ def test_optimizer_change_points_round_trip_and_old_files_have_none(saved, tmp_p
     gd.optimizer = Optimizer(kind="adam", batch_size=3, decay=0.05, decay_kind="exponential")
     gd.step(5)
     path = tmp_path / "o.vis.npz"
-    save_session(path, train, None, RunSettings(optimizer="adam", batch_size=3), gd.history, gd.iteration, gd.w, gd.b)
+    settings = RunSettings(optimizer="adam", batch_size=3, decay=0.05, decay_kind="exponential")
+    save_session(path, train, None, settings, gd.history, gd.iteration, gd.w, gd.b)
     s = load_session(path)
     assert s.history.optimizer_changes == gd.history.optimizer_changes
     assert s.settings.optimizer == "adam" and s.settings.batch_size == 3

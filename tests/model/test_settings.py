@@ -1,4 +1,4 @@
-"""RunSettings: one validation for session files, saved preferences and the command line."""
+"""RunSettings: derived from the constraint table; one validation for sessions, lessons, preferences and the CLI."""
 
 import json
 import math
@@ -6,7 +6,8 @@ import math
 import pytest
 
 from visualizer.core import LOSSES
-from visualizer.model.settings import SLICE_KINDS, RunSettings, SettingsError, check_budget, check_seed
+from visualizer.model.constraints import RUN, parse
+from visualizer.model.settings import RunSettings, SettingsError, optimizer_from_dict, run_optimizer
 
 
 def test_defaults_round_trip_through_json():
@@ -33,7 +34,7 @@ def test_optimizer_settings_round_trip():
     s = RunSettings.from_dict(d, "x")
     assert {k: getattr(s, k) for k in d} == d
     assert RunSettings.from_dict(json.loads(json.dumps(s.to_dict())), "x") == s
-    assert RunSettings.from_dict({"batch_size": "32", "lam": "0"}, "cli").batch_size == 32
+    assert RunSettings.from_dict({"alpha": 1, "lam": 0}, "x").alpha == 1.0  # an int is a number
 
 
 def test_exponential_decay_must_stay_below_one():
@@ -55,6 +56,11 @@ def test_missing_keys_take_defaults():
     ("batch_size", 2.5), ("batch_size", True), ("beta", 1.0), ("beta", -0.1), ("beta", math.nan), ("beta1", 1.5),
     ("beta2", 1), ("epsilon", 0), ("epsilon", -1e-8), ("epsilon", math.inf), ("lam", -1), ("lam", math.inf),
     ("decay", -0.5), ("decay", math.nan), ("decay_kind", "step"),
+    # Strict types (issue 21, group 12): text is not a number, 32.0 is not an integer.
+    ("alpha", "0.1"), ("batch_size", "32"), ("budget", "1e6"), ("seed", "12"), ("batch_size", 32.0),
+    ("budget", 1e5), ("lam", "0"), ("speed", "30"),
+    # λ is bounded (group 3: 1e308 gave NaN), as α is.
+    ("lam", 1e308), ("lam", 1e7), ("decay", 1e7),
 ])
 def test_each_bad_value_is_named_with_its_key_and_source(key, value):
     with pytest.raises(SettingsError) as info:
@@ -74,7 +80,7 @@ def test_unknown_keys_and_non_objects_are_refused():
 def test_every_loss_and_slice_is_accepted():
     for loss in LOSSES:
         assert RunSettings.from_dict({"loss": loss}, "f").loss == loss
-    for kind in SLICE_KINDS:
+    for kind in RUN["slice"].choices:
         assert RunSettings.from_dict({"slice": kind}, "f").slice == kind
 
 
@@ -88,12 +94,42 @@ def test_field_or_default_checks_raw_preferences_quietly(key, raw, expected):
     assert RunSettings.field_or_default(key, raw) == expected
 
 
-def test_whole_numbers_from_strings():
-    assert check_budget("1e6") == 10**6 and check_seed(" 12 ") == 12
+def test_text_is_read_into_the_type_first():
+    assert parse("budget", "1e6") == 10**6 and parse("seed", " 12 ") == 12 and parse("alpha", "0.25") == 0.25
+    assert parse("batch_size", "") is None and parse("loss", "squared-error") == "squared-error"
     with pytest.raises(ValueError, match="whole number"):
-        check_budget("12.5")
-    with pytest.raises(ValueError, match="between 0 and 1000000000"):
-        check_budget("1000000000000")
+        parse("budget", "12.5")
+    with pytest.raises(ValueError, match="from 0 to 1000000000"):
+        parse("budget", "1000000000000")
+    with pytest.raises(ValueError, match="positive number"):
+        parse("epsilon", "-1e-8")
+
+
+def test_a_strict_refusal_says_what_is_wrong():
+    with pytest.raises(SettingsError, match=r"must be a positive number at most 1000000, not the text '0.1'"):
+        RunSettings.from_dict({"alpha": "0.1"}, "f")
+    with pytest.raises(SettingsError, match=r"whole number \(written without a decimal point\), not 32.0"):
+        RunSettings.from_dict({"batch_size": 32.0}, "f")
+    with pytest.raises(SettingsError) as info:
+        RunSettings.from_dict({"lam": 1e308}, "f")
+    assert (info.value.key, info.value.reason) == ("lam", "lambda (L2) must be a number from 0 to 1000000, not 1e+308")
+
+
+def test_the_fields_are_the_tables():
+    assert list(RunSettings().to_dict()) == list(RUN)
+    assert RunSettings().to_dict() == {key: c.default for key, c in RUN.items()}
+
+
+def test_an_optimizer_read_back_is_checked_as_settings_are():
+    assert optimizer_from_dict({"kind": "adam", "batch_size": 8}, "f").kind == "adam"
+    for bad in ({"kind": "adam", "beta": 1.5}, {"lam": 1e308}, {"batch_size": 8.0}, {"colour": 1}, [1]):
+        with pytest.raises(SettingsError):
+            optimizer_from_dict(bad, "f")
+
+
+def test_the_run_optimizer_writes_b_equal_to_m_as_all_m():
+    assert run_optimizer(RunSettings.from_dict({"batch_size": 210}, "x"), 210).batch_size is None
+    assert run_optimizer(RunSettings.from_dict({"batch_size": 209}, "x"), 210).batch_size == 209
 
 
 def test_settings_are_frozen():

@@ -15,32 +15,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from visualizer.core import LOSSES
-from visualizer.core.optim.optimizers import DECAY_KINDS, KINDS
-from visualizer.core.optim.registry import HYPERS, SPECS, users
-from visualizer.core.optim.spec import join
+from visualizer.core.optim.registry import HYPERS, SPECS
 from visualizer.fs.files import file_kind_problem
-from visualizer.model.settings import (
-    CHECKS,
-    INITS,
-    check_alpha,
-    check_batch_size,
-    check_budget,
-    check_decay,
-    check_decay_kind,
-    check_init,
-    check_lambda,
-    check_loss,
-    check_optimizer,
-    check_seed,
-)
+from visualizer.model import panels
+from visualizer.model.constraints import TABLE, parse
 
 COMMANDS = ("train", "predict", "screenshot", "animate", "install-desktop")
 QT_COMMANDS = ("screenshot", "animate")  # the commands that make a QApplication, besides the window
 WINDOW_SUFFIXES = (".h5", ".hdf5", ".npz", ".toml")
-SCREENSHOT_VIEWS = ("window", "surface", "contours", "cost", "gallery", "sigmoid", "weights", "image-vector",
-                    "computation-graph", "vectorization", "convexity", "bowl", "mini-batches", "race")
-ANIMATE_VIEWS = ("window", "surface", "contours", "cost", "gallery", "sigmoid", "weights")
+SCREENSHOT_VIEWS = tuple(v.key for v in panels.SCREENSHOT_VIEWS)
+ANIMATE_VIEWS = tuple(v.key for v in panels.ANIMATED_VIEWS)
 #: Qt's options that take the next word as their value (QGuiApplication and QApplication docs).
 QT_VALUE_OPTIONS = frozenset({"-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-qwindowgeometry",
                               "-qwindowicon", "-qwindowtitle", "-style", "-stylesheet", "-display", "-geometry",
@@ -119,19 +103,39 @@ def window_path_problem(path: str) -> str | None:
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A word that starts with a dash and then a digit, a point or inf/nan is a value, never an option:
+        # `--epsilon -1e-8` and `--size -320x240` are then told the value must be positive.
+        self._negative_number_matcher = re.compile(r"-(\d|\.\d|inf|nan)", re.IGNORECASE)
+
     def error(self, message):  # one line, not argparse's usage block
         raise UsageError(message)
 
 
-def _checked(check):
-    """An argparse type from a settings check: its message becomes argparse's one line."""
-    def parse(text: str):
+def _setting(key: str):
+    """An argparse type from the constraint table: the text read into the setting's type, then checked."""
+    def read(text: str):
         try:
-            return check(text)
+            return parse(key, text)
         except ValueError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
-    return parse
+    read.__name__ = key  # argparse names the type in some messages
+    return read
+
+
+def add_setting(group, key: str, help_before: str | None = None, **kwargs) -> None:
+    """One flag of the constraint table: its flag, type, metavar, default and help (what it is and its range)."""
+    c = TABLE[key]
+    kwargs.setdefault("default", c.default)
+    default = kwargs["default"]
+    shown = default[0] if isinstance(default, list) else default
+    said = f" (default: {c.none})" if shown is None and c.none else "" if shown is None else f" (default {shown})"
+    used = f" ({', '.join(c.applies)})" if c.applies else ""
+    group.add_argument(c.flag, dest=kwargs.pop("dest", key), type=_setting(key),
+                       metavar=c.metavar or "|".join(c.choices),
+                       help=f"{help_before or c.help}{used}; {c.rule()}{said}", **kwargs)
 
 
 def _count(minimum: int):
@@ -152,6 +156,8 @@ def _size(text: str) -> tuple[int, int]:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a size like 1280x800") from None
+    if w <= 0 or h <= 0:
+        raise argparse.ArgumentTypeError(f"the width and the height must be positive, not {text}")
     if not (320 <= w <= 8192 and 240 <= h <= 8192):
         raise argparse.ArgumentTypeError(f"{text} is outside 320x240 .. 8192x8192")
     return w, h
@@ -175,10 +181,9 @@ def _animate_parser(sub) -> None:
     anim.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
     anim.add_argument("--lesson", metavar="LESSON.toml",
                       help="set the window up as this lesson file does: data, settings, panels, first iterations")
-    anim.add_argument("--iterations", metavar="N", type=_checked(check_budget),
-                      help="iterations to train first (2000, or the lesson's own when it runs some)")
-    anim.add_argument("--alpha", metavar="A", type=_checked(check_alpha),
-                      help="learning rate (0.005, or the lesson's own)")
+    add_setting(anim, "budget", "iterations to train first (2000, or the lesson's own when it runs some)",
+                dest="iterations", default=None)
+    add_setting(anim, "alpha", "learning rate (0.005, or the lesson's own)", default=None)
     anim.add_argument("--view", choices=list(ANIMATE_VIEWS), default="window", help="what to draw (window)")
     anim.add_argument("--size", metavar="WxH", type=_size, default=(1280, 800),
                       help="frame size: the window, or the panel alone (1280x800)")
@@ -228,37 +233,20 @@ def build_parser() -> argparse.ArgumentParser:
                        help="test data (default: test_*.h5 beside train_*.h5, a test/ folder beside train/, "
                             "or a held-out part of TRAIN)")
     train.add_argument("--positive", metavar="NAME", help="the class that counts as y = 1 (default: cat, yes, ...)")
-    train.add_argument("--n-px", metavar="PX", type=_count(1), help="resize images to PX x PX (16..256, default 64)")
-    train.add_argument("--test-fraction", metavar="F", type=float, default=0.2,
-                       help="held-out fraction when there is no test set (default 0.2)")
-    train.add_argument("--alpha", metavar="A", nargs="+", type=_checked(check_alpha), default=[0.005],
-                       help="learning rate(s); several run side by side from the same start (default 0.005)")
-    train.add_argument("--iterations", metavar="N", type=_checked(check_budget), default=2000,
-                       help="iterations (default 2000; at most 10^9)")
+    add_setting(train, "n_px")
+    add_setting(train, "test_fraction")
+    add_setting(train, "alpha", "learning rate(s); several run side by side from the same start", nargs="+",
+                default=[TABLE["alpha"].default])
+    add_setting(train, "budget", "iterations", dest="iterations", default=2000)
     train.add_argument("--print-every", metavar="K", type=_count(1), default=100,
                        help="print the cost every K iterations (default 100)")
-    train.add_argument("--init", metavar="|".join(INITS), type=_checked(check_init), default="zeros",
-                       help="initial w (default zeros)")
-    train.add_argument("--seed", metavar="S", type=_checked(check_seed), default=0,
-                       help="seed for --init random and for the held-out split (0 .. 2^31-1, default 0)")
-    train.add_argument("--loss", metavar="|".join(LOSSES), type=_checked(check_loss), default="cross-entropy",
-                       help="loss (default cross-entropy)")
+    for key in ("init", "seed", "loss"):
+        add_setting(train, key)
     opt = train.add_argument_group("optimizer", "how each iteration steps (defaults: the course's batch descent)")
-    opt.add_argument("--optimizer", metavar="|".join(KINDS), type=_checked(check_optimizer), default="gd",
-                     help=f"{join(KINDS, 'or')} (default gd): "
-                          + "; ".join(f"{key}: {spec.rule}" for key, spec in SPECS.items()))
-    opt.add_argument("--batch-size", metavar="B", type=_checked(check_batch_size), default=None,
-                     help="examples per iteration, 1 .. m, shuffled each epoch (default: all m)")
-    for name, hyper in HYPERS.items():
-        opt.add_argument(f"--{name}", metavar=hyper.symbol, type=_checked(CHECKS[name]), default=hyper.default,
-                         help=f"{join(s.name for s in users(name))}: {hyper.meaning} (default {hyper.default:g})")
-    opt.add_argument("--lambda", dest="lam", metavar="L", type=_checked(check_lambda), default=0.0,
-                     help="L2: J + (L / 2m) |w|^2 (default 0)")
-    opt.add_argument("--decay", metavar="D", type=_checked(check_decay), default=0.0,
-                     help="α decay per epoch (default 0: none)")
-    opt.add_argument("--decay-kind", metavar="|".join(DECAY_KINDS), type=_checked(check_decay_kind),
-                     default="inverse", help="inverse: α0 / (1 + D·epoch); exponential: α0·(1 - D)^epoch, "
-                                             "so the course's α0·0.95^epoch is D = 0.05 (default inverse)")
+    add_setting(opt, "optimizer", "how each step uses the gradient: "
+                + "; ".join(f"{key}: {spec.rule}" for key, spec in SPECS.items()))
+    for key in ("batch_size", *HYPERS, "lam", "decay", "decay_kind"):
+        add_setting(opt, key)
     train.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     train.add_argument("--save", metavar="MODEL.npz", help="save the trained model (the last α's run)")
 
@@ -271,10 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
     shot.add_argument("--lesson", metavar="LESSON.toml",
                       help="set the window up as this lesson file does: data, settings, panels, first iterations")
-    shot.add_argument("--iterations", metavar="N", type=_checked(check_budget),
-                      help="iterations first (2000, or the lesson's own)")
-    shot.add_argument("--alpha", metavar="A", type=_checked(check_alpha),
-                      help="learning rate (0.005, or the lesson's own)")
+    add_setting(shot, "budget", "iterations first (2000, or the lesson's own)", dest="iterations", default=None)
+    add_setting(shot, "alpha", "learning rate (0.005, or the lesson's own)", default=None)
     shot.add_argument("--size", metavar="WxH", type=_size, default=(1280, 800), help="window size (1280x800)")
     shot.add_argument("--view", choices=list(SCREENSHOT_VIEWS), default="window", help="what to capture")
 

@@ -1,38 +1,34 @@
 """The command line: the window on a PATH, `visualizer train` printing what the course's notebook prints, and more.
 
 Every mistake in the input becomes one line on stderr and exit code 2, never a traceback.
-Arguments are checked by the same functions as session files (visualizer.model.settings). A
+Arguments are read and checked by the constraint table (visualizer.model.constraints), and the run's
+settings are built as a session's are (``RunSettings.from_dict``). A
 closed pipe (``| head``) ends the program quietly, as for any Unix tool.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from visualizer.cli.args import UsageError, build_parser, route, window_path_problem
-from visualizer.cli.output import Progress, json_safe, one_line, quote_path
-from visualizer.core import GradientDescent, sigmoid
-from visualizer.core.engine.gradient_descent import CHUNK
-from visualizer.core.optim.optimizers import Optimizer
-from visualizer.core.optim.registry import HYPERS
-from visualizer.data import DataError, Dataset, ImageError, Skipped, load_data, load_image
+from visualizer.cli.interrupts import CtrlC
+from visualizer.cli.output import Progress, one_line, quote_path
+from visualizer.cli.train import check_writable, settings_from_flags, train
+from visualizer.core import sigmoid
+from visualizer.data import DataError, ImageError, load_image
+from visualizer.formats.animation_frames import Cancelled
 from visualizer.formats.lesson_files import LessonError, load_lesson, load_lesson_data
-from visualizer.formats.storage import StorageError, load_model, save_model
-from visualizer.fs.atomic import atomic_write
+from visualizer.formats.storage import StorageError, load_model
 from visualizer.fs.files import file_kind_problem
-from visualizer.model.settings import check_together
+from visualizer.model.panels import SCREENSHOT_VIEWS
 
 EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 2, 130, 141  # 141: killed by SIGPIPE, as other tools
-#: Training goes in calls of a multiple of the engine's CHUNK, so the arithmetic is that of one call.
-STEP_SECONDS = 0.25
-
 
 def run_cli(argv: list[str]) -> int:
     try:
@@ -63,19 +59,18 @@ def _run(argv: list[str]) -> int:
         if args.command is None:
             raise UsageError("choose a command: train, predict, screenshot, animate or install-desktop "
                              "(or a PATH to open)")
-        if args.command == "screenshot":
-            return _screenshot(args, invocation.qt_args)
-        if args.command == "animate":
-            return _animate(args, invocation.qt_args)
+        if args.command in ("screenshot", "animate"):
+            with CtrlC() as pressed:  # from here on Qt may be loaded or drawing: Ctrl+C only sets a flag
+                return (_screenshot if args.command == "screenshot" else _animate)(args, invocation.qt_args, pressed)
         if args.command == "install-desktop":
             return _install_desktop(args.uninstall)
         if args.command == "predict":
             return _predict(args)
-        return _train(args)
+        return train(args)
     except (UsageError, DataError, StorageError, LessonError) as exc:
         print(f"visualizer: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Cancelled):  # Cancelled: Ctrl+C noted while Qt drew (visualizer.cli.interrupts)
         print("visualizer: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 
@@ -112,14 +107,14 @@ def _window(path: str | None, qt_args: list[str]) -> int:
 
 
 #: Views that show the 3-D surface: only these need a display (OpenGL); the others draw off the screen without one.
-GL_VIEWS = ("window", "surface")
+GL_VIEWS = tuple(v.key for v in SCREENSHOT_VIEWS if v.gl)
 #: What Qt's offscreen platform says of every window it cannot do (raise, size hints): not the user's business.
 OFFSCREEN_NOTES = ("does not support propagateSizeHints", "does not support raise()")
 
 
 def _display_for(command: str, view: str, qt_args: list[str]) -> list[str]:
     """Qt's options for drawing ``view``: without a display, a 2-D view is drawn by Qt's offscreen platform."""
-    from visualizer.app.window.launch import has_display
+    from visualizer.app.common.application import has_display
 
     if has_display(qt_args):
         return qt_args
@@ -139,20 +134,23 @@ def _display_for(command: str, view: str, qt_args: list[str]) -> list[str]:
     return [*qt_args, "-platform", "offscreen"]
 
 
-def _screenshot(args, qt_args: list[str]) -> int:
+def _screenshot(args, qt_args: list[str], pressed: CtrlC) -> int:
     qt_args = _display_for("screenshot", args.view, qt_args)
-    _check_writable(args.out)
+    check_writable(args.out)
     lesson = _screenshot_lesson(args)
-    from visualizer.app.export.screenshot import render_screenshot
-    from visualizer.app.window.launch import make_app
+    iterations = 2000 if args.iterations is None else args.iterations
+    with _training_progress() as training:
+        from visualizer.app.common.application import make_app
+        from visualizer.app.export.screenshot import render_screenshot
+        from visualizer.app.window.main_window import MainWindow
 
-    make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
-    render_screenshot(args.out, args.data, 2000 if args.iterations is None else args.iterations,
-                      0.005 if args.alpha is None else args.alpha, args.size, args.view, lesson)
+        make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
+        render_screenshot(MainWindow, args.out, args.data, iterations, settings_from_flags(args, "alpha"), args.size,
+                          args.view, lesson, progress=training, cancelled=pressed)
     return 0
 
 
-def _animate(args, qt_args: list[str]) -> int:
+def _animate(args, qt_args: list[str], pressed: CtrlC) -> int:
     """Everything that can be checked is checked before the run is trained: one line and exit 2."""
     from visualizer.formats import animation_frames as af
 
@@ -170,25 +168,46 @@ def _animate(args, qt_args: list[str]) -> int:
     if stop > iterations:
         raise UsageError(f"argument --to: iteration {stop} is beyond the {iterations} trained first (--iterations)")
     try:
-        count = len(af.frame_iterations(args.start, stop, args.frames, args.every, args.log_spacing))
+        count = af.frame_count(args.start, stop, args.frames, args.every, args.log_spacing)
     except af.AnimationError as exc:
         raise UsageError(str(exc)) from None
     qt_args = _display_for("animate", args.view, qt_args)
-    _check_writable(args.out)
-    from visualizer.app.export.animation import render_animation
-    from visualizer.app.window.launch import make_app
-
-    make_app(qt_args)
+    check_writable(args.out)
     bar = af.TerminalBar(count)
     try:
-        render_animation(args.out, args.data, iterations, 0.005 if args.alpha is None else args.alpha, args.size,
-                         args.view, args.fps, args.frames, args.every, args.log_spacing, args.start, stop,
-                         bar.update, lesson)
+        with _training_progress() as training:
+            from visualizer.app.common.application import make_app
+            from visualizer.app.export.animation import render_animation
+            from visualizer.app.window.main_window import MainWindow
+
+            make_app(qt_args)
+            render_animation(MainWindow, args.out, args.data, iterations, settings_from_flags(args, "alpha"), args.size,
+                             args.view, args.fps, args.frames, args.every, args.log_spacing, args.start, stop,
+                             bar.update, lesson, training=training, cancelled=pressed)
     except af.AnimationError as exc:
         raise UsageError(str(exc)) from None
     finally:
         bar.close()
     return 0
+
+
+@contextlib.contextmanager
+def _training_progress():
+    """``progress(done, total)`` for the iterations a picture is trained first: a line on stderr every few
+    seconds once they take that long (100,000 Adam iterations of a lesson on batches of one take minutes),
+    timed from the first burst of training, not from the start of the program."""
+    shown: list[Progress] = []
+
+    def update(done: int, total: int) -> None:
+        if not shown:
+            shown.append(Progress(total))
+        shown[0].update(done)
+
+    try:
+        yield update
+    finally:
+        for progress in shown:
+            progress.close()
 
 
 def _screenshot_lesson(args):
@@ -199,7 +218,7 @@ def _screenshot_lesson(args):
         raise UsageError("argument --data: a lesson names its own data; leave out --data with --lesson")
     lesson = load_lesson(args.lesson)
     if args.alpha is not None:
-        lesson = replace(lesson, settings=replace(lesson.settings, alpha=args.alpha))
+        lesson = replace(lesson, settings=settings_from_flags(args, "alpha", lesson.settings))
     return lesson if args.iterations is None else replace(lesson, iterations=args.iterations)
 
 
@@ -207,165 +226,16 @@ def _install_desktop(uninstall: bool) -> int:
     from visualizer.cli import desktop
 
     try:
-        changed = desktop.uninstall() if uninstall else desktop.install()
+        changed, left = desktop.uninstall() if uninstall else (desktop.install(), [])
     except desktop.DesktopError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"{exc.filename or 'the menu entry'}: {exc.strerror or exc}") from None
     verb = "removed" if uninstall else "wrote"
     for path in changed:
-        print(f"{verb} {path}")
+        print(f"{verb} {quote_path(path)}")
     if uninstall and not changed:
-        print(f"nothing to remove: no menu entry at {desktop.desktop_file()}")
+        print(f"nothing to remove: no menu entry of install-desktop at {quote_path(desktop.desktop_file())}")
+    for path in left:
+        print(f"left {quote_path(path)}: not written by install-desktop")
     return 0
-
-
-def _train(args) -> int:
-    for given in (args.train, args.test):
-        if given is not None and (problem := file_kind_problem(given, folder_ok=True)):
-            raise UsageError(f"{given}: {problem}")  # a FIFO would block before the data package could say so
-    train, test = load_data(args.train, args.test, positive=args.positive, n_px=args.n_px,
-                            test_fraction=args.test_fraction, seed=args.seed)
-    _report_skipped(train.skipped + (test.skipped if test else []))
-    if (test is None and args.test is None and args.test_fraction > 0) or (test is not None and test.m == 0):
-        what = "too few examples to hold out a test set" if args.test is None else f"{args.test} has no examples"
-        print(f"visualizer: note: {one_line(what)}; reporting training figures only", file=sys.stderr)
-        test = None
-    for out in (args.json, args.save):
-        if out:
-            _check_writable(out)
-    optimizer = _optimizer(args, train.m)
-    runs = []
-    for alpha in args.alpha:
-        if len(args.alpha) > 1:
-            print(f"learning rate is: {alpha}")
-        summary, gd = _one_run(train, test, alpha, args, optimizer)
-        runs.append(summary)
-        if len(args.alpha) > 1:
-            print("-" * 55)
-    if len(runs) > 1:
-        _print_table(runs)
-    if args.json:
-        _write_json(args.json, train, test, runs)
-    if args.save:
-        save_model(args.save, gd.w, gd.b, train.n_px, train.classes, gd.history.alpha_changes, gd.metrics())
-    return 0
-
-
-def _optimizer(args, m: int) -> Optimizer:
-    """The flags' optimizer; B <= m is checked here, where m is known."""
-    settings = {"decay": args.decay, "decay_kind": args.decay_kind}
-    try:
-        check_together(settings)
-    except ValueError as exc:
-        raise UsageError(f"argument --decay: {exc}") from None
-    if args.batch_size is not None and args.batch_size > m:
-        raise UsageError(f"argument --batch-size: the batch size must be at most the number of training "
-                         f"examples m = {m}, not {args.batch_size}")
-    return Optimizer(kind=args.optimizer, batch_size=args.batch_size, lam=args.lam, decay=args.decay,
-                     decay_kind=args.decay_kind, **{name: getattr(args, name) for name in HYPERS})
-
-
-def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer: Optimizer
-             ) -> tuple[dict, GradientDescent]:
-    """One α. A mini-batch run prints the full J_reg every K iterations (the metrics, at that stride);
-    batch descent prints the cost of every K-th iteration, which is that same full J."""
-    started = time.perf_counter()
-    mini = optimizer.batch(train.m) < train.m
-    gd = GradientDescent(
-        train.X, train.Y, alpha=alpha, loss=args.loss, init=args.init, seed=args.seed,
-        X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
-        metric_stride=args.print_every if mini else max(args.iterations, 1), optimizer=optimizer,
-    )
-    _steps(gd, args.iterations, f"alpha {alpha:g}: " if len(args.alpha) > 1 else "")
-    seconds = time.perf_counter() - started
-    if mini:
-        its, printed = gd.history.metric("train_cost", max(gd.iteration - 1, 0))
-        its = its.astype(int)
-    else:
-        printed = gd.history.costs.values[:: args.print_every]
-        its = range(0, len(gd.history.costs), args.print_every)
-    for i, cost in zip(its, printed, strict=False):
-        print(f"Cost after iteration {i}: {cost:f}")
-    if gd.iteration < args.iterations:
-        print(f"stopped at iteration {gd.iteration}: with alpha = {alpha:g} the next step overflows")
-    m = gd.metrics()
-    print(f"train accuracy: {m['train_accuracy']} %")
-    if test is not None:
-        print(f"test accuracy: {m['test_accuracy']} %")
-    return {
-        "alpha": alpha,
-        "iterations": gd.iteration,
-        "costs": [float(c) for c in printed],
-        "final_cost": m["train_cost"],
-        "train_accuracy": m["train_accuracy"],
-        "test_accuracy": m["test_accuracy"],
-        "diverged": gd.diverged_at is not None,
-        "train_seconds": seconds,
-        "settings": {"alpha": alpha, "iterations": args.iterations, "print_every": args.print_every,
-                     "loss": args.loss, "init": args.init, "seed": args.seed, **optimizer.to_dict(),
-                     "batch_size_used": optimizer.batch(train.m)},
-        "method": gd.method,
-        "path_reason": gd.path_reason,
-        "printed_costs": "full J_reg at the stride (mini-batches)" if mini else "J_reg of each printed iteration",
-    }, gd
-
-
-def _steps(gd: GradientDescent, n: int, label: str) -> None:
-    """n iterations in calls of about STEP_SECONDS, showing progress on long runs."""
-    progress = Progress(n, label)
-    chunk, target = CHUNK, gd.iteration + n
-    try:
-        while gd.iteration < target:
-            started = time.perf_counter()
-            want = min(chunk, target - gd.iteration)
-            if gd.step(want) < want:
-                break  # the next step would overflow
-            progress.update(gd.iteration - (target - n))
-            took = time.perf_counter() - started
-            if took < STEP_SECONDS / 2:
-                chunk *= 2
-            elif took > 2 * STEP_SECONDS and chunk > CHUNK:
-                chunk //= 2
-    finally:
-        progress.close()
-
-
-def _report_skipped(skipped: list[Skipped]) -> None:
-    for s in skipped[:10]:
-        print(f"visualizer: skipped {quote_path(s.path, sys.stderr)}: {one_line(s.reason)}", file=sys.stderr)
-    if len(skipped) > 10:
-        print(f"visualizer: ... and {len(skipped) - 10} more skipped files (--json lists them all)", file=sys.stderr)
-
-
-def _print_table(runs: list[dict]) -> None:
-    print(f"{'alpha':>10}  {'final cost':>12}  {'train accuracy':>15}  {'test accuracy':>14}  diverged")
-    for r in runs:
-        test = "-" if r["test_accuracy"] is None else f"{r['test_accuracy']:.7g} %"
-        print(f"{r['alpha']:>10g}  {r['final_cost']:>12.6f}  {r['train_accuracy']:>13.7g} %  {test:>14}  "
-              f"{'yes' if r['diverged'] else 'no'}")
-
-
-def _check_writable(path: str) -> None:
-    """Before a long run: the folder exists and the name is not taken by a folder."""
-    parent = Path(path).resolve().parent
-    if not parent.is_dir():
-        raise UsageError(f"{path}: its folder {parent} does not exist")
-    if Path(path).is_dir():
-        raise UsageError(f"{path}: is a folder, not a file")
-
-
-def _write_json(path: str, train: Dataset, test: Dataset | None, runs: list[dict]) -> None:
-    doc = {
-        "data": {
-            "n_x": train.n_x,
-            "m_train": train.m,
-            "m_test": 0 if test is None else test.m,
-            "classes": list(train.classes),
-            "skipped": [{"path": s.path, "reason": s.reason} for s in train.skipped + (test.skipped if test else [])],
-        },
-        "runs": runs,
-    }
-    text = json.dumps(json_safe(doc), indent=2, allow_nan=False) + "\n"
-    atomic_write(path, lambda f: f.write(text), binary=False)
-

@@ -1,14 +1,17 @@
 """Decoded images kept between runs, so a folder opens the second time without decoding.
 
 The pixels a file gives depend only on its bytes, n_px and the decoder, so they are kept
-in the user's cache folder and reused while the file's size and modification time (ns)
-are unchanged. One pack file per (folder, n_px), read in one pass:
+in the user's cache folder and reused while the file's size, modification time, change time
+(ns) and inode are unchanged: as in git's index, the change time and inode catch a file
+replaced with its modification time put back (touch -r, cp -p, tar, rsync -a). One pack
+file per (folder, n_px), read in one pass:
 
-    b"VISPACK1" | header bytes u64 | rows u64 | n_px u32 | crc32 of header u32 | crc32 of pixels u32
-    header: JSON {"folder", "n_px", "version", "entries": [[path, size, mtime_ns, sha1, reason], ...]}
+    b"VISPACK2" | header bytes u64 | rows u64 | n_px u32 | crc32 of header u32 | crc32 of pixels u32
+    header: JSON {"folder", "n_px", "version", "entries": [[path, size, mtime_ns, ctime_ns, inode, sha1, reason], ...]}
     pixels: rows x n_px x n_px x 3 uint8, one row per entry whose reason is null, in entry order
 
-``path`` is relative to the folder; ``reason`` is why the file's bytes are not an image.
+``path`` is relative to the folder; ``reason`` is why the file's bytes are not an image. The
+pack's name is a hash of the folder's path as bytes (os.fsencode), so a name that is not UTF-8 has one too.
 Nothing in a pack is trusted: its sizes must add up to the file's own length before
 anything is allocated, both checksums must match, and any problem means "not cached".
 Packs are written to a temporary file and renamed into place, so concurrent processes
@@ -37,13 +40,15 @@ from visualizer.fs.atomic import remove_stale_temps
 
 #: The cache's default bound; least recently used packs are removed past it.
 LIMIT_BYTES = 2 * 2**30
-MAGIC = b"VISPACK1"
+MAGIC = b"VISPACK2"
 FIXED = struct.Struct("<8sQQIII")
 #: Pixels are checked and copied this many bytes at a time.
 BLOCK_BYTES = 16 * 2**20
-#: A file changed this soon after its stat could keep its size and time stamp (coarse clocks):
+#: A file changed this soon after its stat could keep its size and time stamps (coarse clocks):
 #: it is decoded again next time rather than trusted.
 RACY_NS = 2_000_000_000
+#: What of a file's stat must be unchanged for its pack entry to be used.
+STAMP = ("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 MAX_REASON_CHARS = 300
 MAX_HEADER_BYTES = 256 * 2**20
 HEX = re.compile(r"[0-9a-f]*")
@@ -142,11 +147,11 @@ class FolderCache:
     def __init__(self, folder: Path, n_px: int, paths: list[str]):
         self.n_px = n_px
         self.folder = os.path.abspath(folder)
-        self.path = packs_dir() / (hashlib.sha256(f"{self.folder}\0{n_px}".encode()).hexdigest()[:32] + ".pack")
+        self.path = packs_dir() / (hashlib.sha256(os.fsencode(f"{self.folder}\0{n_px}")).hexdigest()[:32] + ".pack")
         self.version = preprocess_version()
         prefix = "" if str(folder) == "." else os.path.join(str(folder), "")
         self.keys = [p[len(prefix):] if p.startswith(prefix) else os.path.relpath(p, folder) for p in paths]
-        self.stamps: list[tuple[int, int] | None] = []
+        self.stamps: list[tuple[int, ...] | None] = []
         now = time.time_ns()
         for p in paths:
             try:
@@ -155,7 +160,7 @@ class FolderCache:
                 self.stamps.append(None)
                 continue
             racy = 0 <= now - st.st_mtime_ns < RACY_NS
-            self.stamps.append(None if racy else (st.st_size, st.st_mtime_ns))
+            self.stamps.append(None if racy else tuple(getattr(st, field) for field in STAMP))
         self.loaded: list | None = None  # the entries of the pack on disk, once read
 
     def load(self, images: np.ndarray, cancelled=None) -> dict[int, Known]:
@@ -192,9 +197,9 @@ class FolderCache:
         where = {key: i for i, key in enumerate(self.keys)}
         known: dict[int, Known] = {}
         targets = []  # for each row of pixels, the index in images it belongs to, or -1
-        for key, size, mtime_ns, digest, reason in entries:
+        for key, *stamp, digest, reason in entries:
             i = where.get(key)
-            hit = i is not None and self.stamps[i] == (size, mtime_ns)
+            hit = i is not None and self.stamps[i] == tuple(stamp)
             if hit:
                 known[i] = Known(digest, reason)
             if reason is None:
@@ -246,14 +251,16 @@ class FolderCache:
 
 
 def _valid(entries: list) -> bool:
-    """Each entry [path, size, mtime_ns, sha1 hex, None or a short reason], each path once."""
+    """Each entry [path, *stamp (whole numbers >= 0), sha1 hex, None or a short reason], each path once."""
     digests = []
+    n = len(STAMP)
     for e in entries:
-        if not (type(e) is list and len(e) == 5 and type(e[0]) is str and type(e[1]) is int and e[1] >= 0
-                and type(e[2]) is int and e[2] >= 0 and type(e[3]) is str and len(e[3]) == 40
-                and (e[4] is None or (type(e[4]) is str and len(e[4]) <= MAX_REASON_CHARS))):
+        if not (type(e) is list and len(e) == n + 3 and type(e[0]) is str
+                and all(type(v) is int and v >= 0 for v in e[1: n + 1]) and type(e[n + 1]) is str
+                and len(e[n + 1]) == 40 and (e[n + 2] is None or (type(e[n + 2]) is str
+                                                                 and len(e[n + 2]) <= MAX_REASON_CHARS))):
             return False
-        digests.append(e[3])
+        digests.append(e[n + 1])
     return HEX.fullmatch("".join(digests)) is not None and len({e[0] for e in entries}) == len(entries)
 
 

@@ -16,7 +16,12 @@ PARALLEL_X_BYTES = 16 * 2**20
 
 
 class DataError(Exception):
-    """A data source cannot be used; the message names the file and says why."""
+    """A data source cannot be used; the message names the file and says why. ``option``: the argument of
+    load_data at fault ("positive", "n_px", "test_fraction"), None when it is the source itself."""
+
+    def __init__(self, message: str, option: str | None = None):
+        super().__init__(message)
+        self.option = option
 
 
 @dataclass(frozen=True)

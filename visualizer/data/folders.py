@@ -140,7 +140,8 @@ def choose_classes(names: list[str], positive: str | None, where: str) -> tuple[
     if positive is not None:
         hits = [n for n in found if n.lower() == positive.lower()]
         if not hits:
-            raise DataError(f"{where}: --positive {positive} is not one of the classes ({', '.join(found)})")
+            raise DataError(f"{where}: --positive {positive} is not one of the classes ({', '.join(found)})",
+                            "positive")
         pos = hits[0]
     else:
         hits = [n for n in found if n.lower() in POSITIVE_NAMES]

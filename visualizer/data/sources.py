@@ -38,9 +38,9 @@ def load_data(
     folder again instead of reusing (and storing) them in the cache.
     """
     if n_px is not None and not N_PX_RANGE[0] <= n_px <= N_PX_RANGE[1]:
-        raise DataError(f"--n-px must be between {N_PX_RANGE[0]} and {N_PX_RANGE[1]}, not {n_px}")
+        raise DataError(f"--n-px must be between {N_PX_RANGE[0]} and {N_PX_RANGE[1]}, not {n_px}", "n_px")
     if not 0 <= test_fraction < 1:
-        raise DataError(f"--test-fraction must be at least 0 and below 1, not {test_fraction}")
+        raise DataError(f"--test-fraction must be at least 0 and below 1, not {test_fraction}", "test_fraction")
     train_path = Path(train) if train is not None else DEMO_DIR
     if train is None and not DEMO_DIR.is_dir():
         raise DataError(f"{DEMO_DIR}: the built-in demo set is missing (run scripts/make_demo_data.py)")

@@ -9,6 +9,7 @@ each stores only the rectangle that changed.
 from __future__ import annotations
 
 import math
+import signal
 import struct
 import sys
 import time
@@ -66,10 +67,10 @@ def every_nth(start: int, stop: int, every: int) -> list[int]:
     return its if its[-1] == stop else [*its, stop]
 
 
-def frame_iterations(start: int, stop: int, frames: int | None = None, every: int | None = None,
-                     log: bool = False) -> list[int]:
-    """The iterations to draw, from ``start`` to ``stop``: ``frames`` of them (evenly or log-spaced)
-    or one every ``every`` iterations."""
+def frame_count(start: int, stop: int, frames: int | None = None, every: int | None = None,
+                log: bool = False) -> int:
+    """How many frames ``frame_iterations`` gives, found without making the list: the one place where a
+    request, however it is put (a number of frames or one every N iterations), is held to MAX_FRAMES."""
     if not 0 <= start < stop:
         raise AnimationError(f"nothing to animate from iteration {start} to {stop}: the stretch must go forward")
     if every is not None:
@@ -77,11 +78,26 @@ def frame_iterations(start: int, stop: int, frames: int | None = None, every: in
             raise AnimationError("choose either iterations per frame or a number of frames, not both")
         if every < 1:
             raise AnimationError(f"iterations per frame must be at least 1, not {every}")
-        return every_nth(start, stop, every)
+        count = (stop - start) // every + 1 + ((stop - start) % every != 0)  # and stop itself
+        if count > MAX_FRAMES:
+            raise AnimationError(f"one frame every {every:,} iterations from {start:,} to {stop:,} is {count:,} "
+                                 f"frames; an animation has at most {MAX_FRAMES:,} frames")
+        return count
     frames = 100 if frames is None else frames
     if not 2 <= frames <= MAX_FRAMES:
-        raise AnimationError(f"the number of frames must be 2 .. {MAX_FRAMES:,}, not {frames}")
-    return (log_spaced if log else evenly_spaced)(start, stop, frames)
+        raise AnimationError(f"the number of frames must be 2 .. {MAX_FRAMES:,}, not {frames}; an animation "
+                             f"has at most {MAX_FRAMES:,} frames")
+    return min(frames, stop - start + 1)
+
+
+def frame_iterations(start: int, stop: int, frames: int | None = None, every: int | None = None,
+                     log: bool = False) -> list[int]:
+    """The iterations to draw, from ``start`` to ``stop``: ``frames`` of them (evenly or log-spaced)
+    or one every ``every`` iterations; checked by ``frame_count`` before the list is made."""
+    frame_count(start, stop, frames, every, log)
+    if every is not None:
+        return every_nth(start, stop, every)
+    return (log_spaced if log else evenly_spaced)(start, stop, 100 if frames is None else frames)
 
 
 def format_problem(out: str, fps: float) -> str | None:
@@ -311,7 +327,12 @@ def encode_gif(source, out: str, fps: float) -> int:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m visualizer.formats.animation_frames OUT.gif FPS``, frames on stdin: the window's GIF encoder."""
+    """``python -m visualizer.formats.animation_frames OUT.gif FPS``, frames on stdin: the window's GIF encoder.
+
+    Ctrl+C in a terminal reaches this process too; the program that started it decides what it means
+    and sends CANCEL (or closes the pipe), so here it is ignored.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         print(encode_gif(sys.stdin.buffer, argv[0], float(argv[1])))
     except Cancelled:

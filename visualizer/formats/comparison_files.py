@@ -22,8 +22,8 @@ from visualizer.core.analysis.stability import SweepPoint
 from visualizer.core.engine.history import METRIC_ROWS, History
 from visualizer.formats.npz_reader import Spec, text
 from visualizer.fs.atomic import StorageError, atomic_write
+from visualizer.model.constraints import COUNT_BOUND, check
 from visualizer.model.race_config import race_config_from_dict
-from visualizer.model.settings import BUDGET_MAX, check_init, check_loss, check_seed
 
 FORMAT = 1
 MAX_VALUES = 10**8
@@ -143,7 +143,7 @@ def _run(d, column: _Column, m: int, budget: int, k: int) -> RaceRun:
         raise ValueError(f"run {k}: its seconds must not go down")
     history.alpha_changes = [(0, config.alpha)]
     history.optimizer_changes = [(0, config.optimizer_for())]
-    run = RaceRun(config, m, history, every=_int(d, "every", 1, BUDGET_MAX), iteration=last, diverged_at=diverged,
+    run = RaceRun(config, m, history, every=_int(d, "every", 1, COUNT_BOUND), iteration=last, diverged_at=diverged,
                   elapsed=_real(d, "elapsed", 0, math.inf))
     run.seconds.extend(seconds)
     return run
@@ -202,7 +202,7 @@ def read(a: dict, path, m: int) -> SavedComparison | None:
         if "comparison_values" not in a:
             raise ValueError("its values ('comparison_values') are missing")
         column = _Column(a["comparison_values"].astype(np.float64, copy=False).reshape(-1))
-        budget = _int(head, "iterations", 1, BUDGET_MAX)
+        budget = _int(head, "iterations", 1, COUNT_BOUND)
         runs_in = head.get("runs")
         if not isinstance(runs_in, list) or len(runs_in) > MAX_RUNS:
             raise ValueError(f"its runs must be a list of at most {MAX_RUNS}")
@@ -215,8 +215,8 @@ def read(a: dict, path, m: int) -> SavedComparison | None:
             raise ValueError(f"{column.values.size - column.at} values are left over")
         if head.get("axis") not in X_AXES:
             raise ValueError(f"the axis must be one of {', '.join(X_AXES)}")
-        return SavedComparison(budget, check_loss(head.get("loss")), check_init(head.get("init")),
-                               check_seed(head.get("seed")), _real(head, "target", 0, math.inf), head["axis"],
+        return SavedComparison(budget, check("loss", head.get("loss")), check("init", head.get("init")),
+                               check("seed", head.get("seed")), _real(head, "target", 0, math.inf), head["axis"],
                                runs, view, sweep, points, curves)
     except json.JSONDecodeError:
         raise StorageError(f"{path}: the comparison ('comparison') is not valid JSON") from None

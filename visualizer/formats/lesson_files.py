@@ -23,22 +23,22 @@ import tomllib
 
 from visualizer.core.analysis.race import PRESETS
 from visualizer.data import DataError, Dataset, load_data
-from visualizer.data.images import N_PX_RANGE
 from visualizer.fs.files import file_kind_problem, read_regular
+from visualizer.model.constraints import DATA, batch_problem, check
+from visualizer.model.panels import DOCK_AREAS, LESSON_PANELS, MAIN_PANELS
 from visualizer.model.settings import RunSettings, SettingsError
 
 #: A lesson is a page of text; anything bigger is not one.
 MAX_BYTES = 256 * 1024
 MAX_TITLE = 200
 MAX_INSTRUCTIONS = 20_000
-#: Iterations run before the student sees the window (about a minute on the course's data at most).
+#: Iterations run before the student sees the window, with progress shown: seconds for batch descent,
+#: minutes for Adam on all m examples (docs/lessons.md gives the figures).
 MAX_ITERATIONS = 100_000
 FORMAT_VERSION = 1
-#: The window's docks, by the names `visualizer screenshot --view` also uses.
-MAIN_PANELS = ("controls", "weights", "cost", "sigmoid", "classify", "gallery")
-LESSON_PANELS = ("image-vector", "computation-graph", "vectorization", "convexity", "bowl")
+#: What a lesson can show: the window's docks and the lesson views (visualizer/model/panels.py).
 PANELS = MAIN_PANELS + LESSON_PANELS
-AREAS = ("left", "right", "bottom")
+AREAS = DOCK_AREAS
 #: What a lesson can lock or hide: every run setting, the α presets, and the run's own buttons.
 CONTROLS = (*(f.name for f in fields(RunSettings)), "presets", "train", "step", "reset", "timeline")
 DATA_SOURCES = ("demo", "course")
@@ -57,9 +57,9 @@ class LessonData:
 
     source: str = "demo"
     test: str | None = None  # a test set; by default the source's own (test/, test_*.h5) or a held-out part
-    n_px: int | None = None  # None: the source's own size (64 for folders)
+    n_px: int | None = DATA["n_px"].default  # None: the source's own size (64 for folders)
     positive: str | None = None  # None: cat, yes, ... as the data package guesses
-    test_fraction: float = 0.2
+    test_fraction: float = DATA["test_fraction"].default
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,14 @@ class Lesson:
 
 
 def _where(path, lines: Mapping, key: str) -> str:
-    """'FILE, line N: key K' for a message; a key written inline takes the line of its table."""
+    """'FILE, line N: key K' for a message; a key written inline takes the line of its table, a table written
+    as dotted keys (``alpha.x = 1``) the line of its first key."""
+    deeper = [n for k, n in lines.items() if k.startswith(f"{key}.")]
     written = key
     while written and written not in lines:
         written = written.rpartition(".")[0]
-    return f"{path}" + (f", line {lines[written]}" if written else "") + f": key {key!r}"
+    line = lines[key] if key in lines else min(deeper) if deeper else lines[written] if written else None
+    return f"{path}" + (f", line {line}" if line else "") + f": key {key!r}"
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -111,6 +114,7 @@ def load_lesson(path: str | os.PathLike) -> Lesson:
 
 
 def parse_lesson(text: str, path: Path) -> Lesson:
+    text = text.removeprefix("\ufeff")  # the byte order mark Notepad writes; TOML's own grammar has none
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:  # its message gives the line and column
@@ -182,6 +186,9 @@ class _Reader:
         tabs = panels.get("tabs", [])
         if not isinstance(tabs, list) or not all(isinstance(t, list) for t in tabs):
             self.fail("panels.tabs", 'must be a list of lists of panel names, such as [["cost", "sigmoid"]]')
+        tabs = tuple(self.names({"t": t}, "t", "panels.tabs", MAIN_PANELS) for t in tabs)
+        if len({p for t in tabs for p in t}) != sum(map(len, tabs)):
+            self.fail("panels.tabs", "a panel is in two groups of tabs; a panel is in one place")
         areas = {a: self.names(panels, a, f"panels.{a}", MAIN_PANELS) for a in AREAS}
         placed = [p for a in AREAS for p in areas[a]]
         if len(set(placed)) != len(placed):
@@ -192,7 +199,7 @@ class _Reader:
             data=self.data(self.table(doc, "data", DATA_KEYS)),
             settings=self.settings(self.table(doc, "settings", SETTING_KEYS)),
             show=self.names(panels, "show", "panels.show", PANELS, MAIN_PANELS),
-            tabs=tuple(self.names({"t": t}, "t", "panels.tabs", MAIN_PANELS) for t in tabs),
+            tabs=tabs,
             locked=self.names(controls, "locked", "controls.locked", CONTROLS),
             hidden=self.names(controls, "hidden", "controls.hidden", CONTROLS),
             iterations=iterations, race=race, path=self.path, lines=dict(self.lines_of), **areas,
@@ -208,25 +215,22 @@ class _Reader:
                     self.fail(key, f"the data set {value!r}: {problem}")
         if test is not None and source in DATA_SOURCES:
             self.fail("data.test", f"the {source} set comes with its own test set")
-        n_px = table.get("n_px")
-        if n_px is not None:
-            self.whole(n_px, "data.n_px", *N_PX_RANGE)
-        fraction = table.get("test_fraction", 0.2)
-        if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 <= fraction < 1:
-            self.fail("data.test_fraction", f"must be a number at least 0 and below 1, not {_shown(fraction)}")
+        values = {}
+        for key in DATA:
+            try:
+                values[key] = check(key, table.get(key, DATA[key].default))
+            except ValueError as exc:
+                self.fail(f"data.{key}", str(exc))
         positive = self.text(table, "positive", "data.positive", 200, None)
-        return LessonData(source, test, n_px, positive, float(fraction))
+        if positive is not None and (not positive.strip() or any(ord(c) < 32 or ord(c) == 127 for c in positive)):
+            self.fail("data.positive", f"must name a class, without control characters, not {_shown(positive)}")
+        return LessonData(source, test, positive=positive, **values)
 
     def settings(self, table: dict) -> RunSettings:
-        for key, value in table.items():  # one at a time, so the message names the line of the bad one
-            try:
-                RunSettings.from_dict({key: value}, "")
-            except SettingsError as exc:
-                self.fail(f"settings.{key}", str(exc).split(": ", 2)[-1])
         try:
-            return RunSettings.from_dict(table, "")
-        except SettingsError as exc:
-            self.fail("settings.decay", str(exc).split(": ", 2)[-1])
+            return RunSettings.from_dict(table, str(self.path))
+        except SettingsError as exc:  # unknown keys are refused before, by table()
+            self.fail(f"settings.{exc.key}", exc.reason)
 
 
 TOP_KEYS = ("version", "title", "instructions", "iterations", "race", "data", "settings", "panels", "controls")
@@ -263,14 +267,20 @@ def _unknown(name: str, known) -> str:
     return f"unknown name {_shown(name)}{hint}"
 
 
+_PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
 _HEADER = re.compile(r"\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
-_KEY = re.compile(r"""([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=""")
+_KEY = re.compile(rf"({_PART}(?:\s*\.\s*{_PART})*)\s*=")  # dotted keys too: settings.alpha = 0.1
+
+
+def _dotted(written: str) -> str:
+    """A key as TOML writes it (``a . "b.c"``) as the dotted name messages use."""
+    return ".".join(p.strip("\"'") for p in re.findall(_PART, written))
 
 
 def _key_lines(text: str) -> dict[str, int]:
     """Dotted key -> the line it is written on; TOML's parser does not say, so the text is read here.
 
-    Tables and plain ``key = value`` lines are enough for lesson files; lines inside
+    Tables and ``key = value`` lines, dotted keys included, are enough for lesson files; lines inside
     multi-line strings are skipped.
     """
     lines: dict[str, int] = {}
@@ -282,10 +292,10 @@ def _key_lines(text: str) -> dict[str, int]:
                 inside = None
             continue
         if m := _HEADER.match(stripped):
-            table = ".".join(p.strip().strip("\"'") for p in m[1].split("."))
+            table = _dotted(m[1])
             lines.setdefault(table, n)
         elif m := _KEY.match(stripped):
-            key = m[1].strip("\"'")
+            key = _dotted(m[1])
             lines.setdefault(f"{table}.{key}" if table else key, n)
             rest = stripped[m.end():]
             for quote in ('"""', "'''"):
@@ -330,11 +340,10 @@ def load_lesson_data(lesson: Lesson, progress=None, cancelled=None) -> tuple[Dat
         train, test = load_data(source, test, positive=d.positive, n_px=d.n_px, test_fraction=d.test_fraction,
                                 progress=progress, cancelled=cancelled)
     except DataError as exc:
-        raise LessonError(f"{lesson.where('data.source')}: {exc}") from None
-    batch = lesson.settings.batch_size
-    if batch is not None and batch > train.m:
-        raise LessonError(f"{lesson.where('settings.batch_size')}: the batch size must be at most the number "
-                          f"of training examples m = {train.m}, not {batch}")
+        key = f"data.{exc.option or 'source'}"
+        raise LessonError(f"{lesson.where(key)}: {exc}") from None
+    if problem := batch_problem(lesson.settings.batch_size, train.m):
+        raise LessonError(f"{lesson.where('settings.batch_size')}: {problem}")
     return train, test
 
 

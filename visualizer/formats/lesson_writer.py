@@ -7,7 +7,7 @@ import os
 from dataclasses import fields
 
 from visualizer.formats.lesson_files import AREAS, FORMAT_VERSION, Lesson, LessonData
-from visualizer.fs.atomic import atomic_write
+from visualizer.fs.atomic import StorageError, atomic_write
 
 
 def lesson_to_toml(lesson: Lesson) -> str:
@@ -32,8 +32,19 @@ def lesson_to_toml(lesson: Lesson) -> str:
 
 
 def save_lesson(path: str | os.PathLike, lesson: Lesson) -> None:
-    """Through the one atomic writer: a reader sees the old lesson or the new one, never half."""
+    """Through the one atomic writer: a reader sees the old lesson or the new one, never half.
+
+    A lesson file is UTF-8 text: a name that is not UTF-8 (bytes of another encoding in a path,
+    which Python holds as lone surrogates) cannot be written in it, and is refused naming its key.
+    """
     text = lesson_to_toml(lesson)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text[: exc.start].rpartition("\n")[2]
+        key = next((f"data.{f.name}" for f in fields(LessonData) if line.startswith(f"{f.name} = ")), "a name")
+        raise StorageError(f"{path}: not saved: {key} is not UTF-8 text (a name in another encoding), which a "
+                           "lesson file cannot hold; rename it") from None
     atomic_write(path, lambda f: f.write(text), binary=False)
 
 

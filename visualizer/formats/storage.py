@@ -19,16 +19,17 @@ import numpy as np
 
 from visualizer.core.engine.history import EDGE, METRICS, History
 from visualizer.core.engine.trajectory import ExactState
-from visualizer.core.optim.optimizers import Optimizer, OptimizerState, optimizer_changes
-from visualizer.core.optim.registry import STATE_ARRAYS
+from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset, images_to_x
 from visualizer.data.dataset import Skipped
 from visualizer.data.images import N_PX_RANGE
 from visualizer.formats import comparison_files
 from visualizer.formats.npz_reader import SCALAR, NpzError, Spec, read_npz, text
+from visualizer.formats.run_state import exact_state, optimizer_changes, optimizer_state_arrays
 from visualizer.fs.atomic import StorageError, atomic_save
 from visualizer.fs.files import require_regular
-from visualizer.model.settings import RunSettings, SettingsError, check_alpha
+from visualizer.model.constraints import batch_problem, check
+from visualizer.model.settings import RunSettings, SettingsError
 
 MODEL_FORMAT, SESSION_FORMAT, VERSION = "visualizer-model", "visualizer-session", 1
 PREPROCESSING = ("decode with Pillow (EXIF rotation applied, transparency on white, 8-bit RGB), centre-crop to "
@@ -114,7 +115,7 @@ def _alpha_changes(a, path, last: int | None) -> list[tuple[int, float]]:
         raise StorageError(f"{path}: the entry 'alpha_changes' must start at iteration 0 and go up in whole "
                            f"iterations{'' if last is None else f' to at most {last}'}")
     try:
-        return [(int(i), check_alpha(float(al))) for i, al in c]
+        return [(int(i), check("alpha", float(al))) for i, al in c]
     except ValueError as exc:
         raise StorageError(f"{path}: the entry 'alpha_changes': {exc}") from None
 
@@ -245,7 +246,7 @@ def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettin
                        "run_theta": np.asarray(exact.theta, dtype=np.float64),
                        "run_watch": np.array([exact.divergence_base,
                                               -1 if exact.diverged_at is None else exact.diverged_at], dtype=float)})
-        arrays.update(_optimizer_state_arrays(exact.optimizer_state))
+        arrays.update(optimizer_state_arrays(exact.optimizer_state))
     arrays.update(_dataset_arrays("train", train), **(comparison_files.arrays(comparison) if comparison else {}))
     if test is not None and test.m:
         arrays.update(_dataset_arrays("test", test))
@@ -311,6 +312,8 @@ def load_session(path) -> Session:
     except SettingsError as exc:
         raise StorageError(str(exc)) from None
     train = _read_dataset(a, "train", path, classes)
+    if problem := batch_problem(settings.batch_size, train.m):
+        raise StorageError(f"{path}: its settings: setting 'batch_size': {problem}")
     has_test = any(k.startswith("test_") for k in a)
     test = _read_dataset(a, "test", path, classes) if has_test else None
     if test is not None and test.n_x != train.n_x:
@@ -330,69 +333,9 @@ def load_session(path) -> Session:
     b = float(_floats(a, "b", path)[()])
     history = History()
     history.alpha_changes = _alpha_changes(a, path, iteration)
-    history.optimizer_changes = _optimizer_changes(a, path, iteration)
+    history.optimizer_changes = optimizer_changes(a, path, iteration, settings, train.m)
     _metric_history(a, path, iteration, history)
     history.costs.restore(costs, stride, iteration)
-    return Session(train, test, settings, history, iteration, w, b, _exact_state(a, path, train, b),
+    return Session(train, test, settings, history, iteration, w, b, exact_state(a, path, train, b, iteration),
                    comparison_files.read(a, path, train.m))
 
-
-def _optimizer_changes(a, path, last: int) -> list[tuple[int, Optimizer]]:
-    """[[iteration, {optimizer settings}], ...] from 0, increasing, up to ``last``; absent in older files."""
-    if "optimizer_changes" not in a:
-        return [(0, Optimizer())]
-    try:
-        return optimizer_changes(_json(a, "optimizer_changes", path, "the optimizer changes"), last)
-    except ValueError as exc:
-        raise StorageError(f"{path}: the entry 'optimizer_changes' {str(exc)[:200]}") from None
-
-
-def _exact_state(a, path, train: Dataset, b: float) -> ExactState | None:
-    """The run's coordinates, when the file has them: sizes that fit the data and the same b."""
-    if "run_theta" not in a:
-        return None
-    method = _text(a, "run_method", path)
-    w0, theta = _floats(a, "run_w0", path), _floats(a, "run_theta", path)
-    if method == "gram":
-        fits = w0.size == train.n_x and theta.size == train.m + bool(np.any(w0)) + 1
-    else:
-        fits = method == "primal" and w0.size == 0 and theta.size == train.n_x + 1
-    if not fits or theta[-1] != b:
-        raise StorageError(f"{path}: the entries 'run_method', 'run_w0' and 'run_theta' do not fit its data "
-                           f"({method}, {w0.size} and {theta.size} values for {train.m} examples of {train.n_x})")
-    watch = _floats(a, "run_watch", path)
-    if watch.shape != (2,) or watch[0] < 0 or watch[1] != np.floor(watch[1]) or watch[1] < -1:
-        raise StorageError(f"{path}: the entry 'run_watch' must hold a cost and an iteration (or -1)")
-    return ExactState(method, w0, theta, float(watch[0]), None if watch[1] < 0 else int(watch[1]),
-                      _optimizer_state(a, path, theta.size, train.m))
-
-
-def _optimizer_state_arrays(state: OptimizerState | None) -> dict[str, np.ndarray]:
-    """The optimizer's state arrays (``run_v``, ``run_s``: the registry's STATE_ARRAYS), Adam's step count and
-    where the epoch stands: a run goes on exactly."""
-    if state is None or not (state.arrays or state.t or state.epoch or state.position):
-        return {}
-    out = {"run_counters": np.array([state.t, state.epoch, state.position], dtype=np.int64)}
-    out.update({f"run_{k}": np.asarray(v, dtype=np.float64) for k, v in state.arrays.items()})
-    return out
-
-
-def _optimizer_state(a, path, size: int, m: int) -> OptimizerState | None:
-    entries = [f"run_{k}" for k in STATE_ARRAYS]
-    if "run_counters" not in a:
-        if any(e in a for e in entries):
-            raise StorageError(f"{path}: the entries {' and '.join(map(repr, entries))} need 'run_counters'")
-        return None
-    counters = _need(a, "run_counters", path)
-    if counters.shape != (3,) or np.any(counters < 0) or counters[2] >= m or counters[0] > 2**62:
-        raise StorageError(f"{path}: the entry 'run_counters' must hold Adam's step count, the epoch and a "
-                           f"position below m = {m}, all >= 0")
-    arrays = {}
-    for k, kept in STATE_ARRAYS.items():
-        if f"run_{k}" in a:
-            v = _floats(a, f"run_{k}", path)
-            if v.shape != (size,) or (kept.nonnegative and np.any(v < 0)):
-                raise StorageError(f"{path}: the entry 'run_{k}' must hold {size} values"
-                                   + (" (>= 0)" if kept.nonnegative else ""))
-            arrays[k] = v.copy()
-    return OptimizerState(arrays, int(counters[0]), int(counters[1]), int(counters[2]))

@@ -1,8 +1,9 @@
 """Writing a file so that readers see the old one or the new one, never half of one.
 
 Every file the program writes goes through here: a temporary file beside the target,
-synced, then renamed into place. Temporary files left by a killed writer are removed
-on the next save of the same target.
+synced, then renamed into place. The rename replaces whatever is at the target, a link
+included: nothing is ever written through a link into the file it points to. Temporary
+files left by a killed writer are removed on the next save of the same target.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -71,8 +73,18 @@ def _temp_beside(path: Path) -> tuple[int, str]:
     except OSError as exc:
         raise StorageError(f"{path}: could not be written ({exc.strerror or exc})") from None
     with contextlib.suppress(OSError):  # mkstemp makes it 0600: keep the old file's mode, or the usual one
-        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+        os.chmod(tmp, _old_mode(path) or 0o666 & ~_umask())
     return fd, tmp
+
+
+def _old_mode(path: Path) -> int | None:
+    """The permissions of the file at ``path``; None when there is none, or a link (replaced, not written
+    through: its target's mode is not the new file's business)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_mode & 0o7777 if stat.S_ISREG(st.st_mode) else None
 
 
 def _umask() -> int:
@@ -91,6 +103,23 @@ def _replace(tmp: str, path: Path) -> None:
             os.close(fd)
     except OSError:
         pass
+
+
+def write_problem(path: str | os.PathLike) -> str | None:
+    """Why atomic_write could not write ``path`` (a folder in its place, its folder missing, read-only or
+    not ours), or None: asked before a long run, by making and removing the temporary file it would make."""
+    path = Path(os.path.abspath(path))
+    if path.is_dir():
+        return "is a folder, not a file"
+    if not path.parent.is_dir():
+        return f"its folder {path.parent} does not exist"
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        return f"cannot write in its folder {path.parent} ({exc.strerror or exc})"
+    os.close(fd)
+    os.unlink(tmp)
+    return None
 
 
 def atomic_write(path: str | os.PathLike, write, binary: bool = True) -> None:

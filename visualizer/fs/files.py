@@ -22,6 +22,8 @@ def file_kind_problem(path: str | os.PathLike, folder_ok: bool = False) -> str |
         return "permission denied"
     except OSError as exc:
         return f"cannot be read ({exc.strerror or exc})"
+    except ValueError:  # os.stat's "embedded null byte": no file's name holds one
+        return "its name holds a NUL character, which no file or folder name can"
     return mode_problem(mode, folder_ok)
 
 

@@ -1,20 +1,34 @@
-"""The window's state, in one Qt-free place: data sets, run settings, the iteration shown, the selection.
+"""The window's state, in one Qt-free place: data sets, run settings, the iteration shown, the selection, the notice.
 
-Panels and the training controller subscribe to ``state.events.<field>`` and send intents
-through the methods below, which validate once (with ``visualizer.model.settings``) and then set
-the field, so every subscriber hears of the change. No panel pushes into another. Session
+Panels and the training controller subscribe to ``state.events.<field>``, and to one setting at a
+time with ``state.setting_events.<name>`` (an alpha tick reaches what follows alpha, not the nine
+optimizer fields), and send intents through the methods below, which validate once (with
+``visualizer.model.settings``) and then set the field. No panel pushes into another. Session
 files and remembered preferences read and write ``RunSettings``, the same validated object.
+A notice ends when something it depends on happens (``visualizer.model.notices``).
 """
 
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
-from psygnal import evented
+from psygnal import Signal, SignalGroup, evented
 
 from visualizer.data import Dataset
+from visualizer.model.constraints import batch_problem
+from visualizer.model.notices import USUAL, Happening, Notice
 from visualizer.model.settings import RunSettings, SettingsError
+
+SETTING_NAMES = tuple(f.name for f in fields(RunSettings))
+#: One signal per setting, emitted with (new value, old value) when that setting alone is what changed.
+SettingEvents = type("SettingEvents", (SignalGroup,), {name: Signal(object, object) for name in SETTING_NAMES})
+#: Settings whose change starts a new run.
+NEW_RUN = ("loss", "init", "seed")
+#: Settings that say how the run is driven or shown, not what it computes.
+DRIVING = ("budget", "speed", "slice")
+#: The rest, but alpha, make the optimizer (its kind, batch size, hyperparameters, L2, decay).
+OPTIMIZER_FIELDS = tuple(name for name in SETTING_NAMES if name not in ("alpha", *NEW_RUN, *DRIVING))
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,6 +56,24 @@ class WindowState:
     selected: tuple[str, int] | None = None
     #: () -> (earliest, latest) iteration that can be shown, set by whoever owns the run.
     view_bounds: object = field(default=None, repr=False, compare=False)
+    #: What the learner must see now; it ends by itself when what it says may no longer be true.
+    notice: Notice | None = None
+    #: A batch size the data set made impossible (B > m): the settings say all m instead, and the Controls say why.
+    batch_dropped: int | None = None
+
+    def __post_init__(self):
+        self.settings = self._fitted(self.settings, self.data.train)  # remembered settings may hold B > m
+        self.setting_events = SettingEvents()
+        # connected first, so a notice ends before any subscriber reacts (and may tell a new one)
+        self.events.settings.connect(self._settings_changed)
+        self.events.data.connect(lambda *_: self.happened(Happening.DATA))
+
+    def _settings_changed(self, new: RunSettings, old: RunSettings) -> None:
+        changed = [name for name in SETTING_NAMES if getattr(new, name) != getattr(old, name)]
+        self.happened(*{Happening.ALPHA if name == "alpha" else Happening.RESET if name in NEW_RUN
+                        else Happening.OPTIMIZER for name in changed if name not in DRIVING})
+        for name in changed:
+            self.setting_events[name].emit(getattr(new, name), getattr(old, name))
 
     # ------------------------------------------------------------------ intents
     def change_settings(self, **changes) -> RunSettings:
@@ -49,19 +81,42 @@ class WindowState:
         unknown = set(changes) - set(RunSettings().to_dict())
         if unknown:
             raise SettingsError(f"unknown setting {sorted(unknown)[0]!r}")
-        new = RunSettings.from_dict(self.settings.to_dict() | changes, "the window")
+        new = self.settings.with_changes("the window", **changes)
+        if problem := batch_problem(new.batch_size, self.data.train.m):  # refused, as the CLI and lessons do
+            raise SettingsError(f"the window: setting 'batch_size': {problem}", "batch_size", problem)
+        self.batch_dropped = None
         if new != self.settings:
             self.settings = new
         return new
 
     def replace_settings(self, settings: RunSettings) -> None:
-        """A whole RunSettings from a session or a lesson (already validated where it was read)."""
+        """A whole RunSettings from a session or a lesson (already validated where it was read, B <= m of
+        the data it comes with)."""
+        self.batch_dropped = None
         self.settings = settings
 
+    def restore_settings(self, settings: RunSettings) -> None:
+        """Settings remembered from last time, on this data: a batch size above its m becomes all m, and
+        ``batch_dropped`` keeps it for the Controls to say so."""
+        self.batch_dropped = None
+        self.settings = self._fitted(settings, self.data.train)
+
     def set_data(self, train: Dataset, test: Dataset | None, appended: int = 0, fresh: bool = False) -> None:
+        """New data, or an edit. A batch size above the new m becomes all m first (the run follows it), and
+        ``batch_dropped`` keeps it for the Controls to say so."""
         self.view_iteration = None
         self.selected = None
+        if fresh:
+            self.batch_dropped = None
+        self.settings = self._fitted(self.settings, train)
         self.data = DataSets(train, test, appended, fresh)
+
+    def _fitted(self, settings: RunSettings, train: Dataset) -> RunSettings:
+        """``settings`` with B <= m: a larger B becomes None (all m, valid for any m), kept in batch_dropped."""
+        if batch_problem(settings.batch_size, train.m) is None:
+            return settings
+        self.batch_dropped = settings.batch_size
+        return replace(settings, batch_size=None)
 
     def look_at(self, iteration: int | None) -> None:
         """Show an earlier iteration; None, or the latest, follows the run. Clamped to what can be replayed."""
@@ -73,6 +128,21 @@ class WindowState:
     def replayable(self) -> tuple[int, int]:
         """(earliest, latest) iteration the run can show; the training controller provides it."""
         return (0, 0) if self.view_bounds is None else self.view_bounds()
+
+    def tell(self, text: str, kind: str = "info", owner: str = "window", ends_on=USUAL) -> None:
+        """Show a notice until the learner dismisses it or one of ``ends_on`` happens; told again, it shows again."""
+        notice = Notice(text, kind, owner, frozenset(ends_on))
+        if notice == self.notice:
+            self.notice = None
+        self.notice = notice
+
+    def dismiss(self) -> None:
+        self.notice = None
+
+    def happened(self, *happenings: Happening) -> None:
+        """Something happened to the run or the data: a notice that depended on it ends."""
+        if self.notice is not None and self.notice.ends_on.intersection(happenings):
+            self.notice = None
 
     def select(self, set_name: str, index: int) -> None:
         data = self.data.train if set_name == "train" else self.data.test

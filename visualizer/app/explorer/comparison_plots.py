@@ -13,10 +13,11 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from visualizer.app.common.images import captioned, png_bytes
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
-from visualizer.app.window.file_actions import captioned, png_bytes
 from visualizer.core.analysis.race import X_AXES, Race, SharedSlice
 from visualizer.formats import comparison_files
 from visualizer.fs.atomic import StorageError, atomic_write
@@ -131,8 +132,6 @@ class RacePlots(QSplitter):
 
 def svg_bytes(title: str, *plots: pg.PlotWidget) -> bytes:
     """The plots as vectors (Qt's SVG generator: pyqtgraph's fails on Qt 6 paths), side by side under ``title``."""
-    from PySide6.QtSvg import QSvgGenerator
-
     rects = [plot.scene().sceneRect() for plot in plots]
     band = 28.0
     width, height = sum(r.width() for r in rects), max(r.height() for r in rects) + band

@@ -14,6 +14,7 @@ import threading
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -26,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common.accessibility import buddy, name_by_labels
+from visualizer.app.common.application import settle
 from visualizer.app.explorer.comparison_plots import RaceExports, RacePlots
 from visualizer.app.explorer.race_table import ConfigTable, ResultsTable
 from visualizer.app.explorer.sweep_tab import SweepTab
 from visualizer.app.run.worker import Worker
-from visualizer.app.window.accessibility import buddy, name_by_labels
 from visualizer.core.analysis.race import PRESETS, X_AXES, Race, RaceConfig
 from visualizer.data import Dataset
 from visualizer.formats.comparison_files import SavedComparison
@@ -355,10 +357,6 @@ def reopen_comparison(window, saved: SavedComparison) -> None:
 
 def race_picture(window, size: tuple[int, int], preset: str = "GD vs momentum vs Adam"):
     """`visualizer screenshot --view race`: the preset raced to the end in an explorer off the screen."""
-    from PySide6.QtWidgets import QApplication
-
-    from visualizer.app.export.screenshot import settle
-
     s = window.controller.settings
     ex = ExplorerWindow(window.controller.train, window.controller.test,
                         {"loss": s.loss, "init": s.init, "seed": s.seed}, window)

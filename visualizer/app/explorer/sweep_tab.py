@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common.accessibility import buddy
+from visualizer.app.common.images import captioned, png_bytes
 from visualizer.app.explorer.comparison_plots import ExportButtons, ask_path, svg_bytes, write_export
 from visualizer.app.panels.plots import COLORMAP, plain_axes
 from visualizer.app.run.worker import Worker
-from visualizer.app.window.accessibility import buddy
-from visualizer.app.window.file_actions import captioned, png_bytes
 from visualizer.core.analysis.stability import SweepPoint, suggest, sweep_curves
 from visualizer.formats import comparison_files
 from visualizer.fs.atomic import atomic_write

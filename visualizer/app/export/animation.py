@@ -24,7 +24,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from visualizer.app.export.screenshot import PANEL_VIEWS, grab_view, panel_widget, prepared_window, settle
+from visualizer.app.common.application import make_app, settle
+from visualizer.app.export.screenshot import grab_view, load_for_export, prepared_window
 from visualizer.app.run.worker import Worker
 from visualizer.formats.animation_frames import (
     CANCEL,
@@ -34,56 +35,59 @@ from visualizer.formats.animation_frames import (
     SAMPLE,
     AnimationError,
     Cancelled,
+    frame_iterations,
     send_frame,
     video_problem,
 )
 from visualizer.fs.atomic import StorageError, atomic_write
+from visualizer.model.panels import ANIMATED_VIEWS, CENTRE, VIEWS, WINDOW, panel_of
+from visualizer.model.settings import RunSettings
 
-VIEWS = ("window", *PANEL_VIEWS)
-VIEW_TITLES = {"window": "The whole window", "surface": "Surface: 3-D and contours", "contours": "Contour map",
-               "cost": "Cost curve", "sigmoid": "Every example on σ(z)", "gallery": "Examples and their ŷ",
-               "weights": "Weights w as an image"}
-#: The dock that holds each panel view (the surface and its contours are the window's middle).
-DOCKS = {"cost": "cost", "sigmoid": "sigmoid", "gallery": "gallery", "weights": "weights"}
+#: What an animation can show, by the names `animate --view` uses, with the export dialog's titles.
+VIEW_TITLES = {v.key: v.title for v in ANIMATED_VIEWS}
 
 
 class FrameRenderer:
     """One view of ``window`` at ``size`` pixels, drawn at any iteration the run can replay.
 
-    The whole window is resized; the surface panel has the window to itself (the docks
-    hidden); any other panel is moved into a host of its own, off the screen, at ``size``.
+    The whole window is resized; the panel in the window's middle (the surface) has the window
+    to itself (the docks hidden); any other panel, or part of one, is moved into a host of its
+    own, off the screen, at ``size`` (its dock stays shown, so the window goes on drawing it).
     """
 
     def __init__(self, window, view: str, size: tuple[int, int]):
-        if view not in VIEWS:
-            raise AnimationError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+        if view not in VIEW_TITLES:
+            raise AnimationError(f"unknown view {view!r}; choose one of {', '.join(VIEW_TITLES)}")
         self.window, self.view, self.size = window, view, size
         self.host: QWidget | None = None
-        if view == "window":
+        whole = view == WINDOW.key
+        panel = None if whole else panel_of(view)
+        if whole:
             window.resize(*size)
         else:
             for name, dock in window.docks.items():
-                dock.setVisible(name == DOCKS.get(view))
-        if view == "surface":  # the window around it grows by what the menu and status bars take
+                dock.setVisible(name == panel.key)
+        if panel is not None and panel.area == CENTRE and view == panel.key:
+            # the window around it grows by what the menu and status bars take
             for _ in range(4):
                 settle(0.1)
-                panel = window.surface.size()
-                if (panel.width(), panel.height()) == size:
+                drawn = window.view_widget(view).size()
+                if (drawn.width(), drawn.height()) == size:
                     break
-                window.resize(window.width() + size[0] - panel.width(), window.height() + size[1] - panel.height())
-        elif view != "window":
+                window.resize(window.width() + size[0] - drawn.width(), window.height() + size[1] - drawn.height())
+        elif not whole:
             self.host = QWidget()
             self.host.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
             layout = QVBoxLayout(self.host)
             layout.setContentsMargins(0, 0, 0, 0)
-            layout.addWidget(panel_widget(window, view))
+            layout.addWidget(window.view_widget(view))
             self.host.resize(*size)
             self.host.show()
         settle(0.3)
-        drawn = (self.window if view == "window" else panel_widget(window, view)).size()
+        drawn = (self.window if whole else window.view_widget(view)).size()
         if (drawn.width(), drawn.height()) != tuple(size):
             self.close()
-            what = "the whole window" if view == "window" else f"the {view} panel"
+            what = "the whole window" if whole else f"the {view} panel"
             raise AnimationError(f"{what} cannot be drawn at {size[0]}x{size[1]}: it needs at least "
                                  f"{max(drawn.width(), size[0])}x{max(drawn.height(), size[1])}")
         window.refresh(force=True)
@@ -103,7 +107,7 @@ class FrameRenderer:
         the hidden windows, a third of a frame's time for nothing.
         """
         app = QApplication.instance()
-        gl = self.window.surface.gl if self.view in ("window", "surface") else None
+        gl = self.window.surface.gl if VIEWS[self.view].gl else None
         for _ in range(2):
             if gl is None:
                 app.sendPostedEvents(None, QEvent.Type.LayoutRequest)
@@ -282,26 +286,30 @@ class Animation:
         self.renderer.close()
 
 
-def render_animation(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
+def render_animation(new_window, out: str, data: str | None = None, iterations: int = 2000,
+                     settings: RunSettings | None = None,
                      size: tuple[int, int] = (1280, 800), view: str = "window", fps: float = 15,
                      frames: int | None = None, every: int | None = None, log: bool = False,
-                     start: int = 0, stop: int | None = None, progress=None, lesson=None) -> list[int]:
+                     start: int = 0, stop: int | None = None, progress=None, lesson=None, training=None,
+                     cancelled=None) -> list[int]:
     """`visualizer animate`: train ``iterations``, then animate start..stop (default: all of it); the iterations drawn.
 
-    ``progress(done, total)`` is called after each frame. ``lesson`` (a lesson_files.Lesson) sets the
-    window up instead of ``data``, ``iterations`` and ``alpha``, as for a screenshot.
+    ``new_window``: the main window's class. ``settings``: the run's, built and checked by the caller (None: the
+    defaults). ``progress(done, total)`` is called after each frame, ``training(done, total)`` as the run is
+    trained first. ``lesson`` (a lesson_files.Lesson) sets the window up instead of ``data``, ``iterations``
+    and ``settings``, as for a screenshot. ``cancelled()`` is asked between frames and bursts of training:
+    once it says so, the encoder is cancelled, nothing is written and Cancelled is raised. Once the last
+    frame is handed over, the file is finished whatever comes.
     """
-    from visualizer.app.window.launch import make_app
-    from visualizer.data import load_data
-    from visualizer.formats.animation_frames import frame_iterations
-    from visualizer.formats.lesson_files import load_lesson_data
-    from visualizer.model.settings import RunSettings
-
-    train, test = load_data(data) if lesson is None else load_lesson_data(lesson)
+    cancelled = cancelled or (lambda: False)
+    train, test = load_for_export(data, lesson, cancelled)
     app = make_app()
-    window = prepared_window(train, test, RunSettings(alpha=alpha) if lesson is None else lesson.settings,
-                             iterations if lesson is None else 0, size, lesson=lesson)
+    window = prepared_window(new_window, train, test, lesson.settings if lesson else settings or RunSettings(),
+                             iterations if lesson is None else 0, size, lesson=lesson, progress=training,
+                             cancelled=cancelled)
     try:
+        if cancelled():
+            raise Cancelled
         trained = window.controller.gd.iteration
         stop = trained if stop is None else stop
         if stop > trained:
@@ -313,14 +321,19 @@ def render_animation(out: str, data: str | None = None, iterations: int = 2000, 
         window.close()
         raise
     try:
-        while animation.step():
+        while True:
+            if cancelled():
+                raise Cancelled
+            more = animation.step()
             if progress:
                 progress(animation.done, len(its))
-        if progress:
-            progress(animation.done, len(its))
+            if not more:
+                break
         animation.wait()
-    except BaseException:
+    except BaseException as exc:
         animation.cancel()
+        if cancelled() and not isinstance(exc, Cancelled):
+            raise Cancelled from None  # the encoder's ffmpeg got the same Ctrl+C from the terminal
         raise
     finally:
         animation.close()

@@ -25,15 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common.accessibility import buddy, name_by_labels
 from visualizer.app.export.animation import VIEW_TITLES, Animation
 from visualizer.app.export.screenshot import prepared_window, take_look_of
 from visualizer.app.run.worker import Worker
-from visualizer.app.window.accessibility import buddy, name_by_labels
 from visualizer.formats.animation_frames import (
     MAX_FRAMES,
     MAX_GIF_FPS,
     AnimationError,
     format_problem,
+    frame_count,
     frame_iterations,
     video_problem,
 )
@@ -140,7 +141,8 @@ class AnimationDialog(QDialog):
                         (self.every, self.spacing.currentData() == "every")):
             box.setEnabled(on)
         try:
-            count = len(self.iterations())
+            c = self.choice()
+            count = frame_count(c.start, c.stop, c.frames, c.every, c.log)
         except AnimationError as exc:
             self.summary.setText(str(exc).capitalize() + ".")
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
@@ -221,7 +223,9 @@ class AnimationExport(QObject):
             return
         self.progress.setRange(0, len(its))
         self.progress.setLabelText(f"Drawing {len(its)} frames…")
-        hidden = prepared_window(s.train, s.test, s.settings, 0, c.size, run=run, theme=self.window.theme_choice)
+        # a window of the visible one's own class, off the screen: this package is below the window's
+        hidden = prepared_window(type(self.window), s.train, s.test, s.settings, 0, c.size, run=run,
+                                 theme=self.window.theme_choice)
         if c.view == "window":
             take_look_of(hidden, self.window, c.size)
         if self.cancelled:  # Cancel was pressed while the window was laid out

@@ -1,47 +1,39 @@
 """`visualizer screenshot`: train N iterations, then save the window or one panel as PNG.
 
 ``prepared_window`` and ``grab_view`` are also the animation's (visualizer.app.export.animation):
-a frame of an animation at iteration i is drawn exactly as a screenshot is.
+a frame of an animation at iteration i is drawn exactly as a screenshot is. The window class is
+handed in (``new_window``): the window is built above this package and imports it, never the reverse.
 """
 
 from __future__ import annotations
 
-import time
+from PySide6.QtCore import Qt
 
-from visualizer.data import load_data
+from visualizer.app.common.application import make_app, settle
+from visualizer.app.common.images import png_bytes
+from visualizer.app.explorer.explorer import race_picture
+from visualizer.app.run.ahead import run_ahead
+from visualizer.core.analysis.lessons import time_vectorization
+from visualizer.data import LoadCancelled, load_data
+from visualizer.formats.animation_frames import Cancelled
 from visualizer.formats.lesson_files import load_lesson_data
 from visualizer.fs.atomic import atomic_write
+from visualizer.model.panels import LESSON_PANELS, RACE, WINDOW
 from visualizer.model.settings import RunSettings
 
-#: Views that are one panel of the window, by the names `--view` uses.
-PANEL_VIEWS = ("surface", "contours", "cost", "gallery", "sigmoid", "weights")
 
-
-def settle(seconds: float) -> None:
-    """Let Qt lay out and draw (GL draws its first frames only from the event loop)."""
-    from PySide6.QtWidgets import QApplication
-
-    deadline = time.monotonic() + seconds
-    while True:
-        QApplication.processEvents()
-        if time.monotonic() >= deadline:
-            return
-        time.sleep(0.02)
-
-
-def prepared_window(train, test, settings: RunSettings, iterations: int, size: tuple[int, int], run=None,
-                    theme: str | None = None, lesson=None):
+def prepared_window(new_window, train, test, settings: RunSettings, iterations: int, size: tuple[int, int],
+                    run=None, theme: str | None = None, lesson=None, progress=None, cancelled=None):
     """A window trained ``iterations``, laid out at ``size`` and shown off the screen (never on the user's).
 
-    ``run``: go on from this GradientDescent (another window's) instead of a new one; ``theme``:
-    that window's theme choice, so the picture looks like it; ``lesson``: a lesson_files.Lesson
-    that then sets the window up (its panels, locks and first iterations).
+    ``new_window``: the main window's class; ``run``: go on from this GradientDescent (another
+    window's) instead of a new one; ``theme``: that window's theme choice, so the picture looks
+    like it; ``lesson``: a lesson_files.Lesson that then sets the window up (its panels, locks
+    and first iterations). The iterations (its own or the lesson's) call ``progress(done, total)``
+    as they go and stop early once ``cancelled()``: then the caller, who asked, finds the window as
+    far as it got.
     """
-    from PySide6.QtCore import Qt
-
-    from visualizer.app.window.main_window import MainWindow
-
-    window = MainWindow(train, test, settings, remember_layout=False)
+    window = new_window(train, test, settings, remember_layout=False)
     if theme is not None:
         window.set_theme(theme)
     window.ask_before_closing = False  # nothing in it is the user's work
@@ -49,7 +41,8 @@ def prepared_window(train, test, settings: RunSettings, iterations: int, size: t
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     if run is not None:
         window.controller.gd = run
-    window.controller.gd.step(iterations)
+    progress, cancelled = progress or (lambda *_: None), cancelled or (lambda: False)
+    run_ahead(window.controller.gd, iterations, progress, cancelled)
     window.controller.latest = window.controller._snapshot()
     window.resize(*size)
     window.show()
@@ -57,8 +50,8 @@ def prepared_window(train, test, settings: RunSettings, iterations: int, size: t
     window.resize(*size)  # again: a first show lays the docks out at their preferred sizes
     window.refresh(force=True)
     settle(0.1)
-    if lesson is not None:
-        window.apply_lesson(lesson, train, test, wait=True)
+    if lesson is not None and not cancelled():
+        window.apply_lesson(lesson, train, test, wait=True, progress=progress, cancelled=cancelled)
         window.notice.hide()  # the banner says what the picture shows anyway
         settle(0.5)
         window.resize(*size)
@@ -85,36 +78,46 @@ def take_look_of(hidden, window, size: tuple[int, int]) -> None:
     settle(0.1)
 
 
-def panel_widget(window, view: str):
-    """The widget a panel view grabs."""
-    return {"surface": window.surface, "contours": window.surface.contour.plot, "cost": window.cost_curve,
-            "gallery": window.gallery, "sigmoid": window.sigmoid, "weights": window.weights}[view]
-
-
 def grab_view(window, view: str):
-    """The window, or one panel of it, as a QImage (the 3-D view included)."""
-    if view == "window":
+    """The window, or one panel (or part) of it, as a QImage; a 3-D view grabs itself (grab() leaves it blank)."""
+    if view == WINDOW.key:
         return window.grab_image()
-    if view == "surface":
-        return window.surface.grab_with_gl()
-    return panel_widget(window, view).grab().toImage()
+    widget = window.view_widget(view)
+    return widget.grab_with_gl() if hasattr(widget, "grab_with_gl") else widget.grab().toImage()
 
 
-def render_screenshot(out: str, data: str | None = None, iterations: int = 2000, alpha: float = 0.005,
-                      size: tuple[int, int] = (1280, 800), view: str = "window", lesson=None) -> None:
-    """``lesson``: a lesson_files.Lesson that sets the window up instead of ``data``, ``iterations`` and ``alpha``."""
-    from visualizer.app.window.file_actions import png_bytes
-    from visualizer.app.window.launch import make_app
+def load_for_export(data: str | None, lesson, cancelled=None):
+    """(train, test) of ``data`` or of ``lesson``; Cancelled once ``cancelled()``."""
+    try:
+        return load_data(data, cancelled=cancelled) if lesson is None else load_lesson_data(lesson,
+                                                                                           cancelled=cancelled)
+    except LoadCancelled:
+        raise Cancelled from None
 
-    train, test = load_data(data) if lesson is None else load_lesson_data(lesson)
+
+def render_screenshot(new_window, out: str, data: str | None = None, iterations: int = 2000,
+                      settings: RunSettings | None = None, size: tuple[int, int] = (1280, 800),
+                      view: str = "window", lesson=None, progress=None, cancelled=None) -> None:
+    """``new_window``: the main window's class. ``settings``: the run's, built and checked by the caller (the
+    command line, through RunSettings' validator); None: the defaults. ``lesson``: a lesson_files.Lesson that
+    sets the window up instead of ``data``, ``iterations`` and ``settings``.
+
+    ``progress(done, total)`` follows the iterations run first; once ``cancelled()`` it stops, raises
+    Cancelled and writes nothing.
+    """
+    cancelled = cancelled or (lambda: False)
+    train, test = load_for_export(data, lesson, cancelled)
     app = make_app()
-    window = prepared_window(train, test, RunSettings(alpha=alpha) if lesson is None else lesson.settings,
-                             iterations if lesson is None else 0, size, lesson=lesson)
-    if view in window.lessons:
+    window = prepared_window(new_window, train, test, lesson.settings if lesson else settings or RunSettings(),
+                             iterations if lesson is None else 0, size, lesson=lesson, progress=progress,
+                             cancelled=cancelled)
+    if cancelled():
+        window.close()
+        app.processEvents()
+        raise Cancelled
+    if view in LESSON_PANELS:
         window.open_lesson(view)
         if view == "vectorization":
-            from visualizer.core.analysis.lessons import time_vectorization
-
             gd = window.controller.gd
             window.lesson(view).show_timing(time_vectorization(gd.param.X, gd.y, gd.w, gd.b), gd.m)
         elif view == "bowl":
@@ -127,12 +130,12 @@ def render_screenshot(out: str, data: str | None = None, iterations: int = 2000,
         window.refresh(force=True)
         settle(0.2)
         image = window.lesson(view).grab().toImage()
-    elif view == "race":
-        from visualizer.app.explorer.explorer import race_picture
-
+    elif view == RACE.key:
         image = race_picture(window, size)
     else:
         image = grab_view(window, view)
     window.close()
     app.processEvents()
+    if cancelled():
+        raise Cancelled
     atomic_write(out, lambda f: f.write(png_bytes(image)))

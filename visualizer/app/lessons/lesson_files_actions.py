@@ -14,8 +14,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog
 
+from visualizer.app.common.docks import QT_AREAS
 from visualizer.app.explorer.explorer import show_explorer
 from visualizer.app.panels.instructions import InstructionsPanel
+from visualizer.app.run.ahead import run_ahead
 from visualizer.app.run.worker import Worker
 from visualizer.data import DEMO_DIR, Dataset, LoadCancelled
 from visualizer.data.course_h5 import default_test_file
@@ -34,11 +36,6 @@ from visualizer.formats.lesson_files import (
 )
 from visualizer.formats.lesson_writer import save_lesson
 from visualizer.fs.resources import LESSONS_DIR
-
-#: Iterations per call while a lesson runs its first iterations (the progress bar moves between calls).
-PRE_RUN_CHUNK = 200
-AREA = {"left": Qt.DockWidgetArea.LeftDockWidgetArea, "right": Qt.DockWidgetArea.RightDockWidgetArea,
-        "bottom": Qt.DockWidgetArea.BottomDockWidgetArea}
 
 
 def class_lessons() -> list[tuple[str, Path]]:
@@ -142,8 +139,10 @@ class LessonFileActions:
                                         QMessageBox.StandardButton.Ok, self)
         self.lesson_error.open()
 
-    def apply_lesson(self, lesson: Lesson, train: Dataset, test: Dataset | None, wait: bool = False) -> None:
-        """The lesson's settings and data, panels, locks, then its first iterations (``wait``: before returning)."""
+    def apply_lesson(self, lesson: Lesson, train: Dataset, test: Dataset | None, wait: bool = False,
+                     progress=None, cancelled=None) -> None:
+        """The lesson's settings and data, panels, locks, then its first iterations (``wait``: before returning,
+        calling ``progress(done, n)`` as they go and stopping early when ``cancelled()``)."""
         self.controller.pause()
         self.state.look_at(None)
         self.undo.clear()  # edits of the previous data cannot be undone into the lesson's
@@ -159,7 +158,7 @@ class LessonFileActions:
         self._apply_controls()
         self._saved_iteration = 0
         if lesson.iterations:
-            self._pre_run(lesson.iterations, wait)
+            self._pre_run(lesson.iterations, wait, progress or (lambda *_: None), cancelled or (lambda: False))
         if lesson.race is not None and not self.testAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen):
             show_explorer(self).apply_preset(lesson.race)  # beside a window the user sees, not a screenshot's
         elif self.explorer is not None:
@@ -167,17 +166,12 @@ class LessonFileActions:
         self.notice.show_message(f"Lesson: {lesson.title}. The Instructions panel says what to do.", "info")
         self.refresh(force=True)
 
-    def _pre_run(self, n: int, wait: bool) -> None:
+    def _pre_run(self, n: int, wait: bool, progress, cancelled) -> None:
         """The lesson's first iterations, on a worker with a progress bar (the window is modal meanwhile)."""
         gd = self.controller.gd
 
         def work(cancelled, progress) -> None:
-            target = gd.iteration + n
-            while gd.iteration < target and not cancelled():
-                want = min(PRE_RUN_CHUNK, target - gd.iteration)
-                if gd.step(want) < want:
-                    break  # the next step would overflow: the students see where it stopped
-                progress(n - (target - gd.iteration), n)
+            run_ahead(gd, n, progress, cancelled)
 
         def done() -> None:
             if self.controller.gd is gd:
@@ -186,7 +180,7 @@ class LessonFileActions:
             self.refresh(force=True)
 
         if wait:
-            work(lambda: False, lambda *_: None)
+            work(cancelled, progress)
             done()
             return
         progress = QProgressDialog(f"Running the lesson's first {n:,} iterations…", "Cancel", 0, n, self)
@@ -212,7 +206,7 @@ class LessonFileActions:
             names = getattr(lesson, area)
             for k, name in enumerate(names):
                 if k == 0:
-                    self.addDockWidget(AREA[area], d[name])
+                    self.addDockWidget(QT_AREAS[area], d[name])
                 else:
                     self.splitDockWidget(d[names[k - 1]], d[name], Qt.Orientation.Horizontal if area == "bottom"
                                          else Qt.Orientation.Vertical)
@@ -292,7 +286,7 @@ class LessonFileActions:
         areas = {area: [] for area in AREAS}
         for name in shown:
             if name in MAIN_PANELS and not d[name].isFloating():
-                area = next((a for a, q in AREA.items() if self.dockWidgetArea(d[name]) == q), None)
+                area = next((a for a, q in QT_AREAS.items() if self.dockWidgetArea(d[name]) == q), None)
                 if area is not None:
                     areas[area].append(name)
         for area, names in areas.items():

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from visualizer.app.lessons.lessons import caption
+from visualizer.app.run.frame import Frame
 from visualizer.core.analysis.lessons import GraphValues, graph_values
 
 
@@ -140,6 +141,12 @@ class GraphPanel(QWidget):
         self.timer.timeout.connect(self._next_step)
         self._step = -1
         self.values: GraphValues | None = None
+
+    def draw(self, frame: Frame) -> None:
+        """The graph's values for the picked example at this point of the run."""
+        pixels, y, name = frame.example(*frame.selected)
+        self.show_values(frame.graph(*frame.selected), pixels.reshape(-1) / 255.0, frame.w, float(frame.theta[-1]), y,
+                         name.rsplit("/", 1)[-1])
 
     def show_values(self, v: GraphValues, x: np.ndarray, w: np.ndarray, b: float, y: float, title: str) -> None:
         if self.toy.isChecked():

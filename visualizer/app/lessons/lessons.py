@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common.accessibility import buddy
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
-from visualizer.app.window.accessibility import buddy
+from visualizer.app.run.frame import Frame
 from visualizer.core.analysis.lessons import Bowl, VectorizationTiming
 
 
@@ -73,6 +74,12 @@ class ImageVectorPanel(QWidget):
         layout.addWidget(self.shapes)
         self.proxy = pg.SignalProxy(self.view.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
         self._pixels: np.ndarray | None = None
+
+    def draw(self, frame: Frame) -> None:
+        """The picked example, and the shapes of x, X, Y and w for the run's data."""
+        pixels, _, name = frame.example(*frame.selected)
+        d = frame.controller.train
+        self.show_example(pixels, name, {"x": (d.n_x, 1), "X": (d.n_x, d.m), "Y": (1, d.m), "w": (d.n_x, 1)})
 
     def show_example(self, pixels: np.ndarray, name: str, shapes: dict[str, tuple]) -> None:
         self._pixels = pixels
@@ -135,6 +142,9 @@ class VectorizationPanel(QWidget):
         layout.addWidget(self.result)
         layout.addWidget(self.bars, 1)
 
+    def draw(self, frame: Frame) -> None:
+        """Nothing of the run's frame: it shows the timing its button runs."""
+
     def show_timing(self, t: VectorizationTiming, m: int) -> None:
         self.run.setEnabled(True)
         self.bars.show()
@@ -179,6 +189,11 @@ class ConvexityPanel(QWidget):
             "from the data, so J has flat plateaus where the gradient is almost zero and descent can stall."))
         layout.addWidget(self.view, 1)
         self.views = []
+
+    def draw(self, frame: Frame) -> None:
+        """Both losses on the same plane through this point of the run."""
+        self.show_views([frame.surface("w-direction", 40, loss, extent=6.0)
+                         for loss in ("cross-entropy", "squared-error")])
 
     def show_views(self, views) -> None:
         self.views = views
@@ -243,6 +258,9 @@ class BowlPanel(QWidget):
         self.paths: list = []
         self._data = None
         self.w_range, self.b_range = (-4.0, 4.0), (-4.0, 4.0)
+
+    def draw(self, frame: Frame) -> None:
+        """Nothing of the run's frame: it shows the descents the learner starts on its one-feature data."""
 
     def set_data(self, X: np.ndarray, Y: np.ndarray) -> None:
         self._data = (X, Y)

@@ -9,9 +9,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from visualizer.app.common.accessibility import buddy
 from visualizer.app.lessons.lessons import caption
 from visualizer.app.panels.plots import plain_axes
-from visualizer.app.window.accessibility import buddy
+from visualizer.app.run.frame import Frame
 from visualizer.core.analysis.batch_noise import BatchNoise
 
 #: Measuring the spread reads X once per epoch and size; beyond this many numbers in X, one epoch each.
@@ -74,6 +75,9 @@ class MiniBatchPanel(QWidget):
         layout.addWidget(self.view, 1)
         self._point = None
         self.size.currentIndexChanged.connect(lambda _: self._point and self.show_point(*self._point))
+
+    def draw(self, frame: Frame) -> None:
+        self.show_point(frame.gd, frame.theta, frame.gd.seed, 0)
 
     def show_point(self, gd, theta: np.ndarray, seed: int, epoch: int) -> None:
         """Draw the batch gradients of ``gd`` (a GradientDescent) at ``theta``, for the epoch's shuffle."""

@@ -7,8 +7,6 @@ Two drop targets add images to the training set as one class or the other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -25,23 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common.dropping import DroppedImage, has_images
 from visualizer.app.panels.gallery import to_qimage
-from visualizer.app.window.dropping import DroppedImage, has_images
+from visualizer.app.run.frame import Frame, Verdict
 
 DIVERGING = pg.colormap.get("CET-D1")
 SIDE = 96
-
-
-@dataclass
-class Verdict:
-    """The model's answer for one image, computed by the core for the panel to show."""
-
-    z: float
-    yhat: float
-    label: str
-    confidence: float
-    contributions: np.ndarray  # (n_px, n_px): w*x summed over channels
-    b: float
 
 
 def colour_map(values: np.ndarray) -> np.ndarray:
@@ -164,6 +151,10 @@ class ClassifyPanel(QWidget):
         if images:  # new cards may land below the visible area: show the first of them
             first = self._cards[-len(images)]
             QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(first))
+
+    def draw(self, frame: Frame) -> None:
+        if self.images:
+            self.show_verdicts(frame.verdicts(self.images))
 
     def show_verdicts(self, verdicts: list[Verdict]) -> None:
         for card, verdict in zip(self._cards, verdicts, strict=True):

@@ -23,9 +23,12 @@ from PySide6.QtWidgets import (
 from visualizer.app.panels.optimizer_controls import OptimizerControls
 from visualizer.core.optim.registry import SPECS
 from visualizer.core.optim.spec import join
-from visualizer.model.settings import BUDGET_MAX, SEED_LIMIT, check_alpha
+from visualizer.model.constraints import RUN, parse
+from visualizer.model.state import NEW_RUN
 
-ALPHA_MIN, ALPHA_MAX = 1e-5, 10.0
+#: The slider's span of α (log scale): where learning rates are useful. Typed values go beyond it, up to the
+#: largest α any input may give (the constraint table's bound).
+SLIDER_MIN, SLIDER_MAX = RUN["alpha"].slider
 EDGE_REASONS = {
     "not convex": "J curves downward here along some direction (squared error is not convex): "
                   "no single α is the edge of stability.",
@@ -37,13 +40,13 @@ SPEEDS = [("As fast as possible", None), ("1000 / s", 1000.0), ("100 / s", 100.0
 
 
 def alpha_to_slider(alpha: float) -> int:
-    alpha = min(max(alpha, ALPHA_MIN), ALPHA_MAX)
-    frac = (math.log10(alpha) - math.log10(ALPHA_MIN)) / (math.log10(ALPHA_MAX) - math.log10(ALPHA_MIN))
+    alpha = min(max(alpha, SLIDER_MIN), SLIDER_MAX)
+    frac = (math.log10(alpha) - math.log10(SLIDER_MIN)) / (math.log10(SLIDER_MAX) - math.log10(SLIDER_MIN))
     return round(frac * SLIDER_STEPS)
 
 
 def slider_to_alpha(position: int) -> float:
-    exponent = math.log10(ALPHA_MIN) + position / SLIDER_STEPS * (math.log10(ALPHA_MAX) - math.log10(ALPHA_MIN))
+    exponent = math.log10(SLIDER_MIN) + position / SLIDER_STEPS * (math.log10(SLIDER_MAX) - math.log10(SLIDER_MIN))
     return float(f"{10**exponent:.3g}")
 
 
@@ -56,7 +59,7 @@ class AlphaSlider(QSlider):
 
     def paintEvent(self, event):
         super().paintEvent(event)
-        if self.edge is None or not ALPHA_MIN <= self.edge <= ALPHA_MAX:
+        if self.edge is None or not SLIDER_MIN <= self.edge <= SLIDER_MAX:
             return
         from PySide6.QtGui import QColor, QPainter, QPen
 
@@ -68,7 +71,7 @@ class AlphaSlider(QSlider):
 
 
 class AlphaControl(QWidget):
-    """A log-scale slider from 1e-5 to 10 and a field that takes typed values."""
+    """A log-scale slider over SLIDER_MIN..SLIDER_MAX and a field that takes any valid typed value."""
 
     alphaChanged = Signal(float)
 
@@ -76,14 +79,15 @@ class AlphaControl(QWidget):
         super().__init__()
         self.slider = AlphaSlider()
         self.slider.setRange(0, SLIDER_STEPS)
-        self.slider.setToolTip("Learning rate α (log scale, 1e-5 to 10): how big a step gradient descent takes "
-                               "downhill each iteration, w := w − α·dw.")
+        self.slider.setToolTip(f"Learning rate α (log scale, {SLIDER_MIN:g} to {SLIDER_MAX:g}): how big a step "
+                               "gradient descent takes downhill each iteration, w := w − α·dw.")
         self.field = QLineEdit()
         self.field.setFixedWidth(80)
-        validator = QDoubleValidator(0.0, 1e6, 12)
+        validator = QDoubleValidator(*RUN["alpha"].widget_range(), RUN["alpha"].decimals)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
         self.field.setValidator(validator)
-        self.field.setToolTip("Type any positive learning rate, e.g. 0.005 or 1e-3, then press Enter.")
+        self.field.setToolTip(f"Type any learning rate, {RUN['alpha'].rule()}, e.g. 0.005 or 1e-3, then press "
+                              "Enter.")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.slider, 1)
@@ -103,10 +107,10 @@ class AlphaControl(QWidget):
         self._alpha = alpha
         self._show(alpha)
 
-    def set_edge(self, edge: float | None) -> None:
-        """Mark 2/lambda_max on the slider and turn it amber when alpha is above it."""
+    def set_edge(self, edge: float | None, alpha: float) -> None:
+        """Mark 2/lambda_max on the slider; amber when ``alpha``, the one it was measured with, is above it."""
         self.slider.edge = edge
-        above = edge is not None and self._alpha > edge
+        above = edge is not None and alpha > edge
         self.slider.setStyleSheet("QSlider::handle:horizontal { background: #f0ad4e; border: 1px solid #b07a1a;"
                                   " width: 12px; margin: -5px 0; border-radius: 6px; }" if above else "")
         self.slider.update()
@@ -124,7 +128,7 @@ class AlphaControl(QWidget):
 
     def _typed(self) -> None:
         try:
-            alpha = check_alpha(self.field.text())  # the same rule as sessions and the command line
+            alpha = parse("alpha", self.field.text())  # the same rule as sessions and the command line
         except ValueError:
             self._show(self._alpha)
             return
@@ -162,9 +166,10 @@ class ControlsPanel(QWidget):
         self.reset_button.setToolTip("Start again from the initial w and b (R).")
         self.alpha = AlphaControl(s.alpha)
         self.budget = QSpinBox()
-        self.budget.setRange(0, BUDGET_MAX)
-        self.budget.setSingleStep(500)
+        self.budget.setRange(*RUN["budget"].widget_range())
+        self.budget.setSingleStep(RUN["budget"].step)
         self.budget.setSpecialValueText("until J stops falling")
+        self.budget.setKeyboardTracking(False)  # typing 2000 while training: not a budget of 2 first
         self.budget.setToolTip("How many iterations one press of Train runs (the course uses 2000). "
                                "0 runs until the cost stops falling.")
         self.speed = QComboBox()
@@ -177,7 +182,7 @@ class ControlsPanel(QWidget):
         self.init.setToolTip("Initial parameters: zeros, as in the course, or small random values from the seed "
                              "below. For logistic regression zeros are fine: J is convex.")
         self.seed = QSpinBox()
-        self.seed.setRange(0, SEED_LIMIT - 1)
+        self.seed.setRange(*RUN["seed"].widget_range())
         self.seed.setToolTip("Seed for the random initialization.")
         self.loss = QComboBox()
         self.loss.addItem("Cross-entropy", "cross-entropy")
@@ -244,11 +249,17 @@ class ControlsPanel(QWidget):
         self.loss.currentIndexChanged.connect(lambda _: state.change_settings(loss=self.loss.currentData()))
         self.seed.valueChanged.connect(lambda v: state.change_settings(seed=v))
         self.timeline.valueChanged.connect(state.look_at)
-        state.events.settings.connect(self.show_settings)
+        events = state.setting_events  # each widget hears its own setting: an alpha tick re-sets no other
+        events.alpha.connect(lambda alpha, _: self.alpha.set_alpha(alpha))
+        for name in ("budget", "speed", *NEW_RUN):
+            events[name].connect(lambda *_: self._show_run(state.settings))
 
     def show_settings(self, s) -> None:
         """Show a whole RunSettings without sending any intent back."""
         self.alpha.set_alpha(s.alpha)
+        self._show_run(s)
+
+    def _show_run(self, s) -> None:
         if self.speed.findData(s.speed) < 0:  # a speed none of the presets has
             self.speed.addItem(f"{s.speed:g} iterations/s", s.speed)
         for widget, setter in ((self.budget, lambda: self.budget.setValue(s.budget)),
@@ -281,27 +292,26 @@ class ControlsPanel(QWidget):
         if name:
             self.presetChosen.emit(name)
 
-    def show_timeline(self, view_iteration: int, latest: int, earliest: int = 0,
-                      why: str = "the data was different") -> None:
-        """``earliest``: the first iteration that can be shown again (a data edit restarts the path); ``why``."""
+    def show_timeline(self, view_iteration: int, latest: int, note: str | None = None) -> None:
+        """``note``: why the iterations before the earliest that can be shown again cannot be (the run says)."""
         self.timeline.blockSignals(True)
         self.timeline.setRange(0, latest)  # the handle sits at the iteration shown, also right after an edit
         self.timeline.setValue(view_iteration)
         self.timeline.blockSignals(False)
         past = f" (looking back; {latest} done)" if view_iteration < latest else ""
-        edited = f"; before {earliest} {why}" if earliest > 0 else ""
-        self.timeline_label.setText(f"iteration {view_iteration}{past}{edited}")
+        self.timeline_label.setText(f"iteration {view_iteration}{past}" + (f"; {note}" if note else ""))
 
-    def show_edge(self, edge) -> None:
-        """``edge``: a core.stability.Edge, or None before it is known."""
-        self.alpha.set_edge(None if edge is None else edge.alpha)
+    def show_edge(self, edge, alpha: float) -> None:
+        """``edge``: a core.stability.Edge, or None before it is known; ``alpha``: the α in force where it was
+        measured (at the iteration shown), which it is weighed against, never the slider's latest tick."""
+        self.alpha.set_edge(None if edge is None else edge.alpha, alpha)
         if edge is None or edge.reason == "too large":
             self.edge_label.setText("")
         elif edge.alpha is None:
             self.edge_label.setText(edge.why or EDGE_REASONS[edge.reason])
         else:
-            state = "above it: expect zig-zags or a blow-up" if self.alpha.alpha > edge.alpha else "below it"
-            self.edge_label.setText(f"edge of stability {edge.formula} ≈ {edge.alpha:.3g} (α is {state})")
+            state = "above it: expect zig-zags or a blow-up" if alpha > edge.alpha else "below it"
+            self.edge_label.setText(f"edge of stability {edge.formula} ≈ {edge.alpha:.3g} (α = {alpha:g} is {state})")
 
     def show_running(self, running: bool) -> None:
         self.train_button.setText("Pause" if running else "Train")

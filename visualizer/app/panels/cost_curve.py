@@ -1,6 +1,8 @@
 """J against iteration (train, and dashed test), accuracy below on a linked axis.
 
-Items are created once and fed with setData. The cost goes through a peak envelope of
+Items are created once and fed with setData. What the panel shows is drawn from the run's history
+each time (drawing twice changes nothing): each legend names what is drawn now, the change marks
+are this history's changes, and the cost axis fits the curves drawn. The cost goes through a peak envelope of
 about two points per pixel column, built incrementally, so a frame costs the same at any
 length of run. The points where alpha or the optimizer changed are marked. With mini-batches
 each step's batch cost is drawn faint (it is noisy) and the full J of all m examples solid,
@@ -41,6 +43,20 @@ def dot_if_lone(curve, points: int) -> None:
             curve.setSymbolBrush(color)
             curve.setSymbolPen(None)
             curve.setSymbolSize(6)
+
+
+def drawn(curve) -> bool:
+    """A curve with at least one point to show (NaN is no point: no edge of stability there)."""
+    y = curve.yData
+    return y is not None and len(y) > 0 and bool(np.isfinite(y).any())
+
+
+def list_in_legend(legend, entries: list) -> None:
+    """The legend names exactly ``entries``, (item, name) of what is drawn now; left alone when it already does."""
+    if [(sample.item, label.text) for sample, label in legend.items] != entries:
+        legend.clear()
+        for item, name in entries:
+            legend.addItem(item, name)
 
 
 def fit_left_label(plot, full: str, brief: str) -> None:
@@ -114,7 +130,7 @@ class CostCurvePanel(QWidget):
         self.show_ghost.setChecked(True)
         self.show_ghost.setToolTip("When you change α, the path the old α would have taken keeps going faintly "
                                    "beside the real one for a while.")
-        self.show_ghost.toggled.connect(lambda on: self.ghost.setVisible(on))
+        self.show_ghost.toggled.connect(self._ghost_toggled)
         self.proxy = pg.SignalProxy(self.plot.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
         self.unit = QComboBox()
         for unit in UNITS:
@@ -142,10 +158,25 @@ class CostCurvePanel(QWidget):
         self._fed: dict[str, tuple] = {}  # what each metric curve was last given
         self._y_top = None
         self.plot.enableAutoRange(y=False)
+        self._list_drawn()
+
+    def _ghost_toggled(self, on: bool) -> None:
+        self.ghost.setVisible(on)
+        self._list_drawn()
+        self._fit_y()
+
+    def _list_drawn(self) -> None:
+        """Each legend names what is drawn now: a curve without points, or the ghost while hidden, is not named."""
+        cost = [(self.train_curve, "this step's batch J" if self._mini else "train")]
+        cost += [(self.full_curve, "train J (all m)")] if self._mini else []
+        cost += [(self.test_curve, "test")] + ([(self.ghost, "old α (ghost)")] if self.show_ghost.isChecked() else [])
+        for plot, entries in ((self.plot, cost), (self.acc, [(self.train_acc, "train"), (self.test_acc, "test")]),
+                              (self.stability, [(self.alpha_steps, "α"), (self.edge_curve, "edge of stability")])):
+            list_in_legend(plot.legend, [(item, name) for item, name in entries if drawn(item)])
 
     def _log_toggled(self, on: bool) -> None:
         self.plot.setLogMode(y=on)
-        self.plot.enableAutoRange(y=on)  # a log axis autoscales; the linear one steps (see _step_y)
+        self.plot.enableAutoRange(y=on)  # a log axis autoscales; the linear one steps (see _fit_y)
         self._y_top = None
 
     @property
@@ -206,7 +237,8 @@ class CostCurvePanel(QWidget):
             x, y = np.append(x, now[0]), np.append(y, now[1])
         dot_if_lone(self.train_curve, len(x))  # iteration 0: J = 0.693
         self.train_curve.setData(self._x(x), y)
-        self._step_y(y if not self._mini else self.full_curve.yData)
+        self._list_drawn()
+        self._fit_y()
         self._align_left_axes()
         if view_iteration is not None and view_iteration < n:
             self.now_line.setValue(float(self._x([view_iteration])[0]))
@@ -241,23 +273,18 @@ class CostCurvePanel(QWidget):
         if mini == self._mini:
             return
         self._mini = mini
-        legend = self.plot.legend
-        legend.removeItem(self.train_curve)
         self.train_curve.setPen(BATCH_PEN if mini else TRAIN_PEN)
-        legend.addItem(self.train_curve, "this step's batch J" if mini else "train")
-        if mini:
-            legend.addItem(self.full_curve, "train J (all m)")
-        else:
-            legend.removeItem(self.full_curve)
         self.full_curve.setVisible(mini)
         self._fed.pop("train_cost", None)
 
-    def _step_y(self, y: np.ndarray) -> None:
-        """The cost axis moves in round steps too (autoscaling redrew its labels at every frame)."""
-        if self.log_y.isChecked() or y is None or not len(y):
+    def _fit_y(self) -> None:
+        """The cost axis fits the curves drawn (the ghost's too while shown), in round steps: autoscaling redrew
+        its labels at every frame."""
+        curves = [self.full_curve if self._mini else self.train_curve, self.test_curve]
+        curves += [self.ghost] if self.show_ghost.isChecked() else []
+        tops = [float(np.nanmax(c.yData)) for c in curves if drawn(c)]
+        if self.log_y.isChecked() or not tops:
             return
-        tops = [float(np.max(y))] + [float(np.max(c.yData)) for c in (self.test_curve, self.ghost)
-                                     if c.yData is not None and len(c.yData)]
         top = nice_ceiling(max(max(tops), 1e-6))
         if top != self._y_top:
             self._y_top = top
@@ -284,6 +311,7 @@ class CostCurvePanel(QWidget):
         values = [c[1] for c in changes] + [float(e) for e in edges if np.isfinite(e)]
         if values:
             self._log_ticks(min(values), max(values))
+        self._list_drawn()
 
     def _log_ticks(self, lo: float, hi: float) -> None:
         """Labels at 1, 2 and 5 times powers of ten only: pyqtgraph labels every minor tick below a decade.
@@ -302,15 +330,11 @@ class CostCurvePanel(QWidget):
         self.stability.getAxis("left").setTicks([ticks, []])
 
     def show_ghost_costs(self, start: int, costs) -> None:
-        """The old alpha's path; the legend names it only while it is drawn."""
+        """The old alpha's path (none: ``costs`` empty); the legend names it only while it is drawn."""
         self._ghost_args = (start, costs)
         self.ghost.setData(self._x(np.arange(start, start + len(costs))), costs)
-        legend = self.plot.legend
-        listed = any(item is self.ghost for item, _ in legend.items)
-        if len(costs) and not listed:
-            legend.addItem(self.ghost, "old α (ghost)")
-        elif not len(costs) and listed:
-            legend.removeItem(self.ghost)
+        self._list_drawn()
+        self._fit_y()
 
     def _mark_changes(self, history, m: int) -> None:
         """One line per alpha the run settled on (a drag of the slider marks where it came to rest), and one
@@ -332,10 +356,10 @@ class CostCurvePanel(QWidget):
         for k, line in enumerate(self.alpha_marks):
             if k < len(marks):
                 it, text = marks[k]
+                line.show()  # first: a hidden line's label keeps its old text (it read "λ=1" on an α mark)
                 line.setValue(float(self._x([it])[0]))
-                line.label.setFormat(text)
+                line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))  # a format: {value} is the x
                 line.label.setPosition(0.92 if k % 2 == 0 else 0.72)  # neighbours' labels never share a height
-                line.show()
             else:
                 line.hide()
 

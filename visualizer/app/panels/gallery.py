@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visualizer.app.window.accessibility import buddy
+from visualizer.app.common.accessibility import buddy
+from visualizer.app.run.frame import Frame
 
 THUMB = 64
 CELL = QSize(THUMB + 10, THUMB + 30)
@@ -196,6 +197,13 @@ class GalleryPanel(QWidget):
                              ("Show the file", "show")):
             menu.addAction(text, lambda a=action: self.editRequested.emit(name, example, a))
         menu.popup(view.viewport().mapToGlobal(pos))
+
+    def draw(self, frame: Frame) -> None:
+        """The outputs of the set whose tab is in front."""
+        if self.tabs.currentIndex() == 0:
+            self.show_outputs("train", frame.yhat_train, frame.loss_train)
+        elif frame.yhat_test is not None:
+            self.show_outputs("test", frame.yhat_test, frame.loss_test)
 
     def show_outputs(self, name: str, yhat: np.ndarray, loss: np.ndarray) -> None:
         model = self.models.get(name)

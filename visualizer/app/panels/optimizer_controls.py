@@ -12,12 +12,15 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
 
 from visualizer.core.optim.registry import HYPERS, SPECS, users
 from visualizer.core.optim.spec import join
-from visualizer.model.settings import SettingsError, check_batch_size, check_epsilon
+from visualizer.model.constraints import RUN, parse
+from visualizer.model.settings import SettingsError
+from visualizer.model.state import OPTIMIZER_FIELDS
 
 OPTIMIZERS = tuple((spec.label, key) for key, spec in SPECS.items())
-BATCH_CHOICES = ("all m", "1", "16", "32", "64", "128", "256")
-#: Which optimizer uses which of the extra fields.
-USES = {name: tuple(spec.key for spec in users(name)) for name in HYPERS}
+#: The batch sizes offered, of those up to m (a larger one is refused, as on the command line and in lessons).
+BATCH_CHOICES = (1, 16, 32, 64, 128, 256)
+#: Which optimizer uses which of the extra fields: the constraint table's ``applies`` (from the registry).
+USES = {key: c.applies for key, c in RUN.items() if c.applies}
 TIPS = {
     "optimizer": "How each step uses the gradient g of J_reg on the batch. "
                  + " ".join(f"{spec.label}: {spec.rule}." for spec in SPECS.values()),
@@ -33,11 +36,13 @@ TIPS = {
 }
 
 
-def _spin(top: float, step: float, decimals: int) -> QDoubleSpinBox:
+def _spin(key: str) -> QDoubleSpinBox:
+    """A spin box over the setting's valid range (a step inside an open bound), with the table's step."""
+    c = RUN[key]
     box = QDoubleSpinBox()
-    box.setRange(0.0, top)
-    box.setSingleStep(step)
-    box.setDecimals(decimals)
+    box.setDecimals(c.decimals)  # first: the range is rounded to the decimals
+    box.setRange(*c.widget_range())
+    box.setSingleStep(c.step)
     box.setKeyboardTracking(False)  # one change per typed number, not one per keystroke
     return box
 
@@ -53,18 +58,14 @@ class OptimizerControls(QGroupBox):
             self.optimizer.addItem(text, kind)
         self.batch = QComboBox()
         self.batch.setEditable(True)
-        self.batch.addItems(BATCH_CHOICES)
         self.batch.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.batch.lineEdit().setValidator(_BatchValidator())
-        self.beta = _spin(0.999, 0.01, 3)
-        self.beta1 = _spin(0.999, 0.01, 3)
-        self.beta2 = _spin(0.9999, 0.001, 4)
+        self.beta, self.beta1, self.beta2 = _spin("beta"), _spin("beta1"), _spin("beta2")
         self.epsilon = QLineEdit()
-        validator = QDoubleValidator(0.0, 1.0, 20)
+        validator = QDoubleValidator(*RUN["epsilon"].widget_range(), RUN["epsilon"].decimals)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
         self.epsilon.setValidator(validator)
-        self.lam = _spin(1000.0, 0.1, 3)
-        self.decay = _spin(10.0, 0.01, 3)
+        self.lam, self.decay = _spin("lam"), _spin("decay")
         self.decay_kind = QComboBox()
         self.decay_kind.addItem("α₀ / (1 + decay·epoch)", "inverse")
         self.decay_kind.addItem("α₀·(1 − decay)^epoch", "exponential")
@@ -87,6 +88,8 @@ class OptimizerControls(QGroupBox):
         self.batch.lineEdit().setAccessibleName("Batch size")  # its own field, read by screen readers
         self.batch.lineEdit().setToolTip(TIPS["batch_size"])
         self.hidden: set[str] = set()  # keys a lesson hides, whatever the optimizer
+        self.refused = ""  # why the last typed value was refused, until the next change
+        self._offer_batches()
         self.show_settings(state.settings)
         self.optimizer.currentIndexChanged.connect(lambda _: self._send(optimizer=self.optimizer.currentData()))
         self.batch.activated.connect(lambda _: self._batch_entered())
@@ -95,8 +98,9 @@ class OptimizerControls(QGroupBox):
             getattr(self, key).valueChanged.connect(lambda v, key=key: self._send(**{key: v}))
         self.epsilon.editingFinished.connect(self._epsilon_entered)
         self.decay_kind.currentIndexChanged.connect(lambda _: self._send(decay_kind=self.decay_kind.currentData()))
-        state.events.settings.connect(self.show_settings)
-        state.events.data.connect(lambda *_: self._explain(state.settings))
+        for name in OPTIMIZER_FIELDS:  # its own fields only: an alpha tick re-sets none of its widgets
+            state.setting_events[name].connect(lambda *_: self.show_settings(state.settings))
+        state.events.data.connect(lambda *_: (self._offer_batches(), self.show_settings(state.settings)))
 
     def show_settings(self, s) -> None:
         """Show a whole RunSettings without sending any intent back."""
@@ -128,40 +132,55 @@ class OptimizerControls(QGroupBox):
                 self.form.setRowVisible(widget, key not in self.hidden)
         self.show_settings(self.state.settings)
 
+    def _offer_batches(self) -> None:
+        """All m and the sizes up to m of this data set."""
+        m = self.state.data.train.m
+        self.batch.blockSignals(True)
+        self.batch.clear()
+        self.batch.addItems(["all m", *(str(b) for b in BATCH_CHOICES if b <= m)])
+        self.batch.blockSignals(False)
+
     def _explain(self, s) -> None:
         m = self.state.data.train.m
-        batch = m if s.batch_size is None else min(s.batch_size, m)
+        batch = m if s.batch_size is None else s.batch_size
+        dropped = self.state.batch_dropped
         if batch >= m:
             text = f"Each step uses all m = {m} examples." + (
-                f" (A batch of {s.batch_size} is more than m: every batch is all of them.)"
-                if s.batch_size is not None and s.batch_size > m else "")
+                f" The batch size {dropped} is more than this data set's m, so it is now all m."
+                if dropped is not None else "")
         else:
             per_epoch = -(-m // batch)
             text = (f"Each step uses {batch} of the m = {m} examples: {per_epoch} steps make one epoch. "
                     "The faint cost curve is each batch's J; the solid one is the full J.")
-        self.note.setText(text)
+        self.note.setText(f"Not changed: {self.refused}. {text}" if self.refused else text)
+        self.refused = ""
 
     def _send(self, **changes) -> None:
         try:
             self.state.change_settings(**changes)
-        except SettingsError:
-            self.show_settings(self.state.settings)
+        except SettingsError as exc:
+            self._refuse(exc.reason)
+
+    def _refuse(self, reason: str) -> None:
+        """A typed value that is not valid: the field shows the setting again, and the note says why."""
+        self.refused = reason
+        self.show_settings(self.state.settings)
 
     def _batch_entered(self) -> None:
         text = self.batch.currentText().strip()
         try:
-            value = None if text in ("", "all m") else check_batch_size(text)
-        except ValueError:
-            self.show_settings(self.state.settings)
+            value = None if text in ("", "all m") else parse("batch_size", text)
+        except ValueError as exc:
+            self._refuse(str(exc))
             return
         if value != self.state.settings.batch_size:
             self._send(batch_size=value)
 
     def _epsilon_entered(self) -> None:
         try:
-            value = check_epsilon(self.epsilon.text())
-        except ValueError:
-            self.show_settings(self.state.settings)
+            value = parse("epsilon", self.epsilon.text())
+        except ValueError as exc:
+            self._refuse(str(exc))
             return
         if value != self.state.settings.epsilon:
             self._send(epsilon=value)
@@ -172,10 +191,11 @@ def _batch_text(batch_size: int | None) -> str:
 
 
 class _BatchValidator(QIntValidator):
-    """Whole numbers from 1, or the words "all m" (which the list offers)."""
+    """Whole numbers in the setting's range, or the words "all m" (which the list offers); B <= m is the
+    state's to check, which says why it refuses."""
 
     def __init__(self):
-        super().__init__(1, 10**9)
+        super().__init__(*RUN["batch_size"].widget_range())
 
     def validate(self, text, pos):
         if "all m".startswith(text.strip()) and text.strip():

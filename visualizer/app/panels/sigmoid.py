@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from visualizer.app.panels.plots import nice_ceiling
+from visualizer.app.run.frame import Frame
 from visualizer.core import sigmoid
 
 # Okabe-Ito orange and blue, and two shapes: the classes differ for every eye.
@@ -60,6 +61,9 @@ class SigmoidPanel(QWidget):
         self._members = [np.flatnonzero(self._labels == k)[::every] for k in (0, 1)]
         self._selected = None
         self.plot.setTitle(f"one dot for every {every} of the {len(labels):,} examples" if every > 1 else None)
+
+    def draw(self, frame: Frame) -> None:
+        self.show_outputs(frame.z_train, frame.yhat_train)
 
     def show_outputs(self, z: np.ndarray, yhat: np.ndarray) -> None:
         for dots, members in zip(self.dots, self._members, strict=True):

@@ -16,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QOpenGLContext, QPainter, QSurfaceFormat
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QOpenGLContext, QPainter, QSurfaceFormat
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
@@ -33,8 +33,6 @@ def opengl_problem() -> str | None:
     """Why 3-D cannot be drawn here, or None when an OpenGL context can be made."""
     if os.environ.get("VISUALIZER_NO_GL"):
         return "3-D is off (VISUALIZER_NO_GL is set)."
-    from PySide6.QtGui import QGuiApplication
-
     platform = QGuiApplication.platformName()
     if platform in ("offscreen", "minimal", "vnc"):
         return f"3-D needs OpenGL, which the '{platform}' display platform does not offer."
@@ -231,7 +229,7 @@ class SurfacePanel(QWidget):
                                "current point. Choose the plane.")
         self.set_kind(state.settings.slice)
         self.choice.currentIndexChanged.connect(lambda _: state.change_settings(slice=self.choice.currentData()))
-        state.events.settings.connect(lambda new: self.set_kind(new.slice))
+        state.setting_events.slice.connect(lambda kind, _: self.set_kind(kind))
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: palette(window-text);")

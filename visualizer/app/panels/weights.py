@@ -6,8 +6,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from visualizer.app.common.accessibility import buddy
 from visualizer.app.panels.plots import nice_ceiling
-from visualizer.app.window.accessibility import buddy
+from visualizer.app.run.frame import Frame
 
 #: The colour bar's limit while every weight is 0.
 ZERO_W_LIMIT = 0.01
@@ -42,6 +43,9 @@ class WeightsPanel(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.view, 1)
         self._w: np.ndarray | None = None
+
+    def draw(self, frame: Frame) -> None:
+        self.show_weights(frame.w_image())
 
     def show_weights(self, w_image: np.ndarray) -> None:
         """``w_image`` is w reshaped to (n_px, n_px, 3)."""

@@ -1,29 +1,34 @@
 """Runs gradient descent off the GUI thread and hands the GUI the latest state.
 
-The worker checks for cancel, pause and a new alpha before every iteration (through
-``GradientDescent.step``'s ``cancelled`` hook), publishes an immutable ``Snapshot``
-after each short batch, and reports errors as a signal. The GUI never waits for it:
-it reads ``latest`` on its own timer, at most 60 times a second.
+What the learner asks while it trains (a new α, another optimizer, pause, budget, speed) goes into one
+queue of intents (``visualizer.app.run.intents``), which the worker drains between chunks; ``gd.step``
+asks before every iteration whether the queue is empty, so a chunk ends as soon as something waits.
+While no worker runs, the controller drains the queue at once. The worker publishes an immutable
+``Snapshot`` after each short batch; the GUI never waits for it and reads ``latest`` on its own timer.
 """
 
 from __future__ import annotations
 
 import math
+import queue
 import sys
-import threading
 import time
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from visualizer.app.run.worker import Worker
+from visualizer.app.run.intents import Intent, Pause, SetAlpha, SetBudget, SetSpeed, SwitchOptimizer
+from visualizer.app.run.past import DATA_CHANGED, SESSION_SAVED, RunPast
+from visualizer.app.run.snapshot import Ghost, GhostKeeper, Snapshot
+from visualizer.app.run.worker import ReadWriteLock, Worker
 from visualizer.core import GradientDescent
+from visualizer.core.analysis.divergence import explain_divergence
 from visualizer.core.analysis.stability import EdgeProbe
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset
-from visualizer.model.settings import RunSettings
-from visualizer.model.state import WindowState
+from visualizer.model.notices import ABOUT_THE_RUN, Happening
+from visualizer.model.settings import RunSettings, run_optimizer
+from visualizer.model.state import NEW_RUN, OPTIMIZER_FIELDS, WindowState
 
 #: A batch between two snapshots lasts about this long at full speed.
 BATCH_SECONDS = 0.004
@@ -36,69 +41,50 @@ SNAPSHOT_FREE_S = 0.002
 GIL_SWITCH_S = 0.001
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """The state at one iteration, safe to read from any thread."""
-
-    iteration: int
-    theta: np.ndarray
-    z: np.ndarray
-    alpha: float
-    cost: float  # J at this iteration
-    path_iterations: tuple[int, ...]
-    path: tuple[np.ndarray, ...]  # theta along the way, at the trajectory's stride
-    batch: np.ndarray | None = None  # the examples the next step uses; None: all m
-
-
-@dataclass(frozen=True)
-class Ghost:
-    """The path the previous alpha would have taken from ``start``: costs, and thetas every 10 iterations.
-
-    Its thetas are coordinates of one parametrization; a data edit makes a new one, so the
-    ghost goes with the run it was drawn for (``belongs_to``) and is dropped on any change.
-    """
-
-    start: int
-    alpha: float
-    costs: np.ndarray
-    thetas: np.ndarray
-    param: object
-
-    def belongs_to(self, gd: GradientDescent) -> bool:
-        return self.param is gd.param and self.thetas.shape[1:] == gd.theta.shape
-
-
 class TrainingController(QObject):
     """Owns the run on the data and settings of a ``WindowState``.
 
-    It follows the state (a new alpha takes effect at the next iteration, a new loss, init or
-    seed starts a new run, edited data is trained on from the same (w, b)); panels read
-    ``latest`` and ``gd.history``. The worker reads the settings object, which is immutable.
+    It follows the state, one setting at a time: alpha and the optimizer's fields become intents, a new
+    loss, init or seed starts a new run, edited data is trained on from the same (w, b), and an edit undone
+    before any step gives the run back whole. Panels read ``latest`` and ``gd.history``; whoever reads
+    the run's coordinates with a theta of its own does it within ``coordinates.reading()``: a switch of
+    optimizer may move the run to other coordinates, and waits for them.
     """
 
     runningChanged = Signal(bool)
-    stopped = Signal(str, str)  # (reason, message): budget, converged, diverged, overflow, paused
+    stopped = Signal(str, str)  # (reason, message): budget, converged, diverged, overflow
     failed = Signal(str)
     reset_done = Signal()
 
     def __init__(self, state: WindowState):
         super().__init__()
         self.state = state
-        self._lock = threading.Lock()
-        self._cancel = False
-        self._pending_alpha: float | None = None
+        self.coordinates = ReadWriteLock()
+        self._intents: queue.SimpleQueue[Intent] = queue.SimpleQueue()
         self._quiet = False  # while restore() sets the state itself
-        self._target = 0
+        #: This press of Train: the iteration it ends at, its budget, whether it has one, where it began; the speed.
+        self._target, self._budget, self._budgeted, self._pressed_at, self._speed = 0, 0, False, 0, None
         self._next_snapshot = 0.0  # perf_counter time before which the worker publishes no snapshot
         self._worker: Worker | None = None
-        self.ghost: Ghost | None = None
-        #: (old alpha, iteration, theta) where the current burst of alpha changes took effect.
-        self._ghost_origin: tuple[float, int, np.ndarray] | None = None
-        self.gd = self._new_run()
-        self.latest = self._snapshot()
-        state.events.settings.connect(self._settings_changed)
+        self._stop_facts: tuple | None = None  # (gd, iteration, alpha, optimizer) when the worker stopped
+        self._ghosts = GhostKeeper()
+        self._adopt(self._new_run())
+        events = state.setting_events
+        events.alpha.connect(lambda alpha, _: self._send(SetAlpha(alpha)))
+        events.budget.connect(lambda budget, _: self._send(SetBudget(budget)))
+        events.speed.connect(lambda speed, _: self._send(SetSpeed(speed)))
+        for name in NEW_RUN:
+            events[name].connect(self._new_run_if_needed)
+        for name in OPTIMIZER_FIELDS:
+            events[name].connect(self._optimizer_changed)
         state.events.data.connect(self._data_changed)
         state.view_bounds = lambda: (self.gd.replay_from, self.gd.iteration)
+        self.stopped.connect(self._tell_stop)  # queued: the worker emits it
+
+    @property
+    def ghost(self) -> Ghost | None:
+        """The old alpha's path, drawn once the slider rests (``draw_ghost``)."""
+        return self._ghosts.ghost
 
     @property
     def train(self) -> Dataset:
@@ -119,35 +105,45 @@ class TrainingController(QObject):
 
     def start(self) -> None:
         """Train for the budget (or until the cost stops falling) from where we are."""
-        budget = self.settings.budget
-        self._run_to(self.gd.iteration + (budget if budget > 0 else 10**9))
+        if self.running:
+            return
+        self.state.happened(Happening.TRAIN)
+        self._budget, self._budgeted, self._pressed_at = self.settings.budget, True, self.gd.iteration
+        self._aim()
+        self._run()
 
     def step(self, n: int = 1) -> None:
         if not self.running:
-            self._run_to(self.gd.iteration + n)
+            self._budgeted, self._target = False, self.gd.iteration + n
+            self._run()
 
     def pause(self) -> None:
-        self._stop_worker()
-
-    def toggle(self) -> None:
-        self.pause() if self.running else self.start()
+        """Stop the worker once it has applied what was asked before; returns when it has stopped."""
+        worker = self._worker
+        if worker is None:
+            return
+        self._intents.put(Pause())
+        worker.wait()
+        self._on_finished(worker)
 
     def reset(self) -> None:
         """A fresh run from the start with the current settings."""
-        self._stop_worker()
-        self.ghost = self._ghost_origin = None
-        self.gd = self._new_run()
-        self.latest = self._snapshot()
+        self.pause()
+        self._ghosts.forget()
+        self._adopt(self._new_run())
+        self.state.happened(Happening.RESET)
         self.reset_done.emit()
 
     def branch_from(self, iteration: int) -> None:
         """Forget everything after ``iteration``; training on from there is a new branch."""
-        self._stop_worker()
+        self.pause()
         if iteration < self.gd.iteration:
             if self.ghost is not None and self.ghost.start > iteration:
-                self.ghost = self._ghost_origin = None
+                self._ghosts.forget()
             self.gd.rewind(iteration)
+            self.past.stepped()
             self.latest = self._snapshot()
+            self.state.happened(Happening.BRANCH)
             self.reset_done.emit()
 
     def restore(self, session) -> None:
@@ -157,96 +153,87 @@ class TrainingController(QObject):
         """
         gd = self._new_run(session.train, session.test, session.settings)
         gd.restore(session.w, session.b, session.iteration, session.history, session.exact)
-        self._stop_worker()
-        self.gd = gd
-        self.ghost = self._ghost_origin = None
-        self.latest = self._snapshot()
+        self.pause()
+        self._ghosts.forget()
+        self._adopt(gd, [(gd.replay_from, SESSION_SAVED)] if gd.replay_from else [])
         self._quiet = True
         try:
             self.state.replace_settings(session.settings)
             self.state.set_data(session.train, session.test, fresh=True)
         finally:
             self._quiet = False
+        self.state.happened(Happening.SESSION)
+
+    def replay_note(self) -> str | None:
+        """Why the iterations before the earliest that can be shown cannot be, from this run's restarts."""
+        return self.past.note(self.gd.replay_from)
+
+    def shutdown(self) -> None:
+        self.pause()
 
     # ------------------------------------------------------------ following the state
-    def _settings_changed(self, new: RunSettings, old: RunSettings) -> None:
+    def _send(self, intent: Intent) -> None:
         if self._quiet:
             return
-        if (new.loss, new.init, new.seed) != (old.loss, old.init, old.seed):
+        self._intents.put(intent)
+        if not self.running:  # else the worker takes it between two chunks, or _on_finished after its last
+            self._drain()
+            self.latest = self._snapshot()
+
+    def _new_run_if_needed(self, *_) -> None:
+        s, gd = self.settings, self.gd
+        if not self._quiet and (s.loss, s.init, s.seed) != (gd.loss.name, gd.init, gd.seed):
             self.reset()
-            return
-        if new.alpha != self.gd.alpha or new.alpha != old.alpha:
-            self._apply_alpha(new.alpha)
-        optimizer = self._optimizer(new, self.gd.m)
-        if optimizer != self.gd.optimizer:
-            self._apply_optimizer(optimizer)
 
-    def _apply_alpha(self, alpha: float) -> None:
-        """Takes effect on the next iteration, also while training."""
-        with self._lock:
-            if self.running:
-                self._pending_alpha = alpha
-                return
-            self._note_ghost_origin(alpha)
-        self.gd.alpha = alpha
-        self.latest = self._snapshot()
+    def _optimizer_changed(self, *_) -> None:
+        """Built once per change of one of its fields (an alpha tick builds none)."""
+        optimizer = run_optimizer(self.settings, self.gd.m)
+        if optimizer != self._optimizer_asked:
+            self._optimizer_asked = optimizer
+            self._send(SwitchOptimizer(optimizer))
 
-    @staticmethod
-    def _optimizer(settings: RunSettings, m: int) -> Optimizer:
-        """The settings' optimizer for m examples: a batch larger than m is all m (the data may have shrunk)."""
-        opt = Optimizer.from_settings(settings)
-        return opt.with_(batch_size=None) if opt.batch_size is not None and opt.batch_size >= m else opt
-
-    def _apply_optimizer(self, optimizer: Optimizer) -> None:
-        """Takes effect on the next iteration and is recorded in the history, as a new alpha is."""
-        def change():
-            self.gd.optimizer = optimizer
-            self.gd.metric_stride = metric_stride(self.gd, optimizer)
-        self._stop_worker_for(change)
-
-    def _stop_worker_for(self, change) -> None:
-        """Pause the worker (if any) around ``change``, then carry on training towards the same target."""
-        was_running = self.running
-        self._stop_worker()
-        change()
-        self.ghost = self._ghost_origin = None  # the ghost followed the old optimizer
-        self.latest = self._snapshot()
-        if was_running:
-            self._run_to(self._target)
 
     def _data_changed(self, data, old) -> None:
-        """A new data set starts a new run; an edit trains on from the same (w, b)."""
+        """New data: a new run; an edit: on from the same (w, b); an edit undone before any step: the run before it."""
         if self._quiet:
             return
-        self._stop_worker()
-        self.ghost = self._ghost_origin = None  # drawn in the old data's coordinates, for the old data
+        self.pause()
+        self._ghosts.forget()  # drawn in the old data's coordinates, for the old data
         if data.fresh:
-            self.gd = self._new_run()
-        elif data.appended and data.test is old.test:
-            self.gd.add_examples(data.train.X[:, -data.appended:], data.train.Y[:, -data.appended:])
+            self._adopt(self._new_run())
+        else:
+            with self.coordinates.writing():  # the run's coordinates change under a slice being computed
+                if self.past.undo_edit(data, self.gd):
+                    self._optimizer_asked = self.gd.optimizer
+                else:
+                    self.past.before_edit(old, self.gd)
+                    self._edit(data, old)
+        self.latest = self._snapshot()  # the window redraws on the same event, after it has shown the data
+
+    def _edit(self, data, old) -> None:
+        gd = self.gd
+        if data.appended and data.test is old.test:
+            gd.add_examples(data.train.X[:, -data.appended:], data.train.Y[:, -data.appended:])
         else:
             test = data.test
-            self.gd.replace_data(data.train.X, data.train.Y, None if test is None else test.X,
-                                 None if test is None else test.Y, keep_test=False)
-        if not data.fresh and (optimizer := self._optimizer(self.settings, self.gd.m)) != self.gd.optimizer:
-            self.gd.optimizer = optimizer  # a batch that was all m may be a mini-batch of the grown set
-        self.gd.metric_stride = metric_stride(self.gd, self.gd.optimizer)
-        self.latest = self._snapshot()  # the window redraws on the same event, after it has shown the data
+            gd.replace_data(data.train.X, data.train.Y, None if test is None else test.X,
+                            None if test is None else test.Y, keep_test=False)
+        self.past.restarted(gd.replay_from, DATA_CHANGED)
+        if (optimizer := run_optimizer(self.settings, gd.m)) != gd.optimizer:
+            gd.optimizer = optimizer  # a batch that was all m may be a mini-batch of the grown set
+        self._optimizer_asked = gd.optimizer
+        gd.metric_stride = metric_stride(gd, gd.optimizer)
 
     def draw_ghost(self, n: int = 300) -> Ghost | None:
         """The path the alpha before the last burst of changes would have taken from where that burst began."""
-        with self._lock:
-            origin, self._ghost_origin = self._ghost_origin, None
-        gd = self.gd
-        if origin is None or origin[1] == 0 or origin[2].shape != gd.theta.shape or origin[0] == self.settings.alpha:
-            return self.ghost
-        old_alpha, iteration, theta = origin
-        costs, thetas = gd.simulate(theta, old_alpha, n)
-        self.ghost = Ghost(iteration, old_alpha, costs, thetas, gd.param)
-        return self.ghost
+        with self.coordinates.reading():
+            return self._ghosts.draw(self.gd, self.settings.alpha, n)
 
-    def shutdown(self) -> None:
-        self._stop_worker()
+    def _tell_stop(self, reason: str, message: str) -> None:
+        """A blow-up is told as a notice of the run, while it is still what the run shows (on the GUI thread)."""
+        gd = self.gd
+        if reason in ("diverged", "overflow") and self._stop_facts == (gd, gd.iteration, gd.alpha, gd.optimizer):
+            self.state.tell(message, "warning", owner="run", ends_on=ABOUT_THE_RUN)
 
     # ---------------------------------------------------------------- worker
     def _new_run(self, train: Dataset | None = None, test: Dataset | None = None,
@@ -258,33 +245,34 @@ class TrainingController(QObject):
         gd = GradientDescent(
             train.X, train.Y, alpha=s.alpha, loss=s.loss, init=s.init, seed=s.seed,
             X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
-            metric_stride=METRIC_STRIDE, optimizer=self._optimizer(s, train.m),
+            metric_stride=METRIC_STRIDE, optimizer=run_optimizer(s, train.m),
         )
         gd.probe = EdgeProbe()  # 2/lambda_max recorded with the metrics, while training too
         gd.metric_stride = metric_stride(gd, gd.optimizer)
         gd.step(0)  # records iteration 0's metrics: the test J, accuracies and edge are drawn before any step
         return gd
 
-    def _run_to(self, target: int) -> None:
-        if self.running:
-            return
+    def _adopt(self, gd: GradientDescent, restarts: list | None = None) -> None:
+        """``gd`` is the run from now on: nothing of the previous one is kept."""
+        self.gd = gd
+        self._optimizer_asked = gd.optimizer
+        self.past = RunPast(restarts)
+        self.latest = self._snapshot()
+
+    def _aim(self) -> None:
+        """This press of Train ends at its budget's end, or (budget 0) once the cost stops falling."""
+        self._target = self._pressed_at + (self._budget if self._budget > 0 else 10**12)
+
+    def _run(self) -> None:
         # The worker's small numpy calls keep the GIL; hand it over often so the GUI stays responsive.
         sys.setswitchinterval(GIL_SWITCH_S)
-        self._cancel = False
-        self._target = target
+        self.past.stepped()
+        self._speed = self.settings.speed
         worker = self._worker = Worker(lambda _cancelled, _progress: self._loop(), self)
         worker.failed.connect(self.failed)
         worker.finished.connect(lambda: self._on_finished(worker))
         worker.start()
         self.runningChanged.emit(True)
-
-    def _stop_worker(self) -> None:
-        if self._worker is None:
-            return
-        with self._lock:
-            self._cancel = True
-        self._worker.wait()
-        self._on_finished(self._worker)
 
     def _on_finished(self, worker: Worker) -> None:
         if worker is not self._worker:  # a late signal from a worker already cleaned up
@@ -292,17 +280,41 @@ class TrainingController(QObject):
         self._worker = None
         worker.wait()
         worker.deleteLater()
+        self._drain()  # what was asked after the worker's last look
         self.latest = self._snapshot()
         self.runningChanged.emit(False)
 
-    def _note_ghost_origin(self, new_alpha: float) -> None:
-        """Called under the lock, just before ``new_alpha`` takes effect."""
-        gd = self.gd
-        if self._ghost_origin is None and new_alpha != gd.alpha:
-            self._ghost_origin = (gd.alpha, gd.iteration, gd.theta.copy())
+    def _drain(self) -> bool:
+        """Apply every intent waiting, in order, on the one thread running the run; True if one was Pause."""
+        paused = False
+        while True:
+            try:
+                intent = self._intents.get_nowait()
+            except queue.Empty:
+                return paused
+            paused = self._apply(intent) or paused
 
-    def _interrupted(self) -> bool:
-        return self._cancel or self._pending_alpha is not None
+    def _apply(self, intent: Intent) -> bool:
+        gd = self.gd
+        if isinstance(intent, SetAlpha):
+            self._ghosts.alpha_changing(gd, intent.alpha)
+            gd.alpha = intent.alpha
+        elif isinstance(intent, SwitchOptimizer):
+            with self.coordinates.writing():
+                start = gd.replay_from
+                gd.optimizer = intent.optimizer
+                gd.metric_stride = metric_stride(gd, intent.optimizer)
+                if gd.replay_from != start:
+                    self.past.restarted(gd.replay_from, f"{intent.optimizer.kind} moved the run to other coordinates")
+                self._ghosts.forget()  # the ghost followed the old optimizer
+                self.latest = self._snapshot()
+        elif isinstance(intent, SetBudget):
+            self._budget = intent.budget
+            if self._budgeted:
+                self._aim()
+        elif isinstance(intent, SetSpeed):
+            self._speed = intent.speed
+        return isinstance(intent, Pause)
 
     def _loop(self) -> None:
         gd = self.gd
@@ -310,43 +322,47 @@ class TrainingController(QObject):
         plateau_since = gd.iteration
         best = math.inf
         while True:
-            with self._lock:
-                if self._cancel:
-                    return
-                if self._pending_alpha is not None:
-                    self._note_ghost_origin(self._pending_alpha)
-                    gd.alpha, self._pending_alpha = self._pending_alpha, None
-                speed = self.settings.speed
-                until_flat = self.settings.budget <= 0
+            if self._drain():
+                return
             remaining = self._target - gd.iteration
             if remaining <= 0:
-                self.stopped.emit("budget", f"Done: {gd.iteration} iterations.")
+                self._stop("budget", f"Done: {gd.iteration} iterations.")
                 return
+            speed = self._speed
             batch = 1 if speed else max(1, min(remaining, int(BATCH_SECONDS / per_iteration)))
             started = time.perf_counter()
             had_diverged = gd.diverged_at is not None
-            ran = gd.step(batch, cancelled=self._interrupted)
+            ran = gd.step(batch, cancelled=self._waiting)
             elapsed = time.perf_counter() - started
             if ran:
                 per_iteration = 0.7 * per_iteration + 0.3 * elapsed / ran
             if time.perf_counter() >= self._next_snapshot or gd.diverged_at is not None or gd.halted:
                 self._publish()
             if gd.diverged_at is not None and not had_diverged:
-                self.stopped.emit("diverged", divergence_message(gd))
+                self._stop("diverged", explain_divergence(gd.history, gd.diverged_at, gd.m))
                 return
             if ran == 0 and gd.halted:
-                self.stopped.emit("overflow", f"α = {gd.alpha:g} is far too large: the next step would overflow. "
-                                              "Lower α to go on.")
+                self._stop("overflow", f"α = {gd.alpha:g} is far too large: the next step would overflow. "
+                                       "Lower α to go on.")
                 return
-            if until_flat:
+            if self._budgeted and self._budget <= 0:
                 cost = gd.cost
                 if cost < best - 1e-7 * max(1.0, abs(best)):
                     best, plateau_since = cost, gd.iteration
                 elif gd.iteration - plateau_since >= 200:
-                    self.stopped.emit("converged", f"The cost stopped falling at iteration {gd.iteration}.")
+                    self._stop("converged", f"The cost stopped falling at iteration {gd.iteration}.")
                     return
             if speed:
                 self._sleep(max(0.0, 1.0 / speed - elapsed))
+
+    def _waiting(self) -> bool:
+        """Asked by ``gd.step`` before every iteration: something waits in the queue."""
+        return not self._intents.empty()
+
+    def _stop(self, reason: str, message: str) -> None:
+        gd = self.gd
+        self._stop_facts = (gd, gd.iteration, gd.alpha, gd.optimizer)
+        self.stopped.emit(reason, message)
 
     def _publish(self) -> None:
         """A new snapshot for the GUI. With mini-batches on a large set the full z is a pass over X, which
@@ -358,13 +374,11 @@ class TrainingController(QObject):
 
     def _sleep(self, seconds: float) -> None:
         end = time.monotonic() + seconds
-        while not self._interrupted() and (left := end - time.monotonic()) > 0:
+        while not self._waiting() and (left := end - time.monotonic()) > 0:
             time.sleep(min(left, 0.02))
 
     def _snapshot(self) -> Snapshot:
-        gd, traj = self.gd, self.gd.trajectory
-        return Snapshot(gd.iteration, gd.theta.copy(), gd.z, gd.alpha, gd.cost, tuple(traj.iterations),
-                        tuple(traj.thetas), gd.batch_rows())
+        return Snapshot.of(self.gd)
 
     def trajectory_until(self, iteration: int) -> np.ndarray:
         """The stored path up to ``iteration``, as rows of theta."""
@@ -379,13 +393,3 @@ def metric_stride(gd: GradientDescent, optimizer: Optimizer) -> int:
     examples = gd.m + (0 if gd.test is None else gd.test.m)
     stride = max(METRIC_STRIDE, math.ceil(10 * examples / optimizer.batch(gd.m)))
     return int(next(k * 10**e for e in range(12) for k in (1, 2, 5) if k * 10**e >= stride))
-
-
-def divergence_message(gd: GradientDescent) -> str:
-    costs = gd.history.costs
-    k = gd.diverged_at
-    since = max((start for start, _ in gd.history.alpha_changes if start <= k), default=0)
-    peak = costs.at(min(k, len(costs) - 1))[1]
-    return (f"α = {gd.history.alpha_at(k):g} is too large: the cost rose from {costs.at(since)[1]:.2g} to {peak:.3g} "
-            f"in {k - since} iteration{'s' if k - since != 1 else ''}.")
-

@@ -2,11 +2,13 @@
 
 ``work(cancelled, progress)`` runs on a QThread. It polls ``cancelled()`` and may call
 ``progress(done, total)``; its result, or the reason it failed, comes back as a signal
-on the GUI thread. A worker is a child of its owner, so closing the owner can wait for it.
+on the GUI thread. A worker is a child of its owner, so closing the owner can wait for it. What a worker
+changes while others read it is guarded by a ``ReadWriteLock``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import traceback
 
@@ -50,3 +52,37 @@ class Worker(QThread):
         """Ask it to stop and wait until it has (closing a window must not leave a thread behind)."""
         self.cancel()
         self.wait()
+
+
+class ReadWriteLock:
+    """Many readers at once, or one writer: readers never wait for one another, and a reader may read again
+    inside its own read (a writer waits for every reader to finish)."""
+
+    def __init__(self):
+        self._changed = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    @contextlib.contextmanager
+    def reading(self):
+        with self._changed:
+            self._changed.wait_for(lambda: not self._writing)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._readers -= 1
+                self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def writing(self):
+        with self._changed:
+            self._changed.wait_for(lambda: not self._writing and not self._readers)
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._writing = False
+                self._changed.notify_all()

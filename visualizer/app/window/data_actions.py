@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QProgressDialog
 
+from visualizer.app.common.dropping import decode_drop, has_images, read_mime
 from visualizer.app.run.loading import LoadReportDialog, data_loader
 from visualizer.app.run.worker import Worker
 from visualizer.app.window import preferences
-from visualizer.app.window.dropping import decode_drop, has_images, read_mime
 from visualizer.app.window.editing import DataEdit, added, moved, relabelled, removed
 from visualizer.app.window.safety import reported
-from visualizer.data import Dataset
+from visualizer.data import Dataset, cache_dir, cache_size, clear_cache
 
 
 class DataActions:
@@ -78,18 +78,14 @@ class DataActions:
         self.undo.clear()  # edits of the previous data set cannot be undone into this one
         self.state.set_data(train, test, fresh=True)
         self.notice.show_message(f"Loaded {train.m} training" + (f" and {test.m} test" if test else "")
-                                 + f" images from {train.source}.", "info")
+                                 + f" images from {train.source}.", "info", owner="data")
         if train.skipped or (test is not None and test.skipped):
             self.show_report()
 
     def image_cache_label(self) -> str:
-        from visualizer.data import cache_size
-
         return f"Clear the image cache ({cache_size() / 2**20:,.0f} MB)"
 
     def clear_image_cache(self) -> None:
-        from visualizer.data import cache_dir, clear_cache
-
         freed = clear_cache()
         self.notice.show_message(f"Freed {freed / 2**20:,.1f} MB of decoded images in {cache_dir()}; folders "
                                  "are decoded again the next time they open.", "info")
@@ -126,8 +122,6 @@ class DataActions:
     def classify_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Classify images", preferences.folder("data"), "Images (*)")
         if paths:
-            from PySide6.QtCore import QMimeData
-
             mime = QMimeData()
             mime.setUrls([QUrl.fromLocalFile(p) for p in paths])
             self.classify_mime(mime)
@@ -176,7 +170,7 @@ class DataActions:
         self.undo.push(DataEdit(self, what, (new, self.controller.test), appended=len(images)))
         names = ", ".join(im.name for im in images[:3]) + (f" and {len(images) - 3} more" if len(images) > 3 else "")
         self.notice.show_message(f"Added to training as {train.classes[label]}: {names}. The training set now has "
-                                 f"{new.m} examples; Ctrl+Z undoes it.", "info")
+                                 f"{new.m} examples; Ctrl+Z undoes it.", "info", owner="data")  # until it changes
 
     def edit_example(self, set_name: str, index: int, action: str) -> None:
         c = self.controller

@@ -1,104 +1,15 @@
-"""Files in the window: models and sessions, exports, recent files. Every write goes through the atomic writer."""
+"""Files in the window: models and sessions, recent files, and asking for a path. Every write goes through the
+atomic writer; File > Export is visualizer/app/export/run_exports.py."""
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
+from visualizer.app.explorer.explorer import kept_comparison, reopen_comparison
 from visualizer.app.window import preferences
-from visualizer.app.window.frame import build_frame
-from visualizer.formats import exports, storage
-from visualizer.fs.atomic import atomic_write
-
-
-def png_bytes(image: QImage) -> bytes:
-    """A QImage encoded in memory: the file itself is written by the atomic writer, which reports errors."""
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise storage.StorageError("the image could not be encoded as PNG")
-    return bytes(buffer.data())
-
-
-def scene_bytes(view, kind: str, width: int | None = None) -> bytes:
-    """A pyqtgraph view as PNG (pyqtgraph's exporter, ``width`` pixels wide) or SVG (Qt's own generator).
-
-    pyqtgraph's SVG exporter fails on the paths Qt 6 writes, so SVG goes through QSvgGenerator.
-    """
-    if kind == "png":
-        import pyqtgraph.exporters as exporters
-
-        exporter = exporters.ImageExporter(view.scene())
-        if width:
-            exporter.parameters()["width"] = width  # the height follows the view's proportions
-        return png_bytes(exporter.export(toBytes=True))
-    from PySide6.QtCore import QRectF, QSize
-    from PySide6.QtGui import QPainter
-    from PySide6.QtSvg import QSvgGenerator
-
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    generator = QSvgGenerator()
-    generator.setOutputDevice(buffer)
-    rect = view.scene().sceneRect()
-    generator.setSize(QSize(int(rect.width()), int(rect.height())))
-    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
-    generator.setTitle("visualizer: cost curve")
-    painter = QPainter()
-    if not painter.begin(generator):
-        raise storage.StorageError("the SVG could not be drawn")
-    view.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
-    painter.end()
-    return bytes(buffer.data())
-
-
-
-@contextlib.contextmanager
-def legends_beside(view, plots):
-    """For an export: each plot's legend in a column of its own beside it, never over the curves."""
-    import pyqtgraph as pg
-
-    outside = []
-    for row, plot in enumerate(plots):
-        inside = plot.legend
-        legend = pg.LegendItem()
-        for sample, label in inside.items:
-            legend.addItem(sample.item, label.text)
-        view.ci.addItem(legend, row=row, col=1)
-        inside.hide()
-        outside.append((inside, legend))
-    size = view.size()
-    view.resize(size.width() + 160, size.height())  # room for the column, whatever the dock's width
-    view.ci.layout.activate()  # lay it out now: the exporter draws the scene as it stands
-    try:
-        yield
-    finally:
-        for inside, legend in outside:
-            view.ci.removeItem(legend)
-            inside.show()
-        view.resize(size)
-        view.ci.layout.activate()
-
-
-def captioned(image: QImage, text: str) -> QImage:
-    """``image`` with a line of text above it, so a picture on a slide says what it shows."""
-    from PySide6.QtCore import QRect, Qt
-    from PySide6.QtGui import QColor, QPainter
-
-    band = 28
-    out = QImage(image.width(), image.height() + band, QImage.Format.Format_ARGB32)
-    out.fill(QColor("white"))
-    painter = QPainter(out)
-    painter.drawImage(0, band, image)
-    painter.setPen(QColor("black"))
-    painter.drawText(QRect(6, 0, image.width() - 12, band), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                     text)
-    painter.end()
-    return out
+from visualizer.formats import storage
 
 
 class FileActions:
@@ -139,8 +50,6 @@ class FileActions:
         path = path or self._ask_path("Save session", "Sessions (*.vis.npz *.npz)", ".vis.npz")
         if not path:
             return False
-        from visualizer.app.explorer.explorer import kept_comparison
-
         c = self.controller
         c.pause()
         settings, comparison = self.state.with_alpha(c.gd.alpha), kept_comparison(self)
@@ -168,13 +77,11 @@ class FileActions:
             self.notice.show_message(f"Could not open the session {path}: {exc}", "error")
             return
         if session.comparison is not None:
-            from visualizer.app.explorer.explorer import reopen_comparison
-
             reopen_comparison(self, session.comparison)
         self.undo.clear()
         self._saved_iteration = session.iteration
         preferences.add_recent(path)
-        self.notice.show_message(f"Opened the session {path}: iteration {session.iteration}.", "info")
+        self.notice.show_message(f"Opened the session {path}: iteration {session.iteration}.", "info", owner="file")
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -184,59 +91,6 @@ class FileActions:
             self.recent_menu.addAction(path, lambda p=path, o=opener: o(p))
         if not recent:
             self.recent_menu.addAction("(nothing yet)").setEnabled(False)
-
-    def export_cost_plot(self, kind: str, path: str | None = None, width: int | None = 1920) -> None:
-        """For a slide: titled with the run, ``width`` pixels wide (PNG; SVG scales anyway)."""
-        path = path or self._ask_path(f"Export the cost curve as {kind.upper()}", f"*.{kind}", f".{kind}")
-        if not path:
-            return
-        plot = self.cost_curve.plot
-        plot.setTitle(self.run_caption())
-        try:
-            with legends_beside(self.cost_curve.view, (plot, self.cost_curve.acc, self.cost_curve.stability)):
-                self._guarded("Export", lambda: self._write_bytes(path, scene_bytes(self.cost_curve.view, kind, width)))
-        finally:
-            plot.setTitle(None)
-
-    def run_caption(self) -> str:
-        """What a picture of this run shows: the data, the loss, the alphas and the iterations."""
-        c = self.controller
-        alphas = ", ".join(f"{a:g} from {i}" if i else f"{a:g}" for i, a in c.gd.history.alpha_changes)
-        return (f"{Path(c.train.source).name or c.train.source}, m = {c.train.m}: {c.settings.loss}, "
-                f"α = {alphas}, iterations {c.gd.replay_from}–{c.gd.iteration}")
-
-    def export_cost_csv(self, path: str | None = None) -> None:
-        path = path or self._ask_path("Export the cost history as CSV", "CSV (*.csv)", ".csv")
-        if path:
-            self._guarded("Export", lambda: exports.save_cost_csv(path, {"run": self.controller.gd.history}))
-
-    def export_surface(self, path: str | None = None) -> None:
-        path = path or self._ask_path("Export the surface as PNG", "PNG (*.png)", ".png")
-        if path:
-            self._guarded("Export", lambda: self._write_bytes(path, png_bytes(captioned(
-                self.surface.grab_with_gl(), f"J(w, b) on the slice {self.surface.choice.currentText()!r}. "
-                + self.run_caption()))))
-
-    @staticmethod
-    def _write_bytes(path: str, data: bytes) -> None:
-        atomic_write(path, lambda f: f.write(data))
-
-    def export_predictions(self, path: str | None = None) -> None:
-        path = path or self._ask_path("Export predictions as CSV", "CSV (*.csv)", ".csv")
-        if not path:
-            return
-        frame = build_frame(self.controller, self.view_iteration)
-        rows = []
-        for set_name, data, yhat in (("train", self.controller.train, frame.yhat_train),
-                                     ("test", self.controller.test, frame.yhat_test)):
-            if data is None:
-                continue
-            for name, label, p in zip(data.names, data.Y[0], yhat, strict=True):
-                rows.append((set_name, name, data.classes[label], float(p),
-                             "yes" if (p > 0.5) == (label == 1) else "no"))
-        for verdict, image in zip(frame.verdicts(self.classify.images), self.classify.images, strict=True):
-            rows.append(("dropped", image.path or image.name, "", verdict.yhat, ""))
-        self._guarded("Export", lambda: exports.save_predictions_csv(path, rows))
 
     def _clean_changed(self, clean: bool) -> None:
         self.setWindowModified(not clean)

@@ -23,42 +23,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common.accessibility import name_by_labels
+from visualizer.app.common.docks import QT_AREAS
 from visualizer.app.explorer.explorer import ExplorerWindow
+from visualizer.app.export.run_exports import RunExports
 from visualizer.app.lessons.lesson_files_actions import LessonFileActions
-from visualizer.app.lessons.lesson_graph import GraphPanel
-from visualizer.app.lessons.lessons import BowlPanel, ConvexityPanel, ImageVectorPanel, VectorizationPanel
 from visualizer.app.lessons.lessons_window import LessonsWindow
-from visualizer.app.lessons.minibatch_lesson import MiniBatchPanel
-from visualizer.app.panels.classify import ClassifyPanel
-from visualizer.app.panels.controls import ControlsPanel
-from visualizer.app.panels.cost_curve import CostCurvePanel
-from visualizer.app.panels.gallery import GalleryPanel
 from visualizer.app.panels.notice import NoticeBar
-from visualizer.app.panels.sigmoid import SigmoidPanel
-from visualizer.app.panels.surface import SurfacePanel
-from visualizer.app.panels.weights import WeightsPanel
 from visualizer.app.run.training import TrainingController
 from visualizer.app.window import preferences
-from visualizer.app.window.accessibility import name_by_labels
 from visualizer.app.window.data_actions import DataActions
 from visualizer.app.window.file_actions import FileActions
 from visualizer.app.window.keys import FocusedWidgetFirst
 from visualizer.app.window.menus import build_menus
+from visualizer.app.window.panel_widgets import MAKERS, PARTS, SCROLLED
 from visualizer.app.window.rendering import FRAME_MS, GHOST_DELAY_MS, Rendering
 from visualizer.app.window.window_layout import WindowLayout
 from visualizer.core.analysis.stability import lesson_alphas
 from visualizer.data import Dataset
+from visualizer.model.notices import USUAL, Happening
+from visualizer.model.panels import LESSON_PANELS, LESSONS, PANELS, panel_of
 from visualizer.model.settings import RunSettings
 from visualizer.model.state import DataSets, WindowState
-
-LESSONS = {
-    "image-vector": (ImageVectorPanel, "Lesson: an image becomes a vector"),
-    "computation-graph": (GraphPanel, "Lesson: the computation graph"),
-    "vectorization": (VectorizationPanel, "Lesson: why vectorize"),
-    "convexity": (ConvexityPanel, "Lesson: convexity and the loss"),
-    "bowl": (BowlPanel, "Lesson: J(w, b) with w a single number"),
-    "mini-batches": (MiniBatchPanel, "Lesson: why mini-batches"),
-}
 
 
 def scrolled(panel: QWidget) -> QScrollArea:
@@ -91,21 +77,19 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.remember_layout = remember_layout
         self.state = WindowState(DataSets(train, test), settings or RunSettings())
         self.controller = TrainingController(self.state)
-        self.controls = ControlsPanel(self.state)
-        self.cost_curve = CostCurvePanel()
-        self.surface = SurfacePanel(self.state)
-        self.gallery = GalleryPanel()
-        self.sigmoid = SigmoidPanel()
-        self.weights = WeightsPanel()
-        self.classify = ClassifyPanel(train.classes)
-        self.notice = NoticeBar()
-        for panel in (self.controls, self.cost_curve, self.surface, self.gallery, self.sigmoid, self.weights,
-                      self.classify):
+        self.panels: dict[str, QWidget] = {p.key: MAKERS[p.key](self.state) for p in PANELS}
+        # the panels the window's own code wires and draws by name; any other is reached through self.panels
+        self.controls, self.cost_curve, self.surface = (self.panels[k] for k in ("controls", "cost", "surface"))
+        self.gallery, self.sigmoid, self.weights, self.classify = (
+            self.panels[k] for k in ("gallery", "sigmoid", "weights", "classify"))
+        self.notice = NoticeBar(self.state)
+        for panel in self.panels.values():
             compact_combos(panel)  # before the docks measure them
         self.undo = QUndoStack(self)
         self.ask_before_closing = True
         self._saved_iteration = 0
         self.explorer: ExplorerWindow | None = None
+        self.exports = RunExports(self.controller, self.state, self.panels, self._ask_path, self._guarded)
         self._init_rendering()
         self._init_data_actions()
         self._ghost_timer = QTimer(self, singleShot=True, interval=GHOST_DELAY_MS)
@@ -118,23 +102,20 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.setCentralWidget(central)
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        L, R, B = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
-                   Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.docks = {
-            "controls": self._dock("Controls", scrolled(self.controls), L),
-            "weights": self._dock("Weights w as an image", self.weights, L),
-            "cost": self._dock("Cost J and accuracy", self.cost_curve, R),
-            "sigmoid": self._dock("Every example on σ(z)", self.sigmoid, R),
-            "classify": self._dock("Classify dropped images", self.classify, R),
-            "gallery": self._dock("Examples and their ŷ", self.gallery, B),
-        }
-        self.lessons = {key: (cls(), title) for key, (cls, title) in LESSONS.items()}
         self.lessons_window = LessonsWindow(self)
-        for key, (panel, title) in self.lessons.items():
-            self.docks[key] = self.lessons_window.add(title, panel)
-            panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach it (Esc closes it) once opened
-        self.tabifyDockWidget(self.docks["sigmoid"], self.docks["classify"])
-        self.docks["sigmoid"].raise_()
+        self.docks: dict[str, QDockWidget] = {}
+        for p in PANELS:
+            panel = self.panels[p.key]
+            if p.docked:
+                self.docks[p.key] = self._dock(p.title, scrolled(panel) if p.key in SCROLLED else panel,
+                                               QT_AREAS[p.area])
+            elif p.area == LESSONS:
+                self.docks[p.key] = self.lessons_window.add(p.title, panel)
+                panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach it (Esc closes it) once opened
+        for p in PANELS:
+            if p.behind is not None:
+                self.tabifyDockWidget(self.docks[p.behind], self.docks[p.key])
+                self.docks[p.behind].raise_()
         self._init_lesson_files()  # the Instructions dock, before the View menu lists the docks
         self.status = QLabel()
         self.status.setAccessibleName("Status")
@@ -152,11 +133,20 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
         self._restore_layout()
+        self.chosen_settings = preferences.ChosenSettings(self.state.settings)
+        events = self.state.events
+        events.settings.connect(lambda new, old: None if self.lesson_file is not None or self._applying_lesson
+                                else self.chosen_settings.note(new, old))
         name_by_labels(self)
         for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         compact_combos(self)
         self.refresh(force=True)
+
+    def view_widget(self, view: str) -> QWidget:
+        """The widget a view of one panel (visualizer/model/panels.py) grabs: the panel, or a part of it."""
+        panel = self.panels[panel_of(view).key]
+        return PARTS[view](panel) if view in PARTS else panel
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -229,7 +219,6 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             self.controller.pause()
             return
         self._branch_if_looking_back()
-        self.notice.hide()
         self.controller.start()
 
     def step(self, n: int) -> None:
@@ -260,11 +249,11 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         alpha = float(f"{lesson_alphas(self.edge.alpha)[name]:.3g}")
         self.set_alpha(alpha)
         self.notice.show_message(f"α = {alpha:g}: {name} here, where the edge of stability {self.edge.formula} is "
-                                 f"{self.edge.alpha:.3g}. Press Train to watch.", "info")
+                                 f"{self.edge.alpha:.3g}. Press Train to watch.", "info",
+                                 ends_on=USUAL | {Happening.ALPHA, Happening.OPTIMIZER})
 
     def reset(self) -> None:
         self.state.look_at(None)
-        self.notice.hide()
         self.controller.reset()
 
     def open_explorer(self) -> None:
@@ -282,11 +271,9 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
 
     # ------------------------------------------------------------------ events
     def _on_stopped(self, reason: str, message: str) -> None:
+        """A blow-up is also the run's notice (the controller tells it while it is still true)."""
         self.refresh(force=True)
-        if reason in ("diverged", "overflow"):
-            self.notice.show_message(message, "warning")
-        elif reason in ("budget", "converged"):
-            self.statusBar().showMessage(message, 8000)
+        self.statusBar().showMessage(message, 8000)
 
     def _on_failed(self, details: str) -> None:
         self.notice.show_message(f"Training stopped on an error: {details.strip().splitlines()[-1]}", "error")
@@ -310,13 +297,13 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             QApplication.instance().focusChanged.disconnect(self.bring_focus_into_view)
         if self.explorer is not None:
             self.explorer.close()
-        for panel, _ in self.lessons.values():
-            if hasattr(panel, "timer"):
-                panel.timer.stop()
+        for key in LESSON_PANELS:
+            if hasattr(self.panels[key], "timer"):
+                self.panels[key].timer.stop()
         self._stop_workers()
         self.controller.shutdown()
         self.surface.release_gl()
         if self.remember_layout:
             preferences.remember_window(self.saveState(), self.saveGeometry())
-            preferences.remember_settings(self.state.with_alpha(self.controller.gd.alpha))
+            preferences.remember_settings(self.chosen_settings)  # a lesson's own settings are not the user's
         super().closeEvent(event)

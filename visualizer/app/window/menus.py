@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from visualizer.app.explorer.explorer import show_explorer
 from visualizer.app.export.animation_dialog import export_animation
 from visualizer.app.lessons.lesson_files_actions import class_lessons
+from visualizer.model.panels import BY_KEY, LESSON_PANELS
 
 
 def build_menus(window) -> None:
@@ -40,13 +41,14 @@ def build_menus(window) -> None:
     action(file, "Save as lesso&n…", None, window.save_lesson_file,
            "The window as a lesson file: data, settings, panels and iteration, to edit and hand out")
     export = file.addMenu("&Export")
-    action(export, "Cost curve as PNG, 1920 px wide…", None, lambda: window.export_cost_plot("png", width=1920))
+    exports = window.exports
+    action(export, "Cost curve as PNG, 1920 px wide…", None, lambda: exports.cost_plot("png", width=1920))
     action(export, "Cost curve as PNG, twice the screen size…", None,
-           lambda: window.export_cost_plot("png", width=2 * window.cost_curve.view.width()))
-    action(export, "Cost curve as SVG…", None, lambda: window.export_cost_plot("svg"))
-    action(export, "Cost history as CSV…", None, window.export_cost_csv)
-    action(export, "Surface as PNG…", None, window.export_surface)
-    action(export, "Predictions as CSV…", None, window.export_predictions)
+           lambda: exports.cost_plot("png", width=2 * window.cost_curve.view.width()))
+    action(export, "Cost curve as SVG…", None, lambda: exports.cost_plot("svg"))
+    action(export, "Cost history as CSV…", None, lambda: exports.cost_csv())
+    action(export, "Surface as PNG…", None, lambda: exports.surface_png())
+    action(export, "Predictions as CSV…", None, lambda: exports.predictions())
     export.addSeparator()
     action(export, "&Animation (GIF or MP4)…", None, lambda: export_animation(window),
            "Any stretch of the run, or the run to come, as the whole window or one panel, frame by frame")
@@ -83,9 +85,8 @@ def build_menus(window) -> None:
     action(explore, "&Compare runs (race)…", "Ctrl+L", lambda: show_explorer(window),
            "Race optimizers, α, batch sizes, λ and decay from the same start, or sweep α on a log scale")
     lessons = window.menuBar().addMenu("&Lessons")
-    for n, (key, (_panel, title)) in enumerate(window.lessons.items(), start=1):
-        action(lessons, title.removeprefix("Lesson: ").capitalize(), f"Alt+{n}",
-               lambda _=False, k=key: window.open_lesson(k))
+    for n, key in enumerate(LESSON_PANELS, start=1):
+        action(lessons, BY_KEY[key].short, f"Alt+{n}", lambda _=False, k=key: window.open_lesson(k))
     action(lessons, "Close the lesson", "Ctrl+W", window.close_lesson, "Close the lesson in front (also Esc)")
     lessons.addSeparator()
     window.class_lessons_menu = lessons.addMenu("Class &lessons")

@@ -42,10 +42,27 @@ def remembered_settings() -> RunSettings:
         return RunSettings.from_dict({k: v for k, v in values.items() if not k.startswith("decay")}, "")
 
 
-def remember_settings(settings: RunSettings) -> None:
+class ChosenSettings:
+    """The settings the user chose outside a lesson, key by key: what the next window starts with.
+
+    A lesson's settings are its exercise (α = 1e6 and β₂ = 0 to show an overflow, a batch of 32):
+    in force while it is open and after it, until the user changes them, but not the user's choice.
+    """
+
+    def __init__(self, settings: RunSettings):
+        self.values = {key: getattr(settings, key) for key in REMEMBERED}
+
+    def note(self, new: RunSettings, old: RunSettings) -> None:
+        """A change of settings made outside a lesson: each key it changed is now the user's."""
+        for key in REMEMBERED:
+            if getattr(new, key) != getattr(old, key):
+                self.values[key] = getattr(new, key)
+
+
+def remember_settings(chosen: ChosenSettings) -> None:
+    """Each key as chosen (read back one by one, and together, by ``remembered_settings``)."""
     store = QSettings()
-    for key in REMEMBERED:
-        value = getattr(settings, key)
+    for key, value in chosen.values.items():
         store.setValue(f"settings/{key}", "" if value is None else value)  # "" reads back as None (all m)
 
 

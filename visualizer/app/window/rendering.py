@@ -1,9 +1,12 @@
 """Drawing the window from the state and the latest snapshot, and the lesson docks' actions.
 
-It redraws on a 20 ms timer (at most 50 frames a second): the cost line and the σ dots at every frame,
-the gallery and the cost panel's metric curves at most 10 times a second while training, the surface
-and the weights at most 5 times, and skips hidden docks. Each Python frame holds the GIL the training
-thread needs, so what the eye does not follow at 50/s is drawn less often.
+It redraws on a 20 ms timer (at most 50 frames a second), each panel at the pace of its tier in
+visualizer/model/panels.py while training: the cost line and the σ dots at every frame, the gallery
+and the cost panel's metric curves at most 10 times a second, the surface at most 5 times and the
+weights, the verdicts and the lessons on the frame after it; it skips hidden docks. Each Python
+frame holds the GIL the training thread needs, so what the eye does not follow at 50/s is drawn
+less often. A panel draws itself with ``draw(frame)``; the surface, the cost curve and the
+Controls need more than one frame (a worker, the history between snapshots) and are drawn here.
 """
 
 from __future__ import annotations
@@ -15,8 +18,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 
 from visualizer.app.panels.surface import paste_gl
+from visualizer.app.run.frame import Frame, build_frame
 from visualizer.app.run.worker import Worker
-from visualizer.app.window.frame import Frame, build_frame
+from visualizer.core.analysis.lessons import time_vectorization
+from visualizer.core.reference.lecture import numerical_gradient, relative_difference, vectorized_gradients
+from visualizer.model.panels import FRAME, MEDIUM, SLOW, in_tier
 
 FRAME_MS = 20  # at most 50 redraws a second
 SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
@@ -25,6 +31,8 @@ GHOST_DELAY_MS = 150  # the ghost is drawn once the alpha slider rests, not at e
 #: A slice (and edge) that took longer than this is computed on a worker while training: on 20,000
 #: images one takes seconds, and the window must answer the mouse meanwhile.
 SURFACE_SYNC_S = 0.05
+#: Drawn by the code below rather than by their own ``draw(frame)``.
+DRAWN_HERE = ("surface", "cost", "controls")
 
 
 class Rendering:
@@ -37,7 +45,7 @@ class Rendering:
         self._ghost_shown = None
         self._slow_at = 0.0
         self._medium_at = 0.0
-        self._weights_due = False
+        self._slow_due = False
         self._rate = (time.monotonic(), 0, 0.0)
         self._jobs: list[Worker] = []
         self._surface_cost = 0.0  # seconds the last slice and edge took
@@ -63,7 +71,7 @@ class Rendering:
             self.refresh(force=True)
 
     def lesson(self, key: str):
-        return self.lessons[key][0]
+        return self.panels[key]
 
     def open_lesson(self, key: str) -> None:
         """A lesson opens as a tab of the Lessons window."""
@@ -77,8 +85,6 @@ class Rendering:
         self.lessons_window.close_front()
 
     def check_gradient(self) -> None:
-        from visualizer.core.reference.lecture import numerical_gradient, relative_difference, vectorized_gradients
-
         c = self.controller
         c.pause()
         gd = c.gd
@@ -89,13 +95,12 @@ class Rendering:
         self.lesson("computation-graph").show_check(relative_difference(np.append(dw, db), np.append(ndw, ndb)))
 
     def time_vectorization(self) -> None:
-        from visualizer.core.analysis.lessons import time_vectorization
-
         panel = self.lesson("vectorization")
         panel.run.setEnabled(False)
         panel.result.setText("Running… (the loop version takes about two seconds)")
         gd, m = self.controller.gd, self.controller.gd.m
-        w, b, X, Y = gd.w, gd.b, gd.param.X, gd.y
+        with self.controller.coordinates.reading():
+            w, b, X, Y = gd.w, gd.b, gd.param.X, gd.y
         job = Worker(lambda _cancelled, _progress: time_vectorization(X, Y, w, b), self)
         job.finished.connect(lambda: job.result is not None and panel.show_timing(job.result, m))
         job.failed.connect(lambda msg: panel.result.setText(f"The timing failed: {msg}"))
@@ -117,40 +122,42 @@ class Rendering:
                 self.frames += 1
             return
         self._shown = key
-        frame = build_frame(c, self.view_iteration)
-        now = time.monotonic()
-        medium = force or not c.running or now - self._medium_at >= MEDIUM_PANELS_S
-        if medium:
-            self._medium_at = now
-        self._draw_fast(frame, medium)
-        if force or not c.running or now - self._slow_at >= SLOW_PANELS_S:
-            self._slow_at = now
-            self._draw_surface(frame, force)
-            self._weights_due = True
-        elif self._weights_due:  # on the next frame, so no single frame carries both
-            self._draw_weights(frame)
+        with c.coordinates.reading():  # a switch of optimizer may move the run to other coordinates meanwhile
+            frame = build_frame(c, self.view_iteration, self.selected)
+            now = time.monotonic()
+            medium = force or not c.running or now - self._medium_at >= MEDIUM_PANELS_S
+            if medium:
+                self._medium_at = now
+            self._draw_fast(frame, medium)
+            if force or not c.running or now - self._slow_at >= SLOW_PANELS_S:
+                self._slow_at = now
+                self._draw_surface(frame, force)
+                self._slow_due = c.running  # then the other slow panels on the next frame, so no frame carries both
+                if not c.running:
+                    self._draw_tier(SLOW, frame)
+            elif self._slow_due:
+                self._slow_due = False
+                self._draw_tier(SLOW, frame)
         self.frames += 1
+
+    def _draw_tier(self, tier: str, frame: Frame) -> None:
+        """The panels of ``tier`` that can be seen, each drawn from the frame."""
+        for key in in_tier(tier):
+            if key not in DRAWN_HERE and self._on_screen(key):
+                self.panels[key].draw(frame)
 
     def _draw_fast(self, frame: Frame, medium: bool = True) -> None:
         c = self.controller
-        start, changes = c.gd.replay_from, c.gd.history.optimizer_changes
-        moved = [opt.kind for it, opt in changes[1:] if it == start]
-        self.controls.show_timeline(frame.iteration, c.latest.iteration, start,
-                                    f"{moved[0]} moved the run to other coordinates" if moved else
-                                    "the data was different")
+        self.controls.show_timeline(frame.iteration, c.latest.iteration, c.replay_note())
         if self._on_screen("cost"):
             self._draw_cost(c.latest.iteration, (c.latest.iteration, c.latest.cost), metrics=medium)
             if c.ghost is not self._ghost_shown:
                 self._ghost_shown = c.ghost
                 self.cost_curve.show_ghost_costs(0 if c.ghost is None else c.ghost.start,
                                                  [] if c.ghost is None else c.ghost.costs)
-        if self._on_screen("sigmoid"):
-            self.sigmoid.show_outputs(frame.z_train, frame.yhat_train)
-        if medium and self._on_screen("gallery"):
-            if self.gallery.tabs.currentIndex() == 0:
-                self.gallery.show_outputs("train", frame.yhat_train, frame.loss_train)
-            elif frame.yhat_test is not None:
-                self.gallery.show_outputs("test", frame.yhat_test, frame.loss_test)
+        self._draw_tier(FRAME, frame)
+        if medium:
+            self._draw_tier(MEDIUM, frame)
         self._show_status(frame)
 
     def _draw_cost(self, n: int, now, metrics: bool = True) -> None:
@@ -166,20 +173,25 @@ class Rendering:
         ghost = self.controller.ghost
         ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
             self.cost_curve.show_ghost.isChecked() else None
-        kind = self.surface.kind
+        kind, param = self.surface.kind, frame.gd.param
 
         def compute(*_):
             started = time.perf_counter()
-            view = frame.surface(kind, ghost=ghost, this_batch=this_batch) if visible else None
-            edge = frame.edge()
+            with self.controller.coordinates.reading():
+                if frame.gd.param is not param:  # a switch of optimizer moved the run since this frame
+                    return None
+                view = frame.surface(kind, ghost=ghost, this_batch=this_batch) if visible else None
+                edge = frame.edge()
             return view, edge, time.perf_counter() - started
 
         def show(result) -> None:
+            if result is None:
+                return
             view, edge, self._surface_cost = result
             if view is not None:
                 self.surface.show_view(view, batch=frame.batch.size if this_batch else None, m=frame.gd.m)
             self.edge = edge
-            self.controls.show_edge(edge)
+            self.controls.show_edge(edge, frame.alpha)  # the edge and the α of one iteration
 
         if force or self._surface_cost <= SURFACE_SYNC_S:
             show(compute())
@@ -192,39 +204,12 @@ class Rendering:
             job.start()
         if self._on_screen("cost"):
             self.cost_curve.show_stability(self.controller.gd.history, frame.iteration)
-        self._draw_lessons(frame)
 
     def _surface_done(self, job: Worker) -> None:
         if job in self._jobs:
             self._jobs.remove(job)
         if self._surface_job is job:
             self._surface_job = None
-
-    def _draw_lessons(self, frame: Frame) -> None:
-        set_name, index = self.selected or ("train", 0)
-        if self._on_screen("image-vector"):
-            pixels, _, name = frame.example(set_name, index)
-            c = self.controller
-            self.lesson("image-vector").show_example(pixels, name, {
-                "x": (c.train.n_x, 1), "X": (c.train.n_x, c.train.m), "Y": (1, c.train.m), "w": (c.train.n_x, 1)})
-        if self._on_screen("computation-graph"):
-            pixels, y, name = frame.example(set_name, index)
-            self.lesson("computation-graph").show_values(frame.graph(set_name, index), pixels.reshape(-1) / 255.0,
-                                                         frame.w, float(frame.theta[-1]), y, name.rsplit("/", 1)[-1])
-        if self._on_screen("convexity"):
-            self.lesson("convexity").show_views([frame.surface("w-direction", 40, loss, extent=6.0)
-                                                 for loss in ("cross-entropy", "squared-error")])
-        if self._on_screen("mini-batches"):
-            self.lesson("mini-batches").show_point(frame.gd, frame.theta, frame.gd.seed, 0)
-        if not self.controller.running:
-            self._draw_weights(frame)
-
-    def _draw_weights(self, frame: Frame) -> None:
-        self._weights_due = False
-        if self._on_screen("weights"):
-            self.weights.show_weights(frame.w_image())
-        if self.classify.images:
-            self.classify.show_verdicts(frame.verdicts(self.classify.images))
 
     def _show_status(self, frame: Frame) -> None:
         c = self.controller

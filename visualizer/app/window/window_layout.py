@@ -7,10 +7,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from visualizer.app.window import preferences, theme
+from visualizer.model.panels import BOTTOM, BY_KEY, LEFT, MAIN_PANELS, RIGHT
 
-#: The compact layout's tabs: short titles that fit a narrow column.
-TAB_TITLES = {"weights": "Weights w", "cost": "Cost J", "sigmoid": "σ(z)", "classify": "Classify",
-              "gallery": "Examples"}
+#: The compact layout's two columns of tabs: the left area's panels, and the right's with the bottom's.
+COMPACT_COLUMNS = ((LEFT,), (RIGHT, BOTTOM))
 
 
 class WindowLayout:
@@ -48,7 +48,8 @@ class WindowLayout:
         state, geometry = preferences.window_state() if self.remember_layout else (None, None)
         if self.remember_layout:
             last = preferences.remembered_settings()
-            self.state.change_settings(**{key: getattr(last, key) for key in preferences.REMEMBERED})
+            self.state.restore_settings(self.state.settings.with_changes(
+                "the remembered settings", **{key: getattr(last, key) for key in preferences.REMEMBERED}))
         self._restored_geometry = False
         self._compact = False
         if state is None or not self.restoreState(state):
@@ -96,15 +97,15 @@ class WindowLayout:
         """Less room than the full layout needs: the lower-priority panels become tabs instead of overflowing."""
         self._compact = True
         d = self.docks
-        for key, title in TAB_TITLES.items():  # a tab of a narrow column shows a few words only
-            d[key].setWindowTitle(title)
-        self.tabifyDockWidget(d["controls"], d["weights"])
-        self.tabifyDockWidget(d["cost"], d["sigmoid"])
-        self.tabifyDockWidget(d["cost"], d["classify"])
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, d["gallery"])
-        self.tabifyDockWidget(d["cost"], d["gallery"])
-        d["controls"].raise_()
-        d["cost"].raise_()
+        for key in MAIN_PANELS:  # a tab of a narrow column shows a few words only
+            d[key].setWindowTitle(BY_KEY[key].short)
+        for areas in COMPACT_COLUMNS:
+            first, *rest = (key for key in MAIN_PANELS if BY_KEY[key].area in areas)
+            for key in rest:
+                if BY_KEY[key].area != BY_KEY[first].area:
+                    self.addDockWidget(self.dockWidgetArea(d[first]), d[key])
+                self.tabifyDockWidget(d[first], d[key])
+            d[first].raise_()
 
     def _default_layout(self) -> None:
         d = self.docks

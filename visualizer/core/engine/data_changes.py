@@ -36,6 +36,27 @@ class DataChanges:
             self._set_test(X_test, Y_test)
         self._data_changed(theta, y)
 
+    def before_edit(self) -> dict:
+        """The run as it stands, for ``undo_edit``: an edit of the data replaces the coordinates, the path and
+        the buffers (it never changes them in place), so a shallow copy keeps them."""
+        saved = dict(vars(self))
+        saved["theta"], saved["opt_state"] = self.theta.copy(), self.opt_state.copy()
+        return saved
+
+    def undo_edit(self, saved: dict) -> bool:
+        """Take back the run ``before_edit`` saved, path and all, so the iterations before the edit can be
+        replayed again; only when no step was taken since with the same optimizer (the α in force stays).
+        False, and nothing changed, otherwise."""
+        if (saved["iteration"] != self.iteration or saved["history"] is not self.history
+                or saved["_optimizer"] != self._optimizer):
+            return False
+        alpha = self._alpha
+        for key in set(vars(self)) - set(saved):  # made since, for the edited data
+            delattr(self, key)
+        vars(self).update(saved)
+        self._alpha = alpha
+        return True
+
     def exact_state(self) -> ExactState:
         w0 = self.param._w0.copy() if isinstance(self.param, GramParametrization) else np.zeros(0)
         return ExactState(self.param.kind, w0, self.theta.copy(), self._divergence_base, self.diverged_at,

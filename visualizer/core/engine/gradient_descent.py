@@ -84,7 +84,7 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         self.n_x, self.m = X.shape
         self.loss = get_loss(loss)
         self.init, self.seed = init, seed
-        self._optimizer = self._checked_optimizer(optimizer or Optimizer(), self.m)
+        self._optimizer = self._checked_optimizer(optimizer or Optimizer())
         w0, b0 = initial_parameters(self.n_x, init, seed) if start is None else (
             np.asarray(start[0], dtype=float).reshape(-1), float(start[1]))
         self.param: Parametrization = self._parametrization(X, w0, method, self.m, share_with, b0)
@@ -127,12 +127,10 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         return choose_parametrization(X, w0, kind)
 
     @staticmethod
-    def _checked_optimizer(optimizer: Optimizer, m: int) -> Optimizer:
+    def _checked_optimizer(optimizer: Optimizer) -> Optimizer:
+        """B > m is batch descent here (Optimizer.batch); refusing it is the settings' rule, at the boundary."""
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"optimizer must be an Optimizer, not {type(optimizer).__name__}")
-        if optimizer.batch_size is not None and optimizer.batch_size > m:
-            raise ValueError(f"the batch size must be at most the number of examples m = {m}, "
-                             f"not {optimizer.batch_size}")
         return optimizer
 
     # ----------------------------------------------------------------- state
@@ -144,7 +142,7 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
     def optimizer(self, value: Optimizer) -> None:
         """Takes effect on the next iteration. A new kind starts its moments from zero; a new batch size
         starts a new epoch; a kind the current coordinates cannot follow moves the run to the primal path."""
-        value = self._checked_optimizer(value, self.m)
+        value = self._checked_optimizer(value)
         old, self._optimizer = self._optimizer, value
         self.history.set_optimizer(self.iteration, value)
         self.halted = False

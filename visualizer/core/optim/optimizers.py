@@ -31,8 +31,8 @@ from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
-from visualizer.core.optim.registry import HYPERS, SPECS
-from visualizer.core.optim.spec import BETA, BETA1, BETA2, EPSILON, finite_number
+from visualizer.core.optim.registry import SPECS
+from visualizer.core.optim.spec import BETA, BETA1, BETA2, EPSILON
 from visualizer.core.optim.state import OptimizerState, epoch_order
 from visualizer.core.optim.transforms import L2, Chain, add_l2, chain, decay_schedule, scale_by_learning_rate
 
@@ -42,14 +42,13 @@ DECAY_KINDS = ("inverse", "exponential")
 SPAN_PRESERVING = tuple(k for k, s in SPECS.items() if s.span_preserving)
 
 __all__ = ["DECAY_KINDS", "KINDS", "SPAN_PRESERVING", "Optimizer", "OptimizerState", "apply_step", "choose_path",
-           "epoch_order", "optimizer_changes", "optimizer_problem", "transition"]
+           "epoch_order", "optimizer_problem", "transition"]
 
 
 @dataclass(frozen=True)
 class Optimizer:
-    """How each iteration steps; validated by visualizer.model.settings (check_optimizer) and here.
-
-    The hyperparameters are the registry's (``HYPERS``); each kind reads those its spec names."""
+    """How each iteration steps. Settings from outside are checked by visualizer.model.constraints; here only
+    what the engine must assert (``optimizer_problem``)."""
 
     kind: str = "gd"
     batch_size: int | None = None  # None: all m examples (batch gradient descent)
@@ -110,27 +109,16 @@ def _chain(opt: Optimizer, m: int) -> Chain:
 
 
 def optimizer_problem(d: dict) -> str | None:
-    """Why these optimizer settings cannot be used (one line), or None. B ≤ m is checked where m is known."""
+    """What the engine must assert (one line), or None: a kind and a decay kind it has a step for, and a batch
+    of at least one whole example (B = 0 would never finish an epoch). The ranges of the numbers (β in [0, 1),
+    ε > 0, λ, decay, B <= m) are the settings' to check: visualizer.model.constraints, at the boundary."""
     if d.get("kind", "gd") not in KINDS:
         return f"the optimizer must be one of {', '.join(KINDS)}, not {d['kind']!r}"
     batch = d.get("batch_size")
     if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
         return f"the batch size must be a whole number of at least 1, not {batch!r}"
-    for name, hyper in HYPERS.items():
-        problem = hyper.problem(d.get(name, hyper.default))
-        if problem:
-            return problem
-    lam = d.get("lam", 0.0)
-    if not (finite_number(lam) and lam >= 0):
-        return f"lambda must be a number >= 0, not {lam!r}"
-    decay_kind = d.get("decay_kind", "inverse")
-    if decay_kind not in DECAY_KINDS:
-        return f"the decay kind must be one of {', '.join(DECAY_KINDS)}, not {decay_kind!r}"
-    decay = d.get("decay", 0.0)
-    if not (finite_number(decay) and decay >= 0):
-        return f"the decay must be a number >= 0, not {decay!r}"
-    if decay_kind == "exponential" and decay >= 1:
-        return f"the exponential decay must be below 1 (alpha = alpha0 * (1 - decay)^epoch), not {decay!r}"
+    if d.get("decay_kind", "inverse") not in DECAY_KINDS:
+        return f"the decay kind must be one of {', '.join(DECAY_KINDS)}, not {d['decay_kind']!r}"
     return None
 
 
@@ -181,21 +169,3 @@ def transition(state: OptimizerState, old: Optimizer, new: Optimizer, m: int) ->
     if new.batch(m) != old.batch(m) and state.position:
         state.position, state.order = 0, None
         state.epoch += 1
-
-
-def optimizer_changes(rows, last: int) -> list[tuple[int, Optimizer]]:
-    """Change points read back from JSON: [[iteration, {settings}], ...] from 0, increasing, up to ``last``.
-    ValueError says what is wrong (its message follows the entry's name)."""
-    if not isinstance(rows, list) or not rows or not all(
-            isinstance(r, list) and len(r) == 2 and type(r[0]) is int and isinstance(r[1], dict) for r in rows):
-        raise ValueError("must be a list of [iteration, settings] pairs")
-    its = [r[0] for r in rows]
-    if its[0] != 0 or any(b <= a for a, b in zip(its, its[1:], strict=False)) or its[-1] > last:
-        raise ValueError(f"must start at iteration 0 and go up to at most {last}")
-    changes = []
-    for i, d in rows:
-        try:
-            changes.append((i, Optimizer(**d)))
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"at iteration {i}: {exc}") from None
-    return changes

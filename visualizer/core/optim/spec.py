@@ -7,42 +7,41 @@ cost curve's marks, the edge of stability, sessions' state arrays and the lesson
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from visualizer.core.optim.transforms import Transform
 
 
-def finite_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
 @dataclass(frozen=True)
 class Hyper:
-    """A hyperparameter: a field of Optimizer and of the run settings, with its default and range."""
+    """A hyperparameter: a field of Optimizer and of the run settings, with its default and its range.
+
+    The range is declared, not coded: visualizer.model.constraints builds the setting's constraint
+    (the one validator of settings, flags, widgets and files) from these fields."""
 
     name: str  # the field, the settings key and the command line's --flag
     symbol: str
     default: float
     label: str  # the Controls' row
-    rule: str  # its range in words, after "must be"
-    ok: Callable[[float], bool]
     meaning: str  # what it does, in a sentence without its full stop
+    low: float = 0.0
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    step: float = 0.01
+    decimals: int = 3
 
-    def problem(self, value) -> str | None:
-        return None if finite_number(value) and self.ok(value) else f"{self.name} must be {self.rule}, not {value!r}"
 
-
-BETA = Hyper("beta", "β", 0.9, "Momentum β", "in [0, 1)", lambda v: 0 <= v < 1,
+_UNIT = dict(low=0.0, high=1.0, high_open=True)  # β's: [0, 1)
+BETA = Hyper("beta", "β", 0.9, "Momentum β",
              "v = β·v + (1 − β)·g averages about the last 1/(1 − β) gradients (β = 0.9: about 10); "
-             "β = 0 is plain gradient descent")
-BETA1 = Hyper("beta1", "β₁", 0.9, "Adam β₁", "in [0, 1)", lambda v: 0 <= v < 1,
-              "β₁ for the average of g (first moment), 0.9 in the course")
-BETA2 = Hyper("beta2", "β₂", 0.999, "β₂", "in [0, 1)", lambda v: 0 <= v < 1,
-              "β₂ for the average of g² (second moment), 0.999 in the course for Adam")
-EPSILON = Hyper("epsilon", "ε", 1e-8, "ε", "a positive number", lambda v: v > 0,
-                "ε keeps g / (√s + ε) finite where s is tiny; 10⁻⁸ in the course")
+             "β = 0 is plain gradient descent", **_UNIT)
+BETA1 = Hyper("beta1", "β₁", 0.9, "Adam β₁", "β₁ for the average of g (first moment), 0.9 in the course", **_UNIT)
+BETA2 = Hyper("beta2", "β₂", 0.999, "β₂", "β₂ for the average of g² (second moment), 0.999 in the course for Adam",
+              **_UNIT, step=0.001, decimals=4)
+EPSILON = Hyper("epsilon", "ε", 1e-8, "ε", "ε keeps g / (√s + ε) finite where s is tiny; 10⁻⁸ in the course",
+                low=0.0, low_open=True, decimals=20)
 
 
 @dataclass(frozen=True)

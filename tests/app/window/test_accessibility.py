@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.model.panels import LESSON_PANELS
+
 INPUTS = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QListView, QTableView, QTabBar)
 
 
@@ -67,9 +69,9 @@ def test_every_input_of_the_explorer_has_a_name(window, qtbot):
 
 
 def test_every_input_of_the_lessons_has_a_name(window, qtbot):
-    for key in window.lessons:
+    for key in LESSON_PANELS:
         window.open_lesson(key)
-    assert unnamed_inputs(window) == [] and all(unnamed_inputs(window.docks[k]) == [] for k in window.lessons)
+    assert unnamed_inputs(window) == [] and all(unnamed_inputs(window.docks[k]) == [] for k in LESSON_PANELS)
 
 
 def test_classes_and_runs_differ_by_more_than_colour(window, qtbot):

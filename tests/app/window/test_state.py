@@ -23,15 +23,6 @@ def test_the_state_holds_what_the_controls_show(window):
     assert window.state.settings.init == "random" and window.controller.gd.init == "random"
 
 
-def test_a_bad_setting_changes_nothing(window):
-    from visualizer.model.settings import SettingsError
-
-    before = window.state.settings
-    with pytest.raises(SettingsError):
-        window.state.change_settings(alpha=-1)
-    assert window.state.settings is before and window.controller.gd.alpha == before.alpha
-
-
 def test_a_new_data_set_after_an_alpha_change_mid_run_redraws_everything(window, qtbot, tmp_path):
     """The surface froze on the old data: the old ghost path could not be drawn on the new one."""
     window.state.change_settings(budget=10**6)
@@ -70,6 +61,19 @@ def test_the_edge_is_recorded_while_training_and_kept_when_looking_back(window, 
     window.refresh(force=True)
     x, _ = window.cost_curve.edge_curve.getData()
     assert list(x) == [0, 50, 100]
+
+
+def test_the_edge_label_weighs_the_alpha_of_the_iteration_shown(window, qtbot):
+    """The label compared the slider's latest α with the edge of another moment: during a drag the notice said
+    "α = 0.0204 is too large" while the Controls said "(α is below it)"."""
+    window.set_alpha(0.004)  # above this data's edge, about 0.0024
+    _trained(window, qtbot, 5)
+    window.set_alpha(0.0005)
+    _trained(window, qtbot, 10)
+    assert "below it" in window.controls.edge_label.text()
+    window.look_at(0)  # where α = 0.004 began, above the edge measured there
+    window.refresh(force=True)
+    assert "α = 0.004 is above it" in window.controls.edge_label.text()
 
 
 def test_squared_error_says_why_there_is_no_edge_instead_of_a_wrong_one(window, qtbot):
@@ -141,7 +145,7 @@ def test_selecting_an_example_selects_it_once_everywhere(window, qtbot):
 
 def test_teaching_adds_the_checked_cards_and_says_what_it_added(window, qtbot, tmp_path):
     """'Add to training as cat' added every card at once, silently."""
-    from tests.app.test_drop_and_save import drop, photo, urls
+    from tests.app.window.test_drop_and_save import drop, photo, urls
 
     m = window.controller.train.m
     drop(window, urls(*[photo(tmp_path / f"p{i}.png", i) for i in range(5)]))

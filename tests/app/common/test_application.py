@@ -4,7 +4,7 @@ import os
 
 from threadpoolctl import threadpool_info
 
-from visualizer.app.window.launch import make_app
+from visualizer.app.common.application import make_app
 
 
 def test_blas_gets_half_the_cores_once_the_app_exists(qapp):

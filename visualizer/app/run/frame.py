@@ -1,4 +1,4 @@
-"""What one frame shows, computed by the core from a snapshot: the panels only draw it."""
+"""What one frame shows, computed by the core from a snapshot: the panels only draw it (``draw(frame)``)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,23 @@ from functools import cached_property
 
 import numpy as np
 
-from visualizer.app.panels.classify import Verdict
 from visualizer.app.run.training import TrainingController
 from visualizer.core import accuracy, explain, get_loss, sigmoid
 from visualizer.core.analysis.lessons import GraphValues, graph_values
 from visualizer.core.analysis.stability import Edge, affordable, edge_of_stability
 from visualizer.core.analysis.surface import SurfaceView, surface_view
+
+
+@dataclass
+class Verdict:
+    """The model's answer for one dropped image, computed by the core for the Classify panel to show."""
+
+    z: float
+    yhat: float
+    label: str
+    confidence: float
+    contributions: np.ndarray  # (n_px, n_px): w*x summed over channels
+    b: float
 
 
 @dataclass
@@ -23,6 +34,7 @@ class Frame:
     z_train: np.ndarray
     alpha: float
     batch: np.ndarray | None = None  # the examples of the step from here; None: all m
+    selected: tuple[str, int] = ("train", 0)  # the example picked in the gallery or on σ(z)
 
     @property
     def gd(self):
@@ -112,12 +124,13 @@ class Frame:
         return graph_values(self.w, float(self.theta[-1]), pixels.reshape(-1) / 255.0, y)
 
 
-def build_frame(controller: TrainingController, view_iteration: int | None = None) -> Frame:
+def build_frame(controller: TrainingController, view_iteration: int | None = None,
+                selected: tuple[str, int] | None = None) -> Frame:
     """The latest snapshot, or (when paused) an earlier iteration replayed from the history."""
-    snap = controller.latest
+    snap, selected = controller.latest, selected or ("train", 0)
     if view_iteration is None or view_iteration >= snap.iteration or controller.running:
-        return Frame(controller, snap.iteration, snap.theta, snap.z, snap.alpha, snap.batch)
+        return Frame(controller, snap.iteration, snap.theta, snap.z, snap.alpha, snap.batch, selected)
     gd = controller.gd
     theta, state = gd.full_state_at(view_iteration)
     return Frame(controller, view_iteration, theta, gd.param.train.z(theta), gd.history.alpha_at(view_iteration),
-                 gd.batch_rows(state, gd.history.optimizer_at(view_iteration)))
+                 gd.batch_rows(state, gd.history.optimizer_at(view_iteration)), selected)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QScrollArea, QTabBar
 
-from visualizer.app.window.accessibility import plain
+from visualizer.app.common.accessibility import plain
 
 
 # Logical sizes: 1920 x 1080 at scale factor 2 is 960 x 540, at 1.5 it is 1280 x 720.

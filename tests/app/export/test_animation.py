@@ -9,7 +9,6 @@ colour faithfully is checked against the plain screenshot.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,8 +19,10 @@ from PySide6.QtWidgets import QLabel
 from visualizer.app.export.animation import FrameRenderer, image_bytes, render_animation
 from visualizer.app.export.animation_dialog import AnimationDialog, AnimationExport, ExportChoice
 from visualizer.app.export.screenshot import prepared_window, render_screenshot
+from visualizer.app.window.main_window import MainWindow
 from visualizer.formats.animation_frames import Palette
 from visualizer.formats.lesson_files import load_lesson
+from visualizer.fs.resources import LESSONS_DIR
 from visualizer.model.settings import RunSettings
 
 SIZE = (1280, 800)
@@ -50,21 +51,21 @@ def qimage_rgb(image) -> Image.Image:
 
 def test_twenty_frames_of_the_window_equal_screenshots_at_their_iterations(qapp, tmp_path):
     out = tmp_path / "run.gif"
-    its = render_animation(str(out), iterations=N, size=SIZE, view="window", frames=20)
+    its = render_animation(MainWindow, str(out), iterations=N, size=SIZE, view="window", frames=20)
     frames, palette = decoded(out)
     assert len(frames) == len(its) == 20 and its[0] == 0 and its[-1] == N
     assert frames[0].shape == (SIZE[1], SIZE[0], 3)
     assert all((a != b).any() for a, b in zip(frames, frames[1:], strict=False))  # the run moved every frame
 
-    render_screenshot(str(tmp_path / "last.png"), iterations=N, size=SIZE, view="window")
+    render_screenshot(MainWindow, str(tmp_path / "last.png"), iterations=N, size=SIZE, view="window")
     last = on_gif_palette(Image.open(tmp_path / "last.png"), palette)
     assert np.array_equal(frames[-1], last)  # pixel for pixel: the last frame is the run as trained
 
     # The first frame is iteration 0 seen from iteration N: the cost curve, the timeline and the
     # status bar show the whole run by design; every panel that shows one iteration must match.
-    render_screenshot(str(tmp_path / "first.png"), iterations=0, size=SIZE, view="window")
+    render_screenshot(MainWindow, str(tmp_path / "first.png"), iterations=0, size=SIZE, view="window")
     first = on_gif_palette(Image.open(tmp_path / "first.png"), palette)
-    window = prepared_window(*_demo(), RunSettings(alpha=0.005), 0, SIZE)
+    window = prepared_window(MainWindow, *_demo(), RunSettings(alpha=0.005), 0, SIZE)
     try:
         panels = [window.surface, window.weights, window.sigmoid, window.gallery]
         boxes = [(w.mapTo(window, QPoint(0, 0)), w.size()) for w in panels]
@@ -91,9 +92,9 @@ def test_the_last_frame_shows_the_screenshots_colours_red_and_blue_included(qapp
     """The whole window of the learning-rate lesson: its red path, marker and weights, its blue
     ones, and the viridis surfaces must all keep their colours (median cut over pixels turned
     the red ones orange, up to 99 of 255 off)."""
-    lesson = replace(load_lesson(Path(__file__).parents[2] / "assets/lessons/04-learning-rate.toml"), iterations=40)
-    render_animation(str(tmp_path / "a.gif"), size=SIZE, frames=3, lesson=lesson)
-    render_screenshot(str(tmp_path / "shot.png"), size=SIZE, lesson=lesson)
+    lesson = replace(load_lesson(LESSONS_DIR / "04-learning-rate.toml"), iterations=40)
+    render_animation(MainWindow, str(tmp_path / "a.gif"), size=SIZE, frames=3, lesson=lesson)
+    render_screenshot(MainWindow, str(tmp_path / "shot.png"), size=SIZE, lesson=lesson)
     frames, _ = decoded(tmp_path / "a.gif")
     shot = np.asarray(Image.open(tmp_path / "shot.png").convert("RGB"))
     assert frames[-1].shape == shot.shape
@@ -113,12 +114,12 @@ def _demo():
 @pytest.mark.parametrize("view", ["contours", "surface"])
 def test_a_panel_alone_equals_the_panel_drawn_after_training_to_that_iteration(qapp, tmp_path, view):
     out = tmp_path / f"{view}.gif"
-    its = render_animation(str(out), iterations=N, size=(640, 400), view=view, frames=20, log=True)
+    its = render_animation(MainWindow, str(out), iterations=N, size=(640, 400), view=view, frames=20, log=True)
     frames, palette = decoded(out)
     assert len(frames) == 20 and frames[0].shape == (400, 640, 3)
     assert its[:4] == [0, 1, 2, 3]  # log spacing: the fast early descent gets its own frames
     for k in (0, -1):
-        window = prepared_window(*_demo(), RunSettings(alpha=0.005), its[k], (640, 400))
+        window = prepared_window(MainWindow, *_demo(), RunSettings(alpha=0.005), its[k], (640, 400))
         renderer = FrameRenderer(window, view, (640, 400))
         try:
             expected = on_gif_palette(qimage_rgb(renderer.frame(its[k])), palette)

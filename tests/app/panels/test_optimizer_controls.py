@@ -83,10 +83,43 @@ def test_the_run_follows_the_optimizer_mid_run_and_records_it(window, qtbot):
     assert np.allclose(ref.w, gd.w, rtol=1e-10, atol=1e-12) and abs(ref.b - gd.b) < 1e-12
 
 
-def test_a_batch_larger_than_m_is_all_of_them(window, qtbot):
-    window.state.change_settings(batch_size=256)  # the demo set has 210 examples
-    assert window.controller.gd.optimizer.batch_size is None
-    assert "every batch is all of them" in window.controls.optimizer.note.text()
+def test_a_batch_larger_than_m_is_refused_and_the_note_says_why(window, qtbot):
+    """The window offered B = 256 on m = 210 and clamped it silently; the CLI and lessons refuse it (README)."""
+    c = window.controls.optimizer
+    assert [c.batch.itemText(i) for i in range(c.batch.count())] == ["all m", "1", "16", "32", "64", "128"]
+    c.batch.lineEdit().setText("256")
+    c.batch.lineEdit().editingFinished.emit()
+    assert window.state.settings.batch_size is None and window.controller.gd.optimizer.batch_size is None
+    assert c.note.text().startswith("Not changed: the batch size must be at most the number of training examples "
+                                    "m = 210, not 256.")
+    assert c.batch.currentText() == "all m"
+
+
+def test_a_data_set_smaller_than_the_batch_makes_it_all_m_and_the_note_says_so(window, qtbot, tmp_path):
+    from tests.conftest import image_folder
+
+    window.state.change_settings(batch_size=128)
+    image_folder(tmp_path, 5, (30, 30))
+    window.load(str(tmp_path))
+    qtbot.waitUntil(lambda: window.controller.train.source.startswith(str(tmp_path)), timeout=10000)
+    m = window.controller.train.m
+    assert window.state.settings.batch_size is None and window.controller.gd.optimizer.batch_size is None
+    assert window.controls.optimizer.note.text() == (f"Each step uses all m = {m} examples. The batch size 128 is "
+                                                     "more than this data set's m, so it is now all m.")
+    batch = window.controls.optimizer.batch
+    assert m < 16 and [batch.itemText(i) for i in range(batch.count())] == ["all m", "1"]  # only sizes up to m
+
+
+def test_the_widgets_offer_the_constraint_tables_ranges(window):
+    from visualizer.app.panels.controls import SLIDER_MAX, SLIDER_MIN
+    from visualizer.model.constraints import RUN
+
+    c = window.controls.optimizer
+    assert (c.lam.minimum(), c.lam.maximum()) == (0.0, RUN["lam"].high)  # a lesson's λ = 5000 was shown as 1000
+    assert (c.decay.maximum(), c.beta.maximum(), c.beta2.maximum()) == (RUN["decay"].high, 0.999, 0.9999)
+    assert window.controls.budget.maximum() == RUN["budget"].high and (SLIDER_MIN, SLIDER_MAX) == (1e-5, 10.0)
+    window.state.change_settings(lam=5000.0)
+    assert c.lam.value() == 5000.0
 
 
 def test_a_new_loss_starts_a_run_with_the_optimizer_in_force(window, qtbot):

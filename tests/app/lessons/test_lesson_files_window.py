@@ -188,6 +188,19 @@ def test_save_as_lesson_then_reopen_gives_the_same_window(window, qtbot, tmp_pat
     assert again == lesson
 
 
+def test_the_mini_batches_view_is_saved_in_a_lesson_and_shown_by_it(window, qtbot, tmp_path):
+    """Defect 7 of issue 20: the lesson files' panels lacked "mini-batches", so Save as lesson dropped it
+    and a lesson could not show it."""
+    window.open_lesson("mini-batches")
+    saved = tmp_path / "batches.toml"
+    assert window.save_lesson_file(str(saved))
+    assert "mini-batches" in load_lesson(saved).show
+    window.close_lesson()
+    assert not window.docks["mini-batches"].isVisible()
+    opened(window, qtbot, saved)
+    assert window.docks["mini-batches"].isVisible()
+
+
 def test_panels_are_arranged_by_name(window, qtbot, tmp_path):
     path = write(tmp_path, 'title = "Arranged"\n[panels]\nshow = ["controls", "cost", "sigmoid", "gallery"]\n'
                            'left = ["cost"]\nbottom = ["controls", "gallery"]\ntabs = [["sigmoid", "gallery"]]\n')

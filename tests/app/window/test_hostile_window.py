@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from tests.app.test_drop_and_save import drop, photo, urls
+from tests.app.window.test_drop_and_save import drop, photo, urls
 from visualizer.app.window.safety import reported
 
 
@@ -48,6 +48,9 @@ def test_a_ghost_from_before_a_reset_is_not_drawn_on_the_new_run(window, qtbot):
     window.reset()  # ...when the run starts again
     qtbot.wait(300)
     assert window.controller.ghost is None
+    window.refresh(force=True)
+    names = [label.text for _, label in window.cost_curve.plot.legend.items]
+    assert "old α (ghost)" not in names and window.cost_curve.plot.vb.viewRange()[1][1] < 1.0
 
 
 def test_an_exception_in_an_undo_command_is_reported_not_a_crash(qapp, monkeypatch):
@@ -106,7 +109,7 @@ def test_a_dropped_folder_is_listed_on_the_worker_not_the_gui_thread(window, qtb
     """Dropping a 100,000-file folder froze the window for 1.2 s while it was listed."""
     import threading
 
-    import visualizer.app.window.dropping as dropping
+    import visualizer.app.common.dropping as dropping
 
     listed_on = []
     real_walk = dropping.walk_files
@@ -134,7 +137,7 @@ def test_a_damaged_settings_file_falls_back_to_defaults(qtbot, demo, lines):
     """alpha=abc, inf or 1e400, or slice=abc, in the settings file stopped the app from starting."""
     from PySide6.QtCore import QSettings, QStandardPaths
 
-    from visualizer.app.window.launch import make_app
+    from visualizer.app.common.application import make_app
     from visualizer.app.window.main_window import MainWindow
 
     QStandardPaths.setTestModeEnabled(True)
@@ -161,7 +164,7 @@ def test_a_damaged_settings_file_falls_back_to_defaults(qtbot, demo, lines):
 def test_the_optimizer_settings_are_remembered_for_the_next_window(qtbot, demo):
     from PySide6.QtCore import QSettings, QStandardPaths
 
-    from visualizer.app.window.launch import make_app
+    from visualizer.app.common.application import make_app
     from visualizer.app.window.main_window import MainWindow
 
     QStandardPaths.setTestModeEnabled(True)
@@ -257,9 +260,9 @@ def test_a_session_brings_back_every_setting(window, qtbot, tmp_path):
     assert c.gd.loss.name == "squared-error" and c.gd.alpha == 0.003 and c.gd.iteration == 3
 
 
-@pytest.mark.parametrize("export", [lambda w, p: w.export_cost_plot("png", p),
-                                    lambda w, p: w.export_cost_plot("svg", p),
-                                    lambda w, p: w.export_surface(p), lambda w, p: w.export_cost_csv(p)],
+@pytest.mark.parametrize("export", [lambda w, p: w.exports.cost_plot("png", p),
+                                    lambda w, p: w.exports.cost_plot("svg", p),
+                                    lambda w, p: w.exports.surface_png(p), lambda w, p: w.exports.cost_csv(p)],
                          ids=["png", "svg", "surface", "csv"])
 def test_an_export_on_a_full_disk_says_so_and_leaves_no_file(window, tmp_path, monkeypatch, export):
     """PNG and SVG exports left 0-byte files on a full disk, and said nothing."""
@@ -298,21 +301,21 @@ def test_exports_are_slide_sized_and_say_what_they_show(window, qtbot, tmp_path)
 
     window.step(30)
     qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
-    window.export_cost_plot("png", str(tmp_path / "cost.png"), width=1920)
+    window.exports.cost_plot("png", str(tmp_path / "cost.png"), width=1920)
     image = QImage(str(tmp_path / "cost.png"))
     assert image.width() == 1920
     assert not window.cost_curve.plot.titleLabel.isVisible()  # the title is put on for the export only
-    assert not any(item is window.cost_curve.ghost for item, _ in window.cost_curve.plot.legend.items)
-    window.export_cost_plot("svg", str(tmp_path / "cost.svg"))
+    assert not any(sample.item is window.cost_curve.ghost for sample, _ in window.cost_curve.plot.legend.items)
+    window.exports.cost_plot("svg", str(tmp_path / "cost.svg"))
     svg = (tmp_path / "cost.svg").read_text()
     assert "cross-entropy" in svg and "iterations 0–30" in svg
-    window.export_surface(str(tmp_path / "surface.png"))
+    window.exports.surface_png(str(tmp_path / "surface.png"))
     surface = QImage(str(tmp_path / "surface.png"))
     assert surface.height() > window.surface.height()  # a caption band above the panel
 
 
 def test_exported_legends_sit_beside_the_curves(window, qtbot, tmp_path, monkeypatch):
-    import visualizer.app.window.file_actions as fa
+    import visualizer.app.export.run_exports as fa
 
     seen = []
     real = fa.scene_bytes
@@ -323,7 +326,7 @@ def test_exported_legends_sit_beside_the_curves(window, qtbot, tmp_path, monkeyp
         return real(view, kind, width)
 
     monkeypatch.setattr(fa, "scene_bytes", spy)
-    window.export_cost_plot("png", str(tmp_path / "c.png"), width=800)
+    window.exports.cost_plot("png", str(tmp_path / "c.png"), width=800)
     assert seen == [(3, [False, False])]
     assert window.cost_curve.plot.legend.isVisible() and not [
         i for i in window.cost_curve.view.ci.items if type(i).__name__ == "LegendItem"]

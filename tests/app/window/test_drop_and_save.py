@@ -111,6 +111,23 @@ def test_add_by_drop_then_undo_gives_back_the_same_data(window, qtbot, tmp_path)
     assert window.controller.train.m == before.m + 3
 
 
+def test_undoing_a_teach_takes_its_notice_and_the_timeline_note_with_it(window, qtbot, tmp_path):
+    """After Ctrl+Z the notice still said "Added to training as cat" and the Controls "before 30 the data was
+    different"."""
+    trained(window, qtbot, 30)
+    window.classify.add_targets[1].dropped.emit(urls(photo(tmp_path / "mycat.png", 1)))
+    qtbot.waitUntil(lambda: window.controller.train.m == 211, timeout=5000)
+    window.refresh(force=True)
+    assert window.notice.isVisible() and "Added to training as cat: mycat.png" in window.notice.label.text()
+    assert "before 30 the data was different" in window.controls.timeline_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.train.m == 210
+    window.refresh(force=True)
+    assert not window.notice.isVisible() and window.controls.timeline_label.text() == "iteration 30"
+    window.look_at(5)  # the whole run can be looked at again
+    assert window.view_iteration == 5
+
+
 def test_gallery_edits_are_undoable(window, qtbot):
     train = window.controller.train
     y0 = int(train.Y[0, 0])
@@ -151,6 +168,8 @@ def test_session_round_trip_restores_the_run(window, qtbot, tmp_path):
     assert np.array_equal(sigmoid(gd2.z), yhat)
     assert np.array_equal(gd2.history.costs.values, costs) and gd2.iteration == gd.iteration
     assert np.array_equal(window.controller.train.Y, labels)
+    window.refresh(force=True)  # it said "iteration 120; before 120 the data was different"
+    assert window.controls.timeline_label.text() == "iteration 120; before 120 only the costs were saved"
     trained_on = gd2.iteration
     window.step(3)
     qtbot.waitUntil(lambda: window.controller.gd.iteration == trained_on + 3, timeout=5000)
@@ -191,14 +210,14 @@ def test_exports_write_files_without_nan(window, qtbot, tmp_path):
     window.controls.alpha.field.setText("50")
     window.controls.alpha.field.editingFinished.emit()
     trained(window, qtbot, 30)
-    window.export_cost_csv(str(tmp_path / "cost.csv"))
+    window.exports.cost_csv(str(tmp_path / "cost.csv"))
     text = (tmp_path / "cost.csv").read_text()
     assert text.splitlines()[0] == "run,iteration,cost,test_cost,train_accuracy,test_accuracy,alpha"
     assert len(text.splitlines()) == 31 and "nan" not in text.lower() and "inf" not in text.lower()
-    window.export_cost_plot("png", str(tmp_path / "cost.png"))
-    window.export_cost_plot("svg", str(tmp_path / "cost.svg"))
-    window.export_surface(str(tmp_path / "surface.png"))
-    window.export_predictions(str(tmp_path / "pred.csv"))
+    window.exports.cost_plot("png", str(tmp_path / "cost.png"))
+    window.exports.cost_plot("svg", str(tmp_path / "cost.svg"))
+    window.exports.surface_png(str(tmp_path / "surface.png"))
+    window.exports.predictions(str(tmp_path / "pred.csv"))
     assert Image.open(tmp_path / "cost.png").size[0] > 100 and Image.open(tmp_path / "surface.png").size[0] > 100
     assert (tmp_path / "cost.svg").read_text().lstrip().startswith("<?xml")
     rows = (tmp_path / "pred.csv").read_text().splitlines()

@@ -1,0 +1,41 @@
+"""The Controls on a WindowState, without a window: each widget hears its own setting."""
+
+import pytest
+
+from visualizer.app.panels.controls import ControlsPanel
+from visualizer.core.analysis.stability import Edge
+from visualizer.model.state import DataSets, WindowState
+
+
+@pytest.fixture
+def controls(qtbot, demo):
+    panel = ControlsPanel(WindowState(DataSets(*demo)))
+    qtbot.addWidget(panel)
+    return panel
+
+
+def spy(monkeypatch, widget, method: str) -> list:
+    calls = []
+    original = getattr(widget, method)
+    monkeypatch.setattr(widget, method, lambda *a: calls.append(a) or original(*a))
+    return calls
+
+
+def test_an_alpha_tick_re_sets_no_other_widget(controls, monkeypatch):
+    """OptimizerControls re-set its nine widgets on every tick of the alpha slider."""
+    opt = controls.optimizer
+    calls = [spy(monkeypatch, w, "setValue") for w in (opt.beta, opt.lam, controls.budget, controls.seed)]
+    calls += [spy(monkeypatch, w, "setCurrentIndex") for w in (opt.optimizer, opt.decay_kind, controls.loss)]
+    for alpha in (0.001, 0.0012, 0.0015):
+        controls.state.change_settings(alpha=alpha)
+    assert all(c == [] for c in calls) and controls.alpha.field.text() == "0.0015"
+    controls.state.change_settings(beta=0.8)
+    assert opt.beta.value() == 0.8 and calls[0] != [] and calls[2] == []
+
+
+def test_the_edge_is_weighed_against_the_alpha_it_was_measured_with(controls):
+    controls.state.change_settings(alpha=0.0001)  # the slider has moved on...
+    controls.show_edge(Edge(0.0024), 0.004)  # ...from the α of the iteration shown
+    assert controls.edge_label.text() == "edge of stability 2/λmax ≈ 0.0024 (α = 0.004 is above it: expect " \
+                                         "zig-zags or a blow-up)"
+    assert "f0ad4e" in controls.alpha.slider.styleSheet()  # amber: above

@@ -1,0 +1,38 @@
+"""The race's configurations, checked by the constraint table: a table's text parsed first, a file's values strictly."""
+
+import pytest
+
+from visualizer.core.analysis.race import RaceConfig
+from visualizer.model.race_config import check_cell, race_config_from_dict
+
+
+@pytest.mark.parametrize("key, text, message", [
+    ("alpha", "fast", "must be a positive number"), ("alpha", "-1", "positive"), ("beta", "1", "[0, 1)"),
+    ("beta2", "1.5", "[0, 1)"), ("batch_size", "0", "the batch size must be"), ("batch_size", "2.5", "whole number"),
+    ("batch_size", "15", "at most the number of training examples m = 14"), ("lam", "-0.1", "from 0 to 1000000"),
+    ("lam", "1e308", "from 0 to 1000000"), ("decay", "nan", "from 0 to 1000000"),
+    ("optimizer", "sgd", "one of gd, momentum, rmsprop, adam"),
+])
+def test_bad_cells_are_refused_with_the_reason(key, text, message):
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace(")", r"\)")):
+        check_cell(key, text, m=14)
+
+
+def test_cells_accept_what_the_table_shows():
+    assert check_cell("batch_size", "all", 14) is None and check_cell("batch_size", " 7 ", 14) == 7
+    assert check_cell("optimizer", "Adam") == "adam" and check_cell("alpha", "1e-3") == 0.001
+    assert race_config_from_dict({"optimizer": "momentum", "batch_size": None}) == RaceConfig("momentum")
+    with pytest.raises(ValueError, match="unknown key 'alhpa'"):
+        race_config_from_dict({"alhpa": 0.1})
+    with pytest.raises(ValueError, match="'beta'"):
+        race_config_from_dict({"beta": True})
+
+
+@pytest.mark.parametrize("d, message", [
+    ({"alpha": "0.1"}, "not the text '0.1'"), ({"batch_size": 4.0}, "whole number"), ({"lam": 1e308}, "'lam'"),
+    ({"batch_size": 15}, "m = 14"),
+])
+def test_a_saved_configuration_is_typed_as_settings_are(d, message):
+    """A comparison file's text "0.1" was read as a number: files are strict, as lessons and sessions are."""
+    with pytest.raises(ValueError, match=message):
+        race_config_from_dict(d, 14)

@@ -1,0 +1,1 @@
+"""Qt helpers every part of the app shares: the application, accessible names, drops, images as files."""

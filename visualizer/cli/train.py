@@ -1,0 +1,182 @@
+"""`visualizer train`: what the course's notebook prints, for one or several α from the same start,
+with the run's settings built from the flags as a session's are (visualizer.model.constraints)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from visualizer.cli.args import UsageError
+from visualizer.cli.output import Progress, json_safe, one_line, quote_path
+from visualizer.core import GradientDescent
+from visualizer.core.engine.gradient_descent import CHUNK
+from visualizer.core.optim.optimizers import Optimizer
+from visualizer.core.optim.registry import HYPERS
+from visualizer.data import Dataset, Skipped, load_data
+from visualizer.formats.storage import save_model
+from visualizer.fs.atomic import atomic_write, write_problem
+from visualizer.fs.files import file_kind_problem
+from visualizer.model.constraints import TABLE, batch_problem
+from visualizer.model.settings import RunSettings, SettingsError, run_optimizer
+
+#: Training goes in calls of a multiple of the engine's CHUNK, so the arithmetic is that of one call.
+STEP_SECONDS = 0.25
+
+
+def train(args) -> int:
+    for out in (args.json, args.save):
+        if out:
+            check_writable(out)
+    for given in (args.train, args.test):
+        if given is not None and (problem := file_kind_problem(given, folder_ok=True)):
+            raise UsageError(f"{given}: {problem}")  # a FIFO would block before the data package could say so
+    train, test = load_data(args.train, args.test, positive=args.positive, n_px=args.n_px,
+                            test_fraction=args.test_fraction, seed=args.seed)
+    _report_skipped(train.skipped + (test.skipped if test else []))
+    if (test is None and args.test is None and args.test_fraction > 0) or (test is not None and test.m == 0):
+        what = "too few examples to hold out a test set" if args.test is None else f"{args.test} has no examples"
+        print(f"visualizer: note: {one_line(what)}; reporting training figures only", file=sys.stderr)
+        test = None
+    optimizer = _optimizer(args, train.m)
+    runs = []
+    for alpha in args.alpha:
+        if len(args.alpha) > 1:
+            print(f"learning rate is: {alpha}")
+        summary, gd = _one_run(train, test, alpha, args, optimizer)
+        runs.append(summary)
+        if len(args.alpha) > 1:
+            print("-" * 55)
+    if len(runs) > 1:
+        _print_table(runs)
+    if args.json:
+        _write_json(args.json, train, test, runs)
+    if args.save:
+        save_model(args.save, gd.w, gd.b, train.n_px, train.classes, gd.history.alpha_changes, gd.metrics())
+    return 0
+
+
+#: The flags of `train` that are run settings (each α of --alpha is one run's).
+TRAIN_SETTINGS = ("loss", "init", "seed", "optimizer", "batch_size", *HYPERS, "lam", "decay", "decay_kind")
+
+
+def settings_from_flags(args, keys, base: RunSettings | None = None) -> RunSettings:
+    """The flags' run settings (``keys``: the argparse names that are settings; None values are left out),
+    built as a session's are; a flag at fault is named as the user wrote it."""
+    values = {key: getattr(args, key) for key in ((keys,) if isinstance(keys, str) else keys)}
+    values = {key: v for key, v in values.items() if v is not None or TABLE[key].none}
+    try:
+        return (base or RunSettings()).with_changes("the command line", **values)
+    except SettingsError as exc:
+        raise UsageError(f"argument {TABLE[exc.key].flag}: {exc.reason}") from None
+
+
+def _optimizer(args, m: int) -> Optimizer:
+    """The flags' optimizer, through RunSettings; B <= m is checked where m is known."""
+    settings = settings_from_flags(args, TRAIN_SETTINGS)
+    if problem := batch_problem(settings.batch_size, m):
+        raise UsageError(f"argument --batch-size: {problem}")
+    return run_optimizer(settings, m)
+
+
+def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer: Optimizer
+             ) -> tuple[dict, GradientDescent]:
+    """One α. A mini-batch run prints the full J_reg every K iterations (the metrics, at that stride);
+    batch descent prints the cost of every K-th iteration, which is that same full J."""
+    started = time.perf_counter()
+    mini = optimizer.batch(train.m) < train.m
+    gd = GradientDescent(
+        train.X, train.Y, alpha=alpha, loss=args.loss, init=args.init, seed=args.seed,
+        X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
+        metric_stride=args.print_every if mini else max(args.iterations, 1), optimizer=optimizer,
+    )
+    _steps(gd, args.iterations, f"alpha {alpha:g}: " if len(args.alpha) > 1 else "")
+    seconds = time.perf_counter() - started
+    if mini:
+        its, printed = gd.history.metric("train_cost", max(gd.iteration - 1, 0))
+        its = its.astype(int)
+    else:
+        printed = gd.history.costs.values[:: args.print_every]
+        its = range(0, len(gd.history.costs), args.print_every)
+    for i, cost in zip(its, printed, strict=False):
+        print(f"Cost after iteration {i}: {cost:f}")
+    if gd.iteration < args.iterations:
+        print(f"stopped at iteration {gd.iteration}: with alpha = {alpha:g} the next step overflows")
+    m = gd.metrics()
+    print(f"train accuracy: {m['train_accuracy']} %")
+    if test is not None:
+        print(f"test accuracy: {m['test_accuracy']} %")
+    return {
+        "alpha": alpha,
+        "iterations": gd.iteration,
+        "costs": [float(c) for c in printed],
+        "final_cost": m["train_cost"],
+        "train_accuracy": m["train_accuracy"],
+        "test_accuracy": m["test_accuracy"],
+        "diverged": gd.diverged_at is not None,
+        "train_seconds": seconds,
+        "settings": {"alpha": alpha, "iterations": args.iterations, "print_every": args.print_every,
+                     "loss": args.loss, "init": args.init, "seed": args.seed, **optimizer.to_dict(),
+                     "batch_size_used": optimizer.batch(train.m)},
+        "method": gd.method,
+        "path_reason": gd.path_reason,
+        "printed_costs": "full J_reg at the stride (mini-batches)" if mini else "J_reg of each printed iteration",
+    }, gd
+
+
+def _steps(gd: GradientDescent, n: int, label: str) -> None:
+    """n iterations in calls of about STEP_SECONDS, showing progress on long runs."""
+    progress = Progress(n, label)
+    chunk, target = CHUNK, gd.iteration + n
+    try:
+        while gd.iteration < target:
+            started = time.perf_counter()
+            want = min(chunk, target - gd.iteration)
+            if gd.step(want) < want:
+                break  # the next step would overflow
+            progress.update(gd.iteration - (target - n))
+            took = time.perf_counter() - started
+            if took < STEP_SECONDS / 2:
+                chunk *= 2
+            elif took > 2 * STEP_SECONDS and chunk > CHUNK:
+                chunk //= 2
+    finally:
+        progress.close()
+
+
+def _report_skipped(skipped: list[Skipped]) -> None:
+    for s in skipped[:10]:
+        print(f"visualizer: skipped {quote_path(s.path, sys.stderr)}: {one_line(s.reason)}", file=sys.stderr)
+    if len(skipped) > 10:
+        print(f"visualizer: ... and {len(skipped) - 10} more skipped files (--json lists them all)", file=sys.stderr)
+
+
+def _print_table(runs: list[dict]) -> None:
+    print(f"{'alpha':>10}  {'final cost':>12}  {'train accuracy':>15}  {'test accuracy':>14}  diverged")
+    for r in runs:
+        test = "-" if r["test_accuracy"] is None else f"{r['test_accuracy']:.7g} %"
+        print(f"{r['alpha']:>10g}  {r['final_cost']:>12.6f}  {r['train_accuracy']:>13.7g} %  {test:>14}  "
+              f"{'yes' if r['diverged'] else 'no'}")
+
+
+def check_writable(path: str) -> None:
+    """Before any work: the output can be written (its folder exists and takes a new file), so a read-only
+    folder is one line now, not after an hour of training and drawing."""
+    if problem := write_problem(path):
+        raise UsageError(f"{path}: {problem}")
+
+
+def _write_json(path: str, train: Dataset, test: Dataset | None, runs: list[dict]) -> None:
+    doc = {
+        "data": {
+            "n_x": train.n_x,
+            "m_train": train.m,
+            "m_test": 0 if test is None else test.m,
+            "classes": list(train.classes),
+            "skipped": [{"path": s.path, "reason": s.reason} for s in train.skipped + (test.skipped if test else [])],
+        },
+        "runs": runs,
+    }
+    text = json.dumps(json_safe(doc), indent=2, allow_nan=False) + "\n"
+    atomic_write(path, lambda f: f.write(text), binary=False)
+

@@ -1,0 +1,223 @@
+"""Every setting's constraints in one table, like scikit-learn's ``_parameter_constraints``.
+
+Per setting: its type, its range (open or closed bounds) or choices, its default, what None
+means where None is allowed, how messages name it, a help phrase, the optimizers it applies
+to, its command-line flag, and hints for widgets (step, decimals, the α slider's log span).
+``RunSettings``, the Controls' ranges and validators, argparse, lesson files,
+sessions, the race and the remembered preferences all derive from it.
+
+Types are strict where the input has types (JSON, TOML, Python): a number is an int or a
+float and never a bool, text is never a number (``"0.1"`` is refused), an integer setting
+takes an int (``32.0`` is refused), and nothing non-finite passes. Text with no types (the
+command line, QSettings, a table cell) goes through ``parse`` first, which reads it into the
+setting's type, then through the same ``check``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+from visualizer.core import LOSSES
+from visualizer.core.optim.optimizers import DECAY_KINDS, KINDS
+from visualizer.core.optim.registry import HYPERS, users
+from visualizer.data.images import N_PX_RANGE
+
+#: The largest learning rate any input may give: far beyond a useful one (larger ones overflow at once).
+ALPHA_BOUND = 1e6
+#: λ beyond this only makes J_reg overflow (λ = 1e308 gave NaN): w is pulled to 0 in one step long before.
+LAMBDA_BOUND = 1e6
+#: Decay per epoch beyond this has made α zero after one epoch anyway.
+DECAY_BOUND = 1e6
+#: Momentum's v (an average of gradients) read from a file, in absolute value; the second moment s (of their
+#: squares) up to its square. A gradient of J on pixels is at most 1 a coordinate, plus (λ/m)·w with L2, so no
+#: run comes near; beyond it one step, or its square, could overflow (a session with v = 1e308 failed to draw).
+MOMENT_BOUND = 1e100
+#: Iterations, and the batch size, far above any run (a bigger int overflowed Qt's 64-bit settings).
+COUNT_BOUND = 10**9
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One setting. ``low``/``high`` None is unbounded on that side; ``none`` says what None means (else refused)."""
+
+    type: type  # float, int or str
+    default: object
+    what: str  # how messages and help name it: "the learning rate"
+    help: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    choices: tuple[str, ...] = ()
+    none: str | None = None
+    applies: tuple[str, ...] | None = None  # the optimizer kinds that use it; None: every run
+    flag: str | None = None
+    metavar: str | None = None
+    step: float | None = None
+    decimals: int | None = None
+    slider: tuple[float, float] | None = None  # a slider's own span, within the valid range
+
+    def rule(self) -> str:
+        """What a valid value is, in words for messages: "a number in [0, 1)", "one of zeros, random"."""
+        if self.type is str:
+            return f"one of {', '.join(self.choices)}"
+        noun = "a whole number" if self.type is int else "a number"
+        lo, hi = self.low, self.high
+        if lo == 0 and self.low_open and hi is None:
+            text = "a positive number"
+        elif lo == 0 and self.low_open and not self.high_open:
+            text = f"a positive number at most {_num(hi)}"
+        elif lo is not None and hi is not None and not (self.low_open or self.high_open):
+            text = f"{noun} from {_num(lo)} to {_num(hi)}"
+        elif hi is None:
+            text = f"{noun} {'>' if self.low_open else '>='} {_num(lo)}"
+        else:
+            text = f"{noun} in {'(' if self.low_open else '['}{_num(lo)}, {_num(hi)}{')' if self.high_open else ']'}"
+        return text
+
+    def type_name(self) -> str:
+        """The docs' name of the type: number, integer or text."""
+        return {float: "number", int: "integer", str: "text"}[self.type]
+
+    def widget_range(self) -> tuple[float, float]:
+        """The span a spin box or validator offers: the valid range, a step inside an open bound."""
+        tick = 10.0 ** -(self.decimals or 0) if self.type is float else 1
+        lo = self.low if self.low is not None else -math.inf
+        hi = self.high if self.high is not None else math.inf
+        return lo + (tick if self.low_open else 0), hi - (tick if self.high_open else 0)
+
+
+def _num(x: float) -> str:
+    return f"{x:g}" if isinstance(x, float) and not float(x).is_integer() or abs(x) >= 1e16 else str(int(x))
+
+
+#: The run's settings, in RunSettings' field order.
+RUN: dict[str, Constraint] = {
+    "alpha": Constraint(float, 0.005, "the learning rate",
+                        "how big a step each iteration takes downhill, w := w − α·dw",
+                        low=0.0, low_open=True, high=ALPHA_BOUND, flag="--alpha", metavar="A", decimals=12,
+                        slider=(1e-5, 10.0)),
+    "loss": Constraint(str, "cross-entropy", "the loss",
+                       "L(ŷ, y): cross-entropy makes J convex, squared error (ŷ − y)² does not",
+                       choices=tuple(LOSSES), flag="--loss"),
+    "init": Constraint(str, "zeros", "the initialization",
+                       "the initial w: zeros, as in the course, or small random values from the seed",
+                       choices=("zeros", "random"), flag="--init"),
+    "seed": Constraint(int, 0, "the seed",
+                       "the seed of the random initialization (and of the command line's held-out split)",
+                       low=0, high=2**31 - 1, flag="--seed", metavar="S"),
+    "budget": Constraint(int, 2000, "the number of iterations",
+                         "iterations per press of Train; 0 trains until the cost stops falling",
+                         low=0, high=COUNT_BOUND, flag="--iterations", metavar="N", step=500),
+    "speed": Constraint(float, None, "the speed", "iterations per second",
+                        low=0.0, low_open=True, none="as fast as possible"),
+    "slice": Constraint(str, "w-direction", "the surface slice",
+                        "the plane the surface panel draws J on", choices=("w-direction", "principal")),
+    "optimizer": Constraint(str, "gd", "the optimizer", "how each step uses the gradient",
+                            choices=KINDS, flag="--optimizer"),
+    "batch_size": Constraint(int, None, "the batch size",
+                             "examples per step, at most m, shuffled each epoch (seeded)",
+                             low=1, high=COUNT_BOUND, none="all m (batch gradient descent)",
+                             flag="--batch-size", metavar="B"),
+    **{name: Constraint(float, h.default, name, h.meaning, low=h.low, high=h.high, low_open=h.low_open,
+                        high_open=h.high_open, applies=tuple(spec.key for spec in users(name)), flag=f"--{name}",
+                        metavar=h.symbol, step=h.step, decimals=h.decimals)
+       for name, h in HYPERS.items()},  # each optimizer's own hyperparameters, declared in its registry entry
+    "lam": Constraint(float, 0.0, "lambda (L2)", "L2: J + (λ / 2m)·‖w‖², b is not regularized",
+                      low=0.0, high=LAMBDA_BOUND, flag="--lambda", metavar="L", step=0.1, decimals=3),
+    "decay": Constraint(float, 0.0, "the decay", "α decay per epoch, 0 for none",
+                        low=0.0, high=DECAY_BOUND, flag="--decay", metavar="D", step=0.01, decimals=3),
+    "decay_kind": Constraint(str, "inverse", "the decay kind",
+                             "inverse: α₀ / (1 + decay·epoch); exponential: α₀·(1 − decay)^epoch, so the course's "
+                             "α₀·0.95^epoch is decay 0.05",
+                             choices=DECAY_KINDS, flag="--decay-kind"),
+}
+#: How a data set is read (lesson files' [data], the command line's train).
+DATA: dict[str, Constraint] = {
+    "n_px": Constraint(int, None, "the image size n_px", "images are resized to n_px × n_px",
+                       low=N_PX_RANGE[0], high=N_PX_RANGE[1], none="the source's own, 64 for folders",
+                       flag="--n-px", metavar="PX"),
+    "test_fraction": Constraint(float, 0.2, "the test fraction",
+                                "the part held out as a test set when the source has none (0 holds none out)",
+                                low=0.0, high=1.0, high_open=True, flag="--test-fraction", metavar="F"),
+}
+TABLE: dict[str, Constraint] = RUN | DATA
+assert all(set(c.applies or ()) <= set(KINDS) for c in RUN.values()), "applies names a kind KINDS lacks"
+
+
+def shown(raw) -> str:
+    """A value as a message quotes it: text in quotes, at most 40 characters."""
+    text = repr(raw) if isinstance(raw, str) else str(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _refuse(c: Constraint, raw, seen) -> ValueError:
+    wrong_type = "the text " if isinstance(raw, str) and c.type is not str and seen is raw else ""
+    return ValueError(f"{c.what} must be {c.rule()}, not {wrong_type}{shown(seen)}")
+
+
+def check(key: str, raw, seen=None):
+    """``raw`` (a typed value: JSON, TOML, Python) as the setting takes it; ValueError says why not.
+    ``seen``: what to quote in the message (the text it was parsed from)."""
+    c = TABLE[key]
+    seen = raw if seen is None else seen
+    if raw is None and c.none is not None:
+        return None
+    if c.type is str:
+        if not isinstance(raw, str) or raw not in c.choices:
+            raise _refuse(c, raw, seen)
+        return raw
+    if isinstance(raw, bool) or not isinstance(raw, numbers.Integral if c.type is int else numbers.Real):
+        if c.type is int and isinstance(raw, numbers.Real) and not isinstance(raw, bool):
+            raise ValueError(f"{c.what} must be a whole number (written without a decimal point), not {shown(seen)}")
+        raise _refuse(c, raw, seen)
+    value = c.type(raw)
+    if not math.isfinite(value) or not _inside(c, value):
+        raise _refuse(c, raw, seen)
+    return value
+
+
+def _inside(c: Constraint, v: float) -> bool:
+    above = c.low is None or (v > c.low if c.low_open else v >= c.low)
+    below = c.high is None or (v < c.high if c.high_open else v <= c.high)
+    return above and below
+
+
+def parse(key: str, text: str):
+    """Text (a command-line word, a QSettings string, a table cell) read into the setting's type, then checked.
+
+    An integer may be written as "1e6"; empty text is None where None is allowed."""
+    c = TABLE[key]
+    if not isinstance(text, str):
+        raise TypeError(f"parse takes text, not {type(text).__name__}")
+    word = text.strip()
+    if c.type is str:
+        return check(key, word, text)
+    if word == "" and c.none is not None:
+        return None
+    try:
+        number = float(word)
+    except ValueError:
+        raise ValueError(f"{c.what} must be {c.rule()}, not {shown(text)}") from None
+    if c.type is int:
+        if not (math.isfinite(number) and number.is_integer()):
+            raise ValueError(f"{c.what} must be a whole number, not {shown(text)}")
+        number = int(word) if word.lstrip("+-").isdigit() else int(number)  # exact beyond 2**53
+    return check(key, number, text)
+
+
+def together_problem(values: dict) -> tuple[str, str] | None:
+    """(key, why) for what one field cannot say alone: an exponential decay keeps α₀·(1 − decay)^epoch positive."""
+    if values.get("decay_kind") == "exponential" and values.get("decay", 0.0) >= 1:
+        return "decay", (f"the exponential decay (alpha = alpha0 * (1 - decay)^epoch) must be below 1, "
+                         f"not {shown(values['decay'])}")
+    return None
+
+
+def batch_problem(batch_size: int | None, m: int) -> str | None:
+    """The one rule for B against the data, as the README says: 1 ≤ B ≤ m (None is all m). Why not, or None."""
+    if batch_size is not None and batch_size > m:
+        return f"the batch size must be at most the number of training examples m = {m}, not {batch_size}"
+    return None
