@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from visualizer import __version__
 from visualizer.core.optim.registry import HYPERS, SPECS
 from visualizer.fs.files import file_kind_problem
 from visualizer.model import panels
@@ -205,8 +206,6 @@ def version() -> str:
     try:
         return dist_version("visualizer")
     except PackageNotFoundError:
-        from visualizer import __version__
-
         return __version__
 
 

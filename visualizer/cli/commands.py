@@ -16,12 +16,14 @@ from pathlib import Path
 
 import numpy as np
 
+from visualizer.cli import desktop
 from visualizer.cli.args import UsageError, build_parser, route, window_path_problem
 from visualizer.cli.interrupts import CtrlC
 from visualizer.cli.output import Progress, one_line, quote_path
 from visualizer.cli.train import check_writable, settings_from_flags, train
 from visualizer.core import sigmoid
 from visualizer.data import DataError, ImageError, load_image
+from visualizer.formats import animation_frames as af
 from visualizer.formats.animation_frames import Cancelled
 from visualizer.formats.lesson_files import LessonError, load_lesson, load_lesson_data
 from visualizer.formats.storage import StorageError, load_model
@@ -152,8 +154,6 @@ def _screenshot(args, qt_args: list[str], pressed: CtrlC) -> int:
 
 def _animate(args, qt_args: list[str], pressed: CtrlC) -> int:
     """Everything that can be checked is checked before the run is trained: one line and exit 2."""
-    from visualizer.formats import animation_frames as af
-
     problem = af.format_problem(args.out, args.fps) or (
         af.video_problem() if args.out.lower().endswith(".mp4") else None)
     if problem:
@@ -223,8 +223,6 @@ def _screenshot_lesson(args):
 
 
 def _install_desktop(uninstall: bool) -> int:
-    from visualizer.cli import desktop
-
     try:
         changed, left = desktop.uninstall() if uninstall else (desktop.install(), [])
     except desktop.DesktopError as exc:

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from visualizer.data.images import PREPROCESS_VERSION
 from visualizer.fs.atomic import remove_stale_temps
 
 #: The cache's default bound; least recently used packs are removed past it.
@@ -124,7 +125,6 @@ def preprocess_version() -> str:
     import PIL
     from PIL import features
 
-    from visualizer.data.images import PREPROCESS_VERSION
 
     return f"{PREPROCESS_VERSION}/pillow {PIL.__version__}/jpeg {features.version('jpg')}"
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from visualizer.core.analysis.surface import Plane, SurfaceSlice
+from visualizer.core.engine.gradient_descent import GradientDescent
 from visualizer.core.engine.losses import get_loss, sigmoid
 from visualizer.core.reference.lecture import loop_gradients, vectorized_gradients
 
@@ -102,9 +104,6 @@ class Bowl:
     """The lecture's J(w, b) with w a single number, and descents started wherever the learner clicks."""
 
     def __init__(self, X: np.ndarray, Y: np.ndarray, loss: str = "cross-entropy", alpha: float = 0.5):
-        from visualizer.core.analysis.surface import Plane, SurfaceSlice
-        from visualizer.core.engine.gradient_descent import GradientDescent
-
         self.f, self.direction = one_feature(X, Y)
         self.y = np.asarray(Y, dtype=float).reshape(-1)
         self.loss, self.alpha = loss, alpha
