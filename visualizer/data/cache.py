@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from visualizer.data.images import PREPROCESS_VERSION
+from visualizer.data import images as image_files  # read late: a test bumps its PREPROCESS_VERSION
 from visualizer.fs.atomic import remove_stale_temps
 
 #: The cache's default bound; least recently used packs are removed past it.
@@ -126,7 +126,7 @@ def preprocess_version() -> str:
     from PIL import features
 
 
-    return f"{PREPROCESS_VERSION}/pillow {PIL.__version__}/jpeg {features.version('jpg')}"
+    return f"{image_files.PREPROCESS_VERSION}/pillow {PIL.__version__}/jpeg {features.version('jpg')}"
 
 
 @dataclass
