@@ -24,7 +24,7 @@ import tomllib
 from visualizer.core.analysis.race import PRESETS
 from visualizer.data import DataError, Dataset, load_data
 from visualizer.fs.files import file_kind_problem, read_regular
-from visualizer.model.constraints import DATA, batch_problem, check
+from visualizer.model.constraints import DATA, MODEL_SETTINGS, batch_problem, check
 from visualizer.model.panels import DOCK_AREAS, LESSON_PANELS, MAIN_PANELS
 from visualizer.model.settings import RunSettings, SettingsError
 
@@ -39,8 +39,10 @@ FORMAT_VERSION = 1
 #: What a lesson can show: the window's docks and the lesson views (visualizer/model/panels.py).
 PANELS = MAIN_PANELS + LESSON_PANELS
 AREAS = DOCK_AREAS
-#: What a lesson can lock or hide: every run setting, the α presets, and the run's own buttons.
-CONTROLS = (*(f.name for f in fields(RunSettings)), "presets", "train", "step", "reset", "timeline")
+#: What a lesson can lock or hide: every run setting that has a control in the window (the model's have none
+#: yet), the α presets, and the run's own buttons.
+CONTROLS = (*(f.name for f in fields(RunSettings) if f.name not in MODEL_SETTINGS), "presets", "train", "step",
+            "reset", "timeline")
 DATA_SOURCES = ("demo", "course")
 COURSE_TRAIN = "train_catvnoncat.h5"
 #: Where ``source = "course"`` looks first (then beside the lesson, then the current folder).
@@ -244,7 +246,7 @@ def schema() -> dict[str, object]:
     """Every key (dotted) with its default: what docs/lessons.md documents. ``...`` marks a required key."""
     keys = {"version": FORMAT_VERSION, "title": ..., "instructions": "", "iterations": 0, "race": None}
     keys |= {f"data.{f.name}": f.default for f in fields(LessonData)}
-    keys |= {f"settings.{k}": v for k, v in RunSettings().to_dict().items()}
+    keys |= {f"settings.{k}": list(v) if isinstance(v, tuple) else v for k, v in RunSettings().to_dict().items()}
     keys |= {"panels.show": list(MAIN_PANELS), **{f"panels.{a}": [] for a in AREAS}, "panels.tabs": []}
     return keys | {"controls.locked": [], "controls.hidden": []}
 
