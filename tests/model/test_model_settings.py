@@ -67,3 +67,10 @@ def test_a_lesson_with_a_wrong_model_setting_is_refused(tmp_path, line):
     with pytest.raises(LessonError) as info:
         load_lesson(path)
     assert str(info.value).startswith(str(path)) and line.split()[0] in str(info.value)
+
+
+def test_a_lesson_cannot_lock_the_model_until_the_window_has_a_control_for_it(tmp_path):
+    path = tmp_path / "lock.toml"
+    path.write_text('title = "l"\n[controls]\nlocked = ["hidden"]\n', encoding="utf-8")
+    with pytest.raises(LessonError, match="controls.locked"):
+        load_lesson(path)
