@@ -16,7 +16,7 @@ def test_defaults_round_trip_through_json():
     assert s.to_dict() == {"alpha": 0.005, "loss": "cross-entropy", "init": "zeros", "seed": 0, "budget": 2000,
                            "speed": None, "slice": "w-direction", "optimizer": "gd", "batch_size": None,
                            "beta": 0.9, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "lam": 0.0, "decay": 0.0,
-                           "decay_kind": "inverse"}
+                           "decay_kind": "inverse", "hidden": (), "activation": "relu", "init_scale": 0.01}
 
 
 def test_default_optimizer_settings_are_todays_batch_descent():

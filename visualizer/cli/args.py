@@ -17,6 +17,7 @@ from pathlib import Path
 
 from visualizer import __version__
 from visualizer.core.optim.registry import HYPERS, SPECS
+from visualizer.data.planar import PLANAR_SETS
 from visualizer.fs.files import file_kind_problem
 from visualizer.model import panels
 from visualizer.model.constraints import TABLE, parse
@@ -130,7 +131,7 @@ def add_setting(group, key: str, help_before: str | None = None, **kwargs) -> No
     """One flag of the constraint table: its flag, type, metavar, default and help (what it is and its range)."""
     c = TABLE[key]
     kwargs.setdefault("default", c.default)
-    default = kwargs["default"]
+    default = kwargs.pop("help_default", kwargs["default"])  # what a None default (left to the table) means
     shown = default[0] if isinstance(default, list) else default
     said = f" (default: {c.none})" if shown is None and c.none else "" if shown is None else f" (default {shown})"
     used = f" ({', '.join(c.applies)})" if c.applies else ""
@@ -227,7 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 prog="visualizer")
     train = sub.add_parser("train", help="train from the command line and print the course's figures")
     train.add_argument("train", metavar="TRAIN", nargs="?",
-                       help="training data: a course .h5 file or a folder of images (default: the demo set)")
+                       help="training data: a course .h5 file, a folder of images, 2-D points as planar:NAME ("
+                            + ", ".join(PLANAR_SETS) + ") or a .csv of x1,x2,y (default: the demo set)")
     train.add_argument("--test", metavar="TEST",
                        help="test data (default: test_*.h5 beside train_*.h5, a test/ folder beside train/, "
                             "or a held-out part of TRAIN)")
@@ -241,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="print the cost every K iterations (default 100)")
     for key in ("init", "seed", "loss"):
         add_setting(train, key)
+    model = train.add_argument_group("model", "a network with hidden layers (default: none, logistic regression)")
+    add_setting(model, "hidden", "comma-separated hidden layer sizes, e.g. 4 or 20,7,5; none is logistic regression",
+                default=None)
+    add_setting(model, "activation", default=None, help_default=TABLE["activation"].default)
+    add_setting(model, "init_scale", default=None, help_default=TABLE["init_scale"].default)
     opt = train.add_argument_group("optimizer", "how each iteration steps (defaults: the course's batch descent)")
     add_setting(opt, "optimizer", "how each step uses the gradient: "
                 + "; ".join(f"{key}: {spec.rule}" for key, spec in SPECS.items()))

@@ -9,15 +9,17 @@ import time
 
 from visualizer.cli.args import UsageError
 from visualizer.cli.output import Progress, json_safe, one_line, quote_path
+from visualizer.cli.train_network import model_problem, model_summary, run_network
 from visualizer.core import GradientDescent
 from visualizer.core.engine.gradient_descent import CHUNK
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.core.optim.registry import HYPERS
 from visualizer.data import Dataset, Skipped, load_data
+from visualizer.data.planar import is_planar
 from visualizer.formats.storage import save_model
 from visualizer.fs.atomic import atomic_write, write_problem
 from visualizer.fs.files import file_kind_problem
-from visualizer.model.constraints import TABLE, batch_problem
+from visualizer.model.constraints import MODEL_SETTINGS, TABLE, batch_problem
 from visualizer.model.settings import RunSettings, SettingsError, run_optimizer
 
 #: Training goes in calls of a multiple of the engine's CHUNK, so the arithmetic is that of one call.
@@ -29,7 +31,7 @@ def train(args) -> int:
         if out:
             check_writable(out)
     for given in (args.train, args.test):
-        if given is not None and (problem := file_kind_problem(given, folder_ok=True)):
+        if given is not None and not is_planar(given) and (problem := file_kind_problem(given, folder_ok=True)):
             raise UsageError(f"{given}: {problem}")  # a FIFO would block before the data package could say so
     train, test = load_data(args.train, args.test, positive=args.positive, n_px=args.n_px,
                             test_fraction=args.test_fraction, seed=args.seed)
@@ -38,26 +40,35 @@ def train(args) -> int:
         what = "too few examples to hold out a test set" if args.test is None else f"{args.test} has no examples"
         print(f"visualizer: note: {one_line(what)}; reporting training figures only", file=sys.stderr)
         test = None
-    optimizer = _optimizer(args, train.m)
+    settings = settings_from_flags(args, TRAIN_SETTINGS)
+    if problem := model_problem(settings, args, train.m):
+        raise UsageError(problem)
+    if args.save and train.n_px == 0:
+        raise UsageError("argument --save: a model of 2-D points cannot be saved yet (predict reads images)")
+    optimizer = _optimizer(settings, train.m)
     runs = []
     for alpha in args.alpha:
         if len(args.alpha) > 1:
             print(f"learning rate is: {alpha}")
-        summary, gd = _one_run(train, test, alpha, args, optimizer)
+        if settings.hidden:
+            summary = run_network(train, test, alpha, args, settings, _steps)
+        else:
+            summary, gd = _one_run(train, test, alpha, args, optimizer)
         runs.append(summary)
         if len(args.alpha) > 1:
             print("-" * 55)
     if len(runs) > 1:
         _print_table(runs)
     if args.json:
-        _write_json(args.json, train, test, runs)
+        _write_json(args.json, train, test, runs, model_summary(settings, train.n_x))
     if args.save:
         save_model(args.save, gd.w, gd.b, train.n_px, train.classes, gd.history.alpha_changes, gd.metrics())
     return 0
 
 
 #: The flags of `train` that are run settings (each α of --alpha is one run's).
-TRAIN_SETTINGS = ("loss", "init", "seed", "optimizer", "batch_size", *HYPERS, "lam", "decay", "decay_kind")
+TRAIN_SETTINGS = ("loss", "init", "seed", "optimizer", "batch_size", *HYPERS, "lam", "decay", "decay_kind",
+                  *MODEL_SETTINGS)
 
 
 def settings_from_flags(args, keys, base: RunSettings | None = None) -> RunSettings:
@@ -71,9 +82,8 @@ def settings_from_flags(args, keys, base: RunSettings | None = None) -> RunSetti
         raise UsageError(f"argument {TABLE[exc.key].flag}: {exc.reason}") from None
 
 
-def _optimizer(args, m: int) -> Optimizer:
+def _optimizer(settings: RunSettings, m: int) -> Optimizer:
     """The flags' optimizer, through RunSettings; B <= m is checked where m is known."""
-    settings = settings_from_flags(args, TRAIN_SETTINGS)
     if problem := batch_problem(settings.batch_size, m):
         raise UsageError(f"argument --batch-size: {problem}")
     return run_optimizer(settings, m)
@@ -166,8 +176,9 @@ def check_writable(path: str) -> None:
         raise UsageError(f"{path}: {problem}")
 
 
-def _write_json(path: str, train: Dataset, test: Dataset | None, runs: list[dict]) -> None:
+def _write_json(path: str, train: Dataset, test: Dataset | None, runs: list[dict], model: dict) -> None:
     doc = {
+        "model": model,
         "data": {
             "n_x": train.n_x,
             "m_train": train.m,

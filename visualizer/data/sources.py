@@ -1,4 +1,5 @@
-"""One entry point for every source: a course .h5 file, a folder, or the built-in demo set."""
+"""One entry point for every source: a course .h5 file, a folder, the built-in demo set, or 2-D points
+(a built-in ``planar:NAME`` set or a CSV of x1,x2,y)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from visualizer.data.decoding import Cancelled, Progress
 from visualizer.data.folders import load_folder_images, split_folders
 from visualizer.data.images import DEFAULT_N_PX, N_PX_RANGE
 from visualizer.data.memory import x_dtype
+from visualizer.data.planar import as_dataset, is_planar, load_planar, read_planar_csv
 from visualizer.fs.files import require_regular
 from visualizer.fs.resources import DEMO_DIR
 
 H5_SUFFIXES = (".h5", ".hdf5")
+CSV_SUFFIXES = (".csv",)
 
 
 def load_data(
@@ -41,6 +44,11 @@ def load_data(
         raise DataError(f"--n-px must be between {N_PX_RANGE[0]} and {N_PX_RANGE[1]}, not {n_px}", "n_px")
     if not 0 <= test_fraction < 1:
         raise DataError(f"--test-fraction must be at least 0 and below 1, not {test_fraction}", "test_fraction")
+    if is_points(train):
+        return _load_points(train, test, positive=positive, n_px=n_px, test_fraction=test_fraction, seed=seed)
+    if test is not None and is_points(test):
+        raise DataError(f"{test}: holds 2-D points, which cannot test a model of the images of "
+                        f"{train or 'the demo set'}")
     train_path = Path(train) if train is not None else DEMO_DIR
     if train is None and not DEMO_DIR.is_dir():
         raise DataError(f"{DEMO_DIR}: the built-in demo set is missing (run scripts/make_demo_data.py)")
@@ -71,6 +79,38 @@ def load_data(
     held_out.source = f"{train_set.source} (held out: {100 * test_fraction:.0f} %)"
     held_out.skipped = []
     return train_set.dataset(dtype), held_out.dataset(dtype)
+
+
+def is_points(source: str | os.PathLike | None) -> bool:
+    """Does ``source`` name 2-D points: a built-in ``planar:NAME`` set or a .csv file?"""
+    return is_planar(source) or (source is not None and Path(source).suffix.lower() in CSV_SUFFIXES)
+
+
+def _read_points(source: str | os.PathLike) -> Dataset:
+    return as_dataset(load_planar(source) if is_planar(source) else read_planar_csv(source))
+
+
+def _load_points(train, test, *, positive, n_px, test_fraction, seed) -> tuple[Dataset, Dataset | None]:
+    """2-D points: (train, test) as load_data returns them. Without a test source, a seeded stratified split;
+    ``test_fraction=0`` trains and reports on every point, as the course does with its flower."""
+    if n_px is not None:
+        raise DataError(f"{train}: holds 2-D points, not images, so --n-px does not apply", "n_px")
+    train_set = _read_points(train)
+    if positive is not None and positive != train_set.classes[1]:
+        raise DataError(f"{train}: the classes of 2-D points are {train_set.classes[0]} (y = 0) and "
+                        f"{train_set.classes[1]} (y = 1), so --positive can only be {train_set.classes[1]}",
+                        "positive")
+    if test is not None:
+        if not is_points(test):
+            raise DataError(f"{test}: is not 2-D points (planar:NAME or a .csv of x1,x2,y), as {train} is")
+        return train_set, _read_points(test)
+    if test_fraction == 0:
+        return train_set, None
+    train_idx, test_idx = split_indices(train_set.Y.reshape(-1), test_fraction, seed)
+    if len(test_idx) == 0:
+        return train_set, None
+    return (subset(train_set, train_idx, train_set.source),
+            subset(train_set, test_idx, f"{train_set.source} (held out: {100 * test_fraction:.0f} %)"))
 
 
 def load_one(

@@ -23,8 +23,9 @@ import tomllib
 
 from visualizer.core.analysis.race import PRESETS
 from visualizer.data import DataError, Dataset, load_data
+from visualizer.data.planar import is_planar
 from visualizer.fs.files import file_kind_problem, read_regular
-from visualizer.model.constraints import DATA, batch_problem, check
+from visualizer.model.constraints import DATA, MODEL_SETTINGS, batch_problem, check
 from visualizer.model.panels import DOCK_AREAS, LESSON_PANELS, MAIN_PANELS
 from visualizer.model.settings import RunSettings, SettingsError
 
@@ -39,8 +40,10 @@ FORMAT_VERSION = 1
 #: What a lesson can show: the window's docks and the lesson views (visualizer/model/panels.py).
 PANELS = MAIN_PANELS + LESSON_PANELS
 AREAS = DOCK_AREAS
-#: What a lesson can lock or hide: every run setting, the α presets, and the run's own buttons.
-CONTROLS = (*(f.name for f in fields(RunSettings)), "presets", "train", "step", "reset", "timeline")
+#: What a lesson can lock or hide: every run setting that has a control in the window (the model's have none
+#: yet), the α presets, and the run's own buttons.
+CONTROLS = (*(f.name for f in fields(RunSettings) if f.name not in MODEL_SETTINGS), "presets", "train", "step",
+            "reset", "timeline")
 DATA_SOURCES = ("demo", "course")
 COURSE_TRAIN = "train_catvnoncat.h5"
 #: Where ``source = "course"`` looks first (then beside the lesson, then the current folder).
@@ -209,7 +212,7 @@ class _Reader:
         source = self.text(table, "source", "data.source", 4096, "demo")
         test = self.text(table, "test", "data.test", 4096, None)
         for key, value in (("data.source", source), ("data.test", test)):
-            if value is not None and (key == "data.test" or value not in DATA_SOURCES):
+            if value is not None and not is_planar(value) and (key == "data.test" or value not in DATA_SOURCES):
                 problem = _path_problem(resolve(value, self.path))
                 if problem:
                     self.fail(key, f"the data set {value!r}: {problem}")
@@ -244,7 +247,7 @@ def schema() -> dict[str, object]:
     """Every key (dotted) with its default: what docs/lessons.md documents. ``...`` marks a required key."""
     keys = {"version": FORMAT_VERSION, "title": ..., "instructions": "", "iterations": 0, "race": None}
     keys |= {f"data.{f.name}": f.default for f in fields(LessonData)}
-    keys |= {f"settings.{k}": v for k, v in RunSettings().to_dict().items()}
+    keys |= {f"settings.{k}": list(v) if isinstance(v, tuple) else v for k, v in RunSettings().to_dict().items()}
     keys |= {"panels.show": list(MAIN_PANELS), **{f"panels.{a}": [] for a in AREAS}, "panels.tabs": []}
     return keys | {"controls.locked": [], "controls.hidden": []}
 
@@ -313,8 +316,8 @@ def resolve(source: str, lesson_path: Path | None) -> Path:
 
 def _path_problem(path: Path) -> str | None:
     problem = file_kind_problem(path, folder_ok=True)
-    if problem is None and not path.is_dir() and path.suffix.lower() not in (".h5", ".hdf5"):
-        problem = "not a folder of images or a course .h5 file"
+    if problem is None and not path.is_dir() and path.suffix.lower() not in (".h5", ".hdf5", ".csv"):
+        problem = "not a folder of images, a course .h5 file, a .csv of x1,x2,y points nor planar:NAME"
     return problem
 
 
@@ -334,8 +337,8 @@ def load_lesson_data(lesson: Lesson, progress=None, cancelled=None) -> tuple[Dat
     """The lesson's (train, test); LessonError naming the key when they cannot be used."""
     d = lesson.data
     source = (None if d.source == "demo" else course_file(lesson) if d.source == "course"
-              else resolve(d.source, lesson.path))
-    test = None if d.test is None else resolve(d.test, lesson.path)
+              else d.source if is_planar(d.source) else resolve(d.source, lesson.path))
+    test = None if d.test is None else d.test if is_planar(d.test) else resolve(d.test, lesson.path)
     try:
         train, test = load_data(source, test, positive=d.positive, n_px=d.n_px, test_fraction=d.test_fraction,
                                 progress=progress, cancelled=cancelled)

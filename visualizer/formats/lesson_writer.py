@@ -62,7 +62,8 @@ def _toml_text(s: str) -> str:
 
 
 def _toml_value(value) -> str:
-    """Text, a list of names, or a number (str() of an int or a float is valid TOML; lessons hold no bool)."""
-    if isinstance(value, list):
-        return "[" + ", ".join(map(_toml_string, value)) + "]"
+    """Text, a list of names or of layer sizes, or a number (str() of an int or a float is valid TOML; lessons
+    hold no bool)."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(_toml_value, value)) + "]"
     return _toml_string(value) if isinstance(value, str) else str(value)

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from dataclasses import dataclass
 
 from visualizer.core import LOSSES
+from visualizer.core.models.activations import ACTIVATIONS
+from visualizer.core.models.network import DEFAULT_SCALE, NAMED_SCALES
 from visualizer.core.optim.optimizers import DECAY_KINDS, KINDS
 from visualizer.core.optim.registry import HYPERS, users
 from visualizer.data.images import N_PX_RANGE
@@ -36,13 +39,18 @@ DECAY_BOUND = 1e6
 MOMENT_BOUND = 1e100
 #: Iterations, and the batch size, far above any run (a bigger int overflowed Qt's 64-bit settings).
 COUNT_BOUND = 10**9
+#: Units in one hidden layer, and hidden layers in a network: far beyond what trains here in reasonable time.
+UNITS_BOUND = 10_000
+LAYERS_BOUND = 20
+#: The random start's scale: W = scale·randn beyond this overflows at once.
+SCALE_BOUND = 1e6
 
 
 @dataclass(frozen=True)
 class Constraint:
     """One setting. ``low``/``high`` None is unbounded on that side; ``none`` says what None means (else refused)."""
 
-    type: type  # float, int or str
+    type: type  # float, int, str, or tuple (a list of whole numbers, each within low..high)
     default: object
     what: str  # how messages and help name it: "the learning rate"
     help: str
@@ -58,12 +66,20 @@ class Constraint:
     step: float | None = None
     decimals: int | None = None
     slider: tuple[float, float] | None = None  # a slider's own span, within the valid range
+    words: tuple[str, ...] = ()  # names a number setting also takes ("lecun", "he")
+    longest: int | None = None  # a list's most items
 
     def rule(self) -> str:
         """What a valid value is, in words for messages: "a number in [0, 1)", "one of zeros, random"."""
         if self.type is str:
             return f"one of {', '.join(self.choices)}"
-        noun = "a whole number" if self.type is int else "a number"
+        if self.type is tuple:
+            return f"a list of at most {self.longest} whole numbers from {_num(self.low)} to {_num(self.high)}"
+        if self.words:
+            return f"{self._number_rule('a number')}, {' or '.join(self.words)}"
+        return self._number_rule("a whole number" if self.type is int else "a number")
+
+    def _number_rule(self, noun: str) -> str:
         lo, hi = self.low, self.high
         if lo == 0 and self.low_open and hi is None:
             text = "a positive number"
@@ -78,8 +94,10 @@ class Constraint:
         return text
 
     def type_name(self) -> str:
-        """The docs' name of the type: number, integer or text."""
-        return {float: "number", int: "integer", str: "text"}[self.type]
+        """The docs' name of the type: number, integer, text, list of integers, or number or text."""
+        if self.words:
+            return "number or text"
+        return {float: "number", int: "integer", str: "text", tuple: "list of integers"}[self.type]
 
     def widget_range(self) -> tuple[float, float]:
         """The span a spin box or validator offers: the valid range, a step inside an open bound."""
@@ -133,7 +151,20 @@ RUN: dict[str, Constraint] = {
                              "inverse: α₀ / (1 + decay·epoch); exponential: α₀·(1 − decay)^epoch, so the course's "
                              "α₀·0.95^epoch is decay 0.05",
                              choices=DECAY_KINDS, flag="--decay-kind"),
+    # The model (core/models/registry.py): no hidden layer is logistic regression, today's engine.
+    "hidden": Constraint(tuple, (), "the hidden layer sizes",
+                         "the hidden layers' sizes, e.g. 4 (the course's week 3) or 20,7,5 (its deep model); "
+                         "none is logistic regression", low=1, high=UNITS_BOUND, longest=LAYERS_BOUND,
+                         flag="--layers", metavar="N[,N...]"),
+    "activation": Constraint(str, "relu", "the activation", "the hidden layers' activation g (the output is σ)",
+                             choices=tuple(ACTIVATIONS), flag="--activation"),
+    "init_scale": Constraint(float, DEFAULT_SCALE, "the initialization scale",
+                             "a random start's W_l = scale·randn; lecun divides by √n_(l−1), he multiplies by "
+                             "√(2/n_(l−1))", low=0.0, low_open=True, high=SCALE_BOUND, words=NAMED_SCALES,
+                             flag="--init-scale", metavar="SCALE"),
 }
+#: The settings that say which model trains (they start a new run; the command line's --layers and its two).
+MODEL_SETTINGS = ("hidden", "activation", "init_scale")
 #: How a data set is read (lesson files' [data], the command line's train).
 DATA: dict[str, Constraint] = {
     "n_px": Constraint(int, None, "the image size n_px", "images are resized to n_px × n_px",
@@ -169,6 +200,10 @@ def check(key: str, raw, seen=None):
         if not isinstance(raw, str) or raw not in c.choices:
             raise _refuse(c, raw, seen)
         return raw
+    if c.type is tuple:
+        return _checked_list(c, raw, seen)
+    if isinstance(raw, str) and raw in c.words:
+        return raw
     if isinstance(raw, bool) or not isinstance(raw, numbers.Integral if c.type is int else numbers.Real):
         if c.type is int and isinstance(raw, numbers.Real) and not isinstance(raw, bool):
             raise ValueError(f"{c.what} must be a whole number (written without a decimal point), not {shown(seen)}")
@@ -177,6 +212,16 @@ def check(key: str, raw, seen=None):
     if not math.isfinite(value) or not _inside(c, value):
         raise _refuse(c, raw, seen)
     return value
+
+
+def _checked_list(c: Constraint, raw, seen) -> tuple[int, ...]:
+    """A list (or tuple) of whole numbers, each within the bounds: as a tuple, so settings stay hashable."""
+    if not isinstance(raw, (list, tuple)) or len(raw) > c.longest:
+        raise _refuse(c, raw, seen)
+    for item in raw:
+        if isinstance(item, bool) or not isinstance(item, numbers.Integral) or not _inside(c, int(item)):
+            raise _refuse(c, raw, seen)
+    return tuple(int(item) for item in raw)
 
 
 def _inside(c: Constraint, v: float) -> bool:
@@ -193,8 +238,10 @@ def parse(key: str, text: str):
     if not isinstance(text, str):
         raise TypeError(f"parse takes text, not {type(text).__name__}")
     word = text.strip()
-    if c.type is str:
+    if c.type is str or word in c.words:
         return check(key, word, text)
+    if c.type is tuple:
+        return check(key, _whole_numbers(c, word, text), text)
     if word == "" and c.none is not None:
         return None
     try:
@@ -206,6 +253,16 @@ def parse(key: str, text: str):
             raise ValueError(f"{c.what} must be a whole number, not {shown(text)}")
         number = int(word) if word.lstrip("+-").isdigit() else int(number)  # exact beyond 2**53
     return check(key, number, text)
+
+
+def _whole_numbers(c: Constraint, word: str, text: str) -> list[int]:
+    """"20,7,5" (or "20 7 5") as [20, 7, 5]; empty text, or "none", is the empty list."""
+    if word.lower() in ("", "none"):
+        return []
+    parts = [p for p in re.split(r"[\s,]+", word) if p]
+    if not all(p.isdigit() for p in parts):
+        raise ValueError(f"{c.what} must be {c.rule()}, not {shown(text)}")
+    return [int(p) for p in parts]
 
 
 def together_problem(values: dict) -> tuple[str, str] | None:

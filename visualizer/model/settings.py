@@ -75,8 +75,13 @@ class _Methods:
             return default
 
 
+def _annotation(c):
+    kind = tuple[int, ...] if c.type is tuple else c.type | str if c.words else c.type
+    return kind | None if c.none else kind
+
+
 RunSettings = make_dataclass(
-    "RunSettings", [(key, c.type | None if c.none else c.type, field(default=c.default)) for key, c in RUN.items()],
+    "RunSettings", [(key, _annotation(c), field(default=c.default)) for key, c in RUN.items()],
     bases=(_Methods,), frozen=True, namespace={"__doc__": "What a run is started with: the table's settings. "
                                                "Build it from outside data with ``from_dict``, never by hand.",
                                                "__module__": __name__})

@@ -16,15 +16,15 @@ from dataclasses import dataclass, field, fields, replace
 from psygnal import Signal, SignalGroup, evented
 
 from visualizer.data import Dataset
-from visualizer.model.constraints import batch_problem
+from visualizer.model.constraints import MODEL_SETTINGS, batch_problem
 from visualizer.model.notices import USUAL, Happening, Notice
 from visualizer.model.settings import RunSettings, SettingsError
 
 SETTING_NAMES = tuple(f.name for f in fields(RunSettings))
 #: One signal per setting, emitted with (new value, old value) when that setting alone is what changed.
 SettingEvents = type("SettingEvents", (SignalGroup,), {name: Signal(object, object) for name in SETTING_NAMES})
-#: Settings whose change starts a new run.
-NEW_RUN = ("loss", "init", "seed")
+#: Settings whose change starts a new run: the model's too.
+NEW_RUN = ("loss", "init", "seed", *MODEL_SETTINGS)
 #: Settings that say how the run is driven or shown, not what it computes.
 DRIVING = ("budget", "speed", "slice")
 #: The rest, but alpha, make the optimizer (its kind, batch size, hyperparameters, L2, decay).

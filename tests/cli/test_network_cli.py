@@ -1,0 +1,127 @@
+"""`visualizer train --layers ...` and 2-D data as a user runs them: the course's own figures, and refusals."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import COURSE_DIR
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "visualizer", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+FLOWER = ("train", "planar:flower", "--test-fraction", "0", "--layers", "4", "--activation", "tanh", "--init",
+          "random", "--seed", "2", "--init-scale", "0.01", "--alpha", "1.2")
+
+
+def test_the_course_flower_week_3(tmp_path):
+    out = run(*FLOWER, "--iterations", "10000", "--print-every", "1000", "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    expected = [0.693048, 0.288083, 0.254385, 0.233864, 0.226792, 0.222644, 0.219731, 0.217504]
+    assert lines[:8] == [f"Cost after iteration {1000 * i}: {j:f}" for i, j in enumerate(expected)]
+    assert len([ln for ln in lines if ln.startswith("Cost after")]) == 10  # 8000 and 9000 too (chaotic there)
+    accuracy = float(lines[-1].removeprefix("train accuracy: ").removesuffix(" %"))
+    assert 89 <= accuracy <= 92 and "test accuracy" not in out.stdout  # all 400 points train; none held out
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["model"] == {"name": "network", "label": "Neural network", "layer_dims": [2, 4, 1], "hidden": [4],
+                            "activation": "tanh", "init": "random", "init_scale": 0.01, "parameters": 17}
+    assert doc["data"]["m_train"] == 400 and doc["data"]["m_test"] == 0 and doc["data"]["n_x"] == 2
+    (r,) = doc["runs"]
+    assert r["iterations"] == 10000 and r["diverged"] is False and r["test_accuracy"] is None
+    assert [round(c, 6) for c in r["costs"][:8]] == expected and r["train_accuracy"] == accuracy
+    assert r["settings"]["hidden"] == [4] and r["settings"]["alpha"] == 1.2 and r["method"] == "primal"
+
+
+def test_logistic_regression_on_the_flower_gets_about_47_percent(tmp_path):
+    out = run("train", "planar:flower", "--test-fraction", "0", "--alpha", "1.2", "--iterations", "2000",
+              "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["model"] == {"name": "logistic", "label": "Logistic regression", "layer_dims": [2, 1]}
+    assert 45 <= doc["runs"][0]["train_accuracy"] <= 49
+
+
+def test_a_planar_set_is_split_when_a_test_fraction_is_asked(tmp_path):
+    out = run("train", "planar:moons", "--layers", "3", "--init", "random", "--alpha", "0.5", "--iterations", "300",
+              "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert (doc["data"]["m_train"], doc["data"]["m_test"]) == (160, 40) and "test accuracy" in out.stdout
+
+
+def test_a_csv_of_points_trains(tmp_path):
+    csv = tmp_path / "points.csv"
+    csv.write_text("x1,x2,y\n0,0,0\n0,1,0\n1,0,1\n1,1,1\n", encoding="utf-8")
+    out = run("train", str(csv), "--test-fraction", "0", "--layers", "2", "--init", "random", "--alpha", "1",
+              "--iterations", "500", "--print-every", "500")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "train accuracy: 100.0 %"
+
+
+def test_l2_applies_to_a_network_and_its_cost(tmp_path):
+    plain = run(*FLOWER, "--iterations", "1", "--print-every", "1")
+    reg = run(*FLOWER, "--iterations", "1", "--print-every", "1", "--lambda", "100")
+    assert plain.returncode == reg.returncode == 0, reg.stderr
+    j_plain, j_reg = (float(o.stdout.splitlines()[0].split(": ")[1]) for o in (plain, reg))
+    assert j_reg > j_plain  # + (λ/2m)·Σ‖W‖²
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--layers", "4", "--optimizer", "adam"],
+     "argument --optimizer: optimizers other than gd are not supported yet with --layers"),
+    (["--layers", "4", "--batch-size", "32"], "argument --batch-size: mini-batches are not supported yet"),
+    (["--layers", "4", "--decay", "0.1"], "argument --decay: learning-rate decay is not supported yet"),
+    (["--activation", "tanh"], "argument --activation: applies to a network's hidden layers; give --layers too"),
+    (["--init-scale", "he"], "argument --init-scale: applies to a network's hidden layers"),
+    (["--layers", "0"], "argument --layers: the hidden layer sizes must be a list of at most 20 whole numbers"),
+    (["--layers", "4,x"], "argument --layers: the hidden layer sizes must be"),
+    (["--layers", "4", "--init-scale", "-1"], "argument --init-scale: the initialization scale must be a positive"),
+    (["--layers", "4", "--init-scale", "xavier"], "argument --init-scale: the initialization scale must be"),
+    (["--layers", "4", "--activation", "softmax"], "argument --activation: the activation must be one of relu"),
+    (["--layers", "4", "--save", "m.npz"], "argument --save: saving a network is not supported yet"),
+    (["--n-px", "64"], "planar:flower: holds 2-D points, not images, so --n-px does not apply"),
+])
+def test_what_a_network_cannot_do_yet_is_one_line_and_exit_2(tmp_path, flags, message):
+    out = run("train", "planar:flower", "--iterations", "5", *flags, cwd=tmp_path)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.startswith(f"visualizer: error: {message}") and out.stderr.count("\n") == 1, out.stderr
+
+
+def test_an_unknown_planar_set_is_one_line():
+    out = run("train", "planar:rose")
+    assert out.returncode == 2
+    assert out.stderr == ("visualizer: error: planar:rose: no such built-in 2-D set; choose planar:flower, "
+                          "planar:moons, planar:circles, planar:blobs, planar:gaussian-quantiles\n")
+
+
+def _course_run(*flags):
+    return run("train", str(COURSE_DIR / "train_catvnoncat.h5"), "--test", str(COURSE_DIR / "test_catvnoncat.h5"),
+               "--activation", "relu", "--init", "random", "--seed", "1", "--alpha", "0.0075",
+               "--iterations", "2500", *flags)
+
+
+@pytest.mark.course
+def test_the_course_deep_model_week_4(course):
+    out = _course_run("--layers", "20,7,5", "--init-scale", "lecun")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "Cost after iteration 0: 0.771749"
+    assert "Cost after iteration 100: 0.672053" in lines and "Cost after iteration 2400: 0.092878" in lines
+    assert lines[-2:] == ["train accuracy: 98.56459330143541 %", "test accuracy: 80.0 %"]
+
+
+@pytest.mark.course
+def test_the_course_two_layer_model_week_4(course, tmp_path):
+    out = _course_run("--layers", "7", "--init-scale", "0.01", "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-2:] == ["train accuracy: 100.0 %", "test accuracy: 72.0 %"]
+    costs = json.loads((tmp_path / "r.json").read_text())["runs"][0]["costs"]
+    assert len(costs) == 25
+    assert costs[0] == pytest.approx(0.6930497356599888, abs=1e-12)
+    assert costs[1] == pytest.approx(0.6464320953428849, abs=1e-12)
+    assert costs[-1] == pytest.approx(0.048554785628770226, abs=1e-12)
