@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMenu,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QTabWidget,
@@ -179,12 +180,13 @@ class GalleryPanel(QWidget):
         self.mistakes.setToolTip("Show only the examples the model gets wrong at the threshold "
                                  "(0.5, the course's, unless the Evaluation panel moves it).")
         self.summary = QLabel()
+        self.summary.setMinimumWidth(1)  # a long summary is cut, never widens the window
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         head = QHBoxLayout()
         head.addWidget(buddy("S&ort", self.sort))
         head.addWidget(self.sort)
         head.addWidget(self.mistakes)
-        head.addStretch(1)
-        head.addWidget(self.summary)
+        head.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(head)
@@ -249,15 +251,18 @@ class GalleryPanel(QWidget):
         else:
             self.lists[name].viewport().update()
         self.summary.setText(self._summary(model))
+        self.summary.setToolTip(f"L is the {model.loss_name} loss L(ŷ, y) of each example"
+                                + ("" if model.cell is None else "; the Evaluation panel's matrix cell chose which "
+                                   f"are shown, at ŷ {'>' if model.cell[1] else '≤'} {model.threshold:.3f}"))
 
     @staticmethod
     def _summary(model: ExamplesModel) -> str:
         """Which loss L is, and which examples are shown when a cell of the confusion matrix filters them."""
-        text = f"L = {model.loss_name} loss"
+        text = f"L: {model.loss_name}"
         if model.cell is not None:
             actual, said = model.cell
-            text = (f"{len(model.order)} of {len(model.names)}: {model.classes[actual]} (y = {actual}) called "
-                    f"{model.classes[said]} at ŷ {'>' if said else '≤'} {model.threshold:g} · {text}")
+            text = (f"{len(model.order)} of {len(model.names)}: {model.classes[actual]} called "
+                    f"{model.classes[said]} · {text}")
         return text
 
     def rearrange(self, only: str | None = None) -> None:
