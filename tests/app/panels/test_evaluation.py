@@ -25,10 +25,8 @@ def outputs_at(w, b, data, loss="cross-entropy"):
     a = 1 / (1 + np.exp(-z))
     y = data.Y.reshape(-1)
     if loss == "cross-entropy":
-        L = -(y * np.log(a) + (1 - y) * np.log(1 - a))
-    else:
-        L = 0.5 * (a - y) ** 2
-    return z, a, L, y
+        return z, a, -(y * np.log(a) + (1 - y) * np.log(1 - a)), y
+    return z, a, 0.5 * (a - y) ** 2, y
 
 
 def counts(a, y, t):
@@ -57,7 +55,7 @@ def test_every_card_shows_its_loss_and_sorting_answers_lesson_02(window, qtbot):
     window.gallery.sort.setCurrentIndex(window.gallery.sort.findData("loss"))
     first = model.index(0).data(Qt.ItemDataRole.UserRole)
     assert first == int(np.argmax(L))  # the largest loss, which lesson 02 asks for, is the first card
-    assert window.gallery.summary.text() == "L: cross-entropy"
+    assert window.gallery.summary.full == "L: cross-entropy"
     assert loss_text(L[first]) == f"{L[first]:.3f}"
     assert loss_text(12.345) == "12.3"
 
@@ -69,7 +67,7 @@ def test_the_cards_show_squared_error_when_it_is_the_loss(window, qtbot):
     gd = window.controller.gd
     _z, _a, L, _y = outputs_at(gd.w, gd.b, window.controller.train, "squared-error")
     assert np.allclose(window.gallery.models["train"].loss, L, rtol=1e-9, atol=1e-15)
-    assert window.gallery.summary.text() == "L: squared-error"
+    assert window.gallery.summary.full == "L: squared-error"
 
 
 def test_hovering_a_sigma_dot_gives_z_yhat_y_and_its_loss(window, qtbot):
@@ -162,7 +160,7 @@ def test_clicking_a_cell_filters_the_gallery_and_clicking_again_shows_all(window
     shown = [model.index(r).data(Qt.ItemDataRole.UserRole) for r in range(model.rowCount())]
     assert shown == cats_called_non_cats
     assert cell.isChecked() and panel.show_all.isEnabled()
-    assert window.gallery.summary.text().startswith(f"{len(shown)} of {len(y)}: cat called non-cat")
+    assert window.gallery.summary.full.startswith(f"{len(shown)} of {len(y)}: cat called non-cat")
     qtbot.mouseClick(cell, Qt.MouseButton.LeftButton)
     window.refresh(force=True)
     assert window.state.cell is None and model.rowCount() == len(y) and not cell.isChecked()

@@ -48,6 +48,28 @@ def to_qimage(rgb: np.ndarray) -> QImage:
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
+class ElidedLabel(QLabel):
+    """One line that ends in … where the panel is too narrow for it, never widening the window; whole in its tooltip."""
+
+    def __init__(self):
+        super().__init__()
+        self.full = ""
+        self.setMinimumWidth(1)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def show_text(self, text: str, tip: str) -> None:
+        self.full = text
+        self.setToolTip(f"{text}\n{tip}")
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, self.width()))
+
+
 class ExamplesModel(QAbstractListModel):
     """Row r shows example ``order[r]``; z, y-hat and loss arrive every frame from the window, with the
     threshold that says right or wrong and the confusion matrix cell shown alone (``cell``: (label, call))."""
@@ -179,9 +201,7 @@ class GalleryPanel(QWidget):
         self.mistakes = QCheckBox("mistakes only")
         self.mistakes.setToolTip("Show only the examples the model gets wrong at the threshold "
                                  "(0.5, the course's, unless the Evaluation panel moves it).")
-        self.summary = QLabel()
-        self.summary.setMinimumWidth(1)  # a long summary is cut, never widens the window
-        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.summary = ElidedLabel()
         head = QHBoxLayout()
         head.addWidget(buddy("S&ort", self.sort))
         head.addWidget(self.sort)
@@ -250,10 +270,9 @@ class GalleryPanel(QWidget):
             self.rearrange(name)
         else:
             self.lists[name].viewport().update()
-        self.summary.setText(self._summary(model))
-        self.summary.setToolTip(f"L is the {model.loss_name} loss L(ŷ, y) of each example"
-                                + ("" if model.cell is None else "; the Evaluation panel's matrix cell chose which "
-                                   f"are shown, at ŷ {'>' if model.cell[1] else '≤'} {model.threshold:.3f}"))
+        self.summary.show_text(self._summary(model), f"L is the {model.loss_name} loss L(ŷ, y) of each example"
+                               + ("" if model.cell is None else "; a cell of the Evaluation panel's matrix chose "
+                                  f"which are shown, at ŷ {'>' if model.cell[1] else '≤'} {model.threshold:.3f}"))
 
     @staticmethod
     def _summary(model: ExamplesModel) -> str:
