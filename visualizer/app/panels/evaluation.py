@@ -107,7 +107,7 @@ class MatrixBox(QGroupBox):
         accuracy = rate(counts.accuracy, 1) + ("" if counts.accuracy is None else " %")
         pairs = (f"precision {rate(counts.precision)}", f"recall {rate(counts.recall)}", f"F1 {rate(counts.f1)}",
                  f"accuracy {accuracy}")
-        self.scores.setText(" · ".join(p.replace(" ", "\u00a0") for p in pairs))  # wrapped between pairs only
+        self.scores.setText("\u00a0· ".join(p.replace(" ", "\u00a0") for p in pairs))  # wrapped between pairs only
 
 
 class EvaluationPanel(QWidget):
@@ -171,8 +171,8 @@ class EvaluationPanel(QWidget):
         area.setWidget(inner)
         area.setWidgetResizable(True)
         area.setFrameShape(QScrollArea.Shape.NoFrame)
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # as wide as its content at the normal text size; presentation mode's larger text scrolls, never clips
         area.setMinimumWidth(inner.minimumSizeHint().width())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
