@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from psygnal import Signal, SignalGroup, evented
 
+from visualizer.core.analysis.evaluation import COURSE_THRESHOLD, cut
 from visualizer.data import Dataset
 from visualizer.model.constraints import MODEL_SETTINGS, batch_problem
 from visualizer.model.notices import USUAL, Happening, Notice
@@ -60,6 +61,10 @@ class WindowState:
     notice: Notice | None = None
     #: A batch size the data set made impossible (B > m): the settings say all m instead, and the Controls say why.
     batch_dropped: int | None = None
+    #: ŷ above it is called 1, in the gallery's ✓/✗ and the Evaluation panel (the accuracies stay the course's 0.5).
+    threshold: float = COURSE_THRESHOLD
+    #: The gallery shows one cell of the confusion matrix only: (set name, label y, the model's call), or None.
+    cell: tuple[str, int, int] | None = None
 
     def __post_init__(self):
         self.settings = self._fitted(self.settings, self.data.train)  # remembered settings may hold B > m
@@ -106,6 +111,7 @@ class WindowState:
         ``batch_dropped`` keeps it for the Controls to say so."""
         self.view_iteration = None
         self.selected = None
+        self.cell = None
         if fresh:
             self.batch_dropped = None
         self.settings = self._fitted(self.settings, train)
@@ -143,6 +149,19 @@ class WindowState:
         """Something happened to the run or the data: a notice that depended on it ends."""
         if self.notice is not None and self.notice.ends_on.intersection(happenings):
             self.notice = None
+
+    def set_threshold(self, threshold: float) -> None:
+        cut(threshold)  # raises ValueError outside (0, 1)
+        self.threshold = float(threshold)
+
+    def show_cell(self, set_name: str, actual: int, said: int) -> None:
+        """Show only that cell's examples in the gallery; asked again, show them all."""
+        if (set_name == "test" and self.data.test is None) or actual not in (0, 1) or said not in (0, 1):
+            raise ValueError(f"there is no cell ({actual}, {said}) of the {set_name} set")
+        self.cell = None if self.cell == (set_name, actual, said) else (set_name, int(actual), int(said))
+
+    def show_all(self) -> None:
+        self.cell = None
 
     def select(self, set_name: str, index: int) -> None:
         data = self.data.train if set_name == "train" else self.data.test

@@ -1,4 +1,4 @@
-"""Every example as a thumbnail with its y-hat: a bar, a number, its label, green if right.
+"""Every example as a thumbnail with its y-hat: a bar, a number, its label and its loss, green if right.
 
 A QListView over a small model, painted by a delegate, so only visible items are drawn
 and thousands of examples stay cheap.
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMenu,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QTabWidget,
@@ -26,12 +27,19 @@ from PySide6.QtWidgets import (
 
 from visualizer.app.common.accessibility import buddy
 from visualizer.app.run.frame import Frame
+from visualizer.core.analysis.evaluation import COURSE_THRESHOLD, predicted
 
 THUMB = 64
-CELL = QSize(THUMB + 10, THUMB + 30)
+CAPTION = 14  # one line of the caption
+CELL = QSize(THUMB + 10, THUMB + 16 + 2 * CAPTION)
 # Okabe-Ito bluish green and vermilion, and a mark besides: right and wrong never rest on colour alone.
 RIGHT, WRONG = QColor("#009E73"), QColor("#D55E00")
 SORTS = [("as loaded", "index"), ("by ŷ", "yhat"), ("by loss (worst first)", "loss"), ("by label", "label")]
+
+
+def loss_text(loss: float) -> str:
+    """A loss in a card's few characters: three decimals, one from 10 up (a confident mistake costs tens)."""
+    return f"{loss:.3f}" if loss < 10 else f"{loss:.1f}"
 
 
 def to_qimage(rgb: np.ndarray) -> QImage:
@@ -40,8 +48,31 @@ def to_qimage(rgb: np.ndarray) -> QImage:
     return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
 
 
+class ElidedLabel(QLabel):
+    """One line that ends in … where the panel is too narrow for it, never widening the window; whole in its tooltip."""
+
+    def __init__(self):
+        super().__init__()
+        self.full = ""
+        self.setMinimumWidth(1)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def show_text(self, text: str, tip: str) -> None:
+        self.full = text
+        self.setToolTip(f"{text}\n{tip}")
+        self._fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full, Qt.TextElideMode.ElideRight, self.width()))
+
+
 class ExamplesModel(QAbstractListModel):
-    """Row r shows example ``order[r]``; y-hat and loss arrive every frame from the window."""
+    """Row r shows example ``order[r]``; z, y-hat and loss arrive every frame from the window, with the
+    threshold that says right or wrong and the confusion matrix cell shown alone (``cell``: (label, call))."""
 
     def __init__(self, images: np.ndarray, labels: np.ndarray, names: list[str], classes: tuple[str, str]):
         super().__init__()
@@ -50,6 +81,11 @@ class ExamplesModel(QAbstractListModel):
         self.names, self.classes = names, classes
         self.yhat = np.full(len(names), 0.5)
         self.loss = np.zeros(len(names))
+        self.z = np.zeros(len(names))
+        self.said = np.zeros(len(names), int)  # the model's call for each example at the threshold
+        self.threshold = COURSE_THRESHOLD
+        self.loss_name = "cross-entropy"
+        self.cell: tuple[int, int] | None = None
         self.order = np.arange(len(names))
 
     def rowCount(self, parent=None):
@@ -61,21 +97,30 @@ class ExamplesModel(QAbstractListModel):
         i = int(self.order[index.row()])
         if role == Qt.ItemDataRole.ToolTipRole:
             return (f"{self.names[i]}\nlabel: {self.classes[self.labels[i]]} (y = {self.labels[i]})\n"
-                    f"ŷ = σ(z) = {self.yhat[i]:.4f}, loss {self.loss[i]:.4f}")
+                    f"z = {self.z[i]:.4f}, ŷ = σ(z) = {self.yhat[i]:.4f}\n"
+                    f"loss L(ŷ, y) = {self.loss[i]:.4f} ({self.loss_name})\n"
+                    f"called {self.classes[self.said[i]]} (ŷ {'>' if self.said[i] else '≤'} {self.threshold:g})")
         if role == Qt.ItemDataRole.UserRole:
             return i
         return None
 
-    def set_outputs(self, yhat: np.ndarray, loss: np.ndarray) -> None:
+    def set_outputs(self, yhat: np.ndarray, loss: np.ndarray, z: np.ndarray, threshold: float = COURSE_THRESHOLD,
+                    loss_name: str = "cross-entropy") -> None:
         """New values, read when the cells are painted: the panel repaints the visible ones (a dataChanged over
         20,000 rows took 0.16 s a frame)."""
-        self.yhat, self.loss = yhat, loss
+        self.z, self.yhat, self.loss, self.loss_name = z, yhat, loss, loss_name
+        self.threshold, self.said = threshold, predicted(z, threshold)
+
+    def right(self, i: int) -> bool:
+        return bool(self.said[i] == self.labels[i])
 
     def arrange(self, key: str, mistakes_only: bool) -> None:
         self.beginResetModel()
         idx = np.arange(len(self.names))
+        if self.cell is not None:
+            idx = idx[(self.labels == self.cell[0]) & (self.said == self.cell[1])]
         if mistakes_only:
-            idx = idx[(self.yhat[idx] > 0.5) != (self.labels[idx] == 1)]
+            idx = idx[self.said[idx] != self.labels[idx]]
         if key == "yhat":
             idx = idx[np.argsort(self.yhat[idx], kind="stable")]
         elif key == "loss":
@@ -99,7 +144,7 @@ class ExampleDelegate(QStyledItemDelegate):
         i = index.data(Qt.ItemDataRole.UserRole)
         r = option.rect
         yhat, label = float(model.yhat[i]), int(model.labels[i])
-        right = (yhat > 0.5) == (label == 1)
+        right = model.right(i)
         painter.save()
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(r, option.palette.highlight())
@@ -120,8 +165,10 @@ class ExampleDelegate(QStyledItemDelegate):
         font.setPointSizeF(0.85 * QApplication.font().pointSizeF())  # follows presentation mode
         painter.setFont(font)
         # the badge says right or wrong; the caption fits its cell, so neighbours' captions never touch
-        painter.drawText(QRect(r.x(), r.y() + THUMB + 12, r.width(), 14), Qt.AlignmentFlag.AlignCenter,
+        painter.drawText(QRect(r.x(), r.y() + THUMB + 12, r.width(), CAPTION), Qt.AlignmentFlag.AlignCenter,
                          f"ŷ {yhat:.2f} · y={label}")
+        painter.drawText(QRect(r.x(), r.y() + THUMB + 12 + CAPTION, r.width(), CAPTION),
+                         Qt.AlignmentFlag.AlignCenter, f"L {loss_text(float(model.loss[i]))}")
         painter.restore()
 
 
@@ -152,14 +199,14 @@ class GalleryPanel(QWidget):
             self.sort.addItem(label, key)
         self.sort.setToolTip("Order the examples by the model's output ŷ, by their loss L(ŷ, y), or by label.")
         self.mistakes = QCheckBox("mistakes only")
-        self.mistakes.setToolTip("Show only the examples the model gets wrong at threshold 0.5.")
-        self.summary = QLabel()
+        self.mistakes.setToolTip("Show only the examples the model gets wrong at the threshold "
+                                 "(0.5, the course's, unless the Evaluation panel moves it).")
+        self.summary = ElidedLabel()
         head = QHBoxLayout()
         head.addWidget(buddy("S&ort", self.sort))
         head.addWidget(self.sort)
         head.addWidget(self.mistakes)
-        head.addStretch(1)
-        head.addWidget(self.summary)
+        head.addWidget(self.summary, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(head)
@@ -199,21 +246,43 @@ class GalleryPanel(QWidget):
         menu.popup(view.viewport().mapToGlobal(pos))
 
     def draw(self, frame: Frame) -> None:
-        """The outputs of the set whose tab is in front."""
+        """The outputs of the set whose tab is in front; a confusion matrix cell shown alone brings its set's."""
+        if frame.cell is not None and frame.cell[0] in self.lists:
+            self.tabs.blockSignals(True)  # drawn just below: no second redraw of the window
+            self.tabs.setCurrentWidget(self.lists[frame.cell[0]])
+            self.tabs.blockSignals(False)
+        for name, model in self.models.items():
+            model.cell = frame.cell[1:] if frame.cell is not None and frame.cell[0] == name else None
+        loss = frame.gd.loss.name
         if self.tabs.currentIndex() == 0:
-            self.show_outputs("train", frame.yhat_train, frame.loss_train)
+            self.show_outputs("train", frame.yhat_train, frame.loss_train, frame.z_train, frame.threshold, loss)
         elif frame.yhat_test is not None:
-            self.show_outputs("test", frame.yhat_test, frame.loss_test)
+            self.show_outputs("test", frame.yhat_test, frame.loss_test, frame.z_test, frame.threshold, loss)
 
-    def show_outputs(self, name: str, yhat: np.ndarray, loss: np.ndarray) -> None:
+    def show_outputs(self, name: str, yhat: np.ndarray, loss: np.ndarray, z: np.ndarray,
+                     threshold: float = COURSE_THRESHOLD, loss_name: str = "cross-entropy") -> None:
         model = self.models.get(name)
         if model is None:
             return
-        model.set_outputs(yhat, loss)
-        if self.sort.currentData() != "index" or self.mistakes.isChecked():
+        model.set_outputs(yhat, loss, z, threshold, loss_name)
+        if self.sort.currentData() != "index" or self.mistakes.isChecked() or model.cell is not None \
+                or model.rowCount() != len(model.names):
             self.rearrange(name)
         else:
             self.lists[name].viewport().update()
+        self.summary.show_text(self._summary(model), f"L is the {model.loss_name} loss L(ŷ, y) of each example"
+                               + ("" if model.cell is None else "; a cell of the Evaluation panel's matrix chose "
+                                  f"which are shown, at ŷ {'>' if model.cell[1] else '≤'} {model.threshold:.3f}"))
+
+    @staticmethod
+    def _summary(model: ExamplesModel) -> str:
+        """Which loss L is, and which examples are shown when a cell of the confusion matrix filters them."""
+        text = f"L: {model.loss_name}"
+        if model.cell is not None:
+            actual, said = model.cell
+            text = (f"{len(model.order)} of {len(model.names)}: {model.classes[actual]} called "
+                    f"{model.classes[said]} · {text}")
+        return text
 
     def rearrange(self, only: str | None = None) -> None:
         for name, model in self.models.items():

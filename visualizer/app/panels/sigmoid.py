@@ -1,4 +1,7 @@
-"""The curve sigma(z) with every example riding on it at (z_i, y-hat_i), coloured by its label."""
+"""The curve sigma(z) with every example riding on it at (z_i, y-hat_i), coloured by its label.
+
+Hovering a dot gives its z, y-hat, y and loss L(y-hat, y); the selected example says them beside its ring.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from visualizer.app.panels.gallery import loss_text
 from visualizer.app.panels.plots import nice_ceiling
 from visualizer.app.run.frame import Frame
 from visualizer.core import sigmoid
+from visualizer.core.analysis.evaluation import COURSE_THRESHOLD
 
 # Okabe-Ito orange and blue, and two shapes: the classes differ for every eye.
 POSITIVE, NEGATIVE = pg.mkBrush("#E69F00"), pg.mkBrush("#0072B2")
@@ -32,26 +37,35 @@ class SigmoidPanel(QWidget):
         self.plot.setYRange(-0.05, 1.05, padding=0)
         self.plot.addLegend(offset=(10, 10))
         self.plot.plot(Z_CURVE, sigmoid(Z_CURVE), pen=pg.mkPen("#777", width=1))
-        self.plot.addItem(pg.InfiniteLine(0.5, angle=0, pen=pg.mkPen("#bbb", style=pg.QtCore.Qt.PenStyle.DotLine)))
+        # the threshold: above it an example is called 1 (the course's 0.5 unless the Evaluation panel moves it)
+        self.threshold = pg.InfiniteLine(COURSE_THRESHOLD, angle=0,
+                                         pen=pg.mkPen("#bbb", style=pg.QtCore.Qt.PenStyle.DotLine))
+        self.plot.addItem(self.threshold)
         # One item per label, each with a single brush: per-point brushes make every frame slow.
-        self.dots = [pg.ScatterPlotItem(size=8, pen=pg.mkPen(None), brush=brush, symbol=SYMBOLS[label])
+        self.dots = [pg.ScatterPlotItem(size=8, pen=pg.mkPen(None), brush=brush, symbol=SYMBOLS[label],
+                                        hoverable=True, tip=self.describe)
                      for label, brush in enumerate((NEGATIVE, POSITIVE))]
         for dots in self.dots:
             self.plot.addItem(dots)
             dots.sigClicked.connect(self._clicked)
         self.selected = pg.ScatterPlotItem(size=14, pen=pg.mkPen("k", width=2), brush=pg.mkBrush(None))
         self.plot.addItem(self.selected)
+        self.selected_text = pg.TextItem(anchor=(0, 1))
+        self.plot.addItem(self.selected_text)
         legend = self.plot.plotItem.legend
         legend.addItem(pg.ScatterPlotItem(brush=POSITIVE, pen=None, size=8, symbol=SYMBOLS[1]), "y = 1")
         legend.addItem(pg.ScatterPlotItem(brush=NEGATIVE, pen=None, size=8, symbol=SYMBOLS[0]), "y = 0")
         self.plot.setToolTip("Each dot is one training example at (z, ŷ). Training slides the y = 1 dots "
-                             "up the curve and the y = 0 dots down. Click a dot to select that example.")
+                             "up the curve and the y = 0 dots down. Hover a dot for its z, ŷ, y and loss L; "
+                             "click it to select that example.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.plot)
         self._labels = np.zeros(0, int)
         self._members = [np.zeros(0, int), np.zeros(0, int)]
         self._selected: int | None = None
+        self._z = self._yhat = self._loss = np.zeros(0)
+        self._loss_name = "cross-entropy"
         self._span = 0.0
         self.set_name = "train"
 
@@ -63,9 +77,21 @@ class SigmoidPanel(QWidget):
         self.plot.setTitle(f"one dot for every {every} of the {len(labels):,} examples" if every > 1 else None)
 
     def draw(self, frame: Frame) -> None:
-        self.show_outputs(frame.z_train, frame.yhat_train)
+        self.show_outputs(frame.z_train, frame.yhat_train, frame.loss_train, frame.gd.loss.name)
+        self.threshold.setValue(frame.threshold)
 
-    def show_outputs(self, z: np.ndarray, yhat: np.ndarray) -> None:
+    def describe(self, x=None, y=None, data=None) -> str:
+        """One example's numbers, as its hover says them: z, ŷ, y and its loss."""
+        i = int(data)
+        if i >= len(self._loss):
+            return f"z = {x:.4f}\nŷ = σ(z) = {y:.4f}"
+        return (f"example {i}: z = {self._z[i]:.4f}\nŷ = σ(z) = {self._yhat[i]:.4f}, y = {self._labels[i]}\n"
+                f"L(ŷ, y) = {self._loss[i]:.4f} ({self._loss_name})")
+
+    def show_outputs(self, z: np.ndarray, yhat: np.ndarray, loss: np.ndarray | None = None,
+                     loss_name: str = "cross-entropy") -> None:
+        self._z, self._yhat, self._loss_name = z, yhat, loss_name
+        self._loss = np.zeros(0) if loss is None else loss
         for dots, members in zip(self.dots, self._members, strict=True):
             dots.setData(x=z[members], y=yhat[members], data=members)
         span = nice_ceiling(max(float(np.max(np.abs(z))) if len(z) else 1.0, 1.0))
@@ -73,12 +99,26 @@ class SigmoidPanel(QWidget):
             self._span = span
             self.plot.setXRange(-span, span, padding=0.02)
         if self._selected is not None and self._selected < len(z):
-            self.selected.setData([z[self._selected]], [yhat[self._selected]])
+            i = self._selected
+            self.selected.setData([z[i]], [yhat[i]])
+            self.selected_text.setText(f"ŷ {yhat[i]:.2f} · y={self._labels[i]}"
+                                       + (f" · L {loss_text(float(self._loss[i]))}" if i < len(self._loss) else ""))
+            # on the side of the ring that faces the middle, so the words stay inside the plot
+            self.selected_text.setAnchor((1, 1) if z[i] > 0 else (0, 1))
+            self.selected_text.setPos(float(z[i]), float(yhat[i]))
+
+    def set_theme(self, _background, text) -> None:
+        """The selected example's words in the theme's text colour (visualizer/app/window/theme.py)."""
+        self.selected_text.setColor(text)
+
+    def set_text_font(self, font) -> None:
+        self.selected_text.setFont(font)
 
     def select(self, example: int | None) -> None:
         self._selected = example
         if example is None:
             self.selected.setData([], [])
+            self.selected_text.setText("")
 
     def _clicked(self, _item, points, _ev=None) -> None:
         if len(points):

@@ -9,6 +9,7 @@ import numpy as np
 
 from visualizer.app.run.training import TrainingController
 from visualizer.core import accuracy, explain, get_loss, sigmoid
+from visualizer.core.analysis.evaluation import COURSE_THRESHOLD, Confusion, Roc, confusion, roc
 from visualizer.core.analysis.lessons import GraphValues, graph_values
 from visualizer.core.analysis.stability import Edge, affordable, edge_of_stability
 from visualizer.core.analysis.surface import SurfaceView, surface_view
@@ -35,6 +36,8 @@ class Frame:
     alpha: float
     batch: np.ndarray | None = None  # the examples of the step from here; None: all m
     selected: tuple[str, int] = ("train", 0)  # the example picked in the gallery or on σ(z)
+    threshold: float = COURSE_THRESHOLD  # ŷ above it is called 1 (WindowState.threshold)
+    cell: tuple[str, int, int] | None = None  # the confusion matrix cell the gallery shows alone (WindowState.cell)
 
     @property
     def gd(self):
@@ -59,6 +62,21 @@ class Frame:
     @cached_property
     def loss_test(self) -> np.ndarray | None:
         return None if self.z_test is None else self.gd.loss.values(self.z_test, self.gd.y_test)
+
+    def outputs(self, set_name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(z, y) of the training or test set; None when there is no test set."""
+        if set_name == "train":
+            return self.z_train, self.gd.y
+        return None if self.z_test is None else (self.z_test, self.gd.y_test)
+
+    def confusion(self, set_name: str) -> Confusion | None:
+        """The confusion matrix of a set at this frame's threshold."""
+        out = self.outputs(set_name)
+        return None if out is None else confusion(*out, self.threshold)
+
+    def roc(self, set_name: str) -> Roc | None:
+        out = self.outputs(set_name)
+        return None if out is None else roc(*out)
 
     @cached_property
     def cost(self) -> float:
@@ -125,12 +143,13 @@ class Frame:
 
 
 def build_frame(controller: TrainingController, view_iteration: int | None = None,
-                selected: tuple[str, int] | None = None) -> Frame:
+                selected: tuple[str, int] | None = None, threshold: float = COURSE_THRESHOLD,
+                cell: tuple[str, int, int] | None = None) -> Frame:
     """The latest snapshot, or (when paused) an earlier iteration replayed from the history."""
     snap, selected = controller.latest, selected or ("train", 0)
     if view_iteration is None or view_iteration >= snap.iteration or controller.running:
-        return Frame(controller, snap.iteration, snap.theta, snap.z, snap.alpha, snap.batch, selected)
+        return Frame(controller, snap.iteration, snap.theta, snap.z, snap.alpha, snap.batch, selected, threshold, cell)
     gd = controller.gd
     theta, state = gd.full_state_at(view_iteration)
     return Frame(controller, view_iteration, theta, gd.param.train.z(theta), gd.history.alpha_at(view_iteration),
-                 gd.batch_rows(state, gd.history.optimizer_at(view_iteration)), selected)
+                 gd.batch_rows(state, gd.history.optimizer_at(view_iteration)), selected, threshold, cell)

@@ -167,6 +167,8 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         events.data.connect(self._data_changed)
         events.view_iteration.connect(self._view_changed)
         events.selected.connect(self._selection_changed)
+        events.threshold.connect(lambda *_: self.refresh(force=True))  # the ✓/✗ and the Evaluation panel
+        events.cell.connect(lambda *_: self.refresh(force=True))
         c.runningChanged.connect(p.show_running)
         c.runningChanged.connect(lambda _: self.refresh(force=True))
         c.reset_done.connect(lambda: self.refresh(force=True))

@@ -17,6 +17,7 @@ from visualizer.app.lessons.minibatch_lesson import MiniBatchPanel
 from visualizer.app.panels.classify import ClassifyPanel
 from visualizer.app.panels.controls import ControlsPanel
 from visualizer.app.panels.cost_curve import CostCurvePanel
+from visualizer.app.panels.evaluation import EvaluationPanel
 from visualizer.app.panels.gallery import GalleryPanel
 from visualizer.app.panels.sigmoid import SigmoidPanel
 from visualizer.app.panels.surface import SurfacePanel
@@ -36,6 +37,7 @@ MAKERS: dict[str, Callable[[object], QWidget]] = {
     "cost": _alone(CostCurvePanel),
     "sigmoid": _alone(SigmoidPanel),
     "classify": lambda state: ClassifyPanel(state.train.classes),
+    "evaluation": EvaluationPanel,
     "gallery": _alone(GalleryPanel),
     "image-vector": _alone(ImageVectorPanel),
     "computation-graph": _alone(GraphPanel),

@@ -123,7 +123,7 @@ class Rendering:
             return
         self._shown = key
         with c.coordinates.reading():  # a switch of optimizer may move the run to other coordinates meanwhile
-            frame = build_frame(c, self.view_iteration, self.selected)
+            frame = build_frame(c, self.view_iteration, self.selected, self.state.threshold, self.state.cell)
             now = time.monotonic()
             medium = force or not c.running or now - self._medium_at >= MEDIUM_PANELS_S
             if medium:
