@@ -99,9 +99,9 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer
         printed = gd.history.costs.values[:: args.print_every]
         its = range(0, len(gd.history.costs), args.print_every)
     for i, cost in zip(its, printed, strict=False):
-        print(f"Cost after iteration {i}: {cost:f}")
-    if gd.iteration < args.iterations:
-        print(f"stopped at iteration {gd.iteration}: with alpha = {alpha:g} the next step overflows")
+        print(f"Cost after iteration {i}: {cost_text(cost)}")
+    if gd.overflow is not None:
+        print(f"stopped: {gd.overflow}")
     m = gd.metrics()
     print(f"train accuracy: {m['train_accuracy']} %")
     if test is not None:
@@ -122,6 +122,12 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer
         "path_reason": gd.path_reason,
         "printed_costs": "full J_reg at the stride (mini-batches)" if mini else "J_reg of each printed iteration",
     }, gd
+
+
+def cost_text(cost: float) -> str:
+    """The course's six decimals (0.693147); a cost of a million or more in powers of ten (6.56e+269), not
+    hundreds of digits."""
+    return f"{cost:f}" if abs(cost) < 1e6 else f"{cost:.6g}"
 
 
 def _steps(gd: GradientDescent, n: int, label: str) -> None:
