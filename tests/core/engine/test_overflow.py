@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import make_problem
+from visualizer.core.analysis.stability import edge_of_stability
 from visualizer.core.engine.gradient_descent import GradientDescent
 from visualizer.core.optim.optimizers import Optimizer
 
@@ -72,3 +73,13 @@ def test_a_new_alpha_clears_the_overflow():
     assert gd.overflow is None and not gd.halted and gd.step(10) == 10
     with pytest.raises(ValueError, match="reason"):
         gd.halted = True
+
+
+def test_an_edge_of_stability_that_overflows_is_no_number_not_nan():
+    """Before: "edge of stability 2/λmax ≈ nan (α is below it)" (NaN compares below everything)."""
+    X, Y = make_problem(20, 30, seed=1)
+    gd = GradientDescent(X * 1e200, Y, alpha=1e-3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        edge = edge_of_stability(gd)
+    assert edge.alpha is None and edge.reason == "not finite" and "not a finite" in edge.why
