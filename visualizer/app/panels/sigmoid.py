@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from visualizer.app.panels.plots import nice_ceiling
+from visualizer.app.panels.plots import NOT_FINITE, nice_ceiling
 from visualizer.app.run.frame import Frame
 from visualizer.core import sigmoid
 
@@ -53,6 +53,7 @@ class SigmoidPanel(QWidget):
         self._members = [np.zeros(0, int), np.zeros(0, int)]
         self._selected: int | None = None
         self._span = 0.0
+        self._not_finite = False  # the title says z is not finite
         self.set_name = "train"
 
     def set_labels(self, labels: np.ndarray) -> None:
@@ -66,6 +67,15 @@ class SigmoidPanel(QWidget):
         self.show_outputs(frame.z_train, frame.yhat_train)
 
     def show_outputs(self, z: np.ndarray, yhat: np.ndarray) -> None:
+        if not (np.isfinite(z).all() and np.isfinite(yhat).all()):  # said, never made an axis range of
+            for dots in self.dots:
+                dots.setData(x=[], y=[])
+            self.plot.setTitle(f"z = wᵀx + b is {NOT_FINITE} here: nothing to draw")
+            self._span, self._not_finite = 0.0, True
+            return
+        if self._not_finite:
+            self._not_finite = False
+            self.set_labels(self._labels)  # the title it had before
         for dots, members in zip(self.dots, self._members, strict=True):
             dots.setData(x=z[members], y=yhat[members], data=members)
         span = nice_ceiling(max(float(np.max(np.abs(z))) if len(z) else 1.0, 1.0))

@@ -258,6 +258,8 @@ class SurfaceView:
     def distance_note(self) -> str:
         far = float(np.max(self.path_distance)) if self.path_distance.size else 0.0
         span = max(float(np.ptp(self.s)), float(np.ptp(self.t)), 1e-12)
+        if not (np.isfinite(far) and np.isfinite(span)):
+            return "The path's distance from this plane is not finite: it is drawn at its projection."
         if far <= 1e-6 * span:
             return "The whole path lies on this plane."
         return (f"The real path leaves the plane by up to {far:.3g} (the plane is {span:.3g} wide); "
