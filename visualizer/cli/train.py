@@ -11,6 +11,7 @@ from visualizer.cli.args import UsageError
 from visualizer.cli.output import Progress, json_safe, one_line, quote_path
 from visualizer.core import GradientDescent
 from visualizer.core.engine.gradient_descent import CHUNK
+from visualizer.core.engine.metrics import cost_text
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.core.optim.registry import HYPERS
 from visualizer.data import Dataset, Skipped, load_data
@@ -122,12 +123,6 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer
         "path_reason": gd.path_reason,
         "printed_costs": "full J_reg at the stride (mini-batches)" if mini else "J_reg of each printed iteration",
     }, gd
-
-
-def cost_text(cost: float) -> str:
-    """The course's six decimals (0.693147); a cost of a million or more in powers of ten (6.56e+269), not
-    hundreds of digits."""
-    return f"{cost:f}" if abs(cost) < 1e6 else f"{cost:.6g}"
 
 
 def _steps(gd: GradientDescent, n: int, label: str) -> None:

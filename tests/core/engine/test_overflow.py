@@ -10,7 +10,9 @@ import pytest
 
 from tests.conftest import make_problem
 from visualizer.core.analysis.stability import edge_of_stability
+from visualizer.core.analysis.surface import surface_view
 from visualizer.core.engine.gradient_descent import GradientDescent
+from visualizer.core.engine.metrics import cost_text
 from visualizer.core.optim.optimizers import Optimizer
 
 ADAM_OVERFLOW = Optimizer(kind="adam", batch_size=1, beta1=0.999, beta2=0.0, epsilon=1e-300)
@@ -83,3 +85,21 @@ def test_an_edge_of_stability_that_overflows_is_no_number_not_nan():
         warnings.simplefilter("error")
         edge = edge_of_stability(gd)
     assert edge.alpha is None and edge.reason == "not finite" and "not a finite" in edge.why
+
+
+def test_costs_are_written_in_powers_of_ten_from_a_million():
+    assert cost_text(0.6931471805599453) == "0.693147" and cost_text(123456.5) == "123456.500000"
+    assert cost_text(6.561680330542621e269) == "6.56168e+269"
+
+
+def test_the_surface_of_a_run_thrown_far_out_is_drawn_in_float64_without_warnings(course):
+    """|w| ~ 1e150 with L2: the float32 grid overflowed to inf (and warned) and the surface went blank."""
+    train, _ = course
+    gd = GradientDescent(train.X, train.Y, alpha=0.005, optimizer=Optimizer(lam=1e6))
+    gd.step(1000)
+    assert gd.halted
+    path = np.stack([gd.theta_start, gd.theta])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view = surface_view(gd.param, gd.loss, gd.y, gd.theta, gd.gradient(), path, l2=1e6 / (2 * gd.m))
+    assert np.isfinite(view.J).any() and np.isfinite([view.s[0], view.s[-1], view.t[0], view.t[-1]]).all()
