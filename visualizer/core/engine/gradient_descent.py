@@ -147,7 +147,7 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         value = self._checked_optimizer(value)
         old, self._optimizer = self._optimizer, value
         self.history.set_optimizer(self.iteration, value)
-        self.halted = False
+        self.overflow = None
         if value == old:
             return
         self.diverged_at, self._divergence_base = None, self.cost
@@ -184,18 +184,12 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
             self._divergence_base = self.cost
         self._alpha = value
         self.history.set_alpha(self.iteration, self._alpha)
-        self.halted = False
+        self.overflow = None
 
     @property
     def halted(self) -> bool:
         """Whether the next step would overflow (``overflow`` says why); a new α, optimizer or data clears it."""
         return self.overflow is not None
-
-    @halted.setter
-    def halted(self, value: bool) -> None:
-        if value:
-            raise ValueError("a run halts with a reason: set gd.overflow")
-        self.overflow = None
 
     @property
     def w(self) -> np.ndarray:
