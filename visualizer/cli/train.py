@@ -12,6 +12,7 @@ from visualizer.cli.output import Progress, json_safe, one_line, quote_path
 from visualizer.cli.train_network import model_problem, model_summary, run_network
 from visualizer.core import GradientDescent
 from visualizer.core.engine.gradient_descent import CHUNK
+from visualizer.core.engine.metrics import cost_text
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.core.optim.registry import HYPERS
 from visualizer.data import Dataset, Skipped, load_data
@@ -109,9 +110,9 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer
         printed = gd.history.costs.values[:: args.print_every]
         its = range(0, len(gd.history.costs), args.print_every)
     for i, cost in zip(its, printed, strict=False):
-        print(f"Cost after iteration {i}: {cost:f}")
-    if gd.iteration < args.iterations:
-        print(f"stopped at iteration {gd.iteration}: with alpha = {alpha:g} the next step overflows")
+        print(f"Cost after iteration {i}: {cost_text(cost)}")
+    if gd.overflow is not None:
+        print(f"stopped: {gd.overflow}")
     m = gd.metrics()
     print(f"train accuracy: {m['train_accuracy']} %")
     if test is not None:

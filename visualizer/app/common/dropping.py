@@ -6,11 +6,13 @@ Decoding runs on a thread with progress, so a drop of a thousand files never fre
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QIODevice, QMimeData
+from PySide6.QtCore import QBuffer, QIODevice, QMimeData, QUrl
 from PySide6.QtGui import QImage
 
 from visualizer.data import ImageError
@@ -49,12 +51,20 @@ class Dropped:
     problems: tuple[str, ...]
 
 
+def local_path(url: QUrl) -> str:
+    """The file a file:// URL names, byte for byte: a name that is not UTF-8 (%FF in the URL) is kept as
+    os.fsdecode keeps it, where QUrl.toLocalFile made it U+FFFD and then "no such file"."""
+    if url.host():
+        return url.toLocalFile()
+    return os.fsdecode(unquote_to_bytes(url.path(QUrl.ComponentFormattingOption.FullyEncoded)))
+
+
 def read_mime(mime: QMimeData) -> Dropped:
     """Local paths, a browser's image pixels (never its URL), and a message for each thing not used."""
     paths, problems, remote = [], [], []
     for url in mime.urls() if mime.hasUrls() else []:
         if url.isLocalFile():
-            paths.append(url.toLocalFile())
+            paths.append(local_path(url))
         elif url.scheme() in ("http", "https"):
             remote.append(url.toString())
         else:

@@ -313,8 +313,8 @@ def render_animation(new_window, out: str, data: str | None = None, iterations: 
         trained = window.controller.gd.iteration
         stop = trained if stop is None else stop
         if stop > trained:
-            raise AnimationError(f"the run stopped at iteration {trained} (the next step would overflow), "
-                                 f"before {stop}")
+            why = window.controller.gd.overflow or f"the run stopped at iteration {trained}"
+            raise AnimationError(f"cannot animate up to iteration {stop}: {why}")
         its = frame_iterations(start, stop, frames, every, log)
         animation = Animation(window, view, size, out, fps, its)
     except BaseException:

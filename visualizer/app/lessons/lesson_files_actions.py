@@ -164,6 +164,7 @@ class LessonFileActions:
         elif self.explorer is not None:
             self.explorer.close()  # it compared runs of the data the lesson replaced
         self.notice.show_message(f"Lesson: {lesson.title}. The Instructions panel says what to do.", "info")
+        self.controller.tell_overflow()  # its first iterations stopped where the next step overflows
         self.refresh(force=True)
 
     def _pre_run(self, n: int, wait: bool, progress, cancelled) -> None:
@@ -177,6 +178,7 @@ class LessonFileActions:
             if self.controller.gd is gd:
                 self.controller.latest = self.controller._snapshot()
                 self._saved_iteration = gd.iteration
+                self.controller.tell_overflow()
             self.refresh(force=True)
 
         if wait:

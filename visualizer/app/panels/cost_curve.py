@@ -282,7 +282,7 @@ class CostCurvePanel(QWidget):
         its labels at every frame."""
         curves = [self.full_curve if self._mini else self.train_curve, self.test_curve]
         curves += [self.ghost] if self.show_ghost.isChecked() else []
-        tops = [float(np.nanmax(c.yData)) for c in curves if drawn(c)]
+        tops = [float(np.max(c.yData[np.isfinite(c.yData)], initial=0.0)) for c in curves if drawn(c)]
         if self.log_y.isChecked() or not tops:
             return
         top = nice_ceiling(max(max(tops), 1e-6))
@@ -316,6 +316,8 @@ class CostCurvePanel(QWidget):
     def _log_ticks(self, lo: float, hi: float) -> None:
         """Labels at 1, 2 and 5 times powers of ten only: pyqtgraph labels every minor tick below a decade.
         The range moves in half decades: autoscaling redrew the axis at every update."""
+        if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo <= hi):
+            return  # no axis range from a value that is not a finite positive number
         bottom, top = np.floor(2 * np.log10(lo)) / 2, np.ceil(2 * np.log10(hi)) / 2
         if (bottom, top) != getattr(self, "_y_span", None):
             self._y_span = (bottom, top)

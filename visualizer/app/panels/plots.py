@@ -27,6 +27,10 @@ def show_heatmap(image: pg.ImageItem, J: np.ndarray, xs: np.ndarray, ys: np.ndar
     image.setRect(xs[0] - dx / 2, ys[0] - dy / 2, dx * len(xs), dy * len(ys))
 
 
+#: How a panel says a value is NaN or infinite, instead of making an axis range of it.
+NOT_FINITE = "not finite"
+
+
 def nice_ceiling(x: float) -> float:
     """The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) at least x.
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from visualizer.app.panels.gallery import loss_text
-from visualizer.app.panels.plots import nice_ceiling
+from visualizer.app.panels.plots import NOT_FINITE, nice_ceiling
 from visualizer.app.run.frame import Frame
 from visualizer.core import sigmoid
 from visualizer.core.analysis.evaluation import COURSE_THRESHOLD
@@ -67,6 +67,7 @@ class SigmoidPanel(QWidget):
         self._z = self._yhat = self._loss = np.zeros(0)
         self._loss_name = "cross-entropy"
         self._span = 0.0
+        self._not_finite = False  # the title says z is not finite
         self.set_name = "train"
 
     def set_labels(self, labels: np.ndarray) -> None:
@@ -92,6 +93,15 @@ class SigmoidPanel(QWidget):
                      loss_name: str = "cross-entropy") -> None:
         self._z, self._yhat, self._loss_name = z, yhat, loss_name
         self._loss = np.zeros(0) if loss is None else loss
+        if not (np.isfinite(z).all() and np.isfinite(yhat).all()):  # said, never made an axis range of
+            for dots in self.dots:
+                dots.setData(x=[], y=[])
+            self.plot.setTitle(f"z = wᵀx + b is {NOT_FINITE} here: nothing to draw")
+            self._span, self._not_finite = 0.0, True
+            return
+        if self._not_finite:
+            self._not_finite = False
+            self.set_labels(self._labels)  # the title it had before
         for dots, members in zip(self.dots, self._members, strict=True):
             dots.setData(x=z[members], y=yhat[members], data=members)
         span = nice_ceiling(max(float(np.max(np.abs(z))) if len(z) else 1.0, 1.0))

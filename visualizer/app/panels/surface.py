@@ -213,7 +213,9 @@ class ContourMap:
         for side, text in (("bottom", view.s_label), ("left", view.t_label)):
             if self.plot.getAxis(side).labelText != text:  # setting it redraws the axis even when unchanged
                 self.plot.setLabel(side, text)
-        self.plot.setRange(xRange=(view.s[0], view.s[-1]), yRange=(view.t[0], view.t[-1]), padding=0)
+        corners = (view.s[0], view.s[-1], view.t[0], view.t[-1])
+        if np.isfinite(corners).all():  # never an axis range of NaN or inf
+            self.plot.setRange(xRange=corners[:2], yRange=corners[2:], padding=0)
 
 
 class SurfacePanel(QWidget):

@@ -41,6 +41,11 @@ SNAPSHOT_FREE_S = 0.002
 GIL_SWITCH_S = 0.001
 
 
+
+def overflow_message(overflow: str) -> str:
+    """The engine's sentence (which setting made the step overflow) as the window tells it."""
+    return f"{overflow[0].upper()}{overflow[1:]}. Change that setting to go on."
+
 class TrainingController(QObject):
     """Owns the run on the data and settings of a ``WindowState``.
 
@@ -229,6 +234,11 @@ class TrainingController(QObject):
         with self.coordinates.reading():
             return self._ghosts.draw(self.gd, self.settings.alpha, n)
 
+    def tell_overflow(self) -> None:
+        """The run's notice when its next step overflows, e.g. after a lesson's first iterations ran ahead."""
+        if self.gd.halted:
+            self.state.tell(overflow_message(self.gd.overflow), "warning", owner="run", ends_on=ABOUT_THE_RUN)
+
     def _tell_stop(self, reason: str, message: str) -> None:
         """A blow-up is told as a notice of the run, while it is still what the run shows (on the GUI thread)."""
         gd = self.gd
@@ -338,12 +348,11 @@ class TrainingController(QObject):
                 per_iteration = 0.7 * per_iteration + 0.3 * elapsed / ran
             if time.perf_counter() >= self._next_snapshot or gd.diverged_at is not None or gd.halted:
                 self._publish()
+            if gd.halted:  # the engine's own sentence names the setting (α, λ, or ε with β₂): not always α
+                self._stop("overflow", overflow_message(gd.overflow))
+                return
             if gd.diverged_at is not None and not had_diverged:
                 self._stop("diverged", explain_divergence(gd.history, gd.diverged_at, gd.m))
-                return
-            if ran == 0 and gd.halted:
-                self._stop("overflow", f"α = {gd.alpha:g} is far too large: the next step would overflow. "
-                                       "Lower α to go on.")
                 return
             if self._budgeted and self._budget <= 0:
                 cost = gd.cost

@@ -21,6 +21,7 @@ from visualizer.app.panels.surface import paste_gl
 from visualizer.app.run.frame import Frame, build_frame
 from visualizer.app.run.worker import Worker
 from visualizer.core.analysis.lessons import time_vectorization
+from visualizer.core.engine.metrics import cost_text
 from visualizer.core.reference.lecture import numerical_gradient, relative_difference, vectorized_gradients
 from visualizer.model.panels import FRAME, MEDIUM, SLOW, in_tier
 
@@ -221,7 +222,7 @@ class Rendering:
         test = "" if frame.test_accuracy is None else f"   test {frame.test_accuracy:.1f} %"
         d = c.train
         self.status.setText(
-            f"iteration {frame.iteration}   J = {frame.cost:.6f}   train {frame.train_accuracy:.1f} %{test}   "
+            f"iteration {frame.iteration}   J = {cost_text(frame.cost)}   train {frame.train_accuracy:.1f} %{test}   "
             f"α = {frame.alpha:g}   {rate:,.0f} it/s   {d.source}: m = {d.m}, n_x = {d.n_x}"
         )
 

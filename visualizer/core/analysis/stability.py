@@ -37,7 +37,8 @@ class Edge:
     """2 / lambda_max, or why there is no single number here."""
 
     alpha: float | None
-    #: "not convex" (H has a negative direction), "flat" (every sigma saturated) or "adaptive" (no formula)
+    #: "not convex" (H has a negative direction), "flat" (every sigma saturated), "adaptive" (no formula) or
+    #: "not finite" (the curvature overflowed)
     reason: str = ""
     formula: str = "2/λmax"
     why: str = ""  # "adaptive": the optimizer's own sentence saying why no formula applies
@@ -132,12 +133,20 @@ def edge_of_stability(gd: GradientDescent, z: np.ndarray | None = None, tol: flo
     spec = opt.spec
     if spec.edge is None:
         return Edge(None, "adaptive", "", spec.no_edge)
-    low, top = eigen_range(gd, z, tol, start, opt.lam)
+    with np.errstate(all="ignore"):
+        low, top = eigen_range(gd, z, tol, start, opt.lam)
+    if not (np.isfinite(low) and np.isfinite(top)):
+        return Edge(None, "not finite", why="The curvature of J here is not a finite number: no edge of "
+                                            "stability can be measured.")
     if low < -1e-6 * max(abs(top), abs(low)):
         return Edge(None, "not convex")
     if top <= FLAT:
         return Edge(None, "flat")
-    return Edge(spec.edge(top, opt), formula=spec.edge_formula)
+    alpha = spec.edge(top, opt)
+    if not (np.isfinite(alpha) and alpha > 0):
+        return Edge(None, "not finite", why=f"The edge of stability {spec.edge_formula} here is not a finite "
+                                            "positive number.")
+    return Edge(alpha, formula=spec.edge_formula)
 
 
 def stable_alpha(gd: GradientDescent, z: np.ndarray | None = None) -> float | None:

@@ -167,8 +167,9 @@ class SurfaceSlice:
         if self._l2 is None:
             return 0.0
         G = self._l2
-        return (G[0, 0] + 2 * s * G[0, 1] + 2 * t * G[0, 2] + s * s * G[1, 1] + 2 * s * t * G[1, 2]
-                + t * t * G[2, 2])
+        with np.errstate(over="ignore", invalid="ignore"):  # a plane at |w| ~ 1e150: J is not finite there
+            return (G[0, 0] + 2 * s * G[0, 1] + 2 * t * G[0, 2] + s * s * G[1, 1] + 2 * s * t * G[1, 2]
+                    + t * t * G[2, 2])
 
     def cost_at(self, s: float, t: float) -> float:
         """J at one point of the plane, in float64."""
@@ -183,7 +184,13 @@ class SurfaceSlice:
         return np.asarray(self.loss.cost(Z, self.y), dtype=float).reshape(-1) + np.reshape(self.penalty(s, t), -1)
 
     def grid(self, s_values: np.ndarray, t_values: np.ndarray) -> np.ndarray:
-        """J[i, j] at (s_values[i], t_values[j]), to float32 precision (about 1e-7 relative)."""
+        """J[i, j] at (s_values[i], t_values[j]), to float32 precision (about 1e-7 relative); in float64, row
+        by row, on a plane whose z would leave float32's range (a run thrown out to |w| ~ 1e150)."""
+        if not self._fits_float32(s_values, t_values):
+            t = np.asarray(t_values, dtype=float)
+            with np.errstate(over="ignore", invalid="ignore"):
+                return np.stack([self.costs_at(np.full(t.size, v), t) for v in np.asarray(s_values, dtype=float)]
+                                ) if t.size else np.zeros((np.size(s_values), 0))
         s_values = np.asarray(s_values, dtype=np.float32)
         t_values = np.asarray(t_values, dtype=np.float32)
         out = np.empty((s_values.size, t_values.size))
@@ -196,6 +203,13 @@ class SurfaceSlice:
         if self._l2 is not None:
             out += self.penalty(s_values.astype(float)[:, None], t_values.astype(float)[None, :])
         return out
+
+    def _fits_float32(self, s_values, t_values) -> bool:
+        """Whether every z = r + s·p + t·q of the grid is well inside float32's range (about 3.4e38)."""
+        big = 1e30
+        reach = [float(np.max(np.abs(v), initial=0.0)) for v in (s_values, t_values, self.r, self.p, self.q)]
+        s, t, r, p, q = reach
+        return bool(np.isfinite(reach).all() and r + s * p + t * q < big)
 
     def _fill(self, out, rows, s_values, r, p, tq) -> None:
         block = max(1, 32768 // tq.size)
@@ -258,6 +272,8 @@ class SurfaceView:
     def distance_note(self) -> str:
         far = float(np.max(self.path_distance)) if self.path_distance.size else 0.0
         span = max(float(np.ptp(self.s)), float(np.ptp(self.t)), 1e-12)
+        if not (np.isfinite(far) and np.isfinite(span)):
+            return "The path's distance from this plane is not finite: it is drawn at its projection."
         if far <= 1e-6 * span:
             return "The whole path lies on this plane."
         return (f"The real path leaves the plane by up to {far:.3g} (the plane is {span:.3g} wide); "

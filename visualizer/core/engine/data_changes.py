@@ -106,7 +106,7 @@ class DataChanges:
         self.trajectory.offer(self.iteration, self.theta, self.opt_state.copy())
         self.replay_from = self.iteration
         self.start_cost = self._divergence_base = self.cost
-        self.halted = False
+        self.overflow = None
 
     def _set_test(self, X_test, Y_test) -> None:
         self.test, self.y_test, self._X_test = None, None, None

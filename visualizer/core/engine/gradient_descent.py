@@ -27,6 +27,7 @@ from visualizer.core.engine.parametrization import GRAM_MAX_BYTES, Examples, Par
 from visualizer.core.engine.replay import Replay
 from visualizer.core.engine.trajectory import Trajectory
 from visualizer.core.optim.optimizers import SPAN_PRESERVING, Optimizer, OptimizerState, choose_path, transition
+from visualizer.core.optim.overflow import explain
 from visualizer.core.optim.transforms import L2
 
 #: Iterations run between two checks (bounded so the z buffer stays small).
@@ -107,7 +108,8 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         self.trajectory = Trajectory([], [])
         self.iteration = 0
         self.diverged_at: int | None = None
-        self.halted = False
+        #: Why the run stopped, when its next step overflowed: one sentence naming the setting at fault.
+        self.overflow: str | None = None
         self._alpha = validate_alpha(alpha)
         self.history.set_alpha(0, self._alpha)
         self._allocate()
@@ -145,7 +147,7 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         value = self._checked_optimizer(value)
         old, self._optimizer = self._optimizer, value
         self.history.set_optimizer(self.iteration, value)
-        self.halted = False
+        self.overflow = None
         if value == old:
             return
         self.diverged_at, self._divergence_base = None, self.cost
@@ -182,7 +184,12 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
             self._divergence_base = self.cost
         self._alpha = value
         self.history.set_alpha(self.iteration, self._alpha)
-        self.halted = False
+        self.overflow = None
+
+    @property
+    def halted(self) -> bool:
+        """Whether the next step would overflow (``overflow`` says why); a new α, optimizer or data clears it."""
+        return self.overflow is not None
 
     @property
     def w(self) -> np.ndarray:
@@ -282,14 +289,16 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
             return n
         # Roll back to the last state whose own z is finite, replaying from the chunk's start.
         bad = int(np.argmin(finite)) if not finite.all() else n
-        self.halted = True
+        cause = explain(self._optimizer, self._alpha, self.m, 0, None, {})
+        overflow = f"the step overflowed at iteration {self.iteration + max(bad - 1, 0)}: {cause}"
+        self.overflow = overflow
         self.diverged_at = self.diverged_at if self.diverged_at is not None else self.iteration + bad
         self.theta[:] = start
         self.trajectory.truncate(self.iteration + 1)
         if bad <= 1:
             return 0
         self._run_chunk(bad - 1)
-        self.halted = True
+        self.overflow = overflow
         return bad - 1
 
     def _chunk_in_theta_space(self, n: int, cancelled, l2: L2) -> tuple[np.ndarray, int]:

@@ -23,3 +23,9 @@ def accuracy(z: np.ndarray, y: np.ndarray) -> float:
     """Percentage right, with the course's formula so the digits match its output."""
     y = np.asarray(y, dtype=float).reshape(-1)
     return float(100 - np.mean(np.abs(predict(z).reshape(-1) - y)) * 100)
+
+
+def cost_text(cost: float) -> str:
+    """A cost as the course prints it, six decimals (0.693147); from a million on in powers of ten
+    (6.56168e+269), not hundreds of digits. The command line and the status bar both use it."""
+    return f"{cost:f}" if abs(cost) < 1e6 else f"{cost:.6g}"

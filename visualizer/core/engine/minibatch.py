@@ -5,7 +5,8 @@ coordinates (rows of K = X^T X on the Gram path, rows of X^T on the primal path)
 batch's J_reg (the cost this iteration minimizes), form the batch's mean gradient at the point
 the optimizer names (θ, or Nesterov's look-ahead), and let the optimizer's chain step (it adds
 L2's (λ/m)·w). Nothing non-finite is ever accepted: an iteration whose z, cost or step is not
-finite halts the run before it changes anything.
+finite, or after which some example's z or the L2 penalty could be (``in_range``), halts the run before it
+changes anything, and ``overflow`` says which setting made the step overflow (core/optim/overflow.py).
 
 The full J_reg of all m examples is what the metrics record at their stride (``metric_stride``):
 for a mini-batch run that is the course's "cost after iteration i" line.
@@ -17,6 +18,10 @@ from __future__ import annotations
 import numpy as np
 
 from visualizer.core.optim.optimizers import Optimizer, OptimizerState, apply_step, epoch_order
+from visualizer.core.optim.overflow import explain
+
+#: The largest |z| and L2 penalty a state may reach: every cost is then a number (at most about this).
+LIMIT = 1e300
 
 
 class MiniBatchSteps:
@@ -55,6 +60,22 @@ class MiniBatchSteps:
         l2 = (self.optimizer if optimizer is None else optimizer).l2(self.m)
         return l2.penalty(self.squared_w(theta)) if l2 else 0.0
 
+    def in_range(self, theta: np.ndarray, l2) -> bool:
+        """Whether every example's z (training and test) and the penalty of ``l2`` at theta are surely at most
+        LIMIT: |z_i| <= max|A|·Σ|c_j| + |b| (A the examples in the run's coordinates), and on the Gram path
+        |w|² <= (Σ|c_j|)²·max K_jj. O(dim): cheap beside any step."""
+        coef = float(np.abs(theta[:-1]).sum())
+        reach = self.param.train.reach if self.test is None else max(self.param.train.reach, self.test.reach)
+        if not coef * reach + abs(float(theta[-1])) <= LIMIT:
+            return False
+        if not l2:
+            return True
+        if self.param.kind == "gram":
+            squared = coef * coef * float(np.diagonal(self.param.metric).max(initial=0.0))
+        else:
+            squared = float(theta[:-1] @ theta[:-1])
+        return bool(l2.penalty(squared) <= LIMIT)
+
     def _batch_z(self, rows: np.ndarray | None, params: np.ndarray) -> np.ndarray:
         """z of the batch's examples (``rows`` of the run's coordinates; None: all m) at ``params``."""
         if rows is None:
@@ -92,6 +113,7 @@ class MiniBatchSteps:
             cost += steps.l2.penalty(self.squared_w(theta))
         z_grad = z if point is theta else self._batch_z(rows, point)
         if not np.isfinite(cost) or not np.isfinite(z).all() or not np.isfinite(z_grad).all():
+            self._cause = explain(opt, alpha, m, state.t, None, state.arrays)
             return None
         dz = self.loss.dz(z_grad, y)
         g = np.zeros(self.param.dim) if I is not None and self.param.kind == "gram" else np.empty(self.param.dim)
@@ -104,7 +126,9 @@ class MiniBatchSteps:
             g[:-1] = np.einsum("i,ij->j", dz.astype(rows.dtype), rows)
             g[-1] = dz.sum()
         g /= y.size  # the lecture's order, (X dz) / B: RMSProp and Adam magnify rounding in tiny gradients by 1/ε
-        if not apply_step(steps, state, theta, g, point, alpha):
+        taken, update, new = apply_step(steps, state, theta, g, point, alpha, lambda t: self.in_range(t, steps.l2))
+        if not taken:
+            self._cause = explain(opt, alpha, m, state.t + 1, update, new)
             return None
         state.position += size
         if state.position >= m:
@@ -126,7 +150,7 @@ class MiniBatchSteps:
                     self.trajectory.offer(self.iteration + i, theta, state.copy())
                 cost = self._iterate(theta, state, opt, self._alpha)
                 if cost is None:
-                    self.halted = True
+                    self.overflow = f"the step overflowed at iteration {self.iteration + i}: {self._cause}"
                     if self.diverged_at is None:
                         self.diverged_at = self.iteration + i
                     break

@@ -57,6 +57,14 @@ class Examples:
         out += theta[-1]
 
     @property
+    def reach(self) -> float:
+        """The largest |entry| multiplying a coefficient of theta: |z_i| <= reach * sum|c_j| + |b| (computed once)."""
+        if getattr(self, "_reach", None) is None:
+            M = self._matrix if self._transposed_x else self._matrix[:, :-1]
+            self._reach = float(max(abs(float(M.max(initial=0.0))), abs(float(M.min(initial=0.0)))))
+        return self._reach
+
+    @property
     def matrix(self) -> np.ndarray:
         """Gram: the (m_set, dim) rows with z = rows @ theta; primal: X_set itself."""
         return self._matrix

@@ -101,4 +101,4 @@ class Replay:
         self.trajectory.offer(iteration, theta, state.copy())
         if self.diverged_at is not None and self.diverged_at >= iteration:
             self.diverged_at = None
-        self.halted = False
+        self.overflow = None

@@ -150,15 +150,18 @@ def choose_path(optimizer: Optimizer, n_x: int, m: int, method: str = "auto", gr
 
 
 def apply_step(chain: Chain, state: OptimizerState, theta: np.ndarray, g: np.ndarray, params: np.ndarray,
-               alpha: float) -> bool:
+               alpha: float, in_range=None) -> tuple[bool, np.ndarray, dict]:
     """One update of theta in place from the batch gradient g taken at ``params`` (theta coordinates).
-    False (and nothing changed) when the step or the state after it would not be finite."""
+    (taken, the update, the state arrays after it): not taken (nothing changed) when the step or the state
+    after it would not be finite, or ``in_range(theta + update)`` says the new point is out of range."""
     u, new = chain.updates(g, state, params, alpha)
     if not (np.isfinite(u).all() and all(np.isfinite(a).all() for a in new.values())):
-        return False
+        return False, u, new
+    if in_range is not None and not in_range(theta + u):
+        return False, u, new
     theta += u
     state.arrays, state.t = new, state.t + 1
-    return True
+    return True, u, new
 
 
 def transition(state: OptimizerState, old: Optimizer, new: Optimizer, m: int) -> None:
