@@ -23,8 +23,10 @@ import tomllib
 
 from visualizer.core.analysis.race import PRESETS
 from visualizer.data import DataError, Dataset, load_data
+from visualizer.data.contradictions import MAX_CONTRADICTIONS, with_contradictions
 from visualizer.data.images import N_PX_RANGE
 from visualizer.fs.files import file_kind_problem, read_regular
+from visualizer.model.expectations import Expectation, ExpectationError, parse
 from visualizer.model.settings import RunSettings, SettingsError
 
 #: A lesson is a page of text; anything bigger is not one.
@@ -60,6 +62,7 @@ class LessonData:
     n_px: int | None = None  # None: the source's own size (64 for folders)
     positive: str | None = None  # None: cat, yes, ... as the data package guesses
     test_fraction: float = 0.2
+    contradictions: int = 0  # training images copied with the opposite label: then no plane separates the classes
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class Lesson:
     hidden: tuple[str, ...] = ()
     iterations: int = 0
     race: str | None = None  # a preset of Explore > Compare runs, raced beside the window when the lesson opens
+    #: What the learner will see, checked by `visualizer check-lesson` (visualizer.model.expectations).
+    expect: tuple[Expectation, ...] = ()
     #: The file it came from (relative data paths are relative to its folder); not part of its content.
     path: Path | None = field(default=None, compare=False)
     #: key -> line in that file, for messages about values only the data can check (batch_size <= m).
@@ -195,8 +200,20 @@ class _Reader:
             tabs=tuple(self.names({"t": t}, "t", "panels.tabs", MAIN_PANELS) for t in tabs),
             locked=self.names(controls, "locked", "controls.locked", CONTROLS),
             hidden=self.names(controls, "hidden", "controls.hidden", CONTROLS),
-            iterations=iterations, race=race, path=self.path, lines=dict(self.lines_of), **areas,
+            iterations=iterations, race=race, expect=self.expectations(doc.get("expect", [])), path=self.path,
+            lines=dict(self.lines_of), **areas,
         )
+
+    def expectations(self, value) -> tuple[Expectation, ...]:
+        if not isinstance(value, list):
+            self.fail("expect", 'must be a list of sentences, such as ["J at 2000 < J at 0"]')
+        out = []
+        for k, sentence in enumerate(value, start=1):
+            try:
+                out.append(parse(sentence))
+            except ExpectationError as exc:
+                self.fail("expect", f"sentence {k} ({_shown(sentence)}): {exc}")
+        return tuple(out)
 
     def data(self, table: dict) -> LessonData:
         source = self.text(table, "source", "data.source", 4096, "demo")
@@ -215,7 +232,8 @@ class _Reader:
         if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not 0 <= fraction < 1:
             self.fail("data.test_fraction", f"must be a number at least 0 and below 1, not {_shown(fraction)}")
         positive = self.text(table, "positive", "data.positive", 200, None)
-        return LessonData(source, test, n_px, positive, float(fraction))
+        contradictions = self.whole(table.get("contradictions", 0), "data.contradictions", 0, MAX_CONTRADICTIONS)
+        return LessonData(source, test, n_px, positive, float(fraction), contradictions)
 
     def settings(self, table: dict) -> RunSettings:
         for key, value in table.items():  # one at a time, so the message names the line of the bad one
@@ -229,7 +247,8 @@ class _Reader:
             self.fail("settings.decay", str(exc).split(": ", 2)[-1])
 
 
-TOP_KEYS = ("version", "title", "instructions", "iterations", "race", "data", "settings", "panels", "controls")
+TOP_KEYS = ("version", "title", "instructions", "iterations", "race", "expect", "data", "settings", "panels",
+            "controls")
 DATA_KEYS = tuple(f.name for f in fields(LessonData))
 SETTING_KEYS = tuple(f.name for f in fields(RunSettings))
 PANEL_KEYS = ("show", *AREAS, "tabs")
@@ -238,7 +257,7 @@ CONTROL_KEYS = ("locked", "hidden")
 
 def schema() -> dict[str, object]:
     """Every key (dotted) with its default: what docs/lessons.md documents. ``...`` marks a required key."""
-    keys = {"version": FORMAT_VERSION, "title": ..., "instructions": "", "iterations": 0, "race": None}
+    keys = {"version": FORMAT_VERSION, "title": ..., "instructions": "", "iterations": 0, "race": None, "expect": []}
     keys |= {f"data.{f.name}": f.default for f in fields(LessonData)}
     keys |= {f"settings.{k}": v for k, v in RunSettings().to_dict().items()}
     keys |= {"panels.show": list(MAIN_PANELS), **{f"panels.{a}": [] for a in AREAS}, "panels.tabs": []}
@@ -331,6 +350,11 @@ def load_lesson_data(lesson: Lesson, progress=None, cancelled=None) -> tuple[Dat
                                 progress=progress, cancelled=cancelled)
     except DataError as exc:
         raise LessonError(f"{lesson.where('data.source')}: {exc}") from None
+    if d.contradictions:
+        if d.contradictions > train.m:
+            raise LessonError(f"{lesson.where('data.contradictions')}: at most the {train.m} training images can "
+                              f"be copied with the opposite label, not {d.contradictions}")
+        train = with_contradictions(train, d.contradictions)
     batch = lesson.settings.batch_size
     if batch is not None and batch > train.m:
         raise LessonError(f"{lesson.where('settings.batch_size')}: the batch size must be at most the number "

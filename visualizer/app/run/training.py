@@ -19,17 +19,17 @@ from PySide6.QtCore import QObject, Signal
 
 from visualizer.app.run.worker import Worker
 from visualizer.core import GradientDescent
-from visualizer.core.analysis.stability import EdgeProbe
+from visualizer.core.analysis.verdicts import run_verdict
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset
+from visualizer.model.run_setup import metric_stride, new_run, optimizer_for
 from visualizer.model.settings import RunSettings
 from visualizer.model.state import WindowState
 
 #: A batch between two snapshots lasts about this long at full speed.
 BATCH_SECONDS = 0.004
-#: Test cost and accuracies every this many iterations: fine enough to draw, and each
-#: record ends a chunk of the engine's fast loop, so a finer stride costs training speed.
-METRIC_STRIDE = 50
+#: Budget 0 trains until J has not gone PLATEAU (relative, above 1) below its lowest in PLATEAU_ITERATIONS.
+PLATEAU, PLATEAU_ITERATIONS = 1e-7, 200
 #: A snapshot cheaper than this is taken after every batch.
 SNAPSHOT_FREE_S = 0.002
 #: How long a thread may hold the GIL while another waits (Python's default is 5 ms).
@@ -77,7 +77,7 @@ class TrainingController(QObject):
     """
 
     runningChanged = Signal(bool)
-    stopped = Signal(str, str)  # (reason, message): budget, converged, diverged, overflow, paused
+    stopped = Signal(str, str)  # (reason, message): budget, converged, overflow (J is not finite), paused
     failed = Signal(str)
     reset_done = Signal()
 
@@ -193,9 +193,7 @@ class TrainingController(QObject):
 
     @staticmethod
     def _optimizer(settings: RunSettings, m: int) -> Optimizer:
-        """The settings' optimizer for m examples: a batch larger than m is all m (the data may have shrunk)."""
-        opt = Optimizer.from_settings(settings)
-        return opt.with_(batch_size=None) if opt.batch_size is not None and opt.batch_size >= m else opt
+        return optimizer_for(settings, m)
 
     def _apply_optimizer(self, optimizer: Optimizer) -> None:
         """Takes effect on the next iteration and is recorded in the history, as a new alpha is."""
@@ -254,16 +252,7 @@ class TrainingController(QObject):
         """A fresh run on the given data and settings (by default the current ones)."""
         if train is None:
             train, test = self.train, self.test
-        s = settings or self.settings
-        gd = GradientDescent(
-            train.X, train.Y, alpha=s.alpha, loss=s.loss, init=s.init, seed=s.seed,
-            X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
-            metric_stride=METRIC_STRIDE, optimizer=self._optimizer(s, train.m),
-        )
-        gd.probe = EdgeProbe()  # 2/lambda_max recorded with the metrics, while training too
-        gd.metric_stride = metric_stride(gd, gd.optimizer)
-        gd.step(0)  # records iteration 0's metrics: the test J, accuracies and edge are drawn before any step
-        return gd
+        return new_run(train, test, settings or self.settings)  # 2/λmax recorded with the metrics, iteration 0 too
 
     def _run_to(self, target: int) -> None:
         if self.running:
@@ -324,26 +313,23 @@ class TrainingController(QObject):
                 return
             batch = 1 if speed else max(1, min(remaining, int(BATCH_SECONDS / per_iteration)))
             started = time.perf_counter()
-            had_diverged = gd.diverged_at is not None
             ran = gd.step(batch, cancelled=self._interrupted)
             elapsed = time.perf_counter() - started
             if ran:
                 per_iteration = 0.7 * per_iteration + 0.3 * elapsed / ran
-            if time.perf_counter() >= self._next_snapshot or gd.diverged_at is not None or gd.halted:
+            if time.perf_counter() >= self._next_snapshot or gd.halted:
                 self._publish()
-            if gd.diverged_at is not None and not had_diverged:
-                self.stopped.emit("diverged", divergence_message(gd))
-                return
             if ran == 0 and gd.halted:
-                self.stopped.emit("overflow", f"α = {gd.alpha:g} is far too large: the next step would overflow. "
-                                              "Lower α to go on.")
+                self.stopped.emit("overflow", f"α = {gd.alpha:g}: {run_verdict(gd).sentence()} Lower α to go on.")
                 return
             if until_flat:
                 cost = gd.cost
-                if cost < best - 1e-7 * max(1.0, abs(best)):
+                if cost < best - PLATEAU * max(1.0, abs(best)):
                     best, plateau_since = cost, gd.iteration
-                elif gd.iteration - plateau_since >= 200:
-                    self.stopped.emit("converged", f"The cost stopped falling at iteration {gd.iteration}.")
+                elif gd.iteration - plateau_since >= PLATEAU_ITERATIONS:
+                    self.stopped.emit("converged", f"J has not gone {PLATEAU:g} below its lowest, {best:.6g} at "
+                                                   f"iteration {plateau_since}, in {gd.iteration - plateau_since} "
+                                                   f"iterations: stopped at iteration {gd.iteration}.")
                     return
             if speed:
                 self._sleep(max(0.0, 1.0 / speed - elapsed))
@@ -371,21 +357,3 @@ class TrainingController(QObject):
         snap = self.latest
         rows = [t for it, t in zip(snap.path_iterations, snap.path, strict=True) if it <= iteration]
         return np.array(rows) if rows else np.zeros((0, len(snap.theta)))
-
-
-def metric_stride(gd: GradientDescent, optimizer: Optimizer) -> int:
-    """Iterations between two records of the full J, test J and accuracies: METRIC_STRIDE, or more when a step
-    sees few examples, so that one record (a pass over train and test) costs at most a tenth of the steps between."""
-    examples = gd.m + (0 if gd.test is None else gd.test.m)
-    stride = max(METRIC_STRIDE, math.ceil(10 * examples / optimizer.batch(gd.m)))
-    return int(next(k * 10**e for e in range(12) for k in (1, 2, 5) if k * 10**e >= stride))
-
-
-def divergence_message(gd: GradientDescent) -> str:
-    costs = gd.history.costs
-    k = gd.diverged_at
-    since = max((start for start, _ in gd.history.alpha_changes if start <= k), default=0)
-    peak = costs.at(min(k, len(costs) - 1))[1]
-    return (f"α = {gd.history.alpha_at(k):g} is too large: the cost rose from {costs.at(since)[1]:.2g} to {peak:.3g} "
-            f"in {k - since} iteration{'s' if k - since != 1 else ''}.")
-

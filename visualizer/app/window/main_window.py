@@ -37,6 +37,7 @@ from visualizer.app.panels.notice import NoticeBar
 from visualizer.app.panels.sigmoid import SigmoidPanel
 from visualizer.app.panels.surface import SurfacePanel
 from visualizer.app.panels.weights import WeightsPanel
+from visualizer.app.run.preset_search import PresetSearcher
 from visualizer.app.run.training import TrainingController
 from visualizer.app.window import preferences
 from visualizer.app.window.accessibility import name_by_labels
@@ -46,7 +47,7 @@ from visualizer.app.window.keys import FocusedWidgetFirst
 from visualizer.app.window.menus import build_menus
 from visualizer.app.window.rendering import FRAME_MS, GHOST_DELAY_MS, Rendering
 from visualizer.app.window.window_layout import WindowLayout
-from visualizer.core.analysis.stability import lesson_alphas
+from visualizer.core.analysis.verdicts import run_verdict
 from visualizer.data import Dataset
 from visualizer.model.settings import RunSettings
 from visualizer.model.state import DataSets, WindowState
@@ -91,6 +92,9 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.remember_layout = remember_layout
         self.state = WindowState(DataSets(train, test), settings or RunSettings())
         self.controller = TrainingController(self.state)
+        self.preset_search = PresetSearcher(self.state, self)
+        self.preset_search.found.connect(self._offer_preset)
+        self.preset_search.searching.connect(lambda text: self.notice.show_message(text, "info"))
         self.controls = ControlsPanel(self.state)
         self.cost_curve = CostCurvePanel()
         self.surface = SurfacePanel(self.state)
@@ -254,13 +258,18 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.state.change_settings(alpha=alpha)
 
     def choose_preset(self, name: str) -> None:
-        if self.edge is None or self.edge.alpha is None:
-            self.notice.show_message("There is no single edge of stability here to choose α from.", "info")
+        """The α whose run does what ``name`` says, found by running candidates (app/run/preset_search.py)."""
+        self.preset_search.choose(name)
+
+    def _offer_preset(self, name: str, preset) -> None:
+        if preset.alpha is None:
+            self.notice.show_message(f"No α is {name} here. {preset.why}", "info")
             return
-        alpha = float(f"{lesson_alphas(self.edge.alpha)[name]:.3g}")
-        self.set_alpha(alpha)
-        self.notice.show_message(f"α = {alpha:g}: {name} here, where the edge of stability {self.edge.formula} is "
-                                 f"{self.edge.alpha:.3g}. Press Train to watch.", "info")
+        self.set_alpha(preset.alpha)
+        then = "Press Train" if self.controller.gd.iteration == 0 else "Press Reset, then Train,"
+        self.notice.show_message(f"α = {preset.alpha:g}: {name} here. Run from the start for "
+                                 f"{self.preset_search.result.iterations} iterations: {preset.why} {then} to watch.",
+                                 "info")
 
     def reset(self) -> None:
         self.state.look_at(None)
@@ -283,10 +292,14 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
     # ------------------------------------------------------------------ events
     def _on_stopped(self, reason: str, message: str) -> None:
         self.refresh(force=True)
-        if reason in ("diverged", "overflow"):
+        if reason == "overflow":
             self.notice.show_message(message, "warning")
         elif reason in ("budget", "converged"):
             self.statusBar().showMessage(message, 8000)
+            verdict = run_verdict(self.controller.gd)  # what this α's J did, from where it took over
+            if verdict.kind != "falls":
+                self.notice.show_message(f"α = {self.controller.gd.alpha:g}: {verdict.sentence()}",
+                                         "warning" if verdict.diverged else "info")
 
     def _on_failed(self, details: str) -> None:
         self.notice.show_message(f"Training stopped on an error: {details.strip().splitlines()[-1]}", "error")
@@ -314,6 +327,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             if hasattr(panel, "timer"):
                 panel.timer.stop()
         self._stop_workers()
+        self.preset_search.stop()
         self.controller.shutdown()
         self.surface.release_gl()
         if self.remember_layout:
