@@ -82,6 +82,7 @@ PRESETS = {
                                      {"optimizer": "adam", "alpha": 0.001}), 1000),
     "L2 from 0 to 10": (_rows({"alpha": 0.005}, {"alpha": 0.005, "lam": 0.1}, {"alpha": 0.005, "lam": 1.0},
                               {"alpha": 0.005, "lam": 10.0}), 1500),
+    "Large steps": (_rows({"alpha": 0.005}, {"alpha": 0.02}, {"alpha": 0.1}, {"alpha": 1.0}), 2000),
 }
 
 

@@ -188,15 +188,6 @@ class EdgeProbe:
         return {"edge": float("nan") if edge is None else edge}
 
 
-def lesson_alphas(edge: float) -> dict[str, float]:
-    """Learning rates that show each behaviour, from the edge of stability 2 / lambda_max.
-
-    For a quadratic bowl: below 1/lambda descent is monotone, between 1/lambda and 2/lambda it
-    zig-zags but converges, above 2/lambda it grows.
-    """
-    return {"too small": edge / 200, "good": 0.45 * edge, "oscillating": 0.85 * edge, "diverging": 3.0 * edge}
-
-
 @dataclass
 class SweepPoint:
     alpha: float
