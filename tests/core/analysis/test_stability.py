@@ -137,3 +137,15 @@ def test_a_saturated_point_is_flat_not_an_infinite_edge():
     gd = GradientDescent(X, Y, alpha=500.0)
     gd.step(50)
     assert edge_of_stability(gd).reason == "flat"
+
+
+def test_an_alpha_that_rose_then_ended_below_every_steady_one_is_not_marked_diverged():
+    """The sweep marked α = 0.1 on the demo set diverged (J passed 10x its start) though it ends at 0.00074."""
+    from visualizer.core.analysis.stability import lower_after_a_rise
+    from visualizer.data import load_data
+
+    train, _ = load_data()
+    points = sweep(train.X, train.Y, [0.001, 0.1], 2000)
+    assert [(p.diverged, p.steady) for p in points] == [(False, True), (False, False)]
+    assert points[1].final_cost < points[0].final_cost / 100
+    assert suggest(points) == 0.001 and lower_after_a_rise(points) is points[1]

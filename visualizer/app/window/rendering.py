@@ -25,6 +25,8 @@ GHOST_DELAY_MS = 150  # the ghost is drawn once the alpha slider rests, not at e
 #: A slice (and edge) that took longer than this is computed on a worker while training: on 20,000
 #: images one takes seconds, and the window must answer the mouse meanwhile.
 SURFACE_SYNC_S = 0.05
+#: The convexity lesson's slice reaches this many times the surface's own extent: far enough out for σ to saturate.
+CONVEXITY_EXTENT = 30.0
 
 
 class Rendering:
@@ -94,10 +96,11 @@ class Rendering:
         panel = self.lesson("vectorization")
         panel.run.setEnabled(False)
         panel.result.setText("Running… (the loop version takes about two seconds)")
-        gd, m = self.controller.gd, self.controller.gd.m
+        gd, m, train = self.controller.gd, self.controller.gd.m, self.controller.train
         w, b, X, Y = gd.w, gd.b, gd.param.X, gd.y
         job = Worker(lambda _cancelled, _progress: time_vectorization(X, Y, w, b), self)
-        job.finished.connect(lambda: job.result is not None and panel.show_timing(job.result, m))
+        job.finished.connect(lambda: job.result is not None and self.controller.train is train  # still this data
+                             and panel.show_timing(job.result, m))
         job.failed.connect(lambda msg: panel.result.setText(f"The timing failed: {msg}"))
         job.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)
         self._jobs.append(job)
@@ -212,7 +215,7 @@ class Rendering:
             self.lesson("computation-graph").show_values(frame.graph(set_name, index), pixels.reshape(-1) / 255.0,
                                                          frame.w, float(frame.theta[-1]), y, name.rsplit("/", 1)[-1])
         if self._on_screen("convexity"):
-            self.lesson("convexity").show_views([frame.surface("w-direction", 40, loss, extent=6.0)
+            self.lesson("convexity").show_views([frame.surface("w-direction", 40, loss, extent=CONVEXITY_EXTENT)
                                                  for loss in ("cross-entropy", "squared-error")])
         if self._on_screen("mini-batches"):
             self.lesson("mini-batches").show_point(frame.gd, frame.theta, frame.gd.seed, 0)
