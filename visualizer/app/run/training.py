@@ -8,7 +8,6 @@ it reads ``latest`` on its own timer, at most 60 times a second.
 
 from __future__ import annotations
 
-import math
 import sys
 import threading
 import time
@@ -296,8 +295,7 @@ class TrainingController(QObject):
     def _loop(self) -> None:
         gd = self.gd
         per_iteration = 1e-5
-        plateau_since = gd.iteration
-        best = math.inf
+        plateau_since, best = gd.iteration, gd.cost  # inf - 1e-7 * inf is NaN: no J was ever "below" it
         while True:
             with self._lock:
                 if self._cancel:

@@ -96,10 +96,12 @@ class Frame:
         ``this_batch``: the J of the batch the next step uses, instead of all m examples'."""
         gd = self.gd
         traj = self.controller.trajectory_until(self.iteration)
+        kept = [i for i in self.controller.latest.path_iterations if i <= self.iteration]
         lam = gd.history.optimizer_at(self.iteration).lam
         return surface_view(gd.param, gd.loss if loss is None else get_loss(loss), gd.y, self.theta,
                             gd.gradient(self.z_train, self.theta), traj, kind, grid, extent, ghost,
-                            l2=lam / (2 * gd.m), rows=self.batch if this_batch else None)
+                            l2=lam / (2 * gd.m), rows=self.batch if this_batch else None,
+                            path_every=int(np.max(np.diff(kept))) if len(kept) > 1 else 1)
 
     def example(self, set_name: str, index: int) -> tuple[np.ndarray, float, str]:
         """(pixels, label, name) of one example."""

@@ -254,22 +254,26 @@ class SurfaceView:
     ghost_s: np.ndarray | None = None  # the path an old alpha would have taken, where there is one
     ghost_t: np.ndarray | None = None
     ghost_J: np.ndarray | None = None
+    path_every: int = 1  # iterations between two kept points of the path (it thins as the run grows)
 
     def distance_note(self) -> str:
+        """How far the kept points of the path are from the plane: measured on them, and saying which they are."""
         far = float(np.max(self.path_distance)) if self.path_distance.size else 0.0
         span = max(float(np.ptp(self.s)), float(np.ptp(self.t)), 1e-12)
+        kept = "path" if self.path_every == 1 else f"path, at the points kept every {self.path_every} iterations,"
         if far <= 1e-6 * span:
-            return "The whole path lies on this plane."
-        return (f"The real path leaves the plane by up to {far:.3g} (the plane is {span:.3g} wide); "
+            return f"The whole {kept} lies on this plane."
+        return (f"The {kept} leaves the plane by up to {far:.3g} (the plane shown is {span:.3g} across); "
                 "it is drawn at its projection.")
 
 
 def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.ndarray, gradient: np.ndarray,
                  path: np.ndarray, kind: str = "w-direction", grid: int = 60, extent: float = 1.0,
-                 ghost: np.ndarray | None = None, l2: float = 0.0, rows: np.ndarray | None = None) -> SurfaceView:
+                 ghost: np.ndarray | None = None, l2: float = 0.0, rows: np.ndarray | None = None,
+                 path_every: int = 1) -> SurfaceView:
     """The slice through ``theta`` of the given kind, sized to show the whole path (times ``extent``).
 
-    ``l2`` (λ/2m) and ``rows`` (one batch's examples) as for SurfaceSlice."""
+    ``l2`` (λ/2m) and ``rows`` (one batch's examples) as for SurfaceSlice; ``path_every``: the path's stride."""
     if kind == "principal":
         plane = principal_plane(param, path, theta, gradient)
     else:
@@ -293,5 +297,5 @@ def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.nd
         current=(*current, sl.cost_at(*current)),
         downhill=(ds, dt), s_label=plane.s_label, t_label=plane.t_label, kind=plane.kind,
         ghost_s=None if ghost_pts is None else ghost_pts.s, ghost_t=None if ghost_pts is None else ghost_pts.t,
-        ghost_J=None if ghost_pts is None else sl.costs_at(ghost_pts.s, ghost_pts.t),
+        ghost_J=None if ghost_pts is None else sl.costs_at(ghost_pts.s, ghost_pts.t), path_every=path_every,
     )
