@@ -43,3 +43,18 @@ def test_a_path_on_the_plane_is_said_to_lie_on_it():
     view = surface_view(gd.param, gd.loss, gd.y, gd.theta, gd.gradient(), np.array(gd.trajectory.thetas),
                         "principal")
     assert view.distance_note() == "The whole path lies on this plane."
+
+
+def test_the_principal_plane_sizes_its_second_axis_to_the_path_so_a_zig_zag_can_be_seen():
+    """Lesson 04 asked about a zig-zag the surface drew as a straight line: the second axis kept a width of 0.5."""
+    from visualizer.core.analysis.zigzag import reversals, step_components
+    from visualizer.data import load_data
+
+    train, _ = load_data()
+    gd = GradientDescent(train.X, train.Y, alpha=0.0025)  # lesson 04's "good": J falls at every step
+    assert reversals(step_components(gd, 30)) >= 15  # yet the path zig-zags across the valley
+    view = surface_view(gd.param, gd.loss, gd.y, gd.theta, gd.gradient(), np.array(gd.trajectory.thetas),
+                        "principal")
+    t_path = np.ptp(view.path_t)
+    assert 0 < t_path < 0.05 and np.ptp(view.t) < 4 * t_path  # the zig-zag spans a quarter of the plot at least
+    assert view.t[0] <= view.path_t.min() and view.path_t.max() <= view.t[-1]

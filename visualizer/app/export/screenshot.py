@@ -130,7 +130,7 @@ def render_screenshot(out: str, data: str | None = None, iterations: int = 2000,
     elif view == "race":
         from visualizer.app.explorer.explorer import race_picture
 
-        image = race_picture(window, size)
+        image = race_picture(window, size, *([lesson.race] if lesson is not None and lesson.race else []))
     else:
         image = grab_view(window, view)
     window.close()

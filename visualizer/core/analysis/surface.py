@@ -221,18 +221,24 @@ class SurfaceSlice:
         return float(st[0]), float(st[1])
 
 
-def view_ranges(points: PlanePoints, pad: float = 0.3, minimum: float = 1.0) -> tuple[tuple, tuple]:
+def view_ranges(points: PlanePoints, pad: float = 0.3, minimum: float = 1.0,
+                minimum_t: float | None = None) -> tuple[tuple, tuple]:
     """(s range, t range) that show every point with a margin around them, widened to multiples of half
-    a power of ten: a growing path moves the view (and its axes' labels) in steps, not at every update."""
+    a power of ten: a growing path moves the view (and its axes' labels) in steps, not at every update.
+    ``minimum_t``: the t range's own smallest width (default ``minimum``)."""
 
-    def one(v: np.ndarray) -> tuple[float, float]:
+    def one(v: np.ndarray, minimum: float) -> tuple[float, float]:
         lo, hi = float(np.min(v)), float(np.max(v))
         half = max((hi - lo) / 2 * (1 + 2 * pad), minimum / 2)
         mid = (lo + hi) / 2
         unit = 10.0 ** np.floor(np.log10(2 * half)) / 2
         return float(np.floor((mid - half) / unit) * unit), float(np.ceil((mid + half) / unit) * unit)
 
-    return one(points.s), one(points.t)
+    return one(points.s, minimum), one(points.t, minimum if minimum_t is None else minimum_t)
+
+
+#: The smallest width of the principal plane's second axis (the first keeps 0.5, as the w-direction plane's).
+PATH_T_MINIMUM = 1e-3
 
 
 @dataclass
@@ -283,7 +289,9 @@ def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.nd
     ghost_pts = sl.points(ghost) if ghost is not None and len(ghost) else None
     shown = pts if ghost_pts is None else PlanePoints(np.concatenate([pts.s, ghost_pts.s]),
                                                       np.concatenate([pts.t, ghost_pts.t]), pts.distance)
-    (s0, s1), (t0, t1) = view_ranges(shown, minimum=0.5)
+    # The path's second direction is sized to the path: a zig-zag across the valley a hundredth of the path's
+    # length is drawn across the plot, not as a straight line (its axis says how small it is).
+    (s0, s1), (t0, t1) = view_ranges(shown, minimum=0.5, minimum_t=PATH_T_MINIMUM if kind == "principal" else None)
     s = (s0 + s1) / 2 + extent * np.linspace(s0 - s1, s1 - s0, grid) / 2
     t = (t0 + t1) / 2 + extent * np.linspace(t0 - t1, t1 - t0, grid) / 2
     path_pts = PlanePoints(pts.s[:-2], pts.t[:-2], pts.distance[:-2])
