@@ -164,3 +164,14 @@ def test_presets_are_valid_races(problem):
             assert race_config_from_dict(c.to_dict()) == c
     lams = [c.lam for c in PRESETS["L2 from 0 to 10"][0]]
     assert min(lams) == 0 and max(lams) == 10
+
+
+def test_a_run_read_back_with_an_old_rise_mark_is_judged_on_its_costs(problem):
+    """Older comparison files kept diverged_at where J passed 10x its start: not a step that was not finite."""
+    X, Y, Xt, Yt = problem
+    race = Race(X, Y, Xt, Yt, iterations=100)
+    run = race.add(RaceConfig(alpha=500.0))
+    finished(race)
+    assert run.verdict().kind == "unstable"
+    run.diverged_at = 2
+    assert run.verdict().kind == "unstable" and run.verdict().not_finite_at is None

@@ -216,3 +216,21 @@ def test_a_new_alpha_after_an_overflow_carries_on_and_clears_the_mark():
     assert gd.diverged_at is not None
     gd.alpha = 1e-4
     assert gd.step(30) == 30 and gd.diverged_at is None and not gd.halted
+
+
+def test_a_saved_mark_of_a_rise_is_not_read_back_as_a_step_that_was_not_finite():
+    """Files from before kept diverged_at where J passed 10x its start; only a halt's mark is after the end."""
+    from dataclasses import replace
+
+    X, Y = make_problem(40, 20, seed=2, scale=3.0)
+    gd = GradientDescent(X, Y, alpha=50.0)
+    gd.step(30)
+    old = replace(gd.exact_state(), diverged_at=2)  # as an older version saved it
+    back = GradientDescent(X, Y, alpha=50.0)
+    back.restore(gd.w, gd.b, gd.iteration, gd.history, old)
+    assert back.diverged_at is None
+    halted = GradientDescent(X * 1e150, Y, alpha=1e6)
+    halted.step(50)
+    again = GradientDescent(X * 1e150, Y, alpha=1e6)
+    again.restore(halted.w, halted.b, halted.iteration, halted.history, halted.exact_state())
+    assert halted.diverged_at == again.diverged_at == halted.iteration + 1

@@ -126,7 +126,9 @@ class RaceRun:
         if self.config.optimizer_for().batch(self.m) >= self.m and len(costs):
             later = its > costs.iterations()[-1]  # the rows after the last step's cost: J where the run stands
             its, values = np.append(costs.iterations(), its[later]), np.append(costs.values, values[later])
-        return judge_at(its, values, self.diverged_at)
+        # A halt marks the iteration after the last one run; older files also marked a rise past 10x J, before it.
+        halted = self.diverged_at if (self.diverged_at or -1) > self.iteration else None
+        return judge_at(its, values, halted)
 
     def reached(self, target: float) -> int | None:
         """The first iteration whose full J is at or below ``target``: every iteration for batch runs."""
@@ -224,6 +226,8 @@ class Race:
     @staticmethod
     def _record(run: RaceRun) -> None:
         gd, history = run.gd, run.history
+        if run.diverged_at is None:
+            run.diverged_at = gd.diverged_at  # J stopped being finite there (also a halt where a row is)
         if history.last_metric_iteration == gd.iteration:
             return
         metrics = gd.metrics()
@@ -232,8 +236,6 @@ class Race:
         if len(run.seconds) > len(history.metrics["iteration"]):  # the history thinned its rows
             run.seconds.thin()
         run.iteration = gd.iteration
-        if run.diverged_at is None:
-            run.diverged_at = gd.diverged_at  # J stopped being finite there
 
     def summaries(self, target: float | None = None) -> list[Summary]:
         out = []
