@@ -28,7 +28,7 @@ from visualizer.app.common.accessibility import buddy
 from visualizer.app.run.frame import Frame
 
 THUMB = 64
-CELL = QSize(THUMB + 10, THUMB + 30)
+CELL = QSize(THUMB + 10, THUMB + 44)  # the image, ŷ's bar, "ŷ · y" and the loss L under it
 # Okabe-Ito bluish green and vermilion, and a mark besides: right and wrong never rest on colour alone.
 RIGHT, WRONG = QColor("#009E73"), QColor("#D55E00")
 SORTS = [("as loaded", "index"), ("by ŷ", "yhat"), ("by loss (worst first)", "loss"), ("by label", "label")]
@@ -122,6 +122,8 @@ class ExampleDelegate(QStyledItemDelegate):
         # the badge says right or wrong; the caption fits its cell, so neighbours' captions never touch
         painter.drawText(QRect(r.x(), r.y() + THUMB + 12, r.width(), 14), Qt.AlignmentFlag.AlignCenter,
                          f"ŷ {yhat:.2f} · y={label}")
+        painter.drawText(QRect(r.x(), r.y() + THUMB + 26, r.width(), 14), Qt.AlignmentFlag.AlignCenter,
+                         f"L {float(model.loss[i]):.3g}")
         painter.restore()
 
 
