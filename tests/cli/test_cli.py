@@ -90,7 +90,39 @@ def test_large_alpha_gives_finite_json(tmp_path):
     assert out.returncode == 0, out.stderr
     text = (tmp_path / "r.json").read_text()
     assert "NaN" not in text and "Infinity" not in text
-    assert json.loads(text)["runs"][0]["diverged"] is True
+    assert json.loads(text)["runs"][0]["verdict"]["kind"] in ("unstable", "diverges", "oscillates")
+
+
+def test_diverged_means_j_ended_above_its_start_on_the_demo_set(tmp_path):
+    """α = 0.02, 0.1 and 10 were "diverged": true, though J ends at 0.0185, 0.00074 and 5.4e-08 (from 0.693)."""
+    out = run("train", "--alpha", "0.0005", "0.02", "0.1", "10", "--print-every", "2000",
+              "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    runs = json.loads((tmp_path / "r.json").read_text())["runs"]
+    assert [r["diverged"] for r in runs] == [False] * 4
+    assert [r["verdict"]["kind"] for r in runs] == ["falls", "unstable", "unstable", "unstable"]
+    for r in runs[1:]:
+        v = r["verdict"]
+        assert r["final_cost"] < v["start_cost"] < v["highest_cost"] and v["highest_at"] == 3
+        assert f"then fell to {r['final_cost']:.3g} at iteration 2000, below where it began" in v["sentence"]
+        assert f"what J did: {v['sentence']}" in out.stdout.splitlines()
+    assert out.stdout.splitlines()[-1].endswith("unstable at first (highest 5.43e+03 at iteration 3)")
+
+
+def test_a_run_that_ends_above_its_start_is_diverged(tmp_path):
+    """One grey level per image and labels at random: no plane separates them, and a large α ends above J(0)."""
+    rng = np.random.default_rng(0)
+    grey = rng.integers(0, 255, 60).astype(np.uint8)
+    _bad_h5(tmp_path / "noisy.h5", train_set_x=np.broadcast_to(grey[:, None, None, None], (60, 16, 16, 3)).copy(),
+            train_set_y=(rng.random(60) < 0.5).astype(np.int64))
+    out = run("train", str(tmp_path / "noisy.h5"), "--test-fraction", "0", "--alpha", "0.01", "100",
+              "--iterations", "300", "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    small, large = json.loads((tmp_path / "r.json").read_text())["runs"]
+    assert (small["diverged"], large["diverged"]) == (False, True)
+    assert large["final_cost"] > large["verdict"]["start_cost"]
+    assert large["verdict"]["sentence"].startswith(f"diverged: J ended at {large['final_cost']:.3g} at iteration "
+                                                   f"300, above 0.693 where it began")
 
 
 @pytest.mark.parametrize(

@@ -223,3 +223,20 @@ def test_the_sweep_csv_has_one_row_per_alpha_and_iteration(tmp_path):
         expected = numpy_costs(train.X, train.Y, alpha, 25)
         np.testing.assert_allclose([float(r["cost"]) for r in mine], expected, rtol=1e-12)
         assert mine[0]["steady"] == "True" and mine[0]["batch_size"] == "all"
+
+
+def test_a_halted_run_of_the_race_is_kept_with_its_mark(tmp_path):
+    """A halt marks the step after the last one run: the file held it and refused itself on reading."""
+    train, test = dataset(6), dataset(4, seed=1, source="t")
+    race = Race(train.X * 1e152, train.Y, iterations=40)
+    run = race.add(RaceConfig(alpha=1e6))
+    while race.step(15):
+        pass
+    assert run.diverged_at == run.iteration + 1 and run.verdict().diverged
+    comparison = SavedComparison(40, "cross-entropy", "zeros", 0, 0.6, "iterations", race.runs, None, None, None,
+                                 None)
+    gd = GradientDescent(train.X, train.Y, alpha=0.01)
+    path = tmp_path / "h.vis.npz"
+    save_session(path, train, test, {"alpha": 0.01}, gd.history, gd.iteration, gd.w, gd.b, comparison=comparison)
+    back = load_session(path).comparison.runs[0]
+    assert back.diverged_at == run.diverged_at and back.verdict().sentence() == run.verdict().sentence()

@@ -23,11 +23,11 @@ from visualizer.formats.lesson_files import (
     Lesson,
     LessonData,
     LessonError,
-    instructions_html,
     load_lesson,
     load_lesson_data,
     schema,
 )
+from visualizer.formats.lesson_text import instructions_html
 from visualizer.formats.lesson_writer import save_lesson
 from visualizer.fs.resources import LESSONS_DIR
 from visualizer.model.settings import RunSettings

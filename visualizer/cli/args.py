@@ -22,7 +22,7 @@ from visualizer.fs.files import file_kind_problem
 from visualizer.model import panels
 from visualizer.model.constraints import TABLE, parse
 
-COMMANDS = ("train", "predict", "screenshot", "animate", "install-desktop")
+COMMANDS = ("train", "predict", "screenshot", "animate", "check-lesson", "install-desktop")
 QT_COMMANDS = ("screenshot", "animate")  # the commands that make a QApplication, besides the window
 WINDOW_SUFFIXES = (".h5", ".hdf5", ".npz", ".toml")
 SCREENSHOT_VIEWS = tuple(v.key for v in panels.SCREENSHOT_VIEWS)
@@ -271,6 +271,13 @@ def build_parser() -> argparse.ArgumentParser:
     shot.add_argument("--view", choices=list(SCREENSHOT_VIEWS), default="window", help="what to capture")
 
     _animate_parser(sub)
+
+    lessons = sub.add_parser("check-lesson", help="run lessons headless and check what they say the learner sees",
+                             description="Run each lesson's settings on its data, without a display, and check "
+                                         "each of its expectations (docs/lessons.md): one line each, with the "
+                                         "values measured. Exit 0: all hold; 1: one fails; 2: a file cannot be "
+                                         "read.")
+    lessons.add_argument("lessons", metavar="LESSON.toml", nargs="+", help="lesson files")
 
     desktop = sub.add_parser("install-desktop", help="add visualizer to the application menu (Linux desktops)",
                              description="Write a freedesktop.org menu entry and the icon under XDG_DATA_HOME "

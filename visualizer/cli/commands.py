@@ -18,6 +18,7 @@ import numpy as np
 
 from visualizer.cli import desktop
 from visualizer.cli.args import UsageError, build_parser, route, window_path_problem
+from visualizer.cli.check_lesson import check_lessons
 from visualizer.cli.interrupts import CtrlC
 from visualizer.cli.output import Progress, one_line, quote_path
 from visualizer.cli.train import check_writable, settings_from_flags, train
@@ -59,11 +60,13 @@ def _run(argv: list[str]) -> int:
             return _window(invocation.path, invocation.qt_args)
         args = build_parser().parse_args(invocation.argv)
         if args.command is None:
-            raise UsageError("choose a command: train, predict, screenshot, animate or install-desktop "
-                             "(or a PATH to open)")
+            raise UsageError("choose a command: train, predict, screenshot, animate, check-lesson or "
+                             "install-desktop (or a PATH to open)")
         if args.command in ("screenshot", "animate"):
             with CtrlC() as pressed:  # from here on Qt may be loaded or drawing: Ctrl+C only sets a flag
                 return (_screenshot if args.command == "screenshot" else _animate)(args, invocation.qt_args, pressed)
+        if args.command == "check-lesson":
+            return check_lessons(args.lessons)
         if args.command == "install-desktop":
             return _install_desktop(args.uninstall)
         if args.command == "predict":

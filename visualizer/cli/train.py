@@ -11,6 +11,7 @@ from visualizer.cli.args import UsageError
 from visualizer.cli.output import Progress, json_safe, one_line, quote_path
 from visualizer.cli.train_network import model_problem, model_summary, run_network
 from visualizer.core import GradientDescent
+from visualizer.core.analysis.verdicts import SHORT, run_verdict
 from visualizer.core.engine.gradient_descent import CHUNK
 from visualizer.core.engine.metrics import cost_text
 from visualizer.core.optim.optimizers import Optimizer
@@ -113,7 +114,8 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer
         print(f"Cost after iteration {i}: {cost_text(cost)}")
     if gd.overflow is not None:
         print(f"stopped: {gd.overflow}")
-    m = gd.metrics()
+    m, verdict = gd.metrics(), run_verdict(gd)
+    print(f"what J did: {verdict.sentence()}")
     print(f"train accuracy: {m['train_accuracy']} %")
     if test is not None:
         print(f"test accuracy: {m['test_accuracy']} %")
@@ -124,7 +126,10 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer
         "final_cost": m["train_cost"],
         "train_accuracy": m["train_accuracy"],
         "test_accuracy": m["test_accuracy"],
-        "diverged": gd.diverged_at is not None,
+        "diverged": verdict.diverged,
+        "verdict": {"kind": verdict.kind, "sentence": verdict.sentence(), "start_cost": verdict.start,
+                    "highest_cost": verdict.peak, "highest_at": verdict.peak_at, "rises": verdict.rises,
+                    "not_finite_at": verdict.not_finite_at},
         "train_seconds": seconds,
         "settings": {"alpha": alpha, "iterations": args.iterations, "print_every": args.print_every,
                      "loss": args.loss, "init": args.init, "seed": args.seed, **optimizer.to_dict(),
@@ -163,11 +168,13 @@ def _report_skipped(skipped: list[Skipped]) -> None:
 
 
 def _print_table(runs: list[dict]) -> None:
-    print(f"{'alpha':>10}  {'final cost':>12}  {'train accuracy':>15}  {'test accuracy':>14}  diverged")
+    print(f"{'alpha':>10}  {'final cost':>12}  {'train accuracy':>15}  {'test accuracy':>14}  what J did")
     for r in runs:
         test = "-" if r["test_accuracy"] is None else f"{r['test_accuracy']:.7g} %"
+        v = r["verdict"]
+        peak = f" (highest {v['highest_cost']:.3g} at iteration {v['highest_at']})" if v["kind"] == "unstable" else ""
         print(f"{r['alpha']:>10g}  {r['final_cost']:>12.6f}  {r['train_accuracy']:>13.7g} %  {test:>14}  "
-              f"{'yes' if r['diverged'] else 'no'}")
+              f"{SHORT[v['kind']]}{peak}")
 
 
 def check_writable(path: str) -> None:

@@ -127,7 +127,7 @@ def _run(d, column: _Column, m: int, budget: int, k: int) -> RaceRun:
     n, n_test = _int(d, "rows", 1, METRIC_ROWS), _int(d, "test_rows", 0, METRIC_ROWS)
     diverged = d.get("diverged_at")
     if diverged is not None:
-        diverged = _int(d, "diverged_at", 0, last)
+        diverged = _int(d, "diverged_at", 0, last + 1)  # a halt marks the step after the last one run
     history = History()
     history.costs.restore(column.take(d["costs"], f"run {k}'s costs").copy(), stride, last)
     its = column.take(n, f"run {k}'s iterations", 0, last)

@@ -10,7 +10,6 @@ The schema is documented in docs/lessons.md (a test keeps the two in step).
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -23,9 +22,11 @@ import tomllib
 
 from visualizer.core.analysis.race import PRESETS
 from visualizer.data import DataError, Dataset, load_data
+from visualizer.data.contradictions import with_contradictions
 from visualizer.data.planar import is_planar
 from visualizer.fs.files import file_kind_problem, read_regular
 from visualizer.model.constraints import DATA, MODEL_SETTINGS, batch_problem, check
+from visualizer.model.expectations import Expectation, ExpectationError, parse
 from visualizer.model.panels import DOCK_AREAS, LESSON_PANELS, MAIN_PANELS
 from visualizer.model.settings import RunSettings, SettingsError
 
@@ -63,6 +64,7 @@ class LessonData:
     n_px: int | None = DATA["n_px"].default  # None: the source's own size (64 for folders)
     positive: str | None = None  # None: cat, yes, ... as the data package guesses
     test_fraction: float = DATA["test_fraction"].default
+    contradictions: int = DATA["contradictions"].default  # training images copied with the opposite label
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ class Lesson:
     hidden: tuple[str, ...] = ()
     iterations: int = 0
     race: str | None = None  # a preset of Explore > Compare runs, raced beside the window when the lesson opens
+    #: What the learner will see, checked by `visualizer check-lesson` (visualizer.model.expectations).
+    expect: tuple[Expectation, ...] = ()
     #: The file it came from (relative data paths are relative to its folder); not part of its content.
     path: Path | None = field(default=None, compare=False)
     #: key -> line in that file, for messages about values only the data can check (batch_size <= m).
@@ -205,8 +209,20 @@ class _Reader:
             tabs=tabs,
             locked=self.names(controls, "locked", "controls.locked", CONTROLS),
             hidden=self.names(controls, "hidden", "controls.hidden", CONTROLS),
-            iterations=iterations, race=race, path=self.path, lines=dict(self.lines_of), **areas,
+            iterations=iterations, race=race, expect=self.expectations(doc.get("expect", [])), path=self.path,
+            lines=dict(self.lines_of), **areas,
         )
+
+    def expectations(self, value) -> tuple[Expectation, ...]:
+        if not isinstance(value, list):
+            self.fail("expect", 'must be a list of sentences, such as ["J at 2000 < J at 0"]')
+        out = []
+        for k, sentence in enumerate(value, start=1):
+            try:
+                out.append(parse(sentence))
+            except ExpectationError as exc:
+                self.fail("expect", f"sentence {k} ({_shown(sentence)}): {exc}")
+        return tuple(out)
 
     def data(self, table: dict) -> LessonData:
         source = self.text(table, "source", "data.source", 4096, "demo")
@@ -236,7 +252,8 @@ class _Reader:
             self.fail(f"settings.{exc.key}", exc.reason)
 
 
-TOP_KEYS = ("version", "title", "instructions", "iterations", "race", "data", "settings", "panels", "controls")
+TOP_KEYS = ("version", "title", "instructions", "iterations", "race", "expect", "data", "settings", "panels",
+            "controls")
 DATA_KEYS = tuple(f.name for f in fields(LessonData))
 SETTING_KEYS = tuple(f.name for f in fields(RunSettings))
 PANEL_KEYS = ("show", *AREAS, "tabs")
@@ -245,7 +262,7 @@ CONTROL_KEYS = ("locked", "hidden")
 
 def schema() -> dict[str, object]:
     """Every key (dotted) with its default: what docs/lessons.md documents. ``...`` marks a required key."""
-    keys = {"version": FORMAT_VERSION, "title": ..., "instructions": "", "iterations": 0, "race": None}
+    keys = {"version": FORMAT_VERSION, "title": ..., "instructions": "", "iterations": 0, "race": None, "expect": []}
     keys |= {f"data.{f.name}": f.default for f in fields(LessonData)}
     keys |= {f"settings.{k}": list(v) if isinstance(v, tuple) else v for k, v in RunSettings().to_dict().items()}
     keys |= {"panels.show": list(MAIN_PANELS), **{f"panels.{a}": [] for a in AREAS}, "panels.tabs": []}
@@ -345,43 +362,11 @@ def load_lesson_data(lesson: Lesson, progress=None, cancelled=None) -> tuple[Dat
     except DataError as exc:
         key = f"data.{exc.option or 'source'}"
         raise LessonError(f"{lesson.where(key)}: {exc}") from None
+    if d.contradictions:
+        if d.contradictions > train.m:
+            raise LessonError(f"{lesson.where('data.contradictions')}: at most the {train.m} training images can "
+                              f"be copied with the opposite label, not {d.contradictions}")
+        train = with_contradictions(train, d.contradictions)
     if problem := batch_problem(lesson.settings.batch_size, train.m):
         raise LessonError(f"{lesson.where('settings.batch_size')}: {problem}")
     return train, test
-
-
-# ---------------------------------------------------------------------------------- formatting
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-
-
-def instructions_html(text: str) -> str:
-    """Paragraphs, ``- `` lists and ``**bold**`` as HTML; everything else escaped, so it is shown, never run."""
-    blocks, items, para = [], [], []
-
-    def inline(s: str) -> str:
-        return _BOLD.sub(r"<b>\1</b>", html.escape(s, quote=False))
-
-    def flush() -> None:
-        if para:
-            blocks.append(f"<p>{inline(' '.join(para))}</p>")
-            para.clear()
-        if items:
-            blocks.append("<ul>" + "".join(f"<li>{inline(i)}</li>" for i in items) + "</ul>")
-            items.clear()
-
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            flush()
-        elif stripped.startswith("- "):
-            if para:
-                flush()
-            items.append(stripped[2:].strip())
-        elif items and line[:1].isspace():
-            items[-1] += " " + stripped  # a list item continued on an indented line
-        else:
-            if items:
-                flush()
-            para.append(stripped)
-    flush()
-    return "\n".join(blocks)

@@ -17,6 +17,8 @@ def lesson_to_toml(lesson: Lesson) -> str:
            f"instructions = {_toml_text(lesson.instructions)}", f"iterations = {lesson.iterations}"]
     if lesson.race is not None:
         out.append(f"race = {_toml_string(lesson.race)}")
+    if lesson.expect:  # what the learner will see, one sentence a line (checked by `visualizer check-lesson`)
+        out += ["expect = ["] + [f"    {_toml_string(e.text)}," for e in lesson.expect] + ["]"]
     out += ["", "[data]"]
     out += [f"{f.name} = {_toml_value(getattr(lesson.data, f.name))}" for f in fields(LessonData)
             if getattr(lesson.data, f.name) is not None]

@@ -25,6 +25,7 @@ from visualizer.core.models.activations import ACTIVATIONS
 from visualizer.core.models.network import DEFAULT_SCALE, NAMED_SCALES
 from visualizer.core.optim.optimizers import DECAY_KINDS, KINDS
 from visualizer.core.optim.registry import HYPERS, users
+from visualizer.data.contradictions import MAX_CONTRADICTIONS
 from visualizer.data.images import N_PX_RANGE
 
 #: The largest learning rate any input may give: far beyond a useful one (larger ones overflow at once).
@@ -173,6 +174,9 @@ DATA: dict[str, Constraint] = {
     "test_fraction": Constraint(float, 0.2, "the test fraction",
                                 "the part held out as a test set when the source has none (0 holds none out)",
                                 low=0.0, high=1.0, high_open=True, flag="--test-fraction", metavar="F"),
+    "contradictions": Constraint(int, 0, "the number of contradicting copies",
+                                 "training images copied with the opposite label: then no plane separates the "
+                                 "classes", low=0, high=MAX_CONTRADICTIONS),
 }
 TABLE: dict[str, Constraint] = RUN | DATA
 assert all(set(c.applies or ()) <= set(KINDS) for c in RUN.values()), "applies names a kind KINDS lacks"

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from tests.conftest import COURSE_DIR, image_folder
+from visualizer.app.lessons.expectation_dialog import ExpectationDialog
 from visualizer.data import DEMO_DIR
 from visualizer.formats.lesson_files import LESSON_PANELS, MAIN_PANELS, load_lesson
 from visualizer.fs.resources import LESSONS_DIR
@@ -174,8 +175,10 @@ def test_save_as_lesson_then_reopen_gives_the_same_window(window, qtbot, tmp_pat
     window.docks["gallery"].show()
     saved = tmp_path / "mine.toml"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(tmp_path / "mine"), ""))
+    monkeypatch.setattr(ExpectationDialog, "exec", lambda dialog: ExpectationDialog.DialogCode.Accepted)
     assert window.save_lesson_file()  # the suffix is added
     lesson = load_lesson(saved)
+    assert lesson.expect == load_lesson(LESSONS_DIR / "04-learning-rate.toml").expect  # ticked as they were
     assert lesson.settings == window.state.settings and lesson.settings.alpha == 0.0123
     assert lesson.iterations == 40 and "weights" not in lesson.show and "gallery" in lesson.show
     assert lesson.locked == load_lesson(LESSONS_DIR / "04-learning-rate.toml").locked

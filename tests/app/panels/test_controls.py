@@ -36,6 +36,7 @@ def test_an_alpha_tick_re_sets_no_other_widget(controls, monkeypatch):
 def test_the_edge_is_weighed_against_the_alpha_it_was_measured_with(controls):
     controls.state.change_settings(alpha=0.0001)  # the slider has moved on...
     controls.show_edge(Edge(0.0024), 0.004)  # ...from the α of the iteration shown
-    assert controls.edge_label.text() == "edge of stability 2/λmax ≈ 0.0024 (α = 0.004 is above it: expect " \
-                                         "zig-zags or a blow-up)"
+    assert controls.edge_label.text() == "edge of stability 2/λmax ≈ 0.0024 at this point (α = 0.004 is above it: " \
+                                         "along the steepest direction here, a step lands farther across the " \
+                                         "valley than it started)"
     assert "f0ad4e" in controls.alpha.slider.styleSheet()  # amber: above

@@ -44,6 +44,33 @@ def test_closing_while_training_stops_the_thread(window, qtbot):
     window.close()  # the fixture checks that no thread is left
 
 
+def test_a_large_alpha_trains_on_and_the_notice_says_what_j_did(window, qtbot):
+    """α = 5 stopped the run at J's first spike with "α = 5 is too large": J then falls far below its start."""
+    window.controls.alpha.field.setText("5")
+    window.controls.alpha.field.editingFinished.emit()
+    window.controller.start()
+    qtbot.waitUntil(lambda: not window.controller.running and window.notice.isVisible(), timeout=20000)
+    gd = window.controller.gd
+    costs = np.append(gd.history.costs.values, gd.cost)
+    assert gd.iteration == 2000 and costs[-1] < costs[0] < costs.max()
+    peak = int(np.argmax(costs))
+    assert window.notice.label.text() == (
+        f"α = 5: unstable at first: J rose from 0.693 to {costs[peak]:.3g} at iteration {peak}, then fell to "
+        f"{costs[-1]:.3g} at iteration 2000, below where it began.")
+
+
+def test_a_step_that_is_not_finite_halts_the_run_and_says_diverged(window, qtbot):
+    window.state.change_settings(loss="squared-error")
+    window.controller.gd.alpha = 1e306  # beyond the controls' range: only the engine can be handed it
+    window.controller.start()
+    qtbot.waitUntil(lambda: not window.controller.running and window.notice.isVisible(), timeout=20000)
+    gd = window.controller.gd
+    assert gd.halted and gd.diverged_at is not None
+    assert window.notice.label.text().startswith(f"α = 1e+306: diverged: J is not finite from iteration "
+                                                 f"{gd.diverged_at}")
+    assert np.all(np.isfinite(gd.history.costs.values))
+
+
 def test_soak_redraws_hundreds_of_times_while_training(window, qtbot):
     """Catches Qt-binding releases that crash pyqtgraph after a few dozen redraws."""
     c = window.controller

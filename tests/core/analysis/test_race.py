@@ -75,13 +75,21 @@ def test_target_cost_is_reached_where_the_direct_run_reaches_it(problem):
     assert race.summaries(-1.0)[0].reached_at is None and race.summaries(-1.0)[0].reached_seconds is None
 
 
-def test_a_diverging_run_is_marked_and_the_others_are_not(problem):
+def test_diverged_means_ending_above_the_start_and_a_rise_then_a_fall_is_unstable_at_first(problem):
+    """α = 500 threw J far up, then below its start: it was marked diverged; the table now says what J did."""
     X, Y, Xt, Yt = problem
     race = Race(X, Y, Xt, Yt, iterations=100)
     race.add(RaceConfig(alpha=0.1))
-    race.add(RaceConfig(alpha=500.0, batch_size=2))
+    race.add(RaceConfig(alpha=500.0))
     rows = finished(race).summaries()
-    assert [r.diverged for r in rows] == [False, True]
+    assert [r.verdict.kind for r in rows] == ["falls", "unstable"] and not any(r.diverged for r in rows)
+    costs = race.runs[1].history.costs.values
+    assert rows[1].verdict.peak == costs.max() > 100 * costs[0] > 100 * rows[1].final_cost
+    rng = np.random.default_rng(0)  # labels at random: no plane separates them
+    noisy = Race(rng.random((3, 60)), (rng.random((1, 60)) < 0.5).astype(float), iterations=300)
+    noisy.add(RaceConfig(alpha=100.0))
+    row = finished(noisy).summaries()[0]
+    assert row.diverged and row.final_cost > noisy.runs[0].history.costs.values[0]
 
 
 def test_the_shared_slice_holds_every_path_from_the_common_start(problem):
@@ -135,3 +143,14 @@ def test_presets_are_valid_races(problem):
             assert race_config_from_dict(c.to_dict()) == c
     lams = [c.lam for c in PRESETS["L2 from 0 to 10"][0]]
     assert min(lams) == 0 and max(lams) == 10
+
+
+def test_a_run_read_back_with_an_old_rise_mark_is_judged_on_its_costs(problem):
+    """Older comparison files kept diverged_at where J passed 10x its start: not a step that was not finite."""
+    X, Y, Xt, Yt = problem
+    race = Race(X, Y, Xt, Yt, iterations=100)
+    run = race.add(RaceConfig(alpha=500.0))
+    finished(race)
+    assert run.verdict().kind == "unstable"
+    run.diverged_at = 2
+    assert run.verdict().kind == "unstable" and run.verdict().not_finite_at is None

@@ -3,7 +3,7 @@ import pytest
 
 from tests.conftest import make_problem
 from visualizer.core import GradientDescent, sigmoid
-from visualizer.core.analysis.stability import lambda_max, lesson_alphas, stable_alpha, suggest, sweep
+from visualizer.core.analysis.stability import lambda_max, stable_alpha, suggest, sweep
 
 
 def full_hessian(X, y_len, z):
@@ -21,19 +21,17 @@ def test_lambda_max_matches_eigvalsh(n_x, m):
     assert lambda_max(gd) == pytest.approx(expected, rel=1e-8)
 
 
-def test_edge_of_stability_separates_convergence_from_blow_up():
+def test_the_edge_is_local_a_step_just_above_it_rises_at_first_one_below_falls():
+    """2/λmax here: the first steps of α = 0.9 edge fall, the first of 3 edge rises (the quadratic picture, locally)."""
     X, Y = make_problem(20, 40, seed=2)
-    gd = GradientDescent(X, Y)
-    edge = stable_alpha(gd)
-    alphas = lesson_alphas(edge)
-    assert alphas["too small"] < alphas["good"] < alphas["oscillating"] < edge < alphas["diverging"]
+    edge = stable_alpha(GradientDescent(X, Y))
     first_steps = {}
-    for name, alpha in alphas.items():
-        run = GradientDescent(X, Y, alpha=alpha)
+    for factor in (0.45, 0.9, 3.0):
+        run = GradientDescent(X, Y, alpha=factor * edge)
         run.step(3)
-        first_steps[name] = run.history.costs.values
-    assert np.all(np.diff(first_steps["good"]) < 0)
-    assert first_steps["diverging"][1] > first_steps["diverging"][0]
+        first_steps[factor] = run.history.costs.values
+    assert np.all(np.diff(first_steps[0.45]) < 0) and np.all(np.diff(first_steps[0.9]) < 0)
+    assert first_steps[3.0][1] > first_steps[3.0][0]
 
 
 @pytest.mark.course
@@ -64,7 +62,8 @@ def test_comparison_shares_a_start_and_a_slice():
         pass
     rows = comp.summaries()
     assert [r.alpha for r in rows] == [50.0, 0.3, 0.03] and all(r.iteration == 120 for r in rows)
-    assert rows[0].diverged and not rows[1].diverged
+    assert not any(r.diverged for r in rows)  # separable: α = 50 rose at first, then ended lowest
+    assert rows[0].final_cost < rows[1].final_cost < rows[2].final_cost
     view = comp.shared_slice()
     for s, t, distance in view.paths.values():
         assert (s[0], t[0]) == pytest.approx((0.0, 0.0), abs=1e-9)  # every path starts at the common start
@@ -138,3 +137,15 @@ def test_a_saturated_point_is_flat_not_an_infinite_edge():
     gd = GradientDescent(X, Y, alpha=500.0)
     gd.step(50)
     assert edge_of_stability(gd).reason == "flat"
+
+
+def test_an_alpha_that_rose_then_ended_below_every_steady_one_is_not_marked_diverged():
+    """The sweep marked α = 0.1 on the demo set diverged (J passed 10x its start) though it ends at 0.00074."""
+    from visualizer.core.analysis.stability import lower_after_a_rise
+    from visualizer.data import load_data
+
+    train, _ = load_data()
+    points = sweep(train.X, train.Y, [0.001, 0.1], 2000)
+    assert [(p.diverged, p.steady) for p in points] == [(False, True), (False, False)]
+    assert points[1].final_cost < points[0].final_cost / 100
+    assert suggest(points) == 0.001 and lower_after_a_rise(points) is points[1]

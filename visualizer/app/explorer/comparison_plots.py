@@ -114,7 +114,7 @@ class RacePlots(QSplitter):
                 continue
             s, t, distance = path
             self.slice_plot.plot(s, t, pen=run_pen(k), name=label)
-            notes.append(f"{label}: up to {float(distance.max()):.3g} off the plane")
+            notes.append(f"{label}: its points kept along the way are up to {float(distance.max()):.3g} off the plane")
         self.slice_plot.setLabel("bottom", view.s_label)
         self.slice_plot.setLabel("left", view.t_label)
         self.slice_note.setText("One fixed plane for all runs, through the common start (J without the L2 term). "

@@ -275,7 +275,8 @@ class ExplorerWindow(RaceExports, QMainWindow):
             self.message.setText(f"Target cost: {self.target.text()[:20]!r} is not a number >= 0.")
         rows = self.race.summaries(target)
         self.results.fill(rows)
-        self.plots.name_runs([s.label + (" (diverged)" if s.diverged else "") for s in rows])
+        self.plots.name_runs([s.label + {"diverges": " (diverged)", "unstable": " (unstable at first)"}.get(
+            s.verdict.kind, "") for s in rows])
 
     # ------------------------------------------------------------------ keeping
     def saved(self) -> SavedComparison | None:

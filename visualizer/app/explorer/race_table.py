@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QTableWidget, QTableWidgetItem
 
 from visualizer.core.analysis.race import COLUMNS, NAMES, RaceConfig, Summary
+from visualizer.core.analysis.verdicts import SHORT, Verdict
 from visualizer.core.optim.registry import users
 from visualizer.core.optim.spec import join
 from visualizer.model.race_config import check_cell
@@ -113,7 +114,14 @@ class ConfigTable(QTableWidget):
 
 
 RESULT_COLUMNS = ["run", "iterations", "epochs", "final J", "train accuracy", "test accuracy",
-                  "to target (iterations)", "to target (s)", "time (s)", "diverged"]
+                  "to target (iterations)", "to target (s)", "time (s)", "what J did"]
+
+
+def verdict_cell(v: Verdict) -> str:
+    """What the run's J did (core.analysis.verdicts), with the peak of an unstable start."""
+    if v.kind == "unstable":
+        return f"unstable at first: {v.peak:.3g} at iteration {v.peak_at}"
+    return SHORT[v.kind]
 
 
 class ResultsTable(QTableWidget):
@@ -125,7 +133,9 @@ class ResultsTable(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setTabKeyNavigation(False)
         self.setToolTip("Final full J and accuracies of each run; the iterations and seconds it took to reach "
-                        "the target cost (- if it never did); seconds count the optimizer's own work.")
+                        "the target cost (- if it never did); seconds count the optimizer's own work. What J "
+                        "did: it fell at every step, went up and down, was unstable at first (rose above its "
+                        "start, then ended below it), or diverged (ended above its start, or stopped being finite).")
 
     def fill(self, rows: list[Summary]) -> None:
         self.setRowCount(len(rows))
@@ -134,7 +144,7 @@ class ResultsTable(QTableWidget):
                      "-" if s.test_accuracy is None else f"{s.test_accuracy:.2f} %",
                      "-" if s.reached_at is None else str(s.reached_at),
                      "-" if s.reached_seconds is None else f"{s.reached_seconds:.3f}", f"{s.seconds:.3f}",
-                     "yes" if s.diverged else "no"]
+                     verdict_cell(s.verdict)]
             for c, text in enumerate(cells):
                 self.setItem(r, c, QTableWidgetItem(text))
         self.resizeColumnsToContents()

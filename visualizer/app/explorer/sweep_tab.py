@@ -1,4 +1,4 @@
-"""The sweep: K learning rates on a log scale, each one's cost curve, the cost each reached, the largest steady α.
+"""The sweep: K learning rates on a log scale, each one's cost curve, the cost each reached, a suggested α.
 
 Runs on a Worker; a point clicked opens that α as a run of the race (``open_alpha``). The sweep
 exports as CSV (one row per α and iteration) and as a titled PNG or SVG of its two plots, through
@@ -28,7 +28,7 @@ from visualizer.app.common.images import captioned, png_bytes
 from visualizer.app.explorer.comparison_plots import ExportButtons, ask_path, svg_bytes, write_export
 from visualizer.app.panels.plots import COLORMAP, plain_axes
 from visualizer.app.run.worker import Worker
-from visualizer.core.analysis.stability import SweepPoint, suggest, sweep_curves
+from visualizer.core.analysis.stability import SweepPoint, lower_after_a_rise, suggest, sweep_curves
 from visualizer.formats import comparison_files
 from visualizer.fs.atomic import atomic_write
 
@@ -37,8 +37,21 @@ NO_CURVES = ("This sweep was saved without its cost at each iteration (by an old
              "run it again to export it as CSV.")
 #: Curves coloured by log α; the ends of viridis too dark or too pale on one of the themes are left out.
 ALPHA_COLORS = COLORMAP.getSubset(0.1, 0.8)
-#: The verdict as the curve's line: fell steadily, rose on the way, diverged.
+#: The verdict (core.analysis.verdicts) as the curve's line: fell at every step; rose on the way (or stayed flat)
+#: but did not end above its start; diverged (ended above its start, or stopped being finite).
 STYLES = {"steady": Qt.PenStyle.SolidLine, "rose": Qt.PenStyle.DashLine, "diverged": Qt.PenStyle.DotLine}
+
+
+def suggestion_text(points: list[SweepPoint]) -> str:
+    """The suggested α, and the α that ended lower after J rose on the way, when one did: both measured."""
+    best = suggest(points)
+    cost = next(p.final_cost for p in points if p.alpha == best)
+    text = f"Suggested: α = {best:.3g}, whose J fell at every step, to {cost:.3g}, the lowest of those that did."
+    lower = lower_after_a_rise(points)
+    if lower is not None:
+        text += (f" α = {lower.alpha:.3g} ended lower, at {lower.final_cost:.3g}, after J rose on the way: "
+                 "not diverged.")
+    return text
 
 
 class SweepTab(QWidget):
@@ -115,10 +128,10 @@ class SweepTab(QWidget):
             tools.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
-        legend = QLabel("Left: each α's cost at every iteration, coloured by α; solid: it fell steadily, "
-                        "dashed: it rose on the way, dotted: diverged. Right: the cost each α reached; "
-                        "blue: fell steadily, orange: rose on the way, red ×: diverged. "
-                        "Click a point to open it as a run.")
+        legend = QLabel("Left: each α's cost at every iteration, coloured by α; solid: it fell at every step, "
+                        "dashed: it rose on the way (or stayed flat) but did not end above its start, dotted: "
+                        "diverged (it ended above its start). Right: the cost each α reached; blue: fell at every "
+                        "step, orange: rose on the way, red ×: diverged. Click a point to open it as a run.")
         legend.setWordWrap(True)
         layout.addWidget(legend)
         layout.addWidget(self.pictures, 1)
@@ -163,10 +176,10 @@ class SweepTab(QWidget):
         self.line.setData(a, c)
         best = suggest(points)
         if best is None:
-            self.suggestion.setText("No α decreased the cost steadily: try smaller ones.")
+            self.suggestion.setText("No α lowered the cost at every step: try smaller ones.")
             self.suggest_line.hide()
         else:
-            self.suggestion.setText(f"Suggested: α = {best:.3g}, the largest that decreased the cost steadily.")
+            self.suggestion.setText(suggestion_text(points))
             self.suggest_line.setValue(np.log10(best))
             self.suggest_line.label.setFormat(f"α = {best:.3g}")
             self.suggest_line.show()
@@ -215,7 +228,7 @@ class SweepTab(QWidget):
         best = suggest(self.points)
         return (f"Sweep of α on {name}, m = {self.train.m}: {len(alphas)} learning rates from {min(alphas):.3g} "
                 f"to {max(alphas):.3g}, {self.swept['iterations']} iterations of batch gradient descent each"
-                + ("" if best is None else f"; largest steady α = {best:.3g}"))
+                + ("" if best is None else f"; suggested α = {best:.3g}"))
 
     def export_csv(self, path: str | None = None) -> None:
         if not self.points or self.curves is None:

@@ -131,7 +131,7 @@ def render_screenshot(new_window, out: str, data: str | None = None, iterations:
         settle(0.2)
         image = window.lesson(view).grab().toImage()
     elif view == RACE.key:
-        image = race_picture(window, size)
+        image = race_picture(window, size, *([lesson.race] if lesson is not None and lesson.race else []))
     else:
         image = grab_view(window, view)
     window.close()

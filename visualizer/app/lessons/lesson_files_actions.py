@@ -9,6 +9,7 @@ the lesson and unlocks every control; a lesson's own data edits keep it.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog
 
 from visualizer.app.common.docks import QT_AREAS
 from visualizer.app.explorer.explorer import show_explorer
+from visualizer.app.lessons.expectation_dialog import ExpectationDialog
 from visualizer.app.panels.instructions import InstructionsPanel
 from visualizer.app.run.ahead import run_ahead
 from visualizer.app.run.worker import Worker
@@ -36,6 +38,8 @@ from visualizer.formats.lesson_files import (
 )
 from visualizer.formats.lesson_writer import save_lesson
 from visualizer.fs.resources import LESSONS_DIR
+from visualizer.model.expectations import parse
+from visualizer.model.lesson_facts import facts, why_no_facts
 
 
 def class_lessons() -> list[tuple[str, Path]]:
@@ -307,19 +311,30 @@ class LessonFileActions:
             instructions=current.instructions if current else "",
             data=LessonData(source_of_lesson(current, train, Path(path)), test_source_of(train, c.test, Path(path)),
                             train.n_px, train.classes[1],
-                            data.test_fraction),
+                            data.test_fraction, data.contradictions),
             settings=self.state.with_alpha(c.gd.alpha), show=tuple(shown),
             tabs=tuple(tuple(g) for g in groups), locked=current.locked if current else (),
             hidden=current.hidden if current else (), iterations=min(c.gd.iteration, MAX_ITERATIONS),
-            race=current.race if current else None,
+            race=current.race if current else None, expect=current.expect if current else (),
             path=Path(path), **{a: tuple(n) for a, n in areas.items()})
 
-    def save_lesson_file(self, path: str | None = None) -> bool:
+    def save_lesson_file(self, path: str | None = None, expect: list[str] | None = None) -> bool:
+        """``expect``: the sentences the lesson states; asked for (the open lesson's, and the run's measured facts
+        to tick) when the path is asked for, else the open lesson's."""
+        asked = not path  # None, or the menu action's "checked" False
         path = path or self._ask_path("Save as lesson", "Lessons (*.toml)", ".toml")
         if not path:
             return False
         self.controller.pause()
         lesson = self.lesson_from_window(path)
+        if expect is None and asked:
+            dialog = ExpectationDialog([e.text for e in lesson.expect], facts(self.controller.gd),
+                                       why_no_facts(self.controller.gd), self)
+            if dialog.exec() != ExpectationDialog.DialogCode.Accepted:
+                return False
+            expect = dialog.ticked()
+        if expect is not None:
+            lesson = replace(lesson, expect=tuple(parse(text) for text in expect))
         if not self._guarded("Saving the lesson", lambda: save_lesson(path, lesson)):
             return False
         edited = "" if self.undo.count() == 0 else " Edits of the data set are not part of a lesson."

@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
 from visualizer.app.common.accessibility import buddy
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
 from visualizer.app.run.frame import Frame
+from visualizer.core.analysis.contours import contour_segments, flat_share
 from visualizer.core.analysis.lessons import Bowl, VectorizationTiming
+
+#: "Nearly flat": |∇J| below this share of its largest on the slice shown.
+FLAT_LEVEL = 0.02
+#: The convexity lesson's slice reaches this many times the surface's own extent: far enough out for σ to saturate.
+CONVEXITY_EXTENT = 30.0
 
 
 def caption(text: str) -> QLabel:
@@ -119,12 +125,13 @@ class ImageVectorPanel(QWidget):
 # ---------------------------------------------------------------------- 2. the computation graph
 class VectorizationPanel(QWidget):
     runRequested = Signal()
+    WAITING = "Press the button: both versions compute J, dw and db on the current data."
 
     def __init__(self):
         super().__init__()
         self.run = QPushButton("Run one iteration both ways")
         self.run.clicked.connect(self.runRequested)
-        self.result = QLabel("Press the button: both versions compute J, dw and db on the current data.")
+        self.result = QLabel(self.WAITING)
         self.result.setWordWrap(True)
         self.result.setStyleSheet("font-size: 120%;")
         self.bars = pg.PlotWidget()
@@ -144,6 +151,12 @@ class VectorizationPanel(QWidget):
 
     def draw(self, frame: Frame) -> None:
         """Nothing of the run's frame: it shows the timing its button runs."""
+
+    def forget(self) -> None:
+        """Back to the button alone: a timing of other data (or of a lesson before) says nothing of this one."""
+        self.result.setText(self.WAITING)
+        self.bars.hide()
+        self.run.setEnabled(True)
 
     def show_timing(self, t: VectorizationTiming, m: int) -> None:
         self.run.setEnabled(True)
@@ -168,37 +181,59 @@ class VectorizationPanel(QWidget):
 
 # ---------------------------------------------------------------------- 4. convexity and the bowl
 class ConvexityPanel(QWidget):
-    """Cross-entropy and squared error on the same slice, side by side."""
+    """Cross-entropy and squared error on the same slice, side by side, each with its colour scale, lines of equal
+    J at even steps (far apart where J is flat), and the share of the slice where J is nearly flat, measured."""
+
+    NAMES = ("cross-entropy", "squared error")
+    LEVELS = 10
 
     def __init__(self):
         super().__init__()
         self.view = pg.GraphicsLayoutWidget()
-        self.plots, self.images = [], []
-        for col, title in enumerate(("cross-entropy: one bowl", "squared error: plateaus")):
-            plot = self.view.addPlot(row=0, col=col, title=title)
+        self.plots, self.images, self.lines, self.bars = [], [], [], []
+        for col, title in enumerate(self.NAMES):
+            plot = self.view.addPlot(row=0, col=2 * col, title=title)
             image = pg.ImageItem(axisOrder="row-major")
             image.setColorMap(COLORMAP)
             plot.addItem(image)
+            lines = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255, 170), width=1), connect="pairs")
+            plot.addItem(lines)
+            bar = pg.ColorBarItem(values=(0, 1), colorMap=COLORMAP, interactive=False, label="J")
+            self.view.addItem(bar, row=0, col=2 * col + 1)
             plain_axes(plot)
             self.plots.append(plot)
             self.images.append(image)
+            self.lines.append(lines)
+            self.bars.append(bar)
         layout = QVBoxLayout(self)
         layout.addWidget(caption(
-            "The same slice of J, with the course's loss (left) and with squared error (right). Cross-entropy "
-            "gives a single bowl: every way down leads to the bottom. With squared error σ flattens the loss far "
-            "from the data, so J has flat plateaus where the gradient is almost zero and descent can stall."))
+            "The same slice of J, with the course's loss (left) and with squared error (right), each with its own "
+            "colour scale and white lines at ten even steps of J. Cross-entropy is convex: one bowl, every way "
+            "down leads to the bottom. With squared error σ flattens the loss far from the data, so J has flat "
+            "plateaus, where the lines are far apart and the gradient is almost zero: descent can stall there. "
+            f"Each title says on how much of the slice |∇J| is below {100 * FLAT_LEVEL:g} % of its largest there."))
         layout.addWidget(self.view, 1)
         self.views = []
+        self.flat: list[float] = []
 
     def draw(self, frame: Frame) -> None:
         """Both losses on the same plane through this point of the run."""
-        self.show_views([frame.surface("w-direction", 40, loss, extent=6.0)
+        self.show_views([frame.surface("w-direction", 40, loss, extent=CONVEXITY_EXTENT)
                          for loss in ("cross-entropy", "squared-error")])
 
     def show_views(self, views) -> None:
         self.views = views
-        for plot, image, view in zip(self.plots, self.images, views, strict=True):
+        self.flat = []
+        for name, plot, image, lines, bar, view in zip(self.NAMES, self.plots, self.images, self.lines, self.bars,
+                                                       views, strict=True):
             show_heatmap(image, view.J, view.s, view.t, top=98)
+            lo, hi = image.levels
+            bar.setLevels((lo, hi))
+            x, y = contour_segments(view.J, view.s, view.t, np.linspace(lo, hi, self.LEVELS + 2)[1:-1])
+            lines.setData(x, y)
+            share = flat_share(view.J, view.s, view.t, FLAT_LEVEL)
+            self.flat.append(share)
+            plot.setTitle(f"{name}: nearly flat on {100 * share:.0f} % of this slice")
             plot.setLabel("bottom", view.s_label)
             plot.setLabel("left", view.t_label)
 
@@ -225,7 +260,7 @@ class BowlPanel(QWidget):
         self.contours = [pg.IsocurveItem(pen=pg.mkPen((255, 255, 255, 150))) for _ in range(8)]
         for c in self.contours:
             c.setParentItem(self.image)
-        self.cut = self.view.addPlot(row=0, col=1, title="J(w) at the last run's b")
+        self.cut = self.view.addPlot(row=0, col=1, title="J(w) at b = 0")
         self.cut.setLabel("bottom", "w")
         self.cut.setLabel("left", "J")
         self.cut_curve = self.cut.plot([], [], pen=pg.mkPen("#333", width=1))
@@ -233,6 +268,7 @@ class BowlPanel(QWidget):
         self.cut_point = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#d62728"))
         self.cut.addItem(self.cut_point)
         self.step_arrow = pg.ArrowItem(headLen=14, brush="#2ca02c", pen=pg.mkPen("#2ca02c"))
+        self.step_arrow.hide()  # a step to show needs a run: none before the first click
         self.cut.addItem(self.step_arrow)
         self.slope_text = QLabel()
         plain_axes(self.plot, self.cut)
@@ -281,9 +317,7 @@ class BowlPanel(QWidget):
             c.setData(J)  # isocurves index (w, b), like J
             c.setLevel(level)
         self.plot.setRange(xRange=self.w_range, yRange=self.b_range, padding=0)
-        self.cut_curve.setData([], [])
-        self.tangent.setData([], [])
-        self.slope_text.setText("")
+        self._draw_cut()  # no run yet: the cut at b = 0, and nothing of the runs cleared away
 
     def start_at(self, w: float, b: float):
         run = self.bowl.start(w, b)
@@ -309,12 +343,25 @@ class BowlPanel(QWidget):
             self.timer.stop()
 
     def _draw_cut(self) -> None:
+        """J(w) at the last run's b with its point, tangent and step; before any run, at b = 0 alone."""
+        W = np.linspace(*self.w_range, 200)
         if not self.bowl.runs:
+            J = self.bowl.cut(0.0, W)
+            self.cut_curve.setData(W, J)
+            self.cut.setTitle("J(w) at b = 0: click the map to start a run")
+            self.tangent.setData([], [])
+            self.cut_point.setData([], [])
+            self.step_arrow.hide()
+            self.cut.setRange(xRange=self.w_range, yRange=(float(J.min()), float(J.max())))
+            self.slope_text.setText("")
             return
         run = self.bowl.runs[-1]
         w, b = float(run.w[0]), run.b
-        W = np.linspace(*self.w_range, 200)
-        self.cut_curve.setData(W, self.bowl.cut(b, W))
+        cut = self.bowl.cut(b, W)
+        self.cut_curve.setData(W, cut)
+        self.cut.setTitle(f"J(w) at the last run's b = {b:.3g}")
+        self.cut.setRange(xRange=self.w_range, yRange=(float(cut.min()), float(cut.max())))
+        self.step_arrow.show()
         J, slope = run.cost, self.bowl.slope(run)
         span = 0.8
         self.tangent.setData([w - span, w + span], [J - slope * span, J + slope * span])

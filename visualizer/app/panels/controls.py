@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from visualizer.app.panels.optimizer_controls import OptimizerControls
+from visualizer.core.analysis.presets import LABELS
 from visualizer.core.optim.registry import SPECS
 from visualizer.core.optim.spec import join
 from visualizer.model.constraints import RUN, parse
@@ -213,17 +214,22 @@ class ControlsPanel(QWidget):
         self.edge_label.setWordWrap(True)
         # room for three lines: a form row does not grow for a wrapped label, so it was clipped
         self.edge_label.setMinimumHeight(3 * self.edge_label.fontMetrics().lineSpacing() + 4)
-        self.edge_label.setToolTip("Gradient descent is stable while α < 2/λmax, where λmax is the largest "
+        self.edge_label.setToolTip("Near the current point J is about a quadratic bowl, and gradient descent is "
+                                   "stable along every direction while α < 2/λmax, where λmax is the largest "
                                    "curvature (Hessian eigenvalue) of J here (with L2, of J + (λ/2m)‖w‖²). "
                                    + " ".join(f"{s.label}: {s.edge_formula}." for s in SPECS.values() if s.edge)
                                    + " " + join(s.name for s in SPECS.values() if not s.edge) + ": none. "
-                                   "The red mark on the slider shows it; it moves as training changes a(1 − a).")
+                                   "The edge is local: it moves as training changes a(1 − a), so a run above it "
+                                   "here may rise, then come down where the edge is higher. The red mark on the "
+                                   "slider shows it.")
         form.addRow("", self.edge_label)
         self.presets = QComboBox()
         self.presets.addItem("Lesson presets…", None)
-        for name in ("too small", "good", "oscillating", "diverging"):
+        for name in LABELS:
             self.presets.addItem(name, name)
-        self.presets.setToolTip("α values that show each behaviour on this data, computed from 2/λmax here.")
+        self.presets.setToolTip("An α whose run does what the name says on this data with these settings: the "
+                                "window runs candidate α's from the start first (a few seconds at most), or says "
+                                "why none does.")
         self.presets.activated.connect(self._preset)
         form.addRow("Show &me", self.presets)
         form.addRow("&Iterations", self.budget)
@@ -310,8 +316,10 @@ class ControlsPanel(QWidget):
         elif edge.alpha is None:
             self.edge_label.setText(edge.why or EDGE_REASONS[edge.reason])
         else:
-            state = "above it: expect zig-zags or a blow-up" if alpha > edge.alpha else "below it"
-            self.edge_label.setText(f"edge of stability {edge.formula} ≈ {edge.alpha:.3g} (α = {alpha:g} is {state})")
+            state = ("above it: along the steepest direction here, a step lands farther across the valley than "
+                     "it started" if alpha > edge.alpha else "below it")
+            self.edge_label.setText(f"edge of stability {edge.formula} ≈ {edge.alpha:.3g} at this point "
+                                    f"(α = {alpha:g} is {state})")
 
     def show_running(self, running: bool) -> None:
         self.train_button.setText("Pause" if running else "Train")

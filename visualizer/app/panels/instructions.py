@@ -1,7 +1,7 @@
 """The Instructions panel: a lesson file's title and its text for the students, beside the run.
 
 The text is a lesson's own simple formatting turned into escaped HTML by
-``visualizer.formats.lesson_files.instructions_html``: nothing in it can load a resource or run.
+``visualizer.formats.lesson_text.instructions_html``: nothing in it can load a resource or run.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import html
 
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
-from visualizer.formats.lesson_files import Lesson, instructions_html
+from visualizer.formats.lesson_files import Lesson
+from visualizer.formats.lesson_text import instructions_html
 
 EMPTY = ("<p>No lesson is open. Open one with <b>File &gt; Open lesson…</b>, or pick a class lesson "
          "from <b>Lessons &gt; Class lessons</b>.</p>")

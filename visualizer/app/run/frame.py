@@ -126,10 +126,12 @@ class Frame:
         ``this_batch``: the J of the batch the next step uses, instead of all m examples'."""
         gd = self.gd
         traj = self.controller.trajectory_until(self.iteration)
+        kept = [i for i in self.controller.latest.path_iterations if i <= self.iteration]
         l2 = gd.history.optimizer_at(self.iteration).l2(gd.m)
         return surface_view(gd.param, gd.loss if loss is None else get_loss(loss), gd.y, self.theta,
                             gd.gradient(self.z_train, self.theta), traj, kind, grid, extent, ghost,
-                            l2=l2.weight, rows=self.batch if this_batch else None)
+                            l2=l2.weight, rows=self.batch if this_batch else None,
+                            path_every=int(np.max(np.diff(kept))) if len(kept) > 1 else 1)
 
     def example(self, set_name: str, index: int) -> tuple[np.ndarray, float, str]:
         """(pixels, label, name) of one example."""

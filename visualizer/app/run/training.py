@@ -9,7 +9,6 @@ While no worker runs, the controller drains the queue at once. The worker publis
 
 from __future__ import annotations
 
-import math
 import queue
 import sys
 import time
@@ -22,19 +21,17 @@ from visualizer.app.run.past import DATA_CHANGED, SESSION_SAVED, RunPast
 from visualizer.app.run.snapshot import Ghost, GhostKeeper, Snapshot
 from visualizer.app.run.worker import ReadWriteLock, Worker
 from visualizer.core import GradientDescent
-from visualizer.core.analysis.divergence import explain_divergence
-from visualizer.core.analysis.stability import EdgeProbe
-from visualizer.core.optim.optimizers import Optimizer
+from visualizer.core.analysis.verdicts import run_sentence, run_verdict
 from visualizer.data import Dataset
 from visualizer.model.notices import ABOUT_THE_RUN, Happening
+from visualizer.model.run_setup import metric_stride, new_run
 from visualizer.model.settings import RunSettings, run_optimizer
 from visualizer.model.state import NEW_RUN, OPTIMIZER_FIELDS, WindowState
 
 #: A batch between two snapshots lasts about this long at full speed.
 BATCH_SECONDS = 0.004
-#: Test cost and accuracies every this many iterations: fine enough to draw, and each
-#: record ends a chunk of the engine's fast loop, so a finer stride costs training speed.
-METRIC_STRIDE = 50
+#: Budget 0 trains until J has not gone PLATEAU (relative, above 1) below its lowest in PLATEAU_ITERATIONS.
+PLATEAU, PLATEAU_ITERATIONS = 1e-7, 200
 #: A snapshot cheaper than this is taken after every batch.
 SNAPSHOT_FREE_S = 0.002
 #: How long a thread may hold the GIL while another waits (Python's default is 5 ms).
@@ -57,7 +54,7 @@ class TrainingController(QObject):
     """
 
     runningChanged = Signal(bool)
-    stopped = Signal(str, str)  # (reason, message): budget, converged, diverged, overflow
+    stopped = Signal(str, str)  # (reason, message): budget, converged, overflow (J is not finite)
     failed = Signal(str)
     reset_done = Signal()
 
@@ -240,10 +237,17 @@ class TrainingController(QObject):
             self.state.tell(overflow_message(self.gd.overflow), "warning", owner="run", ends_on=ABOUT_THE_RUN)
 
     def _tell_stop(self, reason: str, message: str) -> None:
-        """A blow-up is told as a notice of the run, while it is still what the run shows (on the GUI thread)."""
+        """What J did is told as a notice of the run, while it is still what the run shows (on the GUI thread):
+        a halt, or at the end of a press a run that did not fall at every step (``run_verdict``), blaming the α
+        or the optimizer that took over."""
         gd = self.gd
-        if reason in ("diverged", "overflow") and self._stop_facts == (gd, gd.iteration, gd.alpha, gd.optimizer):
+        if self._stop_facts != (gd, gd.iteration, gd.alpha, gd.optimizer):
+            return
+        if reason == "overflow":
             self.state.tell(message, "warning", owner="run", ends_on=ABOUT_THE_RUN)
+        elif reason in ("budget", "converged") and (verdict := run_verdict(gd)).kind != "falls":
+            self.state.tell(run_sentence(gd), "warning" if verdict.diverged else "info", owner="run",
+                            ends_on=ABOUT_THE_RUN)
 
     # ---------------------------------------------------------------- worker
     def _new_run(self, train: Dataset | None = None, test: Dataset | None = None,
@@ -251,16 +255,7 @@ class TrainingController(QObject):
         """A fresh run on the given data and settings (by default the current ones)."""
         if train is None:
             train, test = self.train, self.test
-        s = settings or self.settings
-        gd = GradientDescent(
-            train.X, train.Y, alpha=s.alpha, loss=s.loss, init=s.init, seed=s.seed,
-            X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
-            metric_stride=METRIC_STRIDE, optimizer=run_optimizer(s, train.m),
-        )
-        gd.probe = EdgeProbe()  # 2/lambda_max recorded with the metrics, while training too
-        gd.metric_stride = metric_stride(gd, gd.optimizer)
-        gd.step(0)  # records iteration 0's metrics: the test J, accuracies and edge are drawn before any step
-        return gd
+        return new_run(train, test, settings or self.settings)  # 2/λmax recorded with the metrics, iteration 0 too
 
     def _adopt(self, gd: GradientDescent, restarts: list | None = None) -> None:
         """``gd`` is the run from now on: nothing of the previous one is kept."""
@@ -329,8 +324,7 @@ class TrainingController(QObject):
     def _loop(self) -> None:
         gd = self.gd
         per_iteration = 1e-5
-        plateau_since = gd.iteration
-        best = math.inf
+        plateau_since, best = gd.iteration, gd.cost  # inf - 1e-7 * inf is NaN: no J was ever "below" it
         while True:
             if self._drain():
                 return
@@ -341,25 +335,24 @@ class TrainingController(QObject):
             speed = self._speed
             batch = 1 if speed else max(1, min(remaining, int(BATCH_SECONDS / per_iteration)))
             started = time.perf_counter()
-            had_diverged = gd.diverged_at is not None
             ran = gd.step(batch, cancelled=self._waiting)
             elapsed = time.perf_counter() - started
             if ran:
                 per_iteration = 0.7 * per_iteration + 0.3 * elapsed / ran
-            if time.perf_counter() >= self._next_snapshot or gd.diverged_at is not None or gd.halted:
+            if time.perf_counter() >= self._next_snapshot or gd.halted:
                 self._publish()
             if gd.halted:  # the engine's own sentence names the setting (α, λ, or ε with β₂): not always α
                 self._stop("overflow", overflow_message(gd.overflow))
                 return
-            if gd.diverged_at is not None and not had_diverged:
-                self._stop("diverged", explain_divergence(gd.history, gd.diverged_at, gd.m))
                 return
             if self._budgeted and self._budget <= 0:
                 cost = gd.cost
-                if cost < best - 1e-7 * max(1.0, abs(best)):
+                if cost < best - PLATEAU * max(1.0, abs(best)):
                     best, plateau_since = cost, gd.iteration
-                elif gd.iteration - plateau_since >= 200:
-                    self._stop("converged", f"The cost stopped falling at iteration {gd.iteration}.")
+                elif gd.iteration - plateau_since >= PLATEAU_ITERATIONS:
+                    self._stop("converged", f"J has not gone {PLATEAU:g} below its lowest, {best:.6g} at "
+                                            f"iteration {plateau_since}, in {gd.iteration - plateau_since} "
+                                            f"iterations: stopped at iteration {gd.iteration}.")
                     return
             if speed:
                 self._sleep(max(0.0, 1.0 / speed - elapsed))
@@ -394,11 +387,3 @@ class TrainingController(QObject):
         snap = self.latest
         rows = [t for it, t in zip(snap.path_iterations, snap.path, strict=True) if it <= iteration]
         return np.array(rows) if rows else np.zeros((0, len(snap.theta)))
-
-
-def metric_stride(gd: GradientDescent, optimizer: Optimizer) -> int:
-    """Iterations between two records of the full J, test J and accuracies: METRIC_STRIDE, or more when a step
-    sees few examples, so that one record (a pass over train and test) costs at most a tenth of the steps between."""
-    examples = gd.m + (0 if gd.test is None else gd.test.m)
-    stride = max(METRIC_STRIDE, math.ceil(10 * examples / optimizer.batch(gd.m)))
-    return int(next(k * 10**e for e in range(12) for k in (1, 2, 5) if k * 10**e >= stride))

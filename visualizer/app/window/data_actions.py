@@ -215,6 +215,7 @@ class DataActions:
         self.sigmoid.set_labels(c.train.Y[0])
         if self.lesson("bowl").bowl is not None:
             self.lesson("bowl").set_data(c.train.X, c.train.Y)
+        self.lesson("vectorization").forget()  # its timing was of the data before
         self.gallery.set_data(sets)  # switching tabs redraws, so the labels above must be current
         self.classify.set_classes(c.train.classes)
         if self.classify.images and self.classify.images[0].pixels.shape[0] != c.train.n_px:

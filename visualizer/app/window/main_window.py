@@ -30,6 +30,7 @@ from visualizer.app.export.run_exports import RunExports
 from visualizer.app.lessons.lesson_files_actions import LessonFileActions
 from visualizer.app.lessons.lessons_window import LessonsWindow
 from visualizer.app.panels.notice import NoticeBar
+from visualizer.app.run.preset_search import PresetSearcher
 from visualizer.app.run.training import TrainingController
 from visualizer.app.window import preferences
 from visualizer.app.window.data_actions import DataActions
@@ -39,12 +40,14 @@ from visualizer.app.window.menus import build_menus
 from visualizer.app.window.panel_widgets import MAKERS, PARTS, SCROLLED
 from visualizer.app.window.rendering import FRAME_MS, GHOST_DELAY_MS, Rendering
 from visualizer.app.window.window_layout import WindowLayout
-from visualizer.core.analysis.stability import lesson_alphas
 from visualizer.data import Dataset
 from visualizer.model.notices import USUAL, Happening
 from visualizer.model.panels import LESSON_PANELS, LESSONS, PANELS, panel_of
 from visualizer.model.settings import RunSettings
 from visualizer.model.state import DataSets, WindowState
+
+#: A "Show me" notice is about this α (or, with none found, these settings) on this data.
+SHOW_ME = USUAL | {Happening.ALPHA, Happening.OPTIMIZER}
 
 
 def scrolled(panel: QWidget) -> QScrollArea:
@@ -83,6 +86,9 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.gallery, self.sigmoid, self.weights, self.classify = (
             self.panels[k] for k in ("gallery", "sigmoid", "weights", "classify"))
         self.notice = NoticeBar(self.state)
+        self.preset_search = PresetSearcher(self.state, self)
+        self.preset_search.found.connect(self._offer_preset)
+        self.preset_search.searching.connect(lambda text: self.notice.show_message(text, "info", "show me", SHOW_ME))
         for panel in self.panels.values():
             compact_combos(panel)  # before the docks measure them
         self.undo = QUndoStack(self)
@@ -245,14 +251,18 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.state.change_settings(alpha=alpha)
 
     def choose_preset(self, name: str) -> None:
-        if self.edge is None or self.edge.alpha is None:
-            self.notice.show_message("There is no single edge of stability here to choose α from.", "info")
+        """The α whose run does what ``name`` says, found by running candidates (app/run/preset_search.py)."""
+        self.preset_search.choose(name)
+
+    def _offer_preset(self, name: str, preset) -> None:
+        if preset.alpha is None:
+            self.notice.show_message(f"No α is {name} here. {preset.why}", "info", "show me", SHOW_ME)
             return
-        alpha = float(f"{lesson_alphas(self.edge.alpha)[name]:.3g}")
-        self.set_alpha(alpha)
-        self.notice.show_message(f"α = {alpha:g}: {name} here, where the edge of stability {self.edge.formula} is "
-                                 f"{self.edge.alpha:.3g}. Press Train to watch.", "info",
-                                 ends_on=USUAL | {Happening.ALPHA, Happening.OPTIMIZER})
+        self.set_alpha(preset.alpha)  # told after: the new α does not end the notice about it
+        then = "Press Train" if self.controller.gd.iteration == 0 else "Press Reset, then Train,"
+        self.notice.show_message(f"α = {preset.alpha:g}: {name} here. Run from the start for "
+                                 f"{self.preset_search.result.iterations} iterations: {preset.why} {then} to watch.",
+                                 "info", "show me", SHOW_ME)
 
     def reset(self) -> None:
         self.state.look_at(None)
@@ -273,7 +283,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
 
     # ------------------------------------------------------------------ events
     def _on_stopped(self, reason: str, message: str) -> None:
-        """A blow-up is also the run's notice (the controller tells it while it is still true)."""
+        """What J did, when it did not fall at every step, is the run's notice (the controller tells it while true)."""
         self.refresh(force=True)
         self.statusBar().showMessage(message, 8000)
 
@@ -303,6 +313,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             if hasattr(self.panels[key], "timer"):
                 self.panels[key].timer.stop()
         self._stop_workers()
+        self.preset_search.stop()
         self.controller.shutdown()
         self.surface.release_gl()
         if self.remember_layout:

@@ -99,11 +99,12 @@ class Rendering:
         panel = self.lesson("vectorization")
         panel.run.setEnabled(False)
         panel.result.setText("Running… (the loop version takes about two seconds)")
-        gd, m = self.controller.gd, self.controller.gd.m
+        gd, m, train = self.controller.gd, self.controller.gd.m, self.controller.train
         with self.controller.coordinates.reading():
             w, b, X, Y = gd.w, gd.b, gd.param.X, gd.y
         job = Worker(lambda _cancelled, _progress: time_vectorization(X, Y, w, b), self)
-        job.finished.connect(lambda: job.result is not None and panel.show_timing(job.result, m))
+        job.finished.connect(lambda: job.result is not None and self.controller.train is train  # still this data
+                             and panel.show_timing(job.result, m))
         job.failed.connect(lambda msg: panel.result.setText(f"The timing failed: {msg}"))
         job.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)
         self._jobs.append(job)

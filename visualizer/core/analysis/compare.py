@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from visualizer.core.analysis.surface import Plane, SurfaceSlice, _bias_axis, _orthogonal_complement, _unit, view_ranges
+from visualizer.core.analysis.verdicts import run_verdict
 from visualizer.core.engine.gradient_descent import GradientDescent
 
 COURSE_ALPHAS = (0.01, 0.001, 0.0001)
@@ -23,7 +24,7 @@ class RunSummary:
     final_cost: float
     train_accuracy: float
     test_accuracy: float | None
-    diverged: bool
+    diverged: bool  # J ended above where it began, or stopped being finite
 
 
 @dataclass
@@ -69,7 +70,7 @@ class Comparison:
         for alpha, gd in sorted(self.runs.items(), reverse=True):
             m = gd.metrics()
             out.append(RunSummary(alpha, gd.iteration, m["train_cost"], m["train_accuracy"], m["test_accuracy"],
-                                  gd.diverged_at is not None))
+                                  run_verdict(gd).diverged))
         return out
 
     def shared_slice(self, grid: int = 48) -> SharedSlice | None:

@@ -55,3 +55,11 @@ def _one_level(F: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarra
         sx = np.concatenate([sx, px[four][:, [0, 3]], px[four][:, [1, 2]]])
         sy = np.concatenate([sy, py[four][:, [0, 3]], py[four][:, [1, 2]]])
     return sx.reshape(-1), sy.reshape(-1)
+
+
+def flat_share(J: np.ndarray, xs: np.ndarray, ys: np.ndarray, level: float = 0.02) -> float:
+    """The share of a sampled slice where J is nearly flat: |∇J| below ``level`` times its largest on the slice."""
+    gx, gy = np.gradient(np.asarray(J, dtype=float), np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
+    slope = np.hypot(gx, gy)
+    top = float(slope.max())
+    return float(np.mean(slope < level * top)) if top > 0 else 1.0

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from visualizer.core.analysis.surface import Plane, SurfaceSlice, view_ranges
+from visualizer.core.analysis.verdicts import Verdict, judge_at
 from visualizer.core.engine.gradient_descent import GradientDescent, initial_parameters
 from visualizer.core.engine.history import GrowingArray, History
 from visualizer.core.engine.losses import get_loss
@@ -82,6 +83,7 @@ PRESETS = {
                                      {"optimizer": "adam", "alpha": 0.001}), 1000),
     "L2 from 0 to 10": (_rows({"alpha": 0.005}, {"alpha": 0.005, "lam": 0.1}, {"alpha": 0.005, "lam": 1.0},
                               {"alpha": 0.005, "lam": 10.0}), 1500),
+    "Large steps": (_rows({"alpha": 0.005}, {"alpha": 0.02}, {"alpha": 0.1}, {"alpha": 1.0}), 2000),
 }
 
 
@@ -98,7 +100,7 @@ class RaceRun:
     gd: GradientDescent | None = None
     every: int = 1
     iteration: int = 0
-    diverged_at: int | None = None
+    diverged_at: int | None = None  # the first iteration whose step was not finite
     elapsed: float = 0.0
 
     @property
@@ -117,6 +119,17 @@ class RaceRun:
             n = min(its.size, seconds.size)  # a row being recorded on the worker may not have its seconds yet
             return np.interp(iterations, its[:n], seconds[:n]) if n else np.zeros(np.shape(iterations))
         return iterations
+
+    def verdict(self) -> Verdict:
+        """What its J did: at every iteration kept for batch runs, the full J of its rows for mini-batches."""
+        its, values = self.rows("train_cost")
+        costs = self.history.costs
+        if self.config.optimizer_for().batch(self.m) >= self.m and len(costs):
+            later = its > costs.iterations()[-1]  # the rows after the last step's cost: J where the run stands
+            its, values = np.append(costs.iterations(), its[later]), np.append(costs.values, values[later])
+        # A halt marks the iteration after the last one run; older files also marked a rise past 10x J, before it.
+        halted = self.diverged_at if (self.diverged_at or -1) > self.iteration else None
+        return judge_at(its, values, halted)
 
     def reached(self, target: float) -> int | None:
         """The first iteration whose full J is at or below ``target``: every iteration for batch runs."""
@@ -141,7 +154,11 @@ class Summary:
     reached_at: int | None  # iterations to the target cost
     reached_seconds: float | None
     seconds: float
-    diverged: bool
+    verdict: Verdict
+
+    @property
+    def diverged(self) -> bool:
+        return self.verdict.diverged
 
 
 @dataclass
@@ -210,6 +227,8 @@ class Race:
     @staticmethod
     def _record(run: RaceRun) -> None:
         gd, history = run.gd, run.history
+        if run.diverged_at is None:
+            run.diverged_at = gd.diverged_at  # J stopped being finite there (also a halt where a row is)
         if history.last_metric_iteration == gd.iteration:
             return
         metrics = gd.metrics()
@@ -218,11 +237,6 @@ class Race:
         if len(run.seconds) > len(history.metrics["iteration"]):  # the history thinned its rows
             run.seconds.thin()
         run.iteration = gd.iteration
-        if run.diverged_at is None:
-            if gd.diverged_at is not None:
-                run.diverged_at = gd.diverged_at
-            elif not math.isfinite(metrics["train_cost"]) or metrics["train_cost"] > gd.divergence_threshold():
-                run.diverged_at = gd.iteration
 
     def summaries(self, target: float | None = None) -> list[Summary]:
         out = []
@@ -237,7 +251,7 @@ class Race:
             out.append(Summary(run.config.label(), int(its[-1]), float(its[-1]) / run.iterations_per_epoch,
                                float(costs[-1]), float(acc[-1]), float(test[-1]) if test.size == its.size else None,
                                at, None if at is None else float(run.x(np.array([at]), "seconds")[0]),
-                               float(seconds[its.size - 1]), run.diverged_at is not None))
+                               float(seconds[its.size - 1]), run.verdict()))
         return out
 
     def shared_slice(self, grid: int = 48) -> SharedSlice | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from visualizer.core.analysis.verdicts import run_verdict
 from visualizer.core.engine.gradient_descent import GradientDescent
 from visualizer.core.optim.optimizers import Optimizer
 
@@ -121,6 +122,30 @@ def eigen_range(gd: GradientDescent, z: np.ndarray | None = None, tol: float = 1
     return min(_dominant(apply, inner, size, shift=top), 0.0), top
 
 
+def top_direction(gd: GradientDescent, start: np.ndarray) -> np.ndarray:
+    """The Hessian's top eigenvector here, in the run's own coordinates (theta), of unit length in (w, b).
+
+    ``start`` (the last answer's operator coordinates, or empty) is updated in place, so following a run costs a
+    few products a step. On the Gram path the eigenvector is w = X u, b = 1ᵀu (or u's last entry with L2).
+    """
+    c = gd.loss.curvature(gd.z, gd.y)
+    lam = gd.optimizer.lam
+    apply, inner, size = _operator(gd, c, lam)
+    if start.size != size:
+        start.resize(size, refcheck=False)
+        start[:] = np.random.default_rng(0).standard_normal(size)
+    if _dominant(apply, inner, size, start=start) < 0:  # the dominant direction curves down: the top is above it
+        _dominant(apply, inner, size, shift=_dominant(apply, inner, size), start=start)
+    u = start / np.sqrt(max(inner(start, start), 1e-300))
+    if gd.param.kind != "gram":
+        return u
+    m = gd.m
+    theta = np.zeros(gd.param.dim)
+    theta[:m] = u[:m]
+    theta[-1] = u[m] if lam else u[:m].sum()
+    return theta
+
+
 def lambda_max(gd: GradientDescent, z: np.ndarray | None = None) -> float:
     """The largest eigenvalue of the Hessian of the loss in use (default: at the current point)."""
     return eigen_range(gd, z)[1]
@@ -173,21 +198,12 @@ class EdgeProbe:
         return {"edge": float("nan") if edge is None else edge}
 
 
-def lesson_alphas(edge: float) -> dict[str, float]:
-    """Learning rates that show each behaviour, from the edge of stability 2 / lambda_max.
-
-    For a quadratic bowl: below 1/lambda descent is monotone, between 1/lambda and 2/lambda it
-    zig-zags but converges, above 2/lambda it grows.
-    """
-    return {"too small": edge / 200, "good": 0.45 * edge, "oscillating": 0.85 * edge, "diverging": 3.0 * edge}
-
-
 @dataclass
 class SweepPoint:
     alpha: float
     final_cost: float
-    diverged: bool
-    steady: bool  # the cost fell at (nearly) every iteration
+    diverged: bool  # J ended above where it began, or stopped being finite (core.analysis.verdicts)
+    steady: bool  # J fell at every step
 
 
 def sweep(X, Y, alphas, iterations: int, cancelled=None, **kwargs) -> list[SweepPoint]:
@@ -205,15 +221,22 @@ def sweep_curves(X, Y, alphas, iterations: int, cancelled=None, **kwargs) -> tup
         gd = GradientDescent(X, Y, alpha=float(alpha), metric_stride=max(iterations, 1), share_with=first, **kwargs)
         first = first or gd
         gd.step(iterations)
+        verdict = run_verdict(gd, since=0)
+        points.append(SweepPoint(float(alpha), gd.cost, verdict.diverged, verdict.kind == "falls"))
         costs = gd.history.costs.values
-        rises = np.count_nonzero(np.diff(costs) > 1e-12 * np.abs(costs[:-1])) if len(costs) > 1 else 0
-        steady = gd.diverged_at is None and rises <= 0.01 * max(len(costs) - 1, 1) and gd.cost < gd.start_cost
-        points.append(SweepPoint(float(alpha), gd.cost, gd.diverged_at is not None, bool(steady)))
         curves.append(np.append(costs, [gd.cost] if np.isfinite(gd.cost) else []))
     return points, curves
 
 
 def suggest(points: list[SweepPoint]) -> float | None:
-    """The largest alpha whose run decreased the cost steadily."""
-    steady = [p.alpha for p in points if p.steady]
-    return max(steady) if steady else None
+    """Among the α whose J fell at every step, the one that ended lowest (the larger on a tie)."""
+    steady = [p for p in points if p.steady]
+    return min(steady, key=lambda p: (p.final_cost, -p.alpha)).alpha if steady else None
+
+
+def lower_after_a_rise(points: list[SweepPoint]) -> SweepPoint | None:
+    """The α that did not fall at every step, did not diverge and ended lowest, if it ended below every steady one."""
+    steady = [p.final_cost for p in points if p.steady]
+    others = [p for p in points if not p.steady and not p.diverged]
+    best = min(others, key=lambda p: p.final_cost, default=None)
+    return best if best is not None and best.final_cost < min(steady, default=np.inf) else None

@@ -235,18 +235,24 @@ class SurfaceSlice:
         return float(st[0]), float(st[1])
 
 
-def view_ranges(points: PlanePoints, pad: float = 0.3, minimum: float = 1.0) -> tuple[tuple, tuple]:
+def view_ranges(points: PlanePoints, pad: float = 0.3, minimum: float = 1.0,
+                minimum_t: float | None = None) -> tuple[tuple, tuple]:
     """(s range, t range) that show every point with a margin around them, widened to multiples of half
-    a power of ten: a growing path moves the view (and its axes' labels) in steps, not at every update."""
+    a power of ten: a growing path moves the view (and its axes' labels) in steps, not at every update.
+    ``minimum_t``: the t range's own smallest width (default ``minimum``)."""
 
-    def one(v: np.ndarray) -> tuple[float, float]:
+    def one(v: np.ndarray, minimum: float) -> tuple[float, float]:
         lo, hi = float(np.min(v)), float(np.max(v))
         half = max((hi - lo) / 2 * (1 + 2 * pad), minimum / 2)
         mid = (lo + hi) / 2
         unit = 10.0 ** np.floor(np.log10(2 * half)) / 2
         return float(np.floor((mid - half) / unit) * unit), float(np.ceil((mid + half) / unit) * unit)
 
-    return one(points.s), one(points.t)
+    return one(points.s, minimum), one(points.t, minimum if minimum_t is None else minimum_t)
+
+
+#: The smallest width of the principal plane's second axis (the first keeps 0.5, as the w-direction plane's).
+PATH_T_MINIMUM = 1e-3
 
 
 @dataclass
@@ -268,24 +274,28 @@ class SurfaceView:
     ghost_s: np.ndarray | None = None  # the path an old alpha would have taken, where there is one
     ghost_t: np.ndarray | None = None
     ghost_J: np.ndarray | None = None
+    path_every: int = 1  # iterations between two kept points of the path (it thins as the run grows)
 
     def distance_note(self) -> str:
+        """How far the kept points of the path are from the plane: measured on them, and saying which they are."""
         far = float(np.max(self.path_distance)) if self.path_distance.size else 0.0
         span = max(float(np.ptp(self.s)), float(np.ptp(self.t)), 1e-12)
         if not (np.isfinite(far) and np.isfinite(span)):
             return "The path's distance from this plane is not finite: it is drawn at its projection."
+        kept = "path" if self.path_every == 1 else f"path, at the points kept every {self.path_every} iterations,"
         if far <= 1e-6 * span:
-            return "The whole path lies on this plane."
-        return (f"The real path leaves the plane by up to {far:.3g} (the plane is {span:.3g} wide); "
+            return f"The whole {kept} lies on this plane."
+        return (f"The {kept} leaves the plane by up to {far:.3g} (the plane shown is {span:.3g} across); "
                 "it is drawn at its projection.")
 
 
 def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.ndarray, gradient: np.ndarray,
                  path: np.ndarray, kind: str = "w-direction", grid: int = 60, extent: float = 1.0,
-                 ghost: np.ndarray | None = None, l2: float = 0.0, rows: np.ndarray | None = None) -> SurfaceView:
+                 ghost: np.ndarray | None = None, l2: float = 0.0, rows: np.ndarray | None = None,
+                 path_every: int = 1) -> SurfaceView:
     """The slice through ``theta`` of the given kind, sized to show the whole path (times ``extent``).
 
-    ``l2`` (λ/2m) and ``rows`` (one batch's examples) as for SurfaceSlice."""
+    ``l2`` (λ/2m) and ``rows`` (one batch's examples) as for SurfaceSlice; ``path_every``: the path's stride."""
     if kind == "principal":
         plane = principal_plane(param, path, theta, gradient)
     else:
@@ -295,7 +305,9 @@ def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.nd
     ghost_pts = sl.points(ghost) if ghost is not None and len(ghost) else None
     shown = pts if ghost_pts is None else PlanePoints(np.concatenate([pts.s, ghost_pts.s]),
                                                       np.concatenate([pts.t, ghost_pts.t]), pts.distance)
-    (s0, s1), (t0, t1) = view_ranges(shown, minimum=0.5)
+    # The path's second direction is sized to the path: a zig-zag across the valley a hundredth of the path's
+    # length is drawn across the plot, not as a straight line (its axis says how small it is).
+    (s0, s1), (t0, t1) = view_ranges(shown, minimum=0.5, minimum_t=PATH_T_MINIMUM if kind == "principal" else None)
     s = (s0 + s1) / 2 + extent * np.linspace(s0 - s1, s1 - s0, grid) / 2
     t = (t0 + t1) / 2 + extent * np.linspace(t0 - t1, t1 - t0, grid) / 2
     path_pts = PlanePoints(pts.s[:-2], pts.t[:-2], pts.distance[:-2])
@@ -309,5 +321,5 @@ def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.nd
         current=(*current, sl.cost_at(*current)),
         downhill=(ds, dt), s_label=plane.s_label, t_label=plane.t_label, kind=plane.kind,
         ghost_s=None if ghost_pts is None else ghost_pts.s, ghost_t=None if ghost_pts is None else ghost_pts.t,
-        ghost_J=None if ghost_pts is None else sl.costs_at(ghost_pts.s, ghost_pts.t),
+        ghost_J=None if ghost_pts is None else sl.costs_at(ghost_pts.s, ghost_pts.t), path_every=path_every,
     )

@@ -85,7 +85,9 @@ class DataChanges:
         self.diverged_at = None
         self._data_changed(theta, self.y)
         if exact is not None:
-            self._divergence_base, self.diverged_at = exact.divergence_base, exact.diverged_at
+            self._divergence_base = exact.divergence_base
+            # Where its next step was not finite; older files also marked a rise past 10x J, before the end.
+            self.diverged_at = exact.diverged_at if (exact.diverged_at or -1) > iteration else None
             if exact.optimizer_state is not None:
                 self.opt_state = exact.optimizer_state.copy()
 

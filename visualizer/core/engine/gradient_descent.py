@@ -205,6 +205,11 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         return float(self.loss.cost(self.z, self.y)) + self.penalty()
 
     @property
+    def stretch_start_cost(self) -> float:
+        """J where the current α and optimizer took over (or the data last changed): ending above it is diverging."""
+        return self._divergence_base
+
+    @property
     def method(self) -> str:
         return self.param.kind
 
@@ -234,14 +239,6 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
             out.update(self.probe(self))
         return out
 
-    def divergence_threshold(self) -> float:
-        """Ten times the cost where the current alpha began: descent has been thrown out of the bowl.
-
-        A transient rise is normal near the edge of stability (the course's own run at
-        alpha = 0.005 climbs from 0.69 to 0.90 before it settles), so the bar is high.
-        """
-        return 10.0 * max(self._divergence_base, math.log(2.0))
-
     # ------------------------------------------------------------- iterating
     def step(self, n: int = 1, cancelled=None) -> int:
         """Run up to n iterations; returns how many ran. Fewer run when the next step would overflow, or
@@ -264,12 +261,7 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
             self._record_metrics()
 
     def _record_metrics(self) -> None:
-        metrics = self.metrics()
-        self.history.record_metrics(self.iteration, metrics)
-        # A mini-batch's own cost is noisy (one example's can be 10 x J): divergence is judged on the full J.
-        if (self.diverged_at is None and self._optimizer.batch(self.m) < self.m
-                and metrics["train_cost"] > self.divergence_threshold()):
-            self.diverged_at = self.iteration
+        self.history.record_metrics(self.iteration, self.metrics())
 
     def _run_chunk(self, n: int, cancelled=None) -> int:
         if not self._optimizer.is_plain(self.m):
@@ -397,10 +389,6 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         self._z_step_key = None
 
     def _accept(self, costs: np.ndarray, z_next: np.ndarray) -> None:
-        if self.diverged_at is None:
-            over = np.flatnonzero(costs > self.divergence_threshold())
-            if over.size:
-                self.diverged_at = self.iteration + int(over[0])
         self.history.costs.extend(costs)
         self.iteration += costs.size
         self.opt_state.epoch += costs.size  # batch descent: one iteration, one epoch

@@ -157,10 +157,6 @@ class MiniBatchSteps:
                 costs[i] = cost
                 ran += 1
         if ran:
-            if self.diverged_at is None and opt.batch(self.m) >= self.m:
-                over = np.flatnonzero(costs[:ran] > self.divergence_threshold())
-                if over.size:
-                    self.diverged_at = self.iteration + int(over[0])
             self.history.costs.extend(costs[:ran])
             self.iteration += ran
             self._z = None  # the full z is computed when someone asks for it

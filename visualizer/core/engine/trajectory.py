@@ -19,7 +19,7 @@ class ExactState:
     method: str
     w0: np.ndarray  # the Gram path's starting w (empty on the primal path)
     theta: np.ndarray
-    divergence_base: float  # the cost where the current alpha began (divergence is 10x that)
+    divergence_base: float  # J where the current alpha began: a run ending above it diverged
     diverged_at: int | None
     optimizer_state: OptimizerState | None = None  # momentum, moments, epoch (None: fresh)
 
