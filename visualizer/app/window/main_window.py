@@ -141,6 +141,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         compact_combos(self)
+        self.controls.train_button.setFocus()  # Space right after launch trains (the first focus went to Slice)
         self.refresh(force=True)
 
     def view_widget(self, view: str) -> QWidget:
