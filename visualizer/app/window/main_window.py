@@ -33,6 +33,7 @@ from visualizer.app.panels.notice import NoticeBar
 from visualizer.app.run.training import TrainingController
 from visualizer.app.window import preferences
 from visualizer.app.window.data_actions import DataActions
+from visualizer.app.window.editing import RunSwap
 from visualizer.app.window.file_actions import FileActions
 from visualizer.app.window.keys import FocusedWidgetFirst
 from visualizer.app.window.menus import build_menus
@@ -171,6 +172,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         c.runningChanged.connect(p.show_running)
         c.runningChanged.connect(lambda _: self.refresh(force=True))
         c.reset_done.connect(lambda: self.refresh(force=True))
+        c.discarded.connect(self._run_discarded)
         c.stopped.connect(self._on_stopped)
         c.failed.connect(self._on_failed)
         self.gallery.exampleSelected.connect(self.select_example)
@@ -271,6 +273,14 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             self.state.look_at(None)
 
     # ------------------------------------------------------------------ events
+    def _run_discarded(self, kept) -> None:
+        """Reset, or a new loss, init or seed, replaced a run: Ctrl+Z brings it back (a lesson's own start is not)."""
+        if self._applying_lesson:
+            return
+        self.undo.push(RunSwap(self, kept))
+        self.state.tell(f"A new run from iteration 0. The run of {kept.gd.iteration} iterations is put aside: "
+                        "Ctrl+Z brings it back.")
+
     def _on_stopped(self, reason: str, message: str) -> None:
         """A blow-up is also the run's notice (the controller tells it while it is still true)."""
         self.refresh(force=True)

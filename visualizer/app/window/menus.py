@@ -62,7 +62,8 @@ def build_menus(window) -> None:
     undo = window.undo.createUndoAction(window, "&Undo")
     undo.setShortcut(QKeySequence.StandardKey.Undo)
     redo = window.undo.createRedoAction(window, "&Redo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+    keys = [QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)]
+    redo.setShortcuts(list(dict.fromkeys(keys)))  # once each: Ctrl+Shift+Z twice was ambiguous and did nothing
     for a in (undo, redo):
         edit.addAction(a)
         window.addAction(a)
