@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from visualizer.app.explorer.explorer import kept_comparison, reopen_comparison
 from visualizer.app.window import preferences
@@ -94,6 +94,18 @@ class FileActions:
 
     def _clean_changed(self, clean: bool) -> None:
         self.setWindowModified(not clean)
+
+    def save_first(self, before: str) -> bool:
+        """Ask, as Quit does, when the run or the data set changed since it was last saved: save it, throw it
+        away, or cancel (False)."""
+        if not (self.ask_before_closing and self.has_unsaved_work()):
+            return True
+        self.controller.pause()
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, "Unsaved work", "The run or the data set has changed since it was last saved. "
+            f"Save the session before {before}?", buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        return answer == buttons.Discard or (answer == buttons.Save and self.save_session())
 
     def has_unsaved_work(self) -> bool:
         return not self.undo.isClean() or self.controller.gd.iteration != self._saved_iteration

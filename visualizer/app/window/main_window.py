@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QStyle,
     QVBoxLayout,
@@ -290,17 +289,9 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.notice.show_message(f"Training stopped on an error: {details.strip().splitlines()[-1]}", "error")
 
     def closeEvent(self, event) -> None:
-        if self.ask_before_closing and self.has_unsaved_work():
-            self.controller.pause()
-            answer = QMessageBox.question(
-                self, "Unsaved work", "The run or the data set has changed since it was last saved. "
-                "Save the session before closing?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-            if answer == QMessageBox.StandardButton.Cancel or (
-                    answer == QMessageBox.StandardButton.Save and not self.save_session()):
-                event.ignore()
-                return
+        if not self.save_first("closing"):
+            event.ignore()
+            return
         self.timer.stop()
         QApplication.instance().removeEventFilter(self._keys)
         if self._follows_focus:  # a second close must not disconnect again
