@@ -69,6 +69,24 @@ def fit_left_label(plot, full: str, brief: str) -> None:
         axis.setLabel(text)
 
 
+#: Heights (a fraction of the plot's) at which the labels of the change marks go, row by row.
+LABEL_ROWS = (0.92, 0.80, 0.68, 0.56)
+LABEL_PAD = 8  # pixels between two labels of a row
+
+
+def label_rows(xs: list[float], widths: list[float]) -> list[int | None]:
+    """The row of each label, left to right (each starts at its x): the first row where it overlaps none; None
+    when every row is taken there."""
+    ends = [-np.inf] * len(LABEL_ROWS)
+    rows = []
+    for x, width in zip(xs, widths, strict=True):
+        row = next((r for r, end in enumerate(ends) if end <= x), None)
+        if row is not None:
+            ends[row] = x + width
+        rows.append(row)
+    return rows
+
+
 class CostCurvePanel(QWidget):
     def __init__(self):
         super().__init__()
@@ -321,13 +339,18 @@ class CostCurvePanel(QWidget):
             self._y_span = (bottom, top)
             self.stability.enableAutoRange(y=False)
             self.stability.setYRange(bottom, max(top, bottom + 0.5), padding=0.05)
-        key = (np.floor(np.log10(lo)), np.ceil(np.log10(hi)))
+        axis = self.stability.getAxis("left")
+        per_decade = self.stability.vb.height() / max(top - bottom, 0.5)  # pixels
+        line = QFontMetrics(axis.font()).height() * 1.5
+        multiples = next((m for m in ((1, 2, 5), (1, 3), (1,)) if per_decade >= len(m) * line), (1,))
+        every = max(1, int(np.ceil(line / max(per_decade, 1.0)))) if multiples == (1,) else 1
+        key = (np.floor(np.log10(lo)), np.ceil(np.log10(hi)), multiples, every)
         if key == getattr(self, "_ticks_for", None):
             return
         self._ticks_for = key
-        ticks = [(np.log10(v), f"{v:g}") for k in range(int(key[0]) - 1, int(key[1]) + 1) for m in (1, 2, 5)
-                 if (v := m * 10.0**k) > 0]
-        self.stability.getAxis("left").setTicks([ticks, []])
+        ticks = [(np.log10(v), f"{v:g}") for k in range(int(key[0]) - 1, int(key[1]) + 1) if k % every == 0
+                 for m in multiples if (v := m * 10.0**k) > 0]
+        axis.setTicks([ticks, []])
 
     def show_ghost_costs(self, start: int, costs) -> None:
         """The old alpha's path (none: ``costs`` empty); the legend names it only while it is drawn."""
@@ -346,20 +369,27 @@ class CostCurvePanel(QWidget):
         opts = history.optimizer_changes
         marks += [(it, describe_change(old, new, m)) for (_, old), (it, new) in zip(opts, opts[1:], strict=False)]
         marks.sort()
-        if marks == self._marked:
+        vb = self.plot.vb
+        key = (marks, tuple(vb.viewRange()[0]), vb.width())  # labels placed anew when the axis moves
+        if key == self._marked:
             return
-        self._marked = list(marks)
+        self._marked = key
         while len(self.alpha_marks) < len(marks):
-            line = pg.InfiniteLine(angle=90, pen=ALPHA_PEN, label="", labelOpts={"position": 0.92, "color": "#9467bd"})
+            line = pg.InfiniteLine(angle=90, pen=ALPHA_PEN, label="", labelOpts={"position": 0.92, "color": "#9467bd",
+                                                                               "anchors": [(0, 0.5), (0, 0.5)]})
             self.plot.addItem(line)
             self.alpha_marks.append(line)
+        xs = [float(x) for x in self._x([it for it, _ in marks])]
+        metrics = QFontMetrics(self.alpha_marks[0].label.textItem.font()) if marks else None
+        rows = label_rows([vb.mapViewToScene(pg.QtCore.QPointF(x, 0)).x() for x in xs],
+                          [metrics.horizontalAdvance(text) + LABEL_PAD for _, text in marks])
         for k, line in enumerate(self.alpha_marks):
             if k < len(marks):
-                it, text = marks[k]
+                text = marks[k][1] if rows[k] is not None else ""  # no room: the line alone (hover says which)
                 line.show()  # first: a hidden line's label keeps its old text (it read "λ=1" on an α mark)
-                line.setValue(float(self._x([it])[0]))
+                line.setValue(xs[k])
                 line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))  # a format: {value} is the x
-                line.label.setPosition(0.92 if k % 2 == 0 else 0.72)  # neighbours' labels never share a height
+                line.label.setPosition(LABEL_ROWS[rows[k] or 0])
             else:
                 line.hide()
 

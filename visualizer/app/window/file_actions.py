@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from visualizer.app.common.file_names import suggested_name
 from visualizer.app.explorer.explorer import kept_comparison, reopen_comparison
 from visualizer.app.window import preferences
 from visualizer.formats import storage
@@ -18,7 +19,9 @@ class FileActions:
     def _ask_path(self, title: str, filters: str, suffix: str, save: bool = True) -> str | None:
         start = preferences.folder("files")
         if save:
-            path, _ = QFileDialog.getSaveFileName(self, title, start, filters)
+            c = self.controller
+            name = suggested_name(title, suffix, c.train.source, c.gd.iteration)
+            path, _ = QFileDialog.getSaveFileName(self, title, str(Path(start) / name), filters)
         else:
             path, _ = QFileDialog.getOpenFileName(self, title, start, filters)
         if not path:
