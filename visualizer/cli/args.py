@@ -82,6 +82,8 @@ def route(argv: list[str]) -> Invocation:
         return Invocation(rest[0], qt_args=qt, argv=rest)
     if rest[:1] == ["--"]:
         paths = rest[1:]
+    elif rest[:1] == ["--lesson"] or rest[:1] and rest[0].startswith("--lesson="):
+        return Invocation(None, _window_lesson(rest), qt)
     elif any(p.startswith("-") for p in rest):
         return Invocation("options", qt_args=qt, argv=rest)
     else:
@@ -89,6 +91,16 @@ def route(argv: list[str]) -> Invocation:
     if len(paths) > 1:
         raise UsageError(f"the window opens one PATH, not {len(paths)}; commands are {', '.join(COMMANDS)}")
     return Invocation(None, paths[0] if paths else None, qt)
+
+
+def _window_lesson(rest: list[str]) -> str:
+    """The LESSON.toml of `visualizer --lesson LESSON.toml`, as screenshot and animate take it."""
+    words = [*rest[0].split("=", 1)[1:], *rest[1:]]
+    if len(words) != 1:
+        raise UsageError("the window takes --lesson LESSON.toml" + (" and nothing else" if words else ""))
+    if Path(words[0]).suffix.lower() != ".toml":
+        raise UsageError(f"{words[0]}: not a lesson file (.toml)")
+    return words[0]
 
 
 def window_path_problem(path: str) -> str | None:
@@ -210,13 +222,13 @@ def version() -> str:
         return __version__
 
 
-USAGE = """visualizer [QT OPTIONS] [PATH]
+USAGE = """visualizer [QT OPTIONS] [PATH | --lesson LESSON.toml]
        visualizer COMMAND ...  (COMMAND --help for its options)"""
 DESCRIPTION = """Logistic regression as a one-neuron network, made visible.
 
 Without a COMMAND, visualizer opens the window on PATH: a folder of images, a course .h5
 file, a session (.npz) saved by the window or a lesson file (.toml, see docs/lessons.md);
-without PATH, on the built-in demo set.
+without PATH, on the built-in demo set. --lesson LESSON.toml opens a lesson file as PATH does.
 Qt's own options (-style fusion, -platform offscreen, -reverse, ...) go to Qt."""
 
 

@@ -29,6 +29,11 @@ def explorer(window, qtbot):
     assert not (ex.job and ex.job.isRunning()) and not (ex.sweep.job and ex.sweep.job.isRunning())
 
 
+def slide_size(widget) -> tuple[int, int]:
+    """A picture for a slide: 1920 px wide, the widget's proportions, under a caption band grown with it."""
+    return 1920, round(widget.height() * 1920 / widget.width()) + round(28 * 1920 / 1200)
+
+
 def race(ex, qtbot, configs, iterations, timeout=30000):
     ex.config_table.set_configs(configs)
     ex.iterations.setValue(iterations)
@@ -236,7 +241,7 @@ def test_exports_csv_png_and_svg(explorer, qtbot, tmp_path):
     assert lines[0].startswith("run,optimizer,alpha") and len(lines) == 1 + 2 * 31
     explorer.export_picture("png", str(tmp_path / "race.png"))
     image = QImage(str(tmp_path / "race.png"))
-    assert image.width() == explorer.plots.width() and image.height() == explorer.plots.height() + 28
+    assert (image.width(), image.height()) == slide_size(explorer.plots)
     explorer.export_picture("svg", str(tmp_path / "race.svg"))
     svg = (tmp_path / "race.svg").read_text()
     assert "<svg" in svg and "<title>Race on" in svg and "GD α=0.002 B=16" in svg
@@ -326,7 +331,7 @@ def test_the_sweep_exports_csv_png_and_svg(explorer, qtbot, tmp_path, monkeypatc
     with Image.open(tmp_path / "sweep.png") as image:
         image.verify()
     image = Image.open(tmp_path / "sweep.png").convert("RGB")
-    assert image.size == (sweep.pictures.width(), sweep.pictures.height() + 28)
+    assert image.size == slide_size(sweep.pictures)
     assert len(image.getcolors(1 << 16)) > 20  # curves, axes, the bar: not a blank picture
     title = np.asarray(image)[:28]
     assert (title.min(axis=2) < 100).sum() > 50  # dark text on the white band above the plots

@@ -6,10 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QScrollArea
 
 
-def test_space_on_a_focused_button_presses_it_and_does_not_train(window, qtbot):
+def test_space_on_a_button_tabbed_to_presses_it_and_does_not_train(window, qtbot):
     window.step(5)
     qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 5, timeout=5000)
-    window.controls.reset_button.setFocus()
+    window.controls.reset_button.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.controls.reset_button, timeout=2000)
     qtbot.keyClick(window.controls.reset_button, Qt.Key.Key_Space)
     qtbot.wait(100)

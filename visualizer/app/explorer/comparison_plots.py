@@ -16,7 +16,8 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from visualizer.app.common.images import captioned, png_bytes
+from visualizer.app.common.file_names import suggested_name
+from visualizer.app.common.images import captioned, png_bytes, slide_image
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
 from visualizer.core.analysis.race import X_AXES, Race, SharedSlice
 from visualizer.formats import comparison_files
@@ -123,7 +124,7 @@ class RacePlots(QSplitter):
     # ------------------------------------------------------------------ exports
     def png(self, title: str) -> bytes:
         """The curves and the slice as they are on screen, with ``title`` above them."""
-        return png_bytes(captioned(self.grab().toImage(), title))
+        return png_bytes(captioned(slide_image(self), title))
 
     def svg(self, title: str) -> bytes:
         """Both plots as vectors, side by side under ``title``."""
@@ -158,7 +159,7 @@ def svg_bytes(title: str, *plots: pg.PlotWidget) -> bytes:
 
 def ask_path(parent: QWidget, title: str, suffix: str) -> str | None:
     """Where to export: the save dialog, the suffix added when the name has none."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, "", f"*{suffix}")
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested_name(title, suffix), f"*{suffix}")
     return None if not path else path if Path(path).suffix else path + suffix
 
 

@@ -7,11 +7,14 @@ the race's dialog and the one atomic writer.
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
@@ -24,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from visualizer.app.common.accessibility import buddy
-from visualizer.app.common.images import captioned, png_bytes
+from visualizer.app.common.images import captioned, png_bytes, slide_image
 from visualizer.app.explorer.comparison_plots import ExportButtons, ask_path, svg_bytes, write_export
 from visualizer.app.panels.plots import COLORMAP, plain_axes
 from visualizer.app.run.worker import Worker
@@ -54,6 +57,25 @@ def suggestion_text(points: list[SweepPoint]) -> str:
     return text
 
 
+class PowerOfTen(QDoubleSpinBox):
+    """A value that is a power of ten (``value()`` is the exponent) shown and typed as the number itself:
+    "1e-5" and "10", not "1e-5.0" and "1e1.0"."""
+
+    def textFromValue(self, exponent: float) -> str:
+        return re.sub(r"e([+-])0*(\d)", lambda m: "e" + m[1].replace("+", "") + m[2], f"{10.0**exponent:.3g}")
+
+    def valueFromText(self, text: str) -> float:
+        return math.log10(float(text))
+
+    def validate(self, text: str, pos: int):
+        try:
+            exponent = math.log10(float(text))
+        except ValueError:
+            return QValidator.State.Intermediate, text, pos
+        inside = self.minimum() <= exponent <= self.maximum()
+        return (QValidator.State.Acceptable if inside else QValidator.State.Intermediate), text, pos
+
+
 class SweepTab(QWidget):
     open_alpha = Signal(float)
 
@@ -68,14 +90,13 @@ class SweepTab(QWidget):
         self.k.setRange(3, 200)
         self.k.setValue(25)
         self.k.setToolTip("How many learning rates to run, evenly spaced on a log scale.")
-        self.lo, self.hi = QDoubleSpinBox(), QDoubleSpinBox()
-        for box, value, tip in ((self.lo, -5.0, "The smallest α, as a power of ten."),
-                                (self.hi, 1.0, "The largest α, as a power of ten.")):
+        self.lo, self.hi = PowerOfTen(), PowerOfTen()
+        for box, value, tip in ((self.lo, -5.0, "The smallest α (the arrows step by a decade)."),
+                                (self.hi, 1.0, "The largest α (the arrows step by a decade).")):
             box.setRange(-8, 3)
-            box.setDecimals(1)
+            box.setDecimals(3)
             box.setValue(value)
-            box.setPrefix("1e")
-            box.setToolTip(tip)
+            box.setToolTip(tip + " Type any α, such as 3e-4 or 0.5.")
         self.iterations = QSpinBox()
         self.iterations.setRange(1, 100_000)
         self.iterations.setValue(300)
@@ -246,7 +267,7 @@ class SweepTab(QWidget):
         path = path or ask_path(self, f"Export the sweep as {kind.upper()}", f".{kind}")
         if path:
             title = self.caption()
-            draw = (lambda: png_bytes(captioned(self.pictures.grab().toImage(), title))) if kind == "png" else (
+            draw = (lambda: png_bytes(captioned(slide_image(self.pictures), title))) if kind == "png" else (
                 lambda: svg_bytes(title, self.curve_plot, self.plot))
             write_export(self.message, path, lambda: atomic_write(path, lambda f: f.write(draw())))
 

@@ -96,6 +96,7 @@ class LessonFileActions:
         self.lesson_error: QMessageBox | None = None
         self._lesson_job: Worker | None = None
         self._applying_lesson = False
+        self._own = None  # (dock layout, settings, train, test) of the window before its first lesson
         self.instructions = InstructionsPanel()
         self.docks["instructions"] = self._dock("Instructions", self.instructions,
                                                 Qt.DockWidgetArea.RightDockWidgetArea)
@@ -113,6 +114,8 @@ class LessonFileActions:
             lesson = load_lesson(path)  # every value checked before anything changes
         except LessonError as exc:
             self._refuse_lesson(str(exc))
+            return
+        if not self.save_first("opening the lesson"):  # as Quit asks: the lesson replaces the run and the data
             return
         progress = QProgressDialog(f"Opening the lesson {lesson.title}…", "Cancel", 0, 0, self)
         progress.setWindowTitle("Opening a lesson")
@@ -149,6 +152,8 @@ class LessonFileActions:
         calling ``progress(done, n)`` as they go and stopping early when ``cancelled()``)."""
         self.controller.pause()
         self.state.look_at(None)
+        if self.lesson_file is None:  # what leaving the lessons goes back to
+            self._own = (self.saveState(), self.state.settings, self.controller.train, self.controller.test)
         self.undo.clear()  # edits of the previous data cannot be undone into the lesson's
         self._applying_lesson = True
         try:
@@ -276,12 +281,30 @@ class LessonFileActions:
             self._apply_controls()
 
     def _lesson_data_changed(self, data, _old) -> None:
-        """A data set or a session opened: the lesson ends and every control is the students' again."""
+        """A data set or a session opened: the lesson ends, every control is the students' again and the docks
+        are where they were before the lesson."""
         if data.fresh and not self._applying_lesson and self.lesson_file is not None:
             self.lesson_file = None
             self.instructions.show_lesson(None)
-            self.docks["instructions"].hide()
             self._apply_controls()
+            if self._own is not None:
+                self.restoreState(self._own[0])
+                self._own = None
+            self.docks["instructions"].hide()
+
+    def leave_lesson(self) -> None:
+        """Lessons > Leave the lesson: the window as it was before the first lesson, its layout, settings and data
+        (a new run on them), asking first as Quit does when the lesson's run changed."""
+        if self.lesson_file is None or self._own is None or not self.save_first("leaving the lesson"):
+            return
+        _layout, settings, train, test = self._own
+        self.controller.pause()
+        self.state.set_data(train, test, fresh=True)  # ends the lesson and puts the docks back
+        self.state.restore_settings(settings)
+        self.undo.clear()
+        self._saved_iteration = 0
+        self.notice.show_message("Left the lesson: your own panels, settings and data are back, from iteration 0.",
+                                 "info")
 
     # ------------------------------------------------------------------ saving
     def lesson_from_window(self, path: str | os.PathLike) -> Lesson:

@@ -17,6 +17,15 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from visualizer.app.panels.curve_parts import (
+    LABEL_PAD,
+    LABEL_ROWS,
+    dot_if_lone,
+    drawn,
+    fit_left_label,
+    label_rows,
+    list_in_legend,
+)
 from visualizer.app.panels.plots import nice_ceiling, plain_axes
 from visualizer.core.analysis.envelope import PeakEnvelope, bucket_for
 from visualizer.core.analysis.run_axes import UNITS, describe_change, from_axis, to_axis
@@ -30,43 +39,6 @@ FULL_PEN = pg.mkPen("#1f77b4", width=2)
 TEST_PEN = pg.mkPen("#ff7f0e", width=1, style=pg.QtCore.Qt.PenStyle.DashLine)
 ALPHA_PEN = pg.mkPen("#9467bd", width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
 NOW_PEN = pg.mkPen("#444", width=1)
-
-
-def dot_if_lone(curve, points: int) -> None:
-    """A curve of one point is drawn as a dot in its pen's colour: a line through one point draws nothing,
-    and the legend then named a curve the plot did not show."""
-    lone = points == 1
-    if lone != (curve.opts["symbol"] is not None):
-        color = curve.opts["pen"].color() if hasattr(curve.opts["pen"], "color") else None
-        curve.setSymbol("o" if lone else None)
-        if lone:
-            curve.setSymbolBrush(color)
-            curve.setSymbolPen(None)
-            curve.setSymbolSize(6)
-
-
-def drawn(curve) -> bool:
-    """A curve with at least one point to show (NaN is no point: no edge of stability there)."""
-    y = curve.yData
-    return y is not None and len(y) > 0 and bool(np.isfinite(y).any())
-
-
-def list_in_legend(legend, entries: list) -> None:
-    """The legend names exactly ``entries``, (item, name) of what is drawn now; left alone when it already does."""
-    if [(sample.item, label.text) for sample, label in legend.items] != entries:
-        legend.clear()
-        for item, name in entries:
-            legend.addItem(item, name)
-
-
-def fit_left_label(plot, full: str, brief: str) -> None:
-    """The left axis title in full where the plot is tall enough for it, else its symbol alone:
-    on a short panel (a lesson's, a small screen) the three titles ran into one another."""
-    axis = plot.getAxis("left")
-    room = plot.vb.height()
-    text = full if room >= QFontMetrics(axis.label.font()).horizontalAdvance(full) + 8 else brief
-    if axis.labelText != text:
-        axis.setLabel(text)
 
 
 class CostCurvePanel(QWidget):
@@ -323,13 +295,18 @@ class CostCurvePanel(QWidget):
             self._y_span = (bottom, top)
             self.stability.enableAutoRange(y=False)
             self.stability.setYRange(bottom, max(top, bottom + 0.5), padding=0.05)
-        key = (np.floor(np.log10(lo)), np.ceil(np.log10(hi)))
+        axis = self.stability.getAxis("left")
+        per_decade = self.stability.vb.height() / max(top - bottom, 0.5)  # pixels
+        line = QFontMetrics(axis.font()).height() * 1.5
+        multiples = next((m for m in ((1, 2, 5), (1, 3), (1,)) if per_decade >= len(m) * line), (1,))
+        every = max(1, int(np.ceil(line / max(per_decade, 1.0)))) if multiples == (1,) else 1
+        key = (np.floor(np.log10(lo)), np.ceil(np.log10(hi)), multiples, every)
         if key == getattr(self, "_ticks_for", None):
             return
         self._ticks_for = key
-        ticks = [(np.log10(v), f"{v:g}") for k in range(int(key[0]) - 1, int(key[1]) + 1) for m in (1, 2, 5)
-                 if (v := m * 10.0**k) > 0]
-        self.stability.getAxis("left").setTicks([ticks, []])
+        ticks = [(np.log10(v), f"{v:g}") for k in range(int(key[0]) - 1, int(key[1]) + 1) if k % every == 0
+                 for m in multiples if (v := m * 10.0**k) > 0]
+        axis.setTicks([ticks, []])
 
     def show_ghost_costs(self, start: int, costs) -> None:
         """The old alpha's path (none: ``costs`` empty); the legend names it only while it is drawn."""
@@ -348,20 +325,27 @@ class CostCurvePanel(QWidget):
         opts = history.optimizer_changes
         marks += [(it, describe_change(old, new, m)) for (_, old), (it, new) in zip(opts, opts[1:], strict=False)]
         marks.sort()
-        if marks == self._marked:
+        vb = self.plot.vb
+        key = (marks, tuple(vb.viewRange()[0]), vb.width())  # labels placed anew when the axis moves
+        if key == self._marked:
             return
-        self._marked = list(marks)
+        self._marked = key
         while len(self.alpha_marks) < len(marks):
-            line = pg.InfiniteLine(angle=90, pen=ALPHA_PEN, label="", labelOpts={"position": 0.92, "color": "#9467bd"})
+            line = pg.InfiniteLine(angle=90, pen=ALPHA_PEN, label="", labelOpts={"position": 0.92, "color": "#9467bd",
+                                                                               "anchors": [(0, 0.5), (0, 0.5)]})
             self.plot.addItem(line)
             self.alpha_marks.append(line)
+        xs = [float(x) for x in self._x([it for it, _ in marks])]
+        metrics = QFontMetrics(self.alpha_marks[0].label.textItem.font()) if marks else None
+        rows = label_rows([vb.mapViewToScene(pg.QtCore.QPointF(x, 0)).x() for x in xs],
+                          [metrics.horizontalAdvance(text) + LABEL_PAD for _, text in marks])
         for k, line in enumerate(self.alpha_marks):
             if k < len(marks):
-                it, text = marks[k]
+                text = marks[k][1] if rows[k] is not None else ""  # no room: the line alone (hover says which)
                 line.show()  # first: a hidden line's label keeps its old text (it read "λ=1" on an α mark)
-                line.setValue(float(self._x([it])[0]))
+                line.setValue(xs[k])
                 line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))  # a format: {value} is the x
-                line.label.setPosition(0.92 if k % 2 == 0 else 0.72)  # neighbours' labels never share a height
+                line.label.setPosition(LABEL_ROWS[rows[k] or 0])
             else:
                 line.hide()
 

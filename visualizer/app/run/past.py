@@ -3,7 +3,10 @@ its data made since its last step, so that undoing one gives the run back whole.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from visualizer.core import GradientDescent
+from visualizer.model.settings import RunSettings
 
 #: Why the iterations before a restart cannot be shown again.
 DATA_CHANGED, SESSION_SAVED = "the data was different", "only the costs were saved"
@@ -45,3 +48,13 @@ class RunPast:
     def stepped(self) -> None:
         """A step makes every saved edit one that cannot be undone whole (and frees what it kept)."""
         self._edits = []
+
+
+@dataclass(frozen=True)
+class KeptRun:
+    """A run put aside whole by Reset or a new loss, init or seed, for Ctrl+Z: the run, its past and the
+    settings it ran with."""
+
+    gd: GradientDescent
+    past: RunPast
+    settings: RunSettings

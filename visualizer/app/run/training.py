@@ -12,12 +12,13 @@ from __future__ import annotations
 import queue
 import sys
 import time
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from visualizer.app.run.intents import Intent, Pause, SetAlpha, SetBudget, SetSpeed, SwitchOptimizer
-from visualizer.app.run.past import DATA_CHANGED, SESSION_SAVED, RunPast
+from visualizer.app.run.past import DATA_CHANGED, SESSION_SAVED, KeptRun, RunPast
 from visualizer.app.run.snapshot import Ghost, GhostKeeper, Snapshot
 from visualizer.app.run.worker import ReadWriteLock, Worker
 from visualizer.core import GradientDescent
@@ -43,6 +44,7 @@ def overflow_message(overflow: str) -> str:
     """The engine's sentence (which setting made the step overflow) as the window tells it."""
     return f"{overflow[0].upper()}{overflow[1:]}. Change that setting to go on."
 
+
 class TrainingController(QObject):
     """Owns the run on the data and settings of a ``WindowState``.
 
@@ -57,6 +59,7 @@ class TrainingController(QObject):
     stopped = Signal(str, str)  # (reason, message): budget, converged, overflow (J is not finite)
     failed = Signal(str)
     reset_done = Signal()
+    discarded = Signal(object)  # a KeptRun: the run of at least one step that a new run replaced
 
     def __init__(self, state: WindowState):
         super().__init__()
@@ -129,12 +132,38 @@ class TrainingController(QObject):
         self._on_finished(worker)
 
     def reset(self) -> None:
-        """A fresh run from the start with the current settings."""
+        """A fresh run from the start with the current settings; the run it replaces is ``discarded``."""
         self.pause()
+        old = self._kept()
         self._ghosts.forget()
         self._adopt(self._new_run())
         self.state.happened(Happening.RESET)
         self.reset_done.emit()
+        if old.gd.iteration > 0:
+            self.discarded.emit(old)
+
+    def swap_run(self, kept: KeptRun) -> KeptRun:
+        """Bring back a run put aside, with its settings; the one it replaces is returned, kept as whole."""
+        self.pause()
+        current = self._kept()
+        self._ghosts.forget()
+        self._quiet = True
+        try:
+            self.state.look_at(None)
+            self.state.replace_settings(kept.settings)
+        finally:
+            self._quiet = False
+        self.gd, self.past, self._optimizer_asked = kept.gd, kept.past, kept.gd.optimizer
+        self.latest = self._snapshot()
+        self.state.happened(Happening.RESET)
+        self.reset_done.emit()
+        return current
+
+    def _kept(self) -> KeptRun:
+        """The run as it stands, with the settings it runs with (a new loss, init or seed is not yet its own)."""
+        gd = self.gd
+        return KeptRun(gd, self.past, replace(self.settings, alpha=gd.alpha, loss=gd.loss.name, init=gd.init,
+                                              seed=gd.seed))
 
     def branch_from(self, iteration: int) -> None:
         """Forget everything after ``iteration``; training on from there is a new branch."""

@@ -1,4 +1,4 @@
-"""Data-set edits as undoable commands: adding, removing, relabelling and moving examples."""
+"""Undoable commands: data-set edits (adding, removing, relabelling and moving examples) and runs replaced."""
 
 from __future__ import annotations
 
@@ -27,6 +27,26 @@ class DataEdit(QUndoCommand):
     @reported
     def undo(self) -> None:
         self.window.apply_data(*self.old, appended=0)
+
+
+class RunSwap(QUndoCommand):
+    """A run that Reset or a new loss, init or seed replaced: undo brings it back whole, redo the new one."""
+
+    def __init__(self, window, kept):
+        super().__init__(f"Reset at iteration {kept.gd.iteration}")
+        self.window = window
+        self.kept = kept
+        self.pushed = False  # the reset itself has happened already
+
+    @reported
+    def redo(self) -> None:
+        if self.pushed:
+            self.kept = self.window.controller.swap_run(self.kept)
+        self.pushed = True
+
+    @reported
+    def undo(self) -> None:
+        self.kept = self.window.controller.swap_run(self.kept)
 
 
 def added(train: Dataset, images: list, label: int) -> Dataset:

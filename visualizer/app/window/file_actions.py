@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from visualizer.app.common.file_names import suggested_name
 from visualizer.app.explorer.explorer import kept_comparison, reopen_comparison
 from visualizer.app.window import preferences
 from visualizer.formats import storage
@@ -18,7 +19,9 @@ class FileActions:
     def _ask_path(self, title: str, filters: str, suffix: str, save: bool = True) -> str | None:
         start = preferences.folder("files")
         if save:
-            path, _ = QFileDialog.getSaveFileName(self, title, start, filters)
+            c = self.controller
+            name = suggested_name(title, suffix, c.train.source, c.gd.iteration)
+            path, _ = QFileDialog.getSaveFileName(self, title, str(Path(start) / name), filters)
         else:
             path, _ = QFileDialog.getOpenFileName(self, title, start, filters)
         if not path:
@@ -94,6 +97,18 @@ class FileActions:
 
     def _clean_changed(self, clean: bool) -> None:
         self.setWindowModified(not clean)
+
+    def save_first(self, before: str) -> bool:
+        """Ask, as Quit does, when the run or the data set changed since it was last saved: save it, throw it
+        away, or cancel (False)."""
+        if not (self.ask_before_closing and self.has_unsaved_work()):
+            return True
+        self.controller.pause()
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, "Unsaved work", "The run or the data set has changed since it was last saved. "
+            f"Save the session before {before}?", buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        return answer == buttons.Discard or (answer == buttons.Save and self.save_session())
 
     def has_unsaved_work(self) -> bool:
         return not self.undo.isClean() or self.controller.gd.iteration != self._saved_iteration

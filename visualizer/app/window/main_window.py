@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QScrollArea,
     QStyle,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from visualizer.app.run.preset_search import PresetSearcher
 from visualizer.app.run.training import TrainingController
 from visualizer.app.window import preferences
 from visualizer.app.window.data_actions import DataActions
+from visualizer.app.window.editing import RunSwap
 from visualizer.app.window.file_actions import FileActions
 from visualizer.app.window.keys import FocusedWidgetFirst
 from visualizer.app.window.menus import build_menus
@@ -147,6 +147,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         compact_combos(self)
+        self.controls.train_button.setFocus()  # Space right after launch trains (the first focus went to Slice)
         self.refresh(force=True)
 
     def view_widget(self, view: str) -> QWidget:
@@ -178,6 +179,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         c.runningChanged.connect(p.show_running)
         c.runningChanged.connect(lambda _: self.refresh(force=True))
         c.reset_done.connect(lambda: self.refresh(force=True))
+        c.discarded.connect(self._run_discarded)
         c.stopped.connect(self._on_stopped)
         c.failed.connect(self._on_failed)
         self.gallery.exampleSelected.connect(self.select_example)
@@ -282,6 +284,14 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             self.state.look_at(None)
 
     # ------------------------------------------------------------------ events
+    def _run_discarded(self, kept) -> None:
+        """Reset, or a new loss, init or seed, replaced a run: Ctrl+Z brings it back (a lesson's own start is not)."""
+        if self._applying_lesson:
+            return
+        self.undo.push(RunSwap(self, kept))
+        self.state.tell(f"A new run from iteration 0. The run of {kept.gd.iteration} iterations is put aside: "
+                        "Ctrl+Z brings it back.")
+
     def _on_stopped(self, reason: str, message: str) -> None:
         """What J did, when it did not fall at every step, is the run's notice (the controller tells it while true)."""
         self.refresh(force=True)
@@ -291,17 +301,9 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.notice.show_message(f"Training stopped on an error: {details.strip().splitlines()[-1]}", "error")
 
     def closeEvent(self, event) -> None:
-        if self.ask_before_closing and self.has_unsaved_work():
-            self.controller.pause()
-            answer = QMessageBox.question(
-                self, "Unsaved work", "The run or the data set has changed since it was last saved. "
-                "Save the session before closing?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
-            if answer == QMessageBox.StandardButton.Cancel or (
-                    answer == QMessageBox.StandardButton.Save and not self.save_session()):
-                event.ignore()
-                return
+        if not self.save_first("closing"):
+            event.ignore()
+            return
         self.timer.stop()
         QApplication.instance().removeEventFilter(self._keys)
         if self._follows_focus:  # a second close must not disconnect again

@@ -62,7 +62,8 @@ def build_menus(window) -> None:
     undo = window.undo.createUndoAction(window, "&Undo")
     undo.setShortcut(QKeySequence.StandardKey.Undo)
     redo = window.undo.createRedoAction(window, "&Redo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+    keys = [QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)]
+    redo.setShortcuts(list(dict.fromkeys(keys)))  # once each: Ctrl+Shift+Z twice was ambiguous and did nothing
     for a in (undo, redo):
         edit.addAction(a)
         window.addAction(a)
@@ -88,6 +89,8 @@ def build_menus(window) -> None:
     for n, key in enumerate(LESSON_PANELS, start=1):
         action(lessons, BY_KEY[key].short, f"Alt+{n}", lambda _=False, k=key: window.open_lesson(k))
     action(lessons, "Close the lesson", "Ctrl+W", window.close_lesson, "Close the lesson in front (also Esc)")
+    action(lessons, "Lea&ve the lesson file", None, window.leave_lesson,
+           "Back to your own panels, settings and data, as before the first lesson file opened")
     lessons.addSeparator()
     window.class_lessons_menu = lessons.addMenu("Class &lessons")
     for title, path in class_lessons():
@@ -106,6 +109,7 @@ def build_menus(window) -> None:
         a.setData(choice)
         group.addAction(a)
         window.theme_actions[choice] = a
+    action(view, "&Reset layout", None, window.reset_layout, "Every panel where a new window puts it")
     view.addSeparator()
     for dock in window.docks.values():
         view.addAction(dock.toggleViewAction())

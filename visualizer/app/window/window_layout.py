@@ -45,6 +45,7 @@ class WindowLayout:
             self.set_theme("system")
 
     def _restore_layout(self) -> None:
+        self._first_layout = self.saveState()  # where a new window puts the docks: View > Reset layout
         state, geometry = preferences.window_state() if self.remember_layout else (None, None)
         if self.remember_layout:
             last = preferences.remembered_settings()
@@ -106,6 +107,18 @@ class WindowLayout:
                     self.addDockWidget(self.dockWidgetArea(d[first]), d[key])
                 self.tabifyDockWidget(d[first], d[key])
             d[first].raise_()
+
+    def reset_layout(self) -> None:
+        """View > Reset layout: the docks where a new window puts them, at their first sizes, tabbed if the screen
+        is small; an open lesson keeps its Instructions."""
+        self.restoreState(self._first_layout)
+        for key in MAIN_PANELS:
+            self.docks[key].setWindowTitle(BY_KEY[key].title)
+        self._compact = False
+        self._default_layout()
+        if getattr(self, "lesson_file", None) is not None:
+            self.docks["instructions"].show()
+        self.fit_to_screen()
 
     def _default_layout(self) -> None:
         d = self.docks
