@@ -17,14 +17,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from visualizer.app.common.accessibility import name_by_labels
 from visualizer.app.common.docks import QT_AREAS
+from visualizer.app.common.fitting import ScrolledPanel
 from visualizer.app.explorer.explorer import ExplorerWindow
 from visualizer.app.export.run_exports import RunExports
 from visualizer.app.lessons.lesson_files_actions import LessonFileActions
@@ -45,19 +44,6 @@ from visualizer.model.notices import USUAL, Happening
 from visualizer.model.panels import LESSON_PANELS, LESSONS, PANELS, panel_of
 from visualizer.model.settings import RunSettings
 from visualizer.model.state import DataSets, WindowState
-
-
-def scrolled(panel: QWidget) -> QScrollArea:
-    """A panel that scrolls vertically on a short screen instead of setting the window's minimum height."""
-    area = QScrollArea()
-    area.setWidget(panel)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: its controls are
-    bar = area.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-    area.setMinimumWidth(panel.minimumSizeHint().width() + bar)  # nothing cut when the scroll bar shows
-    return area
 
 
 def compact_combos(root: QWidget) -> None:
@@ -107,7 +93,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         for p in PANELS:
             panel = self.panels[p.key]
             if p.docked:
-                self.docks[p.key] = self._dock(p.title, scrolled(panel) if p.key in SCROLLED else panel,
+                self.docks[p.key] = self._dock(p.title, ScrolledPanel(panel) if p.key in SCROLLED else panel,
                                                QT_AREAS[p.area])
             elif p.area == LESSONS:
                 self.docks[p.key] = self.lessons_window.add(p.title, panel)
