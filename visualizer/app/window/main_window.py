@@ -107,6 +107,8 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.status.setAccessibleName("Status")
         self.statusBar().addPermanentWidget(self.status, 1)
         build_menus(self)
+        self.lessons_window.watch(self.docks["instructions"])  # a lesson never covers its instructions
+        self.lessons_window.share_shortcuts(self.actions())  # Alt+2 works while a lesson has the focus
         self._init_theme()
         self._keys = FocusedWidgetFirst(self)
         QApplication.instance().installEventFilter(self._keys)
