@@ -7,6 +7,7 @@ text); the area it scrolls in and the labels that wrap follow it instead of keep
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QSizePolicy, QStyle, QWidget
 
 
@@ -36,6 +37,24 @@ class WrappedLabel(QLabel):
         height = self.heightForWidth(self.width()) if self.text() else 0
         if self.width() > 0 and height != self.minimumHeight():
             self.setMinimumHeight(max(height, 0))
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" where it has no room, the whole text in its tooltip (the status bar's
+    line ran past a 1280 px screen in presentation mode)."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("…") * 4, super().minimumSizeHint().height())
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, int(self.alignment()), text)
 
 
 class NumberField(QLineEdit):
@@ -76,3 +95,17 @@ class ScrolledPanel(QScrollArea):
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         panel = self.widget().minimumSizeHint().width() if self.widget() is not None else 0
         return QSize(panel + bar, super().minimumSizeHint().height())  # nothing cut when the scroll bar shows
+
+
+def fit_window(window: QWidget, size: QSize) -> None:
+    """A top-level window at ``size`` or less, all of it within its screen's available area (a window
+    opened at a fixed 1200 x 800 put its Close button off a 1024 x 768 screen)."""
+    screen = window.screen().availableGeometry()
+    frame = window.frameGeometry().size() - window.size() if window.isVisible() else QSize(0, 0)
+    window.resize(size.boundedTo(screen.size() - frame).expandedTo(window.minimumSizeHint()))
+    where = window.frameGeometry()
+    where.moveRight(min(where.right(), screen.right()))
+    where.moveBottom(min(where.bottom(), screen.bottom()))
+    where.moveLeft(max(where.left(), screen.left()))
+    where.moveTop(max(where.top(), screen.top()))
+    window.move(where.topLeft())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from visualizer.app.common.accessibility import buddy, name_by_labels
 from visualizer.app.common.application import settle
+from visualizer.app.common.fitting import fit_window
 from visualizer.app.explorer.comparison_plots import RaceExports, RacePlots
 from visualizer.app.explorer.race_table import ConfigTable, ResultsTable
 from visualizer.app.explorer.sweep_tab import SweepTab
@@ -72,7 +73,7 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.timer = QTimer(self)
         self.timer.setInterval(200)
         self.timer.timeout.connect(self.redraw)
-        self.resize(1200, 800)
+        fit_window(self, QSize(1200, 800))  # Close and the exports on the screen of a 1024 x 768 laptop
         name_by_labels(self)
 
     # ------------------------------------------------------------------ layout

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QVBoxLayout,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from visualizer.app.common.accessibility import name_by_labels
 from visualizer.app.common.docks import QT_AREAS
-from visualizer.app.common.fitting import ScrolledPanel
+from visualizer.app.common.fitting import ElidedLabel, ScrolledPanel
 from visualizer.app.explorer.explorer import ExplorerWindow
 from visualizer.app.export.run_exports import RunExports
 from visualizer.app.lessons.lesson_files_actions import LessonFileActions
@@ -103,7 +102,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
                 self.tabifyDockWidget(self.docks[p.behind], self.docks[p.key])
                 self.docks[p.behind].raise_()
         self._init_lesson_files()  # the Instructions dock, before the View menu lists the docks
-        self.status = QLabel()
+        self.status = ElidedLabel()
         self.status.setAccessibleName("Status")
         self.statusBar().addPermanentWidget(self.status, 1)
         build_menus(self)
