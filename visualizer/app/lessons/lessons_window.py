@@ -76,22 +76,25 @@ class LessonsWindow(QMainWindow):
         dock.widget().setFocus()
 
     def place(self) -> None:
-        """On the parent's screen, at most PREFERRED, in the largest part of the screen beside ``keep_clear``
-        (centred on the parent when there is nothing to keep clear)."""
+        """On the parent's screen, at most PREFERRED: beside the main window where the screen has room, else
+        in the largest part of the screen beside ``keep_clear``, else centred on the main window."""
         parent = self.parentWidget()
         screen = parent.screen().availableGeometry()
         avoid = self._avoided()
-        sides = [] if avoid is None else free_sides(screen, avoid)
-        room = max(sides, key=lambda r: r.width() * r.height()) if sides else screen
         frame = self.frameGeometry().size() - self.size() if self.isVisible() else QSize(0, 0)
+
+        def area(room: QRect) -> int:
+            size = PREFERRED.boundedTo(room.size() - frame)
+            return size.width() * size.height()
+
+        beside = [r for r in free_sides(screen, parent.frameGeometry()) if area(r) >= area(QRect(0, 0, 600, 400))]
+        sides = beside or ([] if avoid is None else free_sides(screen, avoid))  # off the window, or off the text
+        room = max(sides, key=area) if sides else screen
         least = self.minimumSizeHint().boundedTo(screen.size() - frame)
         size = PREFERRED.boundedTo(room.size() - frame).expandedTo(least)
         self.resize(size)
         where = QRect(room.topLeft(), size + frame)
-        if avoid is None:
-            where.moveCenter(parent.frameGeometry().center())
-        else:
-            where.moveCenter(room.center())
+        where.moveCenter(room.center() if sides else parent.frameGeometry().center())
         where.moveRight(min(where.right(), screen.right()))
         where.moveBottom(min(where.bottom(), screen.bottom()))
         where.moveLeft(max(where.left(), screen.left()))
