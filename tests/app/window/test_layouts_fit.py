@@ -83,12 +83,16 @@ def test_presentation_mode_fits_and_leaving_it_fits_again(window, qtbot, monkeyp
     assert cut_controls(window) == []
 
 
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
 @pytest.mark.parametrize("size", SIZES)
-def test_compare_runs_opens_within_the_screen(window, qtbot, monkeypatch, size):
+def test_compare_runs_opens_within_the_screen(window, qtbot, monkeypatch, size, presentation):
     area = screen_of(monkeypatch, size)
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.setGeometry(area))
+    window.set_presentation(presentation)
     explorer = show_explorer(window)
     qtbot.waitExposed(explorer)
     assert area.contains(explorer.frameGeometry()), f"{explorer.frameGeometry()} on {size}"
     for button in (explorer.tabs.cornerWidget(), explorer.race_buttons.png, explorer.race_buttons.svg):
         assert not button.visibleRegion().isEmpty()
         assert area.contains(QRect(button.mapToGlobal(QPoint(0, 0)), button.size()))
+    window.set_presentation(False)
