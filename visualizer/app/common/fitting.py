@@ -6,7 +6,7 @@ text); the area it scrolls in and the labels that wrap follow it instead of keep
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QSizePolicy, QStyle, QWidget
 
@@ -34,7 +34,9 @@ class WrappedLabel(QLabel):
             self._fit_height()
 
     def _fit_height(self) -> None:
-        height = self.heightForWidth(self.width()) if self.text() else 0
+        width = self.contentsRect().width()  # measured here: QLabel's own heightForWidth kept the 1.6 x text's
+        lines = self.fontMetrics().boundingRect(QRect(0, 0, width, 0), Qt.TextFlag.TextWordWrap, self.text())
+        height = lines.height() + self.height() - self.contentsRect().height() if self.text() else 0
         if self.width() > 0 and height != self.minimumHeight():
             self.setMinimumHeight(max(height, 0))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTabBar
 
 from visualizer.app.common.fitting import fit_window
 from visualizer.app.window import preferences, theme
@@ -56,6 +56,10 @@ class WindowLayout:
                 self._compact, self._stacked = compact, False
                 for key in MAIN_PANELS:
                     self.docks[key].setWindowTitle(BY_KEY[key].short if compact else BY_KEY[key].title)
+                titles = {dock.windowTitle() for dock in self.docks.values()}
+                for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+                    if any(bar.tabText(i) not in titles for i in range(bar.count())):
+                        bar.hide()  # a tab bar of the presentation's layout, which restoreState left on top
             self.restoreGeometry(geometry)
             self.fit_to_screen()
         for window in (self.lessons_window, self.explorer):
