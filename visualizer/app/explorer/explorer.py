@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from visualizer.app.common.accessibility import buddy, name_by_labels
 from visualizer.app.common.application import settle
+from visualizer.app.common.fitting import WrappedLabel, fit_window
 from visualizer.app.explorer.comparison_plots import RaceExports, RacePlots
 from visualizer.app.explorer.race_table import ConfigTable, ResultsTable
 from visualizer.app.explorer.sweep_tab import SweepTab
@@ -72,13 +73,15 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.timer = QTimer(self)
         self.timer.setInterval(200)
         self.timer.timeout.connect(self.redraw)
-        self.resize(1200, 800)
+        fit_window(self, QSize(1200, 800))  # Close and the exports on the screen of a 1024 x 768 laptop
         name_by_labels(self)
 
     # ------------------------------------------------------------------ layout
     def _race_tab(self) -> QWidget:
         self.preset = QComboBox()
         self.preset.addItems(list(PRESETS))
+        self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset.setMinimumContentsLength(12)  # its longest name set the window's width (1094 px at 1.6 x text)
         self.preset.setToolTip("Ready-made races: the course's α, batch against mini-batch against stochastic "
                                "descent, GD against momentum against Adam, L2 from 0 to 10.")
         self.iterations = QSpinBox()
@@ -135,8 +138,8 @@ class ExplorerWindow(RaceExports, QMainWindow):
         layout.addLayout(head)
         caption = QHBoxLayout()
         caption.addWidget(buddy("Con&figurations", self.config_table))
-        caption.addWidget(QLabel("(one run per row, all from the same start; arrows move, typing or F2 edits a cell)"))
-        caption.addStretch(1)
+        caption.addWidget(WrappedLabel("(one run per row, all from the same start; arrows move, typing or F2 edits "
+                                       "a cell)"), 1)  # wraps: at 1.6 x text it made the window 1094 px wide
         layout.addLayout(caption)
         layout.addLayout(table_row)
         layout.addLayout(tools)

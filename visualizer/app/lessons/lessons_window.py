@@ -3,13 +3,18 @@
 The main window has no room left for a lesson to be read; floating docks opened stacked at
 one spot. Here they are docks of their own window (so ``window.docks[key]`` still says
 whether a lesson is shown), tabbed in one area. Esc or Ctrl+W closes the lesson in front.
+It opens where it leaves ``keep_clear`` (the lesson's Instructions) in sight, and the main
+window's shortcuts (Alt+1…, Space, F11…) work in it too.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+
+#: The size it opens at where the screen has room.
+PREFERRED = QSize(1000, 660)
 
 
 class LessonsWindow(QMainWindow):
@@ -19,8 +24,27 @@ class LessonsWindow(QMainWindow):
         self.setObjectName("lessons-window")
         self.setDockNestingEnabled(False)
         self._front: QDockWidget | None = None
-        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence.StandardKey.Close):
+        self.keep_clear: QWidget | None = None  # what it must not cover; set by the main window
+        self._own_keys = [QKeySequence(Qt.Key.Key_Escape), QKeySequence(QKeySequence.StandardKey.Close)]
+        for keys in self._own_keys:
             QShortcut(keys, self, self.close_front)
+
+    def share_shortcuts(self, actions: list[QAction]) -> None:
+        """The main window's shortcuts work here too (Alt+2 did nothing while a lesson had the focus); those
+        of its own keys (Esc, Ctrl+W) it keeps, since one key bound twice in a window fires neither."""
+        self.addActions([a for a in actions if not any(k in self._own_keys for k in a.shortcuts())])
+
+    def watch(self, widget: QWidget) -> None:
+        """Keep ``widget`` in sight: the window moves off it when it shows, moves or grows under it."""
+        self.keep_clear = widget
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.keep_clear and event.type() in (QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize):
+            QTimer.singleShot(0, self, self._move_off_if_covering)
+        elif isinstance(obj, QDockWidget) and event.type() == QEvent.Type.Close:
+            QTimer.singleShot(0, self, self._after_a_tab_closed)  # its own ×: the window goes with its last tab
+        return super().eventFilter(obj, event)
 
     def add(self, title: str, panel: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -29,6 +53,7 @@ class LessonsWindow(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
         dock.hide()
+        dock.installEventFilter(self)
         dock.visibilityChanged.connect(lambda shown, d=dock: shown and self._came_to_front(d))
         return dock
 
@@ -39,10 +64,7 @@ class LessonsWindow(QMainWindow):
             if shown:
                 self.tabifyDockWidget(shown[-1], dock)
         if not self.isVisible():
-            parent = self.parentWidget()
-            screen = parent.screen().availableGeometry()
-            self.resize(min(1000, screen.width()), min(660, screen.height()))
-            self.move(parent.geometry().center() - self.rect().center())
+            self.place()
             self.show()
         dock.raise_()
         self._came_to_front(dock)
@@ -52,6 +74,51 @@ class LessonsWindow(QMainWindow):
     def _came_to_front(self, dock: QDockWidget) -> None:
         self._front = dock
         dock.widget().setFocus()
+
+    def place(self) -> None:
+        """On the parent's screen, at most PREFERRED: beside the main window where the screen has room, else
+        in the largest part of the screen beside ``keep_clear``, else centred on the main window."""
+        parent = self.parentWidget()
+        screen = parent.screen().availableGeometry()
+        avoid = self._avoided()
+        frame = self.frameGeometry().size() - self.size() if self.isVisible() else QSize(0, 0)
+
+        def area(room: QRect) -> int:
+            size = PREFERRED.boundedTo(room.size() - frame)
+            return size.width() * size.height()
+
+        beside = [r for r in free_sides(screen, parent.frameGeometry()) if area(r) >= area(QRect(0, 0, 600, 400))]
+        sides = beside or ([] if avoid is None else free_sides(screen, avoid))  # off the window, or off the text
+        room = max(sides, key=area) if sides else screen
+        least = self.minimumSizeHint().boundedTo(screen.size() - frame)
+        size = PREFERRED.boundedTo(room.size() - frame).expandedTo(least)
+        self.resize(size)
+        where = QRect(room.topLeft(), size + frame)
+        where.moveCenter(room.center() if sides else parent.frameGeometry().center())
+        where.moveRight(min(where.right(), screen.right()))
+        where.moveBottom(min(where.bottom(), screen.bottom()))
+        where.moveLeft(max(where.left(), screen.left()))
+        where.moveTop(max(where.top(), screen.top()))
+        self.move(where.topLeft())
+
+    def _avoided(self) -> QRect | None:
+        widget = self.keep_clear
+        if widget is None or not widget.isVisible():
+            return None
+        return QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size())
+
+    def _move_off_if_covering(self) -> None:
+        avoid = self._avoided()
+        if self.isVisible() and avoid is not None and self.frameGeometry().intersects(avoid):
+            self.place()
+
+    def _after_a_tab_closed(self) -> None:
+        shown = [d for d in self.findChildren(QDockWidget) if not d.isHidden()]
+        if not shown:
+            self.hide()
+        elif self._front is None or self._front.isHidden():
+            shown[-1].raise_()
+            self._came_to_front(shown[-1])
 
     def close_front(self) -> None:
         """Close the lesson in front; the window goes when the last one does."""
@@ -68,3 +135,12 @@ class LessonsWindow(QMainWindow):
         for dock in self.findChildren(QDockWidget):
             dock.hide()
         super().closeEvent(event)
+
+
+def free_sides(screen: QRect, avoid: QRect) -> list[QRect]:
+    """The parts of ``screen`` left, right, above and below ``avoid``, each as tall or wide as the screen."""
+    sides = [QRect(screen.left(), screen.top(), avoid.left() - screen.left(), screen.height()),
+            QRect(avoid.right() + 1, screen.top(), screen.right() - avoid.right(), screen.height()),
+            QRect(screen.left(), screen.top(), screen.width(), avoid.top() - screen.top()),
+            QRect(screen.left(), avoid.bottom() + 1, screen.width(), screen.bottom() - avoid.bottom())]
+    return [side for side in sides if side.width() > 0 and side.height() > 0]

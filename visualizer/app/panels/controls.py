@@ -11,8 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -20,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common.fitting import NumberField, WrappedLabel
 from visualizer.app.panels.optimizer_controls import OptimizerControls
 from visualizer.core.analysis.presets import LABELS
 from visualizer.core.optim.registry import SPECS
@@ -103,8 +102,7 @@ class AlphaControl(QWidget):
         self.slider.setToolTip(f"Learning rate α (log scale, {SLIDER_MIN:g} to {SLIDER_MAX:g}): how big a step "
                                "gradient descent takes downhill each iteration, w := w − α·dw. Hold Shift while "
                                "dragging for fine steps; the arrow keys move it by 1/100 of a decade.")
-        self.field = QLineEdit()
-        self.field.setFixedWidth(80)
+        self.field = NumberField()
         validator = QDoubleValidator(*RUN["alpha"].widget_range(), RUN["alpha"].decimals)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
         self.field.setValidator(validator)
@@ -217,7 +215,7 @@ class ControlsPanel(QWidget):
         self.timeline.setAccessibleName("Timeline")
         self.timeline.setToolTip("Scrub through the iterations done so far (← steps back). The whole window "
                                  "shows that iteration; training on from there starts a new branch.")
-        self.timeline_label = QLabel("iteration 0")
+        self.timeline_label = WrappedLabel("iteration 0")  # "…; before 100 adam moved the run…" wraps
 
         run_box = QGroupBox("Run")
         run = QVBoxLayout(run_box)
@@ -231,10 +229,7 @@ class ControlsPanel(QWidget):
         form.addRow("Le&arning rate α", self.alpha)
         self.alpha.slider.setAccessibleName("Learning rate α")
         self.alpha.field.setAccessibleName("Learning rate α, typed")
-        self.edge_label = QLabel("")
-        self.edge_label.setWordWrap(True)
-        # room for three lines: a form row does not grow for a wrapped label, so it was clipped
-        self.edge_label.setMinimumHeight(3 * self.edge_label.fontMetrics().lineSpacing() + 4)
+        self.edge_label = WrappedLabel()
         self.edge_label.setToolTip("Near the current point J is about a quadratic bowl, and gradient descent is "
                                    "stable along every direction while α < 2/λmax, where λmax is the largest "
                                    "curvature (Hessian eigenvalue) of J here (with L2, of J + (λ/2m)‖w‖²). "

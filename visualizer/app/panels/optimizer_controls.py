@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtGui import QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit
 
+from visualizer.app.common.fitting import WrappedLabel
 from visualizer.core.optim.registry import HYPERS, SPECS, users
 from visualizer.core.optim.spec import join
 from visualizer.model.constraints import RUN, parse
@@ -69,8 +70,7 @@ class OptimizerControls(QGroupBox):
         self.decay_kind = QComboBox()
         self.decay_kind.addItem("α₀ / (1 + decay·epoch)", "inverse")
         self.decay_kind.addItem("α₀·(1 − decay)^epoch", "exponential")
-        self.note = QLabel("")
-        self.note.setWordWrap(True)
+        self.note = WrappedLabel()
         self.note.setAccessibleName("Optimizer note")
         form = self.form = QFormLayout(self)
         self.rows = {}

@@ -14,16 +14,14 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
-    QLabel,
     QMainWindow,
-    QScrollArea,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from visualizer.app.common.accessibility import name_by_labels
 from visualizer.app.common.docks import QT_AREAS
+from visualizer.app.common.fitting import ElidedLabel, ScrolledPanel
 from visualizer.app.explorer.explorer import ExplorerWindow
 from visualizer.app.export.run_exports import RunExports
 from visualizer.app.lessons.lesson_files_actions import LessonFileActions
@@ -48,19 +46,6 @@ from visualizer.model.state import DataSets, WindowState
 
 #: A "Show me" notice is about this α (or, with none found, these settings) on this data.
 SHOW_ME = USUAL | {Happening.ALPHA, Happening.OPTIMIZER}
-
-
-def scrolled(panel: QWidget) -> QScrollArea:
-    """A panel that scrolls vertically on a short screen instead of setting the window's minimum height."""
-    area = QScrollArea()
-    area.setWidget(panel)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: its controls are
-    bar = area.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-    area.setMinimumWidth(panel.minimumSizeHint().width() + bar)  # nothing cut when the scroll bar shows
-    return area
 
 
 def compact_combos(root: QWidget) -> None:
@@ -113,7 +98,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         for p in PANELS:
             panel = self.panels[p.key]
             if p.docked:
-                self.docks[p.key] = self._dock(p.title, scrolled(panel) if p.key in SCROLLED else panel,
+                self.docks[p.key] = self._dock(p.title, ScrolledPanel(panel) if p.key in SCROLLED else panel,
                                                QT_AREAS[p.area])
             elif p.area == LESSONS:
                 self.docks[p.key] = self.lessons_window.add(p.title, panel)
@@ -123,10 +108,12 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
                 self.tabifyDockWidget(self.docks[p.behind], self.docks[p.key])
                 self.docks[p.behind].raise_()
         self._init_lesson_files()  # the Instructions dock, before the View menu lists the docks
-        self.status = QLabel()
+        self.status = ElidedLabel()
         self.status.setAccessibleName("Status")
         self.statusBar().addPermanentWidget(self.status, 1)
         build_menus(self)
+        self.lessons_window.watch(self.docks["instructions"])  # a lesson never covers its instructions
+        self.lessons_window.share_shortcuts(self.actions())  # Alt+2 works while a lesson has the focus
         self._init_theme()
         self._keys = FocusedWidgetFirst(self)
         QApplication.instance().installEventFilter(self._keys)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTabBar
 
+from visualizer.app.common.fitting import fit_window
 from visualizer.app.window import preferences, theme
 from visualizer.model.panels import BOTTOM, BY_KEY, LEFT, MAIN_PANELS, RIGHT
 
@@ -32,13 +33,60 @@ class WindowLayout:
             preferences.remember_theme(choice)
 
     def set_presentation(self, on: bool) -> None:
-        """For a projector or a screen share: text 1.6 times larger, thicker lines, full screen."""
+        """For a projector or a screen share: text 1.6 times larger, thicker lines, full screen.
+
+        The docks become tabs when the larger text needs more room than the screen has; leaving gives back
+        the window's own place, size and docks (the larger text had widened it past a 1024 px screen)."""
+        if on == getattr(self, "presentation", False):
+            return
         self.presentation = on
+        if on:
+            self._before_presentation = (self.saveGeometry(), self.saveState(), self._compact)
         theme.scale_text(theme.PRESENTATION if on else 1.0,
                          [self, self.lessons_window, *([self.explorer] if self.explorer else [])])
         self.presentation_action.setChecked(on)
-        (self.showFullScreen if on else self.showNormal)()
+        if on:
+            self._fit_presentation()
+            self.showFullScreen()
+        else:
+            self.showNormal()
+            geometry, state, compact = self._before_presentation
+            if self._compact != compact or self._stacked:
+                self.restoreState(state)
+                self._compact, self._stacked = compact, False
+                for key in MAIN_PANELS:
+                    self.docks[key].setWindowTitle(BY_KEY[key].short if compact else BY_KEY[key].title)
+                titles = {dock.windowTitle() for dock in self.docks.values()}
+                for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+                    if any(bar.tabText(i) not in titles for i in range(bar.count())):
+                        bar.hide()  # a tab bar of the presentation's layout, which restoreState left on top
+            self.restoreGeometry(geometry)
+            self.fit_to_screen()
+        for window in (self.lessons_window, self.explorer):
+            if window is not None and window.isVisible():
+                fit_window(window, window.size())
         self.refresh(force=True)
+
+    def _fit_presentation(self) -> bool:
+        """Tabs, then the two columns of tabs one above the other, instead of a window larger than the screen
+        (the larger text made it 1141 px wide, tabbed, on a 1024 x 768 screen). True when it changed the layout."""
+        screen = (self.screen() or QApplication.primaryScreen()).geometry()
+        hint = self.minimumSizeHint()
+        if hint.width() <= screen.width() and hint.height() <= screen.height():
+            return False
+        if not self._compact:
+            self.compact_layout()
+        elif hint.width() > screen.width() and not self._stacked:
+            self.stack_columns()
+        else:
+            return False
+        QTimer.singleShot(0, self, self._refit_presentation)  # the tabs' smaller minimum counts once laid out
+        return True
+
+    def _refit_presentation(self) -> None:
+        if self.presentation and not self._fit_presentation():  # no larger than the screen, now that it can be
+            screen = (self.screen() or QApplication.primaryScreen()).geometry()
+            self.resize(self.size().boundedTo(screen.size()))
 
     def _system_scheme_changed(self, _scheme) -> None:
         if self.theme_choice == "system":
@@ -52,7 +100,7 @@ class WindowLayout:
             self.state.restore_settings(self.state.settings.with_changes(
                 "the remembered settings", **{key: getattr(last, key) for key in preferences.REMEMBERED}))
         self._restored_geometry = False
-        self._compact = False
+        self._compact = self._stacked = False
         if state is None or not self.restoreState(state):
             self._laid_out = False
             return
@@ -119,6 +167,19 @@ class WindowLayout:
         if getattr(self, "lesson_file", None) is not None:
             self.docks["instructions"].show()
         self.fit_to_screen()
+
+    def stack_columns(self) -> None:
+        """Narrower than the compact layout: the right column's tabs go below the left's, beside the surface."""
+        self._stacked = True
+        d = self.docks
+        left, right = ([key for key in MAIN_PANELS if BY_KEY[key].area in areas] for areas in COMPACT_COLUMNS)
+        for key in left + right:  # one below the other (a split beside a tab would only add a tab)
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, d[key], Qt.Orientation.Vertical)
+        for group in (left, right):
+            for key in group[1:]:
+                self.tabifyDockWidget(d[group[0]], d[key])
+        d[left[0]].raise_()
+        d[right[0]].raise_()
 
     def _default_layout(self) -> None:
         d = self.docks

@@ -1,0 +1,54 @@
+"""The Lessons window stays out of the way: beside the lesson's Instructions, on the screen, with the
+window's shortcuts, and gone with its last tab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QScreen
+
+from visualizer.fs.resources import LESSONS_DIR
+
+BOWL_LESSON = LESSONS_DIR / "03-gradient-descent-bowl.toml"  # its bowl opens in the Lessons window
+
+
+def on_screen(widget) -> QRect:
+    return QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+
+
+@pytest.mark.parametrize("size", [(960, 540), (1024, 768), (1280, 800), (1920, 1080)])
+def test_a_lesson_leaves_its_instructions_in_sight(window, qtbot, monkeypatch, size):
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, *size))
+    window.fit_to_screen()
+    window.open_lesson_file(str(BOWL_LESSON))
+    qtbot.waitUntil(lambda: window.lesson_file is not None and window.lesson_file.path == Path(BOWL_LESSON)
+                    and not window.lesson_running, timeout=60000)
+    lessons, instructions = window.lessons_window, window.docks["instructions"]
+    qtbot.waitUntil(lambda: lessons.isVisible() and instructions.isVisible(), timeout=3000)
+    qtbot.wait(200)  # the instructions take their room after they show
+    assert not lessons.frameGeometry().intersects(on_screen(instructions)), \
+        f"{lessons.frameGeometry()} covers the instructions at {on_screen(instructions)}"
+    assert QRect(0, 0, *size).contains(lessons.frameGeometry())
+
+
+def test_window_shortcuts_work_while_a_lesson_has_the_focus(window, qtbot):
+    window.open_lesson("bowl")
+    lessons = window.lessons_window
+    qtbot.waitUntil(lessons.isActiveWindow, timeout=3000)
+    qtbot.keyClick(lessons.focusWidget() or lessons, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.docks["computation-graph"].isVisible(), timeout=2000)  # Alt+2
+    assert window.docks["bowl"].isVisible()  # both open, as tabs
+    qtbot.keyClick(lessons.focusWidget() or lessons, Qt.Key.Key_Escape)  # its own key still closes the front one
+    qtbot.waitUntil(lambda: not window.docks["computation-graph"].isVisible(), timeout=2000)
+
+
+def test_closing_the_last_lesson_with_its_cross_closes_the_window(window, qtbot):
+    window.open_lesson("bowl")
+    lessons, dock = window.lessons_window, window.docks["bowl"]
+    qtbot.waitUntil(lessons.isVisible, timeout=3000)
+    dock.close()  # what the × on its title does
+    qtbot.waitUntil(lambda: not lessons.isVisible(), timeout=2000)  # no empty grey "visualizer: lessons" left
+    window.open_lesson("bowl")
+    qtbot.waitUntil(lambda: lessons.isVisible() and dock.isVisible(), timeout=2000)

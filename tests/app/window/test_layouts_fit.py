@@ -1,0 +1,99 @@
+"""Every optimizer's Controls, presentation mode and Compare runs fit the screen from 960 x 540 up:
+geometry of the real widgets at each size."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
+
+from visualizer.app.common.accessibility import plain
+from visualizer.app.explorer.explorer import show_explorer
+from visualizer.core.optim.registry import SPECS
+
+SIZES = [(960, 540), (1024, 768), (1280, 800), (1920, 1080)]
+
+
+def screen_of(monkeypatch, size) -> QRect:
+    area = QRect(0, 0, *size)
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: area)
+    monkeypatch.setattr(QScreen, "geometry", lambda self: area)
+    return area
+
+
+def cut_controls(window) -> list:
+    """What of the Controls is cut: a widget wider than the area it scrolls in, a label's text wider than
+    the label, a wrapped label shorter than its lines."""
+    panel = window.controls
+    viewport = panel.parentWidget()
+    assert isinstance(viewport.parentWidget(), QScrollArea)
+    cut = []
+    for widget in [panel, *panel.findChildren(QWidget)]:
+        if not widget.isVisibleTo(window) or widget.width() == 0:
+            continue
+        left = widget.mapTo(viewport, QPoint(0, 0)).x()
+        if left < 0 or left + widget.width() > viewport.width():
+            cut.append((type(widget).__name__, widget.accessibleName(), left, widget.width(), viewport.width()))
+        if isinstance(widget, QLabel) and widget.text():
+            if widget.wordWrap():
+                if widget.height() < widget.heightForWidth(widget.width()):
+                    cut.append(("lines cut", widget.text()[:50], widget.height()))
+            elif widget.fontMetrics().horizontalAdvance(plain(widget.text())) > widget.width() + 1:
+                cut.append(("text cut", widget.text()[:50], widget.width()))
+    return cut
+
+
+def settled(window, qtbot) -> None:
+    window.refresh(force=True)
+    qtbot.wait(100)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_no_optimizer_widens_the_controls_past_their_dock(window, qtbot, monkeypatch, size):
+    screen_of(monkeypatch, size)
+    window.fit_to_screen()
+    window.step(100)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 100, timeout=5000)
+    for key in SPECS:  # a switch mid-run says "…<optimizer> moved the run to other coordinates" on the timeline
+        window.state.change_settings(optimizer=key)
+        window.step(10)
+        qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+        settled(window, qtbot)
+        assert window.width() <= size[0] and window.height() <= size[1]
+        assert cut_controls(window) == [], key
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_presentation_mode_fits_and_leaving_it_fits_again(window, qtbot, monkeypatch, size):
+    area = screen_of(monkeypatch, size)
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.setGeometry(area))  # the platform's full screen
+    window.fit_to_screen()
+    window.state.change_settings(optimizer="adam")
+    window.step(10)
+    qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    window.set_presentation(True)
+    qtbot.waitUntil(lambda: window.width() <= size[0] and window.height() <= size[1]
+                    and window.minimumSizeHint().width() <= size[0], timeout=3000)  # tabbed, then stacked
+    qtbot.wait(300)
+    settled(window, qtbot)
+    assert cut_controls(window) == []
+    window.set_presentation(False)
+    settled(window, qtbot)
+    assert area.contains(window.frameGeometry()), f"{window.frameGeometry()} after leaving it at {size}"
+    assert cut_controls(window) == []
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+@pytest.mark.parametrize("size", SIZES)
+def test_compare_runs_opens_within_the_screen(window, qtbot, monkeypatch, size, presentation):
+    area = screen_of(monkeypatch, size)
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.setGeometry(area))
+    window.set_presentation(presentation)
+    explorer = show_explorer(window)
+    qtbot.waitExposed(explorer)
+    assert area.contains(explorer.frameGeometry()), f"{explorer.frameGeometry()} on {size}"
+    for button in (explorer.tabs.cornerWidget(), explorer.race_buttons.png, explorer.race_buttons.svg):
+        assert not button.visibleRegion().isEmpty()
+        assert area.contains(QRect(button.mapToGlobal(QPoint(0, 0)), button.size()))
+    window.set_presentation(False)

@@ -1,0 +1,113 @@
+"""Widgets that keep their text whole whatever it says and however large the font: nothing clipped.
+
+A panel's minimum width changes after it is built (a long message, the presentation mode's larger
+text); the area it scrolls in and the labels that wrap follow it instead of keeping their first size.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QSizePolicy, QStyle, QWidget
+
+
+class WrappedLabel(QLabel):
+    """A label that wraps and is always as tall as its text at its width (a QFormLayout row or a
+    scrolled panel does not grow for a wrapped label on its own, so its last lines were cut)."""
+
+    def __init__(self, text: str = ""):
+        super().__init__(text)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit_height()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_height()
+
+    def _fit_height(self) -> None:
+        width = self.contentsRect().width()  # measured here: QLabel's own heightForWidth kept the 1.6 x text's
+        lines = self.fontMetrics().boundingRect(QRect(0, 0, width, 0), Qt.TextFlag.TextWordWrap, self.text())
+        height = lines.height() + self.height() - self.contentsRect().height() if self.text() else 0
+        if self.width() > 0 and height != self.minimumHeight():
+            self.setMinimumHeight(max(height, 0))
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" where it has no room, the whole text in its tooltip (the status bar's
+    line ran past a 1280 px screen in presentation mode)."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("…") * 4, super().minimumSizeHint().height())
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, int(self.alignment()), text)
+
+
+class NumberField(QLineEdit):
+    """A line edit as wide as ``sample`` in its current font (a fixed pixel width cut "0.005" at 1.6 x text)."""
+
+    def __init__(self, sample: str = "0.00005"):
+        super().__init__()
+        self.sample = sample
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self.sample) + 16, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+
+class ScrolledPanel(QScrollArea):
+    """A panel that scrolls vertically on a short screen instead of setting the window's minimum height,
+    and is never narrower than the panel needs, now (a message or a font may widen it after it is built)."""
+
+    def __init__(self, panel: QWidget):
+        super().__init__()
+        self.setWidget(panel)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: its controls are
+        panel.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the dock asks again how wide the panel must be
+        return super().eventFilter(obj, event)
+
+    def minimumSizeHint(self) -> QSize:
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        panel = self.widget().minimumSizeHint().width() if self.widget() is not None else 0
+        return QSize(panel + bar, super().minimumSizeHint().height())  # nothing cut when the scroll bar shows
+
+
+def fit_window(window: QWidget, size: QSize) -> None:
+    """A top-level window at ``size`` or less, all of it within its screen's available area (a window
+    opened at a fixed 1200 x 800 put its Close button off a 1024 x 768 screen)."""
+    screen = window.screen().availableGeometry()
+    frame = window.frameGeometry().size() - window.size() if window.isVisible() else QSize(0, 0)
+    window.resize(size.boundedTo(screen.size() - frame).expandedTo(window.minimumSizeHint()))
+    where = window.frameGeometry()
+    where.moveRight(min(where.right(), screen.right()))
+    where.moveBottom(min(where.bottom(), screen.bottom()))
+    where.moveLeft(max(where.left(), screen.left()))
+    where.moveTop(max(where.top(), screen.top()))
+    window.move(where.topLeft())
