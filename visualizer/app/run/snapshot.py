@@ -23,6 +23,11 @@ class Snapshot:
     path: tuple[np.ndarray, ...]  # theta along the way, at the trajectory's stride
     batch: np.ndarray | None = None  # the examples the next step uses; None: all m
 
+    def path_until(self, iteration: int) -> np.ndarray:
+        """The stored path up to ``iteration``, as rows of theta."""
+        rows = [t for it, t in zip(self.path_iterations, self.path, strict=True) if it <= iteration]
+        return np.array(rows) if rows else np.zeros((0, len(self.theta)))
+
     @classmethod
     def of(cls, gd: GradientDescent) -> Snapshot:
         traj = gd.trajectory

@@ -19,10 +19,10 @@ from PySide6.QtCore import QObject, Signal
 
 from visualizer.app.run.intents import Intent, Pause, SetAlpha, SetBudget, SetSpeed, SwitchOptimizer
 from visualizer.app.run.past import DATA_CHANGED, SESSION_SAVED, KeptRun, RunPast
+from visualizer.app.run.run_notices import overflow_message, stop_notice
 from visualizer.app.run.snapshot import Ghost, GhostKeeper, Snapshot
 from visualizer.app.run.worker import ReadWriteLock, Worker
 from visualizer.core import GradientDescent
-from visualizer.core.analysis.verdicts import run_sentence, run_verdict
 from visualizer.data import Dataset
 from visualizer.model.notices import ABOUT_THE_RUN, Happening
 from visualizer.model.run_setup import metric_stride, new_run
@@ -39,21 +39,11 @@ SNAPSHOT_FREE_S = 0.002
 GIL_SWITCH_S = 0.001
 
 
-
-def overflow_message(overflow: str) -> str:
-    """The engine's sentence (which setting made the step overflow) as the window tells it."""
-    return f"{overflow[0].upper()}{overflow[1:]}. Change that setting to go on."
-
-
 class TrainingController(QObject):
-    """Owns the run on the data and settings of a ``WindowState``.
-
-    It follows the state, one setting at a time: alpha and the optimizer's fields become intents, a new
-    loss, init or seed starts a new run, edited data is trained on from the same (w, b), and an edit undone
-    before any step gives the run back whole. Panels read ``latest`` and ``gd.history``; whoever reads
-    the run's coordinates with a theta of its own does it within ``coordinates.reading()``: a switch of
-    optimizer may move the run to other coordinates, and waits for them.
-    """
+    """Owns the run on the data and settings of a ``WindowState``, following it one setting at a time: α and
+    the optimizer's fields become intents, a new loss, init or seed a new run, edited data is trained on from
+    the same (w, b), an edit undone before any step gives the run back whole. Whoever reads the run's
+    coordinates with a theta of its own does it within ``coordinates.reading()`` (a switch may move them)."""
 
     runningChanged = Signal(bool)
     stopped = Signal(str, str)  # (reason, message): budget, converged, overflow (J is not finite)
@@ -266,17 +256,11 @@ class TrainingController(QObject):
             self.state.tell(overflow_message(self.gd.overflow), "warning", owner="run", ends_on=ABOUT_THE_RUN)
 
     def _tell_stop(self, reason: str, message: str) -> None:
-        """What J did is told as a notice of the run, while it is still what the run shows (on the GUI thread):
-        a halt, or at the end of a press a run that did not fall at every step (``run_verdict``), blaming the α
-        or the optimizer that took over."""
+        """What J did, told as a notice of the run while it is still what the run shows (on the GUI thread)."""
         gd = self.gd
-        if self._stop_facts != (gd, gd.iteration, gd.alpha, gd.optimizer):
-            return
-        if reason == "overflow":
-            self.state.tell(message, "warning", owner="run", ends_on=ABOUT_THE_RUN)
-        elif reason in ("budget", "converged") and (verdict := run_verdict(gd)).kind != "falls":
-            self.state.tell(run_sentence(gd), "warning" if verdict.diverged else "info", owner="run",
-                            ends_on=ABOUT_THE_RUN)
+        if self._stop_facts == (gd, gd.iteration, gd.alpha, gd.optimizer) and (told := stop_notice(gd, reason,
+                                                                                                  message)):
+            self.state.tell(*told, owner="run", ends_on=ABOUT_THE_RUN)
 
     # ---------------------------------------------------------------- worker
     def _new_run(self, train: Dataset | None = None, test: Dataset | None = None,
@@ -413,6 +397,4 @@ class TrainingController(QObject):
 
     def trajectory_until(self, iteration: int) -> np.ndarray:
         """The stored path up to ``iteration``, as rows of theta."""
-        snap = self.latest
-        rows = [t for it, t in zip(snap.path_iterations, snap.path, strict=True) if it <= iteration]
-        return np.array(rows) if rows else np.zeros((0, len(snap.theta)))
+        return self.latest.path_until(iteration)
