@@ -24,8 +24,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
-from visualizer.app.common.application import make_app, settle
-from visualizer.app.export.screenshot import grab_view, load_for_export, prepared_window
+from visualizer.app.common.application import settle
+from visualizer.app.export.screenshot import export_window, grab_view
 from visualizer.app.run.worker import Worker
 from visualizer.formats.animation_frames import (
     CANCEL,
@@ -302,11 +302,7 @@ def render_animation(new_window, out: str, data: str | None = None, iterations: 
     frame is handed over, the file is finished whatever comes.
     """
     cancelled = cancelled or (lambda: False)
-    train, test = load_for_export(data, lesson, cancelled)
-    app = make_app()
-    window = prepared_window(new_window, train, test, lesson.settings if lesson else settings or RunSettings(),
-                             iterations if lesson is None else 0, size, lesson=lesson, progress=training,
-                             cancelled=cancelled)
+    app, window = export_window(new_window, data, iterations, settings, size, lesson, training, cancelled)
     try:
         if cancelled():
             raise Cancelled

@@ -95,6 +95,18 @@ def load_for_export(data: str | None, lesson, cancelled=None):
         raise Cancelled from None
 
 
+def export_window(new_window, data, iterations: int, settings: RunSettings | None, size: tuple[int, int], lesson,
+                  progress, cancelled):
+    """(the application, a window prepared off the screen) for ``screenshot`` and ``animate``: the data (or the
+    lesson's), trained ``iterations`` (or the lesson's first ones) under ``settings`` (None: the defaults)."""
+    train, test = load_for_export(data, lesson, cancelled)
+    app = make_app()
+    window = prepared_window(new_window, train, test, lesson.settings if lesson else settings or RunSettings(),
+                             iterations if lesson is None else 0, size, lesson=lesson, progress=progress,
+                             cancelled=cancelled)
+    return app, window
+
+
 def render_screenshot(new_window, out: str, data: str | None = None, iterations: int = 2000,
                       settings: RunSettings | None = None, size: tuple[int, int] = (1280, 800),
                       view: str = "window", lesson=None, progress=None, cancelled=None) -> None:
@@ -106,11 +118,7 @@ def render_screenshot(new_window, out: str, data: str | None = None, iterations:
     Cancelled and writes nothing.
     """
     cancelled = cancelled or (lambda: False)
-    train, test = load_for_export(data, lesson, cancelled)
-    app = make_app()
-    window = prepared_window(new_window, train, test, lesson.settings if lesson else settings or RunSettings(),
-                             iterations if lesson is None else 0, size, lesson=lesson, progress=progress,
-                             cancelled=cancelled)
+    app, window = export_window(new_window, data, iterations, settings, size, lesson, progress, cancelled)
     if cancelled():
         window.close()
         app.processEvents()
