@@ -8,6 +8,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QFileDialog, QStyleOptionViewItem
 
 from visualizer.app.lessons.expectation_dialog import ExpectationDialog
+from visualizer.app.panels.gallery import loss_text
 from visualizer.core.analysis.verdicts import run_verdict
 from visualizer.formats.lesson_files import load_lesson, load_lesson_data
 from visualizer.model.lesson_check import check
@@ -62,7 +63,7 @@ def test_the_gallery_cards_show_each_examples_loss(window, qtbot, monkeypatch):
     view.itemDelegate().paint(painter, option, model.index(0, 0))
     painter.end()
     i = model.index(0, 0).data(Qt.ItemDataRole.UserRole)
-    assert f"L {model.loss[i]:.3g}" in texts and model.loss[i] > 0
+    assert f"L {loss_text(float(model.loss[i]))}" in texts and model.loss[i] > 0
 
 
 def test_save_as_lesson_writes_the_ticked_expectations_and_they_hold(window, qtbot, tmp_path, monkeypatch):
