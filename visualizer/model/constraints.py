@@ -282,3 +282,28 @@ def batch_problem(batch_size: int | None, m: int) -> str | None:
     if batch_size is not None and batch_size > m:
         return f"the batch size must be at most the number of training examples m = {m}, not {batch_size}"
     return None
+
+
+class MappingError(ValueError):
+    """A mapping that cannot be read: ``key`` is the key at fault (None when the mapping itself is), ``reason`` why."""
+
+    def __init__(self, reason: str, key: str | None = None):
+        super().__init__(reason)
+        self.key, self.reason = key, reason
+
+
+def check_mapping(d, allowed, what: str = "key") -> dict:
+    """Every key of ``d`` known to ``allowed`` and its value checked (``check``); a missing key is left out.
+    The one loop settings, race configurations and sessions read a file's mapping with."""
+    if not isinstance(d, dict):
+        raise MappingError(f"must be an object, not {type(d).__name__}")
+    unknown = sorted(str(k) for k in d if k not in allowed)
+    if unknown:
+        raise MappingError(f"unknown {what} {shown(unknown[0])}")
+    values = {}
+    for key, value in d.items():
+        try:
+            values[key] = check(key, value)
+        except ValueError as exc:
+            raise MappingError(str(exc), key) from None
+    return values

@@ -5,22 +5,17 @@ a saved comparison and a setting accept the same values: a file's typed values s
 from __future__ import annotations
 
 from visualizer.core.analysis.race import COLUMNS, NAMES, RaceConfig
-from visualizer.model.constraints import batch_problem, check, parse, shown
+from visualizer.model.constraints import MappingError, batch_problem, check_mapping, parse
 
 
 def race_config_from_dict(d, m: int | None = None) -> RaceConfig:
     """One configuration from a file's mapping; ValueError names the key. ``m`` bounds B."""
-    if not isinstance(d, dict):
-        raise ValueError(f"a configuration must be an object, not {type(d).__name__}")
-    unknown = sorted(str(k) for k in d if k not in COLUMNS)
-    if unknown:
-        raise ValueError(f"unknown key {shown(unknown[0])}")
-    values = {}
-    for key, value in d.items():
-        try:
-            values[key] = _against_m(key, check(key, value), m)
-        except ValueError as exc:
-            raise ValueError(f"{key!r}: {exc}") from None
+    try:
+        values = check_mapping(d, COLUMNS)
+    except MappingError as exc:
+        subject = "" if isinstance(d, dict) else "a configuration "
+        raise ValueError(f"{subject}{exc.reason}" if exc.key is None else f"{exc.key!r}: {exc.reason}") from None
+    values = {key: _against_m(key, value, m) for key, value in values.items()}
     return RaceConfig(**values)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, field, fields, make_dataclass
 
 from visualizer.core.optim.optimizers import Optimizer
-from visualizer.model.constraints import RUN, check, parse, shown, together_problem
+from visualizer.model.constraints import RUN, MappingError, check, check_mapping, parse, shown, together_problem
 
 
 class SettingsError(ValueError):
@@ -26,19 +26,15 @@ def _refused(source: str, key: str, reason: str) -> SettingsError:
 
 
 def _checked(d, source: str) -> dict:
-    """Every key of ``d`` checked (ValueError naming the key); a missing key is left out."""
+    """Every key of ``d`` checked (SettingsError naming the key); a missing key is left out."""
     if not isinstance(d, dict):
         raise SettingsError(f"{source}: the settings must be a JSON object, not {type(d).__name__}")
-    unknown = sorted(str(k) for k in d if k not in RUN)
-    if unknown:
-        raise SettingsError(f"{source}: unknown setting {shown(unknown[0])}")
-    values = {}
-    for key, value in d.items():
-        try:
-            values[key] = check(key, value)
-        except ValueError as exc:
-            raise _refused(source, key, str(exc)) from None
-    return values
+    try:
+        return check_mapping(d, RUN, "setting")
+    except MappingError as exc:
+        if exc.key is None:
+            raise SettingsError(f"{source}: {exc.reason}") from None
+        raise _refused(source, exc.key, exc.reason) from None
 
 
 class _Methods:
