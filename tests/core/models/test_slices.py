@@ -86,6 +86,12 @@ def test_random_directions_are_normalized_per_unit_as_li_et_al_do():
         random_direction(net, theta, np.random.default_rng(0), biases="keep")
 
 
+def test_data_of_the_wrong_shape_is_refused_with_the_shape_expected():
+    net, theta, X, Y = small()
+    with pytest.raises(ValueError, match=r"X must have shape \(5, 17\)"):
+        NetworkSlice(net, X[:4], Y, random_plane(net, theta))
+
+
 def test_random_plane_at_zero_weights_says_why_not():
     net = Network(3, (2,))
     with pytest.raises(ValueError, match="every weight is zero"):

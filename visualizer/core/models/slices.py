@@ -125,6 +125,8 @@ class NetworkSlice:
         self.net, self.plane = net, plane
         self.y = np.asarray(Y, dtype=float).reshape(-1)
         self.m = m = self.y.size
+        if np.ndim(X) != 2 or np.shape(X) != (net.n_x, m):
+            raise ValueError(f"X must have shape ({net.n_x}, {m}) for this network and these labels, not {np.shape(X)}")
         self._g, self._loss = get_activation(net.activation), get_loss(net.loss)
         vectors = [np.asarray(v, dtype=float) for v in (plane.origin, plane.d1, plane.d2)]
         first = [net.split(v)[0] for v in vectors]
