@@ -3,8 +3,8 @@
 Goal (issue 24): the slice of the L-layer model [12288, 20, 7, 5, 1] (ReLU, lecun, seed 1) on
 train_catvnoncat.h5 (m = 209) through θ along two filter-normalized random directions, at most
 100 ms. Timed: drawing the plane, the three n_x-wide products and the 1,681 points' J
-(core/models/slices.py), best of 7; also the whole Surface view (the slice, the gradient for
-the downhill arrow and a 50-point path projected).
+(core/models/slices.py), best of 15; also the whole Surface view, best of 5: the slice, the
+gradient for the downhill arrow and a 50-point path projected.
 
 The naive way, in the same run: network.cost at each point, its θ built, a full forward pass
 each. It costs the same at every point, so it is timed over the first row of the grid
@@ -38,7 +38,7 @@ from visualizer.core.models.slices import NetworkSlice, random_plane  # noqa: E4
 from visualizer.data import read_course_h5  # noqa: E402
 
 COURSE = ROOT.parent / "shared" / "datasets" / "catvnoncat"
-GRID, GOAL_MS, NAIVE_POINTS, REPEATS = 41, 100.0, 41, 7
+GRID, GOAL_MS, NAIVE_POINTS, REPEATS, VIEW_REPEATS = 41, 100.0, 41, 15, 5
 
 
 def best_of(repeats: int, fn) -> tuple[float, object, float]:
@@ -62,7 +62,7 @@ def measure(X: np.ndarray, Y: np.ndarray) -> dict:
 
     ours_s, (plane, J), ours_cpu = best_of(REPEATS, ours)
     path = theta + np.linspace(1, 0, 50)[:, None] * np.random.default_rng(1).standard_normal(net.size) * 1e-3
-    view_s, _, _ = best_of(REPEATS, lambda: network_surface_view(net, X, Y, theta, path, grid=GRID))
+    view_s, _, _ = best_of(VIEW_REPEATS, lambda: network_surface_view(net, X, Y, theta, path, grid=GRID))
 
     def naive():
         return [cost(net, theta + a[0] * plane.d1 + bk * plane.d2, X, Y) for bk in b[:NAIVE_POINTS]]
