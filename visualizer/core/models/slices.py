@@ -139,9 +139,10 @@ class NetworkSlice:
         self._first = products.reshape(3, n1 * m)
         # The later layers' [W_l | b_l] for origin, d1, d2, stacked: (3, n_l, n_{l-1} + 1).
         self._stacks = [np.stack(blocks) for blocks in zip(*(net.blocks(v)[1:] for v in vectors), strict=True)]
-        mask = net.weight_mask()
-        weights = np.stack(vectors) * mask
-        self._l2 = net.lam / (2 * m) * (weights @ weights.T) if net.lam else None
+        self._l2 = None  # with L2, (λ/2m)‖W(a, b)‖² = (λ/2m) cᵀ G c, c = [1, a, b], G the weights' Gram matrix
+        if net.lam:
+            weights = np.stack(vectors) * net.weight_mask()
+            self._l2 = net.lam / (2 * m) * (weights @ weights.T)
 
     def costs_at(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """J at the points (a[k], b[k])."""
