@@ -1,0 +1,87 @@
+"""The edge of stability for networks: λmax of the Hessian followed along a run, cheaply.
+
+Gradient descent with step α is stable along the Hessian's top direction while λmax < 2/α.
+On networks, full-batch descent drives λmax up ("progressive sharpening") until it reaches
+2/α, then hovers there while J keeps falling, not monotonically (Cohen et al., "Gradient
+descent on neural networks typically occurs at the edge of stability", 2021).
+
+``SharpnessProbe`` records λmax and 2/λmax with a run's metrics, as logistic regression's
+EdgeProbe (core/analysis/stability.py) records 2/λmax. Each record starts power iteration
+from the last record's eigenvector: θ has moved little since, so a few exact
+Hessian-vector products (core/models/curvature.py) are enough, not hundreds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from visualizer.core.models.curvature import sharpness
+from visualizer.core.models.network import Network
+
+#: Relative agreement of two successive estimates at which a record stops.
+PROBE_TOL = 1e-4
+#: At most this many Hessian-vector products per record (the first, from a random start, may need them).
+PROBE_BUDGET = 60
+
+
+class SharpnessProbe:
+    """``probe(run)`` -> {"sharpness": λmax, "edge": 2/λmax, "products": how many H v it took}.
+
+    ``run`` is anything with ``net``, ``theta``, ``X`` and ``y`` (a NetworkDescent). The edge is
+    NaN where λmax ≤ 0 (no curvature to be unstable along).
+    """
+
+    def __init__(self, tol: float = PROBE_TOL, budget: int = PROBE_BUDGET, seed: int = 0):
+        self.tol, self.budget, self.seed = tol, budget, seed
+        self._vector: np.ndarray | None = None
+
+    def measure(self, net: Network, theta: np.ndarray, X: np.ndarray, Y: np.ndarray) -> dict[str, float]:
+        start = self._vector if self._vector is not None and self._vector.size == net.size else None
+        with np.errstate(over="ignore", invalid="ignore"):
+            found = sharpness(net, theta, X, Y, start=start, tol=self.tol, max_products=self.budget, seed=self.seed)
+        value = found.value
+        if not np.isfinite(value):
+            self._vector = None
+            return {"sharpness": float("nan"), "edge": float("nan"), "products": float(found.products)}
+        self._vector = found.vector
+        return {"sharpness": value, "edge": 2.0 / value if value > 0 else float("nan"),
+                "products": float(found.products)}
+
+    def __call__(self, run) -> dict[str, float]:
+        return self.measure(run.net, run.theta, run.X, run.y)
+
+
+@dataclass(frozen=True)
+class SharpnessTrace:
+    """λmax at ``iterations`` along a run, J before each step, and α: what the edge-of-stability plot draws."""
+
+    iterations: np.ndarray
+    sharpness: np.ndarray
+    costs: np.ndarray
+    alpha: float
+    products: int  # Hessian-vector products spent on the whole trace
+
+    @property
+    def threshold(self) -> float:
+        """2/α, the sharpness above which a step of α overshoots along the top direction."""
+        return 2.0 / self.alpha
+
+
+def follow_sharpness(run, iterations: int, every: int, probe: SharpnessProbe | None = None) -> SharpnessTrace:
+    """Step ``run`` (a NetworkDescent) ``iterations`` times, measuring λmax before the first step and every
+    ``every`` steps; stops early where the run diverges."""
+    if every < 1:
+        raise ValueError(f"measure every 1 or more iterations, not {every!r}")
+    probe = SharpnessProbe() if probe is None else probe
+    at, values, products, end = [], [], 0, run.iteration + iterations
+    while True:
+        record = probe(run)
+        at.append(run.iteration)
+        values.append(record["sharpness"])
+        products += int(record["products"])
+        if run.iteration >= end or run.diverged:
+            break
+        run.step(min(every, end - run.iteration))
+    return SharpnessTrace(np.array(at), np.array(values), run.costs, float(run.alpha), products)
