@@ -1,0 +1,117 @@
+"""Every optimizer of the lab on a network: against a plain numpy loop written the course's way, and against
+logistic regression's engine where the two models are one (no hidden layer)."""
+
+import numpy as np
+import pytest
+
+from tests.conftest import make_problem
+from visualizer.core.engine.gradient_descent import GradientDescent
+from visualizer.core.models import Network, NetworkDescent, initial_parameters
+from visualizer.core.models.optimized import NetworkOptimized, network_trainer
+from visualizer.core.optim.optimizers import Optimizer
+from visualizer.core.optim.registry import SPECS
+from visualizer.core.reference.network_optimizers import UPDATES, network_optimize_reference
+
+EXACT = 1e-12
+PARAMS = 1e-10  # θ after 60 steps: AdaGrad divides rounding-level differences of tiny gradients by √s
+
+
+def relative(a, b):
+    return float(np.max(np.abs(np.asarray(a) - np.asarray(b))) / np.max(np.abs(b)))
+
+
+def as_dict(net, theta):
+    return {name: v.copy() for l, (W, b) in enumerate(net.split(theta), start=1)
+            for name, v in ((f"W{l}", W), (f"b{l}", b))}
+
+
+def test_the_reference_has_every_optimizer_of_the_registry():
+    assert set(UPDATES) == set(SPECS)
+
+
+#: (batch size, λ, decay, decay kind): batches of 16 of 40 (the last of each epoch 8), L2, both decays.
+CASES = [(None, 0.0, 0.0, "inverse"), (16, 0.3, 0.2, "inverse"), (16, 0.0, 0.1, "exponential")]
+
+
+@pytest.mark.parametrize("case", CASES, ids=["batch", "mini-l2-inverse", "mini-exponential"])
+@pytest.mark.parametrize("kind", list(SPECS))
+def test_every_optimizer_is_the_plain_loop(kind, case):
+    batch_size, lam, decay, decay_kind = case
+    X, Y = make_problem(5, 40, seed=11)
+    net = Network(5, (4, 3), activation="tanh", lam=lam)
+    theta0 = initial_parameters(net, "random", 2, 0.5)
+    opt = Optimizer(kind=kind, batch_size=batch_size, lam=lam, decay=decay, decay_kind=decay_kind)
+    alpha = 0.05 if kind in ("rmsprop", "adam", "adagrad") else 0.5
+    run = network_trainer(net, X, Y, theta0, alpha=alpha, optimizer=opt, seed=7)
+    if opt.is_plain(40):
+        assert isinstance(run, NetworkDescent)  # the fast loop keeps plain descent
+        run = NetworkOptimized(net, X, Y, theta0, alpha=alpha, optimizer=opt, seed=7)
+    assert run.step(60) == 60
+    params, costs = network_optimize_reference(
+        X, Y, as_dict(net, theta0), alpha, 60, kind, batch_size, lam=lam, decay=decay, decay_kind=decay_kind,
+        seed=7, activation="tanh")
+    assert relative(run.costs, costs) <= EXACT
+    assert relative(run.theta, net.join([(params[f"W{l}"], params[f"b{l}"]) for l in (1, 2, 3)])) <= PARAMS
+    assert run.costs[0] != run.costs[-1]
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "leaky-relu", "linear"])
+def test_every_activation_under_adam_with_mini_batches(activation):
+    X, Y = make_problem(4, 30, seed=12)
+    net = Network(4, (3,), activation=activation, loss="squared-error" if activation == "linear" else "cross-entropy",
+                  lam=0.1)
+    theta0 = initial_parameters(net, "random", 3, 0.5)
+    run = NetworkOptimized(net, X, Y, theta0, alpha=0.02, optimizer=Optimizer(kind="adam", batch_size=8, lam=0.1),
+                           seed=4)
+    run.step(40)
+    params, costs = network_optimize_reference(X, Y, as_dict(net, theta0), 0.02, 40, "adam", 8, lam=0.1, seed=4,
+                                               activation=activation, loss=net.loss)
+    assert relative(run.costs, costs) <= EXACT
+
+
+@pytest.mark.parametrize("kind", ["momentum", "adam"])
+def test_no_hidden_layer_is_logistic_regressions_engine_step_for_step(kind):
+    """The same shuffle (seed, epoch), the same L2 with the whole set's m and the same decay: one model."""
+    X, Y = make_problem(3, 50, seed=13)  # n_x < m: the engine's primal path
+    opt = Optimizer(kind=kind, batch_size=16, lam=0.5, decay=0.3)
+    engine = GradientDescent(X, Y, alpha=0.1, optimizer=opt, seed=9)
+    engine.step(45)
+    net = Network(3, (), lam=0.5)
+    run = NetworkOptimized(net, X, Y, np.zeros(net.size), alpha=0.1, optimizer=opt, seed=9)
+    run.step(45)
+    assert relative(run.costs, engine.history.costs.values) <= 1e-10
+    assert relative(run.theta, np.append(engine.w, engine.b)) <= 1e-10
+
+
+def test_full_cost_is_recorded_at_the_stride_of_a_mini_batch_run():
+    X, Y = make_problem(4, 30, seed=14)
+    net = Network(4, (3,), activation="tanh", lam=0.2)
+    run = NetworkOptimized(net, X, Y, initial_parameters(net, "random", 1, 0.5), alpha=0.3,
+                           optimizer=Optimizer(kind="momentum", batch_size=7, lam=0.2), record_every=10)
+    run.step(25)
+    run.step(10)
+    assert [i for i, _ in run.recorded] == [0, 10, 20, 30]
+    again = NetworkOptimized(net, X, Y, initial_parameters(net, "random", 1, 0.5), alpha=0.3,
+                             optimizer=Optimizer(kind="momentum", batch_size=7, lam=0.2))
+    again.step(20)
+    assert run.recorded[2][1] == pytest.approx(again.cost(), rel=1e-14)
+
+
+def test_an_overflowing_step_stops_the_run_before_it():
+    X, Y = make_problem(4, 20, seed=15, scale=1e3)
+    net = Network(4, (3,), activation="linear")
+    run = NetworkOptimized(net, X, Y, initial_parameters(net, "random", 1, 1.0), alpha=1e160,
+                           optimizer=Optimizer(kind="momentum", batch_size=5))
+    done = run.step(200)
+    assert run.diverged and done < 200 and run.iteration == done == run.costs.size
+    assert np.isfinite(run.costs).all() and np.isfinite(run.theta).all() and np.isfinite(run.cost())
+    assert run.overflow.startswith(f"the step overflowed at iteration {done}: ") and run.step(5) == 0
+
+
+def test_lambda_is_the_networks_and_a_different_one_is_refused():
+    X, Y = make_problem(4, 10, seed=16)
+    net = Network(4, (2,), lam=0.5)
+    with pytest.raises(ValueError, match="λ is the network's"):
+        network_trainer(net, X, Y, np.zeros(net.size), alpha=0.1, optimizer=Optimizer(kind="adam", lam=0.2))
+    with pytest.raises(ValueError, match="λ is the network's"):
+        network_trainer(net, X, Y, np.zeros(net.size), alpha=0.1, optimizer=Optimizer(lam=0.2))

@@ -1,0 +1,164 @@
+"""A network trained by every optimizer of the lab (core/optim): mini-batches, momentum, Nesterov, RMSProp, Adam,
+AdaGrad, L2 on every W and α decay, all on θ as one flat vector (network.py's layout).
+
+The step is core/optim's own chain, as for logistic regression: ``chain(add_weight_l2, scale_by_<kind>,
+scale_by_learning_rate)`` with the decay schedule, and ``apply_step`` keeps only a finite step. Nothing is
+written again per optimizer: the registry's transform of the kind is the network's too.
+
+Conventions shared with logistic regression's engine (core/engine/minibatch.py): at the start of each
+epoch the m examples are shuffled by ``epoch_order(m, seed, epoch)`` and cut into batches of B, the last
+one smaller; one iteration is one update; α decays per epoch. J_reg = the batch's mean loss
++ (λ/2m)·Σ_l ‖W_l‖² with m the whole training set, so every batch estimates the gradient of the same
+J_reg, and that batch J_reg (at θ before the step) is each iteration's recorded cost.
+
+Plain full-batch descent at a fixed α (with or without L2) is not run here: ``network_trainer`` gives it
+to NetworkDescent's fast loop (core/models/descent.py), which keeps the course's figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from visualizer.core.models.descent import NetworkDescent
+from visualizer.core.models.network import Network, cost, gradient, network_accuracy, weights_square
+from visualizer.core.optim.optimizers import Optimizer, OptimizerState, apply_step, epoch_order
+from visualizer.core.optim.overflow import explain
+from visualizer.core.optim.transforms import L2, Chain, add_weight_l2, chain, decay_schedule, scale_by_learning_rate
+
+
+def network_chain(net: Network, optimizer: Optimizer, m: int) -> Chain:
+    """The optimizer's step on the network's θ: L2 on the weights (net.lam, m examples), the kind, −α."""
+    l2 = L2(net.lam, m)
+    return chain(add_weight_l2(l2, net.weight_mask()), optimizer.spec.transform(optimizer), scale_by_learning_rate(),
+                 schedule=decay_schedule(optimizer.decay, optimizer.decay_kind), l2=l2)
+
+
+class NetworkOptimized:
+    """``optimizer``'s iterations from θ₀ on (X, Y); ``costs`` holds each iteration's batch J_reg before its step.
+
+    ``record_every`` K: the full J_reg of all m examples is also recorded at iterations 0, K, 2K, ...
+    (``recorded``), the course's "cost after iteration i" line for a mini-batch run. λ is the network's
+    (``net.lam``); an optimizer carrying another λ is refused rather than one of the two ignored.
+    """
+
+    method = "primal"
+
+    def __init__(self, net: Network, X: np.ndarray, Y: np.ndarray, theta0: np.ndarray, *, alpha: float,
+                 optimizer: Optimizer, seed: int = 0, record_every: int | None = None):
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[0] != net.n_x:
+            raise ValueError(f"X must have shape ({net.n_x}, m), not {X.shape}")
+        if optimizer.lam not in (0.0, net.lam):
+            raise ValueError(f"λ is the network's ({net.lam:g}); the optimizer's λ = {optimizer.lam:g} disagrees")
+        self.net, self.X, self.m = net, X, X.shape[1]
+        self.y = np.asarray(Y, dtype=float).reshape(1, self.m)
+        self.optimizer, self.seed, self.record_every = optimizer, int(seed), record_every
+        self.state = OptimizerState()
+        self._theta = np.array(theta0, dtype=float)
+        self._unregularized = replace(net, lam=0.0)  # a batch's mean loss; L2 is the chain's first link
+        self._chain = network_chain(net, optimizer, self.m)
+        self.iteration, self.diverged, self.overflow = 0, False, None
+        self._costs: list[float] = []
+        self.recorded: list[tuple[int, float]] = []
+        self.alpha = alpha
+
+    @property
+    def alpha(self) -> float:
+        """α₀, before decay."""
+        return self._alpha
+
+    @alpha.setter
+    def alpha(self, alpha: float) -> None:
+        alpha = float(alpha)
+        if not np.isfinite(alpha) or alpha <= 0:
+            raise ValueError(f"the learning rate must be a positive number, not {alpha!r}")
+        self._alpha = alpha
+
+    def step(self, iterations: int) -> int:
+        """Run up to ``iterations`` iterations (fewer if a step would not be finite); returns how many ran."""
+        done = 0
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            while done < iterations and not self.diverged:
+                if self.record_every and self.iteration % self.record_every == 0:
+                    self.recorded.append((self.iteration, self.cost()))
+                J = self._iterate()
+                if J is None:
+                    self.diverged = True
+                    if self.recorded and self.recorded[-1][0] == self.iteration:
+                        self.recorded.pop()  # no step was taken from there: the run ends before it
+                    break
+                self._costs.append(J)
+                self.iteration += 1
+                done += 1
+        return done
+
+    def _batch(self) -> tuple[np.ndarray, np.ndarray]:
+        """This iteration's examples: the next B of the epoch's seeded shuffle, or all m."""
+        size, state = self.optimizer.batch(self.m), self.state
+        if size >= self.m:
+            return self.X, self.y
+        if state.order is None:
+            state.order = epoch_order(self.m, self.seed, state.epoch)
+        I = state.order[state.position : state.position + size]
+        return self.X[:, I], self.y[:, I]
+
+    def _iterate(self) -> float | None:
+        """One update in place; the batch's J_reg before it, or None (nothing changed) when not finite."""
+        opt, state, theta, steps = self.optimizer, self.state, self._theta, self._chain
+        alpha = steps.alpha(self._alpha, state.epoch)
+        point = steps.lookahead(theta, state, alpha)  # θ, or Nesterov's look-ahead
+        Xb, yb = self._batch()
+        J, g = gradient(self._unregularized, point, Xb, yb)
+        if point is not theta:
+            J = cost(self._unregularized, theta, Xb, yb)
+        if steps.l2:
+            J += steps.l2.penalty(weights_square(self.net, theta))
+        if not (np.isfinite(J) and np.isfinite(g).all()):
+            self.overflow = f"the step overflowed at iteration {self.iteration}: " + explain(
+                opt, alpha, self.m, state.t, None, state.arrays)
+            return None
+        taken, update, new = apply_step(steps, state, theta, g, point, alpha)
+        if not taken or not np.isfinite(cost(self.net, theta, Xb, yb)):
+            if taken:  # the step is finite but J after it is not: undo it
+                theta -= update
+            self.overflow = f"the step overflowed at iteration {self.iteration}: " + explain(
+                opt, alpha, self.m, state.t + 1, update, new)
+            return None
+        state.position += Xb.shape[1]
+        if state.position >= self.m:
+            state.position, state.order = 0, None
+            state.epoch += 1
+        return float(J)
+
+    @property
+    def costs(self) -> np.ndarray:
+        """Each iteration's batch J_reg before its step (the full J_reg for a full-batch run)."""
+        return np.array(self._costs)
+
+    @property
+    def theta(self) -> np.ndarray:
+        return self._theta.copy()
+
+    def cost(self) -> float:
+        """The full J_reg at the current θ."""
+        return cost(self.net, self._theta, self.X, self.y)
+
+    def accuracy(self, X: np.ndarray | None = None, Y: np.ndarray | None = None) -> float:
+        return network_accuracy(self.net, self._theta, self.X if X is None else X, self.y if Y is None else Y)
+
+
+def network_trainer(net: Network, X: np.ndarray, Y: np.ndarray, theta0: np.ndarray, *, alpha: float,
+                    optimizer: Optimizer | None = None, seed: int = 0, record_every: int | None = None
+                    ) -> NetworkDescent | NetworkOptimized:
+    """What trains ``net``: NetworkDescent's fast loop for plain full-batch descent at a fixed α (its gram or
+    primal path, the course's figures), NetworkOptimized for every other optimizer, batch size or decay."""
+    optimizer = Optimizer(lam=net.lam) if optimizer is None else optimizer
+    m = np.shape(X)[1]
+    if optimizer.is_plain(m):
+        if optimizer.lam not in (0.0, net.lam):
+            raise ValueError(f"λ is the network's ({net.lam:g}); the optimizer's λ = {optimizer.lam:g} disagrees")
+        return NetworkDescent(net, X, Y, theta0, alpha=alpha)
+    return NetworkOptimized(net, X, Y, theta0, alpha=alpha, optimizer=optimizer, seed=seed,
+                            record_every=record_every)
