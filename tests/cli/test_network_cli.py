@@ -7,6 +7,10 @@ import sys
 import pytest
 
 from tests.conftest import COURSE_DIR
+from visualizer.core.models import Network, initial_parameters
+from visualizer.core.models.optimized import NetworkOptimized
+from visualizer.core.optim.optimizers import Optimizer
+from visualizer.data.planar import load_planar
 
 
 def run(*args, cwd=None):
@@ -71,11 +75,33 @@ def test_l2_applies_to_a_network_and_its_cost(tmp_path):
     assert j_reg > j_plain  # + (λ/2m)·Σ‖W‖²
 
 
+def test_a_network_trains_with_adam_mini_batches_decay_and_l2(tmp_path):
+    """The optimizer lab's flags on a network: printed and in the JSON as a logistic run's, and the very run
+    core/models/optimized.py makes."""
+    out = run(*FLOWER[:-2], "--alpha", "0.01", "--optimizer", "adam", "--batch-size", "64", "--decay", "0.01",
+              "--lambda", "0.1", "--iterations", "300", "--print-every", "100", "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert [ln.split(":")[0] for ln in lines[:3]] == [f"Cost after iteration {i}" for i in (0, 100, 200)]
+    (r,) = json.loads((tmp_path / "r.json").read_text())["runs"]
+    assert r["settings"]["kind"] == "adam" and r["settings"]["batch_size_used"] == 64
+    assert r["settings"]["decay"] == 0.01 and r["settings"]["lam"] == 0.1 and r["iterations"] == 300
+    assert r["printed_costs"] == "full J_reg at the stride (mini-batches)"
+    net = Network(2, (4,), activation="tanh", lam=0.1)
+    flower = load_planar("planar:flower")
+    same = NetworkOptimized(net, flower.X, flower.Y, initial_parameters(net, "random", 2, 0.01), alpha=0.01, seed=2,
+                            optimizer=Optimizer(kind="adam", batch_size=64, decay=0.01, lam=0.1), record_every=100)
+    same.step(300)
+    assert r["costs"] == [J for _, J in same.recorded] and r["final_cost"] == same.cost()
+
+
 @pytest.mark.parametrize(("flags", "message"), [
-    (["--layers", "4", "--optimizer", "adam"],
-     "argument --optimizer: optimizers other than gd are not supported yet with --layers"),
-    (["--layers", "4", "--batch-size", "32"], "argument --batch-size: mini-batches are not supported yet"),
-    (["--layers", "4", "--decay", "0.1"], "argument --decay: learning-rate decay is not supported yet"),
+    (["--layers", "4", "--optimizer", "adamw"], "argument --optimizer: the optimizer must be one of gd"),
+    (["--layers", "4", "--batch-size", "401"],
+     "argument --batch-size: the batch size must be at most the number of training examples m = 400, not 401"),
+    (["--layers", "4", "--batch-size", "0"], "argument --batch-size: the batch size must be"),
+    (["--layers", "4", "--decay", "-0.1"], "argument --decay: the decay must be"),
+    (["--layers", "4", "--optimizer", "adam", "--beta2", "1"], "argument --beta2: beta2 must be a number in [0, 1)"),
     (["--activation", "tanh"], "argument --activation: applies to a network's hidden layers; give --layers too"),
     (["--init-scale", "he"], "argument --init-scale: applies to a network's hidden layers"),
     (["--layers", "0"], "argument --layers: the hidden layer sizes must be a list of at most 20 whole numbers"),
@@ -87,7 +113,7 @@ def test_l2_applies_to_a_network_and_its_cost(tmp_path):
     (["--n-px", "64"], "planar:flower: holds 2-D points, not images, so --n-px does not apply"),
 ])
 def test_what_a_network_cannot_do_yet_is_one_line_and_exit_2(tmp_path, flags, message):
-    out = run("train", "planar:flower", "--iterations", "5", *flags, cwd=tmp_path)
+    out = run("train", "planar:flower", "--test-fraction", "0", "--iterations", "5", *flags, cwd=tmp_path)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith(f"visualizer: error: {message}") and out.stderr.count("\n") == 1, out.stderr
 

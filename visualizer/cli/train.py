@@ -53,7 +53,7 @@ def train(args) -> int:
         if len(args.alpha) > 1:
             print(f"learning rate is: {alpha}")
         if settings.hidden:
-            summary = run_network(train, test, alpha, args, settings, _steps)
+            summary = run_network(train, test, alpha, args, settings, optimizer, _steps)
         else:
             summary, gd = _one_run(train, test, alpha, args, optimizer)
         runs.append(summary)

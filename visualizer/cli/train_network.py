@@ -1,23 +1,22 @@
-"""`visualizer train --layers ...`: a network (core/models) trained by full-batch gradient descent, printed as the
-course's notebooks print it ("Cost after iteration i: J"), with the JSON of a logistic run plus the model."""
+"""`visualizer train --layers ...`: a network (core/models) trained by any optimizer of the lab, printed as the
+course's notebooks print it ("Cost after iteration i: J"), with the JSON of a logistic run plus the model.
+
+Plain full-batch descent runs on the network's fast loop; every other optimizer, batch size or decay on
+core/optim's chain over the flat θ (core/models/optimized.py). A mini-batch run prints the full J_reg at
+every K-th iteration, as logistic regression's does."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-from visualizer.core.models import Network, NetworkDescent, get_model, initial_parameters, network_accuracy
+from visualizer.core.models import Network, get_model, initial_parameters, network_accuracy
 from visualizer.core.models.network import cost as network_cost
+from visualizer.core.models.optimized import NetworkOptimized, network_trainer
+from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset
-from visualizer.model.constraints import MODEL_SETTINGS, RUN, TABLE
+from visualizer.model.constraints import MODEL_SETTINGS, TABLE
 from visualizer.model.settings import RunSettings
-
-#: What the network's fast loop does not do yet, and how to tell it was asked: (setting, asked?, in words).
-NOT_YET: tuple[tuple[str, Callable[[RunSettings, int], bool], str], ...] = (
-    ("optimizer", lambda s, m: s.optimizer != "gd", "optimizers other than gd are"),
-    ("batch_size", lambda s, m: s.batch_size is not None and s.batch_size < m, "mini-batches are"),
-    ("decay", lambda s, m: s.decay != 0, "learning-rate decay is"),
-)
 
 
 def model_problem(settings: RunSettings, args, m: int) -> str | None:
@@ -27,10 +26,6 @@ def model_problem(settings: RunSettings, args, m: int) -> str | None:
         if given:
             return f"argument {TABLE[given[0]].flag}: applies to a network's hidden layers; give --layers too"
         return None
-    for key, asked, what in NOT_YET:
-        if asked(settings, m):
-            return (f"argument {RUN[key].flag}: {what} not supported yet with --layers "
-                    "(a network trains by full-batch gradient descent, with L2 through --lambda)")
     if args.save:
         return "argument --save: saving a network is not supported yet"
     return None
@@ -51,19 +46,25 @@ def model_summary(settings: RunSettings, n_x: int) -> dict:
 
 
 def run_network(train: Dataset, test: Dataset | None, alpha: float, args, settings: RunSettings,
-                steps: Callable[[NetworkDescent, int, str], None]) -> dict:
+                optimizer: Optimizer, steps: Callable[[object, int, str], None]) -> dict:
     """One α from the seeded start; prints the course's lines and returns the run's JSON summary."""
     started = time.perf_counter()
     net = network_of(settings, train.n_x)
     theta0 = initial_parameters(net, settings.init, settings.seed, settings.init_scale)
-    run = NetworkDescent(net, train.X, train.Y, theta0, alpha=alpha)
+    mini = optimizer.batch(train.m) < train.m
+    run = network_trainer(net, train.X, train.Y, theta0, alpha=alpha, optimizer=optimizer, seed=settings.seed,
+                          record_every=args.print_every if mini else None)
     steps(run, args.iterations, f"alpha {alpha:g}: " if len(args.alpha) > 1 else "")
     seconds = time.perf_counter() - started
-    printed = run.costs[:: args.print_every]
-    for i, cost in zip(range(0, run.iteration, args.print_every), printed, strict=True):
+    if mini:
+        its, printed = [i for i, _ in run.recorded], [J for _, J in run.recorded]
+    else:
+        its, printed = range(0, run.iteration, args.print_every), run.costs[:: args.print_every]
+    for i, cost in zip(its, printed, strict=True):
         print(f"Cost after iteration {i}: {cost:f}")
     if run.iteration < args.iterations:
-        print(f"stopped at iteration {run.iteration}: with alpha = {alpha:g} the next step overflows")
+        print(f"stopped: {run.overflow}" if isinstance(run, NetworkOptimized) else
+              f"stopped at iteration {run.iteration}: with alpha = {alpha:g} the next step overflows")
     theta = run.theta
     train_accuracy = network_accuracy(net, theta, train.X, train.Y)
     print(f"train accuracy: {train_accuracy} %")
@@ -83,13 +84,21 @@ def run_network(train: Dataset, test: Dataset | None, alpha: float, args, settin
         "diverged": run.diverged,
         "train_seconds": seconds,
         "settings": {"alpha": alpha, "iterations": args.iterations, "print_every": args.print_every,
-                     "loss": settings.loss, "init": settings.init, "seed": settings.seed, "optimizer": "gd",
-                     "lam": settings.lam, "batch_size_used": train.m, **_model_settings(settings)},
+                     "loss": settings.loss, "init": settings.init, "seed": settings.seed, **optimizer.to_dict(),
+                     "batch_size_used": optimizer.batch(train.m), **_model_settings(settings)},
         "method": run.method,
-        "path_reason": ("gram: W1 stays in W1₀ + span(xᵢ) and m < n_x, so Z1 comes from K = XᵀX"
-                        if run.method == "gram" else "primal: W1 is stepped as it is"),
-        "printed_costs": "J of each printed iteration",
+        "path_reason": _path_reason(run, optimizer),
+        "printed_costs": "full J_reg at the stride (mini-batches)" if mini else "J_reg of each printed iteration",
     }
+
+
+def _path_reason(run, optimizer: Optimizer) -> str:
+    if isinstance(run, NetworkOptimized):
+        return (f"primal: {optimizer.spec.name} (or its batches or decay) steps θ as it is, through core/optim's "
+                "chain; the fast loop takes plain full-batch descent only")
+    if run.method == "gram":
+        return "gram: W1 stays in W1₀ + span(xᵢ) and m < n_x, so Z1 comes from K = XᵀX"
+    return "primal: W1 is stepped as it is"
 
 
 def _model_settings(settings: RunSettings) -> dict:
