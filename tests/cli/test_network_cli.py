@@ -151,3 +151,33 @@ def test_the_course_two_layer_model_week_4(course, tmp_path):
     assert costs[0] == pytest.approx(0.6930497356599888, abs=1e-12)
     assert costs[1] == pytest.approx(0.6464320953428849, abs=1e-12)
     assert costs[-1] == pytest.approx(0.048554785628770226, abs=1e-12)
+
+
+def test_seeds_race_a_network_to_different_minima_and_logistic_regression_to_one(tmp_path):
+    net = run(*FLOWER[:10], "--alpha", "1.2", "--iterations", "5000", "--seeds", "1,2", "--json",
+              str(tmp_path / "net.json"))
+    logistic = run("train", "planar:flower", "--test-fraction", "0", "--init", "random", "--alpha", "1.2",
+                   "--iterations", "400", "--seeds", "4,5,6", "--json", str(tmp_path / "logistic.json"))
+    assert net.returncode == logistic.returncode == 0, net.stderr + logistic.stderr
+    assert net.stdout.splitlines()[-1].startswith("what the seeds did: different minima: final J from 0.222644 to "
+                                                  "0.254261")
+    assert logistic.stdout.splitlines()[-1].startswith("what the seeds did: one minimum: the 3 seeds' final J")
+    doc = json.loads((tmp_path / "net.json").read_text())
+    assert [r["seed"] for r in doc["runs"]] == [1, 2] and doc["seeds"]["kind"] == "apart"
+    assert doc["seeds"]["spread"] > 10 * doc["seeds"]["drift"] and doc["model"]["hidden"] == [4]
+    doc = json.loads((tmp_path / "logistic.json").read_text())
+    assert doc["seeds"]["kind"] == "one" and doc["seeds"]["spread"] <= 1e-6 and doc["model"]["name"] == "logistic"
+    assert len({r["costs"][0] for r in doc["runs"]}) == 3  # three different starts
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--seeds", "1,2"], "argument --seeds: each seed draws a random start; give --init random too"),
+    (["--init", "random", "--seeds", "1"], "argument --seeds: the seeds must be a list of 2 to 16 different whole"),
+    (["--init", "random", "--seeds", "1,1"], "argument --seeds: the seeds must be a list of 2 to 16 different"),
+    (["--init", "random", "--seeds", "1,2", "--alpha", "0.1", "0.2"],
+     "argument --seeds: races the seeds at one learning rate, not 2; give one --alpha"),
+])
+def test_bad_seeds_are_one_line_and_exit_2(tmp_path, flags, message):
+    out = run("train", "planar:flower", "--iterations", "5", *flags, cwd=tmp_path)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.startswith(f"visualizer: error: {message}") and out.stderr.count("\n") == 1, out.stderr

@@ -82,7 +82,8 @@ class SeedRace:
             return (f"seed {bad} stopped early (its next step would overflow), so not every final J is a minimum: "
                     "try a smaller α")
         if kind == "one":
-            return f"one minimum: the {n} seeds' final J agree within {self.spread:.2g} (J = {lo:.6f})"
+            agree = "are equal" if self.spread == 0 else f"agree within {self.spread:.2g}"
+            return f"one minimum: the {n} seeds' final J {agree} (J = {lo:.6f})"
         span = f"final J from {lo:.6f} to {hi:.6f} (a spread of {self.spread:.3g})"
         if kind == "apart":
             return (f"different minima: {span}, over {APART:g}× the most any run still moved over its last tenth "
@@ -101,6 +102,8 @@ def race_seeds(X: np.ndarray, Y: np.ndarray, seeds, *, alpha: float, iterations:
     seeds = [int(s) for s in seeds]
     if not 1 <= len(seeds) <= MAX_SEEDS:
         raise ValueError(f"a race takes 1 to {MAX_SEEDS} seeds, not {len(seeds)}")
+    if len(set(seeds)) < len(seeds):
+        raise ValueError(f"the seeds must all differ, not {seeds}: one seed twice is one run twice")
     optimizer = Optimizer() if optimizer is None else optimizer
     if hidden:
         net = Network(np.shape(X)[0], tuple(hidden), activation=activation, loss=loss, lam=optimizer.lam)
