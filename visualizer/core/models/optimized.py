@@ -60,6 +60,7 @@ class NetworkOptimized:
         self._unregularized = replace(net, lam=0.0)  # a batch's mean loss; L2 is the chain's first link
         self._chain = network_chain(net, optimizer, self.m)
         self.iteration, self.diverged, self.overflow = 0, False, None
+        self._undo: tuple | None = None  # θ and the state before the last step
         self._costs: list[float] = []
         self.recorded: list[tuple[int, float]] = []
         self.alpha = alpha
@@ -78,21 +79,31 @@ class NetworkOptimized:
 
     def step(self, iterations: int) -> int:
         """Run up to ``iterations`` iterations (fewer if a step would not be finite); returns how many ran."""
-        done = 0
+        start = self.iteration
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            while done < iterations and not self.diverged:
+            while self.iteration - start < iterations and not self.diverged:
                 if self.record_every and self.iteration % self.record_every == 0:
                     self.recorded.append((self.iteration, self.cost()))
                 J = self._iterate()
                 if J is None:
-                    self.diverged = True
-                    if self.recorded and self.recorded[-1][0] == self.iteration:
-                        self.recorded.pop()  # no step was taken from there: the run ends before it
                     break
                 self._costs.append(J)
                 self.iteration += 1
-                done += 1
-        return done
+        return max(self.iteration - start, 0)  # an undone step of an earlier call is not this call's
+
+    def _stop(self, cause: str, undo: bool) -> None:
+        """End the run: ``undo`` the last step first when it took θ where J is not finite, so θ, the state and
+        the costs end at the last point where everything is a number."""
+        if undo and self._undo is not None:
+            theta, arrays, t, epoch, position, order = self._undo
+            self._theta[:] = theta
+            self.state.arrays, self.state.t, self.state.epoch = arrays, t, epoch
+            self.state.position, self.state.order = position, order
+            self._costs.pop()
+            self.iteration -= 1
+        self.recorded = [(i, J) for i, J in self.recorded if i < self.iteration]  # no step left from there
+        self.overflow = f"the step overflowed at iteration {self.iteration}: {cause}"
+        self.diverged = True
 
     def _batch(self) -> tuple[np.ndarray, np.ndarray]:
         """This iteration's examples: the next B of the epoch's seeded shuffle, or all m."""
@@ -115,17 +126,15 @@ class NetworkOptimized:
             J = cost(self._unregularized, theta, Xb, yb)
         if steps.l2:
             J += steps.l2.penalty(weights_square(self.net, theta))
-        if not (np.isfinite(J) and np.isfinite(g).all()):
-            self.overflow = f"the step overflowed at iteration {self.iteration}: " + explain(
-                opt, alpha, self.m, state.t, None, state.arrays)
+        if not (np.isfinite(J) and np.isfinite(g).all()):  # the last step went where J is not finite
+            self._stop(explain(opt, alpha, self.m, state.t, None, state.arrays), undo=True)
             return None
+        before = (theta.copy(), state.arrays, state.t, state.epoch, state.position, state.order)
         taken, update, new = apply_step(steps, state, theta, g, point, alpha)
-        if not taken or not np.isfinite(cost(self.net, theta, Xb, yb)):
-            if taken:  # the step is finite but J after it is not: undo it
-                theta -= update
-            self.overflow = f"the step overflowed at iteration {self.iteration}: " + explain(
-                opt, alpha, self.m, state.t + 1, update, new)
+        if not taken:
+            self._stop(explain(opt, alpha, self.m, state.t + 1, update, new), undo=False)
             return None
+        self._undo = before
         state.position += Xb.shape[1]
         if state.position >= self.m:
             state.position, state.order = 0, None
