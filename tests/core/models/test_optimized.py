@@ -11,6 +11,7 @@ from visualizer.core.models.optimized import NetworkOptimized, network_trainer
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.core.optim.registry import SPECS
 from visualizer.core.reference.network_optimizers import UPDATES, network_optimize_reference
+from visualizer.data.planar import load_planar
 
 EXACT = 1e-12
 PARAMS = 1e-10  # θ after 60 steps: AdaGrad divides rounding-level differences of tiny gradients by √s
@@ -67,6 +68,23 @@ def test_every_activation_under_adam_with_mini_batches(activation):
     params, costs = network_optimize_reference(X, Y, as_dict(net, theta0), 0.02, 40, "adam", 8, lam=0.1, seed=4,
                                                activation=activation, loss=net.loss)
     assert relative(run.costs, costs) <= EXACT
+
+
+@pytest.mark.parametrize("kind", list(SPECS))
+def test_the_flowers_week_3_network_under_every_optimizer(kind):
+    """Every 10th point of the course's flower, 4 tanh units from seed 2 at scale 0.01 as the course starts."""
+    flower = load_planar("planar:flower")
+    X, Y = flower.X[:, ::10], flower.Y[:, ::10]
+    net = Network(2, (4,), activation="tanh", lam=0.05)
+    theta0 = initial_parameters(net, "random", 2, 0.01)
+    alpha = 0.02 if kind in ("rmsprop", "adam", "adagrad") else 1.2
+    opt = Optimizer(kind=kind, batch_size=16, lam=0.05, decay=0.05, decay_kind="exponential")
+    run = NetworkOptimized(net, X, Y, theta0, alpha=alpha, optimizer=opt, seed=2)
+    run.step(50)
+    params, costs = network_optimize_reference(X, Y, as_dict(net, theta0), alpha, 50, kind, 16, lam=0.05, decay=0.05,
+                                               decay_kind="exponential", seed=2, activation="tanh")
+    assert relative(run.costs, costs) <= EXACT
+    assert relative(run.theta, net.join([(params["W1"], params["b1"]), (params["W2"], params["b2"])])) <= PARAMS
 
 
 @pytest.mark.parametrize("kind", ["momentum", "adam"])
