@@ -95,6 +95,21 @@ def test_a_network_trains_with_adam_mini_batches_decay_and_l2(tmp_path):
     assert r["costs"] == [J for _, J in same.recorded] and r["final_cost"] == same.cost()
 
 
+def test_networks_at_several_alphas_print_the_table_with_what_j_did(tmp_path):
+    """A network's runs carry the verdict logistic runs do (the table read it and crashed without one)."""
+    out = run(*FLOWER[:10], "--alpha", "0.5", "1e5", "--activation", "linear", "--iterations", "200", "--json",
+              str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    assert "what J did: J falls at every step, from 0.693" in out.stdout and out.stderr == ""
+    assert "what J did: diverged: J is not finite from iteration 32 (it was 2.03e+304 at iteration 31" in out.stdout
+    rows = out.stdout.splitlines()[-2:]
+    assert rows[0].split()[0] == "0.5" and rows[0].endswith("falls at every step")
+    assert rows[1].split()[0] == "100000" and rows[1].endswith("diverged")
+    calm, wild = json.loads((tmp_path / "r.json").read_text())["runs"]
+    assert calm["verdict"]["kind"] == "falls" and not calm["diverged"]
+    assert wild["verdict"]["not_finite_at"] == 32 and wild["diverged"] and wild["iterations"] == 32
+
+
 @pytest.mark.parametrize(("flags", "message"), [
     (["--layers", "4", "--optimizer", "adamw"], "argument --optimizer: the optimizer must be one of gd"),
     (["--layers", "4", "--batch-size", "401"],

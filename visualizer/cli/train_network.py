@@ -10,6 +10,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import numpy as np
+
+from visualizer.core.analysis.verdicts import Verdict, judge, judge_at
+from visualizer.core.engine.metrics import cost_text
 from visualizer.core.models import Network, get_model, initial_parameters, network_accuracy
 from visualizer.core.models.network import cost as network_cost
 from visualizer.core.models.optimized import NetworkOptimized, network_trainer
@@ -61,27 +65,33 @@ def run_network(train: Dataset, test: Dataset | None, alpha: float, args, settin
     else:
         its, printed = range(0, run.iteration, args.print_every), run.costs[:: args.print_every]
     for i, cost in zip(its, printed, strict=True):
-        print(f"Cost after iteration {i}: {cost:f}")
+        print(f"Cost after iteration {i}: {cost_text(cost)}")
     if run.iteration < args.iterations:
         print(f"stopped: {run.overflow}" if isinstance(run, NetworkOptimized) else
               f"stopped at iteration {run.iteration}: with alpha = {alpha:g} the next step overflows")
     theta = run.theta
-    train_accuracy = network_accuracy(net, theta, train.X, train.Y)
+    with np.errstate(all="ignore"):  # the fast loop stops at the first iteration whose J is not finite
+        final = run.cost()
+        train_accuracy = network_accuracy(net, theta, train.X, train.Y)
+        test_accuracy = None if test is None else network_accuracy(net, theta, test.X, test.Y)
+        test_cost = None if test is None else network_cost(net, theta, test.X, test.Y)
+    verdict = _verdict(run, mini, final)
+    print(f"what J did: {verdict.sentence()}")
     print(f"train accuracy: {train_accuracy} %")
-    test_accuracy = test_cost = None
     if test is not None:
-        test_accuracy = network_accuracy(net, theta, test.X, test.Y)
-        test_cost = network_cost(net, theta, test.X, test.Y)
         print(f"test accuracy: {test_accuracy} %")
     return {
         "alpha": alpha,
         "iterations": run.iteration,
         "costs": [float(c) for c in printed],
-        "final_cost": run.cost(),
+        "final_cost": final,
         "train_accuracy": train_accuracy,
         "test_accuracy": test_accuracy,
         "test_cost": test_cost,
-        "diverged": run.diverged,
+        "diverged": verdict.diverged,
+        "verdict": {"kind": verdict.kind, "sentence": verdict.sentence(), "start_cost": verdict.start,
+                    "highest_cost": verdict.peak, "highest_at": verdict.peak_at, "rises": verdict.rises,
+                    "not_finite_at": verdict.not_finite_at},
         "train_seconds": seconds,
         "settings": {"alpha": alpha, "iterations": args.iterations, "print_every": args.print_every,
                      "loss": settings.loss, "init": settings.init, "seed": settings.seed, **optimizer.to_dict(),
@@ -90,6 +100,17 @@ def run_network(train: Dataset, test: Dataset | None, alpha: float, args, settin
         "path_reason": _path_reason(run, optimizer),
         "printed_costs": "full J_reg at the stride (mini-batches)" if mini else "J_reg of each printed iteration",
     }
+
+
+def _verdict(run, mini: bool, final: float) -> Verdict:
+    """What J did, as a logistic run's verdict says it: J at every iteration and after the last step (the full
+    J_reg at the stride for mini-batches). The fast loop stops at the first iteration whose J is not finite;
+    the optimizers' loop one before, where the next step would overflow."""
+    halted = None if not run.diverged else run.iteration + isinstance(run, NetworkOptimized)
+    if mini:
+        its, values = [i for i, _ in run.recorded], [J for _, J in run.recorded]
+        return judge_at([*its, run.iteration], [*values, final], halted)
+    return judge(np.append(run.costs, final), 0, 1, halted)
 
 
 def _path_reason(run, optimizer: Optimizer) -> str:
