@@ -42,7 +42,7 @@ def test_mini_batches_and_adam_race_too(flower):
 
 
 def _run(seed, final, change, diverged=False):
-    return SeedRun(seed, np.array([1.0]), final, change, 10, diverged, 50.0, None)
+    return SeedRun(seed, np.array([1.0]), 1, final, change, 10, diverged, 50.0, None)
 
 
 @pytest.mark.parametrize(("runs", "kind", "start"), [

@@ -36,11 +36,13 @@ MAX_SEEDS = 16
 
 @dataclass(frozen=True)
 class SeedRun:
-    """One seed's run: J before each step (a batch's J_reg for mini-batches), the full J_reg after the last step,
-    and how much that full J moved over the last tenth of the iterations."""
+    """One seed's run: J before each step (a batch's J_reg for mini-batches; ``costs[k]`` is J at iteration
+    k·``stride``, 1 until a long logistic history thins), the full J_reg after the last step, and how much that
+    full J moved over the last tenth of the iterations."""
 
     seed: int
     costs: np.ndarray
+    stride: int
     final_cost: float
     last_tenth_change: float
     iterations: int
@@ -123,7 +125,8 @@ def _logistic_run(loss, init_scale, X, Y, seed, alpha, iterations, optimizer, X_
     before = gd.cost
     gd.step(iterations - gd.iteration)
     m = gd.metrics()
-    return SeedRun(seed, np.array(gd.history.costs.values), float(m["train_cost"]), abs(m["train_cost"] - before),
+    costs = gd.history.costs
+    return SeedRun(seed, np.array(costs.values), costs.stride, float(m["train_cost"]), abs(m["train_cost"] - before),
                    gd.iteration, gd.iteration < iterations, m["train_accuracy"], m["test_accuracy"])
 
 
@@ -135,7 +138,7 @@ def _network_run(net, init_scale, X, Y, seed, alpha, iterations, optimizer, X_te
     run.step(iterations - run.iteration)
     final, theta = run.cost(), run.theta
     test = None if X_test is None else network_accuracy(net, theta, X_test, Y_test)
-    return SeedRun(seed, run.costs, final, abs(final - before), run.iteration, run.iteration < iterations,
+    return SeedRun(seed, run.costs, 1, final, abs(final - before), run.iteration, run.iteration < iterations,
                    network_accuracy(net, theta, X, Y), test)
 
 
