@@ -133,3 +133,16 @@ def test_lambda_is_the_networks_and_a_different_one_is_refused():
         network_trainer(net, X, Y, np.zeros(net.size), alpha=0.1, optimizer=Optimizer(kind="adam", lam=0.2))
     with pytest.raises(ValueError, match="λ is the network's"):
         network_trainer(net, X, Y, np.zeros(net.size), alpha=0.1, optimizer=Optimizer(lam=0.2))
+
+
+def test_float32_images_train_as_their_float64_values():
+    """Large image sets keep X in float32; each batch is taken to float64 before any product."""
+    X, Y = make_problem(30, 24, seed=17)
+    X32 = X.astype(np.float32)
+    net = Network(30, (4,), activation="relu", lam=0.2)
+    theta0 = initial_parameters(net, "random", 1, 0.3)
+    opt = Optimizer(kind="adam", batch_size=10, lam=0.2, decay=0.1)
+    runs = [NetworkOptimized(net, A, Y, theta0, alpha=0.01, optimizer=opt, seed=3) for A in (X32, X32.astype(float))]
+    for run in runs:
+        run.step(30)
+    assert np.array_equal(runs[0].costs, runs[1].costs) and np.array_equal(runs[0].theta, runs[1].theta)

@@ -40,7 +40,7 @@ class NetworkOptimized:
 
     ``record_every`` K: the full J_reg of all m examples is also recorded at iterations 0, K, 2K, ...
     (``recorded``), the course's "cost after iteration i" line for a mini-batch run. λ is the network's
-    (``net.lam``); an optimizer carrying another λ is refused rather than one of the two ignored.
+    (``net.lam``): the optimizer's must be 0 or the same, never one of two silently ignored.
     """
 
     method = "primal"
@@ -113,7 +113,7 @@ class NetworkOptimized:
         if state.order is None:
             state.order = epoch_order(self.m, self.seed, state.epoch)
         I = state.order[state.position : state.position + size]
-        return self.X[:, I], self.y[:, I]
+        return np.asarray(self.X[:, I], dtype=float), self.y[:, I]  # float64 once, not in each product
 
     def _iterate(self) -> float | None:
         """One update in place; the batch's J_reg before it, or None (nothing changed) when not finite."""
