@@ -19,7 +19,8 @@ def test_four_tanh_units_on_the_flower_settle_at_different_minima(flower):
     assert one.costs[0] == pytest.approx(two.costs[0], abs=1e-4)  # both start near J = log 2 ...
     assert race.spread > 0.02 and race.kind == "apart"  # ... and end 0.03 apart, each nearly still
     assert race.spread > 10 * race.drift and one.iterations == two.iterations == 5000
-    assert race.sentence().startswith(f"different minima: final J from {min(one.final_cost, two.final_cost):.6f}")
+    assert race.sentence().startswith("different minima, as far as 5000 iterations tell: final J from "
+                                      f"{min(one.final_cost, two.final_cost):.6f}")
 
 
 def test_logistic_regression_from_any_start_reaches_its_one_minimum(flower):
@@ -47,13 +48,21 @@ def _run(seed, final, change, diverged=False):
 
 @pytest.mark.parametrize(("runs", "kind", "start"), [
     ([_run(1, 0.3, 1e-3), _run(2, 0.3 + 5e-7, 1e-3)], "one", "one minimum: the 2 seeds' final J agree within 5e-07"),
-    ([_run(1, 0.20, 1e-3), _run(2, 0.25, 2e-3)], "apart", "different minima: final J from 0.200000 to 0.250000"),
+    ([_run(1, 0.20, 1e-3), _run(2, 0.25, 2e-3)], "apart",
+     "different minima, as far as 10 iterations tell: final J from 0.200000 to 0.250000"),
     ([_run(1, 0.20, 1e-2), _run(2, 0.25, 2e-3)], "unsettled", "not settled yet: final J from 0.200000 to 0.250000"),
     ([_run(1, 0.20, 0.0), _run(7, 0.25, 0.0, diverged=True)], "stopped", "seed 7 stopped early"),
 ])
 def test_the_verdict_follows_the_measured_numbers(runs, kind, start):
     race = SeedRace(tuple(runs))
     assert race.kind == kind and race.sentence().startswith(start)
+
+
+@pytest.mark.parametrize("iterations", [0, 1, 5])
+def test_a_few_iterations_never_claim_different_minima(flower, iterations):
+    """With no last tenth to measure (0 iterations) or one of a single step, nothing says a run settled."""
+    race = race_seeds(flower.X, flower.Y, [1, 2], alpha=1.2, iterations=iterations, hidden=(4,), activation="tanh")
+    assert race.kind == "unsettled" and race.sentence().startswith("not settled yet")
 
 
 def test_bad_races_are_refused(flower):

@@ -88,8 +88,8 @@ class SeedRace:
             return f"one minimum: the {n} seeds' final J {agree} (J = {lo:.6f})"
         span = f"final J from {lo:.6f} to {hi:.6f} (a spread of {self.spread:.3g})"
         if kind == "apart":
-            return (f"different minima: {span}, over {APART:g}× the most any run still moved over its last tenth "
-                    f"of iterations ({self.drift:.2g})")
+            return (f"different minima, as far as {self.runs[0].iterations} iterations tell: {span}, over "
+                    f"{APART:g}× the most any run still moved over its last tenth of iterations ({self.drift:.2g})")
         return (f"not settled yet: {span}, but a run still moved {self.drift:.2g} over its last tenth of "
                 "iterations; train longer to tell one minimum from several")
 
@@ -121,8 +121,8 @@ def _logistic_run(loss, init_scale, X, Y, seed, alpha, iterations, optimizer, X_
     gd = GradientDescent(X, Y, alpha=alpha, loss=loss, init="random", seed=seed, optimizer=optimizer,
                          X_test=X_test, Y_test=Y_test, metric_stride=max(iterations, 1),
                          start=logistic_start(np.shape(X)[0], "random", seed, init_scale))
-    gd.step(_nine_tenths(iterations))
-    before = gd.cost
+    gd.step(max(_nine_tenths(iterations), 0))
+    before = gd.cost if iterations else np.inf
     gd.step(iterations - gd.iteration)
     m = gd.metrics()
     costs = gd.history.costs
@@ -133,8 +133,8 @@ def _logistic_run(loss, init_scale, X, Y, seed, alpha, iterations, optimizer, X_
 def _network_run(net, init_scale, X, Y, seed, alpha, iterations, optimizer, X_test, Y_test) -> SeedRun:
     run = network_trainer(net, X, Y, initial_parameters(net, "random", seed, init_scale), alpha=alpha,
                           optimizer=optimizer, seed=seed)
-    run.step(_nine_tenths(iterations))
-    before = run.cost()
+    run.step(max(_nine_tenths(iterations), 0))
+    before = run.cost() if iterations else np.inf
     run.step(iterations - run.iteration)
     final, theta = run.cost(), run.theta
     test = None if X_test is None else network_accuracy(net, theta, X_test, Y_test)
@@ -143,5 +143,6 @@ def _network_run(net, init_scale, X, Y, seed, alpha, iterations, optimizer, X_te
 
 
 def _nine_tenths(iterations: int) -> int:
-    """Where the last tenth of a run's iterations starts."""
-    return iterations - iterations // 10
+    """Where the last tenth of a run's iterations starts: at least one iteration before the end (a run of
+    none has no last tenth, and its drift is infinite: nothing tells it settled)."""
+    return iterations - max(iterations // 10, 1)
