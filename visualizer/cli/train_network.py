@@ -97,7 +97,7 @@ def run_network(train: Dataset, test: Dataset | None, alpha: float, args, settin
                      "loss": settings.loss, "init": settings.init, "seed": settings.seed, **optimizer.to_dict(),
                      "batch_size_used": optimizer.batch(train.m), **_model_settings(settings)},
         "method": run.method,
-        "path_reason": _path_reason(run, optimizer),
+        "path_reason": _path_reason(run),
         "printed_costs": "full J_reg at the stride (mini-batches)" if mini else "J_reg of each printed iteration",
     }
 
@@ -113,10 +113,9 @@ def _verdict(run, mini: bool, final: float) -> Verdict:
     return judge(np.append(run.costs, final), 0, 1, halted)
 
 
-def _path_reason(run, optimizer: Optimizer) -> str:
+def _path_reason(run) -> str:
     if isinstance(run, NetworkOptimized):
-        return (f"primal: {optimizer.spec.name} (or its batches or decay) steps θ as it is, through core/optim's "
-                "chain; the fast loop takes plain full-batch descent only")
+        return f"{run.method}: {run.path_reason} (through core/optim's chain; W1 plays w's part)"
     if run.method == "gram":
         return "gram: W1 stays in W1₀ + span(xᵢ) and m < n_x, so Z1 comes from K = XᵀX"
     return "primal: W1 is stepped as it is"

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import make_problem
 from visualizer.core.engine.gradient_descent import GradientDescent
-from visualizer.core.models import Network, NetworkDescent, initial_parameters
+from visualizer.core.models import Network, NetworkDescent, cost, initial_parameters
 from visualizer.core.models.optimized import NetworkOptimized, network_trainer
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.core.optim.registry import SPECS
@@ -146,3 +146,46 @@ def test_float32_images_train_as_their_float64_values():
     for run in runs:
         run.step(30)
     assert np.array_equal(runs[0].costs, runs[1].costs) and np.array_equal(runs[0].theta, runs[1].theta)
+
+
+SPAN_KINDS = [k for k, spec in SPECS.items() if spec.span_preserving]
+
+
+@pytest.mark.parametrize("case", CASES, ids=["batch", "mini-l2-inverse", "mini-exponential"])
+@pytest.mark.parametrize("kind", SPAN_KINDS)
+def test_the_first_layers_span_is_the_plain_loop(kind, case):
+    """W1 = c₀ W1₀ + C Xᵀ (m = 16 < n_x = 60): the same run as the plain loop, with no n_x-wide product."""
+    batch_size, lam, decay, decay_kind = case
+    X, Y = make_problem(60, 16, seed=18)
+    net = Network(60, (4, 3), activation="tanh", lam=lam)
+    theta0 = initial_parameters(net, "random", 2, 0.3)
+    opt = Optimizer(kind=kind, batch_size=None if batch_size is None else 6, lam=lam, decay=decay,
+                    decay_kind=decay_kind)
+    run = NetworkOptimized(net, X, Y, theta0, alpha=0.5, optimizer=opt, seed=5, method="gram")
+    assert run.method == "gram" and run.step(60) == 60
+    params, costs = network_optimize_reference(
+        X, Y, as_dict(net, theta0), 0.5, 60, kind, opt.batch_size, lam=lam, decay=decay, decay_kind=decay_kind,
+        seed=5, activation="tanh")
+    assert relative(run.costs, costs) <= 1e-10
+    assert relative(run.theta, net.join([(params[f"W{l}"], params[f"b{l}"]) for l in (1, 2, 3)])) <= 1e-10
+    assert run.cost() == pytest.approx(cost(net, run.theta, X, Y), rel=1e-14)
+
+
+def test_the_span_is_chosen_where_it_is_exact_and_cheaper():
+    X, Y = make_problem(60, 16, seed=19)
+    net = Network(60, (3,), lam=0.1)
+    theta0 = initial_parameters(net, "random", 1, 0.1)
+
+    def method(**opt):
+        return NetworkOptimized(net, X, Y, theta0, alpha=0.1, optimizer=Optimizer(lam=0.1, **opt)).method
+
+    assert method(kind="momentum") == method(kind="nesterov") == method(decay=0.1) == "gram"
+    assert method(kind="momentum", batch_size=8) == "gram"  # 8·16 + 16² < 8·60
+    assert method(kind="adam") == method(kind="rmsprop") == method(kind="adagrad") == "primal"
+    assert method(kind="momentum", batch_size=1) == "primal"  # 1·16 + 16² > 1·60: a row of X is cheaper
+    with pytest.raises(ValueError, match="primal path only"):
+        NetworkOptimized(net, X, Y, theta0, alpha=0.1, optimizer=Optimizer(kind="adam", lam=0.1), method="gram")
+    wide = Network(4, (3,))
+    X4, Y4 = make_problem(4, 16, seed=19)
+    assert NetworkOptimized(wide, X4, Y4, initial_parameters(wide), alpha=0.1,
+                            optimizer=Optimizer(kind="momentum")).method == "primal"  # m ≥ n_x

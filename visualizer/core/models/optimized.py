@@ -21,18 +21,50 @@ from dataclasses import replace
 
 import numpy as np
 
+from visualizer.core.engine.parametrization import GRAM_MAX_BYTES
 from visualizer.core.models.descent import NetworkDescent
 from visualizer.core.models.network import Network, cost, gradient, network_accuracy, weights_square
-from visualizer.core.optim.optimizers import Optimizer, OptimizerState, apply_step, epoch_order
+from visualizer.core.models.span import FirstLayerSpan
+from visualizer.core.optim.optimizers import Optimizer, OptimizerState, apply_step, choose_path, epoch_order
 from visualizer.core.optim.overflow import explain
 from visualizer.core.optim.transforms import L2, Chain, add_weight_l2, chain, decay_schedule, scale_by_learning_rate
 
 
-def network_chain(net: Network, optimizer: Optimizer, m: int) -> Chain:
-    """The optimizer's step on the network's θ: L2 on the weights (net.lam, m examples), the kind, −α."""
+def network_chain(net: Network, optimizer: Optimizer, m: int, weights: np.ndarray | None = None) -> Chain:
+    """The optimizer's step on the network's θ (or θ' with its ``weights`` mask): L2 on the weights (net.lam,
+    m examples), the kind, −α."""
     l2 = L2(net.lam, m)
-    return chain(add_weight_l2(l2, net.weight_mask()), optimizer.spec.transform(optimizer), scale_by_learning_rate(),
+    weights = net.weight_mask() if weights is None else weights
+    return chain(add_weight_l2(l2, weights), optimizer.spec.transform(optimizer), scale_by_learning_rate(),
                  schedule=decay_schedule(optimizer.decay, optimizer.decay_kind), l2=l2)
+
+
+class PlainCoordinates:
+    """θ itself: the primal path, for every optimizer (FirstLayerSpan's interface, core/models/span.py)."""
+
+    def __init__(self, net: Network, X: np.ndarray):
+        self.net, self.X = net, X
+        self._unregularized = replace(net, lam=0.0)  # a batch's mean loss; L2 is the chain's first link
+
+    def coordinates(self, theta0: np.ndarray) -> np.ndarray:
+        return np.array(theta0, dtype=float)
+
+    def weight_mask(self) -> np.ndarray:
+        return self.net.weight_mask()
+
+    def theta(self, coords: np.ndarray) -> np.ndarray:
+        return coords.copy()
+
+    def weights_square(self, coords: np.ndarray) -> float:
+        return weights_square(self.net, coords)
+
+    def gradient(self, coords: np.ndarray, I: np.ndarray | None, y: np.ndarray, cost_only: bool = False):
+        """(the batch's mean loss, its gradient without L2); a batch is taken to float64 once, not cast in
+        each product."""
+        X = self.X if I is None else np.asarray(self.X[:, I], dtype=float)
+        if cost_only:
+            return cost(self._unregularized, coords, X, y), None
+        return gradient(self._unregularized, coords, X, y)
 
 
 class NetworkOptimized:
@@ -43,10 +75,8 @@ class NetworkOptimized:
     (``net.lam``): the optimizer's must be 0 or the same, never one of two silently ignored.
     """
 
-    method = "primal"
-
     def __init__(self, net: Network, X: np.ndarray, Y: np.ndarray, theta0: np.ndarray, *, alpha: float,
-                 optimizer: Optimizer, seed: int = 0, record_every: int | None = None):
+                 optimizer: Optimizer, seed: int = 0, record_every: int | None = None, method: str = "auto"):
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[0] != net.n_x:
             raise ValueError(f"X must have shape ({net.n_x}, m), not {X.shape}")
@@ -56,9 +86,11 @@ class NetworkOptimized:
         self.y = np.asarray(Y, dtype=float).reshape(1, self.m)
         self.optimizer, self.seed, self.record_every = optimizer, int(seed), record_every
         self.state = OptimizerState()
-        self._theta = np.array(theta0, dtype=float)
-        self._unregularized = replace(net, lam=0.0)  # a batch's mean loss; L2 is the chain's first link
-        self._chain = network_chain(net, optimizer, self.m)
+        self.method, self.path_reason = choose_path(optimizer, net.n_x, self.m, method,
+                                                    self.m * self.m * 8 <= GRAM_MAX_BYTES)
+        self._space = FirstLayerSpan(net, X, theta0) if self.method == "gram" else PlainCoordinates(net, X)
+        self._theta = self._space.coordinates(theta0)
+        self._chain = network_chain(net, optimizer, self.m, self._space.weight_mask())
         self.iteration, self.diverged, self.overflow = 0, False, None
         self._undo: tuple | None = None  # θ and the state before the last step
         self._costs: list[float] = []
@@ -105,27 +137,27 @@ class NetworkOptimized:
         self.overflow = f"the step overflowed at iteration {self.iteration}: {cause}"
         self.diverged = True
 
-    def _batch(self) -> tuple[np.ndarray, np.ndarray]:
-        """This iteration's examples: the next B of the epoch's seeded shuffle, or all m."""
+    def _batch(self) -> np.ndarray | None:
+        """This iteration's examples: the next B of the epoch's seeded shuffle, or None for all m."""
         size, state = self.optimizer.batch(self.m), self.state
         if size >= self.m:
-            return self.X, self.y
+            return None
         if state.order is None:
             state.order = epoch_order(self.m, self.seed, state.epoch)
-        I = state.order[state.position : state.position + size]
-        return np.asarray(self.X[:, I], dtype=float), self.y[:, I]  # float64 once, not in each product
+        return state.order[state.position : state.position + size]
 
     def _iterate(self) -> float | None:
         """One update in place; the batch's J_reg before it, or None (nothing changed) when not finite."""
         opt, state, theta, steps = self.optimizer, self.state, self._theta, self._chain
         alpha = steps.alpha(self._alpha, state.epoch)
         point = steps.lookahead(theta, state, alpha)  # θ, or Nesterov's look-ahead
-        Xb, yb = self._batch()
-        J, g = gradient(self._unregularized, point, Xb, yb)
+        I = self._batch()
+        yb = self.y if I is None else self.y[:, I]
+        J, g = self._space.gradient(point, I, yb)
         if point is not theta:
-            J = cost(self._unregularized, theta, Xb, yb)
+            J = self._space.gradient(theta, I, yb, cost_only=True)[0]
         if steps.l2:
-            J += steps.l2.penalty(weights_square(self.net, theta))
+            J += steps.l2.penalty(self._space.weights_square(theta))
         if not (np.isfinite(J) and np.isfinite(g).all()):  # the last step went where J is not finite
             self._stop(explain(opt, alpha, self.m, state.t, None, state.arrays), undo=True)
             return None
@@ -135,7 +167,7 @@ class NetworkOptimized:
             self._stop(explain(opt, alpha, self.m, state.t + 1, update, new), undo=False)
             return None
         self._undo = before
-        state.position += Xb.shape[1]
+        state.position += yb.size
         if state.position >= self.m:
             state.position, state.order = 0, None
             state.epoch += 1
@@ -148,19 +180,20 @@ class NetworkOptimized:
 
     @property
     def theta(self) -> np.ndarray:
-        return self._theta.copy()
+        """The network's θ now (network.py's layout)."""
+        return self._space.theta(self._theta)
 
     def cost(self) -> float:
         """The full J_reg at the current θ."""
-        return cost(self.net, self._theta, self.X, self.y)
+        return cost(self.net, self.theta, self.X, self.y)
 
     def accuracy(self, X: np.ndarray | None = None, Y: np.ndarray | None = None) -> float:
-        return network_accuracy(self.net, self._theta, self.X if X is None else X, self.y if Y is None else Y)
+        return network_accuracy(self.net, self.theta, self.X if X is None else X, self.y if Y is None else Y)
 
 
 def network_trainer(net: Network, X: np.ndarray, Y: np.ndarray, theta0: np.ndarray, *, alpha: float,
-                    optimizer: Optimizer | None = None, seed: int = 0, record_every: int | None = None
-                    ) -> NetworkDescent | NetworkOptimized:
+                    optimizer: Optimizer | None = None, seed: int = 0, record_every: int | None = None,
+                    method: str = "auto") -> NetworkDescent | NetworkOptimized:
     """What trains ``net``: NetworkDescent's fast loop for plain full-batch descent at a fixed α (its gram or
     primal path, the course's figures), NetworkOptimized for every other optimizer, batch size or decay."""
     optimizer = Optimizer(lam=net.lam) if optimizer is None else optimizer
@@ -168,6 +201,6 @@ def network_trainer(net: Network, X: np.ndarray, Y: np.ndarray, theta0: np.ndarr
     if optimizer.is_plain(m):
         if optimizer.lam not in (0.0, net.lam):
             raise ValueError(f"λ is the network's ({net.lam:g}); the optimizer's λ = {optimizer.lam:g} disagrees")
-        return NetworkDescent(net, X, Y, theta0, alpha=alpha)
+        return NetworkDescent(net, X, Y, theta0, alpha=alpha, method=method)
     return NetworkOptimized(net, X, Y, theta0, alpha=alpha, optimizer=optimizer, seed=seed,
-                            record_every=record_every)
+                            record_every=record_every, method=method)
