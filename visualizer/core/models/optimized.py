@@ -11,8 +11,12 @@ one smaller; one iteration is one update; α decays per epoch. J_reg = the batch
 + (λ/2m)·Σ_l ‖W_l‖² with m the whole training set, so every batch estimates the gradient of the same
 J_reg, and that batch J_reg (at θ before the step) is each iteration's recorded cost.
 
-Plain full-batch descent at a fixed α (with or without L2) is not run here: ``network_trainer`` gives it
-to NetworkDescent's fast loop (core/models/descent.py), which keeps the course's figures.
+Paths, chosen by core/optim's ``choose_path`` as for logistic regression: the kinds whose step is a
+combination of past gradients (gd with batches or decay, momentum, Nesterov) keep W1 in W1₀ + span(xᵢ)
+and run in those coordinates when m < n_x ("gram", core/models/span.py); the others, and m ≥ n_x, step θ
+itself ("primal", ``PlainCoordinates``). Plain full-batch descent at a fixed α (with or without L2) is not
+run here: ``network_trainer`` gives it to NetworkDescent's fast loop (core/models/descent.py), which keeps
+the course's figures.
 """
 
 from __future__ import annotations
@@ -30,11 +34,10 @@ from visualizer.core.optim.overflow import explain
 from visualizer.core.optim.transforms import L2, Chain, add_weight_l2, chain, decay_schedule, scale_by_learning_rate
 
 
-def network_chain(net: Network, optimizer: Optimizer, m: int, weights: np.ndarray | None = None) -> Chain:
-    """The optimizer's step on the network's θ (or θ' with its ``weights`` mask): L2 on the weights (net.lam,
-    m examples), the kind, −α."""
+def network_chain(net: Network, optimizer: Optimizer, m: int, weights: np.ndarray) -> Chain:
+    """The optimizer's step on the network's θ, or on θ' (core/models/span.py): L2 on the coordinates the
+    ``weights`` mask marks (net.lam, m examples), the kind, −α."""
     l2 = L2(net.lam, m)
-    weights = net.weight_mask() if weights is None else weights
     return chain(add_weight_l2(l2, weights), optimizer.spec.transform(optimizer), scale_by_learning_rate(),
                  schedule=decay_schedule(optimizer.decay, optimizer.decay_kind), l2=l2)
 
