@@ -11,6 +11,7 @@ from visualizer.core.models import Network, initial_parameters
 from visualizer.core.models.optimized import NetworkOptimized
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data.planar import load_planar
+from visualizer.model.constraints import parse
 
 
 def run(*args, cwd=None):
@@ -187,7 +188,6 @@ def test_seeds_race_a_network_to_different_minima_and_logistic_regression_to_one
 
 @pytest.mark.parametrize(("flags", "message"), [
     (["--seeds", "1,2"], "argument --seeds: each seed draws a random start; give --init random too"),
-    (["--init", "random", "--seeds", "1"], "argument --seeds: the seeds must be a list of 2 to 16 different whole"),
     (["--init", "random", "--seeds", "1,1"], "argument --seeds: the seeds must be a list of 2 to 16 different"),
     (["--init", "random", "--seeds", "1,2", "--alpha", "0.1", "0.2"],
      "argument --seeds: races the seeds at one learning rate, not 2; give one --alpha"),
@@ -196,3 +196,11 @@ def test_bad_seeds_are_one_line_and_exit_2(tmp_path, flags, message):
     out = run("train", "planar:flower", "--iterations", "5", *flags, cwd=tmp_path)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith(f"visualizer: error: {message}") and out.stderr.count("\n") == 1, out.stderr
+
+
+@pytest.mark.parametrize("text", ["1", "1,1", "", "1,x", "-1,2", ",".join(map(str, range(17)))])
+def test_the_seeds_flag_takes_two_to_sixteen_different_seeds(text):
+    """In-process: the constraint table's rule for --seeds (the subprocess test above shows one such line)."""
+    with pytest.raises(ValueError, match=r"^the seeds must be a list of 2 to 16 different whole numbers from 0 to "):
+        parse("seeds", text)
+    assert parse("seeds", "3, 1,2") == (3, 1, 2)
