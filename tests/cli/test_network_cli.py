@@ -7,6 +7,11 @@ import sys
 import pytest
 
 from tests.conftest import COURSE_DIR
+from visualizer.core.models import Network, initial_parameters
+from visualizer.core.models.optimized import NetworkOptimized
+from visualizer.core.optim.optimizers import Optimizer
+from visualizer.data.planar import load_planar
+from visualizer.model.constraints import parse
 
 
 def run(*args, cwd=None):
@@ -71,11 +76,48 @@ def test_l2_applies_to_a_network_and_its_cost(tmp_path):
     assert j_reg > j_plain  # + (λ/2m)·Σ‖W‖²
 
 
+def test_a_network_trains_with_adam_mini_batches_decay_and_l2(tmp_path):
+    """The optimizer lab's flags on a network: printed and in the JSON as a logistic run's, and the very run
+    core/models/optimized.py makes."""
+    out = run(*FLOWER[:-2], "--alpha", "0.01", "--optimizer", "adam", "--batch-size", "64", "--decay", "0.01",
+              "--lambda", "0.1", "--iterations", "300", "--print-every", "100", "--json", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert [ln.split(":")[0] for ln in lines[:3]] == [f"Cost after iteration {i}" for i in (0, 100, 200)]
+    (r,) = json.loads((tmp_path / "r.json").read_text())["runs"]
+    assert r["settings"]["kind"] == "adam" and r["settings"]["batch_size_used"] == 64
+    assert r["settings"]["decay"] == 0.01 and r["settings"]["lam"] == 0.1 and r["iterations"] == 300
+    assert r["printed_costs"] == "full J_reg at the stride (mini-batches)"
+    net = Network(2, (4,), activation="tanh", lam=0.1)
+    flower = load_planar("planar:flower")
+    same = NetworkOptimized(net, flower.X, flower.Y, initial_parameters(net, "random", 2, 0.01), alpha=0.01, seed=2,
+                            optimizer=Optimizer(kind="adam", batch_size=64, decay=0.01, lam=0.1), record_every=100)
+    same.step(300)
+    assert r["costs"] == [J for _, J in same.recorded] and r["final_cost"] == same.cost()
+
+
+def test_networks_at_several_alphas_print_the_table_with_what_j_did(tmp_path):
+    """A network's runs carry the verdict logistic runs do (the table read it and crashed without one)."""
+    out = run(*FLOWER[:10], "--alpha", "0.5", "1e5", "--activation", "linear", "--iterations", "200", "--json",
+              str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    assert "what J did: J falls at every step, from 0.693" in out.stdout and out.stderr == ""
+    assert "what J did: diverged: J is not finite from iteration 32 (it was 2.03e+304 at iteration 31" in out.stdout
+    rows = out.stdout.splitlines()[-2:]
+    assert rows[0].split()[0] == "0.5" and rows[0].endswith("falls at every step")
+    assert rows[1].split()[0] == "100000" and rows[1].endswith("diverged")
+    calm, wild = json.loads((tmp_path / "r.json").read_text())["runs"]
+    assert calm["verdict"]["kind"] == "falls" and not calm["diverged"]
+    assert wild["verdict"]["not_finite_at"] == 32 and wild["diverged"] and wild["iterations"] == 32
+
+
 @pytest.mark.parametrize(("flags", "message"), [
-    (["--layers", "4", "--optimizer", "adam"],
-     "argument --optimizer: optimizers other than gd are not supported yet with --layers"),
-    (["--layers", "4", "--batch-size", "32"], "argument --batch-size: mini-batches are not supported yet"),
-    (["--layers", "4", "--decay", "0.1"], "argument --decay: learning-rate decay is not supported yet"),
+    (["--layers", "4", "--optimizer", "adamw"], "argument --optimizer: the optimizer must be one of gd"),
+    (["--layers", "4", "--batch-size", "401"],
+     "argument --batch-size: the batch size must be at most the number of training examples m = 400, not 401"),
+    (["--layers", "4", "--batch-size", "0"], "argument --batch-size: the batch size must be"),
+    (["--layers", "4", "--decay", "-0.1"], "argument --decay: the decay must be"),
+    (["--layers", "4", "--optimizer", "adam", "--beta2", "1"], "argument --beta2: beta2 must be a number in [0, 1)"),
     (["--activation", "tanh"], "argument --activation: applies to a network's hidden layers; give --layers too"),
     (["--init-scale", "he"], "argument --init-scale: applies to a network's hidden layers"),
     (["--layers", "0"], "argument --layers: the hidden layer sizes must be a list of at most 20 whole numbers"),
@@ -87,7 +129,7 @@ def test_l2_applies_to_a_network_and_its_cost(tmp_path):
     (["--n-px", "64"], "planar:flower: holds 2-D points, not images, so --n-px does not apply"),
 ])
 def test_what_a_network_cannot_do_yet_is_one_line_and_exit_2(tmp_path, flags, message):
-    out = run("train", "planar:flower", "--iterations", "5", *flags, cwd=tmp_path)
+    out = run("train", "planar:flower", "--test-fraction", "0", "--iterations", "5", *flags, cwd=tmp_path)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith(f"visualizer: error: {message}") and out.stderr.count("\n") == 1, out.stderr
 
@@ -125,3 +167,40 @@ def test_the_course_two_layer_model_week_4(course, tmp_path):
     assert costs[0] == pytest.approx(0.6930497356599888, abs=1e-12)
     assert costs[1] == pytest.approx(0.6464320953428849, abs=1e-12)
     assert costs[-1] == pytest.approx(0.048554785628770226, abs=1e-12)
+
+
+def test_seeds_race_a_network_to_different_minima_and_logistic_regression_to_one(tmp_path):
+    net = run(*FLOWER[:10], "--alpha", "1.2", "--iterations", "5000", "--seeds", "1,2", "--json",
+              str(tmp_path / "net.json"))
+    logistic = run("train", "planar:flower", "--test-fraction", "0", "--init", "random", "--alpha", "1.2",
+                   "--iterations", "400", "--seeds", "4,5,6", "--json", str(tmp_path / "logistic.json"))
+    assert net.returncode == logistic.returncode == 0, net.stderr + logistic.stderr
+    assert net.stdout.splitlines()[-1].startswith(
+        "what the seeds did: different minima, as far as 5000 iterations tell: final J from 0.222644 to 0.254261")
+    assert logistic.stdout.splitlines()[-1].startswith("what the seeds did: one minimum: the 3 seeds' final J")
+    doc = json.loads((tmp_path / "net.json").read_text())
+    assert [r["seed"] for r in doc["runs"]] == [1, 2] and doc["seeds"]["kind"] == "apart"
+    assert doc["seeds"]["spread"] > 10 * doc["seeds"]["drift"] and doc["model"]["hidden"] == [4]
+    doc = json.loads((tmp_path / "logistic.json").read_text())
+    assert doc["seeds"]["kind"] == "one" and doc["seeds"]["spread"] <= 1e-6 and doc["model"]["name"] == "logistic"
+    assert len({r["costs"][0] for r in doc["runs"]}) == 3  # three different starts
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--seeds", "1,2"], "argument --seeds: each seed draws a random start; give --init random too"),
+    (["--init", "random", "--seeds", "1,1"], "argument --seeds: the seeds must be a list of 2 to 16 different"),
+    (["--init", "random", "--seeds", "1,2", "--alpha", "0.1", "0.2"],
+     "argument --seeds: races the seeds at one learning rate, not 2; give one --alpha"),
+])
+def test_bad_seeds_are_one_line_and_exit_2(tmp_path, flags, message):
+    out = run("train", "planar:flower", "--iterations", "5", *flags, cwd=tmp_path)
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.startswith(f"visualizer: error: {message}") and out.stderr.count("\n") == 1, out.stderr
+
+
+@pytest.mark.parametrize("text", ["1", "1,1", "", "1,x", "-1,2", ",".join(map(str, range(17)))])
+def test_the_seeds_flag_takes_two_to_sixteen_different_seeds(text):
+    """In-process: the constraint table's rule for --seeds (the subprocess test above shows one such line)."""
+    with pytest.raises(ValueError, match=r"^the seeds must be a list of 2 to 16 different whole numbers from 0 to "):
+        parse("seeds", text)
+    assert parse("seeds", "3, 1,2") == (3, 1, 2)

@@ -255,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="print the cost every K iterations (default 100)")
     for key in ("init", "seed", "loss"):
         add_setting(train, key)
+    add_setting(train, "seeds")
     model = train.add_argument_group("model", "a network with hidden layers (default: none, logistic regression)")
     add_setting(model, "hidden", "comma-separated hidden layer sizes, e.g. 4 or 20,7,5; none is logistic regression",
                 default=None)

@@ -10,6 +10,7 @@ import time
 from visualizer.cli.args import UsageError
 from visualizer.cli.output import Progress, json_safe, one_line, quote_path
 from visualizer.cli.train_network import model_problem, model_summary, run_network
+from visualizer.cli.train_seeds import run_seeds, seeds_problem
 from visualizer.core import GradientDescent
 from visualizer.core.analysis.verdicts import SHORT, run_verdict
 from visualizer.core.engine.gradient_descent import CHUNK
@@ -43,17 +44,22 @@ def train(args) -> int:
         print(f"visualizer: note: {one_line(what)}; reporting training figures only", file=sys.stderr)
         test = None
     settings = settings_from_flags(args, TRAIN_SETTINGS)
-    if problem := model_problem(settings, args, train.m):
+    if problem := model_problem(settings, args, train.m) or (args.seeds and seeds_problem(args, settings)):
         raise UsageError(problem)
     if args.save and train.n_px == 0:
         raise UsageError("argument --save: a model of 2-D points cannot be saved yet (predict reads images)")
     optimizer = _optimizer(settings, train.m)
+    if args.seeds:
+        runs, race = run_seeds(train, test, args, settings, optimizer)
+        if args.json:
+            _write_json(args.json, train, test, runs, model_summary(settings, train.n_x), seeds=race)
+        return 0
     runs = []
     for alpha in args.alpha:
         if len(args.alpha) > 1:
             print(f"learning rate is: {alpha}")
         if settings.hidden:
-            summary = run_network(train, test, alpha, args, settings, _steps)
+            summary = run_network(train, test, alpha, args, settings, optimizer, _steps)
         else:
             summary, gd = _one_run(train, test, alpha, args, optimizer)
         runs.append(summary)
@@ -184,7 +190,7 @@ def check_writable(path: str) -> None:
         raise UsageError(f"{path}: {problem}")
 
 
-def _write_json(path: str, train: Dataset, test: Dataset | None, runs: list[dict], model: dict) -> None:
+def _write_json(path: str, train: Dataset, test: Dataset | None, runs: list[dict], model: dict, **extra) -> None:
     doc = {
         "model": model,
         "data": {
@@ -195,6 +201,7 @@ def _write_json(path: str, train: Dataset, test: Dataset | None, runs: list[dict
             "skipped": [{"path": s.path, "reason": s.reason} for s in train.skipped + (test.skipped if test else [])],
         },
         "runs": runs,
+        **extra,
     }
     text = json.dumps(json_safe(doc), indent=2, allow_nan=False) + "\n"
     atomic_write(path, lambda f: f.write(text), binary=False)

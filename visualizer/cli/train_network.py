@@ -1,23 +1,26 @@
-"""`visualizer train --layers ...`: a network (core/models) trained by full-batch gradient descent, printed as the
-course's notebooks print it ("Cost after iteration i: J"), with the JSON of a logistic run plus the model."""
+"""`visualizer train --layers ...`: a network (core/models) trained by any optimizer of the lab, printed as the
+course's notebooks print it ("Cost after iteration i: J"), with the JSON of a logistic run plus the model.
+
+Plain full-batch descent runs on the network's fast loop; every other optimizer, batch size or decay on
+core/optim's chain over the flat θ (core/models/optimized.py). A mini-batch run prints the full J_reg at
+every K-th iteration, as logistic regression's does."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
-from visualizer.core.models import Network, NetworkDescent, get_model, initial_parameters, network_accuracy
-from visualizer.core.models.network import cost as network_cost
-from visualizer.data import Dataset
-from visualizer.model.constraints import MODEL_SETTINGS, RUN, TABLE
-from visualizer.model.settings import RunSettings
+import numpy as np
 
-#: What the network's fast loop does not do yet, and how to tell it was asked: (setting, asked?, in words).
-NOT_YET: tuple[tuple[str, Callable[[RunSettings, int], bool], str], ...] = (
-    ("optimizer", lambda s, m: s.optimizer != "gd", "optimizers other than gd are"),
-    ("batch_size", lambda s, m: s.batch_size is not None and s.batch_size < m, "mini-batches are"),
-    ("decay", lambda s, m: s.decay != 0, "learning-rate decay is"),
-)
+from visualizer.core.analysis.verdicts import Verdict, judge, judge_at
+from visualizer.core.engine.metrics import cost_text
+from visualizer.core.models import Network, get_model, initial_parameters, network_accuracy
+from visualizer.core.models.network import cost as network_cost
+from visualizer.core.models.optimized import NetworkOptimized, network_trainer
+from visualizer.core.optim.optimizers import Optimizer
+from visualizer.data import Dataset
+from visualizer.model.constraints import MODEL_SETTINGS, TABLE
+from visualizer.model.settings import RunSettings
 
 
 def model_problem(settings: RunSettings, args, m: int) -> str | None:
@@ -27,10 +30,6 @@ def model_problem(settings: RunSettings, args, m: int) -> str | None:
         if given:
             return f"argument {TABLE[given[0]].flag}: applies to a network's hidden layers; give --layers too"
         return None
-    for key, asked, what in NOT_YET:
-        if asked(settings, m):
-            return (f"argument {RUN[key].flag}: {what} not supported yet with --layers "
-                    "(a network trains by full-batch gradient descent, with L2 through --lambda)")
     if args.save:
         return "argument --save: saving a network is not supported yet"
     return None
@@ -51,45 +50,75 @@ def model_summary(settings: RunSettings, n_x: int) -> dict:
 
 
 def run_network(train: Dataset, test: Dataset | None, alpha: float, args, settings: RunSettings,
-                steps: Callable[[NetworkDescent, int, str], None]) -> dict:
+                optimizer: Optimizer, steps: Callable[[object, int, str], None]) -> dict:
     """One α from the seeded start; prints the course's lines and returns the run's JSON summary."""
     started = time.perf_counter()
     net = network_of(settings, train.n_x)
     theta0 = initial_parameters(net, settings.init, settings.seed, settings.init_scale)
-    run = NetworkDescent(net, train.X, train.Y, theta0, alpha=alpha)
+    mini = optimizer.batch(train.m) < train.m
+    run = network_trainer(net, train.X, train.Y, theta0, alpha=alpha, optimizer=optimizer, seed=settings.seed,
+                          record_every=args.print_every if mini else None)
     steps(run, args.iterations, f"alpha {alpha:g}: " if len(args.alpha) > 1 else "")
     seconds = time.perf_counter() - started
-    printed = run.costs[:: args.print_every]
-    for i, cost in zip(range(0, run.iteration, args.print_every), printed, strict=True):
-        print(f"Cost after iteration {i}: {cost:f}")
+    if mini:
+        its, printed = [i for i, _ in run.recorded], [J for _, J in run.recorded]
+    else:
+        its, printed = range(0, run.iteration, args.print_every), run.costs[:: args.print_every]
+    for i, cost in zip(its, printed, strict=True):
+        print(f"Cost after iteration {i}: {cost_text(cost)}")
     if run.iteration < args.iterations:
-        print(f"stopped at iteration {run.iteration}: with alpha = {alpha:g} the next step overflows")
+        print(f"stopped: {run.overflow}" if isinstance(run, NetworkOptimized) else
+              f"stopped at iteration {run.iteration}: with alpha = {alpha:g} the next step overflows")
     theta = run.theta
-    train_accuracy = network_accuracy(net, theta, train.X, train.Y)
+    with np.errstate(all="ignore"):  # the fast loop stops at the first iteration whose J is not finite
+        final = run.cost()
+        train_accuracy = network_accuracy(net, theta, train.X, train.Y)
+        test_accuracy = None if test is None else network_accuracy(net, theta, test.X, test.Y)
+        test_cost = None if test is None else network_cost(net, theta, test.X, test.Y)
+    verdict = _verdict(run, mini, final)
+    print(f"what J did: {verdict.sentence()}")
     print(f"train accuracy: {train_accuracy} %")
-    test_accuracy = test_cost = None
     if test is not None:
-        test_accuracy = network_accuracy(net, theta, test.X, test.Y)
-        test_cost = network_cost(net, theta, test.X, test.Y)
         print(f"test accuracy: {test_accuracy} %")
     return {
         "alpha": alpha,
         "iterations": run.iteration,
         "costs": [float(c) for c in printed],
-        "final_cost": run.cost(),
+        "final_cost": final,
         "train_accuracy": train_accuracy,
         "test_accuracy": test_accuracy,
         "test_cost": test_cost,
-        "diverged": run.diverged,
+        "diverged": verdict.diverged,
+        "verdict": {"kind": verdict.kind, "sentence": verdict.sentence(), "start_cost": verdict.start,
+                    "highest_cost": verdict.peak, "highest_at": verdict.peak_at, "rises": verdict.rises,
+                    "not_finite_at": verdict.not_finite_at},
         "train_seconds": seconds,
         "settings": {"alpha": alpha, "iterations": args.iterations, "print_every": args.print_every,
-                     "loss": settings.loss, "init": settings.init, "seed": settings.seed, "optimizer": "gd",
-                     "lam": settings.lam, "batch_size_used": train.m, **_model_settings(settings)},
+                     "loss": settings.loss, "init": settings.init, "seed": settings.seed, **optimizer.to_dict(),
+                     "batch_size_used": optimizer.batch(train.m), **_model_settings(settings)},
         "method": run.method,
-        "path_reason": ("gram: W1 stays in W1₀ + span(xᵢ) and m < n_x, so Z1 comes from K = XᵀX"
-                        if run.method == "gram" else "primal: W1 is stepped as it is"),
-        "printed_costs": "J of each printed iteration",
+        "path_reason": _path_reason(run),
+        "printed_costs": "full J_reg at the stride (mini-batches)" if mini else "J_reg of each printed iteration",
     }
+
+
+def _verdict(run, mini: bool, final: float) -> Verdict:
+    """What J did, as a logistic run's verdict says it: J at every iteration and after the last step (the full
+    J_reg at the stride for mini-batches). The fast loop stops at the first iteration whose J is not finite;
+    the optimizers' loop one before, where the next step would overflow."""
+    halted = None if not run.diverged else run.iteration + isinstance(run, NetworkOptimized)
+    if mini:
+        its, values = [i for i, _ in run.recorded], [J for _, J in run.recorded]
+        return judge_at([*its, run.iteration], [*values, final], halted)
+    return judge(np.append(run.costs, final), 0, 1, halted)
+
+
+def _path_reason(run) -> str:
+    if isinstance(run, NetworkOptimized):
+        return f"{run.method}: {run.path_reason} (through core/optim's chain; W1 plays w's part)"
+    if run.method == "gram":
+        return "gram: W1 stays in W1₀ + span(xᵢ) and m < n_x, so Z1 comes from K = XᵀX"
+    return "primal: W1 is stepped as it is"
 
 
 def _model_settings(settings: RunSettings) -> dict:

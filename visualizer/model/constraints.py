@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from visualizer.core import LOSSES
+from visualizer.core.analysis.seeds import MAX_SEEDS
 from visualizer.core.models.activations import ACTIVATIONS
 from visualizer.core.models.network import DEFAULT_SCALE, NAMED_SCALES
 from visualizer.core.optim.optimizers import DECAY_KINDS, KINDS
@@ -69,13 +70,17 @@ class Constraint:
     slider: tuple[float, float] | None = None  # a slider's own span, within the valid range
     words: tuple[str, ...] = ()  # names a number setting also takes ("lecun", "he")
     longest: int | None = None  # a list's most items
+    shortest: int = 0  # a list's fewest items
+    distinct: bool = False  # a list's items all different
 
     def rule(self) -> str:
         """What a valid value is, in words for messages: "a number in [0, 1)", "one of zeros, random"."""
         if self.type is str:
             return f"one of {', '.join(self.choices)}"
         if self.type is tuple:
-            return f"a list of at most {self.longest} whole numbers from {_num(self.low)} to {_num(self.high)}"
+            count = f"{self.shortest} to {self.longest}" if self.shortest else f"at most {self.longest}"
+            return (f"a list of {count} {'different ' if self.distinct else ''}whole numbers from {_num(self.low)} "
+                    f"to {_num(self.high)}")
         if self.words:
             return f"{self._number_rule('a number')}, {' or '.join(self.words)}"
         return self._number_rule("a whole number" if self.type is int else "a number")
@@ -178,7 +183,16 @@ DATA: dict[str, Constraint] = {
                                  "training images copied with the opposite label: then no plane separates the "
                                  "classes", low=0, high=MAX_CONTRADICTIONS),
 }
-TABLE: dict[str, Constraint] = RUN | DATA
+#: What only the command line asks (no window, file or session holds it).
+COMMAND_LINE: dict[str, Constraint] = {
+    "seeds": Constraint(tuple, None, "the seeds",
+                        "train the same model from each seed's random start (and shuffles) and compare their "
+                        "final J: a network's may differ, logistic regression's reach one minimum",
+                        low=0, high=RUN["seed"].high, longest=MAX_SEEDS, shortest=2, distinct=True,
+                        none="one run, from --seed",
+                        flag="--seeds", metavar="S,S[,S...]"),
+}
+TABLE: dict[str, Constraint] = RUN | DATA | COMMAND_LINE
 assert all(set(c.applies or ()) <= set(KINDS) for c in RUN.values()), "applies names a kind KINDS lacks"
 
 
@@ -220,7 +234,9 @@ def check(key: str, raw, seen=None):
 
 def _checked_list(c: Constraint, raw, seen) -> tuple[int, ...]:
     """A list (or tuple) of whole numbers, each within the bounds: as a tuple, so settings stay hashable."""
-    if not isinstance(raw, (list, tuple)) or len(raw) > c.longest:
+    if not isinstance(raw, (list, tuple)) or not c.shortest <= len(raw) <= c.longest:
+        raise _refuse(c, raw, seen)
+    if c.distinct and len(set(raw)) < len(raw):
         raise _refuse(c, raw, seen)
     for item in raw:
         if isinstance(item, bool) or not isinstance(item, numbers.Integral) or not _inside(c, int(item)):

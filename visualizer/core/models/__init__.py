@@ -15,6 +15,7 @@ from visualizer.core.models.network import (
     network_accuracy,
     output_z,
 )
+from visualizer.core.models.optimized import NetworkOptimized, network_trainer
 from visualizer.core.models.registry import MODELS, ModelSpec, get_model, model_for
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "ModelSpec",
     "Network",
     "NetworkDescent",
+    "NetworkOptimized",
     "Sharpness",
     "cost",
     "descend",
@@ -37,6 +39,7 @@ __all__ = [
     "initial_parameters",
     "model_for",
     "network_accuracy",
+    "network_trainer",
     "output_z",
     "sharpness",
 ]

@@ -17,6 +17,7 @@ is the other oracle, and the loop the benchmark times).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -65,7 +66,7 @@ class Network:
 
     def shapes(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         """The shapes of (W_l, b_l) for l = 1..L."""
-        return [((n, p), (n, 1)) for p, n in zip(self.sizes[:-1], self.sizes[1:], strict=True)]
+        return list(_layout(self.sizes)[0])
 
     @property
     def size(self) -> int:
@@ -74,8 +75,7 @@ class Network:
 
     def offsets(self) -> list[int]:
         """Where each layer's block [W_l | b_l] starts in θ, and where θ ends."""
-        ends = np.cumsum([0] + [n * (p + 1) for (n, p), _ in self.shapes()])
-        return [int(e) for e in ends]
+        return list(_layout(self.sizes)[1])
 
     def blocks(self, theta: np.ndarray) -> list[np.ndarray]:
         """Views of θ as each layer's (n_l, n_{l-1} + 1) block [W_l | b_l]."""
@@ -101,6 +101,15 @@ class Network:
         for block in self.blocks(mask):
             block[:, -1] = 0.0
         return mask
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(sizes: tuple[int, ...]) -> tuple[tuple, tuple[int, ...]]:
+    """(shapes, offsets) of a network with these layer sizes, worked out once: every split of θ (each step of
+    the optimizers' loop, each gradient) reads them."""
+    shapes = tuple(((n, p), (n, 1)) for p, n in zip(sizes[:-1], sizes[1:], strict=True))
+    ends = np.cumsum([0] + [n * (p + 1) for (n, p), _ in shapes])
+    return shapes, tuple(int(e) for e in ends)
 
 
 def initial_parameters(net: Network, init: str = "random", seed: int = 1, scale: float | str = DEFAULT_SCALE):

@@ -64,6 +64,19 @@ def add_l2(l2: L2) -> Transform:
     return Transform(update)
 
 
+def add_weight_l2(l2: L2, weights: np.ndarray) -> Transform:
+    """g ← g + (λ/m)·θ on the coordinates ``weights`` marks with 1 (a network's every W_l, none of its b_l),
+    at the point where g was taken: L2 for a θ laid out otherwise than logistic regression's [w..., b]."""
+    factor = (l2.lam / l2.m) * np.asarray(weights, dtype=float)
+
+    def update(u, state, params, alpha, new):
+        if l2:
+            u += factor * params
+        return u
+
+    return Transform(update)
+
+
 def scale_by_learning_rate() -> Transform:
     """u ← −α·u, α the learning rate of this step (decayed per epoch by the chain's schedule)."""
     return Transform(lambda u, state, params, alpha, new: (-alpha) * u)
