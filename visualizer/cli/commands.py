@@ -57,7 +57,7 @@ def _run(argv: list[str]) -> int:
     try:
         invocation = route(argv)
         if invocation.command is None:
-            return _window(invocation.path, invocation.qt_args)
+            return _window(invocation.path, invocation.qt_args, invocation.test_fraction)
         args = build_parser().parse_args(invocation.argv)
         if args.command is None:
             raise UsageError("choose a command: train, predict, screenshot, animate, check-lesson or "
@@ -98,8 +98,9 @@ def _predict(args) -> int:
     return 1 if failed else 0
 
 
-def _window(path: str | None, qt_args: list[str]) -> int:
-    """The window, on PATH when given; a PATH it cannot open is refused before any window appears."""
+def _window(path: str | None, qt_args: list[str], test_fraction: float | None = None) -> int:
+    """The window, on PATH when given; a PATH it cannot open is refused before any window appears.
+    ``test_fraction``: the part of PATH's data held out (None: the table's default)."""
     if path is not None and (problem := window_path_problem(path)):
         raise UsageError(problem)
     opened = None
@@ -108,7 +109,7 @@ def _window(path: str | None, qt_args: list[str]) -> int:
         opened = (lesson, *load_lesson_data(lesson))
     from visualizer.app.window.launch import launch
 
-    return launch(path, qt_args, opened)
+    return launch(path, qt_args, opened, test_fraction)
 
 
 #: Views that show the 3-D surface: only these need a display (OpenGL); the others draw off the screen without one.
