@@ -300,7 +300,7 @@ def test_paths_the_window_cannot_open_are_named(tmp_path):
     (tmp_path / "notes.txt").write_text("hi")
     os.mkfifo(tmp_path / "pipe.npz")
     assert window_path_problem(str(tmp_path / "missing")).endswith("missing: no such file or folder")
-    assert "not a folder of images, a course .h5 file or a session .npz" in window_path_problem(
+    assert "not a folder of images, a course .h5 file, 2-D points (.csv), a session .npz" in window_path_problem(
         str(tmp_path / "notes.txt"))
     assert "named pipe" in window_path_problem(str(tmp_path / "pipe.npz"))
     assert window_path_problem("tarin") == "tarin: no such file or folder (did you mean the command train?)"

@@ -172,8 +172,10 @@ class BoundaryPanel(QWidget):
             words.append(f"{name}: {data.m - int(bad.sum())} ✓, {int(bad.sum())} ✗")
         marks = np.hstack(wrong)
         self.wrong.setData(x=marks[0], y=marks[1])
-        self.summary.setText(f"ŷ over the plane; the line is ŷ = {t:g}. " + "; ".join(words)
-                             + ". Click: left adds class 1, right or Shift+click class 0.")
+        text = (f"ŷ over the plane; the line is ŷ = {t:g}. " + "; ".join(words)
+                + ". Click: left adds class 1, right or Shift+click class 0.")
+        if text != self.summary.text():  # a new text lays the dock out again: only when the counts change
+            self.summary.setText(text)
 
     def set_theme(self, background, text) -> None:
         """The map's middle is the plot's background, its line the text colour (visualizer/app/window/theme.py)."""

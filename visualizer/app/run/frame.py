@@ -155,10 +155,15 @@ class Frame:
         return data.images[index], float(data.Y[0, index]), data.names[index]
 
     def graph(self, set_name: str, index: int) -> GraphValues:
-        pixels, y, _ = self.example(set_name, index)
+        _, y, _ = self.example(set_name, index)
+        return graph_values(self.w, float(self.theta[-1]), self.example_x(set_name, index), y)
+
+    def example_x(self, set_name: str, index: int) -> np.ndarray:
+        """x of one example as the model reads it: an image's pixels unrolled and divided by 255, a point's
+        coordinates as they are."""
         data = self.controller.train if set_name == "train" or self.controller.test is None else self.controller.test
-        x = data.X[:, min(index, data.m - 1)] if data.is_points else pixels.reshape(-1) / 255.0  # points: x as it is
-        return graph_values(self.w, float(self.theta[-1]), x, y)
+        index = min(index, data.m - 1)
+        return data.X[:, index] if data.is_points else data.images[index].reshape(-1) / 255.0
 
 
 def build_frame(controller: TrainingController, view_iteration: int | None = None,
