@@ -14,7 +14,7 @@ from tests.core.analysis.test_boundary import _collinear
 from visualizer.app.common.application import settle
 from visualizer.app.panels.boundary import NOT_2D
 from visualizer.app.panels.classify import POINTS_HINT
-from visualizer.app.run.frame import build_frame
+from visualizer.app.run.frame import Frame, build_frame
 from visualizer.app.window.main_window import MainWindow
 from visualizer.core.analysis.evaluation import predicted
 from visualizer.data import load_data
@@ -137,3 +137,29 @@ def test_images_again_bring_sigma_to_the_front_and_the_boundary_says_why_it_is_e
     assert not w.docks["sigmoid"].visibleRegion().isEmpty()
     w.panels["boundary"].draw(_frame(w))
     assert w.panels["boundary"].summary.text() == NOT_2D
+
+
+def test_the_map_covers_the_grid_and_units_and_the_hidden_view_are_drawn_when_the_frame_offers_them(
+        flower_window, monkeypatch):
+    w = flower_window
+    if not w.controller.train.is_points:
+        w.state.set_data(*load_data("planar:flower", test_fraction=0), fresh=True)
+    w.refresh(force=True)
+    panel = w.panels["boundary"]
+    shown = panel.map.mapRectToView(panel.map.boundingRect())
+    for got, want in ((shown.left(), panel.rect.left()), (shown.right(), panel.rect.right()),
+                      (shown.top(), panel.rect.top()), (shown.bottom(), panel.rect.bottom())):
+        assert got == pytest.approx(want, abs=1e-9)
+    assert not panel.units.isVisible() and not panel.hidden.isVisibleTo(panel)  # logistic regression has neither
+    W1, b1 = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.zeros(3)
+    monkeypatch.setattr(Frame, "first_layer", lambda self: (W1, b1))
+    monkeypatch.setattr(Frame, "hidden_view", lambda self, X: np.tanh(W1[:2] @ X))
+    panel.draw(_frame(w))
+    assert panel.units.isVisible() and len(panel.units.getData()[0]) == 6
+    assert panel.hidden.isVisibleTo(panel) and len(panel.hidden_dots[1].getData()[0]) == 200
+
+
+def test_save_model_says_why_not_for_points(flower_window, tmp_path):
+    w = flower_window
+    assert w.save_model(str(tmp_path / "m.npz")) is False and not (tmp_path / "m.npz").exists()
+    assert "Save the session instead" in w.state.notice.text

@@ -23,7 +23,7 @@ from visualizer.core.analysis.boundary import boundary_segments, plane_grid, uni
 from visualizer.core.analysis.evaluation import predicted
 
 #: ŷ from 0 to 1: a tint of class 0's blue, the background at the threshold's middle, a tint of class 1's orange.
-MAPS = {"light": ("#b2d4e8", "#ffffff", "#f7e2b2"), "dark": ("#143c52", "#1e1f22", "#644c14")}
+MAPS = {"light": ("#b2d4e8", "#ffffff", "#f7e2b2"), "dark": ("#1b587c", "#1e1f22", "#85610f")}
 UNIT_PEN = pg.mkPen("#777777", width=1, style=Qt.PenStyle.DashLine)
 NOT_2D = ("The decision boundary is drawn for 2-D points: open File > Open 2-D points (planar:flower, moons, …) "
           "or a CSV of x1,x2,y. This data set is images.")
@@ -73,12 +73,12 @@ class BoundaryPanel(QWidget):
             pen=pg.mkPen("#333333", width=0.5) if name == "train" else pg.mkPen(brush.color(), width=2),
             brush=brush if name == "train" else pg.mkBrush(None))
             for name in ("train", "test") for label, brush in enumerate((NEGATIVE, POSITIVE))}
-        self.wrong = pg.ScatterPlotItem(size=10, symbol=CROSS, brush=pg.mkBrush(None), pen=pg.mkPen(WRONG, width=1.6))
+        self.wrong = pg.ScatterPlotItem(size=8, symbol=CROSS, brush=pg.mkBrush(None), pen=pg.mkPen(WRONG, width=1.5))
         for item in (self.units, self.line, *self.dots.values(), self.wrong):
             self.plot.addItem(item)
         legend.addItem(self.dots["train", 1], "y = 1")
         legend.addItem(self.dots["train", 0], "y = 0")
-        legend.addItem(self.wrong, "✗ called wrong")
+        legend.addItem(self.wrong, "called wrong")
         self.plot.setToolTip("The colour is ŷ at each point of the plane: orange where the model says 1, blue where "
                              "it says 0. The thick line is where ŷ equals the threshold. Filled marks are training "
                              "points, hollow ones test points; ✗ marks the ones called wrong. Click to add a point: "
@@ -119,7 +119,8 @@ class BoundaryPanel(QWidget):
         xs, ys, G = self._grid = plane_grid(both)
         dx, dy = xs[1] - xs[0], ys[1] - ys[0]
         self.rect = QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
-        self.map.setRect(self.rect)
+        self.map.setImage(np.full((len(xs), len(ys)), 0.5), levels=(0.0, 1.0), autoLevels=False)
+        self.map.setRect(self.rect)  # after an image: an ImageItem without one has no size to scale
         for (name, label), dots in self.dots.items():
             data = train if name == "train" else test
             if data is None:
