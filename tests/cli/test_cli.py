@@ -330,9 +330,8 @@ def test_version_and_help():
     assert out.returncode == 0 and out.stdout == f"visualizer {metadata.version('visualizer')}\n"
     out = run("--help")
     assert out.returncode == 0
-    for words in ("[PATH | --lesson LESSON.toml]", "course .h5", "session (.npz)", "-style fusion", "train", "predict",
-                  "screenshot",
-                  "install-desktop"):
+    for words in ("[PATH [--test-fraction F] | --lesson LESSON.toml]", "planar:NAME", "course .h5", "session (.npz)",
+                  "-style fusion", "train", "predict", "screenshot", "install-desktop"):
         assert words in out.stdout
 
 
