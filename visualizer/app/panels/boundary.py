@@ -23,7 +23,7 @@ from visualizer.core.analysis.boundary import boundary_segments, plane_grid, uni
 from visualizer.core.analysis.evaluation import predicted
 
 #: ŷ from 0 to 1: a tint of class 0's blue, the background at the threshold's middle, a tint of class 1's orange.
-MAPS = {"light": ("#b2d4e8", "#ffffff", "#f7e2b2"), "dark": ("#1b587c", "#1e1f22", "#85610f")}
+MAPS = {"light": ("#b2d4e8", "#ffffff", "#f7e2b2"), "dark": ("#173f56", "#1e1f22", "#5e4713")}
 UNIT_PEN = pg.mkPen("#777777", width=1, style=Qt.PenStyle.DashLine)
 NOT_2D = ("The decision boundary is drawn for 2-D points: open File > Open 2-D points (planar:flower, moons, …) "
           "or a CSV of x1,x2,y. This data set is images.")
@@ -183,6 +183,8 @@ class BoundaryPanel(QWidget):
         dark = pg.mkColor(background).lightness() < 128
         self.map.setColorMap(_colour_map("dark" if dark else "light"))
         self.line.setPen(pg.mkPen(text, width=2.5))
+        for label in (0, 1):  # filled marks keep an outline that stands off the map in either theme
+            self.dots["train", label].setPen(pg.mkPen("#dddddd" if dark else "#333333", width=0.5))
 
     # ------------------------------------------------------------------ adding points
     def _clicked(self, event) -> None:
