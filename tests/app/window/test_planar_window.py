@@ -163,3 +163,19 @@ def test_save_model_says_why_not_for_points(flower_window, tmp_path):
     w = flower_window
     assert w.save_model(str(tmp_path / "m.npz")) is False and not (tmp_path / "m.npz").exists()
     assert "Save the session instead" in w.state.notice.text
+
+
+def test_a_large_csv_draws_every_kth_mark_and_counts_every_point(flower_window, qtbot, tmp_path):
+    w = flower_window
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20_000, 2))
+    big = tmp_path / "big.csv"
+    big.write_text("".join(f"{a:.4f},{b:.4f},{int(a > 0)}\n" for a, b in X))
+    w.load(str(big), 0.0)
+    qtbot.waitUntil(lambda: w.controller.train.m == 20_000, timeout=10_000)
+    w.refresh(force=True)
+    panel = w.panels["boundary"]
+    drawn = sum(len(panel.dots["train", k].getData()[0]) for k in (0, 1))
+    assert drawn == 20_000 // 7 + 1 and "(a mark for every 7th)" in panel.summary.text()
+    wrong = int((predicted(_frame(w).z_train, 0.5) != w.controller.train.Y[0]).sum())
+    assert f"{20_000 - wrong} ✓, {wrong} ✗" in panel.summary.text()

@@ -24,6 +24,9 @@ from visualizer.core.analysis.evaluation import predicted
 
 #: ŷ from 0 to 1: a tint of class 0's blue, the background at the threshold's middle, a tint of class 1's orange.
 MAPS = {"light": ("#b2d4e8", "#ffffff", "#f7e2b2"), "dark": ("#173f56", "#1e1f22", "#5e4713")}
+#: Marks drawn at most per set: beyond this every k-th point is drawn (as the σ(z) panel does), so a CSV of
+#: 100,000 points stays live; the counts in words are of every point.
+MAX_DOTS = 3000
 UNIT_PEN = pg.mkPen("#777777", width=1, style=Qt.PenStyle.DashLine)
 NOT_2D = ("The decision boundary is drawn for 2-D points: open File > Open 2-D points (planar:flower, moons, …) "
           "or a CSV of x1,x2,y. This data set is images.")
@@ -102,6 +105,7 @@ class BoundaryPanel(QWidget):
         self._data: tuple | None = None  # (train, test) the points were made for
         self._grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # xs, ys, G (2, n·n)
         self.rect = QRectF()
+        self._shown: dict[str, np.ndarray] = {}  # the examples of each set drawn (every k-th of a large set)
 
     # ------------------------------------------------------------------ data
     def _set_data(self, train, test) -> None:
@@ -121,12 +125,14 @@ class BoundaryPanel(QWidget):
         self.rect = QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
         self.map.setImage(np.full((len(xs), len(ys)), 0.5), levels=(0.0, 1.0), autoLevels=False)
         self.map.setRect(self.rect)  # after an image: an ImageItem without one has no size to scale
+        self._shown = {name: np.arange(0, data.m, max(1, -(-data.m // MAX_DOTS)))
+                       for name, data in (("train", train), ("test", test)) if data is not None}
         for (name, label), dots in self.dots.items():
             data = train if name == "train" else test
             if data is None:
                 dots.setData(x=[], y=[])
                 continue
-            members = data.Y[0] == label
+            members = self._shown[name][data.Y[0, self._shown[name]] == label]
             dots.setData(x=data.X[0, members], y=data.X[1, members])
         self.plot.setRange(self.rect, padding=0)
 
@@ -169,8 +175,10 @@ class BoundaryPanel(QWidget):
             if data is None or z is None:
                 continue
             bad = predicted(np.asarray(z).reshape(-1), t) != data.Y[0]
-            wrong.append(data.X[:, bad])
-            words.append(f"{name}: {data.m - int(bad.sum())} ✓, {int(bad.sum())} ✗")
+            shown = self._shown[name]
+            wrong.append(data.X[:, shown[bad[shown]]])
+            every = f" (a mark for every {shown[1]}th)" if len(shown) > 1 and shown[1] > 1 else ""
+            words.append(f"{name}: {data.m - int(bad.sum())} ✓, {int(bad.sum())} ✗{every}")
         marks = np.hstack(wrong)
         self.wrong.setData(x=marks[0], y=marks[1])
         text = (f"ŷ over the plane; the line is ŷ = {t:g}. " + "; ".join(words)
