@@ -18,6 +18,7 @@ from visualizer.app.run.frame import Frame, build_frame
 from visualizer.app.window.main_window import MainWindow
 from visualizer.core.analysis.evaluation import predicted
 from visualizer.data import load_data
+from visualizer.formats.lesson_files import load_lesson, load_lesson_data
 
 
 @pytest.fixture(scope="module")
@@ -179,3 +180,15 @@ def test_a_large_csv_draws_every_kth_mark_and_counts_every_point(flower_window, 
     assert drawn == 20_000 // 7 + 1 and "(a mark for every 7th)" in panel.summary.text()
     wrong = int((predicted(_frame(w).z_train, 0.5) != w.controller.train.Y[0]).sum())
     assert f"{20_000 - wrong} ✓, {wrong} ✗" in panel.summary.text()
+
+
+def test_a_lesson_saved_on_a_planar_set_names_it_and_keeps_every_point(flower_window, tmp_path):
+    w = flower_window
+    w.state.set_data(*load_data("planar:flower", test_fraction=0), fresh=True)
+    path = tmp_path / "sub" / "flower.toml"
+    path.parent.mkdir()
+    assert w.save_lesson_file(str(path), expect=[])
+    lesson = load_lesson(path)
+    assert lesson.data.source == "planar:flower" and lesson.data.test_fraction == 0.0
+    train, test = load_lesson_data(lesson)
+    assert train.m == 400 and test is None
