@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from visualizer.cli.args import Invocation, UsageError, route, window_path_problem
+from visualizer.cli.args import Invocation, UsageError, build_parser, route, window_path_problem
+from visualizer.cli.commands import _screenshot_lesson
 
 
 @pytest.mark.parametrize("argv, expected", [
@@ -37,3 +38,14 @@ def test_a_planar_set_is_named_before_any_window(tmp_path):
     assert window_path_problem("planar:rose").startswith("planar:rose: no such built-in 2-D set; choose planar:flower")
     (tmp_path / "p.csv").write_text("0,0,1\n")
     assert window_path_problem(str(tmp_path / "p.csv")) is None
+
+
+@pytest.mark.parametrize("command", ["screenshot", "animate"])
+def test_pictures_take_a_test_fraction_for_their_data_but_not_with_a_lesson(command):
+    parser = build_parser()
+    args = parser.parse_args([command, "o.png", "--data", "planar:flower", "--test-fraction", "0"])
+    assert args.test_fraction == 0.0
+    assert parser.parse_args([command, "o.png"]).test_fraction is None  # the usual 0.2, left to load_data's caller
+    args = parser.parse_args([command, "o.png", "--lesson", "l.toml", "--test-fraction", "0"])
+    with pytest.raises(UsageError, match="a lesson names its own test fraction"):
+        _screenshot_lesson(args)

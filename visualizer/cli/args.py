@@ -227,7 +227,8 @@ def _animate_parser(sub) -> None:
                           description="Train N iterations, then draw the window (or one panel) at iterations "
                                       "from --from to --to, replayed from the run's history, as a GIF or an MP4.")
     anim.add_argument("out", metavar="OUT.gif|OUT.mp4", help="where to write it (.mp4 needs the video extra)")
-    anim.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
+    anim.add_argument("--data", metavar="PATH", help="data set, such as planar:flower (default: the demo set)")
+    add_setting(anim, "test_fraction", default=None, help_default=TABLE["test_fraction"].default)
     anim.add_argument("--lesson", metavar="LESSON.toml",
                       help="set the window up as this lesson file does: data, settings, panels, first iterations")
     add_setting(anim, "budget", "iterations to train first (2000, or the lesson's own when it runs some)",
@@ -311,7 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     shot = sub.add_parser("screenshot", help="train, then save the window or one panel as a PNG")
     shot.add_argument("out", metavar="OUT.png", help="where to write the PNG")
-    shot.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
+    shot.add_argument("--data", metavar="PATH", help="data set, such as planar:flower (default: the demo set)")
+    add_setting(shot, "test_fraction", default=None, help_default=TABLE["test_fraction"].default)
     shot.add_argument("--lesson", metavar="LESSON.toml",
                       help="set the window up as this lesson file does: data, settings, panels, first iterations")
     add_setting(shot, "budget", "iterations first (2000, or the lesson's own)", dest="iterations", default=None)

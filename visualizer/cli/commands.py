@@ -152,7 +152,7 @@ def _screenshot(args, qt_args: list[str], pressed: CtrlC) -> int:
 
         make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
         render_screenshot(MainWindow, args.out, args.data, iterations, settings_from_flags(args, "alpha"), args.size,
-                          args.view, lesson, progress=training, cancelled=pressed)
+                          args.view, lesson, progress=training, cancelled=pressed, test_fraction=args.test_fraction)
     return 0
 
 
@@ -187,7 +187,8 @@ def _animate(args, qt_args: list[str], pressed: CtrlC) -> int:
             make_app(qt_args)
             render_animation(MainWindow, args.out, args.data, iterations, settings_from_flags(args, "alpha"), args.size,
                              args.view, args.fps, args.frames, args.every, args.log_spacing, args.start, stop,
-                             bar.update, lesson, training=training, cancelled=pressed)
+                             bar.update, lesson, training=training, cancelled=pressed,
+                             test_fraction=args.test_fraction)
     except af.AnimationError as exc:
         raise UsageError(str(exc)) from None
     finally:
@@ -220,6 +221,8 @@ def _screenshot_lesson(args):
         return None
     if args.data is not None:
         raise UsageError("argument --data: a lesson names its own data; leave out --data with --lesson")
+    if args.test_fraction is not None:
+        raise UsageError("argument --test-fraction: a lesson names its own test fraction; leave it out with --lesson")
     lesson = load_lesson(args.lesson)
     if args.alpha is not None:
         lesson = replace(lesson, settings=settings_from_flags(args, "alpha", lesson.settings))
