@@ -300,7 +300,7 @@ def test_paths_the_window_cannot_open_are_named(tmp_path):
     (tmp_path / "notes.txt").write_text("hi")
     os.mkfifo(tmp_path / "pipe.npz")
     assert window_path_problem(str(tmp_path / "missing")).endswith("missing: no such file or folder")
-    assert "not a folder of images, a course .h5 file or a session .npz" in window_path_problem(
+    assert "not a folder of images, a course .h5 file, 2-D points (.csv), a session .npz" in window_path_problem(
         str(tmp_path / "notes.txt"))
     assert "named pipe" in window_path_problem(str(tmp_path / "pipe.npz"))
     assert window_path_problem("tarin") == "tarin: no such file or folder (did you mean the command train?)"
@@ -330,9 +330,8 @@ def test_version_and_help():
     assert out.returncode == 0 and out.stdout == f"visualizer {metadata.version('visualizer')}\n"
     out = run("--help")
     assert out.returncode == 0
-    for words in ("[PATH | --lesson LESSON.toml]", "course .h5", "session (.npz)", "-style fusion", "train", "predict",
-                  "screenshot",
-                  "install-desktop"):
+    for words in ("[PATH [--test-fraction F] | --lesson LESSON.toml]", "planar:NAME", "course .h5", "session (.npz)",
+                  "-style fusion", "train", "predict", "screenshot", "install-desktop"):
         assert words in out.stdout
 
 

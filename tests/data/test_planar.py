@@ -14,6 +14,7 @@ from visualizer.data.planar import (
     is_planar,
     load_planar,
     read_planar_csv,
+    with_point,
 )
 
 
@@ -126,3 +127,21 @@ def test_a_fifo_does_not_block(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(DataError, match="named pipe"):
         read_planar_csv(fifo)
+
+
+def test_a_clicked_point_joins_a_copy_and_the_original_is_kept_for_undo():
+    data = as_dataset(load_planar("planar:moons"))
+    grown = with_point(data, 0.25, -1.5, 1)
+    assert (grown.m, data.m) == (201, 200) and grown.is_points
+    assert grown.X[:, -1].tolist() == [0.25, -1.5] and grown.Y[0, -1] == 1 and grown.class_counts() == (100, 101)
+    np.testing.assert_array_equal(grown.X[:, :200], data.X)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ((0.0, 0.0, 2), "label must be 0 or 1"),
+    ((float("nan"), 0.0, 1), "finite"),
+    ((1e9, 0.0, 0), "within"),
+])
+def test_a_point_that_could_not_be_a_csv_line_is_refused(args, message):
+    with pytest.raises(DataError, match=message):
+        with_point(as_dataset(load_planar("planar:moons")), *args)

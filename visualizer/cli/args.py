@@ -17,14 +17,16 @@ from pathlib import Path
 
 from visualizer import __version__
 from visualizer.core.optim.registry import HYPERS, SPECS
-from visualizer.data.planar import PLANAR_SETS
+from visualizer.data.planar import PLANAR_SETS, PREFIX, is_planar
 from visualizer.fs.files import file_kind_problem
 from visualizer.model import panels
 from visualizer.model.constraints import TABLE, parse
 
 COMMANDS = ("train", "predict", "screenshot", "animate", "check-lesson", "install-desktop")
 QT_COMMANDS = ("screenshot", "animate")  # the commands that make a QApplication, besides the window
-WINDOW_SUFFIXES = (".h5", ".hdf5", ".npz", ".toml")
+WINDOW_SUFFIXES = (".h5", ".hdf5", ".csv", ".npz", ".toml")
+#: Data the window opens: these also take --test-fraction (a session or a lesson has its own).
+WINDOW_DATA_SUFFIXES = (".h5", ".hdf5", ".csv")
 SCREENSHOT_VIEWS = tuple(v.key for v in panels.SCREENSHOT_VIEWS)
 ANIMATE_VIEWS = tuple(v.key for v in panels.ANIMATED_VIEWS)
 #: Qt's options that take the next word as their value (QGuiApplication and QApplication docs).
@@ -47,6 +49,7 @@ class Invocation:
     path: str | None = None
     qt_args: list[str] = field(default_factory=list)
     argv: list[str] = field(default_factory=list)
+    test_fraction: float | None = None  #: the window's --test-fraction F, as `train` takes it
 
 
 def split_qt_args(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -80,6 +83,17 @@ def route(argv: list[str]) -> Invocation:
         if qt and rest[0] not in QT_COMMANDS:
             raise UsageError(f"Qt's option {qt[0]} is for the window and screenshot, not {rest[0]}")
         return Invocation(rest[0], qt_args=qt, argv=rest)
+    rest, test_fraction = _window_test_fraction(rest)
+    if test_fraction is not None:
+        paths = rest[1:] if rest[:1] == ["--"] else rest
+        if len(paths) != 1 or rest[:1] != ["--"] and paths[0].startswith("-"):
+            raise UsageError("the window takes --test-fraction F with one data PATH (a folder, .h5, .csv or "
+                             "planar:NAME)")
+        path = paths[0]
+        if not (is_planar(path) or Path(path).is_dir() or Path(path).suffix.lower() in WINDOW_DATA_SUFFIXES):
+            raise UsageError(f"{path}: --test-fraction applies to data, not to a session or a lesson, which "
+                             "hold their own")
+        return Invocation(None, path, qt, test_fraction=test_fraction)
     if rest[:1] == ["--"]:
         paths = rest[1:]
     elif rest[:1] == ["--lesson"] or rest[:1] and rest[0].startswith("--lesson="):
@@ -91,6 +105,23 @@ def route(argv: list[str]) -> Invocation:
     if len(paths) > 1:
         raise UsageError(f"the window opens one PATH, not {len(paths)}; commands are {', '.join(COMMANDS)}")
     return Invocation(None, paths[0] if paths else None, qt)
+
+
+def _window_test_fraction(rest: list[str]) -> tuple[list[str], float | None]:
+    """The words without `--test-fraction F` (or `--test-fraction=F`), and F read by the constraint table."""
+    for i, word in enumerate(rest):
+        if word == "--":
+            break
+        if word == "--test-fraction" or word.startswith("--test-fraction="):
+            text = word.split("=", 1)[1] if "=" in word else rest[i + 1] if i + 1 < len(rest) else None
+            if text is None:
+                raise UsageError("argument --test-fraction: expected one argument")
+            try:
+                value = parse("test_fraction", text)
+            except ValueError as exc:
+                raise UsageError(f"argument --test-fraction: {exc}") from None
+            return rest[:i] + rest[i + (1 if "=" in word else 2):], value
+    return rest, None
 
 
 def _window_lesson(rest: list[str]) -> str:
@@ -105,12 +136,16 @@ def _window_lesson(rest: list[str]) -> str:
 
 def window_path_problem(path: str) -> str | None:
     """Why the window cannot open ``path`` (one line naming it), or None: checked before any window exists."""
+    if is_planar(path):
+        name = path[len(PREFIX):]
+        return None if name in PLANAR_SETS else (f"{path}: no such built-in 2-D set; choose "
+                                                 + ", ".join(PREFIX + n for n in PLANAR_SETS))
     problem = file_kind_problem(path, folder_ok=True)
     p = Path(path)
     if problem is None and not os.access(path, os.R_OK | (os.X_OK if p.is_dir() else 0)):
         problem = "permission denied"
     if problem is None and not p.is_dir() and p.suffix.lower() not in WINDOW_SUFFIXES:
-        problem = "not a folder of images, a course .h5 file or a session .npz, nor a lesson .toml"
+        problem = "not a folder of images, a course .h5 file, 2-D points (.csv), a session .npz, nor a lesson .toml"
     if problem is not None and not p.exists() and (close := difflib.get_close_matches(path, COMMANDS, n=1)):
         problem += f" (did you mean the command {close[0]}?)"
     return None if problem is None else f"{path}: {problem}"
@@ -192,7 +227,8 @@ def _animate_parser(sub) -> None:
                           description="Train N iterations, then draw the window (or one panel) at iterations "
                                       "from --from to --to, replayed from the run's history, as a GIF or an MP4.")
     anim.add_argument("out", metavar="OUT.gif|OUT.mp4", help="where to write it (.mp4 needs the video extra)")
-    anim.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
+    anim.add_argument("--data", metavar="PATH", help="data set, such as planar:flower (default: the demo set)")
+    add_setting(anim, "test_fraction", default=None, help_default=TABLE["test_fraction"].default)
     anim.add_argument("--lesson", metavar="LESSON.toml",
                       help="set the window up as this lesson file does: data, settings, panels, first iterations")
     add_setting(anim, "budget", "iterations to train first (2000, or the lesson's own when it runs some)",
@@ -222,13 +258,15 @@ def version() -> str:
         return __version__
 
 
-USAGE = """visualizer [QT OPTIONS] [PATH | --lesson LESSON.toml]
+USAGE = """visualizer [QT OPTIONS] [PATH [--test-fraction F] | --lesson LESSON.toml]
        visualizer COMMAND ...  (COMMAND --help for its options)"""
 DESCRIPTION = """Logistic regression as a one-neuron network, made visible.
 
 Without a COMMAND, visualizer opens the window on PATH: a folder of images, a course .h5
-file, a session (.npz) saved by the window or a lesson file (.toml, see docs/lessons.md);
-without PATH, on the built-in demo set. --lesson LESSON.toml opens a lesson file as PATH does.
+file, 2-D points (planar:NAME or a .csv of x1,x2,y), a session (.npz) saved by the window or
+a lesson file (.toml, see docs/lessons.md); without PATH, on the built-in demo set. Data
+take --test-fraction F as `train` does (0: no held-out part, as the course trains on its
+flower). --lesson LESSON.toml opens a lesson file as PATH does.
 Qt's own options (-style fusion, -platform offscreen, -reverse, ...) go to Qt."""
 
 
@@ -275,7 +313,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     shot = sub.add_parser("screenshot", help="train, then save the window or one panel as a PNG")
     shot.add_argument("out", metavar="OUT.png", help="where to write the PNG")
-    shot.add_argument("--data", metavar="PATH", help="data set (default: the demo set)")
+    shot.add_argument("--data", metavar="PATH", help="data set, such as planar:flower (default: the demo set)")
+    add_setting(shot, "test_fraction", default=None, help_default=TABLE["test_fraction"].default)
     shot.add_argument("--lesson", metavar="LESSON.toml",
                       help="set the window up as this lesson file does: data, settings, panels, first iterations")
     add_setting(shot, "budget", "iterations first (2000, or the lesson's own)", dest="iterations", default=None)

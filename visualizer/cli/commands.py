@@ -57,7 +57,7 @@ def _run(argv: list[str]) -> int:
     try:
         invocation = route(argv)
         if invocation.command is None:
-            return _window(invocation.path, invocation.qt_args)
+            return _window(invocation.path, invocation.qt_args, invocation.test_fraction)
         args = build_parser().parse_args(invocation.argv)
         if args.command is None:
             raise UsageError("choose a command: train, predict, screenshot, animate, check-lesson or "
@@ -98,8 +98,9 @@ def _predict(args) -> int:
     return 1 if failed else 0
 
 
-def _window(path: str | None, qt_args: list[str]) -> int:
-    """The window, on PATH when given; a PATH it cannot open is refused before any window appears."""
+def _window(path: str | None, qt_args: list[str], test_fraction: float | None = None) -> int:
+    """The window, on PATH when given; a PATH it cannot open is refused before any window appears.
+    ``test_fraction``: the part of PATH's data held out (None: the table's default)."""
     if path is not None and (problem := window_path_problem(path)):
         raise UsageError(problem)
     opened = None
@@ -108,7 +109,7 @@ def _window(path: str | None, qt_args: list[str]) -> int:
         opened = (lesson, *load_lesson_data(lesson))
     from visualizer.app.window.launch import launch
 
-    return launch(path, qt_args, opened)
+    return launch(path, qt_args, opened, test_fraction)
 
 
 #: Views that show the 3-D surface: only these need a display (OpenGL); the others draw off the screen without one.
@@ -151,7 +152,7 @@ def _screenshot(args, qt_args: list[str], pressed: CtrlC) -> int:
 
         make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
         render_screenshot(MainWindow, args.out, args.data, iterations, settings_from_flags(args, "alpha"), args.size,
-                          args.view, lesson, progress=training, cancelled=pressed)
+                          args.view, lesson, progress=training, cancelled=pressed, test_fraction=args.test_fraction)
     return 0
 
 
@@ -186,7 +187,8 @@ def _animate(args, qt_args: list[str], pressed: CtrlC) -> int:
             make_app(qt_args)
             render_animation(MainWindow, args.out, args.data, iterations, settings_from_flags(args, "alpha"), args.size,
                              args.view, args.fps, args.frames, args.every, args.log_spacing, args.start, stop,
-                             bar.update, lesson, training=training, cancelled=pressed)
+                             bar.update, lesson, training=training, cancelled=pressed,
+                             test_fraction=args.test_fraction)
     except af.AnimationError as exc:
         raise UsageError(str(exc)) from None
     finally:
@@ -219,6 +221,8 @@ def _screenshot_lesson(args):
         return None
     if args.data is not None:
         raise UsageError("argument --data: a lesson names its own data; leave out --data with --lesson")
+    if args.test_fraction is not None:
+        raise UsageError("argument --test-fraction: a lesson names its own test fraction; leave it out with --lesson")
     lesson = load_lesson(args.lesson)
     if args.alpha is not None:
         lesson = replace(lesson, settings=settings_from_flags(args, "alpha", lesson.settings))

@@ -66,6 +66,11 @@ class Dataset:
     def n_px(self) -> int:
         return self.images.shape[1]
 
+    @property
+    def is_points(self) -> bool:
+        """2-D points (planar:NAME or a CSV of x1,x2,y), which have no pictures, rather than images."""
+        return self.n_px == 0 and self.n_x == 2
+
     def class_counts(self) -> tuple[int, int]:
         positives = int(self.Y.sum())
         return self.m - positives, positives

@@ -205,3 +205,19 @@ def as_dataset(points: PlanarSet) -> Dataset:
     m = points.m
     return Dataset(X=points.X, Y=points.Y, images=np.zeros((m, 0, 0, 3), np.uint8),
                    names=[f"{points.source}[{i}]" for i in range(m)], classes=points.classes, source=points.source)
+
+
+def with_point(data: Dataset, x1: float, x2: float, label: int) -> Dataset:
+    """A new Dataset of 2-D points with one more at (x1, x2) of class ``label`` (the original is left as it was,
+    for undo); refused, naming why, for images, a label other than 0 or 1, or coordinates a CSV could not hold."""
+    if not data.is_points:
+        raise DataError(f"{data.source}: holds images, so a point cannot be added to it")
+    if label not in (0, 1):
+        raise DataError(f"a point's label must be 0 or 1, not {label}")
+    if not all(math.isfinite(v) and abs(v) <= CSV_MAX_ABS for v in (x1, x2)):
+        raise DataError(f"coordinates must be finite numbers within ±{CSV_MAX_ABS:g}")
+    return Dataset(X=np.hstack([data.X, np.array([[x1], [x2]], dtype=data.X.dtype)]),
+                   Y=np.hstack([data.Y, np.array([[label]], dtype=np.int64)]),
+                   images=np.zeros((data.m + 1, 0, 0, 3), np.uint8),
+                   names=[*data.names, f"point ({x1:.3g}, {x2:.3g}) added"], classes=data.classes,
+                   source=data.source, skipped=data.skipped)

@@ -64,6 +64,7 @@ PANELS = (
     Panel("cost", "Cost J and accuracy", "Cost J", RIGHT, FRAME, ANIMATED),
     Panel("sigmoid", "Every example on σ(z)", "σ(z)", RIGHT, FRAME, ANIMATED),
     Panel("classify", "Classify dropped images", "Classify", RIGHT, SLOW, behind="sigmoid"),
+    Panel("boundary", "Decision boundary: ŷ over the plane", "Boundary", RIGHT, FRAME, ANIMATED, behind="sigmoid"),
     Panel("evaluation", "Evaluation", "Evaluation", RIGHT, MEDIUM, STILL, behind="cost"),
     Panel("gallery", "Examples and their ŷ", "Examples", BOTTOM, MEDIUM, ANIMATED),
     Panel("image-vector", "Lesson: an image becomes a vector", "An image becomes a vector", LESSONS, SLOW, STILL),

@@ -291,7 +291,7 @@ def render_animation(new_window, out: str, data: str | None = None, iterations: 
                      size: tuple[int, int] = (1280, 800), view: str = "window", fps: float = 15,
                      frames: int | None = None, every: int | None = None, log: bool = False,
                      start: int = 0, stop: int | None = None, progress=None, lesson=None, training=None,
-                     cancelled=None) -> list[int]:
+                     cancelled=None, test_fraction: float | None = None) -> list[int]:
     """`visualizer animate`: train ``iterations``, then animate start..stop (default: all of it); the iterations drawn.
 
     ``new_window``: the main window's class. ``settings``: the run's, built and checked by the caller (None: the
@@ -302,7 +302,8 @@ def render_animation(new_window, out: str, data: str | None = None, iterations: 
     frame is handed over, the file is finished whatever comes.
     """
     cancelled = cancelled or (lambda: False)
-    app, window = export_window(new_window, data, iterations, settings, size, lesson, training, cancelled)
+    app, window = export_window(new_window, data, iterations, settings, size, lesson, training, cancelled,
+                                test_fraction)
     try:
         if cancelled():
             raise Cancelled

@@ -18,6 +18,7 @@ from visualizer.data import LoadCancelled, load_data
 from visualizer.formats.animation_frames import Cancelled
 from visualizer.formats.lesson_files import load_lesson_data
 from visualizer.fs.atomic import atomic_write
+from visualizer.model.constraints import TABLE
 from visualizer.model.panels import LESSON_PANELS, RACE, WINDOW
 from visualizer.model.settings import RunSettings
 
@@ -86,20 +87,23 @@ def grab_view(window, view: str):
     return widget.grab_with_gl() if hasattr(widget, "grab_with_gl") else widget.grab().toImage()
 
 
-def load_for_export(data: str | None, lesson, cancelled=None):
-    """(train, test) of ``data`` or of ``lesson``; Cancelled once ``cancelled()``."""
+def load_for_export(data: str | None, lesson, cancelled=None, test_fraction: float | None = None):
+    """(train, test) of ``data`` (``test_fraction`` of it held out; None: the usual 0.2) or of ``lesson``;
+    Cancelled once ``cancelled()``."""
     try:
-        return load_data(data, cancelled=cancelled) if lesson is None else load_lesson_data(lesson,
-                                                                                           cancelled=cancelled)
+        if lesson is not None:
+            return load_lesson_data(lesson, cancelled=cancelled)
+        return load_data(data, cancelled=cancelled,
+                         test_fraction=TABLE["test_fraction"].default if test_fraction is None else test_fraction)
     except LoadCancelled:
         raise Cancelled from None
 
 
 def export_window(new_window, data, iterations: int, settings: RunSettings | None, size: tuple[int, int], lesson,
-                  progress, cancelled):
+                  progress, cancelled, test_fraction: float | None = None):
     """(the application, a window prepared off the screen) for ``screenshot`` and ``animate``: the data (or the
     lesson's), trained ``iterations`` (or the lesson's first ones) under ``settings`` (None: the defaults)."""
-    train, test = load_for_export(data, lesson, cancelled)
+    train, test = load_for_export(data, lesson, cancelled, test_fraction)
     app = make_app()
     window = prepared_window(new_window, train, test, lesson.settings if lesson else settings or RunSettings(),
                              iterations if lesson is None else 0, size, lesson=lesson, progress=progress,
@@ -109,7 +113,8 @@ def export_window(new_window, data, iterations: int, settings: RunSettings | Non
 
 def render_screenshot(new_window, out: str, data: str | None = None, iterations: int = 2000,
                       settings: RunSettings | None = None, size: tuple[int, int] = (1280, 800),
-                      view: str = "window", lesson=None, progress=None, cancelled=None) -> None:
+                      view: str = "window", lesson=None, progress=None, cancelled=None,
+                      test_fraction: float | None = None) -> None:
     """``new_window``: the main window's class. ``settings``: the run's, built and checked by the caller (the
     command line, through RunSettings' validator); None: the defaults. ``lesson``: a lesson_files.Lesson that
     sets the window up instead of ``data``, ``iterations`` and ``settings``.
@@ -118,7 +123,8 @@ def render_screenshot(new_window, out: str, data: str | None = None, iterations:
     Cancelled and writes nothing.
     """
     cancelled = cancelled or (lambda: False)
-    app, window = export_window(new_window, data, iterations, settings, size, lesson, progress, cancelled)
+    app, window = export_window(new_window, data, iterations, settings, size, lesson, progress, cancelled,
+                                test_fraction)
     if cancelled():
         window.close()
         app.processEvents()

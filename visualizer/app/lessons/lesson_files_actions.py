@@ -23,6 +23,7 @@ from visualizer.app.run.ahead import run_ahead
 from visualizer.app.run.worker import Worker
 from visualizer.data import DEMO_DIR, Dataset, LoadCancelled
 from visualizer.data.course_h5 import default_test_file
+from visualizer.data.planar import is_planar
 from visualizer.formats.lesson_files import (
     AREAS,
     CONTROLS,
@@ -54,7 +55,10 @@ def class_lessons() -> list[tuple[str, Path]]:
 
 
 def data_source_of(train: Dataset, lesson_path: Path) -> str:
-    """What a saved lesson writes for the window's data: "demo", or its path relative to the lesson."""
+    """What a saved lesson writes for the window's data: "demo", a built-in planar:NAME set as it is named, or
+    its path relative to the lesson."""
+    if is_planar(train.source):
+        return train.source
     source = Path(train.source)
     if source.resolve() in (DEMO_DIR.resolve(), (DEMO_DIR / "train").resolve()):
         return "demo"
@@ -333,8 +337,8 @@ class LessonFileActions:
             title=current.title if current else f"{Path(train.source).name or train.source}: a lesson",
             instructions=current.instructions if current else "",
             data=LessonData(source_of_lesson(current, train, Path(path)), test_source_of(train, c.test, Path(path)),
-                            train.n_px, train.classes[1],
-                            data.test_fraction, data.contradictions),
+                            None if train.is_points else train.n_px, train.classes[1],
+                            0.0 if c.test is None else data.test_fraction, data.contradictions),
             settings=self.state.with_alpha(c.gd.alpha), show=tuple(shown),
             tabs=tuple(tuple(g) for g in groups), locked=current.locked if current else (),
             hidden=current.hidden if current else (), iterations=min(c.gd.iteration, MAX_ITERATIONS),

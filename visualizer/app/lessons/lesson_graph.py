@@ -144,9 +144,9 @@ class GraphPanel(QWidget):
 
     def draw(self, frame: Frame) -> None:
         """The graph's values for the picked example at this point of the run."""
-        pixels, y, name = frame.example(*frame.selected)
-        self.show_values(frame.graph(*frame.selected), pixels.reshape(-1) / 255.0, frame.w, float(frame.theta[-1]), y,
-                         name.rsplit("/", 1)[-1])
+        _, y, name = frame.example(*frame.selected)
+        self.show_values(frame.graph(*frame.selected), frame.example_x(*frame.selected), frame.w,
+                         float(frame.theta[-1]), y, name.rsplit("/", 1)[-1])
 
     def show_values(self, v: GraphValues, x: np.ndarray, w: np.ndarray, b: float, y: float, title: str) -> None:
         if self.toy.isChecked():

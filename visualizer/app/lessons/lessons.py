@@ -83,8 +83,17 @@ class ImageVectorPanel(QWidget):
 
     def draw(self, frame: Frame) -> None:
         """The picked example, and the shapes of x, X, Y and w for the run's data."""
-        pixels, _, name = frame.example(*frame.selected)
         d = frame.controller.train
+        if d.is_points:
+            self._pixels = None
+            for item in self.images:
+                item.clear()
+            self.strip_curve.setData([], [])
+            self.readout.setText("This lesson is about images. The data now are 2-D points: each example is "
+                                 "already a column x = (x₁, x₂), with nothing to unroll.")
+            self.shapes.setText(f"x: ({d.n_x}, 1)   X: ({d.n_x}, {d.m})   Y: (1, {d.m})   w: ({d.n_x}, 1)")
+            return
+        pixels, _, name = frame.example(*frame.selected)
         self.show_example(pixels, name, {"x": (d.n_x, 1), "X": (d.n_x, d.m), "Y": (1, d.m), "w": (d.n_x, 1)})
 
     def show_example(self, pixels: np.ndarray, name: str, shapes: dict[str, tuple]) -> None:

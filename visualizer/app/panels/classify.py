@@ -100,6 +100,11 @@ class DropTarget(QPushButton):
         event.acceptProposedAction()
 
 
+IMAGES_HINT = "Drop photos or a folder anywhere on the window, or paste one (Ctrl+V), and the model says what it sees."
+POINTS_HINT = ("The model is trained on 2-D points, so it cannot judge images. To see what it says of a point, "
+               "look at the Decision boundary panel; click there to add one.")
+
+
 class ClassifyPanel(QWidget):
     """Sends ``addRequested(label, images)`` when the learner teaches with dropped images."""
 
@@ -107,8 +112,7 @@ class ClassifyPanel(QWidget):
 
     def __init__(self, classes: tuple[str, str]):
         super().__init__()
-        self.hint = QLabel("Drop photos or a folder anywhere on the window, or paste one (Ctrl+V), "
-                           "and the model says what it sees.")
+        self.hint = QLabel(IMAGES_HINT)
         self.hint.setWordWrap(True)
         self.add_targets = [DropTarget(""), DropTarget("")]
         for label, target in enumerate(self.add_targets):
@@ -153,7 +157,11 @@ class ClassifyPanel(QWidget):
             QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(first))
 
     def draw(self, frame: Frame) -> None:
-        if self.images:
+        points = frame.controller.train.is_points
+        self.hint.setText(POINTS_HINT if points else IMAGES_HINT)
+        for target in self.add_targets:
+            target.setEnabled(not points)
+        if self.images and not points:
             self.show_verdicts(frame.verdicts(self.images))
 
     def show_verdicts(self, verdicts: list[Verdict]) -> None:

@@ -34,6 +34,8 @@ CAPTION = 14  # one line of the caption
 CELL = QSize(THUMB + 10, THUMB + 16 + 2 * CAPTION)
 # Okabe-Ito bluish green and vermilion, and a mark besides: right and wrong never rest on colour alone.
 RIGHT, WRONG = QColor("#009E73"), QColor("#D55E00")
+#: A point's card: a light tint of its class's colour (the σ(z) panel's Okabe-Ito blue for 0, orange for 1).
+POINT_FILL = (QColor("#b2d4e8"), QColor("#f7e2b2"))
 SORTS = [("as loaded", "index"), ("by ŷ", "yhat"), ("by loss (worst first)", "loss"), ("by label", "label")]
 
 
@@ -74,9 +76,11 @@ class ExamplesModel(QAbstractListModel):
     """Row r shows example ``order[r]``; z, y-hat and loss arrive every frame from the window, with the
     threshold that says right or wrong and the confusion matrix cell shown alone (``cell``: (label, call))."""
 
-    def __init__(self, images: np.ndarray, labels: np.ndarray, names: list[str], classes: tuple[str, str]):
+    def __init__(self, images: np.ndarray, labels: np.ndarray, names: list[str], classes: tuple[str, str],
+                 points: np.ndarray | None = None):
         super().__init__()
-        self.thumbs = [to_qimage(img) for img in images]
+        self.points = points  # 2-D data: X (2, m), each card says its point instead of a picture
+        self.thumbs = [] if points is not None else [to_qimage(img) for img in images]
         self.labels = labels.astype(int)
         self.names, self.classes = names, classes
         self.yhat = np.full(len(names), 0.5)
@@ -96,7 +100,8 @@ class ExamplesModel(QAbstractListModel):
             return None
         i = int(self.order[index.row()])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"{self.names[i]}\nlabel: {self.classes[self.labels[i]]} (y = {self.labels[i]})\n"
+            point = "" if self.points is None else f"x = ({self.points[0, i]:.4g}, {self.points[1, i]:.4g})\n"
+            return (f"{self.names[i]}\n{point}label: {self.classes[self.labels[i]]} (y = {self.labels[i]})\n"
                     f"z = {self.z[i]:.4f}, ŷ = σ(z) = {self.yhat[i]:.4f}\n"
                     f"loss L(ŷ, y) = {self.loss[i]:.4f} ({self.loss_name})\n"
                     f"called {self.classes[self.said[i]]} (ŷ {'>' if self.said[i] else '≤'} {self.threshold:g})")
@@ -149,7 +154,13 @@ class ExampleDelegate(QStyledItemDelegate):
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(r, option.palette.highlight())
         img_rect = QRect(r.x() + 5, r.y() + 3, THUMB, THUMB)
-        painter.drawImage(img_rect, model.thumbs[i])
+        if model.points is None:
+            painter.drawImage(img_rect, model.thumbs[i])
+        else:  # a point has no picture: its coordinates, on its class's colour
+            painter.fillRect(img_rect, POINT_FILL[label])
+            painter.setPen(QColor("black"))
+            painter.drawText(img_rect, Qt.AlignmentFlag.AlignCenter,
+                             f"x₁ {model.points[0, i]:.3g}\nx₂ {model.points[1, i]:.3g}")
         painter.setPen(QPen(RIGHT if right else WRONG, 3))
         painter.drawRect(img_rect.adjusted(-1, -1, 1, 1))
         badge = QRect(img_rect.right() - 15, img_rect.y() + 1, 15, 15)
@@ -216,11 +227,13 @@ class GalleryPanel(QWidget):
         self.sort.currentIndexChanged.connect(lambda _: self.rearrange())
         self.mistakes.toggled.connect(lambda _: self.rearrange())
 
-    def set_data(self, sets: dict[str, tuple[np.ndarray, np.ndarray, list[str], tuple[str, str]]]) -> None:
+    def set_data(self, sets: dict[str, tuple]) -> None:
+        """name -> (images, labels, names, classes) of each set, and X (2, m) after them when the data are 2-D
+        points, whose cards say the point instead of showing a picture."""
         self.tabs.clear()
         self.models, self.lists = {}, {}
-        for name, (images, labels, names, classes) in sets.items():
-            model = ExamplesModel(images, labels, names, classes)
+        for name, (images, labels, names, classes, *points) in sets.items():
+            model = ExamplesModel(images, labels, names, classes, *points)
             view = ExampleList(model)
             view.setAccessibleName(f"{name} examples")
             view.selectionModel().currentChanged.connect(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from visualizer.app.common.accessibility import buddy
 from visualizer.app.panels.plots import nice_ceiling
@@ -35,16 +35,32 @@ class WeightsPanel(QWidget):
         self.channel.currentIndexChanged.connect(lambda _: self._redraw())
         self.view.setToolTip("Each pixel is a weight. Red: that pixel being bright pushes z up (towards the "
                              "positive class); blue pushes it down. White: no influence.")
-        head = QHBoxLayout()
+        self.head = QWidget()
+        head = QHBoxLayout(self.head)
+        head.setContentsMargins(0, 0, 0, 0)
         head.addWidget(buddy("C&hannel", self.channel))
         head.addWidget(self.channel, 1)
+        self.plain = QLabel()  # 2-D points: w is two numbers, said in words instead of a picture
+        self.plain.setWordWrap(True)
+        self.plain.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(head)
+        layout.addWidget(self.head)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.plain, 1)
         self._w: np.ndarray | None = None
 
     def draw(self, frame: Frame) -> None:
+        points = frame.controller.train.is_points
+        for widget in (self.head, self.view):
+            widget.setVisible(not points)
+        self.plain.setVisible(points)
+        if points:
+            w, b = frame.w, float(frame.theta[-1])
+            self.plain.setText(f"w = ({w[0]:.4g}, {w[1]:.4g}), b = {b:.4g}.\n\nThe data are 2-D points, so w is two "
+                               "numbers, not an image: the Decision boundary panel draws the line wᵀx + b = 0 "
+                               "they make.")
+            return
         self.show_weights(frame.w_image())
 
     def show_weights(self, w_image: np.ndarray) -> None:

@@ -101,6 +101,21 @@ class Frame:
         n_px = self.controller.train.n_px
         return self.w.reshape(n_px, n_px, 3)
 
+    def output_z(self, X: np.ndarray) -> np.ndarray:
+        """z of the output unit for the inputs X (n_x, k), shape (k,): wᵀX + b for logistic regression
+        (the decision boundary panel evaluates a grid of the input plane with it, in one product)."""
+        return self.w @ X + float(self.theta[-1])
+
+    def first_layer(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(W1 (n_1, n_x), b1 (n_1,)) of a network's first hidden layer, whose units each draw a line on
+        2-D data; None for logistic regression, which has no hidden layer."""
+        return None
+
+    def hidden_view(self, X: np.ndarray) -> np.ndarray | None:
+        """The inputs X (n_x, k) as the last hidden layer sees them, (n_L, k), when it has 2 or 3 units (the
+        space where the output is a straight cut); None otherwise and for logistic regression."""
+        return None
+
     def verdicts(self, images: list) -> list[Verdict]:
         """The model's answer for each dropped image, with the per-pixel reasons."""
         n_px, classes, b = self.controller.train.n_px, self.controller.train.classes, float(self.theta[-1])
@@ -140,8 +155,15 @@ class Frame:
         return data.images[index], float(data.Y[0, index]), data.names[index]
 
     def graph(self, set_name: str, index: int) -> GraphValues:
-        pixels, y, _ = self.example(set_name, index)
-        return graph_values(self.w, float(self.theta[-1]), pixels.reshape(-1) / 255.0, y)
+        _, y, _ = self.example(set_name, index)
+        return graph_values(self.w, float(self.theta[-1]), self.example_x(set_name, index), y)
+
+    def example_x(self, set_name: str, index: int) -> np.ndarray:
+        """x of one example as the model reads it: an image's pixels unrolled and divided by 255, a point's
+        coordinates as they are."""
+        data = self.controller.train if set_name == "train" or self.controller.test is None else self.controller.test
+        index = min(index, data.m - 1)
+        return data.X[:, index] if data.is_points else data.images[index].reshape(-1) / 255.0
 
 
 def build_frame(controller: TrainingController, view_iteration: int | None = None,

@@ -14,11 +14,15 @@ from PySide6.QtWidgets import (
 
 from visualizer.app.run.worker import Worker
 from visualizer.data import DataError, Dataset, LoadCancelled, load_data
+from visualizer.model.constraints import TABLE
 
 
-def data_loader(path: str, parent=None) -> Worker:
-    """A worker running ``load_data(path)``; ``succeeded`` carries (train, test)."""
-    return Worker(lambda cancelled, progress: load_data(path, progress=progress, cancelled=cancelled), parent,
+def data_loader(path: str, parent=None, test_fraction: float | None = None) -> Worker:
+    """A worker running ``load_data(path)``; ``succeeded`` carries (train, test). ``test_fraction``: the part held
+    out when the source has no test set (None: the constraint table's default)."""
+    fraction = TABLE["test_fraction"].default if test_fraction is None else test_fraction
+    return Worker(lambda cancelled, progress: load_data(path, progress=progress, cancelled=cancelled,
+                                                        test_fraction=fraction), parent,
                   expected=(DataError,), quiet=(LoadCancelled,))
 
 

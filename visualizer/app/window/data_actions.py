@@ -18,6 +18,7 @@ from visualizer.app.window import preferences
 from visualizer.app.window.editing import DataEdit, added, moved, relabelled, removed
 from visualizer.app.window.safety import reported
 from visualizer.data import Dataset, cache_dir, cache_size, clear_cache
+from visualizer.data.planar import with_point
 
 
 class DataActions:
@@ -26,6 +27,7 @@ class DataActions:
     def _init_data_actions(self) -> None:
         self._decoders: list[Worker] = []
         self._loader: Worker | None = None
+        self._points_shown = False  # the data shown are 2-D points: the decision boundary is the tab in front
         self.setAcceptDrops(True)
         self.drop_overlay = QLabel("Drop images or a folder to classify them", self)
         self.drop_overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -49,8 +51,15 @@ class DataActions:
         if path:
             self.load(path)
 
-    def load(self, path: str) -> None:
-        """Load in the background with a cancellable progress bar; the current data stays until it succeeds."""
+    def open_points_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open 2-D points (x1,x2,y)", preferences.folder("data"),
+                                              "CSV files (*.csv);;All files (*)")
+        if path:
+            self.load(path, 0.0)
+
+    def load(self, path: str, test_fraction: float | None = None) -> None:
+        """Load in the background with a cancellable progress bar; the current data stays until it succeeds.
+        ``test_fraction``: the part held out when the source has no test set (None: the usual 0.2)."""
         if self._loader is not None:
             return
         preferences.add_recent(path)
@@ -59,7 +68,7 @@ class DataActions:
         progress.setWindowTitle("Opening a data set")
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
-        loader = self._loader = data_loader(path, self)
+        loader = self._loader = data_loader(path, self, test_fraction)
         loader.progressed.connect(lambda done, total: (progress.setMaximum(total), progress.setValue(done)))
         progress.canceled.connect(loader.cancel)
         loader.succeeded.connect(lambda pair: self._loaded(*pair))
@@ -77,8 +86,9 @@ class DataActions:
     def _loaded(self, train: Dataset, test: Dataset | None) -> None:
         self.undo.clear()  # edits of the previous data set cannot be undone into this one
         self.state.set_data(train, test, fresh=True)
+        what = "points" if train.is_points else "images"
         self.notice.show_message(f"Loaded {train.m} training" + (f" and {test.m} test" if test else "")
-                                 + f" images from {train.source}.", "info", owner="data")
+                                 + f" {what} from {train.source}.", "info", owner="data")
         if train.skipped or (test is not None and test.skipped):
             self.show_report()
 
@@ -134,6 +144,11 @@ class DataActions:
             self.notice.show_message("Not used: " + "; ".join(dropped.problems[:3]) + more, "warning")
         if not dropped.paths and dropped.image is None:
             return
+        if self.controller.train.is_points:
+            self.notice.show_message("The model is trained on 2-D points, so it cannot judge images: open images "
+                                     "first (File > Open…), or click on the Decision boundary panel to add a point.",
+                                     "info")
+            return
         n_px = self.controller.train.n_px
         decoder = Worker(lambda cancelled, progress: decode_drop(dropped, n_px, cancelled, progress), self)
         self._decoders.append(decoder)
@@ -172,6 +187,16 @@ class DataActions:
         self.notice.show_message(f"Added to training as {train.classes[label]}: {names}. The training set now has "
                                  f"{new.m} examples; Ctrl+Z undoes it.", "info", owner="data")  # until it changes
 
+    def add_point(self, x1: float, x2: float, label: int) -> None:
+        """A point clicked on the decision boundary panel joins the training set; Ctrl+Z takes it away."""
+        train = self.controller.train
+        new = with_point(train, x1, x2, label)
+        self.undo.push(DataEdit(self, f"Add the point ({x1:.3g}, {x2:.3g}) as {train.classes[label]}",
+                                (new, self.controller.test), appended=1))
+        self.notice.show_message(f"Added the point ({x1:.3g}, {x2:.3g}) to training as {train.classes[label]} "
+                                 f"(y = {label}). The training set now has {new.m} points; Ctrl+Z undoes it.",
+                                 "info", owner="data")
+
     def edit_example(self, set_name: str, index: int, action: str) -> None:
         c = self.controller
         train, test = c.train, c.test
@@ -209,9 +234,8 @@ class DataActions:
 
     def _show_data(self) -> None:
         c = self.controller
-        sets = {"train": (c.train.images, c.train.Y[0], c.train.names, c.train.classes)}
-        if c.test is not None:
-            sets["test"] = (c.test.images, c.test.Y[0], c.test.names, c.test.classes)
+        sets = {name: (d.images, d.Y[0], d.names, d.classes, *([d.X] if d.is_points else []))
+                for name, d in (("train", c.train), ("test", c.test)) if d is not None}
         self.sigmoid.set_labels(c.train.Y[0])
         if self.lesson("bowl").bowl is not None:
             self.lesson("bowl").set_data(c.train.X, c.train.Y)
@@ -221,3 +245,6 @@ class DataActions:
         if self.classify.images and self.classify.images[0].pixels.shape[0] != c.train.n_px:
             self.classify.clear_cards()  # prepared for another image size: drop them again to judge
         self.setWindowTitle(f"visualizer: {c.train.source}[*]")
+        if c.train.is_points != self._points_shown:  # 2-D points came or went: their view in front
+            self._points_shown = c.train.is_points
+            self.docks["boundary" if c.train.is_points else "sigmoid"].raise_()

@@ -40,6 +40,10 @@ class FileActions:
         return True
 
     def save_model(self, path: str | None = None) -> bool:
+        if self.controller.train.is_points:  # `visualizer predict` reads images; a model of points would be refused
+            self.notice.show_message("Save model is for `visualizer predict`, which classifies images; this model "
+                                     "is of 2-D points. Save the session instead (File > Save session…).", "info")
+            return False
         path = path or self._ask_path("Save model", "Models (*.npz)", ".npz")
         if not path:
             return False

@@ -26,13 +26,15 @@ def report_errors_in(window) -> None:
     sys.excepthook = hook
 
 
-def launch(path: str | None = None, qt_args: Sequence[str] = (), lesson: tuple | None = None) -> int:
+def launch(path: str | None = None, qt_args: Sequence[str] = (), lesson: tuple | None = None,
+           test_fraction: float | None = None) -> int:
     """The window on the demo set, then on ``path`` when given, as File > Open would open it.
 
     A session (.npz) is restored; a lesson (.toml), a folder or .h5 file loads in the
     background with its progress bar. Either way its problems are shown in the window,
     where a user who started it from the desktop menu can see them. ``lesson``: (lesson, train,
     test) already read and loaded by the command line, which refused a bad one before any window.
+    ``test_fraction``: the part of ``path``'s data held out as a test set (None: the usual 0.2).
     """
     if not has_display(qt_args):
         print("visualizer: error: no display to open the window on (DISPLAY is not set); "
@@ -56,5 +58,5 @@ def launch(path: str | None = None, qt_args: Sequence[str] = (), lesson: tuple |
     elif path is not None:
         suffix = Path(path).suffix.lower()
         (window.open_session if suffix == ".npz" else window.open_lesson_file if suffix == ".toml"
-         else window.load)(path)
+         else lambda p: window.load(p, test_fraction))(path)
     return app.exec()

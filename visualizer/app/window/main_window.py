@@ -174,6 +174,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.gallery.tabs.currentChanged.connect(lambda _: self.refresh(force=True))
         self.gallery.editRequested.connect(self.edit_example)
         self.classify.addRequested.connect(self.add_to_training)
+        self.panels["boundary"].pointAdded.connect(self.add_point)
         for label, target in enumerate(self.classify.add_targets):
             target.dropped.connect(lambda mime, label=label: self.classify_mime(mime, label))
         self.undo.cleanChanged.connect(self._clean_changed)  # a method: Qt drops it when the window goes

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from visualizer.app.explorer.explorer import show_explorer
 from visualizer.app.export.animation_dialog import export_animation
 from visualizer.app.lessons.lesson_files_actions import class_lessons
+from visualizer.data.planar import PLANAR_SETS, PREFIX
 from visualizer.model.panels import BY_KEY, LESSON_PANELS
 
 
@@ -27,6 +28,13 @@ def build_menus(window) -> None:
     action(file, "Open image &folder…", "Ctrl+O", window.open_folder,
            "A folder with one subfolder per class (cat/, non-cat/), or files named cat.1.jpg, dog.2.jpg…")
     action(file, "Open course .&h5 file…", "Ctrl+Shift+O", window.open_h5, "The course's train_catvnoncat.h5")
+    points = file.addMenu("Open 2-D &points")
+    for name, (_, what) in PLANAR_SETS.items():
+        action(points, f"{PREFIX}{name}: {what}", None, lambda _=False, n=name: window.load(PREFIX + n, 0.0),
+               "Every point trains and is reported on, as the course does with its 2-D sets")
+    points.addSeparator()
+    action(points, "A CSV of x1,x2,y…", None, window.open_points_csv,
+           "One point per line: two coordinates and a label 0 or 1; every point trains, as the course does")
     action(file, "Open &session…", None, window.open_session, "A session saved with Save session…")
     action(file, "Open &lesson…", None, window.open_lesson_file,
            "A lesson file (.toml): instructions, data, settings, panels and locked controls")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 from visualizer.app.lessons.lesson_graph import GraphPanel
 from visualizer.app.lessons.lessons import BowlPanel, ConvexityPanel, ImageVectorPanel, VectorizationPanel
 from visualizer.app.lessons.minibatch_lesson import MiniBatchPanel
+from visualizer.app.panels.boundary import BoundaryPanel
 from visualizer.app.panels.classify import ClassifyPanel
 from visualizer.app.panels.controls import ControlsPanel
 from visualizer.app.panels.cost_curve import CostCurvePanel
@@ -37,6 +38,7 @@ MAKERS: dict[str, Callable[[object], QWidget]] = {
     "cost": _alone(CostCurvePanel),
     "sigmoid": _alone(SigmoidPanel),
     "classify": lambda state: ClassifyPanel(state.train.classes),
+    "boundary": _alone(BoundaryPanel),
     "evaluation": EvaluationPanel,
     "gallery": _alone(GalleryPanel),
     "image-vector": _alone(ImageVectorPanel),

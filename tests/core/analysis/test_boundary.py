@@ -1,0 +1,57 @@
+"""The input plane's grid and the decision boundary on it (visualizer/core/analysis/boundary.py)."""
+
+import numpy as np
+import pytest
+
+from visualizer.core.analysis.boundary import boundary_segments, plane_grid, unit_segments
+from visualizer.data.planar import flower
+
+
+def _collinear(x: np.ndarray, y: np.ndarray) -> float:
+    """The largest distance of a point from the line through the two points farthest apart."""
+    P = np.c_[x, y]
+    i, j = np.unravel_index(np.argmax(((P[:, None] - P[None]) ** 2).sum(-1)), (len(P), len(P)))
+    d = (P[j] - P[i]) / np.linalg.norm(P[j] - P[i])
+    rel = P - P[i]
+    return float(np.max(np.abs(rel[:, 0] * d[1] - rel[:, 1] * d[0])))
+
+
+def test_the_grid_covers_every_point_with_a_margin_in_one_matrix():
+    X, _ = flower()
+    xs, ys, G = plane_grid(X, n=50)
+    assert G.shape == (2, 2500) and len(xs) == len(ys) == 50
+    assert xs[0] < X[0].min() < X[0].max() < xs[-1] and ys[0] < X[1].min() < X[1].max() < ys[-1]
+    assert (G[:, 3 * 50 + 7] == (xs[3], ys[7])).all()  # G[:, i·n + j] is (xs[i], ys[j])
+
+
+def test_one_point_still_has_a_plane():
+    xs, ys, _ = plane_grid(np.array([[2.0], [3.0]]))
+    assert xs[0] < 2 < xs[-1] and ys[0] < 3 < ys[-1]
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.8, 0.1])
+def test_logistic_regressions_boundary_is_the_straight_line_where_yhat_is_the_threshold(threshold):
+    X, _ = flower()
+    xs, ys, G = plane_grid(X)
+    w, b = np.array([0.7, -1.3]), 0.4
+    x, y = boundary_segments(w @ G + b, xs, ys, threshold)
+    assert len(x) > 50 and len(x) % 2 == 0
+    assert _collinear(x, y) < 1e-9
+    z_on_line = w @ np.vstack([x, y]) + b
+    np.testing.assert_allclose(1 / (1 + np.exp(-z_on_line)), threshold, atol=1e-9)
+
+
+def test_no_boundary_when_the_model_says_one_class_everywhere():
+    xs, ys, G = plane_grid(np.array([[0.0, 1.0], [0.0, 1.0]]))
+    x, _ = boundary_segments(np.full(G.shape[1], 5.0), xs, ys, 0.5)
+    assert len(x) == 0
+
+
+def test_each_units_line_is_clipped_to_the_box_and_a_unit_that_misses_draws_nothing():
+    xs, ys = np.linspace(-1, 1, 5), np.linspace(-1, 1, 5)
+    W = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]])
+    b = np.array([-0.5, 0.0, 0.0, -5.0, 1.0])  # x = 0.5; y = 0; x + y = 0; x = 5 (outside); no line at all
+    x, y = unit_segments(W, b, xs, ys)
+    assert len(x) == 6
+    segments = {tuple(np.round(s, 9)) for s in np.c_[x[0::2], y[0::2], x[1::2], y[1::2]]}
+    assert segments == {(0.5, -1.0, 0.5, 1.0), (-1.0, 0.0, 1.0, 0.0), (-1.0, 1.0, 1.0, -1.0)}

@@ -1,0 +1,56 @@
+"""The input plane of 2-D data as a grid, and where a model's decision boundary crosses it.
+
+The decision boundary panel evaluates the model at every grid point in one product (a 100 x 100
+grid is 10,000 columns of a (2, k) matrix) and draws the line where ŷ equals the threshold. The
+line is found on z, not on ŷ: z is linear in x for logistic regression, so marching squares'
+linear interpolation puts each crossing exactly on the true line.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from visualizer.core.analysis.contours import contour_segments
+from visualizer.core.analysis.evaluation import cut
+
+#: Grid points along each axis of the input plane.
+GRID = 100
+#: Room around the points, as a share of their spread on each axis.
+MARGIN = 0.1
+
+
+def plane_grid(X: np.ndarray, n: int = GRID, margin: float = MARGIN) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(xs, ys, G): n values along each axis spanning the points X (2, m) with a margin, and the grid as
+    columns G (2, n·n), G[:, i·n + j] = (xs[i], ys[j])."""
+    X = np.asarray(X, dtype=float)
+    lo, hi = X.min(axis=1), X.max(axis=1)
+    pad = np.maximum(margin * (hi - lo), 0.5)  # a single point, or points on one line, still get a plane
+    xs, ys = (np.linspace(lo[k] - pad[k], hi[k] + pad[k], n) for k in (0, 1))
+    gx, gy = np.meshgrid(xs, ys, indexing="ij")
+    return xs, ys, np.vstack([gx.reshape(-1), gy.reshape(-1)])
+
+
+def boundary_segments(z: np.ndarray, xs: np.ndarray, ys: np.ndarray,
+                      threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) of the segments of the line ŷ = threshold, end points in pairs, from z on the grid of plane_grid."""
+    return contour_segments(np.asarray(z, dtype=float).reshape(len(xs), len(ys)), xs, ys, cut(threshold))
+
+
+def unit_segments(W: np.ndarray, b: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) of each unit's line W[u]·x + b[u] = 0 clipped to the grid's box, end points in pairs; a unit whose
+    line misses the box (or whose weights are both 0) draws nothing."""
+    x0, x1, y0, y1 = float(xs[0]), float(xs[-1]), float(ys[0]), float(ys[-1])
+    out_x, out_y = [], []
+    for (w1, w2), c in zip(np.asarray(W, dtype=float), np.asarray(b, dtype=float).reshape(-1), strict=True):
+        ends = []
+        if w2 != 0:  # where it meets the left and right sides
+            ends += [(x, -(w1 * x + c) / w2) for x in (x0, x1)]
+        if w1 != 0:  # and the bottom and top
+            ends += [(-(w2 * y + c) / w1, y) for y in (y0, y1)]
+        inside = sorted({(round(x, 12), round(y, 12)) for x, y in ends
+                         if x0 - 1e-9 <= x <= x1 + 1e-9 and y0 - 1e-9 <= y <= y1 + 1e-9})
+        if len(inside) >= 2:
+            (ax, ay), (bx, by) = inside[0], inside[-1]
+            out_x += [ax, bx]
+            out_y += [ay, by]
+    return np.array(out_x), np.array(out_y)
