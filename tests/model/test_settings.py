@@ -87,7 +87,8 @@ def test_every_loss_and_slice_is_accepted():
 @pytest.mark.parametrize("key, raw, expected", [
     ("alpha", "abc", 0.005), ("alpha", "inf", 0.005), ("alpha", "1e400", 0.005), ("alpha", "0.25", 0.25),
     ("alpha", None, 0.005), ("seed", "7", 7), ("seed", "-3", 0), ("budget", "1e3", 1000), ("budget", "", 2000),
-    ("speed", "@Invalid()", "watchable"), ("speed", "30", 30.0), ("speed", "", None), ("slice", "principal", "principal"),
+    ("speed", "@Invalid()", "watchable"), ("speed", "30", 30.0), ("speed", "", None),
+    ("slice", "principal", "principal"),
     ("slice", 1, "w-direction"), ("loss", "hinge", "cross-entropy"),
 ])
 def test_field_or_default_checks_raw_preferences_quietly(key, raw, expected):

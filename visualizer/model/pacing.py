@@ -25,6 +25,8 @@ SPEEDS = ((f"Watchable (≈{WATCH_SECONDS:g} s)", WATCHABLE), ("As fast as possi
           ("100 / s", 100.0), ("10 / s", 10.0), ("Slow motion: 1 / s", 1.0))
 #: A replay's choices: every speed with a duration (as fast as possible would show only the end).
 REPLAY_SPEEDS = tuple((label, speed) for label, speed in SPEEDS if speed is not None)
+#: While it waits for the next iteration due, a paced player looks at its clock this often.
+LOOK_S = 0.02
 _EXACT = 1e-9  # the iteration due at time_of(i) is i, not i - 1 by a rounding
 
 
@@ -86,3 +88,23 @@ class Pace:
             return self.seconds + (iteration - self.end) / self._final_rate
         lo, hi = self._logs
         return self.seconds * (math.log1p(iteration) - lo) / (hi - lo)
+
+
+class Pacer:
+    """One press of Train at the watchable pace: the iteration due by ``now``, over the stretch from where it
+    began to its end; a new end (budget) paces the rest anew, ``restart`` (a new speed) from the next look."""
+
+    def __init__(self):
+        self.pace: Pace | None = None
+        self.began = 0.0
+
+    def restart(self) -> None:
+        self.pace = None
+
+    def due(self, iteration: int, target: int, budget: int, now: float) -> int:
+        """Budget 0 (until J stops falling) is paced as OPEN_STRETCH iterations, then on at that pace."""
+        open_ended = budget <= 0
+        end = iteration + OPEN_STRETCH if open_ended else target
+        if self.pace is None or (not open_ended and self.pace.end != end):
+            self.pace, self.began = Pace(iteration, end, WATCHABLE, open_ended), now
+        return min(target, self.pace.iteration_at(now - self.began))

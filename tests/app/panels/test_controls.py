@@ -40,3 +40,11 @@ def test_the_edge_is_weighed_against_the_alpha_it_was_measured_with(controls):
                                          "along the steepest direction here, a step lands farther across the " \
                                          "valley than it started)"
     assert "f0ad4e" in controls.alpha.slider.styleSheet()  # amber: above
+
+
+def test_the_speed_starts_watchable_and_says_so(controls):
+    """The first run of a data set played 2000 iterations in under 1.5 s: too fast to see anything."""
+    assert controls.speed.currentText() == "Watchable (≈10 s)" and controls.state.settings.speed == "watchable"
+    assert "about 10 s" in controls.speed.toolTip() and "log axis" in controls.speed.toolTip()
+    controls.speed.setCurrentIndex(controls.speed.findData(None))
+    assert controls.state.settings.speed is None  # the learner's choice, kept for the runs to come

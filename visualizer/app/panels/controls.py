@@ -24,6 +24,7 @@ from visualizer.core.analysis.presets import LABELS
 from visualizer.core.optim.registry import SPECS
 from visualizer.core.optim.spec import join
 from visualizer.model.constraints import RUN, parse
+from visualizer.model.pacing import SPEEDS, WATCH_SECONDS, speed_label
 from visualizer.model.state import NEW_RUN
 
 #: The slider's span of α (log scale): where learning rates are useful. Typed values go beyond it, up to the
@@ -35,8 +36,6 @@ EDGE_REASONS = {
     "flat": "J is flat here: every σ(z) is saturated, so there is no edge of stability to speak of.",
 }
 SLIDER_STEPS = 600  # 100 steps per decade
-SPEEDS = [("As fast as possible", None), ("1000 / s", 1000.0), ("100 / s", 100.0), ("10 / s", 10.0),
-          ("Slow motion: 1 / s", 1.0)]
 
 
 def alpha_to_slider(alpha: float) -> int:
@@ -195,7 +194,10 @@ class ControlsPanel(QWidget):
         self.speed = QComboBox()
         for label, value in SPEEDS:
             self.speed.addItem(label, value)
-        self.speed.setToolTip("Iterations per second. Slow motion lets you follow each step.")
+        self.speed.setToolTip(f"How fast Train plays. {speed_label(SPEEDS[0][1])}, the default, plays the "
+                              f"iterations of one press in about {WATCH_SECONDS:g} s, spaced as on a log axis: the "
+                              "first ones, where J changes most, slowly, the later ones fast. The others are "
+                              "iterations per second; slow motion lets you follow each step.")
         self.init = QComboBox()
         self.init.addItem("Zeros (course)", "zeros")
         self.init.addItem("Random (seeded)", "random")
@@ -283,7 +285,7 @@ class ControlsPanel(QWidget):
 
     def _show_run(self, s) -> None:
         if self.speed.findData(s.speed) < 0:  # a speed none of the presets has
-            self.speed.addItem(f"{s.speed:g} iterations/s", s.speed)
+            self.speed.addItem(speed_label(s.speed), s.speed)
         for widget, setter in ((self.budget, lambda: self.budget.setValue(s.budget)),
                                (self.speed, lambda: self.speed.setCurrentIndex(self.speed.findData(s.speed))),
                                (self.init, lambda: self.init.setCurrentIndex(self.init.findData(s.init))),
