@@ -92,14 +92,11 @@ class Pace:
 
 class Pacer:
     """One press of Train at the watchable pace: the iteration due by ``now``, over the stretch from where it
-    began to its end; a new end (budget) paces the rest anew, ``restart`` (a new speed) from the next look."""
+    began (at the first look) to its end; a new end (a new budget) paces the rest anew."""
 
     def __init__(self):
         self.pace: Pace | None = None
         self.began = 0.0
-
-    def restart(self) -> None:
-        self.pace = None
 
     def due(self, iteration: int, target: int, budget: int, now: float) -> int:
         """Budget 0 (until J stops falling) is paced as OPEN_STRETCH iterations, then on at that pace."""

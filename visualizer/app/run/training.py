@@ -287,8 +287,7 @@ class TrainingController(QObject):
         # The worker's small numpy calls keep the GIL; hand it over often so the GUI stays responsive.
         sys.setswitchinterval(GIL_SWITCH_S)
         self.past.stepped()
-        self._speed = self.settings.speed
-        self._pacer.restart()
+        self._speed, self._pacer = self.settings.speed, Pacer()  # a new press of Train: a pace of its own
         worker = self._worker = Worker(lambda _cancelled, _progress: self._loop(), self)
         worker.failed.connect(self.failed)
         worker.finished.connect(lambda: self._on_finished(worker))
@@ -334,8 +333,7 @@ class TrainingController(QObject):
             if self._budgeted:
                 self._aim()
         elif isinstance(intent, SetSpeed):
-            self._speed = intent.speed
-            self._pacer.restart()  # a watchable pace chosen now begins now
+            self._speed, self._pacer = intent.speed, Pacer()  # a watchable pace chosen now begins now
         return isinstance(intent, Pause)
 
     def _loop(self) -> None:
@@ -350,15 +348,11 @@ class TrainingController(QObject):
                 self._stop("budget", f"Done: {gd.iteration} iterations.")
                 return
             speed = self._speed if self._budgeted or self._speed != WATCHABLE else None  # Step ×100 is not paced
-            batch = max(1, min(remaining, int(BATCH_SECONDS / per_iteration)))
-            if speed == WATCHABLE:
-                due = self._pacer.due(gd.iteration, self._target, self._budget, self.clock())
-                batch = min(batch, due - gd.iteration)
-                if batch <= 0:
-                    self._sleep(LOOK_S)
-                    continue
-            elif speed:
-                batch = 1
+            batch = 1 if speed and speed != WATCHABLE else max(1, min(remaining, int(BATCH_SECONDS / per_iteration)))
+            if speed == WATCHABLE and (batch := min(batch, self._pacer.due(gd.iteration, self._target, self._budget,
+                                                                           self.clock()) - gd.iteration)) <= 0:
+                self._sleep(LOOK_S)  # the next iteration is not due yet
+                continue
             started = time.perf_counter()
             ran = gd.step(batch, cancelled=self._waiting)
             elapsed = time.perf_counter() - started
