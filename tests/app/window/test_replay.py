@@ -37,6 +37,9 @@ def test_replay_plays_the_run_again_every_panel_follows_and_each_key_stops_it(wi
     assert window.replayer.playing and window.view_iteration == 0
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.replayer.playing and c.gd.iteration == 60
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # the button, now "Stop", stops it
+    assert not window.replayer.playing and button.text() == "Replay"
 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(p.train_button, Qt.MouseButton.LeftButton)  # Train: on from the end, not a branch from 0
