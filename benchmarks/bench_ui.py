@@ -97,9 +97,9 @@ def one_run(seconds: float, history: int, large: bool = False) -> int:
     from visualizer.model.settings import RunSettings
 
     if large:
-        train, test, settings = large_set(), None, RunSettings(alpha=0.001, batch_size=64)
+        train, test, settings = large_set(), None, RunSettings(alpha=0.001, batch_size=64, speed=None)
     else:
-        (train, test), settings = load_data(), RunSettings()
+        (train, test), settings = load_data(), RunSettings(speed=None)  # full speed, not the watchable pace
     timed = 2000 if large else 20000
     rates = []
     for _ in range(3):  # one timing of a fifth of a second varied from 69k to 109k it/s: the median of three

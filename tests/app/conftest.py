@@ -24,6 +24,7 @@ def window(qtbot, demo):
     train, test = demo
     w = MainWindow(train, test, remember_layout=False)
     w.ask_before_closing = False
+    w.state.change_settings(speed=None)  # a test waits for a run's end, not 10 s of the launch's watchable pace
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()

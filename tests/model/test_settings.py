@@ -14,7 +14,7 @@ def test_defaults_round_trip_through_json():
     s = RunSettings()
     assert RunSettings.from_dict(json.loads(json.dumps(s.to_dict())), "x") == s
     assert s.to_dict() == {"alpha": 0.005, "loss": "cross-entropy", "init": "zeros", "seed": 0, "budget": 2000,
-                           "speed": None, "slice": "w-direction", "optimizer": "gd", "batch_size": None,
+                           "speed": "watchable", "slice": "w-direction", "optimizer": "gd", "batch_size": None,
                            "beta": 0.9, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "lam": 0.0, "decay": 0.0,
                            "decay_kind": "inverse", "hidden": (), "activation": "relu", "init_scale": 0.01}
 
@@ -87,7 +87,8 @@ def test_every_loss_and_slice_is_accepted():
 @pytest.mark.parametrize("key, raw, expected", [
     ("alpha", "abc", 0.005), ("alpha", "inf", 0.005), ("alpha", "1e400", 0.005), ("alpha", "0.25", 0.25),
     ("alpha", None, 0.005), ("seed", "7", 7), ("seed", "-3", 0), ("budget", "1e3", 1000), ("budget", "", 2000),
-    ("speed", "@Invalid()", None), ("speed", "30", 30.0), ("slice", "principal", "principal"),
+    ("speed", "@Invalid()", "watchable"), ("speed", "30", 30.0), ("speed", "", None),
+    ("slice", "principal", "principal"),
     ("slice", 1, "w-direction"), ("loss", "hinge", "cross-entropy"),
 ])
 def test_field_or_default_checks_raw_preferences_quietly(key, raw, expected):

@@ -28,6 +28,7 @@ from visualizer.core.optim.optimizers import DECAY_KINDS, KINDS
 from visualizer.core.optim.registry import HYPERS, users
 from visualizer.data.contradictions import MAX_CONTRADICTIONS
 from visualizer.data.images import N_PX_RANGE
+from visualizer.model.pacing import WATCH_SECONDS, WATCHABLE
 
 #: The largest learning rate any input may give: far beyond a useful one (larger ones overflow at once).
 ALPHA_BOUND = 1e6
@@ -135,8 +136,10 @@ RUN: dict[str, Constraint] = {
     "budget": Constraint(int, 2000, "the number of iterations",
                          "iterations per press of Train; 0 trains until the cost stops falling",
                          low=0, high=COUNT_BOUND, flag="--iterations", metavar="N", step=500),
-    "speed": Constraint(float, None, "the speed", "iterations per second",
-                        low=0.0, low_open=True, none="as fast as possible"),
+    "speed": Constraint(float, WATCHABLE, "the speed",
+                        f"iterations per second, or {WATCHABLE}: each press of Train in about {WATCH_SECONDS:g} s, "
+                        "the first iterations slowest", low=0.0, low_open=True, none="as fast as possible",
+                        words=(WATCHABLE,)),
     "slice": Constraint(str, "w-direction", "the surface slice",
                         "the plane the surface panel draws J on", choices=("w-direction", "principal")),
     "optimizer": Constraint(str, "gd", "the optimizer", "how each step uses the gradient",

@@ -78,7 +78,8 @@ def test_a_data_set_opened_afterwards_ends_the_lesson_and_unlocks(window, qtbot,
 
 
 def test_steps_stay_locked_after_a_run(window, qtbot, tmp_path):
-    path = write(tmp_path, 'title = "Only train"\n[settings]\nbudget = 30\n[controls]\nlocked = ["step"]\n')
+    path = write(tmp_path, 'title = "Only train"\n[settings]\nbudget = 30\nspeed = 1000.0\n[controls]\n'
+                           'locked = ["step"]\n')  # not the 10 s of the watchable pace
     opened(window, qtbot, path)
     window.toggle_training()
     qtbot.waitUntil(lambda: window.controller.gd.iteration == 30 and not window.controller.running, timeout=10000)

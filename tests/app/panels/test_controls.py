@@ -40,3 +40,26 @@ def test_the_edge_is_weighed_against_the_alpha_it_was_measured_with(controls):
                                          "along the steepest direction here, a step lands farther across the " \
                                          "valley than it started)"
     assert "f0ad4e" in controls.alpha.slider.styleSheet()  # amber: above
+
+
+def test_the_speed_starts_watchable_and_says_so(controls):
+    """The first run of a data set played 2000 iterations in under 1.5 s: too fast to see anything."""
+    assert controls.speed.currentText() == "Watchable (≈10 s)" and controls.state.settings.speed == "watchable"
+    assert "about 10 s" in controls.speed.toolTip() and "log axis" in controls.speed.toolTip()
+    controls.speed.setCurrentIndex(controls.speed.findData(None))
+    assert controls.state.settings.speed is None  # the learner's choice, kept for the runs to come
+
+
+def test_the_replay_button_names_its_pace_and_its_arrow_chooses_another(controls, qtbot):
+    button = controls.replay_button
+    assert button.text() == "Replay" and button.accessibleName() == "Replay the run"
+    assert "Pace: Watchable (≈10 s)" in button.toolTip() and "(P)" in button.toolTip()
+    actions = button.menu().actions()
+    assert [a.text() for a in actions] == ["Replay at watchable (≈10 s)", "Replay at 1000 / s", "Replay at 100 / s",
+                                           "Replay at 10 / s", "Replay at slow motion: 1 / s"]
+    assert actions[0].isChecked()
+    with qtbot.waitSignal(controls.replaySpeedChosen) as chosen:
+        actions[2].trigger()
+    assert chosen.args == [100.0] and controls.replay_speed == 100.0 and actions[2].isChecked()
+    assert "Pace: 100 / s" in button.toolTip()
+    assert button in controls.setting_widgets("timeline")  # a lesson that hides the timeline hides Replay too

@@ -7,12 +7,14 @@ from visualizer.app.run.training import TrainingController
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data.dataset import with_examples
 from visualizer.formats import storage
+from visualizer.model.pacing import WATCHABLE, Pace
 from visualizer.model.state import DataSets, WindowState
 
 
 @pytest.fixture
 def controller(qapp, demo):
     c = TrainingController(WindowState(DataSets(*demo)))
+    c.state.change_settings(speed=None)  # at full speed: the watchable pace has its own tests
     yield c
     c.shutdown()
     assert not c.running
@@ -227,3 +229,39 @@ def test_adam_moving_the_run_says_so(controller, qtbot):
     c.state.change_settings(optimizer="adam", alpha=0.001)
     steps(c, qtbot, 5)
     assert c.gd.method == "primal" and c.replay_note() == "before 10 adam moved the run to other coordinates"
+
+
+# ---------------------------------------------------------------- the watchable pace
+def test_train_at_the_watchable_pace_reaches_each_iteration_when_the_pace_says_and_the_budget_at_ten_seconds(
+        controller, qtbot):
+    """At full speed 2000 iterations ended in under 1.5 s; the default pace is timed by the controller's clock."""
+    c, now = controller, [100.0]
+    c.clock = lambda: now[0]
+    c.state.change_settings(speed=WATCHABLE, budget=2000)
+    c.start()
+    qtbot.wait(150)
+    assert c.running and c.gd.iteration == 0  # the first iteration is due at 0.91 s
+    pace = Pace(0, 2000, WATCHABLE)
+    for t in (1.0, 5.0, 9.5):
+        now[0] = 100.0 + t
+        qtbot.waitUntil(lambda t=t: c.gd.iteration == pace.iteration_at(t), timeout=5000)
+        qtbot.wait(60)
+        assert c.running and c.gd.iteration == pace.iteration_at(t)  # and not beyond
+    assert pace.iteration_at(5.0) < 100 < 1000 < pace.iteration_at(9.5) < 2000  # slow first, fast later
+    now[0] = 110.0
+    finish(c, qtbot)
+    assert c.gd.iteration == 2000
+
+
+def test_steps_are_not_paced_and_a_speed_chosen_while_training_takes_over(controller, qtbot):
+    c, now = controller, [0.0]
+    c.clock = lambda: now[0]
+    c.state.change_settings(speed=WATCHABLE)
+    steps(c, qtbot, 100)  # Step ×100 at once, as before: the clock never moved
+    assert c.gd.iteration == 100
+    c.start()
+    qtbot.wait(100)
+    assert c.gd.iteration == 100 and c.running
+    c.state.change_settings(speed=None)
+    finish(c, qtbot)
+    assert c.gd.iteration == 2100

@@ -5,15 +5,17 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QDoubleValidator, QPainter, QPen
+from PySide6.QtGui import QActionGroup, QColor, QDoubleValidator, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QMenu,
     QPushButton,
     QSlider,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +26,7 @@ from visualizer.core.analysis.presets import LABELS
 from visualizer.core.optim.registry import SPECS
 from visualizer.core.optim.spec import join
 from visualizer.model.constraints import RUN, parse
+from visualizer.model.pacing import REPLAY_SPEEDS, SPEEDS, WATCH_SECONDS, speed_label
 from visualizer.model.state import NEW_RUN
 
 #: The slider's span of α (log scale): where learning rates are useful. Typed values go beyond it, up to the
@@ -35,8 +38,6 @@ EDGE_REASONS = {
     "flat": "J is flat here: every σ(z) is saturated, so there is no edge of stability to speak of.",
 }
 SLIDER_STEPS = 600  # 100 steps per decade
-SPEEDS = [("As fast as possible", None), ("1000 / s", 1000.0), ("100 / s", 100.0), ("10 / s", 10.0),
-          ("Slow motion: 1 / s", 1.0)]
 
 
 def alpha_to_slider(alpha: float) -> int:
@@ -164,6 +165,8 @@ class ControlsPanel(QWidget):
     stepRequested = Signal(int)
     resetRequested = Signal()
     presetChosen = Signal(str)
+    replayRequested = Signal()  # the Replay button: play the run again, or stop the replay
+    replaySpeedChosen = Signal(object)
 
     def __init__(self, state):
         super().__init__()
@@ -195,7 +198,10 @@ class ControlsPanel(QWidget):
         self.speed = QComboBox()
         for label, value in SPEEDS:
             self.speed.addItem(label, value)
-        self.speed.setToolTip("Iterations per second. Slow motion lets you follow each step.")
+        self.speed.setToolTip(f"How fast Train plays. {speed_label(SPEEDS[0][1])}, the default, plays the "
+                              f"iterations of one press in about {WATCH_SECONDS:g} s, spaced as on a log axis: the "
+                              "first ones, where J changes most, slowly, the later ones fast. The others are "
+                              "iterations per second; slow motion lets you follow each step.")
         self.init = QComboBox()
         self.init.addItem("Zeros (course)", "zeros")
         self.init.addItem("Random (seeded)", "random")
@@ -216,13 +222,19 @@ class ControlsPanel(QWidget):
         self.timeline.setToolTip("Scrub through the iterations done so far (← steps back). The whole window "
                                  "shows that iteration; training on from there starts a new branch.")
         self.timeline_label = WrappedLabel("iteration 0")  # "…; before 100 adam moved the run…" wraps
+        self.replay_speed = REPLAY_SPEEDS[0][1]
+        self.replay_button = self._replay_button()
+        self.show_replaying(False)
 
         run_box = QGroupBox("Run")
         run = QVBoxLayout(run_box)
         run.addWidget(self.train_button)
         run.addLayout(steps)
         run.addWidget(self.reset_button)
-        run.addWidget(self.timeline)
+        timeline_row = QHBoxLayout()
+        timeline_row.addWidget(self.timeline, 1)
+        timeline_row.addWidget(self.replay_button)
+        run.addLayout(timeline_row)
         run.addWidget(self.timeline_label)
         form_box = QGroupBox("Settings")
         form = QFormLayout(form_box)
@@ -283,7 +295,7 @@ class ControlsPanel(QWidget):
 
     def _show_run(self, s) -> None:
         if self.speed.findData(s.speed) < 0:  # a speed none of the presets has
-            self.speed.addItem(f"{s.speed:g} iterations/s", s.speed)
+            self.speed.addItem(speed_label(s.speed), s.speed)
         for widget, setter in ((self.budget, lambda: self.budget.setValue(s.budget)),
                                (self.speed, lambda: self.speed.setCurrentIndex(self.speed.findData(s.speed))),
                                (self.init, lambda: self.init.setCurrentIndex(self.init.findData(s.init))),
@@ -305,8 +317,38 @@ class ControlsPanel(QWidget):
                "init": self.init, "seed": self.seed, "loss": self.loss}
         widget = own[key]
         label = self.form.labelForField(widget)
-        extra = {"alpha": [self.edge_label], "timeline": [self.timeline_label]}.get(key, [])
+        extra = {"alpha": [self.edge_label], "timeline": [self.timeline_label, self.replay_button]}.get(key, [])
         return [widget] + ([label] if label is not None else []) + extra
+
+    def _replay_button(self) -> QToolButton:
+        """Replay, with its pace chosen from the arrow beside it (watchable unless the learner chose another)."""
+        button = QToolButton()
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        menu, group = QMenu(button), QActionGroup(button)
+        for label, speed in REPLAY_SPEEDS:
+            a = menu.addAction(f"Replay at {label[0].lower()}{label[1:]}")
+            a.setCheckable(True)
+            a.setChecked(speed == self.replay_speed)
+            a.triggered.connect(lambda _=False, speed=speed: self._replay_speed_chosen(speed))
+            group.addAction(a)
+        button.setMenu(menu)
+        button.clicked.connect(self.replayRequested)
+        return button
+
+    def _replay_speed_chosen(self, speed) -> None:
+        self.replay_speed = speed
+        self.replaySpeedChosen.emit(speed)
+        self.show_replaying(False)
+
+    def show_replaying(self, playing: bool) -> None:
+        """The button stops a replay while one plays; else it replays at the pace its tooltip names."""
+        button = self.replay_button
+        button.setText("Stop" if playing else "Replay")
+        button.setAccessibleName("Stop the replay" if playing else "Replay the run")
+        button.setToolTip("Stop the replay where it is (P, Space or Esc)." if playing else
+                          "Play the run again from iteration 0, every panel following (P). Pace: "
+                          f"{speed_label(self.replay_speed)}; the arrow chooses another. Space, Esc or this button "
+                          "stops it; Train stops it and goes on training from the end.")
 
     def _preset(self, index: int) -> None:
         name = self.presets.itemData(index)

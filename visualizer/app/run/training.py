@@ -25,6 +25,7 @@ from visualizer.app.run.worker import ReadWriteLock, Worker
 from visualizer.core import GradientDescent
 from visualizer.data import Dataset
 from visualizer.model.notices import ABOUT_THE_RUN, Happening
+from visualizer.model.pacing import LOOK_S, WATCHABLE, Pacer
 from visualizer.model.run_setup import metric_stride, new_run
 from visualizer.model.settings import RunSettings, run_optimizer
 from visualizer.model.state import NEW_RUN, OPTIMIZER_FIELDS, WindowState
@@ -60,6 +61,7 @@ class TrainingController(QObject):
         #: This press of Train: the iteration it ends at, its budget, whether it has one, where it began; the speed.
         self._target, self._budget, self._budgeted, self._pressed_at, self._speed = 0, 0, False, 0, None
         self._next_snapshot = 0.0  # perf_counter time before which the worker publishes no snapshot
+        self._pacer, self.clock = Pacer(), time.monotonic  # the watchable pace, timed by the clock
         self._worker: Worker | None = None
         self._stop_facts: tuple | None = None  # (gd, iteration, alpha, optimizer) when the worker stopped
         self._ghosts = GhostKeeper()
@@ -285,7 +287,7 @@ class TrainingController(QObject):
         # The worker's small numpy calls keep the GIL; hand it over often so the GUI stays responsive.
         sys.setswitchinterval(GIL_SWITCH_S)
         self.past.stepped()
-        self._speed = self.settings.speed
+        self._speed, self._pacer = self.settings.speed, Pacer()  # a new press of Train: a pace of its own
         worker = self._worker = Worker(lambda _cancelled, _progress: self._loop(), self)
         worker.failed.connect(self.failed)
         worker.finished.connect(lambda: self._on_finished(worker))
@@ -331,7 +333,7 @@ class TrainingController(QObject):
             if self._budgeted:
                 self._aim()
         elif isinstance(intent, SetSpeed):
-            self._speed = intent.speed
+            self._speed, self._pacer = intent.speed, Pacer()  # a watchable pace chosen now begins now
         return isinstance(intent, Pause)
 
     def _loop(self) -> None:
@@ -345,8 +347,12 @@ class TrainingController(QObject):
             if remaining <= 0:
                 self._stop("budget", f"Done: {gd.iteration} iterations.")
                 return
-            speed = self._speed
-            batch = 1 if speed else max(1, min(remaining, int(BATCH_SECONDS / per_iteration)))
+            speed = self._speed if self._budgeted or self._speed != WATCHABLE else None  # Step ×100 is not paced
+            batch = 1 if speed and speed != WATCHABLE else max(1, min(remaining, int(BATCH_SECONDS / per_iteration)))
+            if speed == WATCHABLE and (batch := min(batch, self._pacer.due(gd.iteration, self._target, self._budget,
+                                                                           self.clock()) - gd.iteration)) <= 0:
+                self._sleep(LOOK_S)  # the next iteration is not due yet
+                continue
             started = time.perf_counter()
             ran = gd.step(batch, cancelled=self._waiting)
             elapsed = time.perf_counter() - started
@@ -357,7 +363,6 @@ class TrainingController(QObject):
             if gd.halted:  # the engine's own sentence names the setting (α, λ, or ε with β₂): not always α
                 self._stop("overflow", overflow_message(gd.overflow))
                 return
-                return
             if self._budgeted and self._budget <= 0:
                 cost = gd.cost
                 if cost < best - PLATEAU * max(1.0, abs(best)):
@@ -367,7 +372,7 @@ class TrainingController(QObject):
                                             f"iteration {plateau_since}, in {gd.iteration - plateau_since} "
                                             f"iterations: stopped at iteration {gd.iteration}.")
                     return
-            if speed:
+            if speed and speed != WATCHABLE:
                 self._sleep(max(0.0, 1.0 / speed - elapsed))
 
     def _waiting(self) -> bool:

@@ -28,6 +28,7 @@ from visualizer.app.lessons.lesson_files_actions import LessonFileActions
 from visualizer.app.lessons.lessons_window import LessonsWindow
 from visualizer.app.panels.notice import NoticeBar
 from visualizer.app.run.preset_search import PresetSearcher
+from visualizer.app.run.replay import Replayer
 from visualizer.app.run.training import TrainingController
 from visualizer.app.window import preferences
 from visualizer.app.window.data_actions import DataActions
@@ -65,6 +66,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.remember_layout = remember_layout
         self.state = WindowState(DataSets(train, test), settings or RunSettings())
         self.controller = TrainingController(self.state)
+        self.replayer = Replayer(self.state, self)
         self.panels: dict[str, QWidget] = {p.key: MAKERS[p.key](self.state) for p in PANELS}
         # the panels the window's own code wires and draws by name; any other is reached through self.panels
         self.controls, self.cost_curve, self.surface = (self.panels[k] for k in ("controls", "cost", "surface"))
@@ -153,7 +155,12 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
 
     def _connect(self) -> None:
         c, p, events = self.controller, self.controls, self.state.events
-        p.trainToggled.connect(self.toggle_training)
+        p.trainToggled.connect(self.press_train)
+        p.replayRequested.connect(self.toggle_replay)
+        p.replaySpeedChosen.connect(lambda speed: setattr(self.replayer, "speed", speed))
+        self.replayer.playingChanged.connect(p.show_replaying)
+        self.replayer.playingChanged.connect(self.stop_replay_action.setEnabled)
+        self.replayer.playingChanged.connect(lambda _: self.refresh(force=True))  # the status says "replaying"
         p.stepRequested.connect(self.step)
         p.resetRequested.connect(self.reset)
         p.presetChosen.connect(self.choose_preset)
@@ -213,15 +220,41 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
 
     # ------------------------------------------------------------------ intents
     def toggle_training(self) -> None:
+        """Space: Train or Pause; during a replay it stops the replay."""
+        if self.replayer.playing:
+            self.replayer.stop()
+            return
         if self.controller.running:
             self.controller.pause()
             return
         self._branch_if_looking_back()
         self.controller.start()
 
+    def press_train(self) -> None:
+        """The Train button; during a replay it stops the replay and trains on from the run's end."""
+        if self.replayer.playing:
+            self._end_replay()
+        self.toggle_training()
+
+    def toggle_replay(self) -> None:
+        """Play the run again from its start (pausing it first), or stop the replay."""
+        if self.replayer.playing:
+            self.replayer.stop()
+            return
+        self.controller.pause()
+        if not self.replayer.play():
+            self.statusBar().showMessage("Nothing to replay yet: train or step first.", 5000)
+
+    def _end_replay(self) -> None:
+        """Back to the run's end, as if the replay had played to it."""
+        self.replayer.stop()
+        self.state.look_at(None)
+
     def step(self, n: int) -> None:
         if self.controller.running:
             return
+        if self.replayer.playing:
+            self._end_replay()  # a step during a replay is one more step of the run, not a branch from the replay
         self._branch_if_looking_back()
         self.controller.step(n)
 
@@ -293,6 +326,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             event.ignore()
             return
         self.timer.stop()
+        self.replayer.stop()
         QApplication.instance().removeEventFilter(self._keys)
         if self._follows_focus:  # a second close must not disconnect again
             self._follows_focus = False

@@ -90,6 +90,13 @@ def build_menus(window) -> None:
     action(run, "Step ×100", "Ctrl+Shift+Right", lambda: window.step(100))
     window.back_action = action(run, "Step back", Qt.Key.Key_Left, window.step_back)
     window.reset_action = action(run, "Reset", Qt.Key.Key_R, window.reset)
+    run.addSeparator()
+    window.replay_action = action(run, "Re&play the run", Qt.Key.Key_P, window.toggle_replay,
+                                  "Play the run again from iteration 0, every panel following, at the pace chosen "
+                                  "beside the Replay button; P again stops it")
+    window.stop_replay_action = action(run, "Stop the replay", Qt.Key.Key_Escape, window.replayer.stop,
+                                       "Stop the replay where it is (also Space)")
+    window.stop_replay_action.setEnabled(False)
     explore = window.menuBar().addMenu("E&xplore")
     action(explore, "&Compare runs (race)…", "Ctrl+L", lambda: show_explorer(window),
            "Race optimizers, α, batch sizes, λ and decay from the same start, or sweep α on a log scale")

@@ -224,7 +224,8 @@ class Rendering:
         d = c.train
         self.status.setText(
             f"iteration {frame.iteration}   J = {cost_text(frame.cost)}   train {frame.train_accuracy:.1f} %{test}   "
-            f"α = {frame.alpha:g}   " + (f"{rate:,.0f} it/s   " if c.running else "paused   ")  # no past speed
+            f"α = {frame.alpha:g}   " + (f"{rate:,.0f} it/s   " if c.running else  # no past speed
+                                         "replaying   " if self.replayer.playing else "paused   ")
             + f"{d.source}: m = {d.m}, n_x = {d.n_x}"
         )
 
