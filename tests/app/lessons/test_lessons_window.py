@@ -27,9 +27,8 @@ def test_a_lesson_leaves_its_instructions_in_sight(window, qtbot, monkeypatch, s
                     and not window.lesson_running, timeout=60000)
     lessons, instructions = window.lessons_window, window.docks["instructions"]
     qtbot.waitUntil(lambda: lessons.isVisible() and instructions.isVisible(), timeout=3000)
-    qtbot.wait(200)  # the instructions take their room after they show
-    assert not lessons.frameGeometry().intersects(on_screen(instructions)), \
-        f"{lessons.frameGeometry()} covers the instructions at {on_screen(instructions)}"
+    # the instructions take their room after they show, and the Lessons window then moves beside them
+    qtbot.waitUntil(lambda: not lessons.frameGeometry().intersects(on_screen(instructions)), timeout=3000)
     assert QRect(0, 0, *size).contains(lessons.frameGeometry())
 
 
