@@ -19,6 +19,8 @@ import numpy as np
 
 from visualizer.core.engine.history import EDGE, METRICS, History
 from visualizer.core.engine.trajectory import ExactState
+from visualizer.core.models.network import Network
+from visualizer.core.models.registry import model_of
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset, images_to_x
 from visualizer.data.dataset import Skipped
@@ -29,7 +31,7 @@ from visualizer.formats.run_state import exact_state, optimizer_changes, optimiz
 from visualizer.fs.atomic import StorageError, atomic_save
 from visualizer.fs.files import require_regular
 from visualizer.model.constraints import batch_problem, check
-from visualizer.model.settings import RunSettings, SettingsError
+from visualizer.model.settings import RunSettings, SettingsError, model_problem
 
 MODEL_FORMAT, SESSION_FORMAT, VERSION = "visualizer-model", "visualizer-session", 1
 PREPROCESSING = ("decode with Pillow (EXIF rotation applied, transparency on white, 8-bit RGB), centre-crop to "
@@ -222,6 +224,14 @@ def _dataset_arrays(prefix: str, d: Dataset) -> dict[str, np.ndarray]:
     }
 
 
+def session_weights(run) -> tuple[np.ndarray, float]:
+    """(w, b) as a session keeps them: logistic regression's; a network has no w (its θ is the exact state's)
+    and b is its output unit's bias."""
+    if model_of(run).has_hidden:
+        return np.zeros(0), float(run.theta[-1])
+    return run.w, run.b
+
+
 def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettings | dict, history: History,
                  iteration: int, w: np.ndarray, b: float, exact: ExactState | None = None,
                  comparison: comparison_files.SavedComparison | None = None) -> None:
@@ -314,6 +324,8 @@ def load_session(path) -> Session:
     train = _read_dataset(a, "train", path, classes)
     if problem := batch_problem(settings.batch_size, train.m):
         raise StorageError(f"{path}: its settings: setting 'batch_size': {problem}")
+    if problem := model_problem(settings, train.m):
+        raise StorageError(f"{path}: its settings: setting {problem[0]!r}: {problem[1]}")
     has_test = any(k.startswith("test_") for k in a)
     test = _read_dataset(a, "test", path, classes) if has_test else None
     if test is not None and test.n_x != train.n_x:
@@ -327,7 +339,11 @@ def load_session(path) -> Session:
         raise StorageError(f"{path}: the entry 'costs' must hold one cost (>= 0) every {stride} iteration(s): "
                            f"{costs.size} values for iteration {iteration}")
     w = _floats(a, "w", path)
-    if w.size != train.n_x:
+    network = Network(train.n_x, settings.hidden).size if settings.hidden else None
+    if network is not None and w.size:
+        raise StorageError(f"{path}: the entry 'w' must be empty: its settings say a network, whose parameters are "
+                           "in 'run_theta'")
+    if network is None and w.size != train.n_x:
         raise StorageError(f"{path}: the entry 'w' has {w.size} values for {train.n_x} features "
                            f"({train.n_px} x {train.n_px} x 3)")
     b = float(_floats(a, "b", path)[()])
@@ -336,6 +352,7 @@ def load_session(path) -> Session:
     history.optimizer_changes = optimizer_changes(a, path, iteration, settings, train.m)
     _metric_history(a, path, iteration, history)
     history.costs.restore(costs, stride, iteration)
-    return Session(train, test, settings, history, iteration, w, b, exact_state(a, path, train, b, iteration),
+    return Session(train, test, settings, history, iteration, w, b,
+                   exact_state(a, path, train, b, iteration, network),
                    comparison_files.read(a, path, train.m))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, field, fields, make_dataclass
 
+from visualizer.core.models.network_run import unsupported
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.model.constraints import RUN, check, parse, shown, together_problem
 
@@ -91,6 +92,15 @@ def run_optimizer(settings: RunSettings, m: int) -> Optimizer:
     """The optimizer a run on m examples takes from ``settings``: B = m is written as all m (None)."""
     opt = Optimizer.from_settings(settings)
     return opt.with_(batch_size=None) if opt.batch_size is not None and opt.batch_size >= m else opt
+
+
+def model_problem(settings: RunSettings, m: int) -> tuple[str, str] | None:
+    """(the setting at fault, why) when the settings ask a network, on m examples, for an optimizer its descent
+    does not run (yet): the window, sessions and lessons refuse them as the command line does."""
+    if not settings.hidden or not (why := unsupported(run_optimizer(settings, m), m)):
+        return None
+    key = "optimizer" if settings.optimizer != "gd" else "decay" if settings.decay else "batch_size"
+    return key, f"{why}: choose gradient descent on all m examples, without decay, for a network"
 
 
 #: An Optimizer's fields by the setting each one is ("kind" is the optimizer setting).

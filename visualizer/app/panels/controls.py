@@ -33,7 +33,12 @@ EDGE_REASONS = {
     "not convex": "J curves downward here along some direction (squared error is not convex): "
                   "no single α is the edge of stability.",
     "flat": "J is flat here: every σ(z) is saturated, so there is no edge of stability to speak of.",
+    "network": "A network's J is no bowl, and no formula gives its edge of stability: 2/λmax is not measured "
+               "here for networks.",
 }
+NETWORK_EDGE_TIP = ("On a network J is not convex: its curvature λmax (the Hessian's largest eigenvalue) changes "
+                    "as training goes, and full-batch descent tends to raise it until 2/λmax meets α (Cohen et al., "
+                    "2021). The window does not measure it for networks yet.")
 SLIDER_STEPS = 600  # 100 steps per decade
 SPEEDS = [("As fast as possible", None), ("1000 / s", 1000.0), ("100 / s", 100.0), ("10 / s", 10.0),
           ("Slow motion: 1 / s", 1.0)]
@@ -238,6 +243,7 @@ class ControlsPanel(QWidget):
                                    "The edge is local: it moves as training changes a(1 − a), so a run above it "
                                    "here may rise, then come down where the edge is higher. The red mark on the "
                                    "slider shows it.")
+        self._edge_tip = self.edge_label.toolTip()
         form.addRow("", self.edge_label)
         self.presets = QComboBox()
         self.presets.addItem("Lesson presets…", None)
@@ -327,6 +333,8 @@ class ControlsPanel(QWidget):
         """``edge``: a core.stability.Edge, or None before it is known; ``alpha``: the α in force where it was
         measured (at the iteration shown), which it is weighed against, never the slider's latest tick."""
         self.alpha.set_edge(None if edge is None else edge.alpha, alpha)
+        network = edge is not None and edge.reason == "network"
+        self.edge_label.setToolTip(NETWORK_EDGE_TIP if network else self._edge_tip)
         if edge is None or edge.reason == "too large":
             self.edge_label.setText("")
         elif edge.alpha is None:

@@ -25,7 +25,7 @@ from visualizer.app.run.worker import ReadWriteLock, Worker
 from visualizer.core import GradientDescent
 from visualizer.data import Dataset
 from visualizer.model.notices import ABOUT_THE_RUN, Happening
-from visualizer.model.run_setup import metric_stride, new_run
+from visualizer.model.run_setup import built_with, metric_stride, new_run
 from visualizer.model.settings import RunSettings, run_optimizer
 from visualizer.model.state import NEW_RUN, OPTIMIZER_FIELDS, WindowState
 
@@ -152,8 +152,7 @@ class TrainingController(QObject):
     def _kept(self) -> KeptRun:
         """The run as it stands, with the settings it runs with (a new loss, init or seed is not yet its own)."""
         gd = self.gd
-        return KeptRun(gd, self.past, replace(self.settings, alpha=gd.alpha, loss=gd.loss.name, init=gd.init,
-                                              seed=gd.seed))
+        return KeptRun(gd, self.past, replace(self.settings, alpha=gd.alpha, **built_with(gd)))
 
     def branch_from(self, iteration: int) -> None:
         """Forget everything after ``iteration``; training on from there is a new branch."""
@@ -202,8 +201,8 @@ class TrainingController(QObject):
             self.latest = self._snapshot()
 
     def _new_run_if_needed(self, *_) -> None:
-        s, gd = self.settings, self.gd
-        if not self._quiet and (s.loss, s.init, s.seed) != (gd.loss.name, gd.init, gd.seed):
+        s = self.settings
+        if not self._quiet and any(getattr(s, key) != value for key, value in built_with(self.gd).items()):
             self.reset()
 
     def _optimizer_changed(self, *_) -> None:

@@ -15,7 +15,8 @@ from visualizer.core.models.network import (
     network_accuracy,
     output_z,
 )
-from visualizer.core.models.registry import MODELS, ModelSpec, get_model, model_for
+from visualizer.core.models.network_run import NetworkRun
+from visualizer.core.models.registry import MODELS, ModelSpec, get_model, model_for, model_of
 
 __all__ = [
     "ACTIVATIONS",
@@ -26,6 +27,7 @@ __all__ = [
     "ModelSpec",
     "Network",
     "NetworkDescent",
+    "NetworkRun",
     "Sharpness",
     "cost",
     "descend",
@@ -36,6 +38,7 @@ __all__ = [
     "hessian_vector",
     "initial_parameters",
     "model_for",
+    "model_of",
     "network_accuracy",
     "output_z",
     "sharpness",
