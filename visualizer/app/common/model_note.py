@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 
 class ModelNote(QObject):
-    """Covers ``panel`` with ``text`` while shown; follows the panel's size."""
+    """Takes the place of ``panel``'s own widgets (a 3-D view draws over anything laid on it) while shown."""
 
     def __init__(self, panel: QWidget):
         super().__init__(panel)
@@ -20,6 +20,7 @@ class ModelNote(QObject):
         self.label.setMargin(24)
         self.label.setAccessibleName("Panel note")
         self.label.hide()
+        self._hidden: list[QWidget] = []  # the panel's widgets it put away, shown again by ``hide``
         panel.installEventFilter(self)
 
     @property
@@ -28,12 +29,21 @@ class ModelNote(QObject):
 
     def show(self, text: str) -> None:
         self.label.setText(text)
+        if not self.shown:
+            own = self.panel.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            self._hidden = [w for w in own if w is not self.label and not w.isHidden()]
+            for widget in self._hidden:
+                widget.hide()
         self.label.setGeometry(self.panel.rect())
         self.label.raise_()
         self.label.show()
 
     def hide(self) -> None:
-        self.label.hide()
+        if self.shown:
+            self.label.hide()
+            for widget in self._hidden:
+                widget.show()
+            self._hidden = []
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.panel and event.type() == QEvent.Type.Resize:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from visualizer.app.common.fitting import NumberField, WrappedLabel
+from visualizer.app.panels.model_controls import ModelControls
 from visualizer.app.panels.optimizer_controls import OptimizerControls
 from visualizer.core.analysis.presets import LABELS
 from visualizer.core.optim.registry import SPECS
@@ -260,10 +261,12 @@ class ControlsPanel(QWidget):
         form.addRow("S&eed", self.seed)
         form.addRow("&Loss", self.loss)
         self.form = form
+        self.model = ModelControls(state)
         self.optimizer = OptimizerControls(state)
         layout = QVBoxLayout(self)
         layout.addWidget(run_box)
         layout.addWidget(form_box)
+        layout.addWidget(self.model)
         layout.addWidget(self.optimizer)
         layout.addStretch(1)
 
@@ -304,6 +307,8 @@ class ControlsPanel(QWidget):
         label: what a lesson locks or hides. KeyError for a key with no control."""
         if key in self.optimizer.rows:
             return list(self.optimizer.rows[key])
+        if key in self.model.rows:
+            return self.model.setting_widgets(key)
         if key == "step":
             return list(self.step_buttons)
         own = {"train": self.train_button, "reset": self.reset_button, "timeline": self.timeline,
