@@ -183,6 +183,10 @@ def load_model(path) -> Model:
 
 # ---------------------------------------------------------------------- sessions
 MAX_EXAMPLES = 10**6
+#: A run's own coordinates: logistic regression's (at most n_x + m + 2 numbers), or a network's θ, up to
+#: NETWORK_UNITS first-layer units on the largest images (about 100 MB).
+NETWORK_UNITS = 64
+_NETWORK = Spec("f", 1, 8 * max(W_MAX + MAX_EXAMPLES + 2, NETWORK_UNITS * (W_MAX + 1) + 10**6))
 MAX_COSTS = 10**9
 
 
@@ -190,9 +194,9 @@ def _session_specs() -> dict[str, Spec]:
     column = Spec("f", 1, 8 * MAX_COSTS, memory_factor=2)  # History's columns double as they grow
     specs = {"format": text(64), "version": SCALAR, "classes": _CLASSES, "settings": text(4096), "costs": column,
              "costs_stride": SCALAR, "iteration": SCALAR, "alpha_changes": _ALPHAS, "w": _W, "b": SCALAR,
-             "run_method": text(16), "run_w0": _W, "run_watch": Spec("f", 1, 16),
+             "run_method": text(16), "run_w0": _NETWORK, "run_watch": Spec("f", 1, 16),
              "optimizer_changes": text(2**20), "run_counters": Spec("iu", 1, 3 * 8),
-             **{k: Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2)) for k in ("run_theta", "run_v", "run_s")}}
+             "run_theta": _NETWORK, **{k: Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2)) for k in ("run_v", "run_s")}}
     specs.update({f"metric_{name}": column for name in ("iteration", *METRICS, EDGE)}, **comparison_files.SPECS)
     for p in ("train", "test"):
         specs.update({f"{p}_images": Spec("u", 4, 4 * 2**30, memory_factor=9, max_itemsize=1),  # + float64 X
@@ -222,6 +226,14 @@ def _dataset_arrays(prefix: str, d: Dataset) -> dict[str, np.ndarray]:
         f"{prefix}_source": np.array(d.source),
         f"{prefix}_skipped": np.array(json.dumps([[s.path, s.reason] for s in d.skipped])),
     }
+
+
+def network_sizes(train: Dataset, hidden: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+    """A network's θ size on this data, and the sizes its descent's own coordinates may have after c₀: θ's own
+    (W1 stepped as it is), or with W1's columns one per example (W1 = c₀ W1₀ + C Xᵀ)."""
+    net = Network(train.n_x, hidden)
+    rest = net.size - hidden[0] * (train.n_x + 1)
+    return net.size, (net.size + 1, hidden[0] * (train.m + 1) + rest + 1)
 
 
 def session_weights(run) -> tuple[np.ndarray, float]:
@@ -339,7 +351,7 @@ def load_session(path) -> Session:
         raise StorageError(f"{path}: the entry 'costs' must hold one cost (>= 0) every {stride} iteration(s): "
                            f"{costs.size} values for iteration {iteration}")
     w = _floats(a, "w", path)
-    network = Network(train.n_x, settings.hidden).size if settings.hidden else None
+    network = network_sizes(train, settings.hidden) if settings.hidden else None
     if network is not None and w.size:
         raise StorageError(f"{path}: the entry 'w' must be empty: its settings say a network, whose parameters are "
                            "in 'run_theta'")

@@ -23,9 +23,10 @@ import numpy as np
 from visualizer.core.engine.history import History
 from visualizer.core.engine.losses import Loss, get_loss
 from visualizer.core.engine.metrics import accuracy
-from visualizer.core.engine.trajectory import ExactState, Trajectory
+from visualizer.core.engine.trajectory import Trajectory
 from visualizer.core.models.descent import NetworkDescent
 from visualizer.core.models.network import DEFAULT_SCALE, Network, initial_parameters, output_z, weights_square
+from visualizer.core.models.network_keeping import NetworkKeeping, take_costs
 from visualizer.core.optim.optimizers import Optimizer, OptimizerState
 from visualizer.core.optim.overflow import explain
 
@@ -33,14 +34,6 @@ from visualizer.core.optim.overflow import explain
 CANCEL_EVERY = 32
 #: The first checkpoints' spacing: a replay runs at most this many iterations (more once the path doubles it).
 CHECKPOINT_EVERY = 16
-
-
-def _take_costs(descent: NetworkDescent) -> np.ndarray:
-    """The costs of the descent's steps since the last call, taken out of it (its list would grow for ever)."""
-    kept = descent._costs
-    costs = np.concatenate(kept) if kept else np.empty(0)
-    kept.clear()
-    return costs
 
 
 class NetworkExamples:
@@ -71,7 +64,7 @@ def unsupported(optimizer: Optimizer, m: int) -> str | None:
         f"{optimizer.kind}" if optimizer.kind != "gd" else "mini-batches" if optimizer.batch(m) < m else "decay")
 
 
-class NetworkRun:
+class NetworkRun(NetworkKeeping):
     """A network with ``hidden`` layers of ``activation`` trained on (X, Y) from a seeded start."""
 
     def __init__(self, X: np.ndarray, Y: np.ndarray, *, hidden: tuple[int, ...], activation: str = "relu",
@@ -95,8 +88,7 @@ class NetworkRun:
         self.net = Network(self.n_x, self.hidden, activation, self.loss.name, self._optimizer.lam)
         self.theta_start = initial_parameters(self.net, init, seed, init_scale)
         self._alpha = float(alpha)
-        self._descent = self._new_descent(X, self.theta_start)
-        self.param = NetworkCoordinates(self.net, X, self._descent.method)
+        self._rebuild(X, self.theta_start)
         self._set_test(X_test, Y_test)
         self.metric_stride = int(metric_stride)
         #: Extra figures recorded with the metrics: ``probe(run) -> {name: value}``.
@@ -117,6 +109,14 @@ class NetworkRun:
     # ------------------------------------------------------------------ set-up
     def _new_descent(self, X: np.ndarray, theta: np.ndarray) -> NetworkDescent:
         return NetworkDescent(self.net, X, self.y, theta, alpha=self._alpha, method=self._method)
+
+    def _rebuild(self, X: np.ndarray, theta: np.ndarray) -> None:
+        """A new descent on X from θ (network.py's layout) for ``self.net``: the test set is seen by it too."""
+        self._descent = self._new_descent(X, theta)
+        self._descent_start = np.array(theta, dtype=float)  # its own start: its coordinates are relative to it
+        self.param = NetworkCoordinates(self.net, X, self._descent.method)
+        if getattr(self, "test", None) is not None:
+            self.test = NetworkExamples(self.net, self.test.X)
 
     def _checked(self, optimizer: Optimizer) -> Optimizer:
         if not isinstance(optimizer, Optimizer):
@@ -211,9 +211,7 @@ class NetworkRun:
         if value.lam != old.lam:
             theta = self.theta
             self.net = Network(self.n_x, self.hidden, self.activation, self.loss.name, value.lam)
-            self._descent = self._new_descent(self.param.X, theta)
-            self.param = NetworkCoordinates(self.net, self.param.X, self._descent.method)
-            self.test = None if self.test is None else NetworkExamples(self.net, self.test.X)
+            self._rebuild(self.param.X, theta)
             self._restart_path()
         if value != old:
             self.diverged_at, self._divergence_base = None, self.cost
@@ -289,7 +287,7 @@ class NetworkRun:
         d = self._descent
         saved = self._coordinates() if k else None
         ran = d.step(k)
-        costs = _take_costs(d)
+        costs = take_costs(d)
         if not d.diverged:
             self._accept(costs)
             return ran
@@ -299,7 +297,7 @@ class NetworkRun:
         good = max(ran - 1, 0)
         if good:
             d.step(good)
-            self._accept(_take_costs(d))
+            self._accept(take_costs(d))
         self.overflow = (f"the step overflowed at iteration {self.iteration}: "
                          f"{explain(self._optimizer, self._alpha, self.m, 0, None, {})}")
         self.diverged_at = self.diverged_at if self.diverged_at is not None else self.iteration + 1
@@ -330,7 +328,7 @@ class NetworkRun:
         finally:
             self._set_coordinates(now)
             d.alpha, d.diverged = alpha, False
-            _take_costs(d)
+            take_costs(d)
         return theta, OptimizerState(epoch=iteration)
 
     def state_at(self, iteration: int) -> np.ndarray:
@@ -368,7 +366,7 @@ class NetworkRun:
         if iteration != self.iteration:
             self._set_coordinates(coordinates)
             self._replay(start, iteration)
-            _take_costs(self._descent)
+            take_costs(self._descent)
         self.iteration = iteration
         self.opt_state = OptimizerState(epoch=iteration)
         self.history.truncate(iteration)
@@ -394,65 +392,4 @@ class NetworkRun:
             while d.iteration < n and not d.diverged:
                 thetas.append(d.theta)
                 d.step(min(every, n - d.iteration))
-        return _take_costs(d), np.array(thetas).reshape(-1, self.net.size)
-
-    # ------------------------------------------------------------------ data edits and sessions
-    def add_examples(self, X_new: np.ndarray, Y_new: np.ndarray) -> None:
-        """Train on from the same θ with more examples."""
-        X_new = np.asarray(X_new)
-        y_new = np.asarray(Y_new, dtype=float).reshape(-1)
-        if X_new.shape != (self.n_x, y_new.size):
-            raise ValueError(f"new examples must have shape ({self.n_x}, {y_new.size}), not {X_new.shape}")
-        self.replace_data(np.hstack([self.param.X, X_new]), np.concatenate([self.y, y_new]))
-
-    def replace_data(self, X: np.ndarray, Y: np.ndarray, X_test=None, Y_test=None, keep_test: bool = True) -> None:
-        """Train on from the same θ with other examples: a new descent, where the replayable past restarts."""
-        theta = self.theta.copy()
-        self.y = np.asarray(Y, dtype=float).reshape(-1)
-        self.m = self.y.size
-        self._descent = self._new_descent(np.asarray(X), theta)
-        self.param = NetworkCoordinates(self.net, np.asarray(X), self._descent.method)
-        if not keep_test:
-            self._set_test(X_test, Y_test)
-        self.opt_state = OptimizerState(epoch=self.opt_state.epoch)
-        self._restart_path()
-        self.start_cost = self._divergence_base = self.cost
-
-    def before_edit(self) -> dict:
-        """The run as it stands, for ``undo_edit``: an edit replaces the descent, the path and the data."""
-        saved = dict(vars(self))
-        saved["_saved_coordinates"] = self._coordinates()
-        return saved
-
-    def undo_edit(self, saved: dict) -> bool:
-        """Take back the run ``before_edit`` saved, when no step was taken since with the same optimizer."""
-        if (saved["iteration"] != self.iteration or saved["history"] is not self.history
-                or saved["_optimizer"] != self._optimizer):
-            return False
-        alpha = self._alpha
-        coordinates = saved.pop("_saved_coordinates")
-        for key in set(vars(self)) - set(saved):
-            delattr(self, key)
-        vars(self).update(saved)
-        self._set_coordinates(coordinates)
-        self.alpha = alpha
-        return True
-
-    def exact_state(self) -> ExactState:
-        """θ in network.py's layout (method "network"): a saved run goes on from it."""
-        return ExactState("network", np.zeros(0), self.theta.copy(), self._divergence_base, self.diverged_at, None)
-
-    def restore(self, w, b, iteration: int, history: History, exact: ExactState | None = None) -> None:
-        """Carry on a saved run from its θ (``exact``) and history; the replayable past starts at its last iteration."""
-        if exact is None or exact.method != "network" or exact.theta.size != self.net.size:
-            raise ValueError(f"a saved network needs its {self.net.size} parameters")
-        self._optimizer = self._checked(history.optimizer_changes[-1][1])
-        self._alpha = history.alpha_changes[-1][1]
-        self.net = Network(self.n_x, self.hidden, self.activation, self.loss.name, self._optimizer.lam)
-        self._descent = self._new_descent(self.param.X, exact.theta)
-        self.param = NetworkCoordinates(self.net, self.param.X, self._descent.method)
-        self.test = None if self.test is None else NetworkExamples(self.net, self.test.X)
-        self.history, self.iteration = history, int(iteration)
-        self.opt_state = OptimizerState(epoch=self.iteration)
-        self._restart_path()
-        self._divergence_base, self.diverged_at = exact.divergence_base, exact.diverged_at
+        return take_costs(d), np.array(thetas).reshape(-1, self.net.size)
