@@ -8,6 +8,8 @@ from visualizer.core.models import MODELS, model_of
 from visualizer.data.planar import as_dataset, load_planar
 from visualizer.formats.lesson_files import LessonError, load_lesson, load_lesson_data
 from visualizer.model.constraints import parse
+from visualizer.model.expectations import parse as parse_expectation
+from visualizer.model.lesson_check import check
 from visualizer.model.run_setup import built_with, new_run
 from visualizer.model.settings import RunSettings, SettingsError
 from visualizer.model.state import NEW_RUN, DataSets, WindowState
@@ -120,3 +122,13 @@ def test_a_lesson_asking_a_network_for_adam_is_refused_naming_the_setting(tmp_pa
     lesson = load_lesson(path)
     with pytest.raises(LessonError, match="settings.optimizer.*full-batch"):
         load_lesson_data(lesson)
+
+
+def test_check_lesson_measures_a_network_and_claims_no_edge_for_it():
+    data = as_dataset(load_planar("planar:flower"))
+    settings = RunSettings.from_dict({"hidden": [4], "activation": "tanh", "init": "random", "seed": 2,
+                                      "alpha": 1.2}, "t")
+    first, later, edge = check([parse_expectation(t) for t in ("J at 0 > 0.693", "J at 1000 < 0.29",
+                                                                "edge at 1000 > 0")], data, None, settings)
+    assert first.holds and later.holds and "0.288083" in later.measured
+    assert not edge.holds  # no edge of stability is measured on a network, so none is claimed

@@ -23,6 +23,7 @@ from visualizer.app.run.frame import Frame, build_frame
 from visualizer.app.run.worker import Worker
 from visualizer.core.analysis.lessons import time_vectorization
 from visualizer.core.engine.metrics import cost_text
+from visualizer.core.models.registry import model_of
 from visualizer.core.reference.lecture import numerical_gradient, relative_difference, vectorized_gradients
 from visualizer.model.panels import BY_KEY, FRAME, MEDIUM, SLOW, in_tier, means
 
@@ -91,6 +92,8 @@ class Rendering:
         c = self.controller
         c.pause()
         gd = c.gd
+        if model_of(gd).has_hidden:  # the lesson's panel says it is logistic regression's
+            return
         w, b = gd.w, gd.b
         X, Y = gd.param.X, gd.y
         _, dw, db = vectorized_gradients(w, b, X, Y, gd.loss)
@@ -99,6 +102,8 @@ class Rendering:
 
     def time_vectorization(self) -> None:
         panel = self.lesson("vectorization")
+        if model_of(self.controller.gd).has_hidden:  # the lesson's panel says it is logistic regression's
+            return
         panel.run.setEnabled(False)
         panel.result.setText("Running… (the loop version takes about two seconds)")
         gd, m, train = self.controller.gd, self.controller.gd.m, self.controller.train
@@ -193,6 +198,8 @@ class Rendering:
         if not self._means("surface", frame):  # a network: no slice here, and no 2/λmax formula
             self.edge = frame.edge()
             self.controls.show_edge(self.edge, frame.alpha)
+            if self._on_screen("cost"):  # α alone: the run records no edge (the last run's must not stay)
+                self.cost_curve.show_stability(self.controller.gd.history, frame.iteration)
             return
 
         def compute(*_):
