@@ -110,3 +110,16 @@ def test_test_set_and_exact_state_for_sessions():
     run.step(7)
     again.step(7)
     assert np.array_equal(again.theta, run.theta)
+
+
+def test_the_old_alphas_ghost_is_that_alphas_path_and_leaves_the_run_alone():
+    run = _flower_run()
+    run.step(50)
+    theta = run.theta.copy()
+    costs, thetas = run.simulate(theta, 0.3, 35)
+    assert np.array_equal(run.theta, theta) and run.iteration == 50 and thetas.shape == (4, run.net.size)
+    other = _flower_run(alpha=1.2)
+    other.step(50)
+    other.alpha = 0.3
+    other.step(35)
+    assert costs == pytest.approx(other.history.costs.values[50:], abs=1e-12)

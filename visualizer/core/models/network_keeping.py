@@ -1,4 +1,5 @@
-"""A network run's data changing under it, and a saved network taken up again. Mixed into NetworkRun."""
+"""A network run's data changing under it, a saved network taken up again, and the old α's ghost path.
+Mixed into NetworkRun."""
 
 from __future__ import annotations
 
@@ -85,3 +86,16 @@ class NetworkKeeping:
         self.opt_state = OptimizerState(epoch=self.iteration)
         self._restart_path()
         self._divergence_base, self.diverged_at = exact.divergence_base, exact.diverged_at
+
+    def simulate(self, theta: np.ndarray, alpha: float, n: int, every: int = 10,
+                 state: OptimizerState | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(costs, θ every ``every`` iterations) of n iterations from ``theta`` at a fixed α, in a descent of its
+        own: the run is left untouched (the old α's ghost). Stops early where J stops being finite."""
+        d = self._new_descent(self.param.X, theta)
+        d.alpha = alpha
+        thetas = []
+        with np.errstate(over="ignore", invalid="ignore"):
+            while d.iteration < n and not d.diverged:
+                thetas.append(d.theta)
+                d.step(min(every, n - d.iteration))
+        return take_costs(d), np.array(thetas).reshape(-1, self.net.size)

@@ -18,6 +18,8 @@ same θ in a new descent, where the replayable past restarts (as a data edit doe
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from visualizer.core.engine.history import History
@@ -77,6 +79,7 @@ class NetworkRun(NetworkKeeping):
         X = np.asarray(X)
         if X.ndim != 2:
             raise ValueError(f"X must have shape (n_x, m), not {X.shape}")
+        self._lock = threading.RLock()  # the descent's state, stepped on one thread and read on another
         self.n_x, self.m = X.shape
         self.y = np.asarray(Y, dtype=float).reshape(-1)
         if self.y.size != self.m:
@@ -139,7 +142,7 @@ class NetworkRun(NetworkKeeping):
 
     def _restart_path(self) -> None:
         """The replayable past starts at the current iteration (a new descent: a new λ, new data, a session)."""
-        self._now = self._z = None
+        self._moved()
         self.replay_from = self.iteration
         self._origin = (self.iteration, self._coordinates())
         self.trajectory = Trajectory([], [], stride=CHECKPOINT_EVERY)
@@ -157,22 +160,29 @@ class NetworkRun(NetworkKeeping):
     def _set_coordinates(self, saved: tuple[np.ndarray, np.ndarray]) -> None:
         d = self._descent
         d._theta[:], d._c0[:] = saved  # in place: the descent's buffers are views of them
-        self._now = self._z = None
+        self._moved()
 
     # ------------------------------------------------------------------ state
+    def _moved(self) -> None:
+        """The descent's state changed: θ and z are built again when asked."""
+        self._now = self._z = None
+
     @property
     def theta(self) -> np.ndarray:
-        """θ now, in network.py's layout (built once per state; do not write into it)."""
-        if self._now is None:
-            self._now = self._descent.theta
-        return self._now
+        """θ now, in network.py's layout (built once per state; do not write into it). Under the run's lock: a
+        reader on another thread never builds it from a state half stepped."""
+        with self._lock:
+            if self._now is None:
+                self._now = self._descent.theta
+            return self._now
 
     @property
     def z(self) -> np.ndarray:
         """The output unit's z for every training example at θ now."""
-        if self._z is None:
-            self._z = self.param.train.z(self.theta)
-        return self._z
+        with self._lock:
+            if self._z is None:
+                self._z = self.param.train.z(self.theta)
+            return self._z
 
     @property
     def method(self) -> str:
@@ -284,6 +294,10 @@ class NetworkRun(NetworkKeeping):
 
     def _advance(self, k: int) -> int:
         """k steps of the descent; on a step whose z is not finite, back to the last state whose own z is."""
+        with self._lock:
+            return self._advance_locked(k)
+
+    def _advance_locked(self, k: int) -> int:
         d = self._descent
         saved = self._coordinates() if k else None
         ran = d.step(k)
@@ -307,7 +321,7 @@ class NetworkRun(NetworkKeeping):
         self.history.costs.extend(costs)
         self.iteration += costs.size
         self.opt_state.epoch += costs.size  # full batch: one iteration, one epoch
-        self._now = self._z = None
+        self._moved()
 
     # ------------------------------------------------------------------ the past
     def full_state_at(self, iteration: int) -> tuple[np.ndarray, OptimizerState]:
@@ -317,18 +331,17 @@ class NetworkRun(NetworkKeeping):
             raise ValueError(f"iteration {iteration} is outside {self.replay_from}..{self.iteration}")
         if iteration == self.iteration:
             return self.theta.copy(), self.opt_state.copy()
-        start, coordinates = self._nearest(iteration)
-        if start == iteration:
-            return self._theta_of(coordinates), OptimizerState(epoch=iteration)
-        d, now, alpha = self._descent, self._coordinates(), self._alpha
-        try:
-            self._set_coordinates(coordinates)
-            self._replay(start, iteration)
-            theta = d.theta
-        finally:
-            self._set_coordinates(now)
-            d.alpha, d.diverged = alpha, False
-            take_costs(d)
+        with self._lock:  # the live descent replays, and is given back as it was
+            start, coordinates = self._nearest(iteration)
+            d, now, alpha = self._descent, self._coordinates(), self._alpha
+            try:
+                self._set_coordinates(coordinates)
+                self._replay(start, iteration)
+                theta = d.theta
+            finally:
+                self._set_coordinates(now)
+                d.alpha, d.diverged = alpha, False
+                take_costs(d)
         return theta, OptimizerState(epoch=iteration)
 
     def state_at(self, iteration: int) -> np.ndarray:
@@ -339,13 +352,6 @@ class NetworkRun(NetworkKeeping):
         k = max((i for i, it in enumerate(path.iterations) if it <= iteration), default=None)
         return self._origin if k is None or path.iterations[k] < self._origin[0] else (path.iterations[k],
                                                                                         path.states[k])
-
-    def _theta_of(self, coordinates) -> np.ndarray:
-        now = self._coordinates()
-        self._set_coordinates(coordinates)
-        theta = self._descent.theta
-        self._set_coordinates(now)
-        return theta
 
     def _replay(self, start: int, end: int) -> None:
         """The descent's steps from ``start`` to ``end``, each stretch at the α recorded for it."""
@@ -371,7 +377,7 @@ class NetworkRun(NetworkKeeping):
         self.opt_state = OptimizerState(epoch=iteration)
         self.history.truncate(iteration)
         self.trajectory.truncate(iteration + 1)
-        self._now = self._z = None
+        self._moved()
         self._checkpoint()
         self._alpha = self.history.alpha_changes[-1][1]
         self._descent.alpha, self._descent.diverged = self._alpha, False
@@ -380,16 +386,3 @@ class NetworkRun(NetworkKeeping):
         if self.diverged_at is not None and self.diverged_at >= iteration:
             self.diverged_at = None
         self.overflow = None
-
-    def simulate(self, theta: np.ndarray, alpha: float, n: int, every: int = 10,
-                 state: OptimizerState | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(costs, θ every ``every`` iterations) of n iterations from ``theta`` at a fixed α, in a descent of its
-        own: the run is left untouched (the old α's ghost). Stops early where J stops being finite."""
-        d = self._new_descent(self.param.X, theta)
-        d.alpha = alpha
-        thetas = []
-        with np.errstate(over="ignore", invalid="ignore"):
-            while d.iteration < n and not d.diverged:
-                thetas.append(d.theta)
-                d.step(min(every, n - d.iteration))
-        return take_costs(d), np.array(thetas).reshape(-1, self.net.size)
