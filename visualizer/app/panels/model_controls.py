@@ -17,7 +17,7 @@ from visualizer.model.settings import SettingsError
 #: The hidden layers a network starts with when chosen: the course's week 3 (its planar data's 4 tanh units).
 FIRST_HIDDEN = (4,)
 #: Scales offered in the list (any positive number may be typed).
-SCALES = ("0.01", *RUN["init_scale"].words)
+SCALES = (f"{RUN['init_scale'].default:g}", *RUN["init_scale"].words)
 TIPS = {
     "model": "Logistic regression is one sigmoid neuron: J is convex, so every start reaches the same minimum. "
              "A neural network adds hidden layers: J is no longer a bowl, and the start matters.",

@@ -23,6 +23,7 @@ from visualizer.app.run.run_notices import overflow_message, stop_notice
 from visualizer.app.run.snapshot import Ghost, GhostKeeper, Snapshot
 from visualizer.app.run.worker import ReadWriteLock, Worker
 from visualizer.core import GradientDescent
+from visualizer.core.models.registry import model_of
 from visualizer.data import Dataset
 from visualizer.model.notices import ABOUT_THE_RUN, Happening
 from visualizer.model.run_setup import built_with, metric_stride, new_run
@@ -212,7 +213,6 @@ class TrainingController(QObject):
             self._optimizer_asked = optimizer
             self._send(SwitchOptimizer(optimizer))
 
-
     def _data_changed(self, data, old) -> None:
         """New data: a new run; an edit: on from the same (w, b); an edit undone before any step: the run before it."""
         if self._quiet:
@@ -322,7 +322,9 @@ class TrainingController(QObject):
                 gd.optimizer = intent.optimizer
                 gd.metric_stride = metric_stride(gd, intent.optimizer)
                 if gd.replay_from != start:
-                    self.past.restarted(gd.replay_from, f"{intent.optimizer.kind} moved the run to other coordinates")
+                    self.past.restarted(gd.replay_from, "the network's descent started again with the new λ" if
+                                        model_of(gd).has_hidden else f"{intent.optimizer.kind} moved the run to "
+                                                                     "other coordinates")
                 self._ghosts.forget()  # the ghost followed the old optimizer
                 self.latest = self._snapshot()
         elif isinstance(intent, SetBudget):
@@ -355,7 +357,6 @@ class TrainingController(QObject):
                 self._publish()
             if gd.halted:  # the engine's own sentence names the setting (α, λ, or ε with β₂): not always α
                 self._stop("overflow", overflow_message(gd.overflow))
-                return
                 return
             if self._budgeted and self._budget <= 0:
                 cost = gd.cost
