@@ -29,6 +29,7 @@ def test_a_network_chosen_in_the_controls_trains_and_the_panels_draw_it(window, 
     assert window.status.text().startswith("iteration 300")
     weights = window.panels["weights"]
     assert weights.caption.isVisibleTo(weights) and "one tile per first-layer unit, its 4" in weights.caption.text()
+    assert "the unit's own z" in weights.view.toolTip()  # not the output's z, as one neuron's w pushes it
     assert window._notes["surface"].shown and "logistic regression only" in window._notes["surface"].label.text()
     assert "no formula" in window.controls.edge_label.text() and "2/λmax ≈" not in window.controls.edge_label.text()
     assert window.panels["sigmoid"].plot.getAxis("bottom").labelText == "z of the output unit"
@@ -52,3 +53,4 @@ def test_a_network_chosen_in_the_controls_trains_and_the_panels_draw_it(window, 
     window.refresh(force=True)
     assert state.settings.hidden == () and not isinstance(c.gd, NetworkRun)
     assert not window._notes["surface"].shown and not weights.caption.isVisibleTo(weights)
+    assert "towards the positive class" in weights.view.toolTip()

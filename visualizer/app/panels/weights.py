@@ -16,6 +16,12 @@ ZERO_W_LIMIT = 0.01
 
 DIVERGING = pg.colormap.get("CET-D1")  # blue - white - red
 CHANNELS = [("R + G + B", None), ("red", 0), ("green", 1), ("blue", 2)]
+TIPS = {
+    "logistic": "Each pixel is a weight. Red: that pixel being bright pushes z up (towards the positive class); "
+                "blue pushes it down. White: no influence.",
+    "network": "Each tile is one first-layer unit's weights, a row of W1. Red: that pixel being bright pushes the "
+               "unit's own z up; blue pushes it down. Which way that moves ŷ depends on the layers after it.",
+}
 #: At most this many units' tiles (the first ones) on a network.
 MAX_TILES = 64
 #: Pixels of white between two tiles.
@@ -50,8 +56,7 @@ class WeightsPanel(QWidget):
             self.channel.addItem(label, c)
         self.channel.setToolTip("Which colour channel of w to show; R + G + B adds them.")
         self.channel.currentIndexChanged.connect(lambda _: self._redraw())
-        self.view.setToolTip("Each pixel is a weight. Red: that pixel being bright pushes z up (towards the "
-                             "positive class); blue pushes it down. White: no influence.")
+        self.view.setToolTip(TIPS["logistic"])
         self.caption = QLabel()
         self.caption.setWordWrap(True)
         self.caption.setAccessibleName("Weights caption")
@@ -74,6 +79,7 @@ class WeightsPanel(QWidget):
             self._say(f"The inputs are {frame.controller.train.n_x} numbers, not an image's pixels: there is no "
                       "picture of the weights to show.")
             return
+        self.view.setToolTip(TIPS[frame.model.name])
         if frame.model.has_hidden:
             units = images.shape[0]
             shown = f"the first {MAX_TILES} of its {units}" if units > MAX_TILES else f"its {units}"
