@@ -13,7 +13,7 @@ from visualizer.core.analysis.evaluation import COURSE_THRESHOLD, Confusion, Roc
 from visualizer.core.analysis.lessons import GraphValues, graph_values
 from visualizer.core.analysis.stability import Edge, affordable, edge_of_stability
 from visualizer.core.analysis.surface import SurfaceView, surface_view
-from visualizer.core.models.network import output_z
+from visualizer.core.models.network import forward, output_z
 from visualizer.core.models.registry import ModelSpec, model_of
 
 
@@ -110,11 +110,20 @@ class Frame:
         """Logistic regression's w (a network has none: see ``first_layer``)."""
         return self.gd.param.w(self.theta)
 
-    def first_layer(self) -> np.ndarray:
-        """The weights each first unit multiplies the input by, one row per unit: w, or a network's W1."""
-        if self.model.has_hidden:
-            return self.gd.net.split(self.theta)[0][0]
-        return self.w.reshape(1, -1)
+    def first_layer(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(W1 (n_1, n_x), b1 (n_1,)) of a network's first hidden layer, whose units each draw a line on
+        2-D data; None for logistic regression, which has no hidden layer."""
+        if not self.model.has_hidden:
+            return None
+        W1, b1 = self.gd.net.split(self.theta)[0]
+        return W1, b1.reshape(-1)
+
+    def hidden_view(self, X: np.ndarray) -> np.ndarray | None:
+        """The inputs X (n_x, k) as the last hidden layer sees them, (n_L, k), when it has 2 or 3 units (the
+        space where the output is a straight cut); None otherwise and for logistic regression."""
+        if not self.model.has_hidden or self.gd.net.hidden[-1] not in (2, 3):
+            return None
+        return forward(self.gd.net, self.theta, X)[1][-2]
 
     def w_image(self) -> np.ndarray:
         """w as the (n_px, n_px, 3) picture it multiplies, in the course's unrolling order."""
@@ -125,7 +134,7 @@ class Frame:
         """Each first unit's weights as the (n_px, n_px, 3) picture they multiply: (units, n_px, n_px, 3); None when
         the inputs are not images (2-D points)."""
         n_px = self.controller.train.n_px
-        rows = self.first_layer()
+        rows = self.w.reshape(1, -1) if (layer := self.first_layer()) is None else layer[0]
         if not n_px or rows.shape[1] != n_px * n_px * 3:
             return None
         return rows.reshape(-1, n_px, n_px, 3)
