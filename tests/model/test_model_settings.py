@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from tests.formats.test_storage import dataset
 from visualizer.core.models import MODELS, model_of
 from visualizer.data.planar import as_dataset, load_planar
 from visualizer.formats.lesson_files import LessonError, load_lesson, load_lesson_data
@@ -132,3 +133,11 @@ def test_check_lesson_measures_a_network_and_claims_no_edge_for_it():
                                                                 "edge at 1000 > 0")], data, None, settings)
     assert first.holds and later.holds and "0.288083" in later.measured
     assert not edge.holds  # no edge of stability is measured on a network, so none is claimed
+
+
+def test_the_window_refuses_a_network_too_large_to_hold():
+    state = WindowState(DataSets(dataset(6), None))  # 16 px images: n_x = 768
+    with pytest.raises(SettingsError, match=r"107,710,001 parameters; at most 10,000,000") as info:
+        state.change_settings(hidden=(10_000, 10_000))
+    assert info.value.key == "hidden" and state.settings.hidden == ()
+    state.change_settings(hidden=(20, 7, 5))

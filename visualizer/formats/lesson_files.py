@@ -368,6 +368,6 @@ def load_lesson_data(lesson: Lesson, progress=None, cancelled=None) -> tuple[Dat
         train = with_contradictions(train, d.contradictions)
     if problem := batch_problem(lesson.settings.batch_size, train.m):
         raise LessonError(f"{lesson.where('settings.batch_size')}: {problem}")
-    if problem := model_problem(lesson.settings, train.m):
+    if problem := model_problem(lesson.settings, train.m, train.n_x):
         raise LessonError(f"{lesson.where(f'settings.{problem[0]}')}: {problem[1]}")
     return train, test

@@ -336,7 +336,7 @@ def load_session(path) -> Session:
     train = _read_dataset(a, "train", path, classes)
     if problem := batch_problem(settings.batch_size, train.m):
         raise StorageError(f"{path}: its settings: setting 'batch_size': {problem}")
-    if problem := model_problem(settings, train.m):
+    if problem := model_problem(settings, train.m, train.n_x):
         raise StorageError(f"{path}: its settings: setting {problem[0]!r}: {problem[1]}")
     has_test = any(k.startswith("test_") for k in a)
     test = _read_dataset(a, "test", path, classes) if has_test else None

@@ -89,7 +89,7 @@ class WindowState:
         new = self.settings.with_changes("the window", **changes)
         if problem := batch_problem(new.batch_size, self.data.train.m):  # refused, as the CLI and lessons do
             raise SettingsError(f"the window: setting 'batch_size': {problem}", "batch_size", problem)
-        if problem := model_problem(new, self.data.train.m):  # what a network's descent does not run (yet)
+        if problem := model_problem(new, self.data.train.m, self.data.train.n_x):  # too large, or not run (yet)
             raise SettingsError(f"the window: setting {problem[0]!r}: {problem[1]}", *problem)
         self.batch_dropped = None
         if new != self.settings:

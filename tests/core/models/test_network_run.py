@@ -123,3 +123,15 @@ def test_the_old_alphas_ghost_is_that_alphas_path_and_leaves_the_run_alone():
     other.alpha = 0.3
     other.step(35)
     assert costs == pytest.approx(other.history.costs.values[50:], abs=1e-12)
+
+
+def test_checkpoints_keep_to_their_memory_and_replays_stay_exact(monkeypatch):
+    monkeypatch.setattr("visualizer.core.models.network_run.CHECKPOINT_BYTES", 8 * 17 * 6)  # six flower states
+    run = _flower_run()
+    thetas = {}
+    for _ in range(40):
+        run.step(13)
+        thetas[run.iteration] = run.theta.copy()
+    assert len(run.trajectory.iterations) <= 6 and run.trajectory.stride > 16
+    for i in (13, 260, 507):
+        assert np.array_equal(run.full_state_at(i)[0], thetas[i])

@@ -1,5 +1,5 @@
-"""A network run's data changing under it, a saved network taken up again, and the old α's ghost path.
-Mixed into NetworkRun."""
+"""A network run's data changing under it, a saved network taken up again, a rewind to branch from, and the
+old α's ghost path. Mixed into NetworkRun."""
 
 from __future__ import annotations
 
@@ -99,3 +99,25 @@ class NetworkKeeping:
                 thetas.append(d.theta)
                 d.step(min(every, n - d.iteration))
         return take_costs(d), np.array(thetas).reshape(-1, self.net.size)
+
+    def rewind(self, iteration: int) -> None:
+        """Go back to ``iteration`` and forget what came after; the α now in force stays in force."""
+        alpha = self._alpha
+        start, coordinates = self._nearest(iteration)
+        if iteration != self.iteration:
+            self._set_coordinates(coordinates)
+            self._replay(start, iteration)
+            take_costs(self._descent)
+        self.iteration = iteration
+        self.opt_state = OptimizerState(epoch=iteration)
+        self.history.truncate(iteration)
+        self.trajectory.truncate(iteration + 1)
+        self._moved()
+        self._checkpoint()
+        self._alpha = self.history.alpha_changes[-1][1]
+        self._descent.alpha, self._descent.diverged = self._alpha, False
+        if alpha != self._alpha:
+            self.alpha = alpha
+        if self.diverged_at is not None and self.diverged_at >= iteration:
+            self.diverged_at = None
+        self.overflow = None

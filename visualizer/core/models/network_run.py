@@ -10,7 +10,7 @@ steps; this keeps the history, the metrics at their stride, the checkpoints and 
   there with the recorded α's, so it reaches the very bits stepping reached.
 * **Halts as the engine's.** When an iteration's Z_L is not finite, the run stops at the last
   iteration whose own z is finite (``overflow`` says why, ``halted`` is True) until α changes.
-* **θ is network.py's layout** (each layer's rows [W_l | b_l]): the path, the frame and sessions see it.
+* **θ is network.py's layout** (each layer's rows [W_l | b_l]), as the frame sees it.
 
 Full-batch gradient descent with or without L2 (``Optimizer.is_plain``); a new λ goes on from the
 same θ in a new descent, where the replayable past restarts (as a data edit does).
@@ -36,6 +36,10 @@ from visualizer.core.optim.overflow import explain
 CANCEL_EVERY = 32
 #: The first checkpoints' spacing: a replay runs at most this many iterations (more once the path doubles it).
 CHECKPOINT_EVERY = 16
+#: The checkpoints' memory at most (the path thins, as it does past TRAJECTORY_POINTS): 256 of the deep model's
+#: coordinates on the cat data's primal path would be half a gigabyte.
+CHECKPOINT_BYTES = 64 * 2**20
+_NO_THETA = np.zeros(0)
 
 
 class NetworkExamples:
@@ -149,9 +153,18 @@ class NetworkRun(NetworkKeeping):
         self._checkpoint()
 
     def _checkpoint(self) -> None:
-        """θ (for the path) and the descent's own coordinates (for exact replays), where the path's stride falls."""
-        if self.iteration % self.trajectory.stride == 0:
-            self.trajectory.offer(self.iteration, self.theta, self._coordinates())
+        """The descent's own coordinates (for exact replays) where the path's stride falls, in at most
+        CHECKPOINT_BYTES: its θ is not kept (W1 alone is n_1·n_x numbers; the surface, which draws a path of θ,
+        is logistic regression's)."""
+        path = self.trajectory
+        if self.iteration % path.stride:
+            return
+        path.offer(self.iteration, _NO_THETA, coordinates := self._coordinates())
+        while len(path.iterations) > 2 and 8 * coordinates[0].size * len(path.iterations) > CHECKPOINT_BYTES:
+            path.stride *= 2
+            keep = [i for i, it in enumerate(path.iterations) if it % path.stride == 0]
+            path.iterations, path.thetas, path.states = ([column[i] for i in keep] for column in
+                                                         (path.iterations, path.thetas, path.states))
 
     def _coordinates(self) -> tuple[np.ndarray, np.ndarray]:
         d = self._descent
@@ -364,25 +377,3 @@ class NetworkRun(NetworkKeeping):
                 d.alpha = alpha
             d.step(stop - it)
             it = stop
-
-    def rewind(self, iteration: int) -> None:
-        """Go back to ``iteration`` and forget what came after; the α now in force stays in force."""
-        alpha = self._alpha
-        start, coordinates = self._nearest(iteration)
-        if iteration != self.iteration:
-            self._set_coordinates(coordinates)
-            self._replay(start, iteration)
-            take_costs(self._descent)
-        self.iteration = iteration
-        self.opt_state = OptimizerState(epoch=iteration)
-        self.history.truncate(iteration)
-        self.trajectory.truncate(iteration + 1)
-        self._moved()
-        self._checkpoint()
-        self._alpha = self.history.alpha_changes[-1][1]
-        self._descent.alpha, self._descent.diverged = self._alpha, False
-        if alpha != self._alpha:
-            self.alpha = alpha
-        if self.diverged_at is not None and self.diverged_at >= iteration:
-            self.diverged_at = None
-        self.overflow = None
