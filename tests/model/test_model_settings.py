@@ -4,10 +4,16 @@ import json
 
 import pytest
 
-from visualizer.formats.lesson_files import LessonError, load_lesson
+from tests.formats.test_storage import dataset
+from visualizer.core.models import MODELS, model_of
+from visualizer.data.planar import as_dataset, load_planar
+from visualizer.formats.lesson_files import LessonError, load_lesson, load_lesson_data
 from visualizer.model.constraints import parse
+from visualizer.model.expectations import parse as parse_expectation
+from visualizer.model.lesson_check import check
+from visualizer.model.run_setup import built_with, new_run
 from visualizer.model.settings import RunSettings, SettingsError
-from visualizer.model.state import NEW_RUN
+from visualizer.model.state import NEW_RUN, DataSets, WindowState
 
 
 def test_no_hidden_layer_is_the_default_logistic_regression():
@@ -69,8 +75,69 @@ def test_a_lesson_with_a_wrong_model_setting_is_refused(tmp_path, line):
     assert str(info.value).startswith(str(path)) and line.split()[0] in str(info.value)
 
 
-def test_a_lesson_cannot_lock_the_model_until_the_window_has_a_control_for_it(tmp_path):
+def test_a_lesson_locks_and_hides_the_model_now_the_window_has_its_controls(tmp_path):
     path = tmp_path / "lock.toml"
-    path.write_text('title = "l"\n[controls]\nlocked = ["hidden"]\n', encoding="utf-8")
-    with pytest.raises(LessonError, match="controls.locked"):
-        load_lesson(path)
+    path.write_text('title = "l"\n[controls]\nlocked = ["hidden", "activation"]\nhidden = ["init_scale"]\n',
+                    encoding="utf-8")
+    lesson = load_lesson(path)
+    assert lesson.locked == ("hidden", "activation") and lesson.hidden == ("init_scale",)
+
+
+def _state(**settings) -> WindowState:
+    return WindowState(DataSets(as_dataset(load_planar("planar:flower")), None), RunSettings.from_dict(settings, "t"))
+
+
+def test_new_run_builds_the_model_the_settings_say():
+    data = as_dataset(load_planar("planar:flower"))
+    logistic = new_run(data, None, RunSettings())
+    network = new_run(data, None, RunSettings.from_dict(
+        {"hidden": [4], "activation": "tanh", "init": "random", "seed": 2, "alpha": 1.2}, "test"))
+    assert model_of(logistic) is MODELS["logistic"] and logistic.probe is not None
+    assert model_of(network) is MODELS["network"] and network.probe is None  # no 2/λmax formula for a network
+    assert network.net.sizes == (2, 4, 1) and network.activation == "tanh"
+    assert network.history.costs.values.size == 0 and round(network.cost, 6) == 0.693048
+    assert network.history.last_metric_iteration == 0  # iteration 0's metrics are there before any step
+    assert built_with(network) == {"loss": "cross-entropy", "init": "random", "seed": 2, "hidden": (4,),
+                                   "activation": "tanh", "init_scale": 0.01}
+    assert built_with(logistic)["hidden"] == ()
+
+
+@pytest.mark.parametrize(("change", "key"), [({"optimizer": "adam"}, "optimizer"), ({"batch_size": 64}, "batch_size"),
+                                             ({"decay": 0.1}, "decay")])
+def test_the_window_refuses_what_a_networks_descent_does_not_run(change, key):
+    state = _state(hidden=[4])
+    with pytest.raises(SettingsError, match="full-batch gradient descent") as info:
+        state.change_settings(**change)
+    assert info.value.key == key and state.settings.hidden == (4,)
+    state.change_settings(hidden=())  # logistic regression takes them all
+    state.change_settings(**change)
+    with pytest.raises(SettingsError, match="choose gradient descent on all m examples"):
+        state.change_settings(hidden=(4,))
+    assert state.settings.hidden == ()
+
+
+def test_a_lesson_asking_a_network_for_adam_is_refused_naming_the_setting(tmp_path):
+    path = tmp_path / "net.toml"
+    path.write_text('title = "n"\n[data]\nsource = "demo"\n[settings]\nhidden = [4]\n'
+                    'optimizer = "adam"\n', encoding="utf-8")
+    lesson = load_lesson(path)
+    with pytest.raises(LessonError, match="settings.optimizer.*full-batch"):
+        load_lesson_data(lesson)
+
+
+def test_check_lesson_measures_a_network_and_claims_no_edge_for_it():
+    data = as_dataset(load_planar("planar:flower"))
+    settings = RunSettings.from_dict({"hidden": [4], "activation": "tanh", "init": "random", "seed": 2,
+                                      "alpha": 1.2}, "t")
+    first, later, edge = check([parse_expectation(t) for t in ("J at 0 > 0.693", "J at 1000 < 0.29",
+                                                                "edge at 1000 > 0")], data, None, settings)
+    assert first.holds and later.holds and "0.288083" in later.measured
+    assert not edge.holds  # no edge of stability is measured on a network, so none is claimed
+
+
+def test_the_window_refuses_a_network_too_large_to_hold():
+    state = WindowState(DataSets(dataset(6), None))  # 16 px images: n_x = 768
+    with pytest.raises(SettingsError, match=r"107,710,001 parameters; at most 10,000,000") as info:
+        state.change_settings(hidden=(10_000, 10_000))
+    assert info.value.key == "hidden" and state.settings.hidden == ()
+    state.change_settings(hidden=(20, 7, 5))

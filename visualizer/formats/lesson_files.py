@@ -25,10 +25,10 @@ from visualizer.data import DataError, Dataset, load_data
 from visualizer.data.contradictions import with_contradictions
 from visualizer.data.planar import is_planar
 from visualizer.fs.files import file_kind_problem, read_regular
-from visualizer.model.constraints import DATA, MODEL_SETTINGS, batch_problem, check
+from visualizer.model.constraints import DATA, batch_problem, check
 from visualizer.model.expectations import Expectation, ExpectationError, parse
 from visualizer.model.panels import DOCK_AREAS, LESSON_PANELS, MAIN_PANELS
-from visualizer.model.settings import RunSettings, SettingsError
+from visualizer.model.settings import RunSettings, SettingsError, model_problem
 
 #: A lesson is a page of text; anything bigger is not one.
 MAX_BYTES = 256 * 1024
@@ -41,10 +41,9 @@ FORMAT_VERSION = 1
 #: What a lesson can show: the window's docks and the lesson views (visualizer/model/panels.py).
 PANELS = MAIN_PANELS + LESSON_PANELS
 AREAS = DOCK_AREAS
-#: What a lesson can lock or hide: every run setting that has a control in the window (the model's have none
-#: yet), the α presets, and the run's own buttons.
-CONTROLS = (*(f.name for f in fields(RunSettings) if f.name not in MODEL_SETTINGS), "presets", "train", "step",
-            "reset", "timeline")
+#: What a lesson can lock or hide: every run setting (each has a control in the window), the α presets, and the
+#: run's own buttons.
+CONTROLS = (*(f.name for f in fields(RunSettings)), "presets", "train", "step", "reset", "timeline")
 DATA_SOURCES = ("demo", "course")
 COURSE_TRAIN = "train_catvnoncat.h5"
 #: Where ``source = "course"`` looks first (then beside the lesson, then the current folder).
@@ -369,4 +368,6 @@ def load_lesson_data(lesson: Lesson, progress=None, cancelled=None) -> tuple[Dat
         train = with_contradictions(train, d.contradictions)
     if problem := batch_problem(lesson.settings.batch_size, train.m):
         raise LessonError(f"{lesson.where('settings.batch_size')}: {problem}")
+    if problem := model_problem(lesson.settings, train.m, train.n_x):
+        raise LessonError(f"{lesson.where(f'settings.{problem[0]}')}: {problem[1]}")
     return train, test

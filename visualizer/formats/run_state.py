@@ -67,16 +67,22 @@ def _changes(a, path, last: int) -> list[tuple[int, Optimizer]]:
     return changes
 
 
-def exact_state(a, path, train, b: float, last: int) -> ExactState | None:
+def exact_state(a, path, train, b: float, last: int, network: tuple[int, tuple[int, ...]] | None = None
+                ) -> ExactState | None:
     """The run's coordinates, when the file has them: sizes that fit the data, the same b, a divergence
-    (if any) within the run."""
+    (if any) within the run. ``network``: (the size of a network's θ, the sizes its descent's own coordinates
+    may have after c₀): a network's session (method "network", its start θ in 'run_w0') must have them."""
     if "run_theta" not in a:
+        if network is not None:
+            raise StorageError(f"{path}: the entry 'run_theta' is missing: a network's session keeps its parameters")
         return None
     if "run_method" not in a:
         raise StorageError(f"{path}: the entry 'run_method' is missing")
     method = str(a["run_method"][()])
     w0, theta = _floats(a, "run_w0", path), _floats(a, "run_theta", path)
-    if method == "gram":
+    if network is not None:
+        fits = method == "network" and w0.size == network[0] and theta.size in network[1]
+    elif method == "gram":
         fits = w0.size == train.n_x and theta.size == train.m + bool(np.any(w0)) + 1
     else:
         fits = method == "primal" and w0.size == 0 and theta.size == train.n_x + 1

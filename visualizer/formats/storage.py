@@ -19,6 +19,8 @@ import numpy as np
 
 from visualizer.core.engine.history import EDGE, METRICS, History
 from visualizer.core.engine.trajectory import ExactState
+from visualizer.core.models.network import Network
+from visualizer.core.models.registry import model_of
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset, images_to_x
 from visualizer.data.dataset import Skipped
@@ -29,7 +31,7 @@ from visualizer.formats.run_state import exact_state, optimizer_changes, optimiz
 from visualizer.fs.atomic import StorageError, atomic_save
 from visualizer.fs.files import require_regular
 from visualizer.model.constraints import batch_problem, check
-from visualizer.model.settings import RunSettings, SettingsError
+from visualizer.model.settings import RunSettings, SettingsError, model_problem
 
 MODEL_FORMAT, SESSION_FORMAT, VERSION = "visualizer-model", "visualizer-session", 1
 PREPROCESSING = ("decode with Pillow (EXIF rotation applied, transparency on white, 8-bit RGB), centre-crop to "
@@ -181,6 +183,10 @@ def load_model(path) -> Model:
 
 # ---------------------------------------------------------------------- sessions
 MAX_EXAMPLES = 10**6
+#: A run's own coordinates: logistic regression's (at most n_x + m + 2 numbers), or a network's θ, up to
+#: NETWORK_UNITS first-layer units on the largest images (about 100 MB).
+NETWORK_UNITS = 64
+_NETWORK = Spec("f", 1, 8 * max(W_MAX + MAX_EXAMPLES + 2, NETWORK_UNITS * (W_MAX + 1) + 10**6))
 MAX_COSTS = 10**9
 
 
@@ -188,9 +194,9 @@ def _session_specs() -> dict[str, Spec]:
     column = Spec("f", 1, 8 * MAX_COSTS, memory_factor=2)  # History's columns double as they grow
     specs = {"format": text(64), "version": SCALAR, "classes": _CLASSES, "settings": text(4096), "costs": column,
              "costs_stride": SCALAR, "iteration": SCALAR, "alpha_changes": _ALPHAS, "w": _W, "b": SCALAR,
-             "run_method": text(16), "run_w0": _W, "run_watch": Spec("f", 1, 16),
+             "run_method": text(16), "run_w0": _NETWORK, "run_watch": Spec("f", 1, 16),
              "optimizer_changes": text(2**20), "run_counters": Spec("iu", 1, 3 * 8),
-             **{k: Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2)) for k in ("run_theta", "run_v", "run_s")}}
+             "run_theta": _NETWORK, **{k: Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2)) for k in ("run_v", "run_s")}}
     specs.update({f"metric_{name}": column for name in ("iteration", *METRICS, EDGE)}, **comparison_files.SPECS)
     for p in ("train", "test"):
         specs.update({f"{p}_images": Spec("u", 4, 4 * 2**30, memory_factor=9, max_itemsize=1),  # + float64 X
@@ -220,6 +226,22 @@ def _dataset_arrays(prefix: str, d: Dataset) -> dict[str, np.ndarray]:
         f"{prefix}_source": np.array(d.source),
         f"{prefix}_skipped": np.array(json.dumps([[s.path, s.reason] for s in d.skipped])),
     }
+
+
+def network_sizes(train: Dataset, hidden: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+    """A network's θ size on this data, and the sizes its descent's own coordinates may have after c₀: θ's own
+    (W1 stepped as it is), or with W1's columns one per example (W1 = c₀ W1₀ + C Xᵀ)."""
+    net = Network(train.n_x, hidden)
+    rest = net.size - hidden[0] * (train.n_x + 1)
+    return net.size, (net.size + 1, hidden[0] * (train.m + 1) + rest + 1)
+
+
+def session_weights(run) -> tuple[np.ndarray, float]:
+    """(w, b) as a session keeps them: logistic regression's; a network has no w (its θ is the exact state's)
+    and b is its output unit's bias."""
+    if model_of(run).has_hidden:
+        return np.zeros(0), float(run.theta[-1])
+    return run.w, run.b
 
 
 def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettings | dict, history: History,
@@ -314,6 +336,8 @@ def load_session(path) -> Session:
     train = _read_dataset(a, "train", path, classes)
     if problem := batch_problem(settings.batch_size, train.m):
         raise StorageError(f"{path}: its settings: setting 'batch_size': {problem}")
+    if problem := model_problem(settings, train.m, train.n_x):
+        raise StorageError(f"{path}: its settings: setting {problem[0]!r}: {problem[1]}")
     has_test = any(k.startswith("test_") for k in a)
     test = _read_dataset(a, "test", path, classes) if has_test else None
     if test is not None and test.n_x != train.n_x:
@@ -327,7 +351,11 @@ def load_session(path) -> Session:
         raise StorageError(f"{path}: the entry 'costs' must hold one cost (>= 0) every {stride} iteration(s): "
                            f"{costs.size} values for iteration {iteration}")
     w = _floats(a, "w", path)
-    if w.size != train.n_x:
+    network = network_sizes(train, settings.hidden) if settings.hidden else None
+    if network is not None and w.size:
+        raise StorageError(f"{path}: the entry 'w' must be empty: its settings say a network, whose parameters are "
+                           "in 'run_theta'")
+    if network is None and w.size != train.n_x:
         raise StorageError(f"{path}: the entry 'w' has {w.size} values for {train.n_x} features "
                            f"({train.n_px} x {train.n_px} x 3)")
     b = float(_floats(a, "b", path)[()])
@@ -336,6 +364,7 @@ def load_session(path) -> Session:
     history.optimizer_changes = optimizer_changes(a, path, iteration, settings, train.m)
     _metric_history(a, path, iteration, history)
     history.costs.restore(costs, stride, iteration)
-    return Session(train, test, settings, history, iteration, w, b, exact_state(a, path, train, b, iteration),
+    return Session(train, test, settings, history, iteration, w, b,
+                   exact_state(a, path, train, b, iteration, network),
                    comparison_files.read(a, path, train.m))
 

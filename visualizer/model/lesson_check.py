@@ -18,6 +18,7 @@ import numpy as np
 from visualizer.core.analysis.stability import edge_of_stability
 from visualizer.core.analysis.verdicts import NOISE, judge
 from visualizer.core.analysis.zigzag import PathFollower, reversals
+from visualizer.core.models.registry import model_of
 from visualizer.data import Dataset
 from visualizer.model.expectations import QUANTITIES, Expectation, Term
 from visualizer.model.run_setup import new_run
@@ -92,7 +93,7 @@ class MeasuredRun:
     def _measure(self) -> dict:
         gd = self.gd
         values = dict(gd.metrics())
-        edge = edge_of_stability(gd).alpha
+        edge = None if model_of(gd).has_hidden else edge_of_stability(gd).alpha  # no formula for a network's
         values["edge"] = math.nan if edge is None else edge
         values["losses"] = gd.loss.values(gd.z, gd.y)
         values["largest_loss"] = float(np.max(values["losses"]))

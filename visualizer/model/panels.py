@@ -18,6 +18,8 @@ DOCK_AREAS = (LEFT, RIGHT, BOTTOM)
 #: How often a panel on screen is drawn again while training: at every frame (at most 50 a second),
 #: at most 10 times a second, or at most 5 (with the surface). When the run is still, at every change.
 FRAME, MEDIUM, SLOW = "frame", "medium", "slow"
+#: Panels whose picture is logistic regression's: one neuron's w, its convex J(w, b), its graph and its maths.
+LOGISTIC = ("logistic",)
 #: Which pictures a panel offers alone: none, a still (`screenshot --view`), or also animations.
 NO_VIEW, STILL, ANIMATED = "", "still", "animated"
 
@@ -44,6 +46,8 @@ class Panel:
     parts: tuple[View, ...] = ()  #: views of a part of it alone
     behind: str | None = None  #: opens as a tab behind this panel
     gl: bool = False  #: draws with OpenGL
+    #: The models (core/models/registry.py) its picture means something for; on another it says so instead.
+    models: tuple[str, ...] = ("logistic", "network")
 
     @property
     def docked(self) -> bool:
@@ -58,7 +62,7 @@ class Panel:
 
 PANELS = (
     Panel("surface", "Surface: 3-D and contours", "Surface", CENTRE, SLOW, ANIMATED,
-          parts=(View("contours", "Contour map", animated=True),), gl=True),
+          parts=(View("contours", "Contour map", animated=True),), gl=True, models=LOGISTIC),
     Panel("controls", "Controls", "Controls", LEFT, FRAME),
     Panel("weights", "Weights w as an image", "Weights w", LEFT, SLOW, ANIMATED),
     Panel("cost", "Cost J and accuracy", "Cost J", RIGHT, FRAME, ANIMATED),
@@ -68,11 +72,14 @@ PANELS = (
     Panel("evaluation", "Evaluation", "Evaluation", RIGHT, MEDIUM, STILL, behind="cost"),
     Panel("gallery", "Examples and their ŷ", "Examples", BOTTOM, MEDIUM, ANIMATED),
     Panel("image-vector", "Lesson: an image becomes a vector", "An image becomes a vector", LESSONS, SLOW, STILL),
-    Panel("computation-graph", "Lesson: the computation graph", "The computation graph", LESSONS, SLOW, STILL),
-    Panel("vectorization", "Lesson: why vectorize", "Why vectorize", LESSONS, SLOW, STILL),
-    Panel("convexity", "Lesson: convexity and the loss", "Convexity and the loss", LESSONS, SLOW, STILL),
-    Panel("bowl", "Lesson: J(w, b) with w a single number", "J(w, b) with w a single number", LESSONS, SLOW, STILL),
-    Panel("mini-batches", "Lesson: why mini-batches", "Why mini-batches", LESSONS, SLOW, STILL),
+    Panel("computation-graph", "Lesson: the computation graph", "The computation graph", LESSONS, SLOW, STILL,
+          models=LOGISTIC),
+    Panel("vectorization", "Lesson: why vectorize", "Why vectorize", LESSONS, SLOW, STILL, models=LOGISTIC),
+    Panel("convexity", "Lesson: convexity and the loss", "Convexity and the loss", LESSONS, SLOW, STILL,
+          models=LOGISTIC),
+    Panel("bowl", "Lesson: J(w, b) with w a single number", "J(w, b) with w a single number", LESSONS, SLOW, STILL,
+          models=LOGISTIC),
+    Panel("mini-batches", "Lesson: why mini-batches", "Why mini-batches", LESSONS, SLOW, STILL, models=LOGISTIC),
 )
 BY_KEY = {p.key: p for p in PANELS}
 
@@ -87,6 +94,11 @@ RACE = View("race", "A race of Explore > Compare runs", animated=False)
 SCREENSHOT_VIEWS = (WINDOW, *(v for p in PANELS for v in p.views), RACE)
 ANIMATED_VIEWS = tuple(v for v in SCREENSHOT_VIEWS if v.animated)
 VIEWS = {v.key: v for v in SCREENSHOT_VIEWS}
+
+
+def means(key: str, model: str) -> bool:
+    """Whether panel ``key``'s picture means something for ``model``."""
+    return model in BY_KEY[key].models
 
 
 def in_tier(tier: str) -> tuple[str, ...]:

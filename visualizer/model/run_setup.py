@@ -7,6 +7,7 @@ import math
 
 from visualizer.core import GradientDescent
 from visualizer.core.analysis.stability import EdgeProbe
+from visualizer.core.models.registry import model_for, model_of
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset
 from visualizer.model.settings import RunSettings, run_optimizer
@@ -26,17 +27,27 @@ def metric_stride(gd: GradientDescent, optimizer: Optimizer) -> int:
 
 def new_run(train: Dataset, test: Dataset | None, settings: RunSettings, *, alpha: float | None = None,
             share_with: GradientDescent | None = None, edge: bool = True) -> GradientDescent:
-    """A fresh run from the start the settings say (``alpha`` in place of theirs), its iteration 0 recorded.
+    """A fresh run of the model the settings say (the registry's trainer: no hidden layer is logistic regression),
+    from their start (``alpha`` in place of theirs), its iteration 0 recorded.
 
-    ``edge``: 2/λmax recorded with the metrics (EdgeProbe); ``share_with``: a run whose Gram matrix fits."""
+    ``edge``: 2/λmax recorded with the metrics (EdgeProbe, logistic regression's); ``share_with``: a run whose
+    Gram matrix fits."""
     optimizer = run_optimizer(settings, train.m)
-    gd = GradientDescent(
+    model = model_for(settings.hidden)
+    gd = model.trainer(
         train.X, train.Y, alpha=settings.alpha if alpha is None else alpha, loss=settings.loss, init=settings.init,
         seed=settings.seed, X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
         metric_stride=METRIC_STRIDE, optimizer=optimizer, share_with=share_with,
+        **{key: getattr(settings, key) for key in model.options},
     )
-    if edge:
+    if edge and not model.has_hidden:
         gd.probe = EdgeProbe()
     gd.metric_stride = metric_stride(gd, optimizer)
     gd.step(0)  # records iteration 0's metrics: the test J, accuracies and edge are there before any step
     return gd
+
+
+def built_with(gd) -> dict:
+    """The settings that made a run what it is, its model's included: a new value of one starts a new run."""
+    return {"loss": gd.loss.name, "init": gd.init, "seed": gd.seed, "hidden": (),
+            **{key: getattr(gd, key) for key in model_of(gd).options}}

@@ -19,7 +19,7 @@ from visualizer.core.analysis.evaluation import COURSE_THRESHOLD, cut
 from visualizer.data import Dataset
 from visualizer.model.constraints import MODEL_SETTINGS, batch_problem
 from visualizer.model.notices import USUAL, Happening, Notice
-from visualizer.model.settings import RunSettings, SettingsError
+from visualizer.model.settings import RunSettings, SettingsError, model_problem
 
 SETTING_NAMES = tuple(f.name for f in fields(RunSettings))
 #: One signal per setting, emitted with (new value, old value) when that setting alone is what changed.
@@ -89,6 +89,8 @@ class WindowState:
         new = self.settings.with_changes("the window", **changes)
         if problem := batch_problem(new.batch_size, self.data.train.m):  # refused, as the CLI and lessons do
             raise SettingsError(f"the window: setting 'batch_size': {problem}", "batch_size", problem)
+        if problem := model_problem(new, self.data.train.m, self.data.train.n_x):  # too large, or not run (yet)
+            raise SettingsError(f"the window: setting {problem[0]!r}: {problem[1]}", *problem)
         self.batch_dropped = None
         if new != self.settings:
             self.settings = new

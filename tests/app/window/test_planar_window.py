@@ -101,8 +101,8 @@ def test_panels_made_for_images_say_a_sentence_for_points(flower_window):
     w = flower_window
     w.refresh(force=True)
     w.panels["weights"].draw(_frame(w))
-    assert w.panels["weights"].plain.isVisibleTo(w) and not w.panels["weights"].view.isVisibleTo(w)
-    assert w.panels["weights"].plain.text().startswith("w = (")
+    assert w.panels["weights"].caption.isVisibleTo(w) and not w.panels["weights"].view.isVisibleTo(w)
+    assert w.panels["weights"].caption.text().startswith("w = (")
     w.panels["classify"].draw(_frame(w))
     assert w.panels["classify"].hint.text() == POINTS_HINT
     assert not any(t.isEnabled() for t in w.panels["classify"].add_targets)

@@ -130,3 +130,10 @@ def test_without_a_switch_the_sentence_names_the_alpha_in_force():
     gd.step(10)
     verdict = run_verdict(gd)
     assert verdict.first == 10 and run_sentence(gd) == f"α = 0.01: {verdict.sentence()}"
+
+
+def test_a_rise_late_in_the_run_is_not_called_unstable_at_first():
+    late = judge([0.693, 0.6, 0.5, 0.4, 0.3, 0.2, 2.19, 0.113])  # a network near the edge of stability
+    assert late.kind == "unstable"
+    assert late.sentence().startswith("unstable: J rose from 0.693 to 2.19 at iteration 6, then fell to 0.113")
+    assert judge([0.693, 2.19, 0.5, 0.113]).sentence().startswith("unstable at first: ")

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from visualizer.core.engine.gradient_descent import GradientDescent
-from visualizer.core.models import MODELS, NetworkDescent, get_model, model_for
+from visualizer.core.models import MODELS, NetworkRun, get_model, model_for
 
 
 def test_logistic_regression_is_todays_engine_and_convex_with_cross_entropy():
@@ -21,7 +21,7 @@ def test_logistic_regression_is_todays_engine_and_convex_with_cross_entropy():
 
 def test_a_network_is_never_convex_and_lists_its_layers():
     spec = get_model("network")
-    assert spec.trainer is NetworkDescent
+    assert spec.trainer is NetworkRun
     assert not spec.is_convex("cross-entropy") and not spec.is_convex("squared-error")
     assert spec.parameter_shapes(12288, (20, 7, 5)) == [
         ("W1", (20, 12288)), ("b1", (20, 1)), ("W2", (7, 20)), ("b2", (7, 1)),

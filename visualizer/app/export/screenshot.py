@@ -14,6 +14,7 @@ from visualizer.app.common.images import png_bytes
 from visualizer.app.explorer.explorer import race_picture
 from visualizer.app.run.ahead import run_ahead
 from visualizer.core.analysis.lessons import time_vectorization
+from visualizer.core.models.registry import model_of
 from visualizer.data import LoadCancelled, load_data
 from visualizer.formats.animation_frames import Cancelled
 from visualizer.formats.lesson_files import load_lesson_data
@@ -131,7 +132,7 @@ def render_screenshot(new_window, out: str, data: str | None = None, iterations:
         raise Cancelled
     if view in LESSON_PANELS:
         window.open_lesson(view)
-        if view == "vectorization":
+        if view == "vectorization" and not model_of(window.controller.gd).has_hidden:  # a network: the panel says
             gd = window.controller.gd
             window.lesson(view).show_timing(time_vectorization(gd.param.X, gd.y, gd.w, gd.b), gd.m)
         elif view == "bowl":

@@ -266,12 +266,13 @@ class LessonFileActions:
         lesson = self.lesson_file
         locked = set(lesson.locked) if lesson else set()
         hidden = set(lesson.hidden) if lesson else set()
-        optimizer = self.controls.optimizer
+        optimizer, model = self.controls.optimizer, self.controls.model
         optimizer.set_hidden(hidden & set(optimizer.rows))  # it shows only the rows its optimizer uses
+        model.set_hidden(hidden & set(model.rows))  # and the model's only for a network
         for key in CONTROLS:
             for widget in self._control_widgets(key):
                 widget.setEnabled(key not in locked and not (key == "step" and self.controller.running))
-                if key not in optimizer.rows:
+                if key not in optimizer.rows and key not in model.rows:
                     widget.setVisible(key not in hidden)
         for key, actions in self._lesson_actions().items():
             for action in actions:

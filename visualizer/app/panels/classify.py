@@ -73,6 +73,12 @@ class ImageCard(QFrame):
 
     def show_verdict(self, v: Verdict) -> None:
         self.verdict.setText(f"{v.label}, {100 * v.confidence:.0f} %")
+        if v.contributions is None:  # a network: z is no sum of per-pixel terms, so there are no reasons to show
+            self.breakdown.setText(f"z of the network's output unit = {v.z:.3f}\nŷ = σ(z) = {v.yhat:.3f}\n"
+                                   "Per-pixel reasons w⊙x are logistic regression's: a network has none.")
+            self.explained.clear()
+            self.explained.setText("—")
+            return
         self.breakdown.setText(f"z = Σ(w⊙x) + b = {v.z - v.b:.3f} + ({v.b:.3f}) = {v.z:.3f}\nŷ = σ(z) = {v.yhat:.3f}")
         self.explained.setPixmap(_pixmap(colour_map(v.contributions)))
 

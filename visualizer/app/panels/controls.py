@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from visualizer.app.common.fitting import NumberField, WrappedLabel
+from visualizer.app.panels.model_controls import ModelControls
 from visualizer.app.panels.optimizer_controls import OptimizerControls
 from visualizer.core.analysis.presets import LABELS
 from visualizer.core.optim.registry import SPECS
@@ -36,7 +37,12 @@ EDGE_REASONS = {
     "not convex": "J curves downward here along some direction (squared error is not convex): "
                   "no single α is the edge of stability.",
     "flat": "J is flat here: every σ(z) is saturated, so there is no edge of stability to speak of.",
+    "network": "A network's J is no bowl, and no formula gives its edge of stability: 2/λmax is not measured "
+               "here for networks.",
 }
+NETWORK_EDGE_TIP = ("On a network J is not convex: its curvature λmax (the Hessian's largest eigenvalue) changes "
+                    "as training goes, and full-batch descent tends to raise it until 2/λmax meets α (Cohen et al., "
+                    "2021). The window does not measure it for networks yet.")
 SLIDER_STEPS = 600  # 100 steps per decade
 
 
@@ -250,6 +256,7 @@ class ControlsPanel(QWidget):
                                    "The edge is local: it moves as training changes a(1 − a), so a run above it "
                                    "here may rise, then come down where the edge is higher. The red mark on the "
                                    "slider shows it.")
+        self._edge_tip = self.edge_label.toolTip()
         form.addRow("", self.edge_label)
         self.presets = QComboBox()
         self.presets.addItem("Lesson presets…", None)
@@ -266,10 +273,12 @@ class ControlsPanel(QWidget):
         form.addRow("S&eed", self.seed)
         form.addRow("&Loss", self.loss)
         self.form = form
+        self.model = ModelControls(state)
         self.optimizer = OptimizerControls(state)
         layout = QVBoxLayout(self)
         layout.addWidget(run_box)
         layout.addWidget(form_box)
+        layout.addWidget(self.model)
         layout.addWidget(self.optimizer)
         layout.addStretch(1)
 
@@ -310,6 +319,8 @@ class ControlsPanel(QWidget):
         label: what a lesson locks or hides. KeyError for a key with no control."""
         if key in self.optimizer.rows:
             return list(self.optimizer.rows[key])
+        if key in self.model.rows:
+            return self.model.setting_widgets(key)
         if key == "step":
             return list(self.step_buttons)
         own = {"train": self.train_button, "reset": self.reset_button, "timeline": self.timeline,
@@ -369,6 +380,8 @@ class ControlsPanel(QWidget):
         """``edge``: a core.stability.Edge, or None before it is known; ``alpha``: the α in force where it was
         measured (at the iteration shown), which it is weighed against, never the slider's latest tick."""
         self.alpha.set_edge(None if edge is None else edge.alpha, alpha)
+        network = edge is not None and edge.reason == "network"
+        self.edge_label.setToolTip(NETWORK_EDGE_TIP if network else self._edge_tip)
         if edge is None or edge.reason == "too large":
             self.edge_label.setText("")
         elif edge.alpha is None:

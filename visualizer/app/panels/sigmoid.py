@@ -32,7 +32,8 @@ class SigmoidPanel(QWidget):
     def __init__(self):
         super().__init__()
         self.plot = pg.PlotWidget()
-        self.plot.setLabel("bottom", "z = wᵀx + b")
+        self._z_is = "z = wᵀx + b"  # the output's z, as the model computes it
+        self.plot.setLabel("bottom", self._z_is)
         self.plot.setLabel("left", "ŷ = σ(z)")
         self.plot.setYRange(-0.05, 1.05, padding=0)
         self.plot.addLegend(offset=(10, 10))
@@ -78,6 +79,10 @@ class SigmoidPanel(QWidget):
         self.plot.setTitle(f"one dot for every {every} of the {len(labels):,} examples" if every > 1 else None)
 
     def draw(self, frame: Frame) -> None:
+        z_is = "z of the output unit" if frame.model.has_hidden else "z = wᵀx + b"
+        if z_is != self._z_is:
+            self._z_is = z_is
+            self.plot.setLabel("bottom", z_is)
         self.show_outputs(frame.z_train, frame.yhat_train, frame.loss_train, frame.gd.loss.name)
         self.threshold.setValue(frame.threshold)
 
@@ -96,7 +101,7 @@ class SigmoidPanel(QWidget):
         if not (np.isfinite(z).all() and np.isfinite(yhat).all()):  # said, never made an axis range of
             for dots in self.dots:
                 dots.setData(x=[], y=[])
-            self.plot.setTitle(f"z = wᵀx + b is {NOT_FINITE} here: nothing to draw")
+            self.plot.setTitle(f"{self._z_is} is {NOT_FINITE} here: nothing to draw")
             self._span, self._not_finite = 0.0, True
             return
         if self._not_finite:

@@ -316,7 +316,7 @@ class SurfacePanel(QWidget):
 
 def paste_gl(image: QImage, widget: QWidget, panel: SurfacePanel) -> None:
     """Paint the panel's 3-D framebuffer into a grab of ``widget`` (an ancestor of the panel)."""
-    if panel.gl is None or not panel.isVisible():
+    if panel.gl is None or not panel.gl.container.isVisible():  # hidden with the panel, or by a ModelNote
         return
     painter = QPainter(image)
     painter.drawImage(panel.gl.container.mapTo(widget, panel.gl.container.rect().topLeft()), panel.gl.grab())

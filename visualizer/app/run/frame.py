@@ -13,6 +13,8 @@ from visualizer.core.analysis.evaluation import COURSE_THRESHOLD, Confusion, Roc
 from visualizer.core.analysis.lessons import GraphValues, graph_values
 from visualizer.core.analysis.stability import Edge, affordable, edge_of_stability
 from visualizer.core.analysis.surface import SurfaceView, surface_view
+from visualizer.core.models.network import forward, output_z
+from visualizer.core.models.registry import ModelSpec, model_of
 
 
 @dataclass
@@ -23,7 +25,7 @@ class Verdict:
     yhat: float
     label: str
     confidence: float
-    contributions: np.ndarray  # (n_px, n_px): w*x summed over channels
+    contributions: np.ndarray | None  # (n_px, n_px): w*x summed over channels; None for a network (no such sum)
     b: float
 
 
@@ -42,6 +44,17 @@ class Frame:
     @property
     def gd(self):
         return self.controller.gd
+
+    @cached_property
+    def model(self) -> ModelSpec:
+        """The model the run trains (core/models/registry.py): panels that mean one model only ask here."""
+        return model_of(self.gd)
+
+    def output_z(self, X: np.ndarray) -> np.ndarray:
+        """z of the output unit at this frame's θ for any inputs X of shape (n_x, k): w·X + b, or the network's Z_L."""
+        if self.model.has_hidden:
+            return output_z(self.gd.net, self.theta, X).reshape(-1)
+        return self.w @ X + float(self.theta[-1])
 
     @cached_property
     def yhat_train(self) -> np.ndarray:
@@ -94,34 +107,48 @@ class Frame:
 
     @cached_property
     def w(self) -> np.ndarray:
+        """Logistic regression's w (a network has none: see ``first_layer``)."""
         return self.gd.param.w(self.theta)
+
+    def first_layer(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(W1 (n_1, n_x), b1 (n_1,)) of a network's first hidden layer, whose units each draw a line on
+        2-D data; None for logistic regression, which has no hidden layer."""
+        if not self.model.has_hidden:
+            return None
+        W1, b1 = self.gd.net.split(self.theta)[0]
+        return W1, b1.reshape(-1)
+
+    def hidden_view(self, X: np.ndarray) -> np.ndarray | None:
+        """The inputs X (n_x, k) as the last hidden layer sees them, (n_L, k), when it has 2 or 3 units (the
+        space where the output is a straight cut); None otherwise and for logistic regression."""
+        if not self.model.has_hidden or self.gd.net.hidden[-1] not in (2, 3):
+            return None
+        return forward(self.gd.net, self.theta, X)[1][-2]
 
     def w_image(self) -> np.ndarray:
         """w as the (n_px, n_px, 3) picture it multiplies, in the course's unrolling order."""
         n_px = self.controller.train.n_px
         return self.w.reshape(n_px, n_px, 3)
 
-    def output_z(self, X: np.ndarray) -> np.ndarray:
-        """z of the output unit for the inputs X (n_x, k), shape (k,): wᵀX + b for logistic regression
-        (the decision boundary panel evaluates a grid of the input plane with it, in one product)."""
-        return self.w @ X + float(self.theta[-1])
-
-    def first_layer(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """(W1 (n_1, n_x), b1 (n_1,)) of a network's first hidden layer, whose units each draw a line on
-        2-D data; None for logistic regression, which has no hidden layer."""
-        return None
-
-    def hidden_view(self, X: np.ndarray) -> np.ndarray | None:
-        """The inputs X (n_x, k) as the last hidden layer sees them, (n_L, k), when it has 2 or 3 units (the
-        space where the output is a straight cut); None otherwise and for logistic regression."""
-        return None
+    def weight_images(self) -> np.ndarray | None:
+        """Each first unit's weights as the (n_px, n_px, 3) picture they multiply: (units, n_px, n_px, 3); None when
+        the inputs are not images (2-D points)."""
+        n_px = self.controller.train.n_px
+        rows = self.w.reshape(1, -1) if (layer := self.first_layer()) is None else layer[0]
+        if not n_px or rows.shape[1] != n_px * n_px * 3:
+            return None
+        return rows.reshape(-1, n_px, n_px, 3)
 
     def verdicts(self, images: list) -> list[Verdict]:
-        """The model's answer for each dropped image, with the per-pixel reasons."""
+        """The model's answer for each dropped image, with the per-pixel reasons (logistic regression's only)."""
         n_px, classes, b = self.controller.train.n_px, self.controller.train.classes, float(self.theta[-1])
         out = []
         for image in images:
-            z, contributions = explain(self.w, b, image.pixels.reshape(-1) / 255.0, n_px)
+            x = image.pixels.reshape(-1) / 255.0
+            if self.model.has_hidden:
+                z, contributions = float(self.output_z(x.reshape(-1, 1))[0]), None
+            else:
+                z, contributions = explain(self.w, b, x, n_px)
             yhat = float(sigmoid(np.array(z)))
             label = int(yhat > 0.5)
             out.append(Verdict(z, yhat, classes[label], yhat if label else 1 - yhat, contributions, b))
@@ -131,6 +158,8 @@ class Frame:
         """The edge of stability here for the loss and optimizer in use, when the engine can afford it
         (Gram path or a small problem)."""
         gd = self.gd
+        if self.model.has_hidden:
+            return Edge(None, "network")
         if not affordable(gd):
             return Edge(None, "too large")
         return edge_of_stability(gd, self.z_train, optimizer=gd.history.optimizer_at(self.iteration))

@@ -23,10 +23,11 @@ from visualizer.app.run.run_notices import overflow_message, stop_notice
 from visualizer.app.run.snapshot import Ghost, GhostKeeper, Snapshot
 from visualizer.app.run.worker import ReadWriteLock, Worker
 from visualizer.core import GradientDescent
+from visualizer.core.models.registry import model_of
 from visualizer.data import Dataset
 from visualizer.model.notices import ABOUT_THE_RUN, Happening
 from visualizer.model.pacing import LOOK_S, WATCHABLE, Pacer
-from visualizer.model.run_setup import metric_stride, new_run
+from visualizer.model.run_setup import built_with, metric_stride, new_run
 from visualizer.model.settings import RunSettings, run_optimizer
 from visualizer.model.state import NEW_RUN, OPTIMIZER_FIELDS, WindowState
 
@@ -154,8 +155,7 @@ class TrainingController(QObject):
     def _kept(self) -> KeptRun:
         """The run as it stands, with the settings it runs with (a new loss, init or seed is not yet its own)."""
         gd = self.gd
-        return KeptRun(gd, self.past, replace(self.settings, alpha=gd.alpha, loss=gd.loss.name, init=gd.init,
-                                              seed=gd.seed))
+        return KeptRun(gd, self.past, replace(self.settings, alpha=gd.alpha, **built_with(gd)))
 
     def branch_from(self, iteration: int) -> None:
         """Forget everything after ``iteration``; training on from there is a new branch."""
@@ -204,8 +204,8 @@ class TrainingController(QObject):
             self.latest = self._snapshot()
 
     def _new_run_if_needed(self, *_) -> None:
-        s, gd = self.settings, self.gd
-        if not self._quiet and (s.loss, s.init, s.seed) != (gd.loss.name, gd.init, gd.seed):
+        s = self.settings
+        if not self._quiet and any(getattr(s, key) != value for key, value in built_with(self.gd).items()):
             self.reset()
 
     def _optimizer_changed(self, *_) -> None:
@@ -214,7 +214,6 @@ class TrainingController(QObject):
         if optimizer != self._optimizer_asked:
             self._optimizer_asked = optimizer
             self._send(SwitchOptimizer(optimizer))
-
 
     def _data_changed(self, data, old) -> None:
         """New data: a new run; an edit: on from the same (w, b); an edit undone before any step: the run before it."""
@@ -325,7 +324,9 @@ class TrainingController(QObject):
                 gd.optimizer = intent.optimizer
                 gd.metric_stride = metric_stride(gd, intent.optimizer)
                 if gd.replay_from != start:
-                    self.past.restarted(gd.replay_from, f"{intent.optimizer.kind} moved the run to other coordinates")
+                    self.past.restarted(gd.replay_from, "the network's descent started again with the new λ" if
+                                        model_of(gd).has_hidden else f"{intent.optimizer.kind} moved the run to "
+                                                                     "other coordinates")
                 self._ghosts.forget()  # the ghost followed the old optimizer
                 self.latest = self._snapshot()
         elif isinstance(intent, SetBudget):

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from visualizer.app.common.file_names import suggested_name
 from visualizer.app.explorer.explorer import kept_comparison, reopen_comparison
 from visualizer.app.window import preferences
+from visualizer.core.models.registry import model_of
 from visualizer.formats import storage
+from visualizer.formats.storage import session_weights as weights_of
 
 
 class FileActions:
@@ -50,6 +52,10 @@ class FileActions:
         c = self.controller
         c.pause()
         gd = c.gd
+        if model_of(gd).has_hidden:  # a model file holds one neuron's w and b
+            self.notice.show_message("A model file holds logistic regression's w and b: a network is saved with "
+                                     "File > Save session.", "info")
+            return False
         return self._guarded("Saving the model", lambda: storage.save_model(
             path, gd.w, gd.b, c.train.n_px, c.train.classes, gd.history.alpha_changes, gd.metrics()))
 
@@ -61,7 +67,7 @@ class FileActions:
         c.pause()
         settings, comparison = self.state.with_alpha(c.gd.alpha), kept_comparison(self)
         ok = self._guarded("Saving the session", lambda: storage.save_session(
-            path, c.train, c.test, settings, c.gd.history, c.gd.iteration, c.gd.w, c.gd.b, c.gd.exact_state(),
+            path, c.train, c.test, settings, c.gd.history, c.gd.iteration, *weights_of(c.gd), c.gd.exact_state(),
             comparison))
         if ok:
             self.undo.setClean()

@@ -17,13 +17,15 @@ import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 
+from visualizer.app.common.model_note import ModelNote
 from visualizer.app.panels.surface import paste_gl
 from visualizer.app.run.frame import Frame, build_frame
 from visualizer.app.run.worker import Worker
 from visualizer.core.analysis.lessons import time_vectorization
 from visualizer.core.engine.metrics import cost_text
+from visualizer.core.models.registry import model_of
 from visualizer.core.reference.lecture import numerical_gradient, relative_difference, vectorized_gradients
-from visualizer.model.panels import FRAME, MEDIUM, SLOW, in_tier
+from visualizer.model.panels import BY_KEY, FRAME, MEDIUM, SLOW, in_tier, means
 
 FRAME_MS = 20  # at most 50 redraws a second
 SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second while training
@@ -52,6 +54,7 @@ class Rendering:
         self._surface_cost = 0.0  # seconds the last slice and edge took
         self._curve_at = 0  # the iterations the cost curve shows
         self._surface_job: Worker | None = None
+        self._notes: dict[str, ModelNote] = {}  # panels that say they show logistic regression only
 
     def _on_screen(self, name: str) -> bool:
         """A dock that can be seen: a tab behind another counts as visible to Qt but is not drawn."""
@@ -89,6 +92,8 @@ class Rendering:
         c = self.controller
         c.pause()
         gd = c.gd
+        if model_of(gd).has_hidden:  # the lesson's panel says it is logistic regression's
+            return
         w, b = gd.w, gd.b
         X, Y = gd.param.X, gd.y
         _, dw, db = vectorized_gradients(w, b, X, Y, gd.loss)
@@ -97,6 +102,8 @@ class Rendering:
 
     def time_vectorization(self) -> None:
         panel = self.lesson("vectorization")
+        if model_of(self.controller.gd).has_hidden:  # the lesson's panel says it is logistic regression's
+            return
         panel.run.setEnabled(False)
         panel.result.setText("Running… (the loop version takes about two seconds)")
         gd, m, train = self.controller.gd, self.controller.gd.m, self.controller.train
@@ -145,8 +152,20 @@ class Rendering:
     def _draw_tier(self, tier: str, frame: Frame) -> None:
         """The panels of ``tier`` that can be seen, each drawn from the frame."""
         for key in in_tier(tier):
-            if key not in DRAWN_HERE and self._on_screen(key):
+            if key not in DRAWN_HERE and self._on_screen(key) and self._means(key, frame):
                 self.panels[key].draw(frame)
+
+    def _means(self, key: str, frame: Frame) -> bool:
+        """Whether panel ``key``'s picture means something for the run's model; if not, the panel says so."""
+        if means(key, frame.model.name):
+            if key in self._notes:
+                self._notes[key].hide()
+            return True
+        note = self._notes.get(key) or self._notes.setdefault(key, ModelNote(self.panels[key]))
+        note.show(f"“{BY_KEY[key].title}” shows logistic regression only: one neuron's w and b, and its J(w, b). "
+                  f"The run now trains a {frame.model.label.lower()}; choose Logistic regression in the Controls' "
+                  "Model group to see it here.")
+        return False
 
     def _draw_fast(self, frame: Frame, medium: bool = True) -> None:
         c = self.controller
@@ -176,6 +195,12 @@ class Rendering:
         ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
             self.cost_curve.show_ghost.isChecked() else None
         kind, param = self.surface.kind, frame.gd.param
+        if not self._means("surface", frame):  # a network: no slice here, and no 2/λmax formula
+            self.edge = frame.edge()
+            self.controls.show_edge(self.edge, frame.alpha)
+            if self._on_screen("cost"):  # α alone: the run records no edge (the last run's must not stay)
+                self.cost_curve.show_stability(self.controller.gd.history, frame.iteration)
+            return
 
         def compute(*_):
             started = time.perf_counter()

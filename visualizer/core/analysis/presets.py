@@ -170,6 +170,8 @@ def _no_divergence(runs: list[Tried], span: str, plain_cross_entropy: bool) -> s
 
 
 def work_per_iteration(gd) -> float:
-    """Multiply-adds of one iteration: m² on the Gram path, about 2 m n_x (or 2 B n_x) on the primal one."""
+    """Multiply-adds of one iteration: m² on the Gram path, about 2 m n_x (or 2 B n_x) on the primal one; a network's
+    first layer does that once for each of its units (a NetworkRun's ``hidden``)."""
     batch = gd.optimizer.batch(gd.m)
-    return float(gd.m * gd.m if gd.param.kind == "gram" and batch >= gd.m else 2 * batch * gd.n_x)
+    units = (getattr(gd, "hidden", ()) or (1,))[0]
+    return float(units * (gd.m * gd.m if gd.param.kind == "gram" and batch >= gd.m else 2 * batch * gd.n_x))

@@ -70,8 +70,9 @@ class Verdict:
             return f"flat: J ends where it began, {start}, over {span}{sampled}."
         if self.kind == "falls":
             return f"J falls at every step, from {start} to {end} over {span}{sampled}."
-        if self.kind == "unstable":
-            return (f"unstable at first: J rose from {start} to {peak} at iteration {self.peak_at}, "
+        if self.kind == "unstable":  # "at first" only where it rose early (a network's J may rise late: the edge)
+            early = " at first" if 2 * (self.peak_at - self.first) <= self.last - self.first else ""
+            return (f"unstable{early}: J rose from {start} to {peak} at iteration {self.peak_at}, "
                     f"then fell to {end} at iteration {self.last}, below where it began{sampled}.")
         return (f"J goes up and down: it rose at {self.rises} of {self.steps} steps, first at iteration "
                 f"{self.first_rise}, but never above {start} where it began, and fell to {end} "

@@ -15,8 +15,9 @@ from visualizer.core.models.network import (
     network_accuracy,
     output_z,
 )
+from visualizer.core.models.network_run import NetworkRun
 from visualizer.core.models.optimized import NetworkOptimized, network_trainer
-from visualizer.core.models.registry import MODELS, ModelSpec, get_model, model_for
+from visualizer.core.models.registry import MODELS, ModelSpec, get_model, model_for, model_of
 
 __all__ = [
     "ACTIVATIONS",
@@ -28,6 +29,7 @@ __all__ = [
     "Network",
     "NetworkDescent",
     "NetworkOptimized",
+    "NetworkRun",
     "Sharpness",
     "cost",
     "descend",
@@ -38,6 +40,7 @@ __all__ = [
     "hessian_vector",
     "initial_parameters",
     "model_for",
+    "model_of",
     "network_accuracy",
     "network_trainer",
     "output_z",

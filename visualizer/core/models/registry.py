@@ -2,8 +2,9 @@
 
 * ``logistic``: one sigmoid neuron, today's engine (core/engine/gradient_descent.py), with
   w of shape (n_x,) and a scalar b. J is convex with cross-entropy (not with squared error).
-* ``network``: hidden layers (core/models/network.py, run fast by core/models/descent.py),
-  W_l of shape (n_l, n_{l-1}) and b_l of shape (n_l, 1). J is not convex: initialization
+* ``network``: hidden layers (core/models/network.py, run fast by core/models/descent.py and
+  driven as the window drives a run by core/models/network_run.py), W_l of shape (n_l, n_{l-1})
+  and b_l of shape (n_l, 1). J is not convex: initialization
   matters, and zeros leave every hidden unit of a layer the same for ever.
 
 Both keep the first layer's weights in their start + span(xᵢ) under gradient descent
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 
 from visualizer.core.engine.gradient_descent import GradientDescent
 from visualizer.core.engine.losses import get_loss
-from visualizer.core.models.descent import NetworkDescent
 from visualizer.core.models.network import Network
+from visualizer.core.models.network_run import NetworkRun
 
 Shape = tuple[int, ...]
 
@@ -28,6 +29,8 @@ class ModelSpec:
 
     name: str
     label: str
+    #: The run the window, lessons and checks drive: GradientDescent, or NetworkRun (which takes the model
+    #: settings ``options`` names as keyword arguments besides GradientDescent's).
     trainer: type
     #: Does J stay convex in the parameters with this loss?
     convex_losses: tuple[str, ...]
@@ -35,6 +38,8 @@ class ModelSpec:
     first_layer_in_span: bool
     #: Does it take hidden layers?
     has_hidden: bool
+    #: The settings (the constraint table's MODEL_SETTINGS) its trainer takes besides GradientDescent's.
+    options: tuple[str, ...] = ()
 
     def is_convex(self, loss: str) -> bool:
         return get_loss(loss).name in self.convex_losses
@@ -56,7 +61,7 @@ MODELS: dict[str, ModelSpec] = {
     spec.name: spec
     for spec in (
         ModelSpec("logistic", "Logistic regression", GradientDescent, ("cross-entropy",), True, False),
-        ModelSpec("network", "Neural network", NetworkDescent, (), True, True),
+        ModelSpec("network", "Neural network", NetworkRun, (), True, True, ("hidden", "activation", "init_scale")),
     )
 }
 
@@ -71,3 +76,8 @@ def get_model(name: str) -> ModelSpec:
 def model_for(hidden: tuple[int, ...] | list[int]) -> ModelSpec:
     """No hidden layer is logistic regression (its engine and exact figures); any is a network."""
     return MODELS["network" if len(hidden) else "logistic"]
+
+
+def model_of(run) -> ModelSpec:
+    """The model a run (a trainer's instance) trains."""
+    return next(spec for spec in MODELS.values() if isinstance(run, spec.trainer))

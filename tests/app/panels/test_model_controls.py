@@ -1,0 +1,56 @@
+"""The Model group: a network trains in the window through the registry, and the panels say what they show."""
+
+from PySide6.QtCore import Qt
+
+from visualizer.core.models import NetworkRun
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _train(window, qtbot, n: int) -> None:
+    start = window.controller.gd.iteration
+    window.step(n)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == start + n,
+                    timeout=20000)
+    window.refresh(force=True)
+
+
+def test_a_network_chosen_in_the_controls_trains_and_the_panels_draw_it(window, qtbot):
+    model, state, c = window.controls.model, window.state, window.controller
+    assert not model.rows["hidden"][1].isVisibleTo(model)  # logistic regression: no hidden layers to set
+    state.change_settings(alpha=0.005)
+    model.model.setCurrentIndex(model.model.findData("network"))
+    assert state.settings.hidden == (4,) and state.settings.init == "random"  # zeros would keep the units alike
+    assert isinstance(c.gd, NetworkRun) and c.gd.net.sizes == (c.train.n_x, 4, 1)
+    assert model.rows["hidden"][1].isVisibleTo(model) and "12288 → 4 → 1" in model.note.text()
+    start = c.gd.cost
+    _train(window, qtbot, 300)
+    assert c.gd.cost < start - 0.05  # J falls (0.6928 to about 0.55 on the demo set)
+    assert window.status.text().startswith("iteration 300")
+    weights = window.panels["weights"]
+    assert weights.caption.isVisibleTo(weights) and "one tile per first-layer unit, its 4" in weights.caption.text()
+    assert "the unit's own z" in weights.view.toolTip()  # not the output's z, as one neuron's w pushes it
+    assert window._notes["surface"].shown and "logistic regression only" in window._notes["surface"].label.text()
+    assert "no formula" in window.controls.edge_label.text() and "2/λmax ≈" not in window.controls.edge_label.text()
+    assert window.panels["sigmoid"].plot.getAxis("bottom").labelText == "z of the output unit"
+    state.look_at(120)  # looking back replays the network from a checkpoint
+    window.refresh(force=True)
+    assert window.status.text().startswith("iteration 120") and c.gd.iteration == 300
+    state.look_at(None)
+
+    model.hidden.setText("5,3")  # a new run; Ctrl+Z brings back the 300 iterations of [4]
+    model.hidden.editingFinished.emit()
+    assert state.settings.hidden == (5, 3) and c.gd.iteration == 0 and c.gd.net.sizes[1:] == (5, 3, 1)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    assert c.gd.iteration == 300 and c.gd.hidden == (4,) and model.hidden.text() == "4"
+
+    optimizer = window.controls.optimizer.optimizer
+    optimizer.setCurrentIndex(optimizer.findData("adam"))  # refused for a network, saying why
+    assert state.settings.optimizer == "gd" and "full-batch gradient descent" in window.controls.optimizer.note.text()
+
+    model.model.setCurrentIndex(model.model.findData("logistic"))
+    window.refresh(force=True)
+    assert state.settings.hidden == () and not isinstance(c.gd, NetworkRun)
+    assert not window._notes["surface"].shown and not weights.caption.isVisibleTo(weights)
+    assert "towards the positive class" in weights.view.toolTip()

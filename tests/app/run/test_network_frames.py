@@ -1,0 +1,47 @@
+"""Frames of a network run, without a window: the output's z for any inputs, the first layer, and replays."""
+
+import numpy as np
+import pytest
+
+from visualizer.app.run.frame import build_frame
+from visualizer.app.run.training import TrainingController
+from visualizer.core.models import NetworkRun
+from visualizer.core.models.network import output_z
+from visualizer.model.state import DataSets, WindowState
+
+
+@pytest.fixture
+def controller(qapp, demo):
+    c = TrainingController(WindowState(DataSets(*demo)))
+    yield c
+    c.shutdown()
+
+
+def test_output_z_is_the_models_for_any_inputs_and_looking_back_replays(controller, qtbot):
+    c = controller
+    X = c.train.X[:, :7]
+    frame = build_frame(c)
+    assert frame.output_z(X) == pytest.approx(frame.w @ X + float(frame.theta[-1]))  # logistic: w·X + b
+    c.state.change_settings(hidden=(3,), init="random", activation="tanh", alpha=0.01)
+    assert isinstance(c.gd, NetworkRun)
+    c.step(40)
+    qtbot.waitUntil(lambda: not c.running, timeout=10000)
+    frame = build_frame(c)
+    assert frame.iteration == 40 and np.array_equal(frame.output_z(c.train.X), c.gd.z)
+    W1, b1 = frame.first_layer()
+    assert W1.shape == (3, c.train.n_x) and b1.shape == (3,) and frame.weight_images().shape == (3, 64, 64, 3)
+    assert frame.hidden_view(X).shape == (3, 7)  # the last hidden layer's 3 units see each input
+    assert frame.verdicts([]) == [] and frame.edge().reason == "network"
+    back = build_frame(c, view_iteration=17)
+    twin = NetworkRun(c.train.X, c.train.Y, hidden=(3,), activation="tanh", init="random", seed=c.gd.seed,
+                      alpha=0.01)
+    twin.step(17)
+    assert np.array_equal(back.theta, twin.theta) and np.array_equal(back.z_train, twin.z)
+    assert back.output_z(X) == pytest.approx(output_z(c.gd.net, twin.theta, X).reshape(-1))
+    c.state.change_settings(hidden=(5, 2))
+    view = build_frame(c).hidden_view(X)
+    assert view.shape == (2, 7) and np.all(np.abs(view) < 1)  # tanh units
+    c.state.change_settings(hidden=(4,))
+    assert build_frame(c).hidden_view(X) is None and build_frame(c).first_layer()[0].shape == (4, c.train.n_x)
+    c.state.change_settings(hidden=())
+    assert build_frame(c).first_layer() is None and build_frame(c).hidden_view(X) is None
