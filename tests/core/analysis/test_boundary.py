@@ -55,3 +55,14 @@ def test_each_units_line_is_clipped_to_the_box_and_a_unit_that_misses_draws_noth
     assert len(x) == 6
     segments = {tuple(np.round(s, 9)) for s in np.c_[x[0::2], y[0::2], x[1::2], y[1::2]]}
     assert segments == {(0.5, -1.0, 0.5, 1.0), (-1.0, 0.0, 1.0, 0.0), (-1.0, 1.0, 1.0, -1.0)}
+
+
+def test_the_grid_widens_its_narrower_side_to_fill_a_view_of_the_given_aspect():
+    X = np.array([[0.0, 1.0, 2.0], [0.0, 4.0, 1.0]])
+    for aspect in (0.25, 1.0, 3.0):
+        xs, ys, _ = plane_grid(X, aspect=aspect)
+        assert (xs[-1] - xs[0]) / (ys[-1] - ys[0]) == pytest.approx(aspect)
+        assert xs[0] < 0 and xs[-1] > 2 and ys[0] < 0 and ys[-1] > 4  # every point still inside
+    plain_x, plain_y, _ = plane_grid(X)
+    wide_x, wide_y, _ = plane_grid(X, aspect=3.0)
+    assert np.array_equal(wide_y, plain_y) and wide_x[0] < plain_x[0]  # only the narrower side grows

@@ -105,6 +105,9 @@ class BoundaryPanel(QWidget):
         self._data: tuple | None = None  # (train, test) the points were made for
         self._grid: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # xs, ys, G (2, n·n)
         self.rect = QRectF()
+        self._aspect: float | None = None  # the view's shape the map was made for
+        self._frame: Frame | None = None  # the frame last drawn, drawn again on a map of a new shape
+        self.plot.getViewBox().sigResized.connect(self._resized)
         self._shown: dict[str, np.ndarray] = {}  # the examples of each set drawn (every k-th of a large set)
 
     # ------------------------------------------------------------------ data
@@ -120,7 +123,8 @@ class BoundaryPanel(QWidget):
         for item in (self.map, self.line, *self.dots.values(), self.wrong):
             item.show()
         both = train.X if test is None else np.hstack([train.X, test.X])
-        xs, ys, G = self._grid = plane_grid(both)
+        self._aspect = self._view_aspect()
+        xs, ys, G = self._grid = plane_grid(both, aspect=self._aspect)
         dx, dy = xs[1] - xs[0], ys[1] - ys[0]
         self.rect = QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
         self.map.setImage(np.full((len(xs), len(ys)), 0.5), levels=(0.0, 1.0), autoLevels=False)
@@ -136,8 +140,23 @@ class BoundaryPanel(QWidget):
             dots.setData(x=data.X[0, members], y=data.X[1, members])
         self.plot.setRange(self.rect, padding=0)
 
+    def _view_aspect(self) -> float | None:
+        """Width / height of the plot's view in pixels: the map is made to fill it at equal scales."""
+        size = self.plot.getViewBox().size()
+        return size.width() / size.height() if size.width() > 1 and size.height() > 1 else None
+
+    def _resized(self, *_) -> None:
+        """A view of another shape: the map is made again to fill it, and the last frame drawn on it."""
+        aspect = self._view_aspect()
+        if self._data is None or self._frame is None or aspect is None:
+            return
+        if self._aspect is None or abs(aspect / self._aspect - 1) > 0.03:
+            self._set_data(*self._data)
+            self.draw(self._frame)
+
     # ------------------------------------------------------------------ drawing
     def draw(self, frame: Frame) -> None:
+        self._frame = frame
         c = frame.controller
         if self._data is None or self._data[0] is not c.train or self._data[1] is not c.test:
             self._set_data(c.train, c.test)

@@ -19,13 +19,21 @@ GRID = 100
 MARGIN = 0.1
 
 
-def plane_grid(X: np.ndarray, n: int = GRID, margin: float = MARGIN) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def plane_grid(X: np.ndarray, n: int = GRID, margin: float = MARGIN,
+               aspect: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(xs, ys, G): n values along each axis spanning the points X (2, m) with a margin, and the grid as
-    columns G (2, n·n), G[:, i·n + j] = (xs[i], ys[j])."""
+    columns G (2, n·n), G[:, i·n + j] = (xs[i], ys[j]). ``aspect``: the width / height of the view it fills
+    at equal scales; the narrower side is widened about its middle so the map covers the whole view."""
     X = np.asarray(X, dtype=float)
     lo, hi = X.min(axis=1), X.max(axis=1)
     pad = np.maximum(margin * (hi - lo), 0.5)  # a single point, or points on one line, still get a plane
-    xs, ys = (np.linspace(lo[k] - pad[k], hi[k] + pad[k], n) for k in (0, 1))
+    lo, hi = lo - pad, hi + pad
+    if aspect is not None and aspect > 0:
+        span = hi - lo
+        want = np.array([max(span[0], span[1] * aspect), max(span[1], span[0] / aspect)])
+        middle = (lo + hi) / 2
+        lo, hi = middle - want / 2, middle + want / 2
+    xs, ys = (np.linspace(lo[k], hi[k], n) for k in (0, 1))
     gx, gy = np.meshgrid(xs, ys, indexing="ij")
     return xs, ys, np.vstack([gx.reshape(-1), gy.reshape(-1)])
 
