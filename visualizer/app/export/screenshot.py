@@ -7,7 +7,8 @@ handed in (``new_window``): the window is built above this package and imports i
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QTabBar
 
 from visualizer.app.common.application import make_app, settle
 from visualizer.app.common.images import png_bytes
@@ -53,11 +54,19 @@ def prepared_window(new_window, train, test, settings: RunSettings, iterations: 
     if lesson is not None and not cancelled():
         window.apply_lesson(lesson, train, test, wait=True, progress=progress, cancelled=cancelled)
         window.notice.hide()  # the banner says what the picture shows anyway
+        drop_released_tab_bars(window)  # the lesson placed and tabbed the docks
         settle(0.5)
         window.resize(*size)
         window.refresh(force=True)
         settle(0.1)
     return window
+
+
+def drop_released_tab_bars(window) -> None:
+    """Delete the dock tab bars Qt let go of in a restoreState: it deletes them later, from an event loop, which a
+    window drawn off the screen never runs, so a stale bar (its old current tab) was drawn over the new one."""
+    for bar in window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        QCoreApplication.sendPostedEvents(bar, QEvent.Type.DeferredDelete)
 
 
 def take_look_of(hidden, window, size: tuple[int, int]) -> None:
@@ -69,6 +78,7 @@ def take_look_of(hidden, window, size: tuple[int, int]) -> None:
         hidden.instructions.show_lesson(lesson)
         hidden._apply_controls()
     hidden.restoreState(window.saveState())
+    drop_released_tab_bars(hidden)
     for dock in hidden.docks.values():
         if dock.isFloating():  # a window of its own, not part of the window's picture (nor to pop up on screen)
             dock.hide()
