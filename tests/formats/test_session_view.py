@@ -38,7 +38,7 @@ def test_the_threshold_and_the_kept_curves_round_trip(kept):
     s = load_session(path)
     assert s.threshold == 0.7 and len(s.pinned) == 2
     for back, curve in zip(s.pinned, curves, strict=True):
-        assert back.label == curve.label and back.m == curve.m
+        assert back.label == curve.label and back.short == curve.short and back.m == curve.m
         for name in ("iterations", "seen", "costs", "alphas"):
             assert np.array_equal(getattr(back, name), getattr(curve, name))
 
@@ -67,13 +67,13 @@ HOSTILE = [
     ("threshold text", _set(threshold=np.array("0.5")), "'threshold' has type"),
     ("curves without values", lambda a: {k: v for k, v in a.items() if k != "pinned_values"}, "need both entries"),
     ("curves not JSON", _set(pinned=np.array("[{")), "not valid JSON"),
-    ("curves not objects", _set(pinned=np.array("[1]")), "a label, m and points"),
+    ("curves not objects", _set(pinned=np.array("[1]")), "a label, a short label, m and points"),
     ("values short", lambda a: a | {"pinned_values": a["pinned_values"][:-1]}, "must hold"),
     ("values NaN", lambda a: a | {"pinned_values": np.full_like(a["pinned_values"], np.nan)}, "finite numbers"),
-    ("empty label", _set(pinned=np.array('[{"label": " ", "m": 6, "points": 20}, {"label": "b", "m": 9, '
-                                         '"points": 12}]')), "needs a label"),
-    ("m 0", _set(pinned=np.array('[{"label": "a", "m": 0, "points": 20}, {"label": "b", "m": 9, "points": 12}]')),
-     "m from 1"),
+    ("empty label", _set(pinned=np.array('[{"label": " ", "short": "a", "m": 6, "points": 20}, {"label": "b", '
+                                         '"short": "b", "m": 9, "points": 12}]')), "needs labels"),
+    ("m 0", _set(pinned=np.array('[{"label": "a", "short": "a", "m": 0, "points": 20}, {"label": "b", '
+                                 '"short": "b", "m": 9, "points": 12}]')), "m from 1"),
     ("iterations going back", lambda a: a | {"pinned_values": np.concatenate([a["pinned_values"][:20][::-1],
                                                                              a["pinned_values"][20:]])},
      "increasing iterations"),

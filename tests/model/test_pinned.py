@@ -34,6 +34,7 @@ def test_a_kept_curve_is_the_runs_costs_with_its_alpha_and_examples_seen():
     assert list(curve.alphas[[0, 29, 30, 49]]) == [0.1, 0.1, 0.2, 0.2]
     assert np.array_equal(curve.x("examples"), 40 * np.arange(50)) and curve.x("epochs")[10] == 10
     assert curve.label == ("α=0.2, gradient descent, B=all, λ=0, changed at 30 · train_catvnoncat.h5")
+    assert curve.short == "α=0.2 GD"
 
 
 def test_with_mini_batches_the_full_cost_is_kept_and_the_label_names_every_hyperparameter():
@@ -49,6 +50,7 @@ def test_with_mini_batches_the_full_cost_is_kept_and_the_label_names_every_hyper
     assert np.array_equal(curve.seen, 8 * its)
     assert curve.label == ("α=0.01, Adam β₁=0.9 β₂=0.999 ε=1e-08, B=8, λ=0.5, exponential decay 0.1, "
                            "loss=squared-error · demo/train")
+    assert curve.short == "α=0.01 Adam B=8 λ=0.5"
 
 
 def test_a_long_run_is_kept_at_most_max_points_points():

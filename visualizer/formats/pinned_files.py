@@ -1,6 +1,6 @@
 """The cost curves kept in the cost panel, in a session file. No Qt.
 
-Two optional entries: ``pinned``, a JSON list of {"label", "m", "points"}, and ``pinned_values``,
+Two optional entries: ``pinned``, a JSON list of {"label", "short", "m", "points"}, and ``pinned_values``,
 the curves one after the other, each as four rows (iterations, examples seen, J, α) of its points.
 Older sessions have neither: they open with no curve kept. Reading checks every field and length
 before anything is built, so a damaged entry is refused with a message naming the file.
@@ -26,7 +26,7 @@ def arrays(curves) -> dict[str, np.ndarray]:
     """The entries for ``curves``; none for none (the file stays as older versions wrote it)."""
     if not curves:
         return {}
-    head = [{"label": c.label, "m": c.m, "points": int(c.costs.size)} for c in curves]
+    head = [{"label": c.label, "short": c.short, "m": c.m, "points": int(c.costs.size)} for c in curves]
     values = np.concatenate([np.concatenate([c.iterations, c.seen, c.costs, c.alphas]).astype(np.float64)
                              for c in curves])
     return {"pinned": np.array(json.dumps(head, ensure_ascii=False)), "pinned_values": values}
@@ -43,18 +43,20 @@ def read(a, path) -> tuple[PinnedCurve, ...]:
     except (ValueError, RecursionError):
         raise StorageError(f"{where} are not valid JSON") from None
     if not isinstance(head, list) or len(head) > MAX_PINNED or not all(
-            isinstance(h, dict) and set(h) == {"label", "m", "points"} for h in head):
-        raise StorageError(f"{where} must be a list of at most {MAX_PINNED} objects with a label, m and points")
+            isinstance(h, dict) and set(h) == {"label", "short", "m", "points"} for h in head):
+        raise StorageError(f"{where} must be a list of at most {MAX_PINNED} objects with a label, a short "
+                           "label, m and points")
     values = a["pinned_values"].astype(np.float64, copy=False)
     need = sum(4 * h["points"] for h in head if type(h["points"]) is int)
     if values.size != need or not np.all(np.isfinite(values)):
         raise StorageError(f"{where}: 'pinned_values' must hold {need} finite numbers, not {values.size}")
     curves, at = [], 0
     for k, h in enumerate(head, start=1):
-        label, m, n = h["label"], h["m"], h["points"]
-        if not (isinstance(label, str) and label.strip() and len(label) <= LABEL_CHARS) or type(m) is not int \
+        label, short, m, n = h["label"], h["short"], h["m"], h["points"]
+        if not all(isinstance(t, str) and t.strip() and len(t) <= LABEL_CHARS for t in (label, short)) \
+                or type(m) is not int \
                 or not 1 <= m <= COUNT_BOUND or type(n) is not int or not 0 <= n <= MAX_POINTS:
-            raise StorageError(f"{where}: curve {k} needs a label of at most {LABEL_CHARS} characters, "
+            raise StorageError(f"{where}: curve {k} needs labels of at most {LABEL_CHARS} characters, "
                                f"m from 1 to {COUNT_BOUND} and at most {MAX_POINTS} points")
         its, seen, costs, alphas = values[at: at + 4 * n].reshape(4, n)
         at += 4 * n
@@ -67,5 +69,5 @@ def read(a, path) -> tuple[PinnedCurve, ...]:
                 check("alpha", alpha)
         except ValueError as exc:
             raise StorageError(f"{where}: curve {k}: {exc}") from None
-        curves.append(PinnedCurve(label, its.astype(np.int64), seen.copy(), costs.copy(), alphas.copy(), m))
+        curves.append(PinnedCurve(label, short, its.astype(np.int64), seen.copy(), costs.copy(), alphas.copy(), m))
     return tuple(curves)

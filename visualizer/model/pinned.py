@@ -35,6 +35,7 @@ class PinnedCurve:
     stepped with ``alphas[k]``; ``m``: the examples of the training set it ran on."""
 
     label: str
+    short: str  #: α, the optimizer's short name, B and λ when they are not all m and 0: the plot's legend
     iterations: np.ndarray
     seen: np.ndarray
     costs: np.ndarray
@@ -43,8 +44,8 @@ class PinnedCurve:
 
     def __post_init__(self):
         sizes = {self.iterations.size, self.seen.size, self.costs.size, self.alphas.size}
-        if len(sizes) != 1 or self.m < 1 or not self.label.strip():
-            raise ValueError("a kept curve needs a label, m >= 1 and as many iterations, examples, costs and α's")
+        if len(sizes) != 1 or self.m < 1 or not self.label.strip() or not self.short.strip():
+            raise ValueError("a kept curve needs labels, m >= 1 and as many iterations, examples, costs and α's")
 
     def x(self, unit: str) -> np.ndarray:
         """Its points on an axis of iterations, epochs or examples seen (visualizer.core.analysis.run_axes.UNITS)."""
@@ -85,6 +86,14 @@ def run_label(history: History, settings, m: int, source: str, upto: int) -> str
     return ", ".join(words) + f" · {data_name(source)}"
 
 
+def short_label(history: History, m: int, upto: int) -> str:
+    """A few words for the plot's legend: "α=0.01 Adam B=32", "α=0.005 GD"."""
+    opt = history.optimizer_at(upto)
+    words = [f"α={history.alpha_at(upto):g}", SPECS[opt.kind].short]
+    words += [f"B={opt.batch(m)}"] if opt.batch(m) < m else []
+    return " ".join(words + ([f"λ={opt.lam:g}"] if opt.lam else []))
+
+
 def pinned_curve(history: History, upto: int, settings, m: int, source: str) -> PinnedCurve:
     """The curve the cost panel shows for the run up to iteration ``upto``, as a PinnedCurve."""
     mini = any(opt.batch(m) < m for it, opt in history.optimizer_changes if it <= upto)
@@ -100,4 +109,5 @@ def pinned_curve(history: History, upto: int, settings, m: int, source: str) -> 
     values = np.array([alpha for _, alpha in history.alpha_changes])
     alphas = values[np.maximum(np.searchsorted(starts, its, side="right") - 1, 0)]
     seen = examples_seen(history.optimizer_changes, m, its)
-    return PinnedCurve(run_label(history, settings, m, source, upto), its, seen, costs, alphas, m)
+    return PinnedCurve(run_label(history, settings, m, source, upto), short_label(history, m, upto), its, seen,
+                       costs, alphas, m)

@@ -16,6 +16,7 @@ def test_an_exported_window_has_the_users_lesson_and_docks(window, qtbot, tmp_pa
     window.docks["gallery"].show()  # the user's own change after the lesson set the panels up
     window.docks["weights"].hide()
     window.docks["evaluation"].raise_()  # the hidden window's restoreState lets go of the tab bars it had
+    window.keep_run()  # a kept cost curve is drawn in the exported window too
     seen = {}
     real = animation_dialog.take_look_of
 
@@ -24,7 +25,7 @@ def test_an_exported_window_has_the_users_lesson_and_docks(window, qtbot, tmp_pa
         seen.update(docks={k: d.isVisible() for k, d in hidden.docks.items()},
                     text=hidden.instructions.plain_text(), loss=hidden.controls.loss.isEnabled(),
                     optimizer=hidden.controls.setting_widgets("optimizer")[0].isVisible(),
-                    stray=stray_tab_bars(hidden))
+                    stray=stray_tab_bars(hidden), pinned=hidden.state.pinned)
 
     monkeypatch.setattr(animation_dialog, "take_look_of", spy)
     export = window.animation_export = AnimationExport(
@@ -37,6 +38,7 @@ def test_an_exported_window_has_the_users_lesson_and_docks(window, qtbot, tmp_pa
     assert "The learning rate" in seen["text"]
     assert not seen["loss"] and not seen["optimizer"]  # locked and hidden, as in the user's window
     assert seen["stray"] == []  # no tab bar it let go of left drawn over its docks
+    assert len(window.state.pinned) == 1 and seen["pinned"] == window.state.pinned
 
 
 def test_a_floating_panel_is_left_out_of_the_exported_window_and_never_pops_up(window, qtbot, tmp_path,

@@ -70,13 +70,14 @@ def drop_released_tab_bars(window) -> None:
 
 
 def take_look_of(hidden, window, size: tuple[int, int]) -> None:
-    """``hidden`` shows what ``window`` shows: its open lesson (text, locked and hidden controls) and its
-    docks (which are shown, where, tabbed how), so an exported window looks like the user's."""
+    """``hidden`` shows what ``window`` shows: its open lesson (text, locked and hidden controls), its docks
+    (which are shown, where, tabbed how) and its kept cost curves, so an exported window looks like the user's."""
     lesson = window.lesson_file
     if lesson is not None:
         hidden.lesson_file = lesson
         hidden.instructions.show_lesson(lesson)
         hidden._apply_controls()
+    hidden.state.set_pinned(window.state.pinned)
     hidden.restoreState(window.saveState())
     drop_released_tab_bars(hidden)
     for dock in hidden.docks.values():
