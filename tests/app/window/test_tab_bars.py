@@ -11,20 +11,19 @@ from PySide6.QtCore import QRect, QStandardPaths, Qt
 from PySide6.QtWidgets import QTabBar
 
 from visualizer.app.common.application import make_app, settle
+from visualizer.app.export.screenshot import prepared_window
 from visualizer.app.window.main_window import MainWindow
 from visualizer.model.panels import PANELS
+from visualizer.model.settings import RunSettings
 
 
 @pytest.fixture(scope="module")
 def shown(demo):
-    """One window for the module: the tests only resize it and reset its layout."""
+    """One window for the module, prepared as `visualizer screenshot` prepares it: the tests only resize it and
+    reset its layout."""
     QStandardPaths.setTestModeEnabled(True)
     make_app()
-    w = MainWindow(*demo, remember_layout=False)
-    w.ask_before_closing = False
-    w.resize(1280, 800)
-    w.show()
-    settle(0.3)
+    w = prepared_window(MainWindow, *demo, RunSettings(), 0, (1280, 800))
     yield w
     w.close()
 

@@ -48,6 +48,7 @@ def prepared_window(new_window, train, test, settings: RunSettings, iterations: 
     window.resize(*size)
     window.show()
     settle(1.0)
+    drop_released_tab_bars(window)  # the second bar Qt made tabbing the docks before the first show
     window.resize(*size)  # again: a first show lays the docks out at their preferred sizes
     window.refresh(force=True)
     settle(0.1)
@@ -63,8 +64,10 @@ def prepared_window(new_window, train, test, settings: RunSettings, iterations: 
 
 
 def drop_released_tab_bars(window) -> None:
-    """Delete the dock tab bars Qt let go of in a restoreState: it deletes them later, from an event loop, which a
-    window drawn off the screen never runs, so a stale bar (its old current tab) was drawn over the new one."""
+    """Delete the dock tab bars Qt let go of: it deletes them later, from an event loop, which a window drawn off
+    the screen never runs. Tabbing two pairs of docks before the first show left a second "Cost J and accuracy |
+    Evaluation" bar, whose "y" showed between the surface and the right docks in every screenshot and animation;
+    a restoreState left the old bars (their old current tab) drawn over the new ones."""
     for bar in window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
         QCoreApplication.sendPostedEvents(bar, QEvent.Type.DeferredDelete)
 

@@ -104,6 +104,10 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             elif p.area == LESSONS:
                 self.docks[p.key] = self.lessons_window.add(p.title, panel)
                 panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach it (Esc closes it) once opened
+        for p in PANELS:
+            if p.behind is not None:
+                self.tabifyDockWidget(self.docks[p.behind], self.docks[p.key])
+                self.docks[p.behind].raise_()
         self._init_lesson_files()  # the Instructions dock, before the View menu lists the docks
         self.status = ElidedLabel()
         self.status.setAccessibleName("Status")

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QTabBar
 
 from visualizer.app.common.fitting import fit_window
 from visualizer.app.window import preferences, theme
-from visualizer.model.panels import BOTTOM, BY_KEY, LEFT, MAIN_PANELS, PANELS, RIGHT
+from visualizer.model.panels import BOTTOM, BY_KEY, LEFT, MAIN_PANELS, RIGHT
 
 #: The compact layout's two columns of tabs: the left area's panels, and the right's with the bottom's.
 COMPACT_COLUMNS = ((LEFT,), (RIGHT, BOTTOM))
@@ -182,14 +182,7 @@ class WindowLayout:
         d[right[0]].raise_()
 
     def _default_layout(self) -> None:
-        """The docks' first sizes, and the panels that open as tabs behind another tabbed there. Only once the
-        window is shown: tabbed before, Qt left a second tab bar of the last pair on screen (its "y" of
-        "Cost J and accuracy" showed between the surface and the right docks)."""
         d = self.docks
-        for p in PANELS:
-            if p.behind is not None:
-                self.tabifyDockWidget(d[p.behind], d[p.key])
-                d[p.behind].raise_()
         self.resizeDocks([d["controls"], d["cost"]], [360, 420], Qt.Orientation.Horizontal)
         self.resizeDocks([d["controls"], d["weights"]], [480, 160], Qt.Orientation.Vertical)
         self.resizeDocks([d["cost"], d["sigmoid"]], [300, 230], Qt.Orientation.Vertical)
