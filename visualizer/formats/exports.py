@@ -6,8 +6,9 @@ from visualizer.core.engine.history import History
 from visualizer.fs.atomic import atomic_write
 
 
-def cost_csv(runs: dict[str, History]) -> str:
-    """One row per iteration of every run: run, iteration, cost, test cost, accuracies, alpha.
+def cost_csv(runs: dict[str, History], pinned=()) -> str:
+    """One row per iteration of every run: run, iteration, cost, test cost, accuracies, alpha; then each curve
+    kept in the cost panel (``pinned``, visualizer.model.pinned), named by its label, one row per point kept.
 
     Test figures exist every few iterations; other rows leave those cells empty (never NaN).
     """
@@ -30,11 +31,14 @@ def cost_csv(runs: dict[str, History]) -> str:
         for k, i in enumerate(h.costs.iterations(len(costs)).astype(int).tolist()):  # thinned: every stride-th
             writer.writerow([name, i, repr(float(costs[k])), cell("test_cost", i), cell("train_accuracy", i),
                              cell("test_accuracy", i), repr(float(alphas[k]))])
+    for curve in pinned:
+        for i, cost, alpha in zip(curve.iterations.tolist(), curve.costs.tolist(), curve.alphas.tolist(), strict=True):
+            writer.writerow([curve.label, i, repr(cost), "", "", "", repr(alpha)])
     return out.getvalue()
 
 
-def save_cost_csv(path, runs: dict[str, History]) -> None:
-    text = cost_csv(runs)
+def save_cost_csv(path, runs: dict[str, History], pinned=()) -> None:
+    text = cost_csv(runs, pinned)
     atomic_write(path, lambda f: f.write(text), binary=False)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from visualizer.core.analysis.evaluation import COURSE_THRESHOLD
 from visualizer.core.engine.history import EDGE, METRICS, History
 from visualizer.core.engine.trajectory import ExactState
 from visualizer.core.models.network import Network
@@ -25,7 +26,7 @@ from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset, images_to_x
 from visualizer.data.dataset import Skipped
 from visualizer.data.images import N_PX_RANGE
-from visualizer.formats import comparison_files
+from visualizer.formats import comparison_files, pinned_files
 from visualizer.formats.npz_reader import SCALAR, NpzError, Spec, read_npz, text
 from visualizer.formats.run_state import exact_state, optimizer_changes, optimizer_state_arrays
 from visualizer.fs.atomic import StorageError, atomic_save
@@ -197,7 +198,8 @@ def _session_specs() -> dict[str, Spec]:
              "run_method": text(16), "run_w0": _NETWORK, "run_watch": Spec("f", 1, 16),
              "optimizer_changes": text(2**20), "run_counters": Spec("iu", 1, 3 * 8),
              "run_theta": _NETWORK, **{k: Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2)) for k in ("run_v", "run_s")}}
-    specs.update({f"metric_{name}": column for name in ("iteration", *METRICS, EDGE)}, **comparison_files.SPECS)
+    specs.update({f"metric_{name}": column for name in ("iteration", *METRICS, EDGE)}, **comparison_files.SPECS,
+                 **pinned_files.SPECS, threshold=SCALAR)
     for p in ("train", "test"):
         specs.update({f"{p}_images": Spec("u", 4, 4 * 2**30, memory_factor=9, max_itemsize=1),  # + float64 X
                       f"{p}_labels": Spec("iu", 1, 8 * MAX_EXAMPLES),
@@ -217,6 +219,8 @@ class Session:
     b: float
     exact: ExactState | None = None  # the run's own coordinates (older files have none)
     comparison: comparison_files.SavedComparison | None = None  # the explorer's race and sweep, if kept
+    threshold: float = COURSE_THRESHOLD  # ŷ above it is called 1 (older files: the course's 0.5)
+    pinned: tuple = ()  # the cost curves kept in the cost panel (visualizer.model.pinned; older files: none)
 
 
 def _dataset_arrays(prefix: str, d: Dataset) -> dict[str, np.ndarray]:
@@ -246,8 +250,10 @@ def session_weights(run) -> tuple[np.ndarray, float]:
 
 def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettings | dict, history: History,
                  iteration: int, w: np.ndarray, b: float, exact: ExactState | None = None,
-                 comparison: comparison_files.SavedComparison | None = None) -> None:
-    """``settings`` as a RunSettings or a plain dict (checked the same way); an empty test set is not written."""
+                 comparison: comparison_files.SavedComparison | None = None, threshold: float = COURSE_THRESHOLD,
+                 pinned=()) -> None:
+    """``settings`` as a RunSettings or a plain dict (checked the same way); an empty test set is not written.
+    ``threshold``: the Evaluation panel's; ``pinned``: the cost panel's kept curves."""
     if isinstance(settings, dict):
         try:
             settings = RunSettings.from_dict(settings, "its settings")
@@ -258,7 +264,8 @@ def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettin
               "costs": history.costs.values.copy(), "costs_stride": np.array(history.costs.stride),
               "iteration": np.array(int(iteration)),
               "alpha_changes": np.array(history.alpha_changes, dtype=np.float64).reshape(-1, 2),
-              "w": np.asarray(w, dtype=np.float64), "b": np.array(float(b))}
+              "w": np.asarray(w, dtype=np.float64), "b": np.array(float(b)), "threshold": np.array(float(threshold)),
+              **pinned_files.arrays(pinned)}
     for name, column in history.metrics.items():
         arrays[f"metric_{name}"] = column.values.copy()
     if history.optimizer_changes != [(0, Optimizer())]:  # optional: plain runs' files stay as they were
@@ -366,5 +373,15 @@ def load_session(path) -> Session:
     history.costs.restore(costs, stride, iteration)
     return Session(train, test, settings, history, iteration, w, b,
                    exact_state(a, path, train, b, iteration, network),
-                   comparison_files.read(a, path, train.m))
+                   comparison_files.read(a, path, train.m), _threshold(a, path), pinned_files.read(a, path))
+
+
+def _threshold(a, path) -> float:
+    """The Evaluation panel's threshold on ŷ, strictly between 0 and 1; older files have none: 0.5."""
+    if "threshold" not in a:
+        return COURSE_THRESHOLD
+    t = float(_floats(a, "threshold", path)[()])
+    if not 0.0 < t < 1.0:
+        raise StorageError(f"{path}: the entry 'threshold' is {t:g}; it must be a number between 0 and 1")
+    return t
 

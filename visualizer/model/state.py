@@ -19,6 +19,7 @@ from visualizer.core.analysis.evaluation import COURSE_THRESHOLD, cut
 from visualizer.data import Dataset
 from visualizer.model.constraints import MODEL_SETTINGS, batch_problem
 from visualizer.model.notices import USUAL, Happening, Notice
+from visualizer.model.pinned import MAX_PINNED, PinnedCurve
 from visualizer.model.settings import RunSettings, SettingsError, model_problem
 
 SETTING_NAMES = tuple(f.name for f in fields(RunSettings))
@@ -46,7 +47,7 @@ class DataSets:
     fresh: bool = True
 
 
-@evented(equality_operators={"data": operator.is_})
+@evented(equality_operators={"data": operator.is_, "pinned": operator.is_})
 @dataclass
 class WindowState:
     data: DataSets
@@ -65,6 +66,8 @@ class WindowState:
     threshold: float = COURSE_THRESHOLD
     #: The gallery shows one cell of the confusion matrix only: (set name, label y, the model's call), or None.
     cell: tuple[str, int, int] | None = None
+    #: Cost curves kept in the cost panel ("Keep this run"); a new run, α, lesson or data set leaves them.
+    pinned: tuple[PinnedCurve, ...] = ()
 
     def __post_init__(self):
         self.settings = self._fitted(self.settings, self.data.train)  # remembered settings may hold B > m
@@ -155,6 +158,25 @@ class WindowState:
     def set_threshold(self, threshold: float) -> None:
         cut(threshold)  # raises ValueError outside (0, 1)
         self.threshold = float(threshold)
+
+    def keep(self, curve: PinnedCurve) -> None:
+        """Pin a run's cost curve; ValueError when MAX_PINNED are kept already."""
+        if len(self.pinned) >= MAX_PINNED:
+            raise ValueError(f"{MAX_PINNED} curves are kept already: remove one first")
+        self.pinned = (*self.pinned, curve)
+
+    def unpin(self, index: int | None = None) -> None:
+        """Remove the kept curve at ``index``; None removes them all."""
+        if index is not None and not 0 <= index < len(self.pinned):
+            raise ValueError(f"there is no kept curve {index}")
+        self.pinned = () if index is None else self.pinned[:index] + self.pinned[index + 1:]
+
+    def set_pinned(self, curves) -> None:
+        """The kept curves of a session, or as they were before an edit that Ctrl+Z takes back."""
+        curves = tuple(curves)
+        if len(curves) > MAX_PINNED or not all(isinstance(c, PinnedCurve) for c in curves):
+            raise ValueError(f"at most {MAX_PINNED} kept curves")
+        self.pinned = curves
 
     def show_cell(self, set_name: str, actual: int, said: int) -> None:
         """Show only that cell's examples in the gallery; asked again, show them all."""

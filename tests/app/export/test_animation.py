@@ -88,9 +88,6 @@ def hue(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return 60 * sector, chroma
 
 
-@pytest.mark.xfail(reason="known defect, left open in issue 23: since the Controls' labels wrap to their width "
-                          "(layouts), the exported window's edge-of-stability label takes one line more than the "
-                          "screenshot's, so the Controls below it sit 14 px lower (1.3 % of pixels differ)")
 def test_the_last_frame_shows_the_screenshots_colours_red_and_blue_included(qapp, tmp_path):
     """The whole window of the learning-rate lesson: its red path, marker and weights, its blue
     ones, and the viridis surfaces must all keep their colours (median cut over pixels turned

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.app.window.test_tab_bars import stray_tab_bars
 from visualizer.app.export import animation_dialog
 from visualizer.app.export.animation_dialog import AnimationExport, ExportChoice
 from visualizer.fs.resources import LESSONS_DIR
@@ -14,6 +15,8 @@ def test_an_exported_window_has_the_users_lesson_and_docks(window, qtbot, tmp_pa
     qtbot.waitUntil(lambda: window.controller.gd.iteration == 30 and not window.controller.running, timeout=5000)
     window.docks["gallery"].show()  # the user's own change after the lesson set the panels up
     window.docks["weights"].hide()
+    window.docks["evaluation"].raise_()  # the hidden window's restoreState lets go of the tab bars it had
+    window.keep_run()  # a kept cost curve is drawn in the exported window too
     seen = {}
     real = animation_dialog.take_look_of
 
@@ -21,7 +24,8 @@ def test_an_exported_window_has_the_users_lesson_and_docks(window, qtbot, tmp_pa
         real(hidden, user_window, size)
         seen.update(docks={k: d.isVisible() for k, d in hidden.docks.items()},
                     text=hidden.instructions.plain_text(), loss=hidden.controls.loss.isEnabled(),
-                    optimizer=hidden.controls.setting_widgets("optimizer")[0].isVisible())
+                    optimizer=hidden.controls.setting_widgets("optimizer")[0].isVisible(),
+                    stray=stray_tab_bars(hidden), pinned=hidden.state.pinned)
 
     monkeypatch.setattr(animation_dialog, "take_look_of", spy)
     export = window.animation_export = AnimationExport(
@@ -33,6 +37,8 @@ def test_an_exported_window_has_the_users_lesson_and_docks(window, qtbot, tmp_pa
     assert seen["docks"]["instructions"] and seen["docks"]["gallery"] and not seen["docks"]["weights"]
     assert "The learning rate" in seen["text"]
     assert not seen["loss"] and not seen["optimizer"]  # locked and hidden, as in the user's window
+    assert seen["stray"] == []  # no tab bar it let go of left drawn over its docks
+    assert len(window.state.pinned) == 1 and seen["pinned"] == window.state.pinned
 
 
 def test_a_floating_panel_is_left_out_of_the_exported_window_and_never_pops_up(window, qtbot, tmp_path,

@@ -33,12 +33,27 @@ class WrappedLabel(QLabel):
         if event.type() == QEvent.Type.FontChange:
             self._fit_height()
 
-    def _fit_height(self) -> None:
+    def sizeHint(self) -> QSize:
+        return self._at_its_width(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._at_its_width(super().minimumSizeHint())
+
+    def _at_its_width(self, hint: QSize) -> QSize:
+        """As tall as the text at the label's width now: QLabel caches its hints with the minimum height of the
+        moment they were asked, so the edge label, given a text while narrow, kept 3 lines' height where 2 fit
+        (the screenshot's Controls sat 14 px lower than the animation's)."""
+        return QSize(hint.width(), self._text_height()) if self.width() > 0 else hint
+
+    def _text_height(self) -> int:
         width = self.contentsRect().width()  # measured here: QLabel's own heightForWidth kept the 1.6 x text's
         lines = self.fontMetrics().boundingRect(QRect(0, 0, width, 0), Qt.TextFlag.TextWordWrap, self.text())
-        height = lines.height() + self.height() - self.contentsRect().height() if self.text() else 0
+        return max(lines.height() + self.height() - self.contentsRect().height(), 0) if self.text() else 0
+
+    def _fit_height(self) -> None:
+        height = self._text_height()
         if self.width() > 0 and height != self.minimumHeight():
-            self.setMinimumHeight(max(height, 0))
+            self.setMinimumHeight(height)
 
 
 class ElidedLabel(QLabel):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters as exporters
-from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize
+from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 
@@ -50,20 +50,26 @@ def scene_bytes(view, kind: str, width: int | None = None) -> bytes:
 
 
 @contextlib.contextmanager
-def legends_beside(view, plots):
-    """For an export: each plot's legend in a column of its own beside it, never over the curves."""
+def legends_beside(view, plots, names: dict | None = None):
+    """For an export: each plot's legend in a column of its own beside it, never over the curves; ``names``:
+    item -> a longer name than the plot's legend has room for (a kept curve's whole label)."""
     outside = []
+    names = names or {}
     for row, plot in enumerate(plots):
         inside = plot.legend
         legend = pg.LegendItem()
         for sample, label in inside.items:
-            legend.addItem(sample.item, label.text)
+            legend.addItem(sample.item, names.get(sample.item, label.text))
         view.ci.addItem(legend, row=row, col=1)
         inside.hide()
         outside.append((inside, legend))
     size = view.size()
     view.resize(size.width() + 160, size.height())  # room for the column, whatever the dock's width
     view.ci.layout.activate()  # lay it out now: the exporter draws the scene as it stands
+    needed = view.ci.layout.effectiveSizeHint(Qt.SizeHint.MinimumSize).width() + 20
+    if needed > view.width():  # a kept curve's whole label (or the title) needs more: all of it in the picture
+        view.resize(int(needed), size.height())
+        view.ci.layout.activate()
     try:
         yield
     finally:
@@ -95,7 +101,7 @@ class RunExports:
         curve = self.cost_curve
         curve.plot.setTitle(self.run_caption())
         try:
-            with legends_beside(curve.view, (curve.plot, curve.acc, curve.stability)):
+            with legends_beside(curve.view, (curve.plot, curve.acc, curve.stability), curve.pinned.labels()):
                 self.guarded("Export", lambda: write_bytes(path, scene_bytes(curve.view, kind, width)))
         finally:
             curve.plot.setTitle(None)
@@ -110,7 +116,8 @@ class RunExports:
     def cost_csv(self, path: str | None = None) -> None:
         path = path or self.ask_path("Export the cost history as CSV", "CSV (*.csv)", ".csv")
         if path:
-            self.guarded("Export", lambda: exports.save_cost_csv(path, {"run": self.controller.gd.history}))
+            self.guarded("Export", lambda: exports.save_cost_csv(path, {"run": self.controller.gd.history},
+                                                                 self.state.pinned))
 
     def surface_png(self, path: str | None = None) -> None:
         path = path or self.ask_path("Export the surface as PNG", "PNG (*.png)", ".png")

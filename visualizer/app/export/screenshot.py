@@ -7,7 +7,8 @@ handed in (``new_window``): the window is built above this package and imports i
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QTabBar
 
 from visualizer.app.common.application import make_app, settle
 from visualizer.app.common.images import png_bytes
@@ -49,12 +50,14 @@ def prepared_window(new_window, train, test, settings: RunSettings, iterations: 
     window.resize(*size)
     window.show()
     settle(1.0)
+    drop_released_tab_bars(window)  # the second bar Qt made tabbing the docks before the first show
     window.resize(*size)  # again: a first show lays the docks out at their preferred sizes
     window.refresh(force=True)
     settle(0.1)
     if lesson is not None and not cancelled():
         window.apply_lesson(lesson, train, test, wait=True, progress=progress, cancelled=cancelled)
         window.notice.hide()  # the banner says what the picture shows anyway
+        drop_released_tab_bars(window)  # the lesson placed and tabbed the docks
         settle(0.5)
         window.resize(*size)
         window.refresh(force=True)
@@ -62,15 +65,26 @@ def prepared_window(new_window, train, test, settings: RunSettings, iterations: 
     return window
 
 
+def drop_released_tab_bars(window) -> None:
+    """Delete the dock tab bars Qt let go of: it deletes them later, from an event loop, which a window drawn off
+    the screen never runs. Tabbing two pairs of docks before the first show left a second "Cost J and accuracy |
+    Evaluation" bar, whose "y" showed between the surface and the right docks in every screenshot and animation;
+    a restoreState left the old bars (their old current tab) drawn over the new ones."""
+    for bar in window.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        QCoreApplication.sendPostedEvents(bar, QEvent.Type.DeferredDelete)
+
+
 def take_look_of(hidden, window, size: tuple[int, int]) -> None:
-    """``hidden`` shows what ``window`` shows: its open lesson (text, locked and hidden controls) and its
-    docks (which are shown, where, tabbed how), so an exported window looks like the user's."""
+    """``hidden`` shows what ``window`` shows: its open lesson (text, locked and hidden controls), its docks
+    (which are shown, where, tabbed how) and its kept cost curves, so an exported window looks like the user's."""
     lesson = window.lesson_file
     if lesson is not None:
         hidden.lesson_file = lesson
         hidden.instructions.show_lesson(lesson)
         hidden._apply_controls()
+    hidden.state.set_pinned(window.state.pinned)
     hidden.restoreState(window.saveState())
+    drop_released_tab_bars(hidden)
     for dock in hidden.docks.values():
         if dock.isFloating():  # a window of its own, not part of the window's picture (nor to pop up on screen)
             dock.hide()

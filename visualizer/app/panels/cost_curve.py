@@ -26,6 +26,7 @@ from visualizer.app.panels.curve_parts import (
     label_rows,
     list_in_legend,
 )
+from visualizer.app.panels.pinned_curves import PinnedCurves
 from visualizer.app.panels.plots import nice_ceiling, plain_axes
 from visualizer.core.analysis.envelope import PeakEnvelope, bucket_for
 from visualizer.core.analysis.run_axes import UNITS, describe_change, from_axis, to_axis
@@ -42,7 +43,8 @@ NOW_PEN = pg.mkPen("#444", width=1)
 
 
 class CostCurvePanel(QWidget):
-    def __init__(self):
+    def __init__(self, state=None):
+        """``state``: the window's WindowState, whose kept curves (``state.pinned``) the panel draws."""
         super().__init__()
         self.view = pg.GraphicsLayoutWidget()
         self.plot = self.view.addPlot(row=0, col=0)
@@ -119,18 +121,45 @@ class CostCurvePanel(QWidget):
         foot.addWidget(self.log_y)
         foot.addWidget(self.show_ghost)
         foot.addWidget(self.hover, 1)
+        self.pinned = PinnedCurves(self.plot)
+        self.keeping = QWidget()  # a row of its own: beside the others, the panel was 484 px wide at least
+        keeping = QHBoxLayout(self.keeping)
+        keeping.setContentsMargins(0, 0, 0, 0)
+        for button in self.pinned.buttons:
+            keeping.addWidget(button)
+        keeping.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         self._short = False
         self.view.installEventFilter(self)  # its resizes decide whether the two lower plots fit
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.pinned)
         layout.addLayout(foot)
+        layout.addWidget(self.keeping)
         self._history = None
         self._n = 0
         self._fed: dict[str, tuple] = {}  # what each metric curve was last given
         self._y_top = None
         self.plot.enableAutoRange(y=False)
         self._list_drawn()
+        if state is not None:
+            state.events.pinned.connect(self.show_pinned)
+            self.show_pinned(state.pinned)
+
+    def show_pinned(self, curves) -> None:
+        """The kept curves, in the plot and the legend; the axes take them in."""
+        self.pinned.show_curves(curves, self.x_unit)
+        self.view.ci.layout.setRowStretchFactor(0, 6 if curves else 4)  # their list below takes from the plots
+        self._fit_x()
+        self._list_drawn()
+        self._fit_y()
+
+    def _fit_x(self) -> None:
+        """The iteration axis spans the run and the kept curves, in steps: redrawing axes every frame is costly."""
+        x_max = nice_ceiling(max(float(self._x([max(self._n, 10)])[0]), self.pinned.x_max(self.x_unit), 1e-9))
+        if x_max != self._x_max:
+            self._x_max = x_max
+            self.plot.setXRange(0, x_max, padding=0.02)
 
     def _ghost_toggled(self, on: bool) -> None:
         self.ghost.setVisible(on)
@@ -142,6 +171,8 @@ class CostCurvePanel(QWidget):
         cost = [(self.train_curve, "this step's batch J" if self._mini else "train")]
         cost += [(self.full_curve, "train J (all m)")] if self._mini else []
         cost += [(self.test_curve, "test")] + ([(self.ghost, "old α (ghost)")] if self.show_ghost.isChecked() else [])
+        cost += self.pinned.entries()
+        self.plot.legend.setColumnCount(2 if len(cost) > 3 else 1)  # kept curves: a legend as tall as the plot cut them
         for plot, entries in ((self.plot, cost), (self.acc, [(self.train_acc, "train"), (self.test_acc, "test")]),
                               (self.stability, [(self.alpha_steps, "α"), (self.edge_curve, "edge of stability")])):
             list_in_legend(plot.legend, [(item, name) for item, name in entries if drawn(item)])
@@ -165,6 +196,7 @@ class CostCurvePanel(QWidget):
             self.plot.setLabel("bottom", UNITS[self.x_unit])
         self._x_max = 0.0
         self._marked = []
+        self.pinned.show_curves(self.pinned.curves, self.x_unit)
         self.show_ghost_costs(*self._ghost_args)
         if self._history is not None:
             self.show_history(self._history, self._n, None, m=self._m)
@@ -197,10 +229,7 @@ class CostCurvePanel(QWidget):
                     dot_if_lone(curve, len(its))
                 curve.setData(self._x(its), values)
         self._mark_changes(history, m)
-        x_max = nice_ceiling(max(float(self._x([max(n, 10)])[0]), 1e-9))
-        if x_max != self._x_max:  # move the axis in steps: redrawing axes every frame is costly
-            self._x_max = x_max
-            self.plot.setXRange(0, x_max, padding=0.02)
+        self._fit_x()
         lo, hi = (from_axis(self.x_unit, self._changes, m, v) for v in self.plot.vb.viewRange()[0])
         span = max(min(hi, n) - max(lo, 0), 1)
         bucket = bucket_for(span, int(self.plot.vb.width()), history.costs.stride)
@@ -226,7 +255,8 @@ class CostCurvePanel(QWidget):
     def _fit_rows(self, height: int) -> None:
         """Below about fourteen lines of text the accuracy and edge plots are left out and the cost plot has
         the panel: three plots of a few dozen pixels each (a lesson's short panel) showed none of them."""
-        short = height < SHORT_LINES * QFontMetrics(self.font()).height()
+        kept_row = self.keeping.sizeHint().height() + self.layout().spacing() if self.keeping.isHidden() else 0
+        short = height - kept_row < SHORT_LINES * QFontMetrics(self.font()).height()  # as with the row shown
         if short == self._short:
             return
         self._short = short
@@ -237,8 +267,10 @@ class CostCurvePanel(QWidget):
         axis = self.plot.getAxis("bottom")
         axis.setStyle(showValues=short)
         self.plot.setLabel("bottom", self.stability.getAxis("bottom").labelText if short else None)
-        self.view.setToolTip("Make the panel taller to see the accuracies and the edge of stability too."
+        self.view.setToolTip("Make the panel taller to see the accuracies, the edge of stability and the Keep buttons."
                              if short else "")
+        self.keeping.setVisible(not short)  # K and Run > Keep this run keep the run on a short panel too
+        self.layout().activate()  # the plots get the row's room now, not after the next event loop
 
     def _show_mini(self, mini: bool) -> None:
         """Mini-batches: each step's batch J faint, the full J of all m solid; the legend says which is which."""
@@ -255,6 +287,7 @@ class CostCurvePanel(QWidget):
         curves = [self.full_curve if self._mini else self.train_curve, self.test_curve]
         curves += [self.ghost] if self.show_ghost.isChecked() else []
         tops = [float(np.max(c.yData[np.isfinite(c.yData)], initial=0.0)) for c in curves if drawn(c)]
+        tops += [self.pinned.top()] if self.pinned.curves else []
         if self.log_y.isChecked() or not tops:
             return
         top = nice_ceiling(max(max(tops), 1e-6))

@@ -4,7 +4,6 @@ fit, and the rows change labels take so that none overlap."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtGui import QFontMetrics
 
 
 def dot_if_lone(curve, points: int) -> None:
@@ -39,9 +38,10 @@ def fit_left_label(plot, full: str, brief: str) -> None:
     on a short panel (a lesson's, a small screen) the three titles ran into one another."""
     axis = plot.getAxis("left")
     room = plot.vb.height()
-    text = full if room >= QFontMetrics(axis.label.font()).horizontalAdvance(full) + 8 else brief
-    if axis.labelText != text:
-        axis.setLabel(text)
+    if axis.labelText != full:
+        axis.setLabel(full)  # measured as it is drawn: its HTML and margins made it wider than the font's advance
+    if axis.label.boundingRect().width() > room:
+        axis.setLabel(brief)
 
 
 #: Heights (a fraction of the plot's) at which the labels of the change marks go, row by row.

@@ -1,4 +1,5 @@
-"""Undoable commands: data-set edits (adding, removing, relabelling and moving examples) and runs replaced."""
+"""Undoable commands: data-set edits (adding, removing, relabelling and moving examples), runs replaced, and
+the cost curves kept or removed."""
 
 from __future__ import annotations
 
@@ -47,6 +48,22 @@ class RunSwap(QUndoCommand):
     @reported
     def undo(self) -> None:
         self.kept = self.window.controller.swap_run(self.kept)
+
+
+class PinnedEdit(QUndoCommand):
+    """The kept cost curves before and after keeping one or removing some: undo gives the old ones back."""
+
+    def __init__(self, state, text: str, new: tuple):
+        super().__init__(text)
+        self.state, self.old, self.new = state, state.pinned, tuple(new)
+
+    @reported
+    def redo(self) -> None:
+        self.state.set_pinned(self.new)
+
+    @reported
+    def undo(self) -> None:
+        self.state.set_pinned(self.old)
 
 
 def added(train: Dataset, images: list, label: int) -> Dataset:

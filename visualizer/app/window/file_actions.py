@@ -68,7 +68,7 @@ class FileActions:
         settings, comparison = self.state.with_alpha(c.gd.alpha), kept_comparison(self)
         ok = self._guarded("Saving the session", lambda: storage.save_session(
             path, c.train, c.test, settings, c.gd.history, c.gd.iteration, *weights_of(c.gd), c.gd.exact_state(),
-            comparison))
+            comparison, self.state.threshold, self.state.pinned))
         if ok:
             self.undo.setClean()
             self._saved_iteration = c.gd.iteration
@@ -89,6 +89,8 @@ class FileActions:
         except (ValueError, MemoryError) as exc:
             self.notice.show_message(f"Could not open the session {path}: {exc}", "error")
             return
+        self.state.set_threshold(session.threshold)
+        self.state.set_pinned(session.pinned)
         if session.comparison is not None:
             reopen_comparison(self, session.comparison)
         self.undo.clear()

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from visualizer.app.explorer.explorer import show_explorer
 from visualizer.app.export.animation_dialog import export_animation
 from visualizer.app.lessons.lesson_files_actions import class_lessons
+from visualizer.app.panels.pinned_curves import KEEP_TIP, fill_removal_menu
 from visualizer.data.planar import PLANAR_SETS, PREFIX
 from visualizer.model.panels import BY_KEY, LESSON_PANELS
 
@@ -97,6 +98,9 @@ def build_menus(window) -> None:
     window.stop_replay_action = action(run, "Stop the replay", Qt.Key.Key_Escape, window.replayer.stop,
                                        "Stop the replay where it is (also Space)")
     window.stop_replay_action.setEnabled(False)
+    window.keep_action = action(run, "&Keep this run", Qt.Key.Key_K, window.keep_run, KEEP_TIP)
+    kept = run.addMenu("Remove &kept curves")
+    kept.aboutToShow.connect(lambda: fill_removal_menu(kept, window.state.pinned, window.remove_kept))
     explore = window.menuBar().addMenu("E&xplore")
     action(explore, "&Compare runs (race)…", "Ctrl+L", lambda: show_explorer(window),
            "Race optimizers, α, batch sizes, λ and decay from the same start, or sweep α on a log scale")

@@ -35,7 +35,7 @@ MAKERS: dict[str, Callable[[object], QWidget]] = {
     "surface": SurfacePanel,
     "controls": ControlsPanel,
     "weights": _alone(WeightsPanel),
-    "cost": _alone(CostCurvePanel),
+    "cost": CostCurvePanel,
     "sigmoid": _alone(SigmoidPanel),
     "classify": lambda state: ClassifyPanel(state.train.classes),
     "boundary": _alone(BoundaryPanel),

@@ -1,0 +1,38 @@
+"""A wrapped label is as tall as its text at its width, whatever widths and texts it had before."""
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QFormLayout, QWidget
+
+from visualizer.app.common.fitting import WrappedLabel
+
+TEXT = "edge of stability 2/λmax ≈ {} at this point (α = 0.001 is below it)"
+
+
+def text_height(label) -> int:
+    return label.fontMetrics().boundingRect(QRect(0, 0, label.contentsRect().width(), 0),
+                                            Qt.TextFlag.TextWordWrap, label.text()).height()
+
+
+def test_a_label_given_a_text_while_narrow_is_no_taller_than_its_lines_once_wider(qtbot):
+    """QLabel caches its size hint with the minimum height of the moment: the Controls' edge label, given its
+    text while narrow (3 lines), kept that height at a width where 2 lines fit, so the screenshot's Controls
+    sat 14 px lower than the exported animation's."""
+    host = QWidget()
+    form = QFormLayout(host)
+    label = WrappedLabel(TEXT.format("0.0027"))
+    form.addRow("", label)
+    qtbot.addWidget(host)
+    host.show()
+    line = label.fontMetrics().lineSpacing()
+    wide = label.fontMetrics().horizontalAdvance(label.text()) // 2 + 4 * line
+    margins = host.width() - label.width()
+    heights = []
+    for width, number in ((wide // 2, "0.0028"), (wide, "0.0028")):  # a new text while narrow, then wider
+        host.resize(width + margins, 20 * line)
+        qtbot.wait(50)
+        label.setText(TEXT.format(number))
+        label.sizeHint()  # a layout asks
+        qtbot.wait(50)
+        heights.append(label.height())
+        assert label.height() == text_height(label)
+    assert heights[0] > heights[1]
