@@ -60,9 +60,9 @@ class LessonsWindow(QMainWindow):
     def open(self, dock: QDockWidget) -> None:
         if not dock.isVisible():
             shown = [d for d in self.findChildren(QDockWidget) if d.isVisible()]
-            dock.show()
-            if shown:
+            if shown:  # tabbed before it shows: shown beside the others first, it widened the window past the screen
                 self.tabifyDockWidget(shown[-1], dock)
+            dock.show()
         if not self.isVisible():
             self.place()
             self.show()
