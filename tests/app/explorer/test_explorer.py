@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.formats.test_comparison_files import numpy_costs
 from visualizer.app.explorer.explorer import show_explorer
+from visualizer.app.explorer.race_table import ResultsTable
 from visualizer.app.explorer.sweep_tab import NO_CURVES, NO_SWEEP
 from visualizer.core.analysis.race import POINTS, PRESETS, RaceConfig
 from visualizer.core.analysis.stability import stable_alpha
@@ -383,3 +384,11 @@ def test_changing_alpha_leaves_a_ghost_of_the_old_path(window, qtbot):
     assert view.ghost_s is not None and len(view.ghost_s) == 30
     gx, gy = window.surface.contour.ghost.getData()
     assert np.allclose(gx, view.ghost_s) and np.allclose(gy, view.ghost_t)
+
+
+def test_the_results_headings_are_whole_before_the_first_race(qtbot):
+    """At 100 px a column, "to target (iterations)" read "target (iteration" until a race filled the table."""
+    table = ResultsTable()
+    qtbot.addWidget(table)
+    header = table.horizontalHeader()
+    assert all(header.sectionSize(c) >= header.sectionSizeFromContents(c).width() for c in range(table.columnCount()))
