@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from tests.formats.test_comparison_files import numpy_costs
 from visualizer.app.explorer.explorer import show_explorer
 from visualizer.app.explorer.race_table import ResultsTable
-from visualizer.app.explorer.sweep_tab import NO_CURVES, NO_SWEEP
+from visualizer.app.explorer.sweep_tab import NO_CURVES, NO_SWEEP, SweepTab
 from visualizer.core.analysis.race import POINTS, PRESETS, RaceConfig
 from visualizer.core.analysis.stability import stable_alpha
 
@@ -392,3 +392,13 @@ def test_the_results_headings_are_whole_before_the_first_race(qtbot):
     qtbot.addWidget(table)
     header = table.horizontalHeader()
     assert all(header.sectionSize(c) >= header.sectionSizeFromContents(c).width() for c in range(table.columnCount()))
+
+
+def test_the_sweeps_suggestion_wraps_instead_of_widening_the_window(qtbot, demo):
+    """On one line, "Suggested: α = 0.00178, whose J fell at every step, … not diverged." made the explorer wider
+    than a 1280 px screen, with Close and Export SVG… cut off at its right edge."""
+    tab = SweepTab(demo[0], {})
+    qtbot.addWidget(tab)
+    tab.suggestion.setText("Suggested: α = 0.00178, whose J fell at every step, to 0.459, the lowest of those that "
+                           "did. α = 0.0178 ended lower, at 0.404, after J rose on the way: not diverged.")
+    assert tab.minimumSizeHint().width() < 900
