@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QTabBar
 
@@ -44,6 +44,7 @@ class WindowLayout:
             self._before_presentation = (self.saveGeometry(), self.saveState(), self._compact)
         theme.scale_text(theme.PRESENTATION if on else 1.0,
                          [self, self.lessons_window, *([self.explorer] if self.explorer else [])])
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # measured below at the new text's size
         self.presentation_action.setChecked(on)
         if on:
             self._fit_presentation()
