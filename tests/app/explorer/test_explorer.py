@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from tests.formats.test_comparison_files import numpy_costs
+from visualizer.app.explorer.comparison_plots import RacePlots
 from visualizer.app.explorer.explorer import show_explorer
 from visualizer.app.explorer.race_table import ResultsTable
 from visualizer.app.explorer.sweep_tab import NO_CURVES, NO_SWEEP, SweepTab
@@ -402,3 +403,14 @@ def test_the_sweeps_suggestion_wraps_instead_of_widening_the_window(qtbot, demo)
     tab.suggestion.setText("Suggested: α = 0.00178, whose J fell at every step, to 0.459, the lowest of those that "
                            "did. α = 0.0178 ended lower, at 0.404, after J rose on the way: not diverged.")
     assert tab.minimumSizeHint().width() < 900
+
+
+def test_the_race_cost_axis_label_is_whole_on_a_1024_by_768_screen(qtbot):
+    """"full J, + L2 term if any (train solid, test dashed)" stood longer than the plot's 320 px: both ends cut."""
+    plots = RacePlots()
+    qtbot.addWidget(plots)
+    plots.resize(1000, 320)  # the race's plots in the explorer on a 1024 x 768 screen
+    plots.show()
+    qtbot.waitExposed(plots)
+    axis = plots.curves.getAxis("left")
+    assert axis.label.boundingRect().width() <= axis.geometry().height()

@@ -44,7 +44,8 @@ class RacePlots(QSplitter):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.curves = pg.PlotWidget()
-        self.curves.setLabel("left", "full J, + L2 term if any (train solid, test dashed)")
+        self.curves.setLabel("left", "full J, + L2 term if any")  # the line styles made it longer than the axis
+        self.curves.setTitle("each run's train J solid, test J dashed")
         self.curves.addLegend(offset=(-10, 10))
         self.slice_plot = pg.PlotWidget()
         self.slice_image = pg.ImageItem(axisOrder="row-major")
