@@ -43,7 +43,7 @@ class ImageVectorPanel(QWidget):
     def __init__(self):
         super().__init__()
         self.view = pg.GraphicsLayoutWidget()
-        self.boxes, self.images = [], []
+        self.boxes, self.images, self.titles = [], [], []
         for k, (title, tint) in enumerate((("image", None), ("R", (255, 0, 0)), ("G", (0, 160, 0)),
                                            ("B", (0, 0, 255)))):
             vb = self.view.addViewBox(row=0, col=k, lockAspect=True, invertY=True, enableMouse=False)
@@ -53,6 +53,7 @@ class ImageVectorPanel(QWidget):
             vb.addItem(item)
             label = pg.TextItem(title, color="k", anchor=(0, 1))
             vb.addItem(label)
+            self.titles.append(label)
             self.boxes.append(vb)
             self.images.append(item)
         self.marks = [pg.ScatterPlotItem(size=10, symbol="s", pen=pg.mkPen("#ff00ff", width=2), brush=None)
@@ -80,6 +81,11 @@ class ImageVectorPanel(QWidget):
         layout.addWidget(self.shapes)
         self.proxy = pg.SignalProxy(self.view.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
         self._pixels: np.ndarray | None = None
+
+    def set_theme(self, _background, text) -> None:
+        """The matrices' titles in the theme's text colour (black was 1.3:1 on the dark plot)."""
+        for title in self.titles:
+            title.setColor(text)
 
     def draw(self, frame: Frame) -> None:
         """The picked example, and the shapes of x, X, Y and w for the run's data."""
