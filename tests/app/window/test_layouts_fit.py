@@ -96,6 +96,7 @@ def test_compare_runs_opens_within_the_screen(window, qtbot, monkeypatch, size, 
     for button in (explorer.tabs.cornerWidget(), explorer.race_buttons.png, explorer.race_buttons.svg):
         assert not button.visibleRegion().isEmpty()
         assert area.contains(QRect(button.mapToGlobal(QPoint(0, 0)), button.size()))
+    assert explorer.plots.height() >= 240  # squeezed to 120 px at 960 x 540, before the race tab could scroll
     window.set_presentation(False)
 
 
