@@ -101,13 +101,16 @@ def test_a_disabled_check_box_looks_disabled(window, qtbot, choice):
 
 
 def test_marks_drawn_in_black_follow_the_dark_theme(window):
-    """The mini-batch lesson's full-gradient arrow and the σ(z) plot's selection ring were black on the dark plot."""
+    """The mini-batch lesson's full-gradient arrow, the bowl's J(w) and the σ(z) plot's selection ring were black or
+    dark grey on the dark plot."""
+    from visualizer.app.lessons.lessons import BowlPanel
     from visualizer.app.lessons.minibatch_lesson import MiniBatchPanel
 
     window.set_theme("dark")
-    lesson = window.findChildren(MiniBatchPanel)[0]
+    lesson, bowl = window.findChildren(MiniBatchPanel)[0], window.findChildren(BowlPanel)[0]
     marks = [(lesson.view, lesson.full_line.opts["pen"].color()),
              (lesson.view, lesson.full_tip.opts["brush"].color()),
+             (bowl.view, bowl.cut_curve.opts["pen"].color()),  # J(w) at fixed b: #333 on the dark plot
              (window.sigmoid.plot, window.sigmoid.selected.opts["pen"].color())]
     try:
         for view, colour in marks:

@@ -83,9 +83,12 @@ class ImageVectorPanel(QWidget):
         self._pixels: np.ndarray | None = None
 
     def set_theme(self, _background, text) -> None:
-        """The matrices' titles in the theme's text colour (black was 1.3:1 on the dark plot)."""
+        """The matrices' titles and the strip in the theme's text colour (black was 1.3:1 on the dark plot)."""
         for title in self.titles:
             title.setColor(text)
+        colour = pg.mkColor(text)
+        colour.setAlpha(170)  # as grey as the light theme's #555
+        self.strip_curve.setPen(pg.mkPen(colour, width=1))
 
     def draw(self, frame: Frame) -> None:
         """The picked example, and the shapes of x, X, Y and w for the run's data."""
@@ -303,6 +306,10 @@ class BowlPanel(QWidget):
 
     def draw(self, frame: Frame) -> None:
         """Nothing of the run's frame: it shows the descents the learner starts on its one-feature data."""
+
+    def set_theme(self, _background, text) -> None:
+        """J(w) in the theme's text colour: dark grey, it vanished on the dark plot."""
+        self.cut_curve.setPen(pg.mkPen(text, width=1))
 
     def set_data(self, X: np.ndarray, Y: np.ndarray) -> None:
         self._data = (X, Y)
