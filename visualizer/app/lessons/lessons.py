@@ -149,6 +149,9 @@ class VectorizationPanel(QWidget):
         self.bar_item = pg.BarGraphItem(x=[0, 1], height=[0, 0], width=0.6, brushes=["#d62728", "#2ca02c"])
         self.bars.addItem(self.bar_item)
         self.bars.hide()  # no axis to read before there is a timing to show
+        policy = self.bars.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # its room stays below: the caption had stretched to 300 px of blank
+        self.bars.setSizePolicy(policy)
         layout = QVBoxLayout(self)
         layout.addWidget(caption(
             "The lecture computes dw with two loops: over the m examples, and over the n_x features. numpy does "
