@@ -114,3 +114,4 @@ def test_presentation_mode_measures_the_larger_text_before_it_fits(window, qtbot
     window.set_presentation(False)
     qtbot.wait(100)
     assert not window._compact, "leaving presentation mode left the docks tabbed"
+    assert not window.docks["cost"].visibleRegion().isEmpty(), "the cost curve went behind the Evaluation tab"
