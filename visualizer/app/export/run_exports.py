@@ -8,6 +8,7 @@ failed write. Every file goes through the atomic writer.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,6 +65,10 @@ def legends_beside(view, plots):
     size = view.size()
     view.resize(size.width() + 160, size.height())  # room for the column, whatever the dock's width
     view.ci.layout.activate()  # lay it out now: the exporter draws the scene as it stands
+    need = math.ceil(view.ci.minimumSize().width())  # the run's title widens the plots: the legends were cut
+    if need > view.width():
+        view.resize(need, size.height())
+        view.ci.layout.activate()
     try:
         yield
     finally:
