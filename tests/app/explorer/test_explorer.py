@@ -6,15 +6,16 @@ import json
 import xml.etree.ElementTree as ET
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QScrollArea, QWidget
 
 from tests.formats.test_comparison_files import numpy_costs
 from visualizer.app.explorer.comparison_plots import RacePlots
-from visualizer.app.explorer.explorer import show_explorer
+from visualizer.app.explorer.explorer import ExplorerWindow, show_explorer
 from visualizer.app.explorer.race_table import ResultsTable
 from visualizer.app.explorer.sweep_tab import NO_CURVES, NO_SWEEP, SweepTab
 from visualizer.core.analysis.race import POINTS, PRESETS, RaceConfig
@@ -414,3 +415,12 @@ def test_the_race_cost_axis_label_is_whole_on_a_1024_by_768_screen(qtbot):
     qtbot.waitExposed(plots)
     axis = plots.curves.getAxis("left")
     assert axis.label.boundingRect().width() <= axis.geometry().height()
+
+
+def test_tab_stops_only_at_what_shows_the_focus(qtbot, demo):
+    """Tab stopped on the race tab's scroll area and on each plot, where the focus showed nowhere."""
+    ex = ExplorerWindow(*demo, {})
+    qtbot.addWidget(ex)
+    stops = [w for w in ex.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+             and isinstance(w, (QScrollArea, pg.GraphicsView)) and not isinstance(w, QAbstractItemView)]
+    assert stops == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import threading
 
+import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -76,6 +77,8 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.timer.timeout.connect(self.redraw)
         fit_window(self, QSize(1200, 800))  # Close and the exports on the screen of a 1024 x 768 laptop
         name_by_labels(self)
+        for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus (the main window's too)
+            view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     # ------------------------------------------------------------------ layout
     def _race_tab(self) -> QWidget:
@@ -155,6 +158,7 @@ class ExplorerWindow(RaceExports, QMainWindow):
         scroll.setWidget(page)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: its controls are
         return scroll
 
     # ------------------------------------------------------------------ racing
