@@ -64,3 +64,8 @@ def test_every_lesson_opened_stays_on_the_screen(window, qtbot, monkeypatch, siz
         window.open_lesson(key)
         qtbot.wait(50)
         assert QRect(0, 0, *size).contains(window.lessons_window.frameGeometry()), key
+
+
+def test_each_lesson_is_named_for_screen_readers(window):
+    """A lesson panel takes the focus when it opens (and on Tab), but had no name to read out."""
+    assert all(window.docks[key].widget().accessibleName() == window.docks[key].windowTitle() for key in LESSON_PANELS)

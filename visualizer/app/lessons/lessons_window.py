@@ -50,6 +50,8 @@ class LessonsWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title}")
         dock.setWidget(panel)
+        if not panel.accessibleName():  # it takes the focus (Esc closes it): a screen reader read out nothing
+            panel.setAccessibleName(title)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
         dock.hide()
