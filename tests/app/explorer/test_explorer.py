@@ -6,15 +6,18 @@ import json
 import xml.etree.ElementTree as ET
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QScrollArea, QWidget
 
 from tests.formats.test_comparison_files import numpy_costs
-from visualizer.app.explorer.explorer import show_explorer
-from visualizer.app.explorer.sweep_tab import NO_CURVES, NO_SWEEP
+from visualizer.app.explorer.comparison_plots import RacePlots
+from visualizer.app.explorer.explorer import ExplorerWindow, show_explorer
+from visualizer.app.explorer.race_table import ResultsTable
+from visualizer.app.explorer.sweep_tab import NO_CURVES, NO_SWEEP, SweepTab
 from visualizer.core.analysis.race import POINTS, PRESETS, RaceConfig
 from visualizer.core.analysis.stability import stable_alpha
 
@@ -383,3 +386,41 @@ def test_changing_alpha_leaves_a_ghost_of_the_old_path(window, qtbot):
     assert view.ghost_s is not None and len(view.ghost_s) == 30
     gx, gy = window.surface.contour.ghost.getData()
     assert np.allclose(gx, view.ghost_s) and np.allclose(gy, view.ghost_t)
+
+
+def test_the_results_headings_are_whole_before_the_first_race(qtbot):
+    """At 100 px a column, "to target (iterations)" read "target (iteration" until a race filled the table."""
+    table = ResultsTable()
+    qtbot.addWidget(table)
+    header = table.horizontalHeader()
+    assert all(header.sectionSize(c) >= header.sectionSizeFromContents(c).width() for c in range(table.columnCount()))
+
+
+def test_the_sweeps_suggestion_wraps_instead_of_widening_the_window(qtbot, demo):
+    """On one line, "Suggested: α = 0.00178, whose J fell at every step, … not diverged." made the explorer wider
+    than a 1280 px screen, with Close and Export SVG… cut off at its right edge."""
+    tab = SweepTab(demo[0], {})
+    qtbot.addWidget(tab)
+    tab.suggestion.setText("Suggested: α = 0.00178, whose J fell at every step, to 0.459, the lowest of those that "
+                           "did. α = 0.0178 ended lower, at 0.404, after J rose on the way: not diverged.")
+    assert tab.minimumSizeHint().width() < 900
+
+
+def test_the_race_cost_axis_label_is_whole_on_a_1024_by_768_screen(qtbot):
+    """"full J, + L2 term if any (train solid, test dashed)" stood longer than the plot's 320 px: both ends cut."""
+    plots = RacePlots()
+    qtbot.addWidget(plots)
+    plots.resize(1000, 320)  # the race's plots in the explorer on a 1024 x 768 screen
+    plots.show()
+    qtbot.waitExposed(plots)
+    axis = plots.curves.getAxis("left")
+    assert axis.label.boundingRect().width() <= axis.geometry().height()
+
+
+def test_tab_stops_only_at_what_shows_the_focus(qtbot, demo):
+    """Tab stopped on the race tab's scroll area and on each plot, where the focus showed nowhere."""
+    ex = ExplorerWindow(*demo, {})
+    qtbot.addWidget(ex)
+    stops = [w for w in ex.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+             and isinstance(w, (QScrollArea, pg.GraphicsView)) and not isinstance(w, QAbstractItemView)]
+    assert stops == []

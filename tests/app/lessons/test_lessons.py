@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
+from visualizer.app.lessons.lessons import VectorizationPanel
 from visualizer.core import sigmoid
 
 
@@ -84,3 +85,13 @@ def test_cross_entropy_slice_is_convex_and_squared_error_is_not(window, qtbot):
     tol = 1e-6
     assert (np.diff(ce.J, 2, axis=0) > -tol).all() and (np.diff(ce.J, 2, axis=1) > -tol).all()
     assert (np.diff(se.J, 2, axis=0) < -tol).any() or (np.diff(se.J, 2, axis=1) < -tol).any()
+
+
+def test_the_vectorization_lesson_keeps_its_words_together_before_a_timing(qtbot):
+    """With the timing plot hidden, the caption stretched to 300 px of blank and the button sat mid-window."""
+    panel = VectorizationPanel()
+    qtbot.addWidget(panel)
+    panel.resize(840, 620)
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.run.geometry().top() < 200

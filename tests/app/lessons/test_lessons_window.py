@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QScreen
 
 from visualizer.fs.resources import LESSONS_DIR
+from visualizer.model.panels import LESSON_PANELS
 
 BOWL_LESSON = LESSONS_DIR / "03-gradient-descent-bowl.toml"  # its bowl opens in the Lessons window
 
@@ -51,3 +52,19 @@ def test_closing_the_last_lesson_with_its_cross_closes_the_window(window, qtbot)
     qtbot.waitUntil(lambda: not lessons.isVisible(), timeout=2000)  # no empty grey "visualizer: lessons" left
     window.open_lesson("bowl")
     qtbot.waitUntil(lambda: lessons.isVisible() and dock.isVisible(), timeout=2000)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 800)])
+def test_every_lesson_opened_stays_on_the_screen(window, qtbot, monkeypatch, size):
+    """The second lesson showed beside the first before it was tabbed: 841 + 438 px widened the window to
+    1285 px, past a 1280 px screen, cutting off its text, its nodes and its close button."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, *size))
+    for key in LESSON_PANELS:
+        window.open_lesson(key)
+        qtbot.wait(50)
+        assert QRect(0, 0, *size).contains(window.lessons_window.frameGeometry()), key
+
+
+def test_each_lesson_is_named_for_screen_readers(window):
+    """A lesson panel takes the focus when it opens (and on Tab), but had no name to read out."""
+    assert all(window.docks[key].widget().accessibleName() == window.docks[key].windowTitle() for key in LESSON_PANELS)

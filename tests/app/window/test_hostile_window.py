@@ -317,16 +317,17 @@ def test_exports_are_slide_sized_and_say_what_they_show(window, qtbot, tmp_path)
 def test_exported_legends_sit_beside_the_curves(window, qtbot, tmp_path, monkeypatch):
     import visualizer.app.export.run_exports as fa
 
-    seen = []
+    seen, cut = [], []  # legends past the picture's right edge: the run's title had widened the plots
     real = fa.scene_bytes
 
     def spy(view, kind, width=None):
         legends = [item for item in view.ci.items if type(item).__name__ == "LegendItem"]
         seen.append((len(legends), [p.legend.isVisible() for p in (window.cost_curve.plot, window.cost_curve.acc)]))
+        cut.extend(legend.geometry().right() for legend in legends if legend.geometry().right() > view.width() + 1)
         return real(view, kind, width)
 
     monkeypatch.setattr(fa, "scene_bytes", spy)
     window.exports.cost_plot("png", str(tmp_path / "c.png"), width=800)
-    assert seen == [(3, [False, False])]
+    assert seen == [(3, [False, False])] and cut == []
     assert window.cost_curve.plot.legend.isVisible() and not [
         i for i in window.cost_curve.view.ci.items if type(i).__name__ == "LegendItem"]

@@ -96,4 +96,22 @@ def test_compare_runs_opens_within_the_screen(window, qtbot, monkeypatch, size, 
     for button in (explorer.tabs.cornerWidget(), explorer.race_buttons.png, explorer.race_buttons.svg):
         assert not button.visibleRegion().isEmpty()
         assert area.contains(QRect(button.mapToGlobal(QPoint(0, 0)), button.size()))
+    assert explorer.plots.height() >= 240  # squeezed to 120 px at 960 x 540, before the race tab could scroll
     window.set_presentation(False)
+
+
+@pytest.mark.parametrize("size", [(1024, 768)])
+def test_presentation_mode_measures_the_larger_text_before_it_fits(window, qtbot, monkeypatch, size):
+    """Measured before the 1.6 x text was laid out, the window looked small enough: it stayed 1165 px wide on a
+    1024 px screen, the cost curve and σ(z) cut off; and leaving it, measured at the large text, left it tabbed."""
+    screen_of(monkeypatch, size)
+    window.fit_to_screen()
+    qtbot.wait(100)
+    assert not window._compact
+    window.set_presentation(True)
+    qtbot.wait(300)
+    assert window.minimumSizeHint().width() <= size[0]
+    window.set_presentation(False)
+    qtbot.wait(100)
+    assert not window._compact, "leaving presentation mode left the docks tabbed"
+    assert not window.docks["cost"].visibleRegion().isEmpty(), "the cost curve went behind the Evaluation tab"

@@ -42,6 +42,10 @@ def test_every_text_meets_aa_contrast(window, qtbot, choice):
                 ratio = contrast(item.textPen().color(), bg)
                 if ratio < 4.5:
                     low.append(("axis", item.textPen().color().name(), bg.name(), round(ratio, 2)))
+            elif isinstance(item, pg.TextItem) and item.toPlainText().strip():  # the image lesson's "R", "G", "B"
+                ratio = contrast(item.color, bg)
+                if ratio < 4.5:
+                    low.append((item.toPlainText()[:30], item.color.name(), bg.name(), round(ratio, 2)))
     assert low == []
     assert window.theme == choice and window.theme_actions[choice].isChecked()
 
@@ -94,3 +98,22 @@ def test_a_disabled_check_box_looks_disabled(window, qtbot, choice):
     enabled = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText)
     background = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Window)
     assert contrast(disabled, background) < contrast(enabled, background) / 1.5
+
+
+def test_marks_drawn_in_black_follow_the_dark_theme(window):
+    """The mini-batch lesson's full-gradient arrow, the bowl's J(w) and the σ(z) plot's selection ring were black or
+    dark grey on the dark plot."""
+    from visualizer.app.lessons.lessons import BowlPanel
+    from visualizer.app.lessons.minibatch_lesson import MiniBatchPanel
+
+    window.set_theme("dark")
+    lesson, bowl = window.findChildren(MiniBatchPanel)[0], window.findChildren(BowlPanel)[0]
+    marks = [(lesson.view, lesson.full_line.opts["pen"].color()),
+             (lesson.view, lesson.full_tip.opts["brush"].color()),
+             (bowl.view, bowl.cut_curve.opts["pen"].color()),  # J(w) at fixed b: #333 on the dark plot
+             (window.sigmoid.plot, window.sigmoid.selected.opts["pen"].color())]
+    try:
+        for view, colour in marks:
+            assert contrast(colour, view.backgroundBrush().color()) >= 3.0  # WCAG's 3:1 for graphical marks
+    finally:
+        window.set_theme("light")

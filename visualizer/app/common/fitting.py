@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QSizePolicy, QStyle, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QScrollArea, QSizePolicy, QStyle, QWidget
 
 
 class WrappedLabel(QLabel):
@@ -102,6 +102,14 @@ class ScrolledPanel(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: its controls are
         panel.installEventFilter(self)
+        QApplication.instance().focusChanged.connect(self._show_focus)
+
+    def _show_focus(self, _old, new) -> None:
+        """The control given the focus scrolls into sight, from wherever it came: Qt scrolls only for a Tab
+        from inside the area, so a Tab from the surface's Slice onto Train left Train focused 42 px above it."""
+        panel = self.widget()
+        if new is not None and panel is not None and panel.isAncestorOf(new):
+            self.ensureWidgetVisible(new)
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:

@@ -17,6 +17,7 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from visualizer.app.common.file_names import suggested_name
+from visualizer.app.common.fitting import WrappedLabel
 from visualizer.app.common.images import captioned, png_bytes, slide_image
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
 from visualizer.core.analysis.race import X_AXES, Race, SharedSlice
@@ -44,7 +45,8 @@ class RacePlots(QSplitter):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.curves = pg.PlotWidget()
-        self.curves.setLabel("left", "full J, + L2 term if any (train solid, test dashed)")
+        self.curves.setLabel("left", "full J, + L2 term if any")  # the line styles made it longer than the axis
+        self.curves.setTitle("each run's train J solid, test J dashed")
         self.curves.addLegend(offset=(-10, 10))
         self.slice_plot = pg.PlotWidget()
         self.slice_image = pg.ImageItem(axisOrder="row-major")
@@ -52,8 +54,7 @@ class RacePlots(QSplitter):
         self.slice_plot.addItem(self.slice_image)
         self.slice_plot.addLegend(offset=(10, 10))
         plain_axes(self.curves, self.slice_plot)
-        self.slice_note = QLabel()
-        self.slice_note.setWordWrap(True)
+        self.slice_note = WrappedLabel()  # as tall as its lines: the plot above had covered them on a short screen
         right = QWidget()
         layout = QVBoxLayout(right)
         layout.setContentsMargins(0, 0, 0, 0)

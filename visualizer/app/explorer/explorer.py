@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import threading
 
+import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -75,6 +77,8 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.timer.timeout.connect(self.redraw)
         fit_window(self, QSize(1200, 800))  # Close and the exports on the screen of a 1024 x 768 laptop
         name_by_labels(self)
+        for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus (the main window's too)
+            view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     # ------------------------------------------------------------------ layout
     def _race_tab(self) -> QWidget:
@@ -105,6 +109,7 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.config_table.problem.connect(lambda text: self.message.setText(text))
         self.config_table.set_configs(PRESETS["Course α"][0])
         self.config_table.setMaximumHeight(140)
+        self.config_table.setMinimumHeight(110)  # a preset's three rows
         rows = QVBoxLayout()
         rows.addWidget(button("A&dd row", "A new row, copied from the current one, to edit.",
                               lambda: self.config_table.add_row()))
@@ -147,7 +152,14 @@ class ExplorerWindow(RaceExports, QMainWindow):
         layout.addWidget(self.plots, 3)
         layout.addWidget(buddy("Res&ults", self.results))
         layout.addWidget(self.results, 1)
-        return page
+        self.plots.setMinimumHeight(240)  # on a 960 x 540 screen they were squeezed to 120 px: the tab scrolls instead
+        self.results.setMinimumHeight(110)  # its heading and three runs
+        scroll = QScrollArea()  # not ScrolledPanel: at 1.6 x text on 960 px its scroll bar's room widened the window
+        scroll.setWidget(page)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own: its controls are
+        return scroll
 
     # ------------------------------------------------------------------ racing
     def apply_preset(self, name: str | None = None) -> None:

@@ -136,6 +136,7 @@ class ResultsTable(QTableWidget):
                         "the target cost (- if it never did); seconds count the optimizer's own work. What J "
                         "did: it fell at every step, went up and down, was unstable at first (rose above its "
                         "start, then ended below it), or diverged (ended above its start, or stopped being finite).")
+        self.resizeColumnsToContents()  # each heading whole before the first race ("to target (iteration")
 
     def fill(self, rows: list[Summary]) -> None:
         self.setRowCount(len(rows))

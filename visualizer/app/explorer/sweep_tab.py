@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from visualizer.app.common.accessibility import buddy
+from visualizer.app.common.fitting import WrappedLabel
 from visualizer.app.common.images import captioned, png_bytes, slide_image
 from visualizer.app.explorer.comparison_plots import ExportButtons, ask_path, svg_bytes, write_export
 from visualizer.app.panels.plots import COLORMAP, plain_axes
@@ -104,7 +105,7 @@ class SweepTab(QWidget):
         self.button = QPushButton("Run sweep")
         self.button.setToolTip("Run every α from the same start, in the background.")
         self.button.clicked.connect(self.run)
-        self.suggestion = QLabel()
+        self.suggestion = WrappedLabel()  # one line of it widened the explorer past a 1280 px screen
         head = QHBoxLayout()
         self.k.setAccessibleName("Number of learning rates K")
         self.lo.setAccessibleName("Smallest learning rate")

@@ -8,6 +8,7 @@ failed write. Every file goes through the atomic writer.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable
 from pathlib import Path
 
@@ -66,8 +67,9 @@ def legends_beside(view, plots, names: dict | None = None):
     size = view.size()
     view.resize(size.width() + 160, size.height())  # room for the column, whatever the dock's width
     view.ci.layout.activate()  # lay it out now: the exporter draws the scene as it stands
-    needed = view.ci.layout.effectiveSizeHint(Qt.SizeHint.MinimumSize).width() + 20
-    if needed > view.width():  # a kept curve's whole label (or the title) needs more: all of it in the picture
+    needed = max(view.ci.layout.effectiveSizeHint(Qt.SizeHint.MinimumSize).width() + 20,
+                 math.ceil(view.ci.minimumSize().width()))  # a kept curve's whole label, or the run's title
+    if needed > view.width():  # ... widens the plots: all of the legends in the picture
         view.resize(int(needed), size.height())
         view.ci.layout.activate()
     try:

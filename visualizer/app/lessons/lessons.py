@@ -43,7 +43,7 @@ class ImageVectorPanel(QWidget):
     def __init__(self):
         super().__init__()
         self.view = pg.GraphicsLayoutWidget()
-        self.boxes, self.images = [], []
+        self.boxes, self.images, self.titles = [], [], []
         for k, (title, tint) in enumerate((("image", None), ("R", (255, 0, 0)), ("G", (0, 160, 0)),
                                            ("B", (0, 0, 255)))):
             vb = self.view.addViewBox(row=0, col=k, lockAspect=True, invertY=True, enableMouse=False)
@@ -53,6 +53,7 @@ class ImageVectorPanel(QWidget):
             vb.addItem(item)
             label = pg.TextItem(title, color="k", anchor=(0, 1))
             vb.addItem(label)
+            self.titles.append(label)
             self.boxes.append(vb)
             self.images.append(item)
         self.marks = [pg.ScatterPlotItem(size=10, symbol="s", pen=pg.mkPen("#ff00ff", width=2), brush=None)
@@ -80,6 +81,14 @@ class ImageVectorPanel(QWidget):
         layout.addWidget(self.shapes)
         self.proxy = pg.SignalProxy(self.view.scene().sigMouseMoved, rateLimit=30, slot=self._hover)
         self._pixels: np.ndarray | None = None
+
+    def set_theme(self, _background, text) -> None:
+        """The matrices' titles and the strip in the theme's text colour (black was 1.3:1 on the dark plot)."""
+        for title in self.titles:
+            title.setColor(text)
+        colour = pg.mkColor(text)
+        colour.setAlpha(170)  # as grey as the light theme's #555
+        self.strip_curve.setPen(pg.mkPen(colour, width=1))
 
     def draw(self, frame: Frame) -> None:
         """The picked example, and the shapes of x, X, Y and w for the run's data."""
@@ -149,6 +158,9 @@ class VectorizationPanel(QWidget):
         self.bar_item = pg.BarGraphItem(x=[0, 1], height=[0, 0], width=0.6, brushes=["#d62728", "#2ca02c"])
         self.bars.addItem(self.bar_item)
         self.bars.hide()  # no axis to read before there is a timing to show
+        policy = self.bars.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # its room stays below: the caption had stretched to 300 px of blank
+        self.bars.setSizePolicy(policy)
         layout = QVBoxLayout(self)
         layout.addWidget(caption(
             "The lecture computes dw with two loops: over the m examples, and over the n_x features. numpy does "
@@ -306,6 +318,10 @@ class BowlPanel(QWidget):
 
     def draw(self, frame: Frame) -> None:
         """Nothing of the run's frame: it shows the descents the learner starts on its one-feature data."""
+
+    def set_theme(self, _background, text) -> None:
+        """J(w) in the theme's text colour: dark grey, it vanished on the dark plot."""
+        self.cut_curve.setPen(pg.mkPen(text, width=1))
 
     def set_data(self, X: np.ndarray, Y: np.ndarray) -> None:
         self._data = (X, Y)

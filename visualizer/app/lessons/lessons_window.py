@@ -50,6 +50,8 @@ class LessonsWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title}")
         dock.setWidget(panel)
+        if not panel.accessibleName():  # it takes the focus (Esc closes it): a screen reader read out nothing
+            panel.setAccessibleName(title)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
         dock.hide()
@@ -60,9 +62,9 @@ class LessonsWindow(QMainWindow):
     def open(self, dock: QDockWidget) -> None:
         if not dock.isVisible():
             shown = [d for d in self.findChildren(QDockWidget) if d.isVisible()]
-            dock.show()
-            if shown:
+            if shown:  # tabbed before it shows: shown beside the others first, it widened the window past the screen
                 self.tabifyDockWidget(shown[-1], dock)
+            dock.show()
         if not self.isVisible():
             self.place()
             self.show()

@@ -65,9 +65,9 @@ class MiniBatchPanel(QWidget):
         row.addWidget(self.numbers, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(caption(
-            "A mini-batch step goes downhill on its own batch's cost, not on J. Left: the black arrow is the full "
+            "A mini-batch step goes downhill on its own batch's cost, not on J. Left: the thick arrow is the full "
             "−dJ at the current point (batch gradient descent's direction); each thin arrow is one batch's −dJ_B, "
-            "for every batch of an epoch. They scatter around the black one: on average they agree (each batch's "
+            "for every batch of an epoch. They scatter around the thick one: on average they agree (each batch's "
             "gradient is an unbiased estimate), but any one step points a little off, so the path wobbles. "
             "Right: how far they scatter, against B. The spread falls as 1/B (four times the batch, half the "
             "noise's size) and is zero at B = m, where every step is the full gradient."))
@@ -75,6 +75,13 @@ class MiniBatchPanel(QWidget):
         layout.addWidget(self.view, 1)
         self._point = None
         self.size.currentIndexChanged.connect(lambda _: self._point and self.show_point(*self._point))
+
+    def set_theme(self, _background, text) -> None:
+        """The full gradient's arrow in the theme's text colour: black, it vanished on the dark plot."""
+        pen = pg.mkPen(self.full_line.opts["pen"])  # its width, thicker in presentation mode
+        pen.setColor(pg.mkColor(text))
+        self.full_line.setPen(pen)
+        self.full_tip.setBrush(pg.mkBrush(text))
 
     def draw(self, frame: Frame) -> None:
         self.show_point(frame.gd, frame.theta, frame.gd.seed, 0)

@@ -123,8 +123,10 @@ class SigmoidPanel(QWidget):
             self.selected_text.setPos(float(z[i]), float(yhat[i]))
 
     def set_theme(self, _background, text) -> None:
-        """The selected example's words in the theme's text colour (visualizer/app/window/theme.py)."""
+        """The selected example's words and ring in the theme's text colour (visualizer/app/window/theme.py): a
+        black ring was lost on the dark plot."""
         self.selected_text.setColor(text)
+        self.selected.setPen(pg.mkPen(text, width=2))
 
     def set_text_font(self, font) -> None:
         self.selected_text.setFont(font)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QTabBar
 
@@ -41,18 +41,22 @@ class WindowLayout:
             return
         self.presentation = on
         if on:
-            self._before_presentation = (self.saveGeometry(), self.saveState(), self._compact)
+            fronts = [d for d in self.docks.values() if d.isVisible() and not d.visibleRegion().isEmpty()]
+            self._before_presentation = (self.saveGeometry(), self.saveState(), self._compact, fronts)
         theme.scale_text(theme.PRESENTATION if on else 1.0,
                          [self, self.lessons_window, *([self.explorer] if self.explorer else [])])
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # measured below at the new text's size
         self.presentation_action.setChecked(on)
         if on:
             self._fit_presentation()
             self.showFullScreen()
         else:
             self.showNormal()
-            geometry, state, compact = self._before_presentation
+            geometry, state, compact, fronts = self._before_presentation
             if self._compact != compact or self._stacked:
                 self.restoreState(state)
+                for dock in fronts:  # restoreState put Evaluation in front of the cost curve
+                    dock.raise_()
                 self._compact, self._stacked = compact, False
                 for key in MAIN_PANELS:
                     self.docks[key].setWindowTitle(BY_KEY[key].short if compact else BY_KEY[key].title)
