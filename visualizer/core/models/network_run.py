@@ -306,7 +306,7 @@ class NetworkRun(NetworkKeeping):
         if size >= self.m:
             return None
         order = state.order if state.order is not None else epoch_order(self.m, self.seed, state.epoch)
-        return order[state.position : state.position + size]
+        return order[state.position : state.position + size].copy()
 
     def metrics(self) -> dict[str, float | None]:
         """Train J (with L2) and accuracy; test J and accuracy when there is a test set; the probe's figures."""
