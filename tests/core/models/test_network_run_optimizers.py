@@ -92,3 +92,18 @@ def test_a_session_of_an_adam_run_goes_on_bit_for_bit():
     run.step(25)
     again.step(25)
     assert np.array_equal(again.theta, run.theta)
+
+
+def test_an_overflowing_momentum_step_halts_at_the_last_finite_state_until_alpha_changes():
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((3, 20)) * 10, (rng.random(20) > 0.5).astype(float)
+    run = NetworkRun(X, Y, hidden=(3,), activation="relu", seed=0, init_scale=1.0, alpha=1e5, metric_stride=10,
+                     optimizer=Optimizer(kind="momentum"))
+    ran = [run.step(1) for _ in range(60)]  # one at a time: the step into J = inf is taken back in the next call
+    costs = run.history.costs.values
+    assert run.halted and "momentum with α = 1e5" in run.overflow and min(ran) == 0
+    assert costs.size == run.iteration == sum(ran) - 1  # the last step counted went where J is not finite
+    assert np.isfinite(costs).all() and np.isfinite(run.cost)
+    assert run.history.metrics["iteration"].values[-1] <= run.iteration
+    run.alpha = 1e-4
+    assert run.step(5) == 5 and not run.halted

@@ -340,7 +340,7 @@ class NetworkRun(NetworkKeeping):
                 break
         if not self.halted:
             self._record_metrics_if_due()
-        return done
+        return max(done, 0)  # a step taken back is not counted against the caller's
 
     def _record_metrics_if_due(self) -> None:
         if self.iteration % self.metric_stride == 0 and self.history.last_metric_iteration != self.iteration:
