@@ -107,3 +107,16 @@ def test_an_overflowing_momentum_step_halts_at_the_last_finite_state_until_alpha
     assert run.history.metrics["iteration"].values[-1] <= run.iteration
     run.alpha = 1e-4
     assert run.step(5) == 5 and not run.halted
+
+
+def test_two_switches_at_one_iteration_leave_the_state_one_switch_from_where_it_was():
+    run = _run(Optimizer(kind="adam", batch_size=16))
+    run.step(10)
+    moments = run.opt_state.copy()
+    run.optimizer = Optimizer(kind="rmsprop", batch_size=16)  # its own moments from zero...
+    assert run.opt_state.arrays == {}
+    run.optimizer = Optimizer(kind="adam", batch_size=16)  # ...and back before a step: Adam's are as they were
+    assert _same((run.theta, run.opt_state), (run.theta, moments)) and len(run.history.optimizer_changes) == 1
+    stepped = (run.step(5), run.theta.copy(), run.opt_state.copy())[1:]
+    run.step(3)
+    assert _same(run.full_state_at(15), stepped)
