@@ -120,3 +120,14 @@ def test_two_switches_at_one_iteration_leave_the_state_one_switch_from_where_it_
     stepped = (run.step(5), run.theta.copy(), run.opt_state.copy())[1:]
     run.step(3)
     assert _same(run.full_state_at(15), stepped)
+
+
+def test_a_session_of_plain_descent_after_adam_keeps_the_epoch_it_reached():
+    run = _run(Optimizer(kind="adam", batch_size=60))
+    run.step(4)  # two epochs of 120 examples
+    run.optimizer = Optimizer()
+    run.step(3)
+    assert run.opt_state.epoch == 5
+    again = _run(Optimizer())
+    again.restore(None, float(run.theta[-1]), run.iteration, run.history, run.exact_state())
+    assert again.opt_state.epoch == 5 and np.array_equal(again.theta, run.theta)

@@ -73,7 +73,10 @@ class PlainStepper:
         return np.concatenate([c0, coordinates]), OptimizerState(epoch=self.state.epoch)
 
     def take_exact(self, theta: np.ndarray, state: OptimizerState | None) -> None:
+        """A saved run's coordinates, and its epoch when kept (older sessions: the epoch the run began with)."""
         self.set_coordinates((theta[1:], theta[:1]))
+        if state is not None:
+            self.state = OptimizerState(epoch=state.epoch)
 
 
 class OptimizedStepper:
