@@ -26,16 +26,19 @@ def test_the_model_settings_round_trip(tmp_path):
     assert load_session(tmp_path / "s.npz").settings == settings
 
 
-def test_a_network_session_goes_on_where_it_stopped(tmp_path):
+@pytest.mark.parametrize("optimizer", [{}, {"optimizer": "adam", "batch_size": 4, "decay": 0.1, "lam": 0.2},
+                                       {"optimizer": "momentum", "batch_size": 4}])  # θ itself; W1 in its span
+def test_a_network_session_goes_on_where_it_stopped(tmp_path, optimizer):
     settings = RunSettings.from_dict({"hidden": [3, 2], "activation": "tanh", "init": "random", "seed": 4,
-                                      "alpha": 0.05}, "x")
+                                      "alpha": 0.05, **optimizer}, "x")
     test = dataset(4, seed=1, source="t")
     gd = _save(tmp_path / "s.npz", settings, test)
     session = load_session(tmp_path / "s.npz")
     assert session.w.size == 0 and session.b == gd.theta[-1] and session.exact.method == "network"
     again = new_run(session.train, session.test, session.settings)
     again.restore(session.w, session.b, session.iteration, session.history, session.exact)
-    assert again.iteration == 5 and np.array_equal(again.theta, gd.theta)
+    assert again.iteration == 5 and np.array_equal(again.theta, gd.theta) and again.method == gd.method
+    assert again.opt_state.position == gd.opt_state.position and again.opt_state.t == gd.opt_state.t
     gd.step(9)
     again.step(9)
     assert np.array_equal(again.theta, gd.theta) and again.metrics() == gd.metrics()

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict, field, fields, make_dataclass
 
 from visualizer.core.models.network import Network
-from visualizer.core.models.network_run import unsupported
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.model.constraints import RUN, MappingError, check, check_mapping, parse, shown, together_problem
 
@@ -97,17 +96,13 @@ def run_optimizer(settings: RunSettings, m: int) -> Optimizer:
 
 def model_problem(settings: RunSettings, m: int, n_x: int) -> tuple[str, str] | None:
     """(the setting at fault, why) when the settings ask a network, on m examples of n_x inputs, for more
-    parameters than a window holds, or for an optimizer its descent does not run (yet): the window, sessions
-    and lessons refuse them."""
+    parameters than a window holds: the window, sessions and lessons refuse them (every optimizer trains one)."""
     if not settings.hidden:
         return None
     if (size := Network(n_x, settings.hidden).size) > NETWORK_MAX_PARAMETERS:
         return "hidden", (f"a network of {', '.join(map(str, settings.hidden))} hidden units on {n_x} inputs has "
                           f"{size:,} parameters; at most {NETWORK_MAX_PARAMETERS:,} train here")
-    if not (why := unsupported(run_optimizer(settings, m), m)):
-        return None
-    key = "optimizer" if settings.optimizer != "gd" else "decay" if settings.decay else "batch_size"
-    return key, f"{why}: choose gradient descent on all m examples, without decay, for a network"
+    return None
 
 
 #: An Optimizer's fields by the setting each one is ("kind" is the optimizer setting).

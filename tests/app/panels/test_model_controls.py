@@ -46,8 +46,11 @@ def test_a_network_chosen_in_the_controls_trains_and_the_panels_draw_it(window, 
     assert c.gd.iteration == 300 and c.gd.hidden == (4,) and model.hidden.text() == "4"
 
     optimizer = window.controls.optimizer.optimizer
-    optimizer.setCurrentIndex(optimizer.findData("adam"))  # refused for a network, saying why
-    assert state.settings.optimizer == "gd" and "full-batch gradient descent" in window.controls.optimizer.note.text()
+    optimizer.setCurrentIndex(optimizer.findData("adam"))  # Adam trains the network on from where it is
+    assert state.settings.optimizer == "adam" and c.gd.optimizer.kind == "adam" and c.gd.replay_from == 300
+    _train(window, qtbot, 20)
+    assert c.gd.iteration == 320 and c.gd.opt_state.t == 20 and set(c.gd.opt_state.arrays) == {"v", "s"}
+    assert c.replay_note() == "before 300 the network's adam started again from θ in new coordinates (primal)"
 
     model.model.setCurrentIndex(model.model.findData("logistic"))
     window.refresh(force=True)

@@ -5,7 +5,7 @@ import pytest
 
 from visualizer.core.models import MODELS, NetworkRun, model_of
 from visualizer.core.models.network import Network, cost, initial_parameters
-from visualizer.core.models.network_run import CANCEL_EVERY, unsupported
+from visualizer.core.models.network_run import CANCEL_EVERY
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data.planar import flower
 
@@ -81,13 +81,8 @@ def test_cancel_is_heard_between_short_pieces():
     assert ran <= 2 * CANCEL_EVERY
 
 
-def test_only_full_batch_descent_is_taken_and_a_new_lambda_restarts_the_replayable_past():
+def test_a_new_lambda_on_plain_descent_restarts_the_replayable_past():
     run = _flower_run()
-    assert unsupported(Optimizer(), 400) is None
-    assert "adam" in unsupported(Optimizer(kind="adam"), 400)
-    assert "mini-batches" in unsupported(Optimizer(batch_size=64), 400)
-    with pytest.raises(ValueError, match="full-batch"):
-        run.optimizer = Optimizer(kind="momentum")
     run.step(20)
     theta = run.theta.copy()
     run.optimizer = Optimizer(lam=0.7)

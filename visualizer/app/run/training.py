@@ -324,9 +324,8 @@ class TrainingController(QObject):
                 gd.optimizer = intent.optimizer
                 gd.metric_stride = metric_stride(gd, intent.optimizer)
                 if gd.replay_from != start:
-                    self.past.restarted(gd.replay_from, "the network's descent started again with the new λ" if
-                                        model_of(gd).has_hidden else f"{intent.optimizer.kind} moved the run to "
-                                                                     "other coordinates")
+                    self.past.restarted(gd.replay_from, gd.restart_why if model_of(gd).has_hidden else
+                                        f"{intent.optimizer.kind} moved the run to other coordinates")
                 self._ghosts.forget()  # the ghost followed the old optimizer
                 self.latest = self._snapshot()
         elif isinstance(intent, SetBudget):

@@ -1,19 +1,24 @@
-"""A network as the window trains it: GradientDescent's protocol over NetworkDescent's fast loop.
+"""A network as the window trains it: GradientDescent's protocol over NetworkDescent's fast loop, or core/optim's
+chain for every other optimizer, batch size and decay (core/models/network_steppers.py).
 
 The training controller, the frame and the panels drive a run through one set of names (``step(n,
 cancelled)``, ``history``, ``full_state_at(i)``, ``z``, ``cost``, ``metrics()``, ``halted``...). This
-object gives them for a network by composition: NetworkDescent (core/models/descent.py) does the
+object gives them for a network by composition: a stepper (NetworkDescent or NetworkOptimized) does the
 steps; this keeps the history, the metrics at their stride, the checkpoints and the halts.
 
-* **Replays are exact.** A checkpoint keeps the descent's own coordinates (on the Gram path
-  W1 = c₀ W1₀ + C Xᵀ: its C and c₀), and a replay runs the same descent's prepared iteration from
-  there with the recorded α's, so it reaches the very bits stepping reached.
+* **Replays are exact.** A checkpoint keeps the stepper's own coordinates (on the Gram path
+  W1 = c₀ W1₀ + C Xᵀ: its C and c₀) and the optimizer's state (moments, step count, epoch, position),
+  and a replay runs the same stepper from there with the recorded α's and optimizers, so it reaches the
+  very bits stepping reached.
 * **Halts as the engine's.** When an iteration's Z_L is not finite, the run stops at the last
   iteration whose own z is finite (``overflow`` says why, ``halted`` is True) until α changes.
 * **θ is network.py's layout** (each layer's rows [W_l | b_l]), as the frame sees it.
 
-Full-batch gradient descent with or without L2 (``Optimizer.is_plain``); a new λ goes on from the
-same θ in a new descent, where the replayable past restarts (as a data edit does).
+A new optimizer its coordinates can follow (another kind on θ itself, a span-preserving one on the
+Gram path, a new β, B, decay or λ) goes on in the same stepper, its moments kept as ``transition`` says.
+Otherwise (plain descent to or from another optimizer, a Gram path to RMSProp/Adam/AdaGrad, a new λ on
+plain descent) it goes on from the same θ in a new stepper, where the replayable past restarts (as a
+data edit does); ``restart_why`` says why.
 """
 
 from __future__ import annotations
@@ -26,10 +31,10 @@ from visualizer.core.engine.history import History
 from visualizer.core.engine.losses import Loss, get_loss
 from visualizer.core.engine.metrics import accuracy
 from visualizer.core.engine.trajectory import Trajectory
-from visualizer.core.models.descent import NetworkDescent
 from visualizer.core.models.network import DEFAULT_SCALE, Network, initial_parameters, output_z, weights_square
-from visualizer.core.models.network_keeping import NetworkKeeping, take_costs
-from visualizer.core.optim.optimizers import Optimizer, OptimizerState
+from visualizer.core.models.network_keeping import NetworkKeeping
+from visualizer.core.models.network_steppers import new_stepper
+from visualizer.core.optim.optimizers import Optimizer, OptimizerState, epoch_order, transition
 from visualizer.core.optim.overflow import explain
 
 #: Iterations between two looks at ``cancelled``: a step asked to stop ends within this many.
@@ -62,14 +67,6 @@ class NetworkCoordinates:
         self.X, self.kind, self.dim, self.train = X, kind, net.size, NetworkExamples(net, X)
 
 
-def unsupported(optimizer: Optimizer, m: int) -> str | None:
-    """Why a network cannot take ``optimizer`` here (yet), or None: it trains by full-batch descent, L2 allowed."""
-    if optimizer.is_plain(m):
-        return None
-    return "a network trains by full-batch gradient descent at a fixed α (with L2 through λ), not " + (
-        f"{optimizer.kind}" if optimizer.kind != "gd" else "mini-batches" if optimizer.batch(m) < m else "decay")
-
-
 class NetworkRun(NetworkKeeping):
     """A network with ``hidden`` layers of ``activation`` trained on (X, Y) from a seeded start."""
 
@@ -83,7 +80,7 @@ class NetworkRun(NetworkKeeping):
         X = np.asarray(X)
         if X.ndim != 2:
             raise ValueError(f"X must have shape (n_x, m), not {X.shape}")
-        self._lock = threading.RLock()  # the descent's state, stepped on one thread and read on another
+        self._lock = threading.RLock()  # the stepper's state, stepped on one thread and read on another
         self.n_x, self.m = X.shape
         self.y = np.asarray(Y, dtype=float).reshape(-1)
         if self.y.size != self.m:
@@ -95,7 +92,7 @@ class NetworkRun(NetworkKeeping):
         self.net = Network(self.n_x, self.hidden, activation, self.loss.name, self._optimizer.lam)
         self.theta_start = initial_parameters(self.net, init, seed, init_scale)
         self._alpha = float(alpha)
-        self._rebuild(X, self.theta_start)
+        self._rebuild(X, self.theta_start, OptimizerState())
         self._set_test(X_test, Y_test)
         self.metric_stride = int(metric_stride)
         #: Extra figures recorded with the metrics: ``probe(run) -> {name: value}``.
@@ -103,33 +100,36 @@ class NetworkRun(NetworkKeeping):
         self.history = History()
         self.history.set_alpha(0, self._alpha)
         self.history.set_optimizer(0, self._optimizer)
-        self.opt_state = OptimizerState()
         self.iteration = self.replay_from = 0
         self.diverged_at: int | None = None
         #: Why the run stopped, when its next step overflowed: one sentence naming the setting at fault.
         self.overflow: str | None = None
+        #: Why the replayable past last restarted in a new stepper (None: it never did).
+        self.restart_why: str | None = None
+        self._switch_base: tuple | None = None
         self._restart_path()
         if not np.all(np.isfinite(self.z)):
             raise ValueError("the starting point gives non-finite z")
         self.start_cost = self._divergence_base = self.cost
 
     # ------------------------------------------------------------------ set-up
-    def _new_descent(self, X: np.ndarray, theta: np.ndarray) -> NetworkDescent:
-        return NetworkDescent(self.net, X, self.y, theta, alpha=self._alpha, method=self._method)
+    def _new_stepper(self, X: np.ndarray, theta: np.ndarray, state: OptimizerState, optimizer: Optimizer):
+        method = self._method if optimizer.is_plain(X.shape[1]) or self._method != "gram" else "auto"
+        return new_stepper(self.net, X, self.y, theta, alpha=self._alpha, optimizer=optimizer, seed=self.seed,
+                           method=method, state=state)
 
-    def _rebuild(self, X: np.ndarray, theta: np.ndarray) -> None:
-        """A new descent on X from θ (network.py's layout) for ``self.net``: the test set is seen by it too."""
-        self._descent = self._new_descent(X, theta)
+    def _rebuild(self, X: np.ndarray, theta: np.ndarray, state: OptimizerState) -> None:
+        """A new stepper on X from θ (network.py's layout) for ``self.net``: the test set is seen by it too."""
+        self._stepper = self._new_stepper(X, theta, state, self._optimizer)
         self._descent_start = np.array(theta, dtype=float)  # its own start: its coordinates are relative to it
-        self.param = NetworkCoordinates(self.net, X, self._descent.method)
+        self.param = NetworkCoordinates(self.net, X, self._stepper.method)
         if getattr(self, "test", None) is not None:
             self.test = NetworkExamples(self.net, self.test.X)
 
-    def _checked(self, optimizer: Optimizer) -> Optimizer:
+    @staticmethod
+    def _checked(optimizer: Optimizer) -> Optimizer:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"optimizer must be an Optimizer, not {type(optimizer).__name__}")
-        if problem := unsupported(optimizer, self.m):
-            raise ValueError(problem)
         return optimizer
 
     def _set_test(self, X_test, Y_test) -> None:
@@ -145,39 +145,49 @@ class NetworkRun(NetworkKeeping):
         self.test = NetworkExamples(self.net, X_test)
 
     def _restart_path(self) -> None:
-        """The replayable past starts at the current iteration (a new descent: a new λ, new data, a session)."""
+        """The replayable past starts at the current iteration (a new stepper: new data, a session...)."""
         self._moved()
         self.replay_from = self.iteration
-        self._origin = (self.iteration, self._coordinates())
+        self._origin = (self.iteration, self._kept())
         self.trajectory = Trajectory([], [], stride=CHECKPOINT_EVERY)
         self._checkpoint()
 
     def _checkpoint(self) -> None:
-        """The descent's own coordinates (for exact replays) where the path's stride falls, in at most
-        CHECKPOINT_BYTES: its θ is not kept (W1 alone is n_1·n_x numbers; the surface, which draws a path of θ,
-        is logistic regression's)."""
+        """The stepper's own coordinates and the optimizer's state (for exact replays) where the path's stride
+        falls, in at most CHECKPOINT_BYTES: its θ is not kept (W1 alone is n_1·n_x numbers; the surface, which
+        draws a path of θ, is logistic regression's)."""
         path = self.trajectory
         if self.iteration % path.stride:
             return
-        path.offer(self.iteration, _NO_THETA, coordinates := self._coordinates())
-        while len(path.iterations) > 2 and 8 * coordinates[0].size * len(path.iterations) > CHECKPOINT_BYTES:
+        path.offer(self.iteration, _NO_THETA, kept := self._kept())
+        size = sum(a.size for a in kept[0]) + sum(a.size for a in kept[1].arrays.values())
+        while len(path.iterations) > 2 and 8 * size * len(path.iterations) > CHECKPOINT_BYTES:
             path.stride *= 2
             keep = [i for i, it in enumerate(path.iterations) if it % path.stride == 0]
             path.iterations, path.thetas, path.states = ([column[i] for i in keep] for column in
                                                          (path.iterations, path.thetas, path.states))
 
-    def _coordinates(self) -> tuple[np.ndarray, np.ndarray]:
-        d = self._descent
-        return d._theta.copy(), d._c0.copy()  # the descent's own coordinates, for exact replays
+    def _kept(self) -> tuple[tuple[np.ndarray, ...], OptimizerState]:
+        """What a replay starts from: the stepper's own coordinates and the optimizer's state."""
+        return self._stepper.coordinates(), self._stepper.state.copy()
 
-    def _set_coordinates(self, saved: tuple[np.ndarray, np.ndarray]) -> None:
-        d = self._descent
-        d._theta[:], d._c0[:] = saved  # in place: the descent's buffers are views of them
+    def _take_back(self, kept: tuple[tuple[np.ndarray, ...], OptimizerState]) -> None:
+        self._stepper.set_coordinates(kept[0])
+        self._stepper.state = kept[1].copy()
         self._moved()
+
+    @property
+    def opt_state(self) -> OptimizerState:
+        """The optimizer's state now (its moments in the stepper's coordinates)."""
+        return self._stepper.state
+
+    @opt_state.setter
+    def opt_state(self, value: OptimizerState) -> None:
+        self._stepper.state = value
 
     # ------------------------------------------------------------------ state
     def _moved(self) -> None:
-        """The descent's state changed: θ and z are built again when asked."""
+        """The stepper's state changed: θ and z are built again when asked."""
         self._now = self._z = None
 
     @property
@@ -186,7 +196,7 @@ class NetworkRun(NetworkKeeping):
         reader on another thread never builds it from a state half stepped."""
         with self._lock:
             if self._now is None:
-                self._now = self._descent.theta
+                self._now = self._stepper.theta
             return self._now
 
     @property
@@ -199,12 +209,13 @@ class NetworkRun(NetworkKeeping):
 
     @property
     def method(self) -> str:
-        return self._descent.method
+        return self._stepper.method
 
     @property
     def path_reason(self) -> str:
+        via = "" if self._stepper.plain else f" ({self._optimizer.kind} through core/optim's chain)"
         return ("gram: W1 stays in W1₀ + span(xᵢ) and m < n_x, so Z1 comes from K = XᵀX" if self.method == "gram"
-                else "primal: W1 is stepped as it is")
+                else "primal: W1 is stepped as it is") + via
 
     @property
     def alpha(self) -> float:
@@ -212,8 +223,10 @@ class NetworkRun(NetworkKeeping):
 
     @alpha.setter
     def alpha(self, value: float) -> None:
-        self._descent.alpha = value  # checks it
         value = float(value)
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(f"the learning rate must be a positive number, not {value!r}")
+        self._stepper.set_alpha(value)
         if value != self._alpha:  # a new α is watched afresh, from the cost where it starts
             self.diverged_at, self._divergence_base = None, self.cost
         self._alpha = value
@@ -226,18 +239,41 @@ class NetworkRun(NetworkKeeping):
 
     @optimizer.setter
     def optimizer(self, value: Optimizer) -> None:
-        """Full-batch descent only (``unsupported`` says why not); a new λ goes on from θ in a new descent."""
+        """Takes effect on the next iteration: in the same stepper when its coordinates can follow (a new kind
+        starts its moments from zero, a new batch size a new epoch), else from θ in a new one."""
         value = self._checked(value)
         old, self._optimizer = self._optimizer, value
         self.history.set_optimizer(self.iteration, value)
         self.overflow = None
-        if value.lam != old.lam:
-            theta = self.theta
+        if value == old:
+            return
+        with self._lock:
+            if self._switch_base is None or self._switch_base[0] != self.iteration:  # the state before any switch
+                self._switch_base = (self.iteration, self.history.optimizer_at(self.iteration - 1)
+                                     if self.iteration > self.replay_from else old, self.opt_state.copy())
+            _, before, state = self._switch_base
+            state = state.copy()
+            transition(state, before, value, self.m)
             self.net = Network(self.n_x, self.hidden, self.activation, self.loss.name, value.lam)
-            self._rebuild(self.param.X, theta)
-            self._restart_path()
-        if value != old:
-            self.diverged_at, self._divergence_base = None, self.cost
+            stepper = self._stepper
+            if not stepper.plain and stepper.follows(value):
+                stepper.set_optimizer(value, self.net)
+                stepper.state = state
+            elif stepper.plain and value.is_plain(self.m) and value.lam == old.lam:
+                pass
+            else:
+                self._rebuild(self.param.X, self.theta.copy(), state)
+                self.restart_why = self._why_restart(old, value)
+                self._restart_path()
+            self._moved()
+        self.diverged_at, self._divergence_base = None, self.cost
+
+    def _why_restart(self, old: Optimizer, new: Optimizer) -> str:
+        if old.is_plain(self.m) and new.is_plain(self.m):
+            return "the network's descent started again with the new λ"
+        if new.is_plain(self.m):
+            return "the network went back to full-batch descent's own loop"
+        return f"the network's {new.kind} started again from θ in new coordinates ({self.method})"
 
     @property
     def halted(self) -> bool:
@@ -263,9 +299,14 @@ class NetworkRun(NetworkKeeping):
         """ŷ for every training example at θ now."""
         return 0.5 + 0.5 * np.tanh(0.5 * self.z)
 
-    def batch_rows(self, state: OptimizerState | None = None, optimizer: Optimizer | None = None) -> None:
-        """Every step uses all m examples."""
-        return None
+    def batch_rows(self, state: OptimizerState | None = None, optimizer: Optimizer | None = None):
+        """The examples of the next step (None: all m), from ``state`` (default: now) under ``optimizer``."""
+        optimizer, state = optimizer or self._optimizer, state or self.opt_state
+        size = optimizer.batch(self.m)
+        if size >= self.m:
+            return None
+        order = state.order if state.order is not None else epoch_order(self.m, self.seed, state.epoch)
+        return order[state.position : state.position + size].copy()
 
     def metrics(self) -> dict[str, float | None]:
         """Train J (with L2) and accuracy; test J and accuracy when there is a test set; the probe's figures."""
@@ -299,81 +340,24 @@ class NetworkRun(NetworkKeeping):
                 break
         if not self.halted:
             self._record_metrics_if_due()
-        return done
+        return max(done, 0)  # a step taken back is not counted against the caller's
 
     def _record_metrics_if_due(self) -> None:
         if self.iteration % self.metric_stride == 0 and self.history.last_metric_iteration != self.iteration:
             self.history.record_metrics(self.iteration, self.metrics())
 
     def _advance(self, k: int) -> int:
-        """k steps of the descent; on a step whose z is not finite, back to the last state whose own z is."""
+        """k steps of the stepper; where the next step would overflow, the run halts at the last good state."""
         with self._lock:
-            return self._advance_locked(k)
-
-    def _advance_locked(self, k: int) -> int:
-        d = self._descent
-        saved = self._coordinates() if k else None
-        ran = d.step(k)
-        costs = take_costs(d)
-        if not d.diverged:
-            self._accept(costs)
-            return ran
-        # the descent stopped at a state whose z is not finite (its J is missing): one step less is the last good one
-        self._set_coordinates(saved)
-        d.diverged = False
-        good = max(ran - 1, 0)
-        if good:
-            d.step(good)
-            self._accept(take_costs(d))
-        self.overflow = (f"the step overflowed at iteration {self.iteration}: "
-                         f"{explain(self._optimizer, self._alpha, self.m, 0, None, {})}")
-        self.diverged_at = self.diverged_at if self.diverged_at is not None else self.iteration + 1
-        return good
-
-    def _accept(self, costs: np.ndarray) -> None:
-        self.history.costs.extend(costs)
-        self.iteration += costs.size
-        self.opt_state.epoch += costs.size  # full batch: one iteration, one epoch
-        self._moved()
-
-    # ------------------------------------------------------------------ the past
-    def full_state_at(self, iteration: int) -> tuple[np.ndarray, OptimizerState]:
-        """(θ, the optimizer's state) at an earlier iteration: from the nearest checkpoint, the same descent
-        replayed with the recorded α's, so θ is the one stepping reached, to the bit."""
-        if not self.replay_from <= iteration <= self.iteration:
-            raise ValueError(f"iteration {iteration} is outside {self.replay_from}..{self.iteration}")
-        if iteration == self.iteration:
-            return self.theta.copy(), self.opt_state.copy()
-        with self._lock:  # the live descent replays, and is given back as it was
-            start, coordinates = self._nearest(iteration)
-            d, now, alpha = self._descent, self._coordinates(), self._alpha
-            try:
-                self._set_coordinates(coordinates)
-                self._replay(start, iteration)
-                theta = d.theta
-            finally:
-                self._set_coordinates(now)
-                d.alpha, d.diverged = alpha, False
-                take_costs(d)
-        return theta, OptimizerState(epoch=iteration)
-
-    def state_at(self, iteration: int) -> np.ndarray:
-        return self.full_state_at(iteration)[0]
-
-    def _nearest(self, iteration: int) -> tuple[int, tuple[np.ndarray, np.ndarray]]:
-        path = self.trajectory
-        k = max((i for i, it in enumerate(path.iterations) if it <= iteration), default=None)
-        return self._origin if k is None or path.iterations[k] < self._origin[0] else (path.iterations[k],
-                                                                                        path.states[k])
-
-    def _replay(self, start: int, end: int) -> None:
-        """The descent's steps from ``start`` to ``end``, each stretch at the α recorded for it."""
-        d, it = self._descent, start
-        while it < end:
-            alpha = self.history.alpha_at(it)
-            later = [s for s, _ in self.history.alpha_changes if it < s < end]
-            stop = min(later, default=end)
-            if d.alpha != alpha:
-                d.alpha = alpha
-            d.step(stop - it)
-            it = stop
+            costs, halted, undone = self._stepper.advance(k)
+            if undone:  # the step before this call took θ where J is not finite: it is taken back
+                self.iteration -= undone
+                self._forget_after(self.iteration)
+            self.history.costs.extend(costs)
+            self.iteration += costs.size
+            self._moved()
+            if halted:
+                self.overflow = (f"the step overflowed at iteration {self.iteration}: " + explain(
+                    self._optimizer, self._alpha, self.m, self.opt_state.t, None, self.opt_state.arrays))
+                self.diverged_at = self.diverged_at if self.diverged_at is not None else self.iteration + 1
+            return costs.size - undone
