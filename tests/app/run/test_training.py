@@ -228,7 +228,7 @@ def test_adam_moving_the_run_says_so(controller, qtbot):
     steps(c, qtbot, 10)
     c.state.change_settings(optimizer="adam", alpha=0.001)
     steps(c, qtbot, 5)
-    assert c.gd.method == "primal" and c.replay_note() == "before 10 adam moved the run to other coordinates"
+    assert c.gd.method == "primal" and c.replay_note() == "before 10 Adam moved the run to other coordinates"
 
 
 # ---------------------------------------------------------------- the watchable pace

@@ -24,6 +24,7 @@ from visualizer.app.run.snapshot import Ghost, GhostKeeper, Snapshot
 from visualizer.app.run.worker import ReadWriteLock, Worker
 from visualizer.core import GradientDescent
 from visualizer.core.models.registry import model_of
+from visualizer.core.optim.registry import SPECS
 from visualizer.data import Dataset
 from visualizer.model.notices import ABOUT_THE_RUN, Happening
 from visualizer.model.pacing import LOOK_S, WATCHABLE, Pacer
@@ -325,7 +326,7 @@ class TrainingController(QObject):
                 gd.metric_stride = metric_stride(gd, intent.optimizer)
                 if gd.replay_from != start:
                     self.past.restarted(gd.replay_from, gd.restart_why if model_of(gd).has_hidden else
-                                        f"{intent.optimizer.kind} moved the run to other coordinates")
+                                        f"{SPECS[intent.optimizer.kind].name} moved the run to other coordinates")
                 self._ghosts.forget()  # the ghost followed the old optimizer
                 self.latest = self._snapshot()
         elif isinstance(intent, SetBudget):
