@@ -14,7 +14,7 @@ from visualizer.fs.resources import LESSONS_DIR
 SHIPPED = sorted(LESSONS_DIR.glob("*.toml"))
 #: The lessons about the learning rate: each must fail its check with α a hundred times larger.
 ABOUT_ALPHA = ("01-sigmoid-and-yhat", "04-learning-rate", "05-edge-of-stability", "12-course-alpha",
-               "13-large-step-surprise", "14-large-steps-diverge")
+               "13-large-step-surprise", "14-large-steps-diverge", "19-sharpness-rises-to-2-over-alpha")
 
 
 def check(*paths):
@@ -54,6 +54,11 @@ def test_a_lesson_about_alpha_fails_its_check_with_alpha_a_hundred_times_larger(
 def test_the_learning_rate_lesson_fails_with_another_loss(tmp_path):
     out = check(with_setting(LESSONS_DIR / "04-learning-rate.toml", tmp_path, "loss", '"squared-error"'))
     assert out.returncode == 1 and ": FAILS: " in out.stdout
+
+
+def test_the_zeros_lesson_fails_from_a_random_start(tmp_path):
+    out = check(with_setting(LESSONS_DIR / "16-why-random-initialization.toml", tmp_path, "init", '"random"'))
+    assert out.returncode == 1 and ": FAILS: J in 0..10000 is flat" in out.stdout
 
 
 def write(tmp_path, name, text):
