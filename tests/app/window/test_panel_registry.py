@@ -56,3 +56,14 @@ def test_every_view_of_a_panel_is_grabbed_and_the_animation_dialog_offers_the_an
     assert [dialog.view.itemData(i) for i in range(dialog.view.count())] == [v.key for v in ANIMATED_VIEWS]
     assert [dialog.view.itemText(i) for i in range(dialog.view.count())] == [v.title for v in ANIMATED_VIEWS]
     dialog.close()
+
+
+def test_a_view_behind_a_tab_is_brought_to_the_front_and_drawn_before_it_is_grabbed(window):
+    """`screenshot --view evaluation` gave an empty matrix: the panel sits behind the cost tab, and a panel behind a
+    tab is not drawn until it shows."""
+    window.docks["cost"].raise_()
+    window.refresh(force=True)
+    assert window.docks["evaluation"].visibleRegion().isEmpty()
+    grab_view(window, "evaluation")
+    assert not window.docks["evaluation"].visibleRegion().isEmpty()
+    assert window.panels["evaluation"].boxes["train"].scores.text()  # precision, recall, F1 drawn

@@ -21,7 +21,7 @@ from visualizer.formats.animation_frames import Cancelled
 from visualizer.formats.lesson_files import load_lesson_data
 from visualizer.fs.atomic import atomic_write
 from visualizer.model.constraints import TABLE
-from visualizer.model.panels import LESSON_PANELS, RACE, WINDOW
+from visualizer.model.panels import LESSON_PANELS, RACE, WINDOW, panel_of
 from visualizer.model.settings import RunSettings
 
 
@@ -98,6 +98,13 @@ def grab_view(window, view: str):
     """The window, or one panel (or part) of it, as a QImage; a 3-D view grabs itself (grab() leaves it blank)."""
     if view == WINDOW.key:
         return window.grab_image()
+    dock = window.docks.get(panel_of(view).key)
+    if dock is not None and (dock.isHidden() or dock.visibleRegion().isEmpty()):  # behind a tab: never drawn
+        dock.show()
+        dock.raise_()
+        settle(0.2)
+        window.refresh(force=True)
+        settle(0.1)
     widget = window.view_widget(view)
     return widget.grab_with_gl() if hasattr(widget, "grab_with_gl") else widget.grab().toImage()
 
