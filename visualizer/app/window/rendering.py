@@ -194,13 +194,8 @@ class Rendering:
         ghost = self.controller.ghost
         ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
             self.cost_curve.show_ghost.isChecked() else None
+        self.surface.set_model(frame.model.has_hidden)
         kind, param = self.surface.kind, frame.gd.param
-        if not self._means("surface", frame):  # a network: no slice here, and no 2/λmax formula
-            self.edge = frame.edge()
-            self.controls.show_edge(self.edge, frame.alpha)
-            if self._on_screen("cost"):  # α alone: the run records no edge (the last run's must not stay)
-                self.cost_curve.show_stability(self.controller.gd.history, frame.iteration)
-            return
 
         def compute(*_):
             started = time.perf_counter()
