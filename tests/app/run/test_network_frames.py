@@ -63,6 +63,7 @@ def test_a_networks_surface_is_its_exact_j_and_its_edge_the_measured_2_over_lamb
             assert view.J[i, j] == pytest.approx(cost(net, frame.theta + view.s[i] * d1 + view.t[j] * d2, X, Y),
                                                  rel=1e-12)
         assert view.path_s[-1] == pytest.approx(0) and view.path_every == c.gd.surface_path(300)[2]
+        assert build_frame(c).surface("random", grid=4) is view  # made once per iteration, not at every redraw
         assert frame.surface("principal", grid=3).kind == "principal"
         its, edges = c.gd.history.metric("edge")
         assert list(its) == list(range(0, 301, c.gd.metric_stride)) and np.all(np.isfinite(edges))

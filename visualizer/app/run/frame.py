@@ -187,10 +187,12 @@ class Frame:
         path, thinned (network_path.py); it has no other loss, batch or ghost to draw."""
         gd = self.gd
         if self.model.has_hidden:
-            _, path, every = gd.surface_path(self.iteration)
+            its, path, every = gd.surface_path(self.iteration)
             path = np.vstack([path, self.theta[None]])  # the path reaches the current point
-            return defined_surface_view(gd.net, gd.param.X, gd.y, self.theta, path, kind, grid, seed=gd.seed,
-                                        path_every=every)
+            return gd.surface_path.remembered(
+                (kind, grid, tuple(its), gd.net, gd.m, gd.replay_from), self.theta,
+                lambda: defined_surface_view(gd.net, gd.param.X, gd.y, self.theta, path, kind, grid, seed=gd.seed,
+                                             path_every=every))
         traj = self.controller.trajectory_until(self.iteration)
         kept = [i for i in self.controller.latest.path_iterations if i <= self.iteration]
         l2 = gd.history.optimizer_at(self.iteration).l2(gd.m)

@@ -30,6 +30,7 @@ class PathThetas:
         self.run = run
         self._built: dict[int, tuple[object, np.ndarray]] = {}  # iteration -> (its checkpoint, θ there)
         self._lock = threading.Lock()  # the surface is drawn on a worker, and at once when forced
+        self._memo: tuple | None = None  # (key, θ, what was made there): ``remembered``
 
     def __call__(self, until: int) -> tuple[np.ndarray, np.ndarray, int]:
         run = self.run
@@ -50,3 +51,14 @@ class PathThetas:
         rows = [built[it][1] for it, _ in chosen]
         return (np.array([it for it, _ in chosen], dtype=int),
                 np.array(rows) if rows else np.zeros((0, run.net.size)), every)
+
+    def remembered(self, key: tuple, theta: np.ndarray, make):
+        """``make()``, made again only when ``key`` or θ changed: the window redraws the surface at the same
+        iteration for many reasons (a tab switched, the threshold moved), and a deep model's slice takes 0.5 s."""
+        memo = self._memo
+        if memo is not None and memo[0] == key and np.array_equal(memo[1], theta):
+            return memo[2]
+        value = make()
+        self._memo = (key, np.array(theta), value)
+        return value
+
