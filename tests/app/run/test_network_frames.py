@@ -54,6 +54,7 @@ def test_a_networks_surface_is_its_exact_j_and_its_edge_the_measured_2_over_lamb
     c = TrainingController(WindowState(DataSets(*load_data("planar:flower", test_fraction=0))))
     try:
         c.state.change_settings(hidden=(4,), activation="tanh", init="random", seed=2, alpha=1.2)
+        assert build_frame(c).surface("random", grid=3).distance_note() == "The whole path lies on this plane."
         c.step(300)
         qtbot.waitUntil(lambda: not c.running, timeout=10000)
         frame, net, X, Y = build_frame(c), c.gd.net, c.train.X, c.train.Y

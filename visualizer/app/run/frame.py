@@ -192,7 +192,7 @@ class Frame:
             return gd.surface_path.remembered(
                 (kind, grid, tuple(its), gd.net, gd.m, gd.replay_from), self.theta,
                 lambda: defined_surface_view(gd.net, gd.param.X, gd.y, self.theta, path, kind, grid, seed=gd.seed,
-                                             path_every=every))
+                                             path_every=every if len(its) > 1 else 1))
         traj = self.controller.trajectory_until(self.iteration)
         kept = [i for i in self.controller.latest.path_iterations if i <= self.iteration]
         l2 = gd.history.optimizer_at(self.iteration).l2(gd.m)
