@@ -35,7 +35,8 @@ class PathThetas:
     def __call__(self, until: int) -> tuple[np.ndarray, np.ndarray, int]:
         run = self.run
         path = run.trajectory
-        kept = [(it, state) for it, state in zip(path.iterations, path.states, strict=True)
+        # copies, paired as far as both go: the training thread may be appending a checkpoint meanwhile
+        kept = [(it, state) for it, state in zip(list(path.iterations), list(path.states), strict=False)
                 if run.replay_from <= it <= until]
         every, budget = path.stride, path_budget(run.net.size)
         while sum(it % every == 0 for it, _ in kept) > budget:
