@@ -3,6 +3,7 @@
 import pytest
 from PySide6.QtCore import Qt
 
+from visualizer.app.run.frame import build_frame
 from visualizer.core.analysis.sharpening import LIVE_SHARPNESS
 from visualizer.core.models import NetworkRun
 
@@ -38,6 +39,13 @@ def test_a_network_chosen_in_the_controls_trains_and_the_panels_draw_it(window, 
     assert surface.view.kind == "random" and surface.view.current[2] == pytest.approx(c.gd.cost, rel=1e-12)
     recorded = c.gd.m * c.gd.net.size <= LIVE_SHARPNESS
     assert ("measured at iteration 300" in edge) if recorded else edge.startswith("2/λmax is not recorded")
+    qtbot.waitUntil(lambda: window._surface_job is None, timeout=20000)
+    window._surface_cost = 1.0  # the next slice goes to a worker; a forced one is drawn at once, after it was asked
+    window._draw_surface(build_frame(c, view_iteration=100), force=False)
+    window._draw_surface(build_frame(c), force=True)
+    qtbot.waitUntil(lambda: window._surface_job is None, timeout=20000)
+    qtbot.wait(50)  # the worker's result, queued to this thread, arrives: the earlier frame must not replace it
+    assert surface.view.current[2] == pytest.approx(c.gd.cost, rel=1e-12)
     assert window.panels["sigmoid"].plot.getAxis("bottom").labelText == "z of the output unit"
     state.look_at(120)  # looking back replays the network from a checkpoint
     window.refresh(force=True)

@@ -54,6 +54,7 @@ class Rendering:
         self._surface_cost = 0.0  # seconds the last slice and edge took
         self._curve_at = 0  # the iterations the cost curve shows
         self._surface_job: Worker | None = None
+        self._surface_asked = self._surface_shown = 0  # slices asked for and the latest shown, in order
         self._notes: dict[str, ModelNote] = {}  # panels that say they show logistic regression only
 
     def _on_screen(self, name: str) -> bool:
@@ -206,9 +207,14 @@ class Rendering:
                 edge = frame.edge()
             return view, edge, time.perf_counter() - started
 
+        self._surface_asked += 1
+        asked = self._surface_asked
+
         def show(result) -> None:
-            if result is None:
+            # a worker's slice of an earlier frame, ending after a later one was drawn, must not bring its edge back
+            if result is None or asked < self._surface_shown:
                 return
+            self._surface_shown = asked
             view, edge, self._surface_cost = result
             if view is not None:
                 self.surface.show_view(view, batch=frame.batch.size if this_batch else None, m=frame.gd.m)
