@@ -72,7 +72,7 @@ def test_a_networks_surface_is_its_exact_j_and_its_edge_the_measured_2_over_lamb
         measured = SharpnessProbe(tol=1e-9, budget=500).measure(net, theta, X, Y)["edge"]
         edge = frame.edge()
         assert edge.alpha == edges[-1] and edge.alpha == pytest.approx(measured, rel=1e-3)
-        assert edge.measured_at == its[-1] and edge.reason == "network"
+        assert edge.measured_at == its[-1] and edge.reason == "network" and edge.formula == "2/λmax"
         c.state.change_settings(hidden=(2000,), activation="tanh")  # 400 × 8,001 parameters: not followed live
         assert not np.isfinite(c.gd.history.metric("edge")[1]).any()
         assert build_frame(c).edge().why.startswith("2/λmax is not recorded for this network: m × parameters")

@@ -387,7 +387,7 @@ class ControlsPanel(QWidget):
         elif edge.alpha is None:
             self.edge_label.setText(edge.why or EDGE_REASONS[edge.reason])
         elif edge.measured_at is not None:  # a network's: measured, not a formula's
-            self.edge_label.setText(f"edge of stability 2/λmax ≈ {edge.alpha:.3g}, measured at iteration "
+            self.edge_label.setText(f"edge of stability {edge.formula} ≈ {edge.alpha:.3g}, λmax measured at iteration "
                                     f"{edge.measured_at} (α = {alpha:g} is {'above' if alpha > edge.alpha else 'below'}"
                                     " it)")
         else:

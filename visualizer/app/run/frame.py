@@ -169,6 +169,9 @@ class Frame:
     def _network_edge(self) -> Edge:
         """A network's 2/λmax as its run recorded it with the metrics (LiveSharpness), at or before this iteration."""
         gd = self.gd
+        spec = gd.history.optimizer_at(self.iteration).spec
+        if spec.edge is None:
+            return Edge(None, "network", why=spec.no_edge)
         if gd.probe is None or not sharpness_affordable(gd.net, gd.m):
             return Edge(None, "network", why=not_recorded(gd.net, gd.m))
         its, edges = gd.history.metric("edge", self.iteration)
@@ -177,7 +180,7 @@ class Frame:
         if not np.isfinite(edges[-1]):
             return Edge(None, "network", why=f"At iteration {int(its[-1])} λmax was not a finite positive number: "
                                              "no edge of stability was recorded there.")
-        return Edge(float(edges[-1]), "network", measured_at=int(its[-1]))
+        return Edge(float(edges[-1]), "network", formula=spec.edge_formula, measured_at=int(its[-1]))
 
     def surface(self, kind: str, grid: int = 48, loss: str | None = None, extent: float = 1.0,
                 ghost: np.ndarray | None = None, this_batch: bool = False) -> SurfaceView:

@@ -70,12 +70,18 @@ class SharpnessProbe:
 
 class LiveSharpness(SharpnessProbe):
     """A window's network run's probe (``gd.probe = LiveSharpness()``): SharpnessProbe's record where
-    ``sharpness_affordable``, else only an edge of NaN (the run's data may grow past it)."""
+    ``sharpness_affordable``, else only an edge of NaN (the run's data may grow past it). The edge is the run's
+    optimizer's (its spec's ``edge``: 2/λmax for gradient descent), as EdgeProbe records logistic regression's;
+    NaN for an optimizer that has none."""
 
     def __call__(self, run) -> dict[str, float]:
-        if not sharpness_affordable(run.net, run.m):
+        spec = run.optimizer.spec
+        if spec.edge is None or not sharpness_affordable(run.net, run.m):
             return {"edge": float("nan")}
-        return super().__call__(run)
+        record = super().__call__(run)
+        if record["sharpness"] > 0:
+            record["edge"] = spec.edge(record["sharpness"], run.optimizer)
+        return record
 
 
 @dataclass(frozen=True)
