@@ -190,8 +190,9 @@ class Rendering:
     def _draw_surface(self, frame: Frame, force: bool = True) -> None:
         """The slice and the edge; on the GUI thread when cheap (or forced), else on a worker, one at a time."""
         visible = self.surface.isVisible()
-        self.surface.this_batch.setEnabled(frame.batch is not None)
-        this_batch = frame.batch is not None and self.surface.this_batch.isChecked()
+        batches = frame.batch is not None and not frame.model.has_hidden  # a network's slice is of all m examples
+        self.surface.this_batch.setEnabled(batches)
+        this_batch = batches and self.surface.this_batch.isChecked()
         ghost = self.controller.ghost
         ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
             self.cost_curve.show_ghost.isChecked() else None
