@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.formats.test_storage import dataset
+from visualizer.core.analysis.sharpening import LiveSharpness, SharpnessProbe
 from visualizer.core.models import MODELS, model_of
 from visualizer.data.planar import as_dataset, load_planar
 from visualizer.formats.lesson_files import LessonError, load_lesson, load_lesson_data
@@ -93,7 +94,9 @@ def test_new_run_builds_the_model_the_settings_say():
     network = new_run(data, None, RunSettings.from_dict(
         {"hidden": [4], "activation": "tanh", "init": "random", "seed": 2, "alpha": 1.2}, "test"))
     assert model_of(logistic) is MODELS["logistic"] and logistic.probe is not None
-    assert model_of(network) is MODELS["network"] and network.probe is None  # no 2/λmax formula for a network
+    assert model_of(network) is MODELS["network"] and isinstance(network.probe, LiveSharpness)  # measured 2/λmax
+    assert network.history.metric("edge")[1][0] == pytest.approx(2 / SharpnessProbe().measure(
+        network.net, network.theta, data.X, data.Y)["sharpness"], rel=1e-4)
     assert network.net.sizes == (2, 4, 1) and network.activation == "tanh"
     assert network.history.costs.values.size == 0 and round(network.cost, 6) == 0.693048
     assert network.history.last_metric_iteration == 0  # iteration 0's metrics are there before any step

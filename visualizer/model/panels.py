@@ -62,7 +62,7 @@ class Panel:
 
 PANELS = (
     Panel("surface", "Surface: 3-D and contours", "Surface", CENTRE, SLOW, ANIMATED,
-          parts=(View("contours", "Contour map", animated=True),), gl=True, models=LOGISTIC),
+          parts=(View("contours", "Contour map", animated=True),), gl=True),
     Panel("controls", "Controls", "Controls", LEFT, FRAME),
     Panel("weights", "Weights w as an image", "Weights w", LEFT, SLOW, ANIMATED),
     Panel("cost", "Cost J and accuracy", "Cost J", RIGHT, FRAME, ANIMATED),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from visualizer.core import GradientDescent
+from visualizer.core.analysis.sharpening import LiveSharpness
 from visualizer.core.analysis.stability import EdgeProbe
 from visualizer.core.models.registry import model_for, model_of
 from visualizer.core.optim.optimizers import Optimizer
@@ -30,8 +31,8 @@ def new_run(train: Dataset, test: Dataset | None, settings: RunSettings, *, alph
     """A fresh run of the model the settings say (the registry's trainer: no hidden layer is logistic regression),
     from their start (``alpha`` in place of theirs), its iteration 0 recorded.
 
-    ``edge``: 2/λmax recorded with the metrics (EdgeProbe, logistic regression's); ``share_with``: a run whose
-    Gram matrix fits."""
+    ``edge``: 2/λmax recorded with the metrics (EdgeProbe, logistic regression's; LiveSharpness, a network's
+    measured λmax where affordable); ``share_with``: a run whose Gram matrix fits."""
     optimizer = run_optimizer(settings, train.m)
     model = model_for(settings.hidden)
     gd = model.trainer(
@@ -40,8 +41,8 @@ def new_run(train: Dataset, test: Dataset | None, settings: RunSettings, *, alph
         metric_stride=METRIC_STRIDE, optimizer=optimizer, share_with=share_with,
         **{key: getattr(settings, key) for key in model.options},
     )
-    if edge and not model.has_hidden:
-        gd.probe = EdgeProbe()
+    if edge:
+        gd.probe = LiveSharpness() if model.has_hidden else EdgeProbe()
     gd.metric_stride = metric_stride(gd, optimizer)
     gd.step(0)  # records iteration 0's metrics: the test J, accuracies and edge are there before any step
     return gd

@@ -1,7 +1,10 @@
 """The Model group: a network trains in the window through the registry, and the panels say what they show."""
 
+import pytest
 from PySide6.QtCore import Qt
 
+from visualizer.app.run.frame import build_frame
+from visualizer.core.analysis.sharpening import LIVE_SHARPNESS
 from visualizer.core.models import NetworkRun
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -30,8 +33,19 @@ def test_a_network_chosen_in_the_controls_trains_and_the_panels_draw_it(window, 
     weights = window.panels["weights"]
     assert weights.caption.isVisibleTo(weights) and "one tile per first-layer unit, its 4" in weights.caption.text()
     assert "the unit's own z" in weights.view.toolTip()  # not the output's z, as one neuron's w pushes it
-    assert window._notes["surface"].shown and "logistic regression only" in window._notes["surface"].label.text()
-    assert "no formula" in window.controls.edge_label.text() and "2/λmax ≈" not in window.controls.edge_label.text()
+    surface, edge = window.surface, window.controls.edge_label.text()
+    assert "surface" not in window._notes and [surface.choice.itemData(k) for k in range(3)] == [
+        "random", "principal", "weights"]  # a network's own planes, its exact J drawn on the first
+    assert surface.view.kind == "random" and surface.view.current[2] == pytest.approx(c.gd.cost, rel=1e-12)
+    recorded = c.gd.m * c.gd.net.size <= LIVE_SHARPNESS
+    assert ("measured at iteration 300" in edge) if recorded else edge.startswith("2/λmax is not recorded")
+    qtbot.waitUntil(lambda: window._surface_job is None, timeout=20000)
+    window._surface_cost = 1.0  # the next slice goes to a worker; a forced one is drawn at once, after it was asked
+    window._draw_surface(build_frame(c, view_iteration=100), force=False)
+    window._draw_surface(build_frame(c), force=True)
+    qtbot.waitUntil(lambda: window._surface_job is None, timeout=20000)
+    qtbot.wait(50)  # the worker's result, queued to this thread, arrives: the earlier frame must not replace it
+    assert surface.view.current[2] == pytest.approx(c.gd.cost, rel=1e-12)
     assert window.panels["sigmoid"].plot.getAxis("bottom").labelText == "z of the output unit"
     state.look_at(120)  # looking back replays the network from a checkpoint
     window.refresh(force=True)
@@ -55,5 +69,6 @@ def test_a_network_chosen_in_the_controls_trains_and_the_panels_draw_it(window, 
     model.model.setCurrentIndex(model.model.findData("logistic"))
     window.refresh(force=True)
     assert state.settings.hidden == () and not isinstance(c.gd, NetworkRun)
-    assert not window._notes["surface"].shown and not weights.caption.isVisibleTo(weights)
+    assert surface.choice.itemData(0) == "w-direction" and surface.view.kind == "w-direction"
+    assert "surface" not in window._notes and not weights.caption.isVisibleTo(weights)
     assert "towards the positive class" in weights.view.toolTip()

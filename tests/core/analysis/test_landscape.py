@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from visualizer.core.analysis.landscape import bowl_and_landscape, logistic_network, network_surface_view
+from visualizer.core.analysis.landscape import (
+    bowl_and_landscape,
+    default_weights,
+    defined_surface_view,
+    logistic_network,
+    network_surface_view,
+)
 from visualizer.core.models import Network, NetworkDescent, cost, initial_parameters
 from visualizer.core.models.slices import NetworkSlice, parameter_index, path_plane
 from visualizer.data.planar import load_planar
@@ -70,3 +76,22 @@ def test_two_weights_view_shows_the_weights_own_changes(flower_runs):
         network_surface_view(net, X, Y, theta, path, kind="sideways")
     with pytest.raises(ValueError, match="two weights"):
         network_surface_view(net, X, Y, theta, path, kind="weights")
+
+
+def test_a_plane_undefined_here_is_replaced_by_the_next_with_a_sentence(flower_runs):
+    net, X, Y, theta, path, _ = flower_runs
+    zero = np.zeros(net.size)
+    view = defined_surface_view(net, X, Y, zero, zero[None], "random", grid=3)  # no weights, a one-point path
+    assert view.kind == "weights" and view.note.startswith("No plane of random directions here: every weight is zero")
+    assert "Shown instead: two weights" in view.note
+    view = defined_surface_view(net, X, Y, theta, theta[None], "principal", grid=3)
+    assert view.kind == "random" and "fewer than two directions" in view.note
+    view = defined_surface_view(net, X, Y, theta, path, "w-direction", grid=3)  # logistic regression's kind
+    assert view.kind == "random" and view.note == ""
+    view = defined_surface_view(net, X, Y, theta, path, "weights", grid=3)
+    first, second = default_weights(net)
+    moved = theta.copy()
+    moved[first] += view.s[0]
+    moved[second] += view.t[2]
+    assert view.note == "" and view.s_label == "change in W1[0, 0]" and view.t_label == "change in W1[0, 1]"
+    assert view.J[0, 2] == pytest.approx(cost(net, moved, X, Y), rel=1e-12)

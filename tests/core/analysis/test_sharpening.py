@@ -1,11 +1,14 @@
 """Sharpness (λmax of the Hessian) followed along a network's run, and the edge of stability on the flower."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from tests.conftest import make_problem
-from visualizer.core.analysis.sharpening import SharpnessProbe, follow_sharpness
+from visualizer.core.analysis.sharpening import LIVE_SHARPNESS, LiveSharpness, SharpnessProbe, follow_sharpness
 from visualizer.core.models import Network, NetworkDescent, gradient, hessian_vector, initial_parameters, sharpness
+from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data.planar import load_planar
 
 
@@ -98,3 +101,21 @@ def test_the_courses_flower_run_climbs_to_the_edge_of_stability_and_stays_near_i
     rises = np.diff(trace.costs[at:]) > 0
     assert 0.2 < rises.mean() < 0.6  # and J no longer falls at every step
     assert trace.costs[-1] > trace.costs[at]  # nor, over these 2,849 steps, at all
+
+
+def test_a_window_run_records_its_optimizers_edge_where_affordable():
+    """LiveSharpness records the optimizer's own edge from λmax (2/λmax for descent), none for an adaptive one,
+    and none on a network too large to follow live."""
+    net = Network(2, (3,), activation="tanh")
+    X, Y = np.random.default_rng(0).standard_normal((2, 40)), (np.arange(40) % 2).reshape(1, -1)
+    run = SimpleNamespace(net=net, theta=initial_parameters(net, "random", 1, 1.0), X=X, y=Y, m=40)
+    top = SharpnessProbe(tol=1e-10, budget=400).measure(net, run.theta, X, Y)["sharpness"]
+    run.optimizer = Optimizer()
+    assert LiveSharpness(tol=1e-10, budget=400)(run)["edge"] == pytest.approx(2 / top, rel=1e-6)
+    run.optimizer = Optimizer(kind="momentum", beta=0.9)
+    assert LiveSharpness(tol=1e-10, budget=400)(run)["edge"] == pytest.approx(2 * 1.9 / (0.1 * top), rel=1e-6)
+    run.optimizer = Optimizer(kind="adam")
+    assert np.isnan(LiveSharpness()(run)["edge"])
+    run.optimizer, run.m = Optimizer(), LIVE_SHARPNESS // net.size + 1
+    record = LiveSharpness()(run)
+    assert list(record) == ["edge"] and np.isnan(record["edge"])

@@ -37,12 +37,12 @@ EDGE_REASONS = {
     "not convex": "J curves downward here along some direction (squared error is not convex): "
                   "no single α is the edge of stability.",
     "flat": "J is flat here: every σ(z) is saturated, so there is no edge of stability to speak of.",
-    "network": "A network's J is no bowl, and no formula gives its edge of stability: 2/λmax is not measured "
-               "here for networks.",
 }
 NETWORK_EDGE_TIP = ("On a network J is not convex: its curvature λmax (the Hessian's largest eigenvalue) changes "
-                    "as training goes, and full-batch descent tends to raise it until 2/λmax meets α (Cohen et al., "
-                    "2021). The window does not measure it for networks yet.")
+                    "as training goes, and full-batch descent tends to raise it until 2/λmax meets α, then hovers "
+                    "there while J keeps falling, not at every step (Cohen et al., 2021). No formula gives it: the "
+                    "window measures λmax with the metrics, by power iteration on exact Hessian-vector products, "
+                    "and the Cost panel's lowest plot draws 2/λmax against α.")
 SLIDER_STEPS = 600  # 100 steps per decade
 
 
@@ -386,6 +386,10 @@ class ControlsPanel(QWidget):
             self.edge_label.setText("")
         elif edge.alpha is None:
             self.edge_label.setText(edge.why or EDGE_REASONS[edge.reason])
+        elif edge.measured_at is not None:  # a network's: measured, not a formula's
+            self.edge_label.setText(f"edge of stability {edge.formula} ≈ {edge.alpha:.3g}, λmax measured at iteration "
+                                    f"{edge.measured_at} (α = {alpha:g} is {'above' if alpha > edge.alpha else 'below'}"
+                                    " it)")
         else:
             state = ("above it: along the steepest direction here, a step lands farther across the valley than "
                      "it started" if alpha > edge.alpha else "below it")

@@ -27,6 +27,13 @@ CONTOUR_LEVELS = 6
 SLICES = [("along w and b", "w-direction", "Through the current point: along w's direction, and along b."),
           ("the path's plane", "principal", "The path's principal plane: the two directions (PCA) along which "
                                             "the trajectory moved most, through the current point.")]
+#: A network's planes (core/analysis/landscape.py), all through the current θ; the first where one is undefined.
+NETWORK_SLICES = [("random directions", "random", "Two random directions, seeded by the run's seed, each unit's "
+                                                  "incoming weights scaled to that unit's own in θ (Li et al., "
+                                                  "2018): the plane spans ±1 of θ's per-unit size."),
+                  SLICES[1],
+                  ("two weights", "weights", "Move the first hidden unit's first two input weights, W1[0, 0] and "
+                                             "W1[0, 1], every other parameter held.")]
 
 
 def opengl_problem() -> str | None:
@@ -224,12 +231,8 @@ class SurfacePanel(QWidget):
     def __init__(self, state):
         super().__init__()
         self.choice = QComboBox()
-        for k, (label, kind, explained) in enumerate(SLICES):
-            self.choice.addItem(label, kind)
-            self.choice.setItemData(k, explained, Qt.ItemDataRole.ToolTipRole)
-        self.choice.setToolTip("J lives in n_x + 1 dimensions; we draw it exactly on a 2-D plane through the "
-                               "current point. Choose the plane.")
-        self.set_kind(state.settings.slice)
+        self.state, self.network = state, None
+        self.set_model(network=False)
         self.choice.currentIndexChanged.connect(lambda _: state.change_settings(slice=self.choice.currentData()))
         state.setting_events.slice.connect(lambda kind, _: self.set_kind(kind))
         self.note = QLabel()
@@ -286,6 +289,23 @@ class SurfacePanel(QWidget):
         if self.gl is not None:
             self.gl.set_text_font(font)
 
+    def set_model(self, network: bool) -> None:
+        """Offer logistic regression's planes or a network's (the setting keeps its kind: an unknown one shows the
+        first, which is what the frame draws)."""
+        if network == self.network:
+            return
+        self.network = network
+        self.choice.blockSignals(True)
+        self.choice.clear()
+        for k, (label, kind, explained) in enumerate(NETWORK_SLICES if network else SLICES):
+            self.choice.addItem(label, kind)
+            self.choice.setItemData(k, explained, Qt.ItemDataRole.ToolTipRole)
+        self.choice.blockSignals(False)
+        self.choice.setToolTip(("J lives in as many dimensions as θ has numbers" if network else
+                                "J lives in n_x + 1 dimensions") + "; we draw it exactly on a 2-D plane through the "
+                               "current point. Choose the plane.")
+        self.set_kind(self.state.settings.slice)
+
     def set_kind(self, kind: str) -> None:
         """Show ``kind`` without sending it back as an intent."""
         self.choice.blockSignals(True)
@@ -300,7 +320,7 @@ class SurfacePanel(QWidget):
             self.gl.show(view)
         which = (f"This is the J of the next step's batch ({batch} of the m = {m} examples); it jumps at every "
                  "step. " if batch is not None else "")
-        self.note.setText(which + view.distance_note())
+        self.note.setText(which + view.note + view.distance_note())
 
     def release_gl(self) -> None:
         if self.gl is not None:

@@ -10,7 +10,9 @@ import numpy as np
 from visualizer.app.run.training import TrainingController
 from visualizer.core import accuracy, explain, get_loss, sigmoid
 from visualizer.core.analysis.evaluation import COURSE_THRESHOLD, Confusion, Roc, confusion, roc
+from visualizer.core.analysis.landscape import defined_surface_view
 from visualizer.core.analysis.lessons import GraphValues, graph_values
+from visualizer.core.analysis.sharpening import not_recorded, sharpness_affordable
 from visualizer.core.analysis.stability import Edge, affordable, edge_of_stability
 from visualizer.core.analysis.surface import SurfaceView, surface_view
 from visualizer.core.models.network import forward, output_z
@@ -159,16 +161,41 @@ class Frame:
         (Gram path or a small problem)."""
         gd = self.gd
         if self.model.has_hidden:
-            return Edge(None, "network")
+            return self._network_edge()
         if not affordable(gd):
             return Edge(None, "too large")
         return edge_of_stability(gd, self.z_train, optimizer=gd.history.optimizer_at(self.iteration))
 
+    def _network_edge(self) -> Edge:
+        """A network's 2/λmax as its run recorded it with the metrics (LiveSharpness), at or before this iteration."""
+        gd = self.gd
+        spec = gd.history.optimizer_at(self.iteration).spec
+        if spec.edge is None:
+            return Edge(None, "network", why=spec.no_edge)
+        if gd.probe is None or not sharpness_affordable(gd.net, gd.m):
+            return Edge(None, "network", why=not_recorded(gd.net, gd.m))
+        its, edges = gd.history.metric("edge", self.iteration)
+        if not len(its):
+            return Edge(None, "network", why="2/λmax is recorded with the metrics; none yet at this iteration.")
+        if not np.isfinite(edges[-1]):
+            return Edge(None, "network", why=f"At iteration {int(its[-1])} λmax was not a finite positive number: "
+                                             "no edge of stability was recorded there.")
+        return Edge(float(edges[-1]), "network", formula=spec.edge_formula, measured_at=int(its[-1]))
+
     def surface(self, kind: str, grid: int = 48, loss: str | None = None, extent: float = 1.0,
                 ghost: np.ndarray | None = None, this_batch: bool = False) -> SurfaceView:
         """The slice of J_reg through this point; ``loss`` draws another loss on the same plane;
-        ``this_batch``: the J of the batch the next step uses, instead of all m examples'."""
+        ``this_batch``: the J of the batch the next step uses, instead of all m examples'. A network's is its exact
+        slice of ``kind`` (core/analysis/landscape.py; random directions seeded by the run's seed) through its
+        path, thinned (network_path.py); it has no other loss, batch or ghost to draw."""
         gd = self.gd
+        if self.model.has_hidden:
+            its, path, every = gd.surface_path(self.iteration)
+            path = np.vstack([path, self.theta[None]])  # the path reaches the current point
+            return gd.surface_path.remembered(
+                (kind, grid, tuple(its), gd.net, gd.m, gd.replay_from), self.theta,
+                lambda: defined_surface_view(gd.net, gd.param.X, gd.y, self.theta, path, kind, grid, seed=gd.seed,
+                                             path_every=every if len(its) > 1 else 1))
         traj = self.controller.trajectory_until(self.iteration)
         kept = [i for i in self.controller.latest.path_iterations if i <= self.iteration]
         l2 = gd.history.optimizer_at(self.iteration).l2(gd.m)

@@ -54,6 +54,7 @@ class Rendering:
         self._surface_cost = 0.0  # seconds the last slice and edge took
         self._curve_at = 0  # the iterations the cost curve shows
         self._surface_job: Worker | None = None
+        self._surface_asked = self._surface_shown = 0  # slices asked for and the latest shown, in order
         self._notes: dict[str, ModelNote] = {}  # panels that say they show logistic regression only
 
     def _on_screen(self, name: str) -> bool:
@@ -189,18 +190,14 @@ class Rendering:
     def _draw_surface(self, frame: Frame, force: bool = True) -> None:
         """The slice and the edge; on the GUI thread when cheap (or forced), else on a worker, one at a time."""
         visible = self.surface.isVisible()
-        self.surface.this_batch.setEnabled(frame.batch is not None)
-        this_batch = frame.batch is not None and self.surface.this_batch.isChecked()
+        batches = frame.batch is not None and not frame.model.has_hidden  # a network's slice is of all m examples
+        self.surface.this_batch.setEnabled(batches)
+        this_batch = batches and self.surface.this_batch.isChecked()
         ghost = self.controller.ghost
         ghost = ghost.thetas if ghost and ghost.belongs_to(self.controller.gd) and \
             self.cost_curve.show_ghost.isChecked() else None
+        self.surface.set_model(frame.model.has_hidden)
         kind, param = self.surface.kind, frame.gd.param
-        if not self._means("surface", frame):  # a network: no slice here, and no 2/λmax formula
-            self.edge = frame.edge()
-            self.controls.show_edge(self.edge, frame.alpha)
-            if self._on_screen("cost"):  # α alone: the run records no edge (the last run's must not stay)
-                self.cost_curve.show_stability(self.controller.gd.history, frame.iteration)
-            return
 
         def compute(*_):
             started = time.perf_counter()
@@ -211,9 +208,14 @@ class Rendering:
                 edge = frame.edge()
             return view, edge, time.perf_counter() - started
 
+        self._surface_asked += 1
+        asked = self._surface_asked
+
         def show(result) -> None:
-            if result is None:
+            # a worker's slice of an earlier frame, ending after a later one was drawn, must not bring its edge back
+            if result is None or asked < self._surface_shown:
                 return
+            self._surface_shown = asked
             view, edge, self._surface_cost = result
             if view is not None:
                 self.surface.show_view(view, batch=frame.batch.size if this_batch else None, m=frame.gd.m)

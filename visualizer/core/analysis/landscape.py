@@ -17,9 +17,14 @@ import numpy as np
 
 from visualizer.core.analysis.surface import PATH_T_MINIMUM, PlanePoints, SurfaceView, view_ranges
 from visualizer.core.models.network import Network, gradient
-from visualizer.core.models.slices import NetworkSlice, path_plane, random_plane, weights_plane
+from visualizer.core.models.slices import NetworkSlice, parameter_index, path_plane, random_plane, weights_plane
 
 KINDS = ("random", "principal", "weights")
+#: Each kind in a few words, for the sentence that says a plane was not defined and which one is shown.
+NAMES = {"random": "random directions", "principal": "the path's plane", "weights": "two weights"}
+#: Why a kind has no plane here (slices.py refuses it with a ValueError); two chosen weights always have one.
+UNDEFINED = {"random": "every weight is zero here, and directions scaled to the weights' size would be zero",
+             "principal": "the path so far spans fewer than two directions"}
 
 
 def plane_for(net: Network, theta: np.ndarray, kind: str, path: np.ndarray | None = None, seed: int = 0,
@@ -69,6 +74,34 @@ def network_surface_view(net: Network, X: np.ndarray, Y: np.ndarray, theta: np.n
         downhill=(float(da[0]), float(db[0])), s_label=plane.s_label, t_label=plane.t_label, kind=plane.kind,
         path_every=path_every,
     )
+
+
+def default_weights(net: Network) -> tuple[int, int]:
+    """The two weights the "two weights" plane moves: the first hidden unit's first two input weights, W1[0, 0]
+    and W1[0, 1] (its W1[0, 0] and b1[0] on one input)."""
+    second = parameter_index(net, "W1", 0, 1) if net.n_x > 1 else parameter_index(net, "b1", 0)
+    return parameter_index(net, "W1", 0, 0), second
+
+
+def defined_surface_view(net: Network, X: np.ndarray, Y: np.ndarray, theta: np.ndarray, path: np.ndarray | None,
+                         kind: str, grid: int = 41, seed: int = 0, path_every: int = 1) -> SurfaceView:
+    """``network_surface_view`` of ``kind``, or where that plane is not defined here (random directions at an
+    all-zero start, the path's plane before the path has two directions), of the next kind that is, with a
+    sentence (``note``) saying so. The weights plane moves ``default_weights``."""
+    kind = kind if kind in KINDS else KINDS[0]  # logistic regression's kind ("w-direction"): random directions
+    order = [kind] + [k for k in KINDS if k != kind]
+    for used in order:
+        try:
+            view = network_surface_view(net, X, Y, theta, path, used, grid, seed=seed,
+                                        weights=default_weights(net), path_every=path_every)
+        except ValueError:
+            if used not in UNDEFINED:
+                raise
+            continue
+        if used != kind:
+            view.note = f"No plane of {NAMES[kind]} here: {UNDEFINED[kind]}. Shown instead: {NAMES[used]}. "
+        return view
+    raise ValueError(f"no plane of any kind through this θ ({', '.join(KINDS)})")
 
 
 def logistic_network(net: Network) -> Network:

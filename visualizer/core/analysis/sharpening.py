@@ -24,13 +24,28 @@ from visualizer.core.models.network import Network
 PROBE_TOL = 1e-4
 #: At most this many Hessian-vector products per record (the first, from a random start, may need them).
 PROBE_BUDGET = 60
+#: m × parameters above which λmax is not followed live: one record costs a few Hessian-vector products, each
+#: about two passes over the examples, which on the deep model (209 × 246,000) took 50 to 120 ms per record.
+LIVE_SHARPNESS = 2_000_000
+
+
+def sharpness_affordable(net: Network, m: int) -> bool:
+    """Whether a window's run records λmax with its metrics: m × parameters at most LIVE_SHARPNESS."""
+    return m * net.size <= LIVE_SHARPNESS
+
+
+def not_recorded(net: Network, m: int) -> str:
+    """The sentence saying why a network's 2/λmax is not recorded (``sharpness_affordable`` is False)."""
+    return (f"2/λmax is not recorded for this network: m × parameters = {m:,} × {net.size:,} is above "
+            f"{LIVE_SHARPNESS:,}, where each record of λmax would slow training down.")
 
 
 class SharpnessProbe:
     """``probe(run)`` -> {"sharpness": λmax, "edge": 2/λmax, "products": how many H v it took}.
 
-    ``run`` is anything with ``net``, ``theta``, ``X`` and ``y`` (a NetworkDescent). The edge is
-    NaN where λmax ≤ 0 (no curvature to be unstable along).
+    ``run`` is anything with ``net``, ``theta``, ``X`` and ``y`` (a NetworkDescent), or a NetworkRun
+    (``gd.probe = SharpnessProbe()``: its examples are ``param.X``). The edge is NaN where λmax ≤ 0 (no
+    curvature to be unstable along).
     """
 
     def __init__(self, tol: float = PROBE_TOL, budget: int = PROBE_BUDGET, seed: int = 0):
@@ -50,7 +65,23 @@ class SharpnessProbe:
                 "products": float(found.products)}
 
     def __call__(self, run) -> dict[str, float]:
-        return self.measure(run.net, run.theta, run.X, run.y)
+        return self.measure(run.net, run.theta, run.param.X if hasattr(run, "param") else run.X, run.y)
+
+
+class LiveSharpness(SharpnessProbe):
+    """A window's network run's probe (``gd.probe = LiveSharpness()``): SharpnessProbe's record where
+    ``sharpness_affordable``, else only an edge of NaN (the run's data may grow past it). The edge is the run's
+    optimizer's (its spec's ``edge``: 2/λmax for gradient descent), as EdgeProbe records logistic regression's;
+    NaN for an optimizer that has none."""
+
+    def __call__(self, run) -> dict[str, float]:
+        spec = run.optimizer.spec
+        if spec.edge is None or not sharpness_affordable(run.net, run.m):
+            return {"edge": float("nan")}
+        record = super().__call__(run)
+        if record["sharpness"] > 0:
+            record["edge"] = spec.edge(record["sharpness"], run.optimizer)
+        return record
 
 
 @dataclass(frozen=True)

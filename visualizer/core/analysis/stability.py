@@ -43,6 +43,7 @@ class Edge:
     reason: str = ""
     formula: str = "2/λmax"
     why: str = ""  # "adaptive": the optimizer's own sentence saying why no formula applies
+    measured_at: int | None = None  # a network's: the iteration whose recorded λmax gave it (no formula here)
 
 
 def _operator(gd: GradientDescent, c: np.ndarray, lam: float = 0.0):

@@ -275,6 +275,7 @@ class SurfaceView:
     ghost_t: np.ndarray | None = None
     ghost_J: np.ndarray | None = None
     path_every: int = 1  # iterations between two kept points of the path (it thins as the run grows)
+    note: str = ""  # why this plane and not the one asked for (a network's plane undefined here), or nothing
 
     def distance_note(self) -> str:
         """How far the kept points of the path are from the plane: measured on them, and saying which they are."""

@@ -33,6 +33,7 @@ from visualizer.core.engine.metrics import accuracy
 from visualizer.core.engine.trajectory import Trajectory
 from visualizer.core.models.network import DEFAULT_SCALE, Network, initial_parameters, output_z, weights_square
 from visualizer.core.models.network_keeping import NetworkKeeping
+from visualizer.core.models.network_path import PathThetas
 from visualizer.core.models.network_steppers import new_stepper
 from visualizer.core.optim.optimizers import Optimizer, OptimizerState, epoch_order, transition
 from visualizer.core.optim.overflow import explain
@@ -97,6 +98,8 @@ class NetworkRun(NetworkKeeping):
         self.metric_stride = int(metric_stride)
         #: Extra figures recorded with the metrics: ``probe(run) -> {name: value}``.
         self.probe = None
+        #: θ along the path up to an iteration, thinned, for the surface: ``surface_path(until)``.
+        self.surface_path = PathThetas(self)
         self.history = History()
         self.history.set_alpha(0, self._alpha)
         self.history.set_optimizer(0, self._optimizer)
@@ -154,8 +157,8 @@ class NetworkRun(NetworkKeeping):
 
     def _checkpoint(self) -> None:
         """The stepper's own coordinates and the optimizer's state (for exact replays) where the path's stride
-        falls, in at most CHECKPOINT_BYTES: its θ is not kept (W1 alone is n_1·n_x numbers; the surface, which
-        draws a path of θ, is logistic regression's)."""
+        falls, in at most CHECKPOINT_BYTES: its θ is not kept (W1 alone is n_1·n_x numbers; the surface builds
+        θ at a few of them, network_path.py)."""
         path = self.trajectory
         if self.iteration % path.stride:
             return
