@@ -41,7 +41,10 @@ def test_a_network_session_goes_on_where_it_stopped(tmp_path, optimizer):
     assert again.opt_state.position == gd.opt_state.position and again.opt_state.t == gd.opt_state.t
     gd.step(9)
     again.step(9)
-    assert np.array_equal(again.theta, gd.theta) and again.metrics() == gd.metrics()
+    assert np.array_equal(again.theta, gd.theta)
+    mine, theirs = again.metrics(), gd.metrics()  # an adaptive optimizer has no edge: nan on both sides
+    assert mine.keys() == theirs.keys()
+    assert all(np.array_equal(mine[k], theirs[k], equal_nan=True) for k in mine)
 
 
 def test_a_network_session_without_its_parameters_is_refused(tmp_path):
