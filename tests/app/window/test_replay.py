@@ -33,6 +33,10 @@ def test_replay_plays_the_run_again_every_panel_follows_and_each_key_stops_it(wi
     assert not window.replayer.playing and window.view_iteration == k and not c.running
     assert button.text() == "Replay" and not window.stop_replay_action.isEnabled()
 
+    qtbot.keyClick(window, Qt.Key.Key_End)  # End: back to the run's end, nothing dropped
+    assert window.view_iteration is None and c.gd.iteration == 60 and len(c.gd.history.costs) == 60
+    assert window.end_action.shortcut().toString() == "End"
+
     qtbot.keyClick(window, Qt.Key.Key_P)  # P replays from the start; Esc stops it
     assert window.replayer.playing and window.view_iteration == 0
     qtbot.keyClick(window, Qt.Key.Key_Escape)

@@ -259,7 +259,7 @@ class LessonFileActions:
         """The menu items (and so the shortcuts) that do what a locked or hidden control does."""
         steps = [a for a in self.actions() if a.text().startswith("Step ×")]  # the Run menu's ×10 and ×100
         return {"train": [self.train_action], "step": [self.step_action, *steps], "reset": [self.reset_action],
-                "timeline": [self.back_action, self.replay_action]}
+                "timeline": [self.back_action, self.end_action, self.replay_action]}
 
     def _apply_controls(self) -> None:
         """Lock and hide what the lesson says (nothing without one); called again whenever a panel re-enables."""

@@ -253,6 +253,10 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.replayer.stop()
         self.state.look_at(None)
 
+    def back_to_end(self) -> None:
+        """End: the run's last iteration again, after looking back or a replay; nothing is dropped."""
+        self._end_replay()
+
     def step(self, n: int) -> None:
         if self.controller.running:
             return

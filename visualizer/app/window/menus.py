@@ -90,6 +90,9 @@ def build_menus(window) -> None:
     action(run, "Step ×10", "Shift+Right", lambda: window.step(10))
     action(run, "Step ×100", "Ctrl+Shift+Right", lambda: window.step(100))
     window.back_action = action(run, "Step back", Qt.Key.Key_Left, window.step_back)
+    window.end_action = action(run, "Back to the &end", Qt.Key.Key_End, window.back_to_end,
+                               "Show the run's last iteration again after looking back: training goes on from there, "
+                               "and nothing is dropped")
     window.reset_action = action(run, "Reset", Qt.Key.Key_R, window.reset)
     run.addSeparator()
     window.replay_action = action(run, "Re&play the run", Qt.Key.Key_P, window.toggle_replay,
