@@ -279,7 +279,10 @@ class SurfaceView:
 
     def distance_note(self) -> str:
         """How far the kept points of the path are from the plane: measured on them, and saying which they are."""
-        far = float(np.max(self.path_distance)) if self.path_distance.size else 0.0
+        points = np.unique(np.column_stack([self.path_s, self.path_t, self.path_distance]), axis=0)
+        if len(points) <= 1:  # iteration 0, or a run reopened from a session (only its costs were saved)
+            return "The path drawn here has one point so far: where the run is now."
+        far = float(np.max(self.path_distance))
         span = max(float(np.ptp(self.s)), float(np.ptp(self.t)), 1e-12)
         if not (np.isfinite(far) and np.isfinite(span)):
             return "The path's distance from this plane is not finite: it is drawn at its projection."
