@@ -51,7 +51,7 @@ def test_surface_grid_is_the_cost_at_its_points(window, qtbot):
         from visualizer.core.analysis.surface import principal_plane, w_direction_plane
 
         plane = (w_direction_plane(gd.param, gd.theta, gd.gradient()) if kind == "w-direction" else
-                 principal_plane(gd.param, window.controller.trajectory_until(gd.iteration), gd.theta, gd.gradient()))
+                 principal_plane(gd.param, window.controller.latest.path_until(gd.iteration), gd.theta, gd.gradient()))
         for i, j in [(0, 0), (17, 40), (47, 47), (30, 5)]:
             s, t = float(np.float32(view.s[i])), float(np.float32(view.t[j]))
             theta = plane.origin + s * plane.d1 + t * plane.d2

@@ -196,7 +196,7 @@ class Frame:
                 (kind, grid, tuple(its), gd.net, gd.m, gd.replay_from), self.theta,
                 lambda: defined_surface_view(gd.net, gd.param.X, gd.y, self.theta, path, kind, grid, seed=gd.seed,
                                              path_every=every if len(its) > 1 else 1))
-        traj = self.controller.trajectory_until(self.iteration)
+        traj = self.controller.latest.path_until(self.iteration)
         kept = [i for i in self.controller.latest.path_iterations if i <= self.iteration]
         l2 = gd.history.optimizer_at(self.iteration).l2(gd.m)
         return surface_view(gd.param, gd.loss if loss is None else get_loss(loss), gd.y, self.theta,

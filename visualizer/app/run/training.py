@@ -14,7 +14,6 @@ import sys
 import time
 from dataclasses import replace
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from visualizer.app.run.intents import Intent, Pause, SetAlpha, SetBudget, SetSpeed, SwitchOptimizer
@@ -400,7 +399,3 @@ class TrainingController(QObject):
 
     def _snapshot(self) -> Snapshot:
         return Snapshot.of(self.gd)
-
-    def trajectory_until(self, iteration: int) -> np.ndarray:
-        """The stored path up to ``iteration``, as rows of theta."""
-        return self.latest.path_until(iteration)
