@@ -35,7 +35,7 @@ def test_a_lesson_flag_the_window_cannot_use_is_a_usage_error(argv, message):
 
 def test_the_usage_says_what_the_window_accepts():
     out = run("--help")
-    assert out.returncode == 0 and "[PATH | --lesson LESSON.toml]" in out.stdout
+    assert out.returncode == 0 and "[PATH [--test-fraction F] | --lesson LESSON.toml]" in out.stdout
 
 
 def test_a_lesson_flag_that_is_not_a_lesson_is_one_line_and_exit_2(tmp_path):
