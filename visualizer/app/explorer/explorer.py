@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common import wheel
 from visualizer.app.common.accessibility import buddy, name_by_labels
 from visualizer.app.common.application import settle
 from visualizer.app.common.fitting import WrappedLabel, fit_window
@@ -75,6 +76,7 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.timer.timeout.connect(self.redraw)
         fit_window(self, QSize(1200, 800))  # Close and the exports on the screen of a 1024 x 768 laptop
         name_by_labels(self)
+        wheel.guard(self)
 
     # ------------------------------------------------------------------ layout
     def _race_tab(self) -> QWidget:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common import wheel
 from visualizer.app.common.accessibility import name_by_labels
 from visualizer.app.common.docks import QT_AREAS
 from visualizer.app.common.fitting import ElidedLabel, ScrolledPanel
@@ -131,6 +132,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         events.settings.connect(lambda new, old: None if self.lesson_file is not None or self._applying_lesson
                                 else self.chosen_settings.note(new, old))
         name_by_labels(self)
+        wheel.guard(self)  # the lessons window's panels too: it is a child of this one
         for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         compact_combos(self)
