@@ -117,7 +117,6 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.lessons_window.share_shortcuts(self.actions())  # Alt+2 works while a lesson has the focus
         self._init_theme()
         self._keys = FocusedWidgetFirst(self)
-        QApplication.instance().installEventFilter(self._keys)
         QApplication.instance().focusChanged.connect(self.bring_focus_into_view)
         self._follows_focus = True
         self._connect()
@@ -135,6 +134,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         wheel.guard(self)  # the lessons window's panels too: it is a child of this one
         for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._keys.watch(self)
         compact_combos(self)
         self.controls.train_button.setFocus()  # Space right after launch trains (the first focus went to Slice)
         self.refresh(force=True)
@@ -294,7 +294,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             event.ignore()
             return
         self.timer.stop()
-        QApplication.instance().removeEventFilter(self._keys)
+        self._keys.stop()
         if self._follows_focus:  # a second close must not disconnect again
             self._follows_focus = False
             QApplication.instance().focusChanged.disconnect(self.bring_focus_into_view)
