@@ -94,3 +94,24 @@ def test_a_disabled_check_box_looks_disabled(window, qtbot, choice):
     enabled = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText)
     background = palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.Window)
     assert contrast(disabled, background) < contrast(enabled, background) / 1.5
+
+
+def test_a_lesson_first_opened_in_dark_presentation_mode_is_dark_and_large(window, qtbot):
+    """A lesson's panel is made when first opened: it takes the theme and the text size chosen before."""
+    from PySide6.QtWidgets import QApplication
+
+    from visualizer.app.window.theme import PLOT
+
+    base = QApplication.font().pointSizeF()
+    window.set_theme("dark")
+    window.presentation_action.trigger()
+    try:
+        window.open_lesson("convexity")
+        views = window.lesson("convexity").findChildren(pg.GraphicsView)
+        axes = [i for v in views for i in v.scene().items() if isinstance(i, pg.AxisItem) and i.isVisible()]
+        assert views and axes
+        assert all(v.backgroundBrush().color().name() == PLOT["dark"][0] for v in views)
+        assert all(a.textPen().color().name() == PLOT["dark"][1] for a in axes)
+        assert all(a.style["tickFont"].pointSizeF() >= 1.6 * base - 0.01 for a in axes)
+    finally:
+        window.presentation_action.trigger()

@@ -36,7 +36,7 @@ from visualizer.app.window.editing import RunSwap
 from visualizer.app.window.file_actions import FileActions
 from visualizer.app.window.keys import FocusedWidgetFirst
 from visualizer.app.window.menus import build_menus
-from visualizer.app.window.panel_widgets import MAKERS, PARTS, SCROLLED
+from visualizer.app.window.panel_widgets import MAKERS, PARTS, SCROLLED, Panels
 from visualizer.app.window.rendering import FRAME_MS, GHOST_DELAY_MS, Rendering
 from visualizer.app.window.window_layout import WindowLayout
 from visualizer.data import Dataset
@@ -66,7 +66,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.remember_layout = remember_layout
         self.state = WindowState(DataSets(train, test), settings or RunSettings())
         self.controller = TrainingController(self.state)
-        self.panels: dict[str, QWidget] = {p.key: MAKERS[p.key](self.state) for p in PANELS}
+        self.panels = Panels({p.key: MAKERS[p.key](self.state) for p in PANELS if p.area != LESSONS}, self._make_lesson)
         # the panels the window's own code wires and draws by name; any other is reached through self.panels
         self.controls, self.cost_curve, self.surface = (self.panels[k] for k in ("controls", "cost", "surface"))
         self.gallery, self.sigmoid, self.weights, self.classify = (
@@ -97,13 +97,13 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.lessons_window = LessonsWindow(self)
         self.docks: dict[str, QDockWidget] = {}
         for p in PANELS:
-            panel = self.panels[p.key]
             if p.docked:
+                panel = self.panels[p.key]
                 self.docks[p.key] = self._dock(p.title, ScrolledPanel(panel) if p.key in SCROLLED else panel,
                                                QT_AREAS[p.area])
-            elif p.area == LESSONS:
-                self.docks[p.key] = self.lessons_window.add(p.title, panel)
-                panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach it (Esc closes it) once opened
+            elif p.area == LESSONS:  # its panel is made when it is first opened (_make_lesson)
+                self.docks[p.key] = self.lessons_window.add(p.title)
+                self.docks[p.key].visibilityChanged.connect(lambda shown, key=p.key: shown and self.lesson(key))
         for p in PANELS:
             if p.behind is not None:
                 self.tabifyDockWidget(self.docks[p.behind], self.docks[p.key])
@@ -138,6 +138,24 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         compact_combos(self)
         self.controls.train_button.setFocus()  # Space right after launch trains (the first focus went to Slice)
         self.refresh(force=True)
+
+    def _make_lesson(self, key: str) -> QWidget:
+        """A lesson's panel, made, placed and wired as the window's own panels were when it was built."""
+        panel = self.panels[key] = MAKERS[key](self.state)
+        panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach it (Esc closes it) once opened
+        compact_combos(panel)
+        self.docks[key].setWidget(panel)
+        if key == "computation-graph":
+            panel.checkRequested.connect(self.check_gradient)
+        elif key == "vectorization":
+            panel.runRequested.connect(self.time_vectorization)
+        self.dress(panel)
+        name_by_labels(panel)
+        for view in panel.findChildren(pg.GraphicsView):
+            view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        wheel.guard(panel)
+        self._keys.watch(panel)
+        return panel
 
     def view_widget(self, view: str) -> QWidget:
         """The widget a view of one panel (visualizer/model/panels.py) grabs: the panel, or a part of it."""
@@ -179,8 +197,6 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         for label, target in enumerate(self.classify.add_targets):
             target.dropped.connect(lambda mime, label=label: self.classify_mime(mime, label))
         self.undo.cleanChanged.connect(self._clean_changed)  # a method: Qt drops it when the window goes
-        self.lesson("computation-graph").checkRequested.connect(self.check_gradient)
-        self.lesson("vectorization").runRequested.connect(self.time_vectorization)
 
     # ------------------------------------------------------------------ the state
     @property
@@ -301,7 +317,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         if self.explorer is not None:
             self.explorer.close()
         for key in LESSON_PANELS:
-            if hasattr(self.panels[key], "timer"):
+            if key in self.panels and hasattr(self.panels[key], "timer"):  # made, and with a timer
                 self.panels[key].timer.stop()
         self._stop_workers()
         self.preset_search.stop()
