@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QScrollArea, QWidget
 
 from tests.formats.test_comparison_files import numpy_costs
+from visualizer.app.common import wheel
 from visualizer.app.explorer.comparison_plots import RacePlots
 from visualizer.app.explorer.explorer import ExplorerWindow, show_explorer
 from visualizer.app.explorer.race_table import ResultsTable
@@ -128,6 +129,8 @@ def type_cell(qtbot, table, row, column, text):
 
 
 def test_cells_are_edited_and_checked_from_the_keyboard(explorer, qtbot):
+    wheeled = [w for w in explorer.findChildren(QWidget) if wheel.wheeled(w)]  # the wheel does not change them
+    assert len(wheeled) >= 4 and all(w.focusPolicy() == Qt.FocusPolicy.StrongFocus for w in wheeled)
     explorer.activateWindow()
     qtbot.waitUntil(explorer.isActiveWindow, timeout=3000)
     table = explorer.config_table

@@ -67,4 +67,4 @@ def test_every_lesson_opened_stays_on_the_screen(window, qtbot, monkeypatch, siz
 
 def test_each_lesson_is_named_for_screen_readers(window):
     """A lesson panel takes the focus when it opens (and on Tab), but had no name to read out."""
-    assert all(window.docks[key].widget().accessibleName() == window.docks[key].windowTitle() for key in LESSON_PANELS)
+    assert all(window.lesson(key).accessibleName() == window.docks[key].windowTitle() for key in LESSON_PANELS)

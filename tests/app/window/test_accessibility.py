@@ -33,6 +33,12 @@ def labels(widget: QWidget) -> list[str]:
     return [t.replace("&", "").strip() for t in [*found, own] if t and t.strip()]
 
 
+@pytest.fixture
+def window(shared_window):
+    """These tests only read the window (the explorer and the lessons they open, they close): one for all."""
+    return shared_window
+
+
 def unnamed_inputs(root: QWidget) -> list[str]:
     missing = []
     for widget in root.findChildren(QWidget):
@@ -71,7 +77,10 @@ def test_every_input_of_the_explorer_has_a_name(window, qtbot):
 def test_every_input_of_the_lessons_has_a_name(window, qtbot):
     for key in LESSON_PANELS:
         window.open_lesson(key)
-    assert unnamed_inputs(window) == [] and all(unnamed_inputs(window.docks[k]) == [] for k in LESSON_PANELS)
+    try:
+        assert unnamed_inputs(window) == [] and all(unnamed_inputs(window.docks[k]) == [] for k in LESSON_PANELS)
+    finally:
+        window.lessons_window.close()
 
 
 def test_classes_and_runs_differ_by_more_than_colour(window, qtbot):

@@ -14,10 +14,14 @@ def test_every_panel_of_the_list_has_a_widget_and_no_other():
 
 
 def test_the_window_makes_a_dock_or_a_lesson_tab_for_each_panel_with_its_title(window):
+    assert not any(k in window.panels for k in LESSON_PANELS)  # a lesson's panel is made when first asked for
     for p in PANELS:
+        panel = window.panels[p.key]
         if p.docked or p.area == LESSONS:
             assert window.docks[p.key].windowTitle() == p.title and window.docks[p.key].widget() is not None
-        assert p.key in DRAWN_HERE or callable(getattr(window.panels[p.key], "draw", None)), p.key
+        if p.area == LESSONS:
+            assert window.docks[p.key].widget() is panel is window.lesson(p.key)
+        assert p.key in DRAWN_HERE or callable(getattr(panel, "draw", None)), p.key
     assert {k for k, d in window.docks.items() if d.parent() is window and isinstance(d, QDockWidget)} == {
         *MAIN_PANELS, "instructions"}
     behind = [p for p in PANELS if p.behind]

@@ -103,11 +103,8 @@ def test_a_disabled_check_box_looks_disabled(window, qtbot, choice):
 def test_marks_drawn_in_black_follow_the_dark_theme(window):
     """The mini-batch lesson's full-gradient arrow, the bowl's J(w) and the σ(z) plot's selection ring were black or
     dark grey on the dark plot."""
-    from visualizer.app.lessons.lessons import BowlPanel
-    from visualizer.app.lessons.minibatch_lesson import MiniBatchPanel
-
     window.set_theme("dark")
-    lesson, bowl = window.findChildren(MiniBatchPanel)[0], window.findChildren(BowlPanel)[0]
+    lesson, bowl = window.lesson("mini-batches"), window.lesson("bowl")
     marks = [(lesson.view, lesson.full_line.opts["pen"].color()),
              (lesson.view, lesson.full_tip.opts["brush"].color()),
              (bowl.view, bowl.cut_curve.opts["pen"].color()),  # J(w) at fixed b: #333 on the dark plot
@@ -117,3 +114,24 @@ def test_marks_drawn_in_black_follow_the_dark_theme(window):
             assert contrast(colour, view.backgroundBrush().color()) >= 3.0  # WCAG's 3:1 for graphical marks
     finally:
         window.set_theme("light")
+
+
+def test_a_lesson_first_opened_in_dark_presentation_mode_is_dark_and_large(window, qtbot):
+    """A lesson's panel is made when first opened: it takes the theme and the text size chosen before."""
+    from PySide6.QtWidgets import QApplication
+
+    from visualizer.app.window.theme import PLOT
+
+    base = QApplication.font().pointSizeF()
+    window.set_theme("dark")
+    window.presentation_action.trigger()
+    try:
+        window.open_lesson("convexity")
+        views = window.lesson("convexity").findChildren(pg.GraphicsView)
+        axes = [i for v in views for i in v.scene().items() if isinstance(i, pg.AxisItem) and i.isVisible()]
+        assert views and axes
+        assert all(v.backgroundBrush().color().name() == PLOT["dark"][0] for v in views)
+        assert all(a.textPen().color().name() == PLOT["dark"][1] for a in axes)
+        assert all(a.style["tickFont"].pointSizeF() >= 1.6 * base - 0.01 for a in axes)
+    finally:
+        window.presentation_action.trigger()

@@ -13,7 +13,6 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 from threadpoolctl import threadpool_limits
 
-from visualizer.app.common import wheel
 from visualizer.fs.resources import ICON_SIZES, icon_png
 
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
@@ -71,7 +70,6 @@ def make_app(qt_args: Sequence[str] = ()) -> QApplication:
     app.setApplicationName("visualizer")
     app.setDesktopFileName("visualizer")
     app.setWindowIcon(app_icon())
-    wheel.install(app)
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
     return app
 

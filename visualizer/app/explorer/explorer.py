@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common import wheel
 from visualizer.app.common.accessibility import buddy, name_by_labels
 from visualizer.app.common.application import settle
 from visualizer.app.common.fitting import WrappedLabel, fit_window
@@ -79,6 +80,7 @@ class ExplorerWindow(RaceExports, QMainWindow):
         name_by_labels(self)
         for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus (the main window's too)
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        wheel.guard(self)
 
     # ------------------------------------------------------------------ layout
     def _race_tab(self) -> QWidget:

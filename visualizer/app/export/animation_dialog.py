@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common import wheel
 from visualizer.app.common.accessibility import buddy, name_by_labels
 from visualizer.app.export.animation import VIEW_TITLES, Animation
 from visualizer.app.export.screenshot import prepared_window, take_look_of
@@ -127,6 +128,7 @@ class AnimationDialog(QDialog):
         for combo in (self.stretch, self.spacing):
             combo.currentIndexChanged.connect(self._update)
         name_by_labels(self)
+        wheel.guard(self)
         self._update()
 
     def _stretch(self) -> tuple[int, int]:

@@ -46,12 +46,12 @@ class LessonsWindow(QMainWindow):
             QTimer.singleShot(0, self, self._after_a_tab_closed)  # its own ×: the window goes with its last tab
         return super().eventFilter(obj, event)
 
-    def add(self, title: str, panel: QWidget) -> QDockWidget:
+    def add(self, title: str, panel: QWidget | None = None) -> QDockWidget:
+        """A hidden tab; its panel may be set later (``dock.setWidget``), before it is first shown."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title}")
-        dock.setWidget(panel)
-        if not panel.accessibleName():  # it takes the focus (Esc closes it): a screen reader read out nothing
-            panel.setAccessibleName(title)
+        if panel is not None:
+            dock.setWidget(panel)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, dock)
         dock.hide()
@@ -75,7 +75,8 @@ class LessonsWindow(QMainWindow):
 
     def _came_to_front(self, dock: QDockWidget) -> None:
         self._front = dock
-        dock.widget().setFocus()
+        if dock.widget() is not None:
+            dock.widget().setFocus()
 
     def place(self) -> None:
         """On the parent's screen, at most PREFERRED: beside the main window where the screen has room, else

@@ -237,9 +237,10 @@ class DataActions:
         sets = {name: (d.images, d.Y[0], d.names, d.classes, *([d.X] if d.is_points else []))
                 for name, d in (("train", c.train), ("test", c.test)) if d is not None}
         self.sigmoid.set_labels(c.train.Y[0])
-        if self.lesson("bowl").bowl is not None:
+        if "bowl" in self.panels and self.lesson("bowl").bowl is not None:  # a lesson not made yet has no data
             self.lesson("bowl").set_data(c.train.X, c.train.Y)
-        self.lesson("vectorization").forget()  # its timing was of the data before
+        if "vectorization" in self.panels:
+            self.lesson("vectorization").forget()  # its timing was of the data before
         self.gallery.set_data(sets)  # switching tabs redraws, so the labels above must be current
         self.classify.set_classes(c.train.classes)
         if self.classify.images and self.classify.images[0].pixels.shape[0] != c.train.n_px:

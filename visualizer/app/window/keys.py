@@ -10,6 +10,11 @@ gave the focus to a control that takes it: a text field or a list they clicked o
 button or combo box they reached with the keyboard (Tab, Alt+letter), where Space is how one presses
 it. Focus that came by itself (at launch, after a dialog) or with a click on a button or a combo box
 (a side effect of pressing it) leaves Space to Train: clicking Speed and then pressing Space trains.
+
+The filter sits on the widgets that take the focus (``watch``), not on the application: an
+application-wide Python filter is called for every event of every object. A widget made after
+``watch`` gets it when it first takes the focus; how it took that first focus is not known, so
+Space trains until the learner gives it the focus again.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
+    QWidget,
 )
 
 Key = Qt.Key
@@ -51,6 +57,24 @@ class FocusedWidgetFirst(QObject):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.given = None  # the widget the learner last put the focus on, and how: (widget, reason)
+        self._following = True
+        QApplication.instance().focusChanged.connect(self._focus_moved)
+
+    def watch(self, root: QWidget) -> None:
+        """Every widget in ``root`` that can take the focus."""
+        for widget in [root, *root.findChildren(QWidget)]:
+            if widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                widget.installEventFilter(self)
+
+    def _focus_moved(self, _old, new) -> None:
+        if new is not None:
+            new.installEventFilter(self)  # a widget made after watch(); installing twice changes nothing
+
+    def stop(self) -> None:
+        """When the window closes (a second close changes nothing)."""
+        if self._following:
+            self._following = False
+            QApplication.instance().focusChanged.disconnect(self._focus_moved)
 
     def eventFilter(self, obj, event) -> bool:
         kind = event.type()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.app.common import wheel
 from visualizer.app.common.accessibility import name_by_labels
 from visualizer.app.common.docks import QT_AREAS
 from visualizer.app.common.fitting import ElidedLabel, ScrolledPanel
@@ -36,7 +37,7 @@ from visualizer.app.window.editing import PinnedEdit, RunSwap
 from visualizer.app.window.file_actions import FileActions
 from visualizer.app.window.keys import FocusedWidgetFirst
 from visualizer.app.window.menus import build_menus
-from visualizer.app.window.panel_widgets import MAKERS, PARTS, SCROLLED
+from visualizer.app.window.panel_widgets import MAKERS, PARTS, SCROLLED, Panels
 from visualizer.app.window.rendering import FRAME_MS, GHOST_DELAY_MS, Rendering
 from visualizer.app.window.window_layout import WindowLayout
 from visualizer.data import Dataset
@@ -68,7 +69,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.state = WindowState(DataSets(train, test), settings or RunSettings())
         self.controller = TrainingController(self.state)
         self.replayer = Replayer(self.state, self)
-        self.panels: dict[str, QWidget] = {p.key: MAKERS[p.key](self.state) for p in PANELS}
+        self.panels = Panels({p.key: MAKERS[p.key](self.state) for p in PANELS if p.area != LESSONS}, self._make_lesson)
         # the panels the window's own code wires and draws by name; any other is reached through self.panels
         self.controls, self.cost_curve, self.surface = (self.panels[k] for k in ("controls", "cost", "surface"))
         self.gallery, self.sigmoid, self.weights, self.classify = (
@@ -99,13 +100,13 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.lessons_window = LessonsWindow(self)
         self.docks: dict[str, QDockWidget] = {}
         for p in PANELS:
-            panel = self.panels[p.key]
             if p.docked:
+                panel = self.panels[p.key]
                 self.docks[p.key] = self._dock(p.title, ScrolledPanel(panel) if p.key in SCROLLED else panel,
                                                QT_AREAS[p.area])
-            elif p.area == LESSONS:
-                self.docks[p.key] = self.lessons_window.add(p.title, panel)
-                panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach it (Esc closes it) once opened
+            elif p.area == LESSONS:  # its panel is made when it is first opened (_make_lesson)
+                self.docks[p.key] = self.lessons_window.add(p.title)
+                self.docks[p.key].visibilityChanged.connect(lambda shown, key=p.key: shown and self.lesson(key))
         for p in PANELS:
             if p.behind is not None:
                 self.tabifyDockWidget(self.docks[p.behind], self.docks[p.key])
@@ -119,7 +120,6 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.lessons_window.share_shortcuts(self.actions())  # Alt+2 works while a lesson has the focus
         self._init_theme()
         self._keys = FocusedWidgetFirst(self)
-        QApplication.instance().installEventFilter(self._keys)
         QApplication.instance().focusChanged.connect(self.bring_focus_into_view)
         self._follows_focus = True
         self._connect()
@@ -134,11 +134,32 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         events.settings.connect(lambda new, old: None if self.lesson_file is not None or self._applying_lesson
                                 else self.chosen_settings.note(new, old))
         name_by_labels(self)
+        wheel.guard(self)  # the lessons window's panels too: it is a child of this one
         for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._keys.watch(self)
         compact_combos(self)
         self.controls.train_button.setFocus()  # Space right after launch trains (the first focus went to Slice)
         self.refresh(force=True)
+
+    def _make_lesson(self, key: str) -> QWidget:
+        """A lesson's panel, made, placed and wired as the window's own panels were when it was built."""
+        panel = self.panels[key] = MAKERS[key](self.state)
+        panel.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # keys reach it (Esc closes it) once opened
+        compact_combos(panel)
+        self.docks[key].setWidget(panel)
+        panel.setAccessibleName(panel.accessibleName() or self.docks[key].windowTitle())  # read out when focused
+        if key == "computation-graph":
+            panel.checkRequested.connect(self.check_gradient)
+        elif key == "vectorization":
+            panel.runRequested.connect(self.time_vectorization)
+        self.dress(panel)
+        name_by_labels(panel)
+        for view in panel.findChildren(pg.GraphicsView):
+            view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        wheel.guard(panel)
+        self._keys.watch(panel)
+        return panel
 
     def view_widget(self, view: str) -> QWidget:
         """The widget a view of one panel (visualizer/model/panels.py) grabs: the panel, or a part of it."""
@@ -188,8 +209,6 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         for label, target in enumerate(self.classify.add_targets):
             target.dropped.connect(lambda mime, label=label: self.classify_mime(mime, label))
         self.undo.cleanChanged.connect(self._clean_changed)  # a method: Qt drops it when the window goes
-        self.lesson("computation-graph").checkRequested.connect(self.check_gradient)
-        self.lesson("vectorization").runRequested.connect(self.time_vectorization)
 
     # ------------------------------------------------------------------ the state
     @property
@@ -355,14 +374,14 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             return
         self.timer.stop()
         self.replayer.stop()
-        QApplication.instance().removeEventFilter(self._keys)
+        self._keys.stop()
         if self._follows_focus:  # a second close must not disconnect again
             self._follows_focus = False
             QApplication.instance().focusChanged.disconnect(self.bring_focus_into_view)
         if self.explorer is not None:
             self.explorer.close()
         for key in LESSON_PANELS:
-            if hasattr(self.panels[key], "timer"):
+            if key in self.panels and hasattr(self.panels[key], "timer"):  # made, and with a timer
                 self.panels[key].timer.stop()
         self._stop_workers()
         self.preset_search.stop()

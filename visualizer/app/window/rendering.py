@@ -79,7 +79,8 @@ class Rendering:
         return self.panels[key]
 
     def open_lesson(self, key: str) -> None:
-        """A lesson opens as a tab of the Lessons window."""
+        """A lesson opens as a tab of the Lessons window (its panel is made the first time)."""
+        self.lesson(key)
         self.lessons_window.open(self.docks[key])
         if key == "bowl" and self.lesson("bowl").bowl is None:
             self.lesson("bowl").set_data(self.controller.train.X, self.controller.train.Y)

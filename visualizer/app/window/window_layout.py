@@ -32,6 +32,12 @@ class WindowLayout:
         if self.remember_layout:
             preferences.remember_theme(choice)
 
+    def dress(self, panel) -> None:
+        """A panel made after the window (a lesson, on first opening) in its theme and text size."""
+        theme.apply(self.theme, [panel])
+        if getattr(self, "presentation", False):
+            theme.scale_text(theme.PRESENTATION, [panel])
+
     def set_presentation(self, on: bool) -> None:
         """For a projector or a screen share: text 1.6 times larger, thicker lines, full screen.
 
