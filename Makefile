@@ -27,7 +27,7 @@ test: $(TSTAMP)
 	@sh scripts/system-deps.sh test
 	$(BIN)/ruff check visualizer tests benchmarks scripts
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(TSTAMP)
 	$(BIN)/ruff check visualizer tests benchmarks scripts

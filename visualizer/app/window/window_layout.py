@@ -35,6 +35,8 @@ class WindowLayout:
     def dress(self, panel) -> None:
         """A panel made after the window (a lesson, on first opening) in its theme and text size."""
         theme.apply(self.theme, [panel])
+        if hasattr(panel, "set_theme"):  # apply() themes what is under a root, not the root
+            panel.set_theme(*theme.PLOT[self.theme])
         if getattr(self, "presentation", False):
             theme.scale_text(theme.PRESENTATION, [panel])
 
