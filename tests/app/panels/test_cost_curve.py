@@ -110,3 +110,11 @@ def test_drawing_twice_changes_nothing(panel):
         if _ == 0:
             first = drawn
     assert drawn == first
+
+
+def test_an_alpha_on_a_half_decade_is_drawn_inside_the_axis_not_on_its_edge(panel):
+    """Lessons 02 and 04 (α = 0.001): the α line lay on the bottom axis line, barely visible."""
+    for lo, hi in ((1e-3, 1e-3), (1e-3, 0.0316), (0.02, 0.1)):
+        panel._log_ticks(lo, hi)
+        bottom, top = panel._y_span
+        assert bottom <= np.log10(lo) - 0.25 and top >= np.log10(hi) + 0.25

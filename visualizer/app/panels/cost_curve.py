@@ -323,7 +323,8 @@ class CostCurvePanel(QWidget):
         The range moves in half decades: autoscaling redrew the axis at every update."""
         if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo <= hi):
             return  # no axis range from a value that is not a finite positive number
-        bottom, top = np.floor(2 * np.log10(lo)) / 2, np.ceil(2 * np.log10(hi)) / 2
+        # a value on a half decade (α = 0.001) gets half a decade of room, not a line on the axis itself
+        bottom, top = np.floor(2 * np.log10(lo) - 0.1) / 2, np.ceil(2 * np.log10(hi) + 0.1) / 2
         if (bottom, top) != getattr(self, "_y_span", None):
             self._y_span = (bottom, top)
             self.stability.enableAutoRange(y=False)
