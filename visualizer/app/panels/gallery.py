@@ -7,8 +7,8 @@ and thousands of examples stay cheap.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractListModel, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtCore import QAbstractListModel, QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -30,8 +30,22 @@ from visualizer.app.run.frame import Frame
 from visualizer.core.analysis.evaluation import COURSE_THRESHOLD, predicted
 
 THUMB = 64
-CAPTION = 14  # one line of the caption
-CELL = QSize(THUMB + 10, THUMB + 16 + 2 * CAPTION)
+#: The captions' size, as a share of the application's font (presentation mode makes that 1.6 times larger).
+CAPTION_SCALE = 0.85
+WIDEST_CAPTION = "ŷ 0.00 · y=0"
+
+
+def caption_font() -> QFont:
+    font = QFont(QApplication.font())
+    font.setPointSizeF(CAPTION_SCALE * font.pointSizeF())
+    return font
+
+
+def cell_size() -> QSize:
+    """A card: the thumbnail, its ŷ bar and two lines of caption in the captions' font, so neither a caption
+    nor a neighbour's is cut when the text grows (presentation mode)."""
+    metrics = QFontMetrics(caption_font())
+    return QSize(max(THUMB + 10, metrics.horizontalAdvance(WIDEST_CAPTION) + 8), THUMB + 16 + 2 * metrics.height())
 # Okabe-Ito bluish green and vermilion, and a mark besides: right and wrong never rest on colour alone.
 RIGHT, WRONG = QColor("#009E73"), QColor("#D55E00")
 #: A point's card: a light tint of its class's colour (the σ(z) panel's Okabe-Ito blue for 0, orange for 1).
@@ -142,7 +156,7 @@ class ExamplesModel(QAbstractListModel):
 
 class ExampleDelegate(QStyledItemDelegate):
     def sizeHint(self, option, index):
-        return CELL
+        return cell_size()
 
     def paint(self, painter: QPainter, option, index):
         model: ExamplesModel = index.model()
@@ -172,13 +186,13 @@ class ExampleDelegate(QStyledItemDelegate):
         painter.fillRect(QRect(bar.x(), bar.y(), round(THUMB * yhat), 6), QColor("#1f77b4"))
         painter.setPen(option.palette.highlightedText().color() if option.state & QStyle.StateFlag.State_Selected
                        else option.palette.text().color())
-        font = painter.font()
-        font.setPointSizeF(0.85 * QApplication.font().pointSizeF())  # follows presentation mode
+        font = caption_font()  # follows presentation mode, as the cell's size does
         painter.setFont(font)
+        line = QFontMetrics(font).height()
         # the badge says right or wrong; the caption fits its cell, so neighbours' captions never touch
-        painter.drawText(QRect(r.x(), r.y() + THUMB + 12, r.width(), CAPTION), Qt.AlignmentFlag.AlignCenter,
+        painter.drawText(QRect(r.x(), r.y() + THUMB + 12, r.width(), line), Qt.AlignmentFlag.AlignCenter,
                          f"ŷ {yhat:.2f} · y={label}")
-        painter.drawText(QRect(r.x(), r.y() + THUMB + 12 + CAPTION, r.width(), CAPTION),
+        painter.drawText(QRect(r.x(), r.y() + THUMB + 12 + line, r.width(), line),
                          Qt.AlignmentFlag.AlignCenter, f"L {loss_text(float(model.loss[i]))}")
         painter.restore()
 
@@ -190,10 +204,16 @@ class ExampleList(QListView):
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setMovement(QListView.Movement.Static)
         self.setUniformItemSizes(True)
-        self.setGridSize(CELL)
+        self.setGridSize(cell_size())
         self.setSpacing(0)
         self.setModel(model)
         self.setItemDelegate(ExampleDelegate(self))
+
+    def changeEvent(self, event) -> None:
+        """A new font (presentation mode): cards sized for its captions."""
+        if event.type() == QEvent.Type.FontChange:
+            self.setGridSize(cell_size())
+        super().changeEvent(event)
 
 
 class GalleryPanel(QWidget):
