@@ -111,7 +111,7 @@ def test_a_data_set_smaller_than_the_batch_makes_it_all_m_and_the_note_says_so(w
 
 
 def test_the_widgets_offer_the_constraint_tables_ranges(window):
-    from visualizer.app.panels.controls import SLIDER_MAX, SLIDER_MIN
+    from visualizer.app.panels.alpha_control import SLIDER_MAX, SLIDER_MIN
     from visualizer.model.constraints import RUN
 
     c = window.controls.optimizer

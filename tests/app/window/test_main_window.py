@@ -3,7 +3,7 @@ import re
 import numpy as np
 from PySide6.QtCore import Qt
 
-from visualizer.app.panels.controls import alpha_to_slider, slider_to_alpha
+from visualizer.app.panels.alpha_control import alpha_to_slider, slider_to_alpha
 
 
 def test_space_starts_and_pauses_training(window, qtbot):

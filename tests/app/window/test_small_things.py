@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from visualizer.app.panels.controls import alpha_to_slider
+from visualizer.app.panels.alpha_control import alpha_to_slider
 
 
 def drag(slider, dx: int, modifiers) -> None:

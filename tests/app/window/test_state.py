@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import image_folder
-from visualizer.app.panels.controls import alpha_to_slider
+from visualizer.app.panels.alpha_control import alpha_to_slider
 
 
 def _trained(window, qtbot, n):

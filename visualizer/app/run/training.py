@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from visualizer.app.run.intents import Intent, Pause, SetAlpha, SetBudget, SetSpeed, SwitchOptimizer
 from visualizer.app.run.past import DATA_CHANGED, SESSION_SAVED, KeptRun, RunPast
+from visualizer.app.run.plateau import Plateau
 from visualizer.app.run.run_notices import overflow_message, stop_notice
 from visualizer.app.run.snapshot import Ghost, GhostKeeper, Snapshot
 from visualizer.app.run.worker import ReadWriteLock, Worker
@@ -33,8 +34,6 @@ from visualizer.model.state import NEW_RUN, OPTIMIZER_FIELDS, WindowState
 
 #: A batch between two snapshots lasts about this long at full speed.
 BATCH_SECONDS = 0.004
-#: Budget 0 trains until J has not gone PLATEAU (relative, above 1) below its lowest in PLATEAU_ITERATIONS.
-PLATEAU, PLATEAU_ITERATIONS = 1e-7, 200
 #: A snapshot cheaper than this is taken after every batch.
 SNAPSHOT_FREE_S = 0.002
 #: How long a thread may hold the GIL while another waits (Python's default is 5 ms).
@@ -339,7 +338,7 @@ class TrainingController(QObject):
     def _loop(self) -> None:
         gd = self.gd
         per_iteration = 1e-5
-        plateau_since, best = gd.iteration, gd.cost  # inf - 1e-7 * inf is NaN: no J was ever "below" it
+        plateau = Plateau(gd.iteration, gd.cost)
         while True:
             if self._drain():
                 return
@@ -363,15 +362,9 @@ class TrainingController(QObject):
             if gd.halted:  # the engine's own sentence names the setting (α, λ, or ε with β₂): not always α
                 self._stop("overflow", overflow_message(gd.overflow))
                 return
-            if self._budgeted and self._budget <= 0:
-                cost = gd.cost
-                if cost < best - PLATEAU * max(1.0, abs(best)):
-                    best, plateau_since = cost, gd.iteration
-                elif gd.iteration - plateau_since >= PLATEAU_ITERATIONS:
-                    self._stop("converged", f"J has not gone {PLATEAU:g} below its lowest, {best:.6g} at "
-                                            f"iteration {plateau_since}, in {gd.iteration - plateau_since} "
-                                            f"iterations: stopped at iteration {gd.iteration}.")
-                    return
+            if self._budgeted and self._budget <= 0 and (flat := plateau.after(gd.iteration, gd.cost)):
+                self._stop("converged", flat)
+                return
             if speed and speed != WATCHABLE:
                 self._sleep(max(0.0, 1.0 / speed - elapsed))
 

@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
+from visualizer.app.lessons.bowl_lesson import BowlPanel
 from visualizer.app.lessons.lesson_graph import GraphPanel
-from visualizer.app.lessons.lessons import BowlPanel, ConvexityPanel, ImageVectorPanel, VectorizationPanel
+from visualizer.app.lessons.lessons import ConvexityPanel, ImageVectorPanel, VectorizationPanel
 from visualizer.app.lessons.minibatch_lesson import MiniBatchPanel
 from visualizer.app.panels.boundary import BoundaryPanel
 from visualizer.app.panels.classify import ClassifyPanel
