@@ -103,3 +103,18 @@ class Progress:
             self.stream.write("\r" + " " * self.width + "\r")
             self.stream.flush()
             self.width = 0
+
+
+def tell_outcome(verdict, train_accuracy: float, test_accuracy: float | None, has_test: bool) -> None:
+    """What J did and the accuracies, as every run of `visualizer train` ends (logistic regression or a network)."""
+    print(f"what J did: {verdict.sentence()}")
+    print(f"train accuracy: {train_accuracy} %")
+    if has_test:
+        print(f"test accuracy: {test_accuracy} %")
+
+
+def verdict_json(verdict) -> dict:
+    """A run's verdict (core/analysis/verdicts.py) in the JSON of `visualizer train`."""
+    return {"kind": verdict.kind, "sentence": verdict.sentence(), "start_cost": verdict.start,
+            "highest_cost": verdict.peak, "highest_at": verdict.peak_at, "rises": verdict.rises,
+            "not_finite_at": verdict.not_finite_at}

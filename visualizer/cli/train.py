@@ -8,7 +8,7 @@ import sys
 import time
 
 from visualizer.cli.args import UsageError
-from visualizer.cli.output import Progress, json_safe, one_line, quote_path
+from visualizer.cli.output import Progress, json_safe, one_line, quote_path, tell_outcome, verdict_json
 from visualizer.cli.train_network import model_problem, model_summary, run_network
 from visualizer.cli.train_seeds import run_seeds, seeds_problem
 from visualizer.core import GradientDescent
@@ -121,10 +121,7 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer
     if gd.overflow is not None:
         print(f"stopped: {gd.overflow}")
     m, verdict = gd.metrics(), run_verdict(gd)
-    print(f"what J did: {verdict.sentence()}")
-    print(f"train accuracy: {m['train_accuracy']} %")
-    if test is not None:
-        print(f"test accuracy: {m['test_accuracy']} %")
+    tell_outcome(verdict, m["train_accuracy"], m["test_accuracy"], test is not None)
     return {
         "alpha": alpha,
         "iterations": gd.iteration,
@@ -133,9 +130,7 @@ def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer
         "train_accuracy": m["train_accuracy"],
         "test_accuracy": m["test_accuracy"],
         "diverged": verdict.diverged,
-        "verdict": {"kind": verdict.kind, "sentence": verdict.sentence(), "start_cost": verdict.start,
-                    "highest_cost": verdict.peak, "highest_at": verdict.peak_at, "rises": verdict.rises,
-                    "not_finite_at": verdict.not_finite_at},
+        "verdict": verdict_json(verdict),
         "train_seconds": seconds,
         "settings": {"alpha": alpha, "iterations": args.iterations, "print_every": args.print_every,
                      "loss": args.loss, "init": args.init, "seed": args.seed, **optimizer.to_dict(),

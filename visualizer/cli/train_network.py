@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from visualizer.cli.output import tell_outcome, verdict_json
 from visualizer.core.analysis.verdicts import Verdict, judge, judge_at
 from visualizer.core.engine.metrics import cost_text
 from visualizer.core.models import Network, get_model, initial_parameters, network_accuracy
@@ -76,10 +77,7 @@ def run_network(train: Dataset, test: Dataset | None, alpha: float, args, settin
         test_accuracy = None if test is None else network_accuracy(net, theta, test.X, test.Y)
         test_cost = None if test is None else network_cost(net, theta, test.X, test.Y)
     verdict = _verdict(run, mini, final)
-    print(f"what J did: {verdict.sentence()}")
-    print(f"train accuracy: {train_accuracy} %")
-    if test is not None:
-        print(f"test accuracy: {test_accuracy} %")
+    tell_outcome(verdict, train_accuracy, test_accuracy, test is not None)
     return {
         "alpha": alpha,
         "iterations": run.iteration,
@@ -89,9 +87,7 @@ def run_network(train: Dataset, test: Dataset | None, alpha: float, args, settin
         "test_accuracy": test_accuracy,
         "test_cost": test_cost,
         "diverged": verdict.diverged,
-        "verdict": {"kind": verdict.kind, "sentence": verdict.sentence(), "start_cost": verdict.start,
-                    "highest_cost": verdict.peak, "highest_at": verdict.peak_at, "rises": verdict.rises,
-                    "not_finite_at": verdict.not_finite_at},
+        "verdict": verdict_json(verdict),
         "train_seconds": seconds,
         "settings": {"alpha": alpha, "iterations": args.iterations, "print_every": args.print_every,
                      "loss": settings.loss, "init": settings.init, "seed": settings.seed, **optimizer.to_dict(),

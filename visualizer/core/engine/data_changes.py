@@ -10,6 +10,16 @@ from visualizer.core.engine.trajectory import ExactState, Trajectory
 from visualizer.core.optim.optimizers import OptimizerState
 
 
+def checked_test(X_test, Y_test, n_x: int) -> tuple[np.ndarray, np.ndarray]:
+    """(X_test, y_test as a flat float array), or ValueError when they do not fit a training set of n_x features."""
+    X_test = np.asarray(X_test)
+    if X_test.ndim != 2 or X_test.shape[0] != n_x:
+        raise ValueError(f"the test set has {X_test.shape[0]} features per example, the training set {n_x}")
+    y_test = np.asarray(Y_test, dtype=float).reshape(-1)
+    if y_test.size != X_test.shape[1]:
+        raise ValueError(f"the test set has {y_test.size} labels for {X_test.shape[1]} examples")
+    return X_test, y_test
+
 class DataChanges:
     def add_examples(self, X_new: np.ndarray, Y_new: np.ndarray) -> None:
         """Train on from the same (w, b) with more examples; a Gram matrix is extended, not rebuilt."""
@@ -114,11 +124,6 @@ class DataChanges:
         self.test, self.y_test, self._X_test = None, None, None
         if X_test is None or Y_test is None:
             return
-        X_test = np.asarray(X_test)
-        if X_test.ndim != 2 or X_test.shape[0] != self.n_x:
-            raise ValueError(f"the test set has {X_test.shape[0]} features per example, the training set {self.n_x}")
-        self.y_test = np.asarray(Y_test, dtype=float).reshape(-1)
-        if self.y_test.size != X_test.shape[1]:
-            raise ValueError(f"the test set has {self.y_test.size} labels for {X_test.shape[1]} examples")
+        X_test, self.y_test = checked_test(X_test, Y_test, self.n_x)
         self._X_test = X_test
         self.test = self.param.examples(X_test)

@@ -19,11 +19,11 @@ the run stops there (``diverged``) and history and state never hold NaN or inf.
 
 from __future__ import annotations
 
-import math
 from functools import partial
 
 import numpy as np
 
+from visualizer.core.engine.gradient_descent import validate_alpha
 from visualizer.core.engine.losses import CrossEntropy, get_loss
 from visualizer.core.engine.parametrization import GRAM_MAX_BYTES, cross_products
 from visualizer.core.models.kernels import Op, backward_ops, forward_ops
@@ -115,9 +115,7 @@ class NetworkDescent:
 
     @alpha.setter
     def alpha(self, alpha: float) -> None:
-        alpha = float(alpha)
-        if not math.isfinite(alpha) or alpha <= 0:
-            raise ValueError(f"the learning rate must be a positive number, not {alpha!r}")
+        alpha = validate_alpha(alpha)
         self._alpha = alpha
         self._plan = self._build_plan(alpha / self.m)
 

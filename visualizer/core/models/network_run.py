@@ -27,6 +27,8 @@ import threading
 
 import numpy as np
 
+from visualizer.core.engine.data_changes import checked_test
+from visualizer.core.engine.gradient_descent import validate_alpha
 from visualizer.core.engine.history import History
 from visualizer.core.engine.losses import Loss, get_loss
 from visualizer.core.engine.metrics import accuracy
@@ -139,12 +141,7 @@ class NetworkRun(NetworkKeeping):
         self.test, self.y_test = None, None
         if X_test is None or Y_test is None:
             return
-        X_test = np.asarray(X_test)
-        if X_test.ndim != 2 or X_test.shape[0] != self.n_x:
-            raise ValueError(f"the test set has {X_test.shape[0]} features per example, the training set {self.n_x}")
-        self.y_test = np.asarray(Y_test, dtype=float).reshape(-1)
-        if self.y_test.size != X_test.shape[1]:
-            raise ValueError(f"the test set has {self.y_test.size} labels for {X_test.shape[1]} examples")
+        X_test, self.y_test = checked_test(X_test, Y_test, self.n_x)
         self.test = NetworkExamples(self.net, X_test)
 
     def _restart_path(self) -> None:
@@ -226,9 +223,7 @@ class NetworkRun(NetworkKeeping):
 
     @alpha.setter
     def alpha(self, value: float) -> None:
-        value = float(value)
-        if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"the learning rate must be a positive number, not {value!r}")
+        value = validate_alpha(value)
         self._stepper.set_alpha(value)
         if value != self._alpha:  # a new α is watched afresh, from the cost where it starts
             self.diverged_at, self._divergence_base = None, self.cost

@@ -25,6 +25,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from visualizer.core.engine.gradient_descent import validate_alpha
 from visualizer.core.engine.parametrization import GRAM_MAX_BYTES
 from visualizer.core.models.descent import NetworkDescent
 from visualizer.core.models.network import Network, cost, gradient, network_accuracy, weights_square
@@ -107,9 +108,7 @@ class NetworkOptimized:
 
     @alpha.setter
     def alpha(self, alpha: float) -> None:
-        alpha = float(alpha)
-        if not np.isfinite(alpha) or alpha <= 0:
-            raise ValueError(f"the learning rate must be a positive number, not {alpha!r}")
+        alpha = validate_alpha(alpha)
         self._alpha = alpha
 
     def step(self, iterations: int) -> int:
