@@ -2,11 +2,25 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.conftest import image_folder
 from visualizer.core import sigmoid
 from visualizer.core.reference.lecture import gradient_descent_reference
+
+
+def answer_with(seen: list, button_text: str) -> None:
+    """Once the question is up, read it and press the button called ``button_text``, as a learner would."""
+    def press():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, press)
+            return
+        seen.append(box.text())
+        next(b for b in box.buttons() if b.text().replace("&", "") == button_text).click()
+
+    QTimer.singleShot(50, press)
 
 
 def _wait_steps(qtbot, window, n):
@@ -27,17 +41,51 @@ def test_left_arrow_scrubs_back_and_the_gallery_shows_older_outputs(window, qtbo
     assert "looking back" in window.controls.timeline_label.text()
 
 
-def test_training_on_from_the_past_starts_a_new_branch(window, qtbot):
+def test_training_on_from_the_past_asks_then_branches(window, qtbot):
+    """Train while looking back asks first (the later iterations cannot come back); Branch trains from there."""
     _wait_steps(qtbot, window, 40)
     window.controls.timeline.setValue(10)
     assert window.view_iteration == 10
     window.controls.alpha.field.setText("0.001")
     window.controls.alpha.field.editingFinished.emit()
-    window.step(5)
+    window.state.change_settings(budget=5)
+    seen = []
+    answer_with(seen, "Branch from 10")
+    qtbot.mouseClick(window.controls.train_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 15, timeout=5000)
+    assert seen == ["You are looking back at iteration 10 of 40. Training on from here starts a new branch: "
+                    "iterations 11–40 will be dropped, and Ctrl+Z cannot bring them back."]
     h = window.controller.gd.history
     assert len(h) == 15 and h.alpha_changes == [(0, 0.005), (10, 0.001)]
     assert window.view_iteration is None
+
+
+def test_train_while_looking_back_can_go_on_from_the_end_or_be_cancelled(window, qtbot):
+    _wait_steps(qtbot, window, 30)
+    costs = window.controller.gd.history.costs.values.tolist()
+    window.state.change_settings(budget=5)
+    window.look_at(12)
+    seen = []
+    answer_with(seen, "Cancel")
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=5000)
+    assert window.view_iteration == 12 and window.controller.gd.iteration == 30 and not window.controller.running
+    answer_with(seen, "Go on from the end (30)")
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 35, timeout=5000)
+    assert window.controller.gd.history.costs.values[:len(costs)].tolist() == costs and window.view_iteration is None
+
+
+def test_step_while_looking_back_moves_the_view_and_drops_nothing(window, qtbot):
+    """← then → used to branch from 49 and drop iteration 50 without a word."""
+    _wait_steps(qtbot, window, 50)
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert window.view_iteration == 48
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.view_iteration == 49 and window.controller.gd.iteration == 50
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)  # ×10 goes past the end: follows it
+    assert window.view_iteration is None and window.controller.gd.iteration == 50
 
 
 def test_surface_grid_is_the_cost_at_its_points(window, qtbot):

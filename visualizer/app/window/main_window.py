@@ -32,6 +32,7 @@ from visualizer.app.run.preset_search import PresetSearcher
 from visualizer.app.run.replay import Replayer
 from visualizer.app.run.training import TrainingController
 from visualizer.app.window import preferences
+from visualizer.app.window.branch_question import settle_looking_back
 from visualizer.app.window.data_actions import DataActions
 from visualizer.app.window.editing import PinnedEdit, RunSwap
 from visualizer.app.window.file_actions import FileActions
@@ -249,8 +250,8 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         if self.controller.running:
             self.controller.pause()
             return
-        self._branch_if_looking_back()
-        self.controller.start()
+        if settle_looking_back(self, self.state, self.controller):
+            self.controller.start()
 
     def press_train(self) -> None:
         """The Train button; during a replay it stops the replay and trains on from the run's end."""
@@ -277,11 +278,15 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self._end_replay()
 
     def step(self, n: int) -> None:
+        """n more iterations; while looking back, the view moves n on along the run (nothing is dropped)."""
         if self.controller.running:
             return
         if self.replayer.playing:
             self._end_replay()  # a step during a replay is one more step of the run, not a branch from the replay
-        self._branch_if_looking_back()
+        elif self.view_iteration is not None:
+            ahead = self.view_iteration + n
+            self.state.look_at(None if ahead >= self.controller.gd.iteration else ahead)
+            return
         self.controller.step(n)
 
     def step_back(self) -> None:
@@ -345,11 +350,6 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         s = c.settings
         self.explorer = ExplorerWindow(c.train, c.test, {"loss": s.loss, "init": s.init, "seed": s.seed}, self)
         self.explorer.show()
-
-    def _branch_if_looking_back(self) -> None:
-        if self.view_iteration is not None:
-            self.controller.branch_from(self.view_iteration)
-            self.state.look_at(None)
 
     # ------------------------------------------------------------------ events
     def _run_discarded(self, kept) -> None:
