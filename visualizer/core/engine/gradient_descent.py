@@ -25,6 +25,7 @@ from visualizer.core.engine.metrics import accuracy
 from visualizer.core.engine.minibatch import MiniBatchSteps
 from visualizer.core.engine.parametrization import GRAM_MAX_BYTES, Examples, Parametrization, choose_parametrization
 from visualizer.core.engine.replay import Replay
+from visualizer.core.engine.run_readings import RunReadings
 from visualizer.core.engine.trajectory import Trajectory
 from visualizer.core.optim.optimizers import SPAN_PRESERVING, Optimizer, OptimizerState, choose_path, transition
 from visualizer.core.optim.overflow import explain
@@ -50,7 +51,7 @@ def initial_parameters(n_x: int, init: str = "zeros", seed: int = 0, scale: floa
     raise ValueError(f"unknown initialization {init!r}; choose zeros or random")
 
 
-class GradientDescent(Replay, MiniBatchSteps, DataChanges):
+class GradientDescent(Replay, MiniBatchSteps, DataChanges, RunReadings):
     """w <- w - alpha dw, b <- b - alpha db on (X, Y), or what ``optimizer`` says; both may change
     between iterations (``gd.alpha = ...``, ``gd.optimizer = ...``), and the history records when."""
 
@@ -187,27 +188,12 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges):
         self.overflow = None
 
     @property
-    def halted(self) -> bool:
-        """Whether the next step would overflow (``overflow`` says why); a new α, optimizer or data clears it."""
-        return self.overflow is not None
-
-    @property
     def w(self) -> np.ndarray:
         return self.param.w(self.theta)
 
     @property
     def b(self) -> float:
         return float(self.theta[-1])
-
-    @property
-    def cost(self) -> float:
-        """J at the current parameters, plus (λ/2m)|w|^2 with L2: the J the optimizer minimizes."""
-        return float(self.loss.cost(self.z, self.y)) + self.penalty()
-
-    @property
-    def stretch_start_cost(self) -> float:
-        """J where the current α and optimizer took over (or the data last changed): ending above it is diverging."""
-        return self._divergence_base
 
     @property
     def method(self) -> str:

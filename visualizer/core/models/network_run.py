@@ -32,6 +32,7 @@ from visualizer.core.engine.gradient_descent import validate_alpha
 from visualizer.core.engine.history import History
 from visualizer.core.engine.losses import Loss, get_loss
 from visualizer.core.engine.metrics import accuracy
+from visualizer.core.engine.run_readings import RunReadings
 from visualizer.core.engine.trajectory import Trajectory
 from visualizer.core.models.network import DEFAULT_SCALE, Network, initial_parameters, output_z, weights_square
 from visualizer.core.models.network_keeping import NetworkKeeping
@@ -70,7 +71,7 @@ class NetworkCoordinates:
         self.X, self.kind, self.dim, self.train = X, kind, net.size, NetworkExamples(net, X)
 
 
-class NetworkRun(NetworkKeeping):
+class NetworkRun(NetworkKeeping, RunReadings):
     """A network with ``hidden`` layers of ``activation`` trained on (X, Y) from a seeded start."""
 
     def __init__(self, X: np.ndarray, Y: np.ndarray, *, hidden: tuple[int, ...], activation: str = "relu",
@@ -272,21 +273,6 @@ class NetworkRun(NetworkKeeping):
         if new.is_plain(self.m):
             return "the network went back to full-batch descent's own loop"
         return f"the network's {new.kind} started again from θ in new coordinates ({self.method})"
-
-    @property
-    def halted(self) -> bool:
-        """Whether the next step would overflow (``overflow`` says why); a new α or optimizer clears it."""
-        return self.overflow is not None
-
-    @property
-    def cost(self) -> float:
-        """J at θ now, with (λ/2m) Σ‖W_l‖² under L2: the J the descent minimizes."""
-        return float(self.loss.cost(self.z, self.y)) + self.penalty()
-
-    @property
-    def stretch_start_cost(self) -> float:
-        """J where the current α and optimizer took over: ending above it is diverging."""
-        return self._divergence_base
 
     def penalty(self, theta: np.ndarray | None = None, optimizer: Optimizer | None = None) -> float:
         """(λ/2m) Σ‖W_l‖² of ``optimizer`` (default: the run's) at θ (default: now); 0 without L2."""
