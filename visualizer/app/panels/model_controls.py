@@ -10,9 +10,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit
 
 from visualizer.app.common.fitting import WrappedLabel
+from visualizer.app.panels.typed_settings import TypedSettings
 from visualizer.core.models.registry import MODELS
-from visualizer.model.constraints import MODEL_SETTINGS, RUN, parse
-from visualizer.model.settings import SettingsError
+from visualizer.model.constraints import MODEL_SETTINGS, RUN
 
 #: The hidden layers a network starts with when chosen: the course's week 3 (its planar data's 4 tanh units).
 FIRST_HIDDEN = (4,)
@@ -36,7 +36,7 @@ def hidden_text(hidden: tuple[int, ...]) -> str:
     return ",".join(str(n) for n in hidden)
 
 
-class ModelControls(QGroupBox):
+class ModelControls(TypedSettings, QGroupBox):
     """A form of the model settings; ``rows[key]`` is (label, field) for each setting it shows."""
 
     def __init__(self, state):
@@ -69,7 +69,6 @@ class ModelControls(QGroupBox):
         self.scale.lineEdit().setAccessibleName("Start scale, typed")
         self.scale.lineEdit().setToolTip(TIPS["init_scale"])
         form.addRow(self.note)
-        self.refused = ""
         self.hidden_keys: set[str] = set()  # keys a lesson hides
         self.show_settings(state.settings)
         self.model.currentIndexChanged.connect(lambda _: self._model_chosen())
@@ -114,15 +113,7 @@ class ModelControls(QGroupBox):
             start = (f"a random start scaled by {s.init_scale}" if s.init == "random" else
                      "zeros: every hidden unit of a layer gets the same gradient, so they stay the same for ever")
             text = f"Layers {sizes}, {s.activation} then σ; {start}."
-        self.note.setText(f"Not changed: {self.refused}. {text}" if self.refused else text)
-        self.refused = ""
-
-    def _send(self, **changes) -> None:
-        try:
-            self.state.change_settings(**changes)
-        except SettingsError as exc:
-            self.refused = exc.reason
-            self.show_settings(self.state.settings)
+        self._noted(text)
 
     def _model_chosen(self) -> None:
         if self.model.currentData() == "logistic":
@@ -132,21 +123,7 @@ class ModelControls(QGroupBox):
         self._send(hidden=FIRST_HIDDEN, **({"init": "random"} if self.state.settings.init == "zeros" else {}))
 
     def _hidden_entered(self) -> None:
-        try:
-            hidden = parse("hidden", self.hidden.text())
-        except ValueError as exc:
-            self.refused = str(exc)
-            self.show_settings(self.state.settings)
-            return
-        if hidden != self.state.settings.hidden:
-            self._send(hidden=hidden)
+        self._enter("hidden", self.hidden.text())
 
     def _scale_entered(self) -> None:
-        try:
-            scale = parse("init_scale", self.scale.currentText())
-        except ValueError as exc:
-            self.refused = str(exc)
-            self.show_settings(self.state.settings)
-            return
-        if scale != self.state.settings.init_scale:
-            self._send(init_scale=scale)
+        self._enter("init_scale", self.scale.currentText())

@@ -11,10 +11,10 @@ from PySide6.QtGui import QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QLineEdit
 
 from visualizer.app.common.fitting import WrappedLabel
+from visualizer.app.panels.typed_settings import TypedSettings
 from visualizer.core.optim.registry import HYPERS, SPECS, users
 from visualizer.core.optim.spec import join
-from visualizer.model.constraints import RUN, parse
-from visualizer.model.settings import SettingsError
+from visualizer.model.constraints import RUN
 from visualizer.model.state import OPTIMIZER_FIELDS
 
 OPTIMIZERS = tuple((spec.label, key) for key, spec in SPECS.items())
@@ -48,7 +48,7 @@ def _spin(key: str) -> QDoubleSpinBox:
     return box
 
 
-class OptimizerControls(QGroupBox):
+class OptimizerControls(TypedSettings, QGroupBox):
     """A form of the optimizer settings; ``rows[key]`` is (label, field) for each setting it shows."""
 
     def __init__(self, state):
@@ -88,7 +88,6 @@ class OptimizerControls(QGroupBox):
         self.batch.lineEdit().setAccessibleName("Batch size")  # its own field, read by screen readers
         self.batch.lineEdit().setToolTip(TIPS["batch_size"])
         self.hidden: set[str] = set()  # keys a lesson hides, whatever the optimizer
-        self.refused = ""  # why the last typed value was refused, until the next change
         self._offer_batches()
         self.show_settings(state.settings)
         self.optimizer.currentIndexChanged.connect(lambda _: self._send(optimizer=self.optimizer.currentData()))
@@ -152,38 +151,13 @@ class OptimizerControls(QGroupBox):
             per_epoch = -(-m // batch)
             text = (f"Each step uses {batch} of the m = {m} examples: {per_epoch} steps make one epoch. "
                     "The faint cost curve is each batch's J; the solid one is the full J.")
-        self.note.setText(f"Not changed: {self.refused}. {text}" if self.refused else text)
-        self.refused = ""
-
-    def _send(self, **changes) -> None:
-        try:
-            self.state.change_settings(**changes)
-        except SettingsError as exc:
-            self._refuse(exc.reason)
-
-    def _refuse(self, reason: str) -> None:
-        """A typed value that is not valid: the field shows the setting again, and the note says why."""
-        self.refused = reason
-        self.show_settings(self.state.settings)
+        self._noted(text)
 
     def _batch_entered(self) -> None:
-        text = self.batch.currentText().strip()
-        try:
-            value = None if text in ("", "all m") else parse("batch_size", text)
-        except ValueError as exc:
-            self._refuse(str(exc))
-            return
-        if value != self.state.settings.batch_size:
-            self._send(batch_size=value)
+        self._enter("batch_size", self.batch.currentText(), empty=("", "all m"))
 
     def _epsilon_entered(self) -> None:
-        try:
-            value = parse("epsilon", self.epsilon.text())
-        except ValueError as exc:
-            self._refuse(str(exc))
-            return
-        if value != self.state.settings.epsilon:
-            self._send(epsilon=value)
+        self._enter("epsilon", self.epsilon.text())
 
 
 def _batch_text(batch_size: int | None) -> str:
