@@ -3,7 +3,7 @@
 import numpy as np
 from PIL import Image
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QScrollArea
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QScrollArea
 
 
 def test_space_on_a_button_tabbed_to_presses_it_and_does_not_train(window, qtbot):
@@ -95,6 +95,9 @@ def test_tab_goes_through_the_controls_in_visual_order_and_skips_plots(window, q
     assert not any(isinstance(w, pg.GraphicsView) for w in seen)
     assert all(w.accessibleName() for w in seen if isinstance(w, QScrollArea))  # no unnamed stop
     assert not any(isinstance(w, QScrollArea) and w.widget() is p for w in seen)  # the Controls' controls are
-    order = [p.step_buttons[0], p.reset_button, p.alpha.field, p.presets, p.budget, p.speed, p.init, p.seed, p.loss]
+    unnamed = [w for w in seen if isinstance(w, QAbstractButton) and not (w.accessibleName() or w.text())]
+    assert not unnamed, "a button a screen reader would read as nothing"
+    order = [p.step_buttons[0], p.reset_button, p.alpha.slider, p.alpha.field, p.presets, p.budget, p.speed, p.init,
+             p.seed, p.loss]
     positions = [seen.index(w) for w in order]
     assert positions == sorted(positions)

@@ -93,8 +93,6 @@ class AlphaControl(QWidget):
         row.addWidget(self.field)
         self._alpha = alpha
         self._show(alpha)
-        self.setFocusProxy(self.field)  # Alt+A on the "Learning rate α" label lands in the field
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a label only hands focus to a focusable buddy
         self.slider.valueChanged.connect(self._slid)
         self.field.editingFinished.connect(self._typed)
 

@@ -121,6 +121,8 @@ class ControlsPanel(QWidget):
         form_box = QGroupBox("Settings")
         form = QFormLayout(form_box)
         form.addRow("Le&arning rate α", self.alpha)
+        # Alt+A types into the field; a focus proxy there made Tab skip the slider before it
+        form.labelForField(self.alpha).setBuddy(self.alpha.field)
         self.alpha.slider.setAccessibleName("Learning rate α")
         self.alpha.field.setAccessibleName("Learning rate α, typed")
         self.edge_label = WrappedLabel()

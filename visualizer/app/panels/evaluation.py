@@ -76,6 +76,7 @@ class MatrixBox(QGroupBox):
                 cell.setStyleSheet(SHOWN_ALONE)
                 cell.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
                 cell.clicked.connect(lambda _on, a=actual, s=said: self.state.show_cell(self.name, a, s))
+                cell.setAccessibleName(f"{name}: y = {actual} called {said}")  # until drawn with the classes
                 self.cells[actual, said] = cell
                 grid.addWidget(cell, row, 1 + said)
         self.scores = QLabel()
