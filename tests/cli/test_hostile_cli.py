@@ -21,7 +21,7 @@ from tests.formats.test_storage import dataset, npy_header, with_member
 from visualizer.cli import commands as cli
 from visualizer.cli import train as cli_train
 from visualizer.cli.output import Progress, json_safe, one_line, quote_path
-from visualizer.formats.storage import save_model
+from visualizer.formats.model_files import save_model
 
 IMAGE = str(Path(__file__).resolve().parents[2] / "assets" / "demo" / "train" / "cat" / "cat-000.png")
 
