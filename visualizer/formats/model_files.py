@@ -189,9 +189,9 @@ def _network(a, path, sizes: tuple[int, ...]) -> NetworkModel:
         W, b = floats(a, f"W{l}", path), floats(a, f"b{l}", path)
         for key, value, shape in ((f"W{l}", W, (n, p)), (f"b{l}", b, (n, 1))):
             if value.shape != shape:
+                units = f"{n} unit{'s' * (n != 1)}"
                 raise StorageError(f"{path}: the entry {key!r} has shape {value.shape}; layer {l} of "
-                                   f"{', '.join(map(str, sizes))} takes {p} inputs to {n} units, so it must be "
-                                   f"{shape}")
+                                   f"{', '.join(map(str, sizes))} takes {p} inputs to {units}, so it must be {shape}")
         params.append((W, b))
     classes = classes_of(a, path)
     changes = alpha_changes_of(a, path, None)
