@@ -13,6 +13,9 @@ line saying so) without the course's data in ../shared.
 
 Both sides run with one BLAS thread: on a loaded 2-core machine OpenBLAS's second thread
 made the plain loop up to 8× slower (spinning), which would flatter the ratio.
+
+``l_layer_adam``: Adam on the L-layer model, ms per iteration (the range of three runs) with one BLAS
+thread and with OpenBLAS's default, measured in the same run with equal costs (``adam_threads``).
 """
 
 from __future__ import annotations
@@ -23,18 +26,20 @@ import time
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import threadpool_info, threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from visualizer.core.models import Network, NetworkDescent, initial_parameters  # noqa: E402
+from visualizer.core.models import Network, NetworkDescent, NetworkOptimized, initial_parameters  # noqa: E402
+from visualizer.core.optim.optimizers import Optimizer  # noqa: E402
 from visualizer.core.reference.course_network import course_model, course_parameters  # noqa: E402
 from visualizer.data import read_course_h5  # noqa: E402
 from visualizer.data.planar import load_planar  # noqa: E402
 
 COURSE = ROOT.parent / "shared" / "datasets" / "catvnoncat"
 REFERENCE_ITERATIONS = 25
+ADAM_ITERATIONS = 20
 
 
 def best_of(repeats: int, fn) -> tuple[float, object]:
@@ -82,8 +87,10 @@ def main() -> int:
     if not train_file.is_file():
         print(json.dumps({"benchmark": "network", "skipped": f"no course data at {COURSE}"}))
         return 0
+    train = read_course_h5(train_file)
     with threadpool_limits(1):
-        result = measure(read_course_h5(train_file))
+        result = measure(train)
+    result["l_layer_adam"] = adam_threads(train)
     print(json.dumps(result))
     return 0
 
@@ -103,6 +110,30 @@ def measure(train) -> dict:
     # Past 7000 the flower's run is chaotic: one rounding apart gives costs 1e-5 apart there.
     planar["flower_max_cost_difference_to_7000"] = float(f"{gap[:7001].max():.3g}")
     return result | two | deep | planar
+
+
+def adam_threads(train, iterations: int = ADAM_ITERATIONS) -> dict:
+    """Adam on the L-layer model (the optimizers' loop on θ, primal: Adam leaves W1's span), ms per iteration
+    over three runs each with one BLAS thread and with OpenBLAS's own choice, interleaved in this run: the
+    products are BLAS's either way (W_l's strided views of θ are BLAS-ready); the thread count is what counts
+    on a busy machine. Both give the same costs to the bit."""
+    net = Network(train.n_x, (20, 7, 5), activation="relu")
+    theta0 = initial_parameters(net, "random", seed=1, scale="lecun")
+    times: dict[str, list[float]] = {"one_blas_thread": [], "default_blas_threads": []}
+    costs = {}
+    for _ in range(3):
+        for key, limit in (("one_blas_thread", 1), ("default_blas_threads", None)):
+            with threadpool_limits(limit):
+                run = NetworkOptimized(net, train.X, train.Y, theta0, alpha=0.0075, optimizer=Optimizer(kind="adam"))
+                run.step(1)  # the first iteration's allocations are not the loop's
+                started = time.perf_counter()
+                run.step(iterations)
+                times[key].append(1000 * (time.perf_counter() - started) / iterations)
+                costs[key] = run.costs
+    assert np.array_equal(costs["one_blas_thread"], costs["default_blas_threads"])
+    default = max(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+    return {"iterations": iterations, "default_blas_threads": default, "same_costs": True,
+            **{f"ms_per_iteration_{k}": [round(min(v), 1), round(max(v), 1)] for k, v in times.items()}}
 
 
 if __name__ == "__main__":

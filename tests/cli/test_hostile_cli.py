@@ -21,7 +21,8 @@ from tests.formats.test_storage import dataset, npy_header, with_member
 from visualizer.cli import commands as cli
 from visualizer.cli import train as cli_train
 from visualizer.cli.output import Progress, json_safe, one_line, quote_path
-from visualizer.formats.storage import save_model
+from visualizer.core.models import Network
+from visualizer.formats.model_files import save_model, save_network_model
 
 IMAGE = str(Path(__file__).resolve().parents[2] / "assets" / "demo" / "train" / "cat" / "cat-000.png")
 
@@ -54,6 +55,10 @@ def files(tmp_path_factory) -> Path:
     np.save(d / "plain.npy", np.zeros(3))
     os.rename(d / "plain.npy", d / "plain.npz")
     with_member(good, d / "huge.npz", "w.npy", npy_header((10**12,)))
+    net = Network(3 * 64 * 64, (2,))
+    save_network_model(d / "net.npz", net, np.zeros(net.size), 64, ("non-cat", "cat"), [(0, 0.005)], {})
+    with np.load(d / "net.npz") as z:
+        np.savez(d / "unchained.npz", **({k: z[k] for k in z.files} | {"W2": np.zeros((2, 1))}))
 
     def bomb(f):
         f.write(npy_header((8 * 2**20,)))
@@ -92,6 +97,9 @@ HOSTILE = [
     ("Python objects", lambda d: ["predict", d / "objects.npz", IMAGE], "holds Python objects"),
     ("10^12 floats declared", lambda d: ["predict", d / "huge.npz", IMAGE], "'w' declares (1000000000000,)"),
     ("zip bomb", lambda d: ["predict", d / "bomb.npz", IMAGE], "'w' would unpack to 64 MB"),
+    ("network layers that do not chain", lambda d: ["predict", d / "unchained.npz", IMAGE],
+     "unchained.npz: the entry 'W2' has shape (2, 1); layer 2 of 12288, 2, 1 takes 2 inputs to 1 unit, so it must "
+     "be (1, 2)"),
     ("beta 1", lambda d: ["train", "--optimizer", "momentum", "--beta", "1"],
      "beta must be a number in [0, 1), not '1'"),
     ("beta -0.1", lambda d: ["train", "--beta", "-0.1"], "beta must be a number in [0, 1)"),

@@ -3,14 +3,19 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import COURSE_DIR
-from visualizer.core.models import Network, initial_parameters
+from visualizer.core.engine.losses import sigmoid
+from visualizer.core.models import Network, NetworkDescent, initial_parameters, network_accuracy, output_z
 from visualizer.core.models.optimized import NetworkOptimized
 from visualizer.core.optim.optimizers import Optimizer
+from visualizer.data import load_data
 from visualizer.data.planar import load_planar
+from visualizer.formats.model_files import load_model
 from visualizer.model.constraints import parse
 
 
@@ -125,7 +130,7 @@ def test_networks_at_several_alphas_print_the_table_with_what_j_did(tmp_path):
     (["--layers", "4", "--init-scale", "-1"], "argument --init-scale: the initialization scale must be a positive"),
     (["--layers", "4", "--init-scale", "xavier"], "argument --init-scale: the initialization scale must be"),
     (["--layers", "4", "--activation", "softmax"], "argument --activation: the activation must be one of relu"),
-    (["--layers", "4", "--save", "m.npz"], "argument --save: saving a network is not supported yet"),
+    (["--layers", "4", "--save", "m.npz"], "argument --save: a model of 2-D points cannot be saved yet"),
     (["--n-px", "64"], "planar:flower: holds 2-D points, not images, so --n-px does not apply"),
 ])
 def test_what_a_network_cannot_do_yet_is_one_line_and_exit_2(tmp_path, flags, message):
@@ -204,3 +209,27 @@ def test_the_seeds_flag_takes_two_to_sixteen_different_seeds(text):
     with pytest.raises(ValueError, match=r"^the seeds must be a list of 2 to 16 different whole numbers from 0 to "):
         parse("seeds", text)
     assert parse("seeds", "3, 1,2") == (3, 1, 2)
+
+
+def test_a_network_saved_by_train_predicts_what_the_trained_network_says(tmp_path):
+    """`train --layers --save` then `predict`: each image's ŷ is the trained network's on that image, the run
+    done again here from the same seeded start (the demo set, 3 ReLU units, 30 iterations)."""
+    demo = Path(__file__).resolve().parents[2] / "assets" / "demo"
+    model = tmp_path / "net.npz"
+    out = run("train", demo, "--layers", "3", "--init", "random", "--alpha", "0.01", "--iterations", "30",
+              "--save", model)
+    assert out.returncode == 0, out.stderr
+    train, test = load_data(demo)
+    net = Network(train.n_x, (3,))
+    again = NetworkDescent(net, train.X, train.Y, initial_parameters(net, "random", 0, 0.01), alpha=0.01)
+    again.step(30)
+    saved = load_model(model)
+    assert saved.net.sizes == (train.n_x, 3, 1) and np.allclose(saved.theta, again.theta, rtol=1e-12, atol=0)
+    assert saved.metrics["train_accuracy"] == network_accuracy(net, again.theta, train.X, train.Y)
+    out = run("predict", model, *test.names[:3], *test.names[-3:])
+    assert out.returncode == 0, out.stderr
+    expected = sigmoid(output_z(net, again.theta, test.X).reshape(-1))
+    rows = [line.split("\t") for line in out.stdout.splitlines()]
+    assert [r[0] for r in rows] == [*test.names[:3], *test.names[-3:]]
+    for (_, yhat, label), i in zip(rows, [0, 1, 2, test.m - 3, test.m - 2, test.m - 1], strict=True):
+        assert abs(float(yhat) - expected[i]) <= 5e-7 and label == test.classes[int(expected[i] > 0.5)]

@@ -12,7 +12,8 @@ import pytest
 from visualizer.core import GradientDescent
 from visualizer.data import Dataset, images_to_x
 from visualizer.formats import exports, npz_reader
-from visualizer.formats.storage import StorageError, load_model, load_session, save_model, save_session
+from visualizer.formats.model_files import load_model, save_model
+from visualizer.formats.storage import StorageError, load_session, save_session
 from visualizer.fs import atomic
 from visualizer.model.settings import RunSettings
 

@@ -14,8 +14,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from visualizer.cli import desktop
 from visualizer.cli.args import UsageError, build_parser, route, window_path_problem
 from visualizer.cli.check_lesson import check_lessons
@@ -27,7 +25,8 @@ from visualizer.data import DataError, ImageError, load_image
 from visualizer.formats import animation_frames as af
 from visualizer.formats.animation_frames import Cancelled
 from visualizer.formats.lesson_files import LessonError, load_lesson, load_lesson_data
-from visualizer.formats.storage import StorageError, load_model
+from visualizer.formats.model_files import load_model
+from visualizer.formats.storage import StorageError
 from visualizer.fs.files import file_kind_problem
 from visualizer.model.panels import SCREENSHOT_VIEWS
 
@@ -93,7 +92,7 @@ def _predict(args) -> int:
             print(f"visualizer: skipped {quote_path(path, sys.stderr)}: {one_line(str(exc))}", file=sys.stderr)
             failed += 1
             continue
-        yhat = float(sigmoid(np.array(model.z(x))))
+        yhat = float(sigmoid(model.z(x.reshape(-1, 1)))[0])  # logistic regression's or a network's z
         print(f"{quote_path(path)}\t{yhat:.6f}\t{one_line(model.classes[int(yhat > 0.5)], sys.stdout)}")
     return 1 if failed else 0
 

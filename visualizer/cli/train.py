@@ -19,7 +19,7 @@ from visualizer.core.optim.optimizers import Optimizer
 from visualizer.core.optim.registry import HYPERS
 from visualizer.data import Dataset, Skipped, load_data
 from visualizer.data.planar import is_planar
-from visualizer.formats.storage import save_model
+from visualizer.formats.model_files import save_model, save_network_model
 from visualizer.fs.atomic import atomic_write, write_problem
 from visualizer.fs.files import file_kind_problem
 from visualizer.model.constraints import MODEL_SETTINGS, TABLE, batch_problem
@@ -59,9 +59,9 @@ def train(args) -> int:
         if len(args.alpha) > 1:
             print(f"learning rate is: {alpha}")
         if settings.hidden:
-            summary = run_network(train, test, alpha, args, settings, optimizer, _steps)
+            summary, trained = run_network(train, test, alpha, args, settings, optimizer, _steps)
         else:
-            summary, gd = _one_run(train, test, alpha, args, optimizer)
+            summary, trained = _one_run(train, test, alpha, args, optimizer)
         runs.append(summary)
         if len(args.alpha) > 1:
             print("-" * 55)
@@ -69,8 +69,13 @@ def train(args) -> int:
         _print_table(runs)
     if args.json:
         _write_json(args.json, train, test, runs, model_summary(settings, train.n_x))
-    if args.save:
-        save_model(args.save, gd.w, gd.b, train.n_px, train.classes, gd.history.alpha_changes, gd.metrics())
+    if args.save:  # the last α's run
+        if settings.hidden:
+            save_network_model(args.save, trained.net, trained.theta, train.n_px, train.classes,
+                               trained.alpha_changes, trained.metrics)
+        else:
+            save_model(args.save, trained.w, trained.b, train.n_px, train.classes, trained.history.alpha_changes,
+                       trained.metrics())
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,9 +31,6 @@ def model_problem(settings: RunSettings, args, m: int) -> str | None:
         given = [key for key in MODEL_SETTINGS if key != "hidden" and getattr(args, key) is not None]
         if given:
             return f"argument {TABLE[given[0]].flag}: applies to a network's hidden layers; give --layers too"
-        return None
-    if args.save:
-        return "argument --save: saving a network is not supported yet"
     return None
 
 
@@ -51,8 +49,9 @@ def model_summary(settings: RunSettings, n_x: int) -> dict:
 
 
 def run_network(train: Dataset, test: Dataset | None, alpha: float, args, settings: RunSettings,
-                optimizer: Optimizer, steps: Callable[[object, int, str], None]) -> dict:
-    """One α from the seeded start; prints the course's lines and returns the run's JSON summary."""
+                optimizer: Optimizer, steps: Callable[[object, int, str], None]) -> tuple[dict, NetworkTrained]:
+    """One α from the seeded start; prints the course's lines and returns the run's JSON summary, and what a
+    model file keeps of it."""
     started = time.perf_counter()
     net = network_of(settings, train.n_x)
     theta0 = initial_parameters(net, settings.init, settings.seed, settings.init_scale)
@@ -78,6 +77,8 @@ def run_network(train: Dataset, test: Dataset | None, alpha: float, args, settin
         test_cost = None if test is None else network_cost(net, theta, test.X, test.Y)
     verdict = _verdict(run, mini, final)
     tell_outcome(verdict, train_accuracy, test_accuracy, test is not None)
+    metrics = {"train_cost": final, "train_accuracy": train_accuracy, "test_cost": test_cost,
+               "test_accuracy": test_accuracy}
     return {
         "alpha": alpha,
         "iterations": run.iteration,
@@ -95,7 +96,17 @@ def run_network(train: Dataset, test: Dataset | None, alpha: float, args, settin
         "method": run.method,
         "path_reason": _path_reason(run),
         "printed_costs": "full J_reg at the stride (mini-batches)" if mini else "J_reg of each printed iteration",
-    }
+    }, NetworkTrained(net, theta, [(0, alpha)], metrics)
+
+
+@dataclass(frozen=True)
+class NetworkTrained:
+    """What `--save` writes of a network's run: its layers, θ at the end, its α and its figures."""
+
+    net: Network
+    theta: np.ndarray
+    alpha_changes: list[tuple[int, float]]
+    metrics: dict
 
 
 def _verdict(run, mini: bool, final: float) -> Verdict:

@@ -1,18 +1,15 @@
-"""Models and sessions as .npz files: written atomically, read without ever unpickling.
+"""Sessions as .npz files: written atomically, read without ever unpickling.
 
-A model is what ``visualizer predict`` needs: w, b, n_px, the classes and how images
-are prepared. A session is everything needed to reopen the window as it was: the
-examples themselves (so it opens on another machine), the settings and the run's
-history. Reading checks every entry's size before unpacking it (visualizer.formats.npz_reader)
-and every value before anything is built, so a bad file raises StorageError and
-changes nothing.
+A session is everything needed to reopen the window as it was: the examples themselves (so it opens on
+another machine), the settings and the run's history. Reading checks every entry's size before unpacking it
+(visualizer.formats.npz_reader) and every value before anything is built, so a bad file raises StorageError
+and changes nothing. Model files, what ``visualizer predict`` reads, are visualizer.formats.model_files.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,159 +24,27 @@ from visualizer.data import Dataset, images_to_x
 from visualizer.data.dataset import Skipped
 from visualizer.data.images import N_PX_RANGE
 from visualizer.formats import comparison_files, pinned_files
-from visualizer.formats.npz_reader import SCALAR, NpzError, Spec, read_npz, text
+from visualizer.formats.npz_reader import SCALAR, Spec, text
 from visualizer.formats.run_state import exact_state, optimizer_changes, optimizer_state_arrays
+from visualizer.formats.stored_entries import (
+    ALPHAS,
+    CLASSES,
+    W_ENTRY,
+    W_MAX,
+    alpha_changes_of,
+    classes_of,
+    floats,
+    json_of,
+    need,
+    read_stored,
+    text_of,
+    whole,
+)
 from visualizer.fs.atomic import StorageError, atomic_save
-from visualizer.fs.files import require_regular
-from visualizer.model.constraints import batch_problem, check
+from visualizer.model.constraints import batch_problem
 from visualizer.model.settings import RunSettings, SettingsError, model_problem
 
-MODEL_FORMAT, SESSION_FORMAT, VERSION = "visualizer-model", "visualizer-session", 1
-PREPROCESSING = ("decode with Pillow (EXIF rotation applied, transparency on white, 8-bit RGB), centre-crop to "
-                 "a square, Lanczos resize to n_px x n_px, unroll in the course's order, divide by 255")
-
-
-# ---------------------------------------------------------------------- reading
-def _load(path: str | os.PathLike, expected_format: str, specs: dict[str, Spec]) -> dict[str, np.ndarray]:
-    """Every entry of ``path``, each within its spec; the format and version are checked first."""
-    require_regular(path, StorageError)
-    what = "a model" if expected_format == MODEL_FORMAT else "a session"
-    try:
-        with open(path, "rb") as f:
-            head = read_npz(f, {"format": specs["format"], "version": SCALAR}, strict=False)
-            fmt = str(head["format"][()]) if "format" in head else None
-            if fmt != expected_format:
-                said = "it has no 'format' entry" if fmt is None else f"it says {fmt[:60]!r}"
-                raise StorageError(f"{path}: not {what} file ({said})")
-            version = _whole(head, "version", path, 1, 10**6)
-            if version > VERSION:
-                raise StorageError(f"{path}: written by a newer visualizer (format {version}; "
-                                   f"this one reads {VERSION})")
-            f.seek(0)
-            return read_npz(f, specs)
-    except NpzError as exc:
-        raise StorageError(f"{path}: {exc}") from None
-    except OSError as exc:
-        raise StorageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-
-
-def _need(a, key, path) -> np.ndarray:
-    if key not in a:
-        raise StorageError(f"{path}: the entry {key!r} is missing")
-    return a[key]
-
-
-def _floats(a, key, path) -> np.ndarray:
-    v = _need(a, key, path).astype(np.float64, copy=False)
-    if not np.all(np.isfinite(v)):
-        raise StorageError(f"{path}: the entry {key!r} holds NaN or infinite values")
-    return v
-
-
-def _whole(a, key, path, lo: int, hi: int) -> int:
-    v = float(_floats(a, key, path)[()]) if _need(a, key, path).dtype.kind == "f" else int(a[key][()])
-    if v != int(v) or not lo <= v <= hi:
-        raise StorageError(f"{path}: the entry {key!r} is {v:g}; it must be a whole number from {lo} to {hi}")
-    return int(v)
-
-
-def _text(a, key, path) -> str:
-    return str(_need(a, key, path)[()])
-
-
-def _json(a, key, path, what: str):
-    try:
-        return json.loads(_text(a, key, path))
-    except RecursionError:
-        raise StorageError(f"{path}: {what} ({key!r}) are nested too deeply") from None
-    except ValueError:
-        raise StorageError(f"{path}: {what} ({key!r}) are not valid JSON") from None
-
-
-def _classes(a, path) -> tuple[str, str]:
-    c = _need(a, "classes", path)
-    if c.size != 2:
-        raise StorageError(f"{path}: the entry 'classes' must name two classes, not {c.size}")
-    names = (str(c[0]), str(c[1]))
-    if not all(n.strip() for n in names) or names[0] == names[1]:
-        raise StorageError(f"{path}: the entry 'classes' must hold two different, non-empty names, "
-                           f"not {names[0][:40]!r} and {names[1][:40]!r}")
-    return names
-
-
-def _alpha_changes(a, path, last: int | None) -> list[tuple[int, float]]:
-    """(iteration, alpha) rows: from 0, increasing, whole iterations up to ``last``, valid alphas."""
-    c = _floats(a, "alpha_changes", path)
-    if c.ndim != 2 or c.shape[1] != 2 or len(c) == 0:
-        raise StorageError(f"{path}: the entry 'alpha_changes' must have shape (k, 2) with k >= 1, not {c.shape}")
-    its = c[:, 0]
-    if its[0] != 0 or np.any(np.diff(its) <= 0) or np.any(its != np.floor(its)) or \
-            (last is not None and its[-1] > last):
-        raise StorageError(f"{path}: the entry 'alpha_changes' must start at iteration 0 and go up in whole "
-                           f"iterations{'' if last is None else f' to at most {last}'}")
-    try:
-        return [(int(i), check("alpha", float(al))) for i, al in c]
-    except ValueError as exc:
-        raise StorageError(f"{path}: the entry 'alpha_changes': {exc}") from None
-
-
-# ---------------------------------------------------------------------- models
-W_MAX = 3 * N_PX_RANGE[1] ** 2
-MAX_ALPHA_CHANGES = 10**6
-CLASS_CHARS = 256
-_CLASSES = Spec("U", 1, 16 * 4 * CLASS_CHARS, max_itemsize=4 * CLASS_CHARS)
-_W = Spec("f", 1, 8 * W_MAX)
-_ALPHAS = Spec("f", 2, 16 * MAX_ALPHA_CHANGES)
-MODEL_SPECS = {"format": text(64), "version": SCALAR, "w": _W, "b": SCALAR, "n_px": SCALAR, "classes": _CLASSES,
-               "preprocessing": text(4096), "alpha_changes": _ALPHAS, "metrics": text(2**18)}
-
-
-@dataclass
-class Model:
-    w: np.ndarray
-    b: float
-    n_px: int
-    classes: tuple[str, str]
-    alpha_changes: list[tuple[int, float]]
-    metrics: dict
-
-    def z(self, X: np.ndarray) -> np.ndarray:
-        return self.w @ X + self.b
-
-
-def _finite_or_none(metrics: dict) -> dict:
-    """NaN (a test cost on no examples) is not JSON: it is written, and read, as null."""
-    return {k: v if v is None or math.isfinite(v) else None for k, v in metrics.items()}
-
-
-def save_model(path, w, b, n_px, classes, alpha_changes, metrics) -> None:
-    atomic_save(path, {
-        "format": np.array(MODEL_FORMAT), "version": np.array(VERSION),
-        "w": np.asarray(w, dtype=np.float64), "b": np.array(float(b)), "n_px": np.array(int(n_px)),
-        "classes": np.array(list(classes)), "preprocessing": np.array(PREPROCESSING),
-        "alpha_changes": np.array(alpha_changes, dtype=np.float64).reshape(-1, 2),
-        "metrics": np.array(json.dumps(_finite_or_none(metrics), allow_nan=False)),
-    })
-
-
-def _model_metrics(a, path) -> dict:
-    metrics = _json(a, "metrics", path, "its metrics")
-    if not isinstance(metrics, dict) or not all(
-            v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in metrics.values()):
-        raise StorageError(f"{path}: its metrics ('metrics') must be a JSON object of numbers")
-    return _finite_or_none(metrics)
-
-
-def load_model(path) -> Model:
-    a = _load(path, MODEL_FORMAT, MODEL_SPECS)
-    n_px = _whole(a, "n_px", path, *N_PX_RANGE)
-    w = _floats(a, "w", path)
-    if w.size != 3 * n_px * n_px:
-        raise StorageError(f"{path}: the entry 'w' has {w.size} values, but n_px = {n_px} needs {3 * n_px * n_px}")
-    classes = _classes(a, path)
-    changes = _alpha_changes(a, path, None)
-    metrics = _model_metrics(a, path)
-    return Model(w, float(_floats(a, "b", path)[()]), n_px, classes, changes, metrics)
+SESSION_FORMAT, VERSION = "visualizer-session", 1
 
 
 # ---------------------------------------------------------------------- sessions
@@ -193,8 +58,8 @@ MAX_COSTS = 10**9
 
 def _session_specs() -> dict[str, Spec]:
     column = Spec("f", 1, 8 * MAX_COSTS, memory_factor=2)  # History's columns double as they grow
-    specs = {"format": text(64), "version": SCALAR, "classes": _CLASSES, "settings": text(4096), "costs": column,
-             "costs_stride": SCALAR, "iteration": SCALAR, "alpha_changes": _ALPHAS, "w": _W, "b": SCALAR,
+    specs = {"format": text(64), "version": SCALAR, "classes": CLASSES, "settings": text(4096), "costs": column,
+             "costs_stride": SCALAR, "iteration": SCALAR, "alpha_changes": ALPHAS, "w": W_ENTRY, "b": SCALAR,
              "run_method": text(16), "run_w0": _NETWORK, "run_watch": Spec("f", 1, 16),
              "optimizer_changes": text(2**20), "run_counters": Spec("iu", 1, 3 * 8),
              "run_theta": _NETWORK, **{k: Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2)) for k in ("run_v", "run_s")}}
@@ -284,23 +149,23 @@ def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettin
 
 def _read_dataset(a, prefix, path, classes) -> Dataset | None:
     """One set, checked; None for an empty test set. The training set needs both classes."""
-    images = _need(a, f"{prefix}_images", path)
+    images = need(a, f"{prefix}_images", path)
     m, n_px = images.shape[0], images.shape[1]
     if images.shape[3] != 3 or images.shape[2] != n_px or not N_PX_RANGE[0] <= n_px <= N_PX_RANGE[1]:
         raise StorageError(f"{path}: the entry '{prefix}_images' has shape {images.shape}; it must be "
                            f"(m, n_px, n_px, 3) with n_px from {N_PX_RANGE[0]} to {N_PX_RANGE[1]}")
-    labels, names = _need(a, f"{prefix}_labels", path), _need(a, f"{prefix}_names", path)
+    labels, names = need(a, f"{prefix}_labels", path), need(a, f"{prefix}_names", path)
     if not len(labels) == len(names) == m:
         raise StorageError(f"{path}: the {prefix} set has {m} images, {len(labels)} labels and {len(names)} names")
     if not np.all((labels == 0) | (labels == 1)):
         raise StorageError(f"{path}: the entry '{prefix}_labels' must hold only 0 and 1")
     if prefix == "train" and not (np.any(labels == 0) and np.any(labels == 1)):
         raise StorageError(f"{path}: the training set needs at least one example of each class")
-    report = _json(a, f"{prefix}_skipped", path, f"the {prefix} load report")
+    report = json_of(a, f"{prefix}_skipped", path, f"the {prefix} load report")
     if not isinstance(report, list) or not all(
             isinstance(r, list) and len(r) == 2 and all(isinstance(s, str) for s in r) for r in report):
         raise StorageError(f"{path}: the {prefix} load report ('{prefix}_skipped') must be a list of [path, reason]")
-    source = _text(a, f"{prefix}_source", path)
+    source = text_of(a, f"{prefix}_source", path)
     if m == 0:
         return None
     return Dataset(images_to_x(images), labels.reshape(1, -1).astype(np.int64), images, [str(n) for n in names],
@@ -309,7 +174,7 @@ def _read_dataset(a, prefix, path, classes) -> Dataset | None:
 
 def _metric_history(a, path, iteration: int, history: History) -> None:
     """Metric columns: whole increasing iterations within the run, columns that line up, sane values."""
-    cols = {name: _floats(a, f"metric_{name}", path) for name in ("iteration", *METRICS)}
+    cols = {name: floats(a, f"metric_{name}", path) for name in ("iteration", *METRICS)}
     its = cols["iteration"]
     if np.any(its != np.floor(its)) or np.any(np.diff(its) <= 0) or (its.size and (its[0] < 0 or its[-1] > iteration)):
         raise StorageError(f"{path}: the entry 'metric_iteration' must hold whole, increasing iterations "
@@ -326,7 +191,7 @@ def _metric_history(a, path, iteration: int, history: History) -> None:
     for name, column in cols.items():
         history.metrics[name].extend(column)
     if f"metric_{EDGE}" in a:  # older files have none; NaN marks "no single number here"
-        edges = _need(a, f"metric_{EDGE}", path).astype(np.float64, copy=False)
+        edges = need(a, f"metric_{EDGE}", path).astype(np.float64, copy=False)
         if edges.size > n or np.any(edges[~np.isnan(edges)] <= 0) or np.any(np.isinf(edges)):
             raise StorageError(f"{path}: the entry 'metric_{EDGE}' must hold at most {n} positive values or NaN")
         history.metrics[EDGE].extend(edges)
@@ -334,10 +199,10 @@ def _metric_history(a, path, iteration: int, history: History) -> None:
 
 def load_session(path) -> Session:
     """Everything checked before anything is built; any problem is a StorageError naming the entry."""
-    a = _load(path, SESSION_FORMAT, _session_specs())
-    classes = _classes(a, path)
+    a = read_stored(path, SESSION_FORMAT, VERSION, _session_specs())
+    classes = classes_of(a, path)
     try:
-        settings = RunSettings.from_dict(_json(a, "settings", path, "its settings"), f"{path}: its settings")
+        settings = RunSettings.from_dict(json_of(a, "settings", path, "its settings"), f"{path}: its settings")
     except SettingsError as exc:
         raise StorageError(str(exc)) from None
     train = _read_dataset(a, "train", path, classes)
@@ -349,15 +214,15 @@ def load_session(path) -> Session:
     test = _read_dataset(a, "test", path, classes) if has_test else None
     if test is not None and test.n_x != train.n_x:
         raise StorageError(f"{path}: its train images are {train.n_px} px, its test images {test.n_px} px")
-    iteration = _whole(a, "iteration", path, 0, MAX_COSTS)
-    costs = _floats(a, "costs", path)
-    stride = _whole(a, "costs_stride", path, 1, 2**40) if "costs_stride" in a else 1  # older files: 1
+    iteration = whole(a, "iteration", path, 0, MAX_COSTS)
+    costs = floats(a, "costs", path)
+    stride = whole(a, "costs_stride", path, 1, 2**40) if "costs_stride" in a else 1  # older files: 1
     if stride & (stride - 1):
         raise StorageError(f"{path}: the entry 'costs_stride' is {stride}; it must be a power of two")
     if costs.size != -(-iteration // stride) or np.any(costs < 0):
         raise StorageError(f"{path}: the entry 'costs' must hold one cost (>= 0) every {stride} iteration(s): "
                            f"{costs.size} values for iteration {iteration}")
-    w = _floats(a, "w", path)
+    w = floats(a, "w", path)
     network = network_sizes(train, settings.hidden) if settings.hidden else None
     if network is not None and w.size:
         raise StorageError(f"{path}: the entry 'w' must be empty: its settings say a network, whose parameters are "
@@ -365,9 +230,9 @@ def load_session(path) -> Session:
     if network is None and w.size != train.n_x:
         raise StorageError(f"{path}: the entry 'w' has {w.size} values for {train.n_x} features "
                            f"({train.n_px} x {train.n_px} x 3)")
-    b = float(_floats(a, "b", path)[()])
+    b = float(floats(a, "b", path)[()])
     history = History()
-    history.alpha_changes = _alpha_changes(a, path, iteration)
+    history.alpha_changes = alpha_changes_of(a, path, iteration)
     history.optimizer_changes = optimizer_changes(a, path, iteration, settings, train.m)
     _metric_history(a, path, iteration, history)
     history.costs.restore(costs, stride, iteration)
@@ -380,7 +245,7 @@ def _threshold(a, path) -> float:
     """The Evaluation panel's threshold on ŷ, strictly between 0 and 1; older files have none: 0.5."""
     if "threshold" not in a:
         return COURSE_THRESHOLD
-    t = float(_floats(a, "threshold", path)[()])
+    t = float(floats(a, "threshold", path)[()])
     if not 0.0 < t < 1.0:
         raise StorageError(f"{path}: the entry 'threshold' is {t:g}; it must be a number between 0 and 1")
     return t

@@ -1,11 +1,13 @@
 """The Model group: a network trains in the window through the registry, and the panels say what they show."""
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 from visualizer.app.run.frame import build_frame
 from visualizer.core.analysis.sharpening import LIVE_SHARPNESS
 from visualizer.core.models import NetworkRun
+from visualizer.formats.model_files import load_model
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -18,7 +20,7 @@ def _train(window, qtbot, n: int) -> None:
     window.refresh(force=True)
 
 
-def test_a_network_chosen_in_the_controls_trains_and_the_panels_draw_it(window, qtbot):
+def test_a_network_chosen_in_the_controls_trains_and_the_panels_draw_it(window, qtbot, tmp_path):
     model, state, c = window.controls.model, window.state, window.controller
     assert not model.rows["hidden"][1].isVisibleTo(model)  # logistic regression: no hidden layers to set
     state.change_settings(alpha=0.005)
@@ -65,6 +67,10 @@ def test_a_network_chosen_in_the_controls_trains_and_the_panels_draw_it(window, 
     _train(window, qtbot, 20)
     assert c.gd.iteration == 320 and c.gd.opt_state.t == 20 and set(c.gd.opt_state.arrays) == {"v", "s"}
     assert c.replay_note() == "before 300 the network's adam started again from θ in new coordinates (primal)"
+    assert window.save_model(str(tmp_path / "net.npz"))  # File > Save model: the network, for `visualizer predict`
+    saved = load_model(tmp_path / "net.npz")
+    assert saved.net.sizes == c.gd.net.sizes and np.array_equal(saved.theta, c.gd.theta)
+    assert np.array_equal(saved.z(c.train.X), c.gd.z) and saved.alpha_changes == c.gd.history.alpha_changes
 
     model.model.setCurrentIndex(model.model.findData("logistic"))
     window.refresh(force=True)

@@ -199,7 +199,8 @@ def test_a_hostile_npz_is_refused_without_running_anything(window, tmp_path):
     window.open_session(str(path))
     assert not marker.exists()
     assert "refused" in window.notice.label.text() or "Could not open" in window.notice.label.text()
-    from visualizer.formats.storage import StorageError, load_model
+    from visualizer.formats.model_files import load_model
+    from visualizer.formats.storage import StorageError
 
     with pytest.raises(StorageError, match="refused|not a model"):
         load_model(path)

@@ -11,7 +11,7 @@ from visualizer.app.common.file_names import suggested_name
 from visualizer.app.explorer.explorer import kept_comparison, reopen_comparison
 from visualizer.app.window import preferences
 from visualizer.core.models.registry import model_of
-from visualizer.formats import storage
+from visualizer.formats import model_files, storage
 from visualizer.formats.storage import session_weights as weights_of
 
 
@@ -52,11 +52,10 @@ class FileActions:
         c = self.controller
         c.pause()
         gd = c.gd
-        if model_of(gd).has_hidden:  # a model file holds one neuron's w and b
-            self.notice.show_message("A model file holds logistic regression's w and b: a network is saved with "
-                                     "File > Save session.", "info")
-            return False
-        return self._guarded("Saving the model", lambda: storage.save_model(
+        if model_of(gd).has_hidden:  # its layers, activation and every W_l, b_l
+            return self._guarded("Saving the model", lambda: model_files.save_network_model(
+                path, gd.net, gd.theta, c.train.n_px, c.train.classes, gd.history.alpha_changes, gd.metrics()))
+        return self._guarded("Saving the model", lambda: model_files.save_model(
             path, gd.w, gd.b, c.train.n_px, c.train.classes, gd.history.alpha_changes, gd.metrics()))
 
     def save_session(self, path: str | None = None) -> bool:

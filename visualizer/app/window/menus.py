@@ -44,8 +44,8 @@ def build_menus(window) -> None:
     file.addSeparator()
     action(file, "&Classify images…", "Ctrl+K", window.classify_files, "Pick photos for the model to judge")
     file.addSeparator()
-    action(file, "Save &model…", "Ctrl+S", window.save_model, "w, b and how images are prepared, for "
-           "`visualizer predict`")
+    action(file, "Save &model…", "Ctrl+S", window.save_model, "w and b (a network: each layer's W and b) and how "
+           "images are prepared, for `visualizer predict`")
     action(file, "Save s&ession…", "Ctrl+Shift+S", window.save_session, "Data, edits, settings and the whole run")
     action(file, "Save as lesso&n…", None, window.save_lesson_file,
            "The window as a lesson file: data, settings, panels and iteration, to edit and hand out")
