@@ -101,13 +101,14 @@ class RacePlots(QSplitter):
         for (train, _), label in zip(self.items, labels, strict=False):
             self.curves.plotItem.legend.getLabel(train).setText(label)
 
-    def draw_slice(self, view: SharedSlice | None, labels: list[str]) -> None:
+    def draw_slice(self, view: SharedSlice | None, labels: list[str], absent: str | None = None) -> None:
+        """The shared slice with each run's path; without one, ``absent`` says why."""
         for item in self.slice_plot.listDataItems():
             self.slice_plot.removeItem(item)
         self.slice_plot.plotItem.legend.clear()
-        if view is None:
+        if view is None or absent:
             self.slice_image.clear()
-            self.slice_note.setText("")
+            self.slice_note.setText(absent or "")
             return
         show_heatmap(self.slice_image, view.J, view.s, view.t)
         notes = []

@@ -38,8 +38,10 @@ from visualizer.app.explorer.race_table import ConfigTable, ResultsTable
 from visualizer.app.explorer.sweep_tab import SweepTab
 from visualizer.app.run.worker import Worker
 from visualizer.core.analysis.race import PRESETS, X_AXES, Race, RaceConfig
+from visualizer.core.analysis.race_seeds import seed_groups
 from visualizer.data import Dataset
 from visualizer.formats.comparison_files import SavedComparison
+from visualizer.model.race_config import race_options
 
 #: Iterations each run goes on between two looks at the stop flags.
 CHUNK = 25
@@ -89,7 +91,8 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.preset.setMinimumContentsLength(12)  # its longest name set the window's width (1094 px at 1.6 x text)
         self.preset.setToolTip("Ready-made races: the course's α, batch against mini-batch against stochastic "
-                               "descent, GD against momentum against Adam, L2 from 0 to 10.")
+                               "descent, GD against momentum against Adam, L2 from 0 to 10, large steps, and the "
+                               "window's model from seeds 1, 2 and 3 (at the flower's α 1.2).")
         self.iterations = QSpinBox()
         self.iterations.setRange(1, 1_000_000)
         self.iterations.setValue(1500)
@@ -139,6 +142,11 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.plots = RacePlots()
+        self.seeds_note = WrappedLabel("")  # what the seeds did, when rows differ only in their seed
+        self.seeds_note.setToolTip("Runs alike but for their seed, judged from their measured J: one minimum when "
+                                   "their final J agree, different minima when they differ by over 10 times what "
+                                   "any run still moved over its last tenth of iterations.")
+        self.seeds_note.hide()
         self.results = ResultsTable()
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -152,6 +160,7 @@ class ExplorerWindow(RaceExports, QMainWindow):
         layout.addLayout(tools)
         layout.addWidget(self.message)
         layout.addWidget(self.plots, 3)
+        layout.addWidget(self.seeds_note)
         layout.addWidget(buddy("Res&ults", self.results))
         layout.addWidget(self.results, 1)
         self.plots.setMinimumHeight(240)  # on a 960 x 540 screen they were squeezed to 120 px: the tab scrolls instead
@@ -275,7 +284,10 @@ class ExplorerWindow(RaceExports, QMainWindow):
         if final:
             self._draw_table()
             labels = [r.config.label() for r in self.race.runs]
-            self.plots.draw_slice(self.race.slice, labels)
+            self.plots.draw_slice(self.race.slice, labels, self.race.no_slice_why())
+            sentences = [group.sentence() for group in seed_groups(self.race)]
+            self.seeds_note.setText("What the seeds did: " + " ".join(sentences) if sentences else "")
+            self.seeds_note.setVisible(bool(sentences))
 
     def target_cost(self) -> float | None:
         try:
@@ -344,9 +356,9 @@ class ExplorerWindow(RaceExports, QMainWindow):
 
 def show_explorer(window) -> ExplorerWindow:
     """Explore > Compare runs: the explorer as it was left, race and sweep kept, while the data, the loss and
-    the start are the same (a race compares runs of one J from one point)."""
+    the start and the model are the same (a race compares runs of one J from one point)."""
     c, ex = window.controller, window.explorer
-    same = {"loss": c.settings.loss, "init": c.settings.init, "seed": c.settings.seed}
+    same = race_options(c.settings)
     if ex is None or ex.train is not c.train or ex.test is not c.test or ex.options != same:
         window.open_explorer()
     else:
@@ -375,9 +387,8 @@ def reopen_comparison(window, saved: SavedComparison) -> None:
 
 def race_picture(window, size: tuple[int, int], preset: str = "GD vs momentum vs Adam"):
     """`visualizer screenshot --view race`: the preset raced to the end in an explorer off the screen."""
-    s = window.controller.settings
-    ex = ExplorerWindow(window.controller.train, window.controller.test,
-                        {"loss": s.loss, "init": s.init, "seed": s.seed}, window)
+    ex = ExplorerWindow(window.controller.train, window.controller.test, race_options(window.controller.settings),
+                        window)
     ex.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     ex.resize(*size)
     ex.show()
