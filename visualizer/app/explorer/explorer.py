@@ -33,12 +33,11 @@ from visualizer.app.common import wheel
 from visualizer.app.common.accessibility import buddy, name_by_labels
 from visualizer.app.common.application import settle
 from visualizer.app.common.fitting import WrappedLabel, fit_window
-from visualizer.app.explorer.comparison_plots import RaceExports, RacePlots
+from visualizer.app.explorer.comparison_plots import RaceExports, RaceNote, RacePlots
 from visualizer.app.explorer.race_table import ConfigTable, ResultsTable
 from visualizer.app.explorer.sweep_tab import SweepTab
 from visualizer.app.run.worker import Worker
 from visualizer.core.analysis.race import PRESETS, X_AXES, Race, RaceConfig
-from visualizer.core.analysis.race_seeds import seed_groups
 from visualizer.data import Dataset
 from visualizer.formats.comparison_files import SavedComparison
 from visualizer.model.race_config import race_options
@@ -97,7 +96,8 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.iterations.setRange(1, 1_000_000)
         self.iterations.setValue(1500)
         self.iterations.setToolTip("Iterations (updates) for every run of the race.")
-        self.run_button = button("&Run", "Run every configuration from the same start, in the background.",
+        self.run_button = button("&Run", "Run every configuration from the same start (or its row's seed), in the "
+                                 "background.",
                                  self.run_race)
         self.add_button = button("Add to race", "Rows not yet in the race join it while the others go on; "
                                  "unfinished runs go on.", self.add_runs)
@@ -142,25 +142,21 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.plots = RacePlots()
-        self.seeds_note = WrappedLabel("")  # what the seeds did, when rows differ only in their seed
-        self.seeds_note.setToolTip("Runs alike but for their seed, judged from their measured J: one minimum when "
-                                   "their final J agree, different minima when they differ by over 10 times what "
-                                   "any run still moved over its last tenth of iterations.")
-        self.seeds_note.hide()
+        self.race_note = RaceNote()
         self.results = ResultsTable()
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addLayout(head)
         caption = QHBoxLayout()
         caption.addWidget(buddy("Con&figurations", self.config_table))
-        caption.addWidget(WrappedLabel("(one run per row, all from the same start; arrows move, typing or F2 edits "
-                                       "a cell)"), 1)  # wraps: at 1.6 x text it made the window 1094 px wide
+        caption.addWidget(WrappedLabel("(one run per row, all from the same start but for a row's own seed; "
+                                       "arrows move, typing or F2 edits a cell)"), 1)  # wraps: 1094 px at 1.6 x
         layout.addLayout(caption)
         layout.addLayout(table_row)
         layout.addLayout(tools)
         layout.addWidget(self.message)
+        layout.addWidget(self.race_note)
         layout.addWidget(self.plots, 3)
-        layout.addWidget(self.seeds_note)
         layout.addWidget(buddy("Res&ults", self.results))
         layout.addWidget(self.results, 1)
         self.plots.setMinimumHeight(240)  # on a 960 x 540 screen they were squeezed to 120 px: the tab scrolls instead
@@ -230,6 +226,7 @@ class ExplorerWindow(RaceExports, QMainWindow):
                 problems.append(str(exc))
                 continue
             self.plots.add_run(config.label())
+        self.race_note.show_for(self.race, self.plots)
         self.allow_race_exports()
         if problems:
             self.message.setText("Not raced: " + "; ".join(dict.fromkeys(problems)) + ".")
@@ -284,10 +281,8 @@ class ExplorerWindow(RaceExports, QMainWindow):
         if final:
             self._draw_table()
             labels = [r.config.label() for r in self.race.runs]
-            self.plots.draw_slice(self.race.slice, labels, self.race.no_slice_why())
-            sentences = [group.sentence() for group in seed_groups(self.race)]
-            self.seeds_note.setText("What the seeds did: " + " ".join(sentences) if sentences else "")
-            self.seeds_note.setVisible(bool(sentences))
+            self.plots.draw_slice(self.race.slice, labels)
+            self.race_note.show_for(self.race, self.plots)
 
     def target_cost(self) -> float | None:
         try:

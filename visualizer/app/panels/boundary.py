@@ -168,7 +168,6 @@ class BoundaryPanel(QWidget):
         if not np.isfinite(z).all():
             self.map.hide()
             self.line.setData([], [])
-            self.units.setData([], [])
             self.summary.setText("z is not finite here: the model has diverged, so there is no boundary to draw.")
             return
         self.map.show()
