@@ -84,11 +84,11 @@ def test_why_not_zeros_a_zeros_start_keeps_every_units_line_on_one_and_a_random_
     x, y = unit_segments(W1, b1, xs, ys)
     assert x.size == 8 and np.abs(W1).max() > 0
     assert all(np.array_equal(x[k:k + 2], x[:2]) and np.array_equal(y[k:k + 2], y[:2]) for k in (2, 4, 6))
-    assert "the 4 units are equal, so their lines coincide: one line" in unit_sentence(W1, b1, xs, ys)
+    assert unit_sentence(W1, b1, xs, ys).endswith("the 4 units are equal: one line.")
     W1, b1, (xs, ys, _) = _first_layer_after(300, "sigmoid", "random")
     x, y = unit_segments(W1, b1, xs, ys)
     ends = {(x[k], y[k], x[k + 1], y[k + 1]) for k in range(0, x.size, 2)}
-    assert len(ends) == 4 and "each of the 4 units draws its own line" in unit_sentence(W1, b1, xs, ys)
+    assert len(ends) == 4 and unit_sentence(W1, b1, xs, ys).endswith("4 units, 4 different lines.")
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
@@ -98,8 +98,8 @@ def test_tanh_or_relu_from_zeros_keeps_w1_at_zero_and_draws_no_line_not_an_axis(
     assert not W1.any() and not b1.any()
     x, y = unit_segments(W1, b1, xs, ys)
     assert x.size == y.size == 0
-    assert unit_sentence(W1, b1, xs, ys).endswith("all 4 have W1[u] = 0, so none draws a line (a unit's z is b1[u] "
-                                                  "at every point).")
+    assert unit_sentence(W1, b1, xs, ys).endswith("W1 = 0 in all 4 units: no line (a unit's z is its b1 "
+                                                  "everywhere).")
 
 
 def test_the_unit_sentence_counts_equal_units_flat_ones_and_lines_off_the_view():
@@ -107,5 +107,4 @@ def test_the_unit_sentence_counts_equal_units_flat_ones_and_lines_off_the_view()
     W = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 0.0], [0.0, 1.0]])
     b = np.array([0.0, 0.0, 0.5, 9.0])  # unit 4's line y = -9 misses the box
     assert unit_sentence(W, b, xs, ys).endswith(
-        "3 units draw only 2 different lines, equal units sharing one; 1 line misses the view; 1 with W1[u] = 0 draws "
-        "none.")
+        "3 units, only 2 different lines (equal units share one); 1 misses the view; 1 more with W1[u] = 0, not drawn.")

@@ -75,10 +75,10 @@ def unit_sentence(W: np.ndarray, b: np.ndarray, xs: np.ndarray, ys: np.ndarray) 
     rows = np.column_stack([np.asarray(W, dtype=float), np.asarray(b, dtype=float).reshape(-1)])
     n = len(rows)
     flat = int(np.sum(np.all(rows[:, :2] == 0, axis=1)))
-    head = "The thin lines are the first layer's units, W1[u]·x + b1[u] = 0: "
+    head = "Thin lines: units, W1[u]·x + b1[u] = 0; "
     if flat == n:
-        return head + (f"all {n} have W1[u] = 0, so none draws a line (a unit's z is b1[u] at every point)."
-                       if n > 1 else "its W1 = 0, so it draws no line (its z is b1 at every point).")
+        return head + (f"W1 = 0 in all {n} units: no line (a unit's z is its b1 everywhere)." if n > 1 else
+                       "W1 = 0: no line (the unit's z is its b1 everywhere).")
     live = rows[~np.all(rows[:, :2] == 0, axis=1)]
     firsts = []
     for row in live:
@@ -87,19 +87,18 @@ def unit_sentence(W: np.ndarray, b: np.ndarray, xs: np.ndarray, ys: np.ndarray) 
             firsts.append(row)
     lines, k = len(firsts), len(live)
     if k == 1:
-        text = "one unit draws its line"
+        text = "one unit, one line"
     elif lines == 1:
-        text = f"the {k} units are equal, so their lines coincide: one line"
+        text = f"the {k} units are equal: one line"
     elif lines < k:
-        text = f"{k} units draw only {lines} different lines, equal units sharing one"
+        text = f"{k} units, only {lines} different lines (equal units share one)"
     else:
-        text = f"each of the {k} units draws its own line"
+        text = f"{k} units, {k} different lines"
     parts = [text]
     firsts = np.array(firsts)
     missed = lines - len(unit_segments(firsts[:, :2], firsts[:, 2], xs, ys)[0]) // 2
     if missed:
-        parts.append("it misses the view" if lines == 1 else f"{missed} line{'s miss' if missed > 1 else ' misses'} "
-                     "the view")
+        parts.append("it misses the view" if lines == 1 else f"{missed} miss{'' if missed > 1 else 'es'} the view")
     if flat:
-        parts.append(f"{flat} with W1[u] = 0 draw{'s' if flat == 1 else ''} none")
+        parts.append(f"{flat} more with W1[u] = 0, not drawn")
     return head + "; ".join(parts) + "."
