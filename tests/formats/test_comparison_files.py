@@ -12,6 +12,7 @@ import pytest
 from tests.formats.test_storage import dataset, entries
 from visualizer.core import GradientDescent
 from visualizer.core.analysis.race import Race, RaceConfig
+from visualizer.core.analysis.race_seeds import seed_groups
 from visualizer.core.analysis.stability import SweepPoint, sweep_curves
 from visualizer.formats.comparison_files import SavedComparison, csv_text, save_csv, save_sweep_csv
 from visualizer.formats.storage import StorageError, load_session, save_session
@@ -60,6 +61,27 @@ def test_a_race_and_a_sweep_round_trip(kept):
     assert c.sweep == {"k": 5, "lo": -4.0, "hi": 0.0, "iterations": 30} and c.sweep_points[1].diverged
     assert [x.tolist() for x in c.sweep_curves] == [np.linspace(0.69, 0.5, 31).tolist(), [0.69, 2.0, 5.0]]
     assert [r.reached(0.6) for r in c.runs] == [r.reached(0.6) for r in race.runs]
+
+
+def test_a_race_of_seeds_reads_back_with_its_seeds_and_its_verdict(tmp_path):
+    """A seed's row keeps its seed in the file, and the row where each run's last tenth starts, so the
+    verdict under a race read back is the one measured."""
+    train = dataset(6)
+    race = Race(train.X, train.Y, iterations=30, hidden=(2,), activation="tanh")
+    for seed in (1, 2):
+        race.add(RaceConfig(alpha=0.5, seed=seed))
+    while race.step(15):
+        pass
+    comparison = SavedComparison(30, "cross-entropy", "zeros", 0, 0.6, "iterations", race.runs)
+    gd = GradientDescent(train.X, train.Y, alpha=0.01)
+    path = tmp_path / "s.vis.npz"
+    save_session(path, train, None, {"alpha": 0.01}, gd.history, 0, gd.w, gd.b, comparison=comparison)
+    back = Race(train.X, train.Y, iterations=30, hidden=(2,), activation="tanh")
+    back.runs = load_session(path).comparison.runs
+    assert [r.config.seed for r in back.runs] == [1, 2]
+    assert [g.sentence() for g in seed_groups(back)] == [g.sentence() for g in seed_groups(race)]
+    assert seed_groups(back)[0].race is not None
+    assert [r["seed"] for r in csv.DictReader(io.StringIO(csv_text(back.runs)))][::31] == ["1", "2"]
 
 
 def test_sessions_without_a_comparison_have_none(kept, tmp_path):

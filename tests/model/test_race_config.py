@@ -36,3 +36,14 @@ def test_a_saved_configuration_is_typed_as_settings_are(d, message):
     """A comparison file's text "0.1" was read as a number: files are strict, as lessons and sessions are."""
     with pytest.raises(ValueError, match=message):
         race_config_from_dict(d, 14)
+
+
+def test_a_seed_cell_is_the_constraint_tables_seed_or_the_common_start():
+    assert check_cell("seed", "same") is None and check_cell("seed", " ") is None and check_cell("seed", "7") == 7
+    with pytest.raises(ValueError, match="the seed must be a whole number from 0 to 2147483647, not '-1'"):
+        check_cell("seed", "-1")
+    assert race_config_from_dict({"alpha": 1.2, "seed": 3}) == RaceConfig(alpha=1.2, seed=3)
+    assert "seed" not in RaceConfig().to_dict() and RaceConfig(seed=3).to_dict()["seed"] == 3  # older files: none
+    assert RaceConfig().cells()["seed"] == "same" and RaceConfig(alpha=1.2, seed=3).label() == "GD α=1.2 seed 3"
+    with pytest.raises(ValueError, match="'seed'"):
+        race_config_from_dict({"seed": 1.5})

@@ -232,12 +232,12 @@ def csv_text(runs: list[RaceRun]) -> str:
     them, the full J, the test J, the accuracies and the seconds of work."""
     out = io.StringIO()
     writer = csv.writer(out)
-    keys = list(RaceConfig().to_dict())
+    keys = list(RaceConfig().cells())
     writer.writerow(["run", *keys, "iteration", "epoch", "cost", "full_cost", "test_cost", "train_accuracy",
                      "test_accuracy", "seconds"])
     for k, run in enumerate(runs, start=1):
         h = run.history
-        config = [("all" if v is None else v) for v in run.config.to_dict().values()]
+        config = list(run.config.cells().values())
         costs = h.costs.values
         cost_at = dict(zip(h.costs.iterations(costs.size).astype(int).tolist(), costs.tolist(), strict=True))
         its = h.metrics["iteration"].values.astype(int).tolist()
@@ -267,9 +267,9 @@ def sweep_csv_text(points: list[SweepPoint], curves: list[np.ndarray]) -> str:
     (each α a batch gradient descent run, so an epoch is an iteration)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["run", *RaceConfig().to_dict(), "iteration", "epoch", "cost", "diverged", "steady"])
+    writer.writerow(["run", *RaceConfig().cells(), "iteration", "epoch", "cost", "diverged", "steady"])
     for k, (p, curve) in enumerate(zip(points, curves, strict=True), start=1):
-        config = [("all" if v is None else v) for v in RaceConfig(alpha=p.alpha).to_dict().values()]
+        config = list(RaceConfig(alpha=p.alpha).cells().values())
         for i, cost in enumerate(curve.tolist()):
             writer.writerow([k, *config, i, i, repr(cost), p.diverged, p.steady])
     return out.getvalue()

@@ -4,8 +4,16 @@ a saved comparison and a setting accept the same values: a file's typed values s
 
 from __future__ import annotations
 
-from visualizer.core.analysis.race import COLUMNS, NAMES, RaceConfig
-from visualizer.model.constraints import MappingError, batch_problem, check_mapping, parse
+from visualizer.core.analysis.race import BLANKS, COLUMNS, NAMES, RaceConfig
+from visualizer.model.constraints import MODEL_SETTINGS, MappingError, batch_problem, check_mapping, parse
+
+#: The settings a race takes from the window: its J (the loss), its common start and its model.
+RACE_SETTINGS = ("loss", "init", "seed", *MODEL_SETTINGS)
+
+
+def race_options(settings) -> dict:
+    """The window's settings (a RunSettings) as Race's keyword arguments: one race per loss, start and model."""
+    return {key: getattr(settings, key) for key in RACE_SETTINGS}
 
 
 def race_config_from_dict(d, m: int | None = None) -> RaceConfig:
@@ -22,9 +30,10 @@ def race_config_from_dict(d, m: int | None = None) -> RaceConfig:
 def check_cell(key: str, text: str, m: int | None = None):
     """One cell's text from the table, read and checked; ValueError says why.
 
-    B is "all" (or empty) for all m examples, else 1..m; the optimizer may be written as the table shows it."""
+    B is "all" (or empty) for all m examples, else 1..m; the seed "same" (or empty) for the common start, else the
+    seed's own (the constraint table's seed); the optimizer may be written as the table shows it."""
     word = text.strip()
-    if key == "batch_size" and word.lower() in ("", "all"):
+    if word.lower() in BLANKS.get(key, ()):
         return None
     if key == "optimizer":
         word = {v.lower(): k for k, v in NAMES.items()}.get(word.lower(), word)

@@ -3,6 +3,10 @@
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QFontMetrics
+
+from visualizer.app.panels.surface import EDGE, Surface3D
 
 
 def test_gl_surface_renders_pixels(qtbot):
@@ -32,3 +36,30 @@ def test_a_wide_surface_view_sees_as_much_height_as_a_four_by_three_one(window):
         height_of[(w, h)] = m.row(1).y()  # 2n / (top - bottom): larger is a narrower vertical view
     assert abs(height_of[(800, 200)] - height_of[(400, 300)]) < 1e-6 * height_of[(400, 300)]
     assert height_of[(300, 300)] < height_of[(400, 300)]  # a squarer view sees more height, as before
+
+
+def test_the_3d_views_right_axis_label_stays_whole_in_a_narrow_dock(qtbot):
+    """In the Surface dock of a 1024 × 768 window (285 px) "random direction 2" ran off the view's right edge."""
+    view = Surface3D()
+    try:
+        qtbot.addWidget(view.container)
+        view.container.resize(285, 300)
+        view.container.show()
+        qtbot.waitExposed(view.container)
+        label = view.labels[1]
+        label.setData(pos=(1.2, 0, 0), text="random direction 2")
+        kept, seen = label.align_text, []
+
+        def spy(pos):  # where pyqtgraph would put the text, and where it goes
+            seen.append((gl.GLTextItem.align_text(label, QPointF(pos)).x(), kept(pos).x()))
+            return kept(pos)
+
+        label.align_text = spy
+        view.window.update()
+        qtbot.waitUntil(lambda: bool(seen), timeout=5000)  # the next frame paints the labels
+        width, text = view.window.width(), QFontMetrics(label.font).tightBoundingRect(label.text).width()
+        (raw, x), *_ = seen
+        assert width <= 300 and raw + text > width  # it was cut at the edge
+        assert x >= EDGE and x + text <= width - EDGE
+    finally:
+        view.release()

@@ -3,7 +3,8 @@ import pytest
 
 from tests.conftest import make_problem
 from visualizer.core import GradientDescent, sigmoid
-from visualizer.core.analysis.stability import lambda_max, stable_alpha, suggest, sweep
+from visualizer.core.analysis.stability import lambda_max, stable_alpha, suggest, sweep, sweep_curves
+from visualizer.core.models.network_run import NetworkRun
 
 
 def full_hessian(X, y_len, z):
@@ -49,6 +50,17 @@ def test_sweep_is_deterministic_and_suggests_a_steady_alpha():
     best = suggest(a)
     assert best is not None and any(p.diverged or not p.steady for p in a if p.alpha > best)
     assert all(np.isfinite(p.final_cost) for p in a)
+
+
+def test_the_sweep_trains_the_model_it_is_given():
+    """The explorer's sweep of α on a network's window sweeps the network (the registry's trainer), not
+    logistic regression: each point is the network's own run."""
+    X, Y = make_problem(3, 12, seed=2)
+    points, curves = sweep_curves(X, Y, [0.5, 2.0], 20, hidden=(3,), activation="tanh", init="random", seed=4)
+    for point, curve in zip(points, curves, strict=True):
+        run = NetworkRun(X, Y, hidden=(3,), activation="tanh", init="random", seed=4, alpha=point.alpha)
+        run.step(20)
+        assert point.final_cost == run.cost and curve[:-1].tolist() == run.history.costs.values.tolist()
 
 
 def test_comparison_shares_a_start_and_a_slice():

@@ -21,6 +21,7 @@ from visualizer.app.common.fitting import WrappedLabel
 from visualizer.app.common.images import captioned, png_bytes, slide_image
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
 from visualizer.core.analysis.race import X_AXES, Race, SharedSlice
+from visualizer.core.analysis.race_seeds import seed_groups
 from visualizer.formats import comparison_files
 from visualizer.fs.atomic import StorageError, atomic_write
 
@@ -39,6 +40,27 @@ def run_pen(k: int, width: float = 2) -> pg.QtGui.QPen:
     return pen
 
 
+class RaceNote(WrappedLabel):
+    """What the race's seeds did (from its rows, once they have run) and why it has no shared slice."""
+
+    def __init__(self):
+        super().__init__("")
+        self.setToolTip("Runs alike but for their seed, judged from their measured J: one minimum when their final J "
+                        "agree, different minima when they differ by over 10 times what any run still moved over its "
+                        "last tenth of iterations.")
+        self.hide()
+
+    def show_for(self, race: Race, plots: RacePlots) -> None:
+        """Its words for ``race``; the slice's pane hidden when the race has no slice, so the curves take the room."""
+        sentences = [group.sentence() for group in seed_groups(race)]
+        notes = [f"What the seeds did: {' '.join(sentences)}"] if sentences else []
+        absent = race.no_slice_why()
+        notes += [absent] if absent else []
+        self.setText(" ".join(notes))
+        self.setVisible(bool(notes))
+        plots.slice_pane.setVisible(absent is None)
+
+
 class RacePlots(QSplitter):
     """Cost curves (left) and the shared slice with its note (right)."""
 
@@ -55,7 +77,7 @@ class RacePlots(QSplitter):
         self.slice_plot.addLegend(offset=(10, 10))
         plain_axes(self.curves, self.slice_plot)
         self.slice_note = WrappedLabel()  # as tall as its lines: the plot above had covered them on a short screen
-        right = QWidget()
+        right = self.slice_pane = QWidget()  # hidden for a race that has no shared slice: the curves take the room
         layout = QVBoxLayout(right)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slice_plot, 1)

@@ -33,13 +33,14 @@ from visualizer.app.common import wheel
 from visualizer.app.common.accessibility import buddy, name_by_labels
 from visualizer.app.common.application import settle
 from visualizer.app.common.fitting import WrappedLabel, fit_window
-from visualizer.app.explorer.comparison_plots import RaceExports, RacePlots
+from visualizer.app.explorer.comparison_plots import RaceExports, RaceNote, RacePlots
 from visualizer.app.explorer.race_table import ConfigTable, ResultsTable
 from visualizer.app.explorer.sweep_tab import SweepTab
 from visualizer.app.run.worker import Worker
 from visualizer.core.analysis.race import PRESETS, X_AXES, Race, RaceConfig
 from visualizer.data import Dataset
 from visualizer.formats.comparison_files import SavedComparison
+from visualizer.model.race_config import race_options
 
 #: Iterations each run goes on between two looks at the stop flags.
 CHUNK = 25
@@ -89,12 +90,14 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.preset.setMinimumContentsLength(12)  # its longest name set the window's width (1094 px at 1.6 x text)
         self.preset.setToolTip("Ready-made races: the course's α, batch against mini-batch against stochastic "
-                               "descent, GD against momentum against Adam, L2 from 0 to 10.")
+                               "descent, GD against momentum against Adam, L2 from 0 to 10, large steps, and the "
+                               "window's model from seeds 1, 2 and 3 (at the flower's α 1.2).")
         self.iterations = QSpinBox()
         self.iterations.setRange(1, 1_000_000)
         self.iterations.setValue(1500)
         self.iterations.setToolTip("Iterations (updates) for every run of the race.")
-        self.run_button = button("&Run", "Run every configuration from the same start, in the background.",
+        self.run_button = button("&Run", "Run every configuration from the same start (or its row's seed), in the "
+                                 "background.",
                                  self.run_race)
         self.add_button = button("Add to race", "Rows not yet in the race join it while the others go on; "
                                  "unfinished runs go on.", self.add_runs)
@@ -139,18 +142,20 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.plots = RacePlots()
+        self.race_note = RaceNote()
         self.results = ResultsTable()
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addLayout(head)
         caption = QHBoxLayout()
         caption.addWidget(buddy("Con&figurations", self.config_table))
-        caption.addWidget(WrappedLabel("(one run per row, all from the same start; arrows move, typing or F2 edits "
-                                       "a cell)"), 1)  # wraps: at 1.6 x text it made the window 1094 px wide
+        caption.addWidget(WrappedLabel("(one run per row, all from the same start but for a row's own seed; "
+                                       "arrows move, typing or F2 edits a cell)"), 1)  # wraps: 1094 px at 1.6 x
         layout.addLayout(caption)
         layout.addLayout(table_row)
         layout.addLayout(tools)
         layout.addWidget(self.message)
+        layout.addWidget(self.race_note)
         layout.addWidget(self.plots, 3)
         layout.addWidget(buddy("Res&ults", self.results))
         layout.addWidget(self.results, 1)
@@ -221,6 +226,7 @@ class ExplorerWindow(RaceExports, QMainWindow):
                 problems.append(str(exc))
                 continue
             self.plots.add_run(config.label())
+        self.race_note.show_for(self.race, self.plots)
         self.allow_race_exports()
         if problems:
             self.message.setText("Not raced: " + "; ".join(dict.fromkeys(problems)) + ".")
@@ -276,6 +282,7 @@ class ExplorerWindow(RaceExports, QMainWindow):
             self._draw_table()
             labels = [r.config.label() for r in self.race.runs]
             self.plots.draw_slice(self.race.slice, labels)
+            self.race_note.show_for(self.race, self.plots)
 
     def target_cost(self) -> float | None:
         try:
@@ -344,9 +351,9 @@ class ExplorerWindow(RaceExports, QMainWindow):
 
 def show_explorer(window) -> ExplorerWindow:
     """Explore > Compare runs: the explorer as it was left, race and sweep kept, while the data, the loss and
-    the start are the same (a race compares runs of one J from one point)."""
+    the start and the model are the same (a race compares runs of one J from one point)."""
     c, ex = window.controller, window.explorer
-    same = {"loss": c.settings.loss, "init": c.settings.init, "seed": c.settings.seed}
+    same = race_options(c.settings)
     if ex is None or ex.train is not c.train or ex.test is not c.test or ex.options != same:
         window.open_explorer()
     else:
@@ -375,9 +382,8 @@ def reopen_comparison(window, saved: SavedComparison) -> None:
 
 def race_picture(window, size: tuple[int, int], preset: str = "GD vs momentum vs Adam"):
     """`visualizer screenshot --view race`: the preset raced to the end in an explorer off the screen."""
-    s = window.controller.settings
-    ex = ExplorerWindow(window.controller.train, window.controller.test,
-                        {"loss": s.loss, "init": s.init, "seed": s.seed}, window)
+    ex = ExplorerWindow(window.controller.train, window.controller.test, race_options(window.controller.settings),
+                        window)
     ex.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     ex.resize(*size)
     ex.show()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QTableWidget, QTableWidgetItem
 
-from visualizer.core.analysis.race import COLUMNS, NAMES, RaceConfig, Summary
+from visualizer.core.analysis.race import BLANKS, COLUMNS, NAMES, RaceConfig, Summary
 from visualizer.core.analysis.verdicts import SHORT, Verdict
 from visualizer.core.optim.registry import users
 from visualizer.core.optim.spec import join
@@ -23,9 +23,9 @@ GOOD = Qt.ItemDataRole.UserRole
 def shown(key: str, value) -> str:
     if key == "optimizer":
         return NAMES[value]
-    if key == "batch_size":
-        return "all" if value is None else str(value)
-    return f"{value:g}"
+    if value is None:
+        return BLANKS[key][-1]
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 class OptimizerDelegate(QStyledItemDelegate):
@@ -59,13 +59,15 @@ class ConfigTable(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         beta = (f"the β of {join(s.name for s in users('beta'))}, and the β₁ of "
                 f"{join(s.name for s in users('beta1'))}")
-        self.setToolTip("One run per row, all from the same start. Arrows move, typing or F2 edits a cell. "
-                        f"β is {beta}; B is the batch size (all, or 1 to m); λ is L2; "
-                        "α decays as α₀ / (1 + decay · epoch).")
+        self.setToolTip("One run per row, from the same start unless it has a seed. Arrows move, typing or F2 "
+                        f"edits a cell. β is {beta}; B is the batch size (all, or 1 to m); λ is L2; "
+                        "α decays as α₀ / (1 + decay · epoch); a seed starts the row from that seed's random start.")
         tips = {"optimizer": join(NAMES.values(), "or"), "alpha": "the learning rate α > 0",
                 "beta": f"{beta}, in [0, 1)", "beta2": f"the β₂ of {join(s.name for s in users('beta2'))}, in [0, 1)",
                 "batch_size": f"examples per step: all (batch), 1 (stochastic) up to m = {m}",
-                "lam": "L2 strength λ ≥ 0: J + (λ/2m)·|w|²", "decay": "α = α₀ / (1 + decay · epoch), decay ≥ 0"}
+                "lam": "L2 strength λ ≥ 0: J + (λ/2m)·|w|²", "decay": "α = α₀ / (1 + decay · epoch), decay ≥ 0",
+                "seed": "same: the window's start (its init and seed); a seed: that seed's random start and "
+                        "shuffles, so rows alike but for the seed race the same model from several starts"}
         for c, key in enumerate(KEYS):
             self.horizontalHeaderItem(c).setToolTip(tips[key])
         self.itemChanged.connect(self._check)

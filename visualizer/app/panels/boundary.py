@@ -19,7 +19,7 @@ from visualizer.app.panels.gallery import WRONG
 from visualizer.app.panels.sigmoid import NEGATIVE, POSITIVE, SYMBOLS
 from visualizer.app.run.frame import Frame
 from visualizer.core import sigmoid
-from visualizer.core.analysis.boundary import boundary_segments, plane_grid, unit_segments
+from visualizer.core.analysis.boundary import boundary_segments, plane_grid, unit_segments, unit_sentence
 from visualizer.core.analysis.evaluation import predicted
 
 #: ŷ from 0 to 1: a tint of class 0's blue, the background at the threshold's middle, a tint of class 1's orange.
@@ -83,7 +83,8 @@ class BoundaryPanel(QWidget):
         legend.addItem(self.dots["train", 0], "y = 0")
         legend.addItem(self.wrong, "called wrong")
         self.plot.setToolTip("The colour is ŷ at each point of the plane: orange where the model says 1, blue where "
-                             "it says 0. The thick line is where ŷ equals the threshold. Filled marks are training "
+                             "it says 0. The thick line is where ŷ equals the threshold; a network's first-layer "
+                             "units each draw a thin line, W1[u]·x + b1[u] = 0. Filled marks are training "
                              "points, hollow ones test points; ✗ marks the ones called wrong. Click to add a point: "
                              "left button class 1, right button (or Shift) class 0; Ctrl+Z undoes it.")
         self.plot.scene().sigMouseClicked.connect(self._clicked)
@@ -172,11 +173,11 @@ class BoundaryPanel(QWidget):
         self.map.show()
         self.map.setImage(sigmoid(z).reshape(len(xs), len(ys)), levels=(0.0, 1.0), autoLevels=False)
         self.line.setData(*boundary_segments(z, xs, ys, frame.threshold), connect="pairs")
-        self._draw_marks(frame)
         first = frame.first_layer()
         self.units.setVisible(first is not None)
         if first is not None:
             self.units.setData(*unit_segments(*first, xs, ys), connect="pairs")
+        self._draw_marks(frame, "" if first is None else " " + unit_sentence(*first, xs, ys))
         seen = frame.hidden_view(c.train.X)
         self.hidden.setVisible(seen is not None)
         if seen is not None:
@@ -186,8 +187,8 @@ class BoundaryPanel(QWidget):
             self.hidden.setTitle(f"the training points as the last hidden layer's {len(seen)} units see them"
                                  + (" (units 1 and 2)" if len(seen) > 2 else ""))
 
-    def _draw_marks(self, frame: Frame) -> None:
-        """✗ on each point called wrong at the threshold, and the counts of ✓ and ✗ in words."""
+    def _draw_marks(self, frame: Frame, units: str) -> None:
+        """✗ on each point called wrong at the threshold, and the counts of ✓ and ✗ in words, then ``units``."""
         c, t = frame.controller, frame.threshold
         wrong, words = [], []
         for name, data, z in (("train", c.train, frame.z_train), ("test", c.test, frame.z_test)):
@@ -201,7 +202,7 @@ class BoundaryPanel(QWidget):
         marks = np.hstack(wrong)
         self.wrong.setData(x=marks[0], y=marks[1])
         text = (f"ŷ over the plane; the line is ŷ = {t:g}. " + "; ".join(words)
-                + ". Click: left adds class 1, right or Shift+click class 0.")
+                + ". Click: left adds class 1, right or Shift+click class 0." + units)
         if text != self.summary.text():  # a new text lays the dock out again: only when the counts change
             self.summary.setText(text)
 

@@ -16,7 +16,16 @@ import numpy as np
 import pyqtgraph as pg
 import shiboken6
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QOpenGLContext, QPainter, QSurfaceFormat
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QImage,
+    QOpenGLContext,
+    QPainter,
+    QSurfaceFormat,
+)
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
@@ -24,6 +33,8 @@ from visualizer.core.analysis.contours import contour_segments
 from visualizer.core.analysis.surface import SurfaceView
 
 CONTOUR_LEVELS = 6
+#: Pixels a 3-D label keeps from the view's edges.
+EDGE = 4
 SLICES = [("along w and b", "w-direction", "Through the current point: along w's direction, and along b."),
           ("the path's plane", "principal", "The path's principal plane: the two directions (PCA) along which "
                                             "the trajectory moved most, through the current point.")]
@@ -75,14 +86,26 @@ def _gl_classes():
             finally:
                 self.opts["fov"] = fov
 
-    return gl, SurfaceWindow
+    class EdgeText(gl.GLTextItem):
+        """A label kept whole inside its view: where its point projects too near an edge (the right axis's
+        "random direction 2" in a 285 px dock at 1024 × 768), it moves in just enough to fit."""
+
+        def align_text(self, pos):
+            pos = super().align_text(pos)
+            size = QFontMetrics(self.font).tightBoundingRect(self.text)
+            view = self.view().rect()
+            pos.setX(min(max(pos.x(), EDGE), max(view.width() - size.width() - EDGE, EDGE)))
+            pos.setY(min(max(pos.y(), size.height() + EDGE), max(view.height() - EDGE, size.height() + EDGE)))
+            return pos
+
+    return gl, SurfaceWindow, EdgeText
 
 
 class Surface3D:
     """The 3-D items, created once and fed with setData. The box is unit-sized: J is rescaled."""
 
     def __init__(self):
-        gl, SurfaceWindow = _gl_classes()
+        gl, SurfaceWindow, EdgeText = _gl_classes()
         fmt = QSurfaceFormat()
         fmt.setDepthBufferSize(24)
         # pyqtgraph caches compiled shaders across views, so every view shares one GL context group.
@@ -101,7 +124,7 @@ class Surface3D:
         self.box.setSize(2, 2, 1.2)
         self.box.translate(-1, -1, 0)
         font = QFont()  # the app's font at creation; presentation mode sets it again (set_text_scale)
-        self.labels = [gl.GLTextItem(color=(30, 30, 30, 255), font=font) for _ in range(3)]
+        self.labels = [EdgeText(color=(30, 30, 30, 255), font=font) for _ in range(3)]
         for item in (self.surface, self.box, self.path, self.ghost, self.point, *self.labels):
             self.window.addItem(item)
 

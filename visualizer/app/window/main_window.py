@@ -45,6 +45,7 @@ from visualizer.data import Dataset
 from visualizer.model.notices import USUAL, Happening
 from visualizer.model.panels import LESSON_PANELS, LESSONS, PANELS, panel_of
 from visualizer.model.pinned import MAX_PINNED, pinned_curve
+from visualizer.model.race_config import race_options
 from visualizer.model.settings import RunSettings
 from visualizer.model.state import DataSets, WindowState
 
@@ -347,8 +348,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         c = self.controller
         if self.explorer is not None:
             self.explorer.close()
-        s = c.settings
-        self.explorer = ExplorerWindow(c.train, c.test, {"loss": s.loss, "init": s.init, "seed": s.seed}, self)
+        self.explorer = ExplorerWindow(c.train, c.test, race_options(c.settings), self)
         self.explorer.show()
 
     # ------------------------------------------------------------------ events

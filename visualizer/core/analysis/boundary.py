@@ -62,3 +62,43 @@ def unit_segments(W: np.ndarray, b: np.ndarray, xs: np.ndarray, ys: np.ndarray) 
             out_x += [ax, bx]
             out_y += [ay, by]
     return np.array(out_x), np.array(out_y)
+
+
+#: Two units whose (w₁, w₂, b) differ by at most this share of their size draw one line: equal units.
+SAME_UNIT = 1e-9
+
+
+def unit_sentence(W: np.ndarray, b: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> str:
+    """What the first layer's unit lines (``unit_segments`` on the grid xs, ys) show, from W1 and b1: units with
+    W1[u] = 0 draw none (their z is b1[u] at every point), equal units (within SAME_UNIT) draw one line, as a
+    zeros start keeps them for ever, and a line may miss the view."""
+    rows = np.column_stack([np.asarray(W, dtype=float), np.asarray(b, dtype=float).reshape(-1)])
+    n = len(rows)
+    flat = int(np.sum(np.all(rows[:, :2] == 0, axis=1)))
+    head = "Thin lines: units, W1[u]·x + b1[u] = 0; "
+    if flat == n:
+        return head + (f"W1 = 0 in all {n} units: no line (a unit's z is its b1 everywhere)." if n > 1 else
+                       "W1 = 0: no line (the unit's z is its b1 everywhere).")
+    live = rows[~np.all(rows[:, :2] == 0, axis=1)]
+    firsts = []
+    for row in live:
+        if not any(np.linalg.norm(row - f) <= SAME_UNIT * max(np.linalg.norm(row), np.linalg.norm(f))
+                   for f in firsts):
+            firsts.append(row)
+    lines, k = len(firsts), len(live)
+    if k == 1:
+        text = "one unit, one line"
+    elif lines == 1:
+        text = f"the {k} units are equal: one line"
+    elif lines < k:
+        text = f"{k} units, only {lines} different lines (equal units share one)"
+    else:
+        text = f"{k} units, {k} different lines"
+    parts = [text]
+    firsts = np.array(firsts)
+    missed = lines - len(unit_segments(firsts[:, :2], firsts[:, 2], xs, ys)[0]) // 2
+    if missed:
+        parts.append("it misses the view" if lines == 1 else f"{missed} miss{'' if missed > 1 else 'es'} the view")
+    if flat:
+        parts.append(f"{flat} more with W1[u] = 0, not drawn")
+    return head + "; ".join(parts) + "."

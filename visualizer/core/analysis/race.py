@@ -1,10 +1,13 @@
-"""The race: several configurations (optimizer, α, β, B, λ, decay) from one start on the same data.
+"""The race: several configurations (optimizer, α, β, B, λ, decay, seed) on the same data, of the window's model.
 
-Each run is a GradientDescent with its own Optimizer. The race records every run's full J and
-accuracies itself, at a stride chosen so each run keeps a few hundred points, and outside the
-time it measures: the seconds are the optimizer's own work, so "cost against seconds" is a fair
-race between a batch step and many cheap mini-batch steps. Everything the explorer draws and
-the table shows comes from those rows, so a race read back from a session shows the same.
+Each run is the model registry's trainer (GradientDescent for logistic regression, NetworkRun for a network)
+with its own Optimizer, from the common start; a row with a seed starts instead from that seed's random start
+(and shuffles), so the same model from several seeds races too (core/analysis/race_seeds.py says what they
+did). The race records every run's full J and accuracies itself, at a stride chosen so each run keeps a few
+hundred points (and where its last tenth of iterations starts), and outside the time it measures: the
+seconds are the optimizer's own work, so "cost against seconds" is a fair race between a batch step and
+many cheap mini-batch steps. Everything the explorer draws and the table shows comes from those rows, so a
+race read back from a session shows the same.
 """
 
 from __future__ import annotations
@@ -15,12 +18,15 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from visualizer.core.analysis.seeds import nine_tenths
 from visualizer.core.analysis.surface import Plane, SurfaceSlice, view_ranges
 from visualizer.core.analysis.verdicts import Verdict, judge_at
 from visualizer.core.engine.gradient_descent import GradientDescent, initial_parameters
 from visualizer.core.engine.history import GrowingArray, History
 from visualizer.core.engine.losses import get_loss
 from visualizer.core.engine.parametrization import PrimalParametrization
+from visualizer.core.models.network import DEFAULT_SCALE
+from visualizer.core.models.registry import model_for
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.core.optim.registry import SPECS
 
@@ -35,7 +41,8 @@ NAMES = {key: spec.short for key, spec in SPECS.items()}
 
 @dataclass(frozen=True)
 class RaceConfig:
-    """One row of the race. ``beta`` is the optimizer's β, or Adam's β₁; ``batch_size`` None is all m."""
+    """One row of the race. ``beta`` is the optimizer's β, or Adam's β₁; ``batch_size`` None is all m; ``seed``
+    None is the common start, a number that seed's random start (and mini-batch shuffles)."""
 
     optimizer: str = "gd"
     alpha: float = 0.005
@@ -44,9 +51,15 @@ class RaceConfig:
     batch_size: int | None = None
     lam: float = 0.0
     decay: float = 0.0
+    seed: int | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Its values by column; the common start (no seed) is left out, as files before seeds have it."""
+        return {key: value for key, value in asdict(self).items() if not (key == "seed" and value is None)}
+
+    def cells(self) -> dict:
+        """Every column's value, None written as the table writes it ("all" examples, the "same" start)."""
+        return {key: BLANKS[key][-1] if value is None else value for key, value in asdict(self).items()}
 
     def optimizer_for(self) -> Optimizer:
         return Optimizer(kind=self.optimizer, batch_size=self.batch_size, beta=self.beta, beta1=self.beta,
@@ -62,12 +75,16 @@ class RaceConfig:
             parts.append(f"λ={self.lam:g}")
         if self.decay:
             parts.append(f"decay={self.decay:g}")
+        if self.seed is not None:
+            parts.append(f"seed {self.seed}")
         return " ".join(parts)
 
 
 #: Column key -> its heading in the explorer's table of configurations.
 COLUMNS = {"optimizer": "optimizer", "alpha": "α", "beta": "β (β₁)", "beta2": "β₂", "batch_size": "B",
-           "lam": "λ", "decay": "decay"}
+           "lam": "λ", "decay": "decay", "seed": "seed"}
+#: Column key -> the cell words that mean None: all m examples, the common start.
+BLANKS = {"batch_size": ("", "all"), "seed": ("", "same")}
 
 
 def _rows(*configs: dict) -> tuple[RaceConfig, ...]:
@@ -84,6 +101,8 @@ PRESETS = {
     "L2 from 0 to 10": (_rows({"alpha": 0.005}, {"alpha": 0.005, "lam": 0.1}, {"alpha": 0.005, "lam": 1.0},
                               {"alpha": 0.005, "lam": 10.0}), 1500),
     "Large steps": (_rows({"alpha": 0.005}, {"alpha": 0.02}, {"alpha": 0.1}, {"alpha": 1.0}), 2000),
+    # The course's flower α: a network's seeds settle in different minima there, logistic regression's in one.
+    "Seeds 1, 2, 3": (_rows({"alpha": 1.2, "seed": 1}, {"alpha": 1.2, "seed": 2}, {"alpha": 1.2, "seed": 3}), 1500),
 }
 
 
@@ -175,10 +194,16 @@ class SharedSlice:
 
 class Race:
     def __init__(self, X, Y, X_test=None, Y_test=None, iterations: int = 1500, loss: str = "cross-entropy",
-                 init: str = "zeros", seed: int = 0):
+                 init: str = "zeros", seed: int = 0, hidden: tuple[int, ...] = (), activation: str = "relu",
+                 init_scale: float | str = DEFAULT_SCALE):
+        """The common start is ``init`` from ``seed``; ``hidden`` (and its activation and init scale) the model."""
         self.X, self.Y, self.X_test, self.Y_test = X, Y, X_test, Y_test
         self.n_x, self.m = X.shape
         self.iterations, self.loss, self.init, self.seed = int(iterations), loss, init, seed
+        self.model = model_for(hidden)
+        self.model_options = {"hidden": tuple(hidden), "activation": activation, "init_scale": init_scale}
+        #: Every run records a row here too, so what its J still moved over the last tenth is measured.
+        self.tenth_mark = nine_tenths(self.iterations)
         self.runs: list[RaceRun] = []
         self.slice: SharedSlice | None = None
 
@@ -190,9 +215,11 @@ class Race:
             raise ValueError(f"a race holds at most {MAX_RUNS} runs")
         live = [r.gd for r in self.runs if r.gd is not None]
         share = next((gd for gd in live if gd.param.kind == "gram"), live[0] if live else None)
-        gd = GradientDescent(self.X, self.Y, alpha=config.alpha, loss=self.loss, init=self.init, seed=self.seed,
-                             X_test=self.X_test, Y_test=self.Y_test, metric_stride=10**9, share_with=share,
-                             optimizer=config.optimizer_for())
+        init, seed = (self.init, self.seed) if config.seed is None else ("random", config.seed)
+        gd = self.model.trainer(self.X, self.Y, alpha=config.alpha, loss=self.loss, init=init, seed=seed,
+                                X_test=self.X_test, Y_test=self.Y_test, metric_stride=10**9, share_with=share,
+                                optimizer=config.optimizer_for(),
+                                **{key: self.model_options[key] for key in self.model.options})
         size = config.optimizer_for().batch(self.m)
         every = max(1, math.ceil(self.iterations / POINTS), math.ceil(self.m / (10 * size)))
         run = RaceRun(config, self.m, gd.history, gd=gd, every=every)
@@ -210,11 +237,12 @@ class Race:
             gd, target = run.gd, min(run.iteration + n, self.iterations)
             while gd.iteration < target and not gd.halted and not cancelled():
                 stop = min(target, (gd.iteration // run.every + 1) * run.every)
+                stop = min(stop, self.tenth_mark) if gd.iteration < self.tenth_mark else stop
                 start = time.perf_counter()
                 gd.step(stop - gd.iteration, cancelled=cancelled)
                 run.elapsed += time.perf_counter() - start
                 run.iteration = gd.iteration
-                if gd.iteration % run.every == 0 or gd.iteration >= self.iterations or gd.halted:
+                if gd.iteration % run.every == 0 or gd.iteration in (self.tenth_mark, self.iterations) or gd.halted:
                     self._record(run)
         return bool(self.unfinished())
 
@@ -256,9 +284,9 @@ class Race:
 
     def shared_slice(self, grid: int = 48) -> SharedSlice | None:
         """J on the plane through the start spanned by b and the best run's move in w, in (w, b) itself,
-        so runs on the Gram and the primal paths share it. Kept as ``self.slice``."""
+        so runs on the Gram and the primal paths share it. Kept as ``self.slice``; none when ``no_slice_why``."""
         live = [r for r in self.runs if r.gd is not None]
-        if not live:
+        if not live or self.no_slice_why():
             return self.slice
         w0, b0 = initial_parameters(self.n_x, self.init, self.seed)
         y = np.asarray(self.Y, dtype=float).reshape(-1)
@@ -283,6 +311,15 @@ class Race:
         s, t = np.linspace(s0, s1, grid), np.linspace(t0, t1, grid)
         self.slice = SharedSlice(s, t, sl.grid(s, t), paths, plane.s_label, plane.t_label)
         return self.slice
+
+    def no_slice_why(self) -> str | None:
+        """Why the race has no shared slice (a network's, or runs from different starts), or None."""
+        if self.model.has_hidden:
+            return ("No shared slice: it is drawn in logistic regression's (w, b); a network's J is sliced in the "
+                    "Surface panel.")
+        if any(r.config.seed is not None for r in self.runs):
+            return "No shared slice: the runs start from different seeds, so no one plane goes through their start."
+        return None
 
     @staticmethod
     def _path(gd: GradientDescent, w0: np.ndarray, d1: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -121,7 +121,7 @@ def _logistic_run(loss, init_scale, X, Y, seed, alpha, iterations, optimizer, X_
     gd = GradientDescent(X, Y, alpha=alpha, loss=loss, init="random", seed=seed, optimizer=optimizer,
                          X_test=X_test, Y_test=Y_test, metric_stride=max(iterations, 1),
                          start=logistic_start(np.shape(X)[0], "random", seed, init_scale))
-    gd.step(max(_nine_tenths(iterations), 0))
+    gd.step(max(nine_tenths(iterations), 0))
     before = gd.cost if iterations else np.inf
     gd.step(iterations - gd.iteration)
     m = gd.metrics()
@@ -133,7 +133,7 @@ def _logistic_run(loss, init_scale, X, Y, seed, alpha, iterations, optimizer, X_
 def _network_run(net, init_scale, X, Y, seed, alpha, iterations, optimizer, X_test, Y_test) -> SeedRun:
     run = network_trainer(net, X, Y, initial_parameters(net, "random", seed, init_scale), alpha=alpha,
                           optimizer=optimizer, seed=seed)
-    run.step(max(_nine_tenths(iterations), 0))
+    run.step(max(nine_tenths(iterations), 0))
     before = run.cost() if iterations else np.inf
     run.step(iterations - run.iteration)
     final, theta = run.cost(), run.theta
@@ -142,7 +142,7 @@ def _network_run(net, init_scale, X, Y, seed, alpha, iterations, optimizer, X_te
                    network_accuracy(net, theta, X, Y), test)
 
 
-def _nine_tenths(iterations: int) -> int:
+def nine_tenths(iterations: int) -> int:
     """Where the last tenth of a run's iterations starts: at least one iteration before the end (a run of
     none has no last tenth, and its drift is infinite: nothing tells it settled)."""
     return iterations - max(iterations // 10, 1)

@@ -20,6 +20,8 @@ import numpy as np
 
 from visualizer.core.analysis.verdicts import run_verdict
 from visualizer.core.engine.gradient_descent import GradientDescent
+from visualizer.core.models.network import DEFAULT_SCALE
+from visualizer.core.models.registry import model_for
 from visualizer.core.optim.optimizers import Optimizer
 
 #: Below this (relative to lambda_max) an eigenvalue counts as zero.
@@ -212,14 +214,20 @@ def sweep(X, Y, alphas, iterations: int, cancelled=None, **kwargs) -> list[Sweep
     return sweep_curves(X, Y, alphas, iterations, cancelled, **kwargs)[0]
 
 
-def sweep_curves(X, Y, alphas, iterations: int, cancelled=None, **kwargs) -> tuple[list[SweepPoint], list]:
+def sweep_curves(X, Y, alphas, iterations: int, cancelled=None, hidden=(), activation: str = "relu",
+                 init_scale: float | str = DEFAULT_SCALE, **kwargs) -> tuple[list[SweepPoint], list]:
     """``sweep``, with each α's J at iterations 0..iterations (the J its run computed anyway; the last value left
-    out when it is not finite). The runs share one Gram matrix."""
+    out when it is not finite), of the model ``hidden`` says (the registry's trainer: none is logistic regression,
+    whose runs share one Gram matrix)."""
+    model = model_for(hidden)
+    given = {"hidden": tuple(hidden), "activation": activation, "init_scale": init_scale}
+    options = {key: given[key] for key in model.options}
     points, curves, first = [], [], None
     for alpha in alphas:
         if cancelled is not None and cancelled():
             break
-        gd = GradientDescent(X, Y, alpha=float(alpha), metric_stride=max(iterations, 1), share_with=first, **kwargs)
+        gd = model.trainer(X, Y, alpha=float(alpha), metric_stride=max(iterations, 1), share_with=first, **kwargs,
+                           **options)
         first = first or gd
         gd.step(iterations)
         verdict = run_verdict(gd, since=0)
