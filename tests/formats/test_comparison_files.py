@@ -84,6 +84,29 @@ def test_a_race_of_seeds_reads_back_with_its_seeds_and_its_verdict(tmp_path):
     assert [r["seed"] for r in csv.DictReader(io.StringIO(csv_text(back.runs)))][::31] == ["1", "2"]
 
 
+def test_a_race_of_hidden_sizes_reads_back_with_them_and_a_row_without_one_stays_the_windows(tmp_path):
+    """A row's hidden layers are kept as a list ([] for logistic regression); a row with none is written as
+    before hidden layers were a column, so older files read as the window's model."""
+    train = dataset(6)
+    race = Race(train.X, train.Y, iterations=10, init="random", seed=1, activation="tanh")
+    configs = [RaceConfig(alpha=0.5, hidden=(3, 2)), RaceConfig(alpha=0.5, hidden=()), RaceConfig(alpha=0.5)]
+    for config in configs:
+        race.add(config)
+    while race.step(15):
+        pass
+    comparison = SavedComparison(10, "cross-entropy", "random", 1, 0.6, "iterations", race.runs)
+    gd = GradientDescent(train.X, train.Y, alpha=0.01)
+    path = tmp_path / "h.vis.npz"
+    save_session(path, train, None, {"alpha": 0.01}, gd.history, 0, gd.w, gd.b, comparison=comparison)
+    head = json.loads(str(entries(path)["comparison"][()]))
+    assert [run["config"].get("hidden", "absent") for run in head["runs"]] == [[3, 2], [], "absent"]
+    back = load_session(path).comparison.runs
+    assert [r.config for r in back] == configs
+    np.testing.assert_array_equal(back[0].history.costs.values, race.runs[0].history.costs.values)
+    hidden = [r["hidden"] for r in csv.DictReader(io.StringIO(csv_text(back))) if r["iteration"] == "0"]
+    assert hidden == ["3,2", "none", "same"]
+
+
 def test_sessions_without_a_comparison_have_none(kept, tmp_path):
     path, _ = kept
     a = entries(path)

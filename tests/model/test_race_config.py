@@ -3,7 +3,7 @@
 import pytest
 
 from visualizer.core.analysis.race import RaceConfig
-from visualizer.model.race_config import check_cell, race_config_from_dict
+from visualizer.model.race_config import check_cell, race_config_from_dict, trainable
 
 
 @pytest.mark.parametrize("key, text, message", [
@@ -47,3 +47,24 @@ def test_a_seed_cell_is_the_constraint_tables_seed_or_the_common_start():
     assert RaceConfig().cells()["seed"] == "same" and RaceConfig(alpha=1.2, seed=3).label() == "GD α=1.2 seed 3"
     with pytest.raises(ValueError, match="'seed'"):
         race_config_from_dict({"seed": 1.5})
+
+
+def test_a_hidden_cell_is_the_constraint_tables_hidden_or_the_windows_model():
+    assert check_cell("hidden", "same") is None and check_cell("hidden", "") is None
+    assert check_cell("hidden", "none") == () and check_cell("hidden", " 20, 7,5 ") == (20, 7, 5)
+    with pytest.raises(ValueError, match="the hidden layer sizes must be a list of at most 20 whole numbers from 1"):
+        check_cell("hidden", "0")
+    assert race_config_from_dict({"alpha": 1.2, "hidden": [4]}) == RaceConfig(alpha=1.2, hidden=(4,))
+    assert race_config_from_dict({"hidden": []}).hidden == () and race_config_from_dict({}).hidden is None
+    assert "hidden" not in RaceConfig().to_dict() and RaceConfig(hidden=()).to_dict()["hidden"] == ()  # older files
+    assert [RaceConfig(hidden=h).cells()["hidden"] for h in (None, (), (20, 7, 5))] == ["same", "none", "20,7,5"]
+    assert RaceConfig(alpha=1.2, hidden=()).label() == "GD α=1.2 hidden none"
+    with pytest.raises(ValueError, match="'hidden'"):
+        race_config_from_dict({"hidden": 4})
+
+
+def test_a_row_too_large_to_train_is_refused_before_it_runs():
+    """1000 units on the cat images' 12288 inputs are 12 million parameters: the window refuses them, so does a row."""
+    assert trainable(RaceConfig(hidden=(1000,)), 2) == RaceConfig(hidden=(1000,))
+    with pytest.raises(ValueError, match="hidden 1000: a network of 1000 hidden units on 12288 inputs has 12,290,001"):
+        trainable(RaceConfig(hidden=(1000,)), 12288)

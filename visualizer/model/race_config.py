@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from visualizer.core.analysis.race import BLANKS, COLUMNS, NAMES, RaceConfig
 from visualizer.model.constraints import MODEL_SETTINGS, MappingError, batch_problem, check_mapping, parse
+from visualizer.model.settings import hidden_problem
 
 #: The settings a race takes from the window: its J (the loss), its common start and its model.
 RACE_SETTINGS = ("loss", "init", "seed", *MODEL_SETTINGS)
@@ -31,7 +32,9 @@ def check_cell(key: str, text: str, m: int | None = None):
     """One cell's text from the table, read and checked; ValueError says why.
 
     B is "all" (or empty) for all m examples, else 1..m; the seed "same" (or empty) for the common start, else the
-    seed's own (the constraint table's seed); the optimizer may be written as the table shows it."""
+    seed's own (the constraint table's seed); the hidden layers "same" (or empty) for the window's model, else the
+    constraint table's hidden ("none" is logistic regression, "20,7,5" three layers); the optimizer may be written
+    as the table shows it."""
     word = text.strip()
     if word.lower() in BLANKS.get(key, ()):
         return None
@@ -45,3 +48,11 @@ def _against_m(key: str, value, m: int | None):
     if problem:
         raise ValueError(problem)
     return value
+
+
+def trainable(config: RaceConfig, n_x: int) -> RaceConfig:
+    """``config``, if its own hidden layers are not too large to train on n_x inputs; else ValueError says why."""
+    problem = hidden_problem(config.hidden or (), n_x)
+    if problem:
+        raise ValueError(f"{config.label()}: {problem}")
+    return config

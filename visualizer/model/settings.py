@@ -97,11 +97,15 @@ def run_optimizer(settings: RunSettings, m: int) -> Optimizer:
 def model_problem(settings: RunSettings, m: int, n_x: int) -> tuple[str, str] | None:
     """(the setting at fault, why) when the settings ask a network, on m examples of n_x inputs, for more
     parameters than a window holds: the window, sessions and lessons refuse them (every optimizer trains one)."""
-    if not settings.hidden:
-        return None
-    if (size := Network(n_x, settings.hidden).size) > NETWORK_MAX_PARAMETERS:
-        return "hidden", (f"a network of {', '.join(map(str, settings.hidden))} hidden units on {n_x} inputs has "
-                          f"{size:,} parameters; at most {NETWORK_MAX_PARAMETERS:,} train here")
+    problem = hidden_problem(settings.hidden, n_x)
+    return None if problem is None else ("hidden", problem)
+
+
+def hidden_problem(hidden: tuple[int, ...], n_x: int) -> str | None:
+    """Why a network of these hidden layers on n_x inputs is too large to train here (a race's row too), or None."""
+    if hidden and (size := Network(n_x, hidden).size) > NETWORK_MAX_PARAMETERS:
+        return (f"a network of {', '.join(map(str, hidden))} hidden units on {n_x} inputs has {size:,} parameters; "
+                f"at most {NETWORK_MAX_PARAMETERS:,} train here")
     return None
 
 

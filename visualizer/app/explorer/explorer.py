@@ -40,7 +40,7 @@ from visualizer.app.run.worker import Worker
 from visualizer.core.analysis.race import PRESETS, X_AXES, Race, RaceConfig
 from visualizer.data import Dataset
 from visualizer.formats.comparison_files import SavedComparison
-from visualizer.model.race_config import race_options
+from visualizer.model.race_config import race_options, trainable
 
 #: Iterations each run goes on between two looks at the stop flags.
 CHUNK = 25
@@ -90,8 +90,8 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.preset.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.preset.setMinimumContentsLength(12)  # its longest name set the window's width (1094 px at 1.6 x text)
         self.preset.setToolTip("Ready-made races: the course's α, batch against mini-batch against stochastic "
-                               "descent, GD against momentum against Adam, L2 from 0 to 10, large steps, and the "
-                               "window's model from seeds 1, 2 and 3 (at the flower's α 1.2).")
+                               "descent, GD against momentum against Adam, L2 from 0 to 10, large steps, the window's "
+                               "model from seeds 1, 2 and 3, and 1 to 5 hidden units (both at the flower's α 1.2).")
         self.iterations = QSpinBox()
         self.iterations.setRange(1, 1_000_000)
         self.iterations.setValue(1500)
@@ -149,8 +149,9 @@ class ExplorerWindow(RaceExports, QMainWindow):
         layout.addLayout(head)
         caption = QHBoxLayout()
         caption.addWidget(buddy("Con&figurations", self.config_table))
-        caption.addWidget(WrappedLabel("(one run per row, all from the same start but for a row's own seed; "
-                                       "arrows move, typing or F2 edits a cell)"), 1)  # wraps: 1094 px at 1.6 x
+        caption.addWidget(WrappedLabel("(one run per row, all from the same start and of the window's model but for "
+                                       "a row's own seed or hidden layers; arrows move, typing or F2 edits a cell)"),
+                          1)  # wraps: 1094 px at 1.6 x
         layout.addLayout(caption)
         layout.addLayout(table_row)
         layout.addLayout(tools)
@@ -221,7 +222,7 @@ class ExplorerWindow(RaceExports, QMainWindow):
         problems = []
         for config in configs:
             try:
-                self.race.add(config)
+                self.race.add(trainable(config, self.race.n_x))
             except ValueError as exc:
                 problems.append(str(exc))
                 continue

@@ -10,10 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QTableWidget, QTableWidgetItem
 
-from visualizer.core.analysis.race import BLANKS, COLUMNS, NAMES, RaceConfig, Summary
+from visualizer.core.analysis.race import BLANKS, COLUMNS, NAMES, RaceConfig, Summary, hidden_cell
 from visualizer.core.analysis.verdicts import SHORT, Verdict
 from visualizer.core.optim.registry import users
 from visualizer.core.optim.spec import join
+from visualizer.model.constraints import RUN
 from visualizer.model.race_config import check_cell
 
 KEYS = list(COLUMNS)
@@ -25,6 +26,8 @@ def shown(key: str, value) -> str:
         return NAMES[value]
     if value is None:
         return BLANKS[key][-1]
+    if key == "hidden":
+        return hidden_cell(value)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -61,13 +64,16 @@ class ConfigTable(QTableWidget):
                 f"{join(s.name for s in users('beta1'))}")
         self.setToolTip("One run per row, from the same start unless it has a seed. Arrows move, typing or F2 "
                         f"edits a cell. β is {beta}; B is the batch size (all, or 1 to m); λ is L2; "
-                        "α decays as α₀ / (1 + decay · epoch); a seed starts the row from that seed's random start.")
+                        "α decays as α₀ / (1 + decay · epoch); a seed starts the row from that seed's random start; "
+                        "hidden layers make the row's own network (none: logistic regression).")
         tips = {"optimizer": join(NAMES.values(), "or"), "alpha": "the learning rate α > 0",
                 "beta": f"{beta}, in [0, 1)", "beta2": f"the β₂ of {join(s.name for s in users('beta2'))}, in [0, 1)",
                 "batch_size": f"examples per step: all (batch), 1 (stochastic) up to m = {m}",
                 "lam": "L2 strength λ ≥ 0: J + (λ/2m)·|w|²", "decay": "α = α₀ / (1 + decay · epoch), decay ≥ 0",
                 "seed": "same: the window's start (its init and seed); a seed: that seed's random start and "
-                        "shuffles, so rows alike but for the seed race the same model from several starts"}
+                        "shuffles, so rows alike but for the seed race the same model from several starts",
+                "hidden": "same: the window's model; none: logistic regression; 4 or 20,7,5: those hidden layers "
+                          f"({RUN['hidden'].rule()}), with the window's activation and init, so rows race sizes"}
         for c, key in enumerate(KEYS):
             self.horizontalHeaderItem(c).setToolTip(tips[key])
         self.itemChanged.connect(self._check)

@@ -1,13 +1,14 @@
-"""The race: several configurations (optimizer, α, β, B, λ, decay, seed) on the same data, of the window's model.
+"""The race: several configurations (optimizer, α, β, B, λ, decay, seed, hidden layers) on the same data.
 
 Each run is the model registry's trainer (GradientDescent for logistic regression, NetworkRun for a network)
 with its own Optimizer, from the common start; a row with a seed starts instead from that seed's random start
 (and shuffles), so the same model from several seeds races too (core/analysis/race_seeds.py says what they
-did). The race records every run's full J and accuracies itself, at a stride chosen so each run keeps a few
-hundred points (and where its last tenth of iterations starts), and outside the time it measures: the
-seconds are the optimizer's own work, so "cost against seconds" is a fair race between a batch step and
-many cheap mini-batch steps. Everything the explorer draws and the table shows comes from those rows, so a
-race read back from a session shows the same.
+did). A row's hidden layers are the window's model unless it names its own (none: logistic regression), with
+the window's activation and init, so networks of several sizes race too. The race records every run's full J
+and accuracies itself, at a stride chosen so each run keeps a few hundred points (and where its last tenth of
+iterations starts), and outside the time it measures: the seconds are the optimizer's own work, so "cost
+against seconds" is a fair race between a batch step and many cheap mini-batch steps. Everything the explorer
+draws and the table shows comes from those rows, so a race read back from a session shows the same.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ NAMES = {key: spec.short for key, spec in SPECS.items()}
 @dataclass(frozen=True)
 class RaceConfig:
     """One row of the race. ``beta`` is the optimizer's β, or Adam's β₁; ``batch_size`` None is all m; ``seed``
-    None is the common start, a number that seed's random start (and mini-batch shuffles)."""
+    None is the common start, a number that seed's random start (and mini-batch shuffles); ``hidden`` None is the
+    window's model, () logistic regression, (4,) or (20, 7, 5) those hidden layers."""
 
     optimizer: str = "gd"
     alpha: float = 0.005
@@ -52,14 +54,18 @@ class RaceConfig:
     lam: float = 0.0
     decay: float = 0.0
     seed: int | None = None
+    hidden: tuple[int, ...] | None = None
 
     def to_dict(self) -> dict:
-        """Its values by column; the common start (no seed) is left out, as files before seeds have it."""
-        return {key: value for key, value in asdict(self).items() if not (key == "seed" and value is None)}
+        """Its values by column; the common start and the window's model (None) are left out, as files before
+        seeds and hidden layers have them."""
+        return {key: value for key, value in asdict(self).items() if not (key in OPTIONAL and value is None)}
 
     def cells(self) -> dict:
-        """Every column's value, None written as the table writes it ("all" examples, the "same" start)."""
-        return {key: BLANKS[key][-1] if value is None else value for key, value in asdict(self).items()}
+        """Every column's value as text or a number, None written as the table writes it ("all" examples, the
+        "same" start and model), hidden layers as "20,7,5" (or "none")."""
+        return {key: BLANKS[key][-1] if value is None else hidden_cell(value) if key == "hidden" else value
+                for key, value in asdict(self).items()}
 
     def optimizer_for(self) -> Optimizer:
         return Optimizer(kind=self.optimizer, batch_size=self.batch_size, beta=self.beta, beta1=self.beta,
@@ -77,14 +83,23 @@ class RaceConfig:
             parts.append(f"decay={self.decay:g}")
         if self.seed is not None:
             parts.append(f"seed {self.seed}")
+        if self.hidden is not None:
+            parts.append(f"hidden {hidden_cell(self.hidden)}")
         return " ".join(parts)
+
+
+def hidden_cell(hidden: tuple[int, ...]) -> str:
+    """Hidden layer sizes as the table writes them: "4", "20,7,5", or "none" (logistic regression)."""
+    return ",".join(map(str, hidden)) or "none"
 
 
 #: Column key -> its heading in the explorer's table of configurations.
 COLUMNS = {"optimizer": "optimizer", "alpha": "α", "beta": "β (β₁)", "beta2": "β₂", "batch_size": "B",
-           "lam": "λ", "decay": "decay", "seed": "seed"}
-#: Column key -> the cell words that mean None: all m examples, the common start.
-BLANKS = {"batch_size": ("", "all"), "seed": ("", "same")}
+           "lam": "λ", "decay": "decay", "seed": "seed", "hidden": "hidden layers"}
+#: Column key -> the cell words that mean None: all m examples, the common start, the window's model.
+BLANKS = {"batch_size": ("", "all"), "seed": ("", "same"), "hidden": ("", "same")}
+#: The columns later than the first files: a file without them means None (the window's start and model).
+OPTIONAL = ("seed", "hidden")
 
 
 def _rows(*configs: dict) -> tuple[RaceConfig, ...]:
@@ -103,6 +118,8 @@ PRESETS = {
     "Large steps": (_rows({"alpha": 0.005}, {"alpha": 0.02}, {"alpha": 0.1}, {"alpha": 1.0}), 2000),
     # The course's flower α: a network's seeds settle in different minima there, logistic regression's in one.
     "Seeds 1, 2, 3": (_rows({"alpha": 1.2, "seed": 1}, {"alpha": 1.2, "seed": 2}, {"alpha": 1.2, "seed": 3}), 1500),
+    # The course's hidden-size table: 1 to 5 units (the window's activation and start) at α 1.2, 5000 iterations.
+    "Hidden units 1 to 5": (_rows(*({"alpha": 1.2, "hidden": (units,)} for units in range(1, 6))), 5000),
 }
 
 
@@ -196,11 +213,11 @@ class Race:
     def __init__(self, X, Y, X_test=None, Y_test=None, iterations: int = 1500, loss: str = "cross-entropy",
                  init: str = "zeros", seed: int = 0, hidden: tuple[int, ...] = (), activation: str = "relu",
                  init_scale: float | str = DEFAULT_SCALE):
-        """The common start is ``init`` from ``seed``; ``hidden`` (and its activation and init scale) the model."""
+        """The common start is ``init`` from ``seed``; ``hidden`` (and its activation and init scale) the model of
+        every row that names no hidden layers of its own."""
         self.X, self.Y, self.X_test, self.Y_test = X, Y, X_test, Y_test
         self.n_x, self.m = X.shape
         self.iterations, self.loss, self.init, self.seed = int(iterations), loss, init, seed
-        self.model = model_for(hidden)
         self.model_options = {"hidden": tuple(hidden), "activation": activation, "init_scale": init_scale}
         #: Every run records a row here too, so what its J still moved over the last tenth is measured.
         self.tenth_mark = nine_tenths(self.iterations)
@@ -213,19 +230,24 @@ class Race:
             raise ValueError(f"{config.label()} is already in the race")
         if len(self.runs) >= MAX_RUNS:
             raise ValueError(f"a race holds at most {MAX_RUNS} runs")
-        live = [r.gd for r in self.runs if r.gd is not None]
+        options = self.options_of(config)
+        model = model_for(options["hidden"])
+        live = [r.gd for r in self.runs if r.gd is not None and isinstance(r.gd, model.trainer)]  # shares its K
         share = next((gd for gd in live if gd.param.kind == "gram"), live[0] if live else None)
         init, seed = (self.init, self.seed) if config.seed is None else ("random", config.seed)
-        gd = self.model.trainer(self.X, self.Y, alpha=config.alpha, loss=self.loss, init=init, seed=seed,
-                                X_test=self.X_test, Y_test=self.Y_test, metric_stride=10**9, share_with=share,
-                                optimizer=config.optimizer_for(),
-                                **{key: self.model_options[key] for key in self.model.options})
+        gd = model.trainer(self.X, self.Y, alpha=config.alpha, loss=self.loss, init=init, seed=seed,
+                           X_test=self.X_test, Y_test=self.Y_test, metric_stride=10**9, share_with=share,
+                           optimizer=config.optimizer_for(), **{key: options[key] for key in model.options})
         size = config.optimizer_for().batch(self.m)
         every = max(1, math.ceil(self.iterations / POINTS), math.ceil(self.m / (10 * size)))
         run = RaceRun(config, self.m, gd.history, gd=gd, every=every)
         self._record(run)
         self.runs.append(run)
         return run
+
+    def options_of(self, config: RaceConfig) -> dict:
+        """The model settings a row trains with: the window's, with the row's own hidden layers if it has them."""
+        return self.model_options | ({} if config.hidden is None else {"hidden": tuple(config.hidden)})
 
     def unfinished(self) -> list[RaceRun]:
         return [r for r in self.runs if r.gd is not None and r.iteration < self.iterations and not r.gd.halted]
@@ -313,8 +335,9 @@ class Race:
         return self.slice
 
     def no_slice_why(self) -> str | None:
-        """Why the race has no shared slice (a network's, or runs from different starts), or None."""
-        if self.model.has_hidden:
+        """Why the race has no shared slice (a network runs, or runs start apart), or None."""
+        models = [self.options_of(r.config)["hidden"] for r in self.runs] or [self.model_options["hidden"]]
+        if any(models):
             return ("No shared slice: it is drawn in logistic regression's (w, b); a network's J is sliced in the "
                     "Surface panel.")
         if any(r.config.seed is not None for r in self.runs):
