@@ -76,6 +76,7 @@ class ConfigTable(QTableWidget):
                           f"({RUN['hidden'].rule()}), with the window's activation and init, so rows race sizes"}
         for c, key in enumerate(KEYS):
             self.horizontalHeaderItem(c).setToolTip(tips[key])
+        self.horizontalHeader().setMinimumSectionSize(56)  # room to type into a cell of "0" or "all"
         self.itemChanged.connect(self._check)
 
     def configs(self) -> list[RaceConfig]:
@@ -86,6 +87,9 @@ class ConfigTable(QTableWidget):
         self.setRowCount(0)
         for config in configs:
             self.add_row(config)
+        self.resizeColumnsToContents()  # every column whole: at 100 px each, a 1024 px window cut "hidden layers"
+        if configs:
+            self.setCurrentCell(0, 1)  # shown from its first row (a fifth row had scrolled the first out of view)
 
     def add_row(self, config: RaceConfig | None = None) -> None:
         """A new row: ``config``, or a copy of the current row to edit (or the course's α)."""
@@ -118,6 +122,7 @@ class ConfigTable(QTableWidget):
         item.setData(GOOD, value)
         item.setText(shown(key, value))
         self.blockSignals(False)
+        self.resizeColumnToContents(item.column())  # a longer value ("20,7,5") stays whole
         self.problem.emit(problem)
 
 
