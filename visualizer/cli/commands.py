@@ -21,6 +21,7 @@ from visualizer.cli.interrupts import CtrlC
 from visualizer.cli.output import Progress, one_line, quote_path
 from visualizer.cli.train import check_writable, settings_from_flags, train
 from visualizer.core import sigmoid
+from visualizer.core.blas import share_cores
 from visualizer.data import DataError, ImageError, load_image
 from visualizer.formats import animation_frames as af
 from visualizer.formats.animation_frames import Cancelled
@@ -53,6 +54,7 @@ def _quiet() -> None:
 
 
 def _run(argv: list[str]) -> int:
+    share_cores()
     try:
         invocation = route(argv)
         if invocation.command is None:

@@ -11,8 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
-from threadpoolctl import threadpool_limits
 
+from visualizer.core.blas import share_cores
 from visualizer.fs.resources import ICON_SIZES, icon_png
 
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
@@ -39,14 +39,6 @@ def has_display(qt_args: Sequence[str] = ()) -> bool:
 def share_gl_contexts() -> None:
     """Must run before the QApplication exists: pyqtgraph shares compiled shaders between GL views."""
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-
-
-def share_cores() -> None:
-    """BLAS gets half the cores: the GUI thread and the workers each call it, and OpenBLAS giving every call
-    all the cores made two threads on two cores spin against each other (a demo run under Xvfb went from
-    22k to 31k iterations a second and from 32 to 42 frames a second)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 2
-    threadpool_limits(max(1, cores // 2), user_api="blas")
 
 
 def app_icon() -> QIcon:
