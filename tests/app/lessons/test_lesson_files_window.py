@@ -10,6 +10,7 @@ from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QFileDialog
 
 from tests.conftest import COURSE_DIR, image_folder
+from visualizer.app.common.accessibility import plain
 from visualizer.app.lessons.expectation_dialog import ExpectationDialog
 from visualizer.data import DEMO_DIR
 from visualizer.formats.lesson_files import LESSON_PANELS, MAIN_PANELS, load_lesson
@@ -225,7 +226,7 @@ def test_panels_are_arranged_by_name(window, qtbot, tmp_path):
 
 
 def test_the_class_lessons_submenu_lists_the_shipped_lessons(window, qtbot):
-    titles = [a.text() for a in window.class_lessons_menu.actions()]
+    titles = [plain(a.text()) for a in window.class_lessons_menu.actions()]
     assert titles == [load_lesson(p).title for p in SHIPPED]
     window.class_lessons_menu.actions()[3].trigger()
     qtbot.waitUntil(lambda: window.lesson_file is not None and not window.lesson_running, timeout=30000)

@@ -103,7 +103,7 @@ class FileActions:
         recent = preferences.recent()
         for path in recent:
             opener = self.open_session if path.endswith(".npz") else self.load
-            self.recent_menu.addAction(path, lambda p=path, o=opener: o(p))
+            self.recent_menu.addAction(path.replace("&", "&&"), lambda p=path, o=opener: o(p))
         if not recent:
             self.recent_menu.addAction("(nothing yet)").setEnabled(False)
 
