@@ -361,8 +361,7 @@ class CostCurvePanel(QWidget):
         marks += [(it, describe_change(old, new, m)) for (_, old), (it, new) in zip(opts, opts[1:], strict=False)]
         marks.sort()
         vb = self.plot.vb
-        legend = self.plot.legend
-        key = (marks, tuple(vb.viewRange()[0]), vb.width(), legend.sceneBoundingRect().getRect())  # when these move
+        key = (marks, tuple(vb.viewRange()[0]), vb.width(), self.plot.legend.sceneBoundingRect().getRect())
         if key == self._marked:
             return
         self._marked = key
@@ -372,12 +371,11 @@ class CostCurvePanel(QWidget):
             self.plot.addItem(line)
             self.alpha_marks.append(line)
         xs = [float(x) for x in self._x([it for it, _ in marks])]
-        metrics = QFontMetrics(self.alpha_marks[0].label.textItem.font()) if marks else None
-        view = vb.sceneBoundingRect()
+        sample, view = self.alpha_marks[0].label if marks else None, vb.sceneBoundingRect()
         places = label_places([vb.mapViewToScene(pg.QtCore.QPointF(x, 0)).x() for x in xs],
-                              [metrics.horizontalAdvance(text) + LABEL_PAD for _, text in marks],
-                              legend_spans(view, legend, self.alpha_marks[0].label.boundingRect().height())
-                              if marks else None, (view.left(), view.right()))
+                              [QFontMetrics(sample.textItem.font()).horizontalAdvance(t) + LABEL_PAD for _, t in marks],
+                              marks and legend_spans(view, self.plot.legend, sample.boundingRect().height()),
+                              (view.left(), view.right()))  # clear of the legend, within the plot
         for k, line in enumerate(self.alpha_marks):
             if k < len(marks):
                 row, left = places[k] or (0, False)
