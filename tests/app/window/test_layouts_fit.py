@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtGui import QScreen
+from PySide6.QtGui import QImage, QPainter, QScreen
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from visualizer.app.common.accessibility import plain
@@ -43,6 +43,17 @@ def cut_controls(window) -> list:
             elif widget.fontMetrics().horizontalAdvance(plain(widget.text())) > widget.width() + 1:
                 cut.append(("text cut", widget.text()[:50], widget.width()))
     return cut
+
+
+def axis_texts(axis) -> int:
+    """How many tick labels ``axis`` writes as it is now laid out."""
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return len(specs[2]) if specs else 0
 
 
 def settled(window, qtbot) -> None:
@@ -88,6 +99,9 @@ def test_presentation_mode_fits_and_leaving_it_fits_again(window, qtbot, monkeyp
     settled(window, qtbot)
     assert area.contains(window.frameGeometry()), f"{window.frameGeometry()} after leaving it at {size}"
     assert cut_controls(window) == []
+    cost = window.cost_curve
+    if not cost._short and not cost.visibleRegion().isEmpty():  # the accuracies' 0-100 are written again
+        assert axis_texts(cost.acc.getAxis("left")) >= 3, size
     if not window._compact:  # the docks as they were: the room the cards took is given back
         assert abs(window.docks["gallery"].height() - before) <= 2, (window.docks["gallery"].height(), before)
 
