@@ -92,6 +92,8 @@ def test_presentation_mode_fits_and_leaving_it_fits_again(window, qtbot, monkeyp
     qtbot.wait(300)
     settled(window, qtbot)
     assert cut_controls(window) == []
+    box = window.surface.this_batch
+    assert box.visibleRegion().boundingRect().size() == box.size() and box.width() >= box.sizeHint().width(), size
     cards = window.gallery.tabs.currentWidget()
     if not cards.visibleRegion().isEmpty():  # a row of cards with their captions (160 px at 1280 x 800 cut them)
         assert cards.viewport().height() >= cell_size().height(), (cards.viewport().height(), size)
@@ -99,6 +101,9 @@ def test_presentation_mode_fits_and_leaving_it_fits_again(window, qtbot, monkeyp
     settled(window, qtbot)
     assert area.contains(window.frameGeometry()), f"{window.frameGeometry()} after leaving it at {size}"
     assert cut_controls(window) == []
+    box = window.surface.this_batch  # "this batch's J" whole, its text included
+    assert box.visibleRegion().boundingRect().size() == box.size(), (size, box.visibleRegion().boundingRect())
+    assert box.width() >= box.sizeHint().width(), size
     cost = window.cost_curve
     if not cost._short and not cost.visibleRegion().isEmpty():  # the accuracies' 0-100 are written again
         assert axis_texts(cost.acc.getAxis("left")) >= 3, size
