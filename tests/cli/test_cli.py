@@ -181,10 +181,12 @@ def test_window_without_a_display_is_a_clear_error():
     assert out.returncode == 2 and "no display" in out.stderr and out.stderr.count("\n") == 1
 
 
-@pytest.mark.parametrize("view", ["window", "surface"])
-def test_screenshot_renders_a_png(tmp_path, view):
+@pytest.mark.parametrize(("view", "theme"), [("window", "dark"), ("surface", None)])
+def test_screenshot_renders_a_png(tmp_path, view, theme):
+    """... in the theme asked for (assets/screenshot-dark.png could not be retaken without --theme)."""
     out = tmp_path / "shot.png"
-    result = run("screenshot", str(out), "--iterations", "50", "--size", "1280x800", "--view", view)
+    result = run("screenshot", str(out), "--iterations", "50", "--size", "1280x800", "--view", view,
+                 *(["--theme", theme] if theme else []))
     assert result.returncode == 0, result.stderr
     from PIL import Image
 
@@ -192,6 +194,7 @@ def test_screenshot_renders_a_png(tmp_path, view):
         pixels = np.asarray(img.convert("RGB")).astype(int)
     if view == "window":
         assert pixels.shape[:2] == (800, 1280)
+        assert pixels.mean() < 100  # dark: the window's grey and the plots' near-black (light is over 200)
     colourful = np.abs(pixels - pixels.mean(axis=2, keepdims=True)).max(axis=2) > 40
     assert colourful.mean() > 0.05  # the 3-D surface and plots were really drawn
 
@@ -338,6 +341,10 @@ def test_version_and_help():
 def test_screenshot_and_animate_offer_the_views_of_the_panel_list():
     """`--view` reads visualizer/model/panels.py: every view a still, the animated ones in `animate` too."""
     parser = build_parser()
+    assert parser.parse_args(["screenshot", "o.png"]).theme == "light"  # one look whatever the desktop's scheme
+    assert parser.parse_args(["screenshot", "o.png", "--theme", "dark"]).theme == "dark"
+    with pytest.raises(UsageError, match="invalid choice"):
+        parser.parse_args(["screenshot", "o.png", "--theme", "blue"])
     for view in SCREENSHOT_VIEWS:
         assert parser.parse_args(["screenshot", "o.png", "--view", view.key]).view == view.key
         if view.animated:

@@ -21,6 +21,7 @@ from visualizer.data.planar import PLANAR_SETS, PREFIX, is_planar
 from visualizer.fs.files import file_kind_problem
 from visualizer.model import panels
 from visualizer.model.constraints import TABLE, parse
+from visualizer.model.themes import PICTURE_THEMES
 
 COMMANDS = ("train", "predict", "screenshot", "animate", "check-lesson", "install-desktop")
 QT_COMMANDS = ("screenshot", "animate")  # the commands that make a QApplication, besides the window
@@ -321,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_setting(shot, "alpha", "learning rate (0.005, or the lesson's own)", default=None)
     shot.add_argument("--size", metavar="WxH", type=_size, default=(1280, 800), help="window size (1280x800)")
     shot.add_argument("--view", choices=list(SCREENSHOT_VIEWS), default="window", help="what to capture")
+    shot.add_argument("--theme", choices=PICTURE_THEMES, default=PICTURE_THEMES[0],
+                      help=f"the window's colours ({PICTURE_THEMES[0]}, whatever the desktop's)")
 
     _animate_parser(sub)
 

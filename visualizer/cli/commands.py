@@ -153,7 +153,8 @@ def _screenshot(args, qt_args: list[str], pressed: CtrlC) -> int:
 
         make_app(qt_args)  # Qt's options take effect here; render_screenshot uses this application
         render_screenshot(MainWindow, args.out, args.data, iterations, settings_from_flags(args, "alpha"), args.size,
-                          args.view, lesson, progress=training, cancelled=pressed, test_fraction=args.test_fraction)
+                          args.view, lesson, progress=training, cancelled=pressed, test_fraction=args.test_fraction,
+                          theme=args.theme)
     return 0
 
 

@@ -35,7 +35,7 @@ def test_opening_a_lesson_over_a_changed_run_asks_and_cancel_keeps_the_run(windo
     answer_the_box(seen, QMessageBox.StandardButton.Cancel)
     window.open_lesson_file(str(LESSON))
     qtbot.wait(300)
-    assert seen == ["The run or the data set has changed since it was last saved. "
+    assert seen == ["The run has changed since the session was last saved. "
                     "Save the session before opening the lesson?"]
     assert window.lesson_file is None and window.controller.gd.iteration == 25
     window.ask_before_closing = False

@@ -7,14 +7,17 @@ from PySide6.QtWidgets import (
     QAbstractSlider,
     QAbstractSpinBox,
     QComboBox,
+    QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QScrollBar,
     QTabBar,
     QTableView,
     QWidget,
 )
 
+from visualizer.app.common.mnemonics import mnemonic
 from visualizer.model.panels import LESSON_PANELS
 
 INPUTS = (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit, QListView, QTableView, QTabBar)
@@ -120,3 +123,27 @@ def test_gallery_marks_right_and_wrong_with_a_sign(window, qtbot):
     delegate.paint(painter, option, index)
     painter.end()
     assert any(t in ("✓", "✗") for t in texts)
+
+
+def test_every_menu_and_item_has_a_mnemonic_of_its_own(window):
+    """Alt+F, then a letter: the menus had mnemonics, few of their items did (the Run menu's K was twice)."""
+    missing = []
+    for top in window.menuBar().actions():
+        for menu in [top.menu(), *top.menu().findChildren(QMenu)]:
+            menu.aboutToShow.emit()  # the menus filled as they open (recent files, kept curves)
+            keys = [(a.text(), mnemonic(a.text())) for a in menu.actions() if not a.isSeparator()]
+            missing += [(menu.title(), text) for text, key in keys if key is None]
+            used = [key for _, key in keys if key]
+            missing += [(menu.title(), f"{key} twice") for key in set(used) if used.count(key) > 1]
+    assert missing == []
+
+
+def test_the_menus_mnemonics_are_no_control_s_mnemonic_or_shortcut(window):
+    """Alt+R was both the Run menu and Reset, Alt+L the Lessons menu and Loss: one key, two meanings."""
+    menus = [mnemonic(a.text()) for a in window.menuBar().actions()]
+    assert None not in menus and len(set(menus)) == len(menus)
+    controls = {mnemonic(w.text()): w.text() for w in window.findChildren(QAbstractButton) + window.findChildren(QLabel)
+                if mnemonic(w.text() or "") and w.window() is window}  # Compare runs is a window of its own
+    assert {key: controls[key] for key in menus if key in controls} == {}
+    alt = {s.toString().lower() for a in window.actions() for s in a.shortcuts()}
+    assert [key for key in menus if f"alt+{key}" in alt] == []

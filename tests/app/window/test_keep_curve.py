@@ -123,3 +123,40 @@ def test_a_session_keeps_the_curves_and_the_threshold_and_the_exports_name_them(
     svg = (tmp_path / "cost.svg").read_text(encoding="utf-8")
     words = html.unescape("".join(re.findall(r">([^<>]*)</text>", svg)))  # the SVG writes a line in runs
     assert all(c.label in words for c in kept)  # whole, in the legend beside the plot
+
+
+def test_closing_after_keeping_a_curve_names_the_kept_curves(window, qtbot, tmp_path, monkeypatch):
+    """Keeping a curve, then closing, asked about "The run or the data set", neither of which had changed."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *_: asked.append(text)
+                        or QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(window, "ask_before_closing", True)
+    def ten_more():
+        end = window.controller.gd.iteration + 10
+        window.step(10)
+        qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == end, timeout=10000)
+
+    ten_more()
+    assert window.save_session(str(tmp_path / "s.vis.npz"))
+    assert window.save_first("closing")  # nothing changed: nothing asked
+    window.keep_run()
+    assert not window.save_first("closing")
+    assert asked[-1] == ("The kept curves have changed since the session was last saved. "
+                         "Save the session before closing?")
+    ten_more()
+    assert not window.save_first("closing")
+    assert asked[-1].startswith("The run and the kept curves have changed since")
+    window.undo.undo()  # the kept curve taken back: only the run differs now
+    assert not window.save_first("leaving the lesson")
+    assert asked[-1].startswith("The run has changed since") and len(asked) == 3
+
+
+def test_the_question_names_each_thing_that_changed():
+    from visualizer.app.window.editing import unsaved_sentence
+
+    assert unsaved_sentence({"the data set"}) == "The data set has changed since the session was last saved."
+    assert unsaved_sentence({"the kept curves", "the run", "the data set"}) == (
+        "The run, the data set and the kept curves have changed since the session was last saved.")
+    assert unsaved_sentence(None) == "The session has changed since it was last saved."

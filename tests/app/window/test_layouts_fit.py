@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtGui import QScreen
+from PySide6.QtGui import QImage, QPainter, QScreen
 from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from visualizer.app.common.accessibility import plain
 from visualizer.app.explorer.explorer import show_explorer
+from visualizer.app.panels.gallery import cell_size
 from visualizer.core.optim.registry import SPECS
 
 SIZES = [(960, 540), (1024, 768), (1280, 800), (1920, 1080)]
@@ -44,6 +45,17 @@ def cut_controls(window) -> list:
     return cut
 
 
+def axis_texts(axis) -> int:
+    """How many tick labels ``axis`` writes as it is now laid out."""
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return len(specs[2]) if specs else 0
+
+
 def settled(window, qtbot) -> None:
     window.refresh(force=True)
     qtbot.wait(100)
@@ -72,16 +84,31 @@ def test_presentation_mode_fits_and_leaving_it_fits_again(window, qtbot, monkeyp
     window.state.change_settings(optimizer="adam")
     window.step(10)
     qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    settled(window, qtbot)
+    before = window.docks["gallery"].height()
     window.set_presentation(True)
     qtbot.waitUntil(lambda: window.width() <= size[0] and window.height() <= size[1]
                     and window.minimumSizeHint().width() <= size[0], timeout=3000)  # tabbed, then stacked
     qtbot.wait(300)
     settled(window, qtbot)
     assert cut_controls(window) == []
+    box = window.surface.this_batch
+    assert box.visibleRegion().boundingRect().size() == box.size() and box.width() >= box.sizeHint().width(), size
+    cards = window.gallery.tabs.currentWidget()
+    if not cards.visibleRegion().isEmpty():  # a row of cards with their captions (160 px at 1280 x 800 cut them)
+        assert cards.viewport().height() >= cell_size().height(), (cards.viewport().height(), size)
     window.set_presentation(False)
     settled(window, qtbot)
     assert area.contains(window.frameGeometry()), f"{window.frameGeometry()} after leaving it at {size}"
     assert cut_controls(window) == []
+    box = window.surface.this_batch  # "this batch's J" whole, its text included
+    assert box.visibleRegion().boundingRect().size() == box.size(), (size, box.visibleRegion().boundingRect())
+    assert box.width() >= box.sizeHint().width(), size
+    cost = window.cost_curve
+    if not cost._short and not cost.visibleRegion().isEmpty():  # the accuracies' 0-100 are written again
+        assert axis_texts(cost.acc.getAxis("left")) >= 3, size
+    if not window._compact:  # the docks as they were: the room the cards took is given back
+        assert abs(window.docks["gallery"].height() - before) <= 2, (window.docks["gallery"].height(), before)
 
 
 @pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])

@@ -2,6 +2,7 @@
 
 from PySide6.QtWidgets import QDockWidget
 
+from visualizer.app.common.accessibility import plain
 from visualizer.app.export.animation_dialog import AnimationDialog
 from visualizer.app.export.screenshot import grab_view
 from visualizer.app.window.panel_widgets import MAKERS
@@ -30,10 +31,10 @@ def test_the_window_makes_a_dock_or_a_lesson_tab_for_each_panel_with_its_title(w
 
 
 def test_the_lessons_menu_and_the_view_menu_list_the_panels(window):
-    menus = {m.title(): m for m in (a.menu() for a in window.menuBar().actions()) if m is not None}
-    lessons = [a.text() for a in menus["&Lessons"].actions() if not a.isSeparator()]
+    menus = {plain(m.title()): m for m in (a.menu() for a in window.menuBar().actions()) if m is not None}
+    lessons = [plain(a.text()) for a in menus["Lessons"].actions() if not a.isSeparator()]
     assert lessons[: len(LESSON_PANELS)] == [p.short for p in PANELS if p.area == LESSONS]
-    shown = [a.text() for a in menus["&View"].actions()]
+    shown = [plain(a.text()) for a in menus["View"].actions()]
     assert all(window.docks[k].windowTitle() in shown for k in MAIN_PANELS + LESSON_PANELS)
 
 

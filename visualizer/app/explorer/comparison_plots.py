@@ -25,15 +25,22 @@ from visualizer.core.analysis.race_seeds import seed_groups
 from visualizer.formats import comparison_files
 from visualizer.fs.atomic import StorageError, atomic_write
 
-# Okabe-Ito, each run also with its own dash pattern: two runs never differ by colour alone.
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+# Okabe-Ito, each run also with its own dash pattern: two runs never differ by colour alone. None is Okabe-Ito's
+# black, drawn in the plot's text colour: black on the dark theme's plot (1.3:1) could not be read.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", None, "#F0E442"]
 DASHES = [None, [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4], [4, 2, 1, 2], [3, 6]]
 AXES = dict(zip(X_AXES, ("iteration", "epoch (passes over the m examples)",
                          "seconds of the optimizer's own work"), strict=True))
 
 
-def run_pen(k: int, width: float = 2) -> pg.QtGui.QPen:
-    pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=width)
+def run_colour(k: int, text) -> str:
+    """Run ``k``'s colour on a plot whose text is drawn in ``text``."""
+    colour = PALETTE[k % len(PALETTE)]
+    return text if colour is None else colour
+
+
+def run_pen(k: int, text, width: float = 2) -> pg.QtGui.QPen:
+    pen = pg.mkPen(run_colour(k, text), width=width)
     dash = DASHES[(k // len(PALETTE) + k) % len(DASHES)]
     if dash:
         pen.setDashPattern(dash)
@@ -85,7 +92,21 @@ class RacePlots(QSplitter):
         self.addWidget(self.curves)
         self.addWidget(right)
         self.items: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
+        self.paths: list[tuple[int, pg.PlotDataItem]] = []  # (run, its path on the slice)
+        self.text = pg.mkColor(pg.getConfigOption("foreground"))  # the theme's, set before the window was made
         self.set_axis("iterations")
+
+    def set_theme(self, _background, text) -> None:
+        """The runs drawn in the text colour follow the theme."""
+        self.text = pg.mkColor(text)
+        for k, (train, test) in enumerate(self.items):
+            train.setPen(run_pen(k, self.text))
+            test.setPen(self._test_pen(k))
+        for k, path in self.paths:
+            path.setPen(run_pen(k, self.text))
+
+    def _test_pen(self, k: int) -> pg.QtGui.QPen:
+        return pg.mkPen(run_colour(k, self.text), width=1, style=Qt.PenStyle.DashLine)
 
     def set_axis(self, axis: str) -> None:
         self.axis = axis
@@ -99,14 +120,14 @@ class RacePlots(QSplitter):
         self.slice_image.clear()
         for item in self.slice_plot.listDataItems():
             self.slice_plot.removeItem(item)
+        self.paths = []
         self.slice_plot.plotItem.legend.clear()
         self.slice_note.setText("")
 
     def add_run(self, label: str) -> None:
         k = len(self.items)
-        train = self.curves.plot([], [], pen=run_pen(k), name=label)
-        test = self.curves.plot([], [], pen=pg.mkPen(PALETTE[k % len(PALETTE)], width=1,
-                                                     style=Qt.PenStyle.DashLine))
+        train = self.curves.plot([], [], pen=run_pen(k, self.text), name=label)
+        test = self.curves.plot([], [], pen=self._test_pen(k))
         self.items.append((train, test))
 
     def draw_curves(self, race: Race) -> None:
@@ -126,6 +147,7 @@ class RacePlots(QSplitter):
     def draw_slice(self, view: SharedSlice | None, labels: list[str]) -> None:
         for item in self.slice_plot.listDataItems():
             self.slice_plot.removeItem(item)
+        self.paths = []
         self.slice_plot.plotItem.legend.clear()
         if view is None:
             self.slice_image.clear()
@@ -137,7 +159,7 @@ class RacePlots(QSplitter):
             if path is None:
                 continue
             s, t, distance = path
-            self.slice_plot.plot(s, t, pen=run_pen(k), name=label)
+            self.paths.append((k, self.slice_plot.plot(s, t, pen=run_pen(k, self.text), name=label)))
             notes.append(f"{label}: its points kept along the way are up to {float(distance.max()):.3g} off the plane")
         self.slice_plot.setLabel("bottom", view.s_label)
         self.slice_plot.setLabel("left", view.t_label)

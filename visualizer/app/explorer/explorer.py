@@ -44,6 +44,8 @@ from visualizer.model.race_config import race_options, trainable
 
 #: Iterations each run goes on between two looks at the stop flags.
 CHUNK = 25
+#: The size it opens at where the screen has room.
+PREFERRED = QSize(1200, 800)
 
 
 def button(text: str, tip: str, slot) -> QPushButton:
@@ -77,7 +79,7 @@ class ExplorerWindow(RaceExports, QMainWindow):
         self.timer = QTimer(self)
         self.timer.setInterval(200)
         self.timer.timeout.connect(self.redraw)
-        fit_window(self, QSize(1200, 800))  # Close and the exports on the screen of a 1024 x 768 laptop
+        fit_window(self, PREFERRED)  # Close and the exports on the screen of a 1024 x 768 laptop
         name_by_labels(self)
         for view in self.findChildren(pg.GraphicsView):  # Tab skips plots, which show no focus (the main window's too)
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)

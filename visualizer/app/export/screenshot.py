@@ -122,31 +122,33 @@ def load_for_export(data: str | None, lesson, cancelled=None, test_fraction: flo
 
 
 def export_window(new_window, data, iterations: int, settings: RunSettings | None, size: tuple[int, int], lesson,
-                  progress, cancelled, test_fraction: float | None = None):
+                  progress, cancelled, test_fraction: float | None = None, theme: str | None = None):
     """(the application, a window prepared off the screen) for ``screenshot`` and ``animate``: the data (or the
-    lesson's), trained ``iterations`` (or the lesson's first ones) under ``settings`` (None: the defaults)."""
+    lesson's), trained ``iterations`` (or the lesson's first ones) under ``settings`` (None: the defaults), in
+    ``theme`` (None: the window's own choice)."""
     train, test = load_for_export(data, lesson, cancelled, test_fraction)
     app = make_app()
     window = prepared_window(new_window, train, test, lesson.settings if lesson else settings or RunSettings(),
-                             iterations if lesson is None else 0, size, lesson=lesson, progress=progress,
-                             cancelled=cancelled)
+                             iterations if lesson is None else 0, size, theme=theme, lesson=lesson,
+                             progress=progress, cancelled=cancelled)
     return app, window
 
 
 def render_screenshot(new_window, out: str, data: str | None = None, iterations: int = 2000,
                       settings: RunSettings | None = None, size: tuple[int, int] = (1280, 800),
                       view: str = "window", lesson=None, progress=None, cancelled=None,
-                      test_fraction: float | None = None) -> None:
+                      test_fraction: float | None = None, theme: str | None = None) -> None:
     """``new_window``: the main window's class. ``settings``: the run's, built and checked by the caller (the
     command line, through RunSettings' validator); None: the defaults. ``lesson``: a lesson_files.Lesson that
-    sets the window up instead of ``data``, ``iterations`` and ``settings``.
+    sets the window up instead of ``data``, ``iterations`` and ``settings``. ``theme``: 'light' or 'dark' (None:
+    the window's own choice, which follows the desktop).
 
     ``progress(done, total)`` follows the iterations run first; once ``cancelled()`` it stops, raises
     Cancelled and writes nothing.
     """
     cancelled = cancelled or (lambda: False)
     app, window = export_window(new_window, data, iterations, settings, size, lesson, progress, cancelled,
-                                test_fraction)
+                                test_fraction, theme)
     if cancelled():
         window.close()
         app.processEvents()

@@ -16,6 +16,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog
 
 from visualizer.app.common.docks import QT_AREAS
+from visualizer.app.common.placing import KeepClear
+from visualizer.app.explorer.explorer import PREFERRED as EXPLORER_SIZE
 from visualizer.app.explorer.explorer import show_explorer
 from visualizer.app.lessons.expectation_dialog import ExpectationDialog
 from visualizer.app.panels.instructions import InstructionsPanel
@@ -174,11 +176,18 @@ class LessonFileActions:
             self._pre_run(lesson.iterations, wait, progress or (lambda *_: None), cancelled or (lambda: False))
         if lesson.race is not None and not self.testAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen):
             show_explorer(self).apply_preset(lesson.race)  # beside a window the user sees, not a screenshot's
+            self._place_explorer()
         elif self.explorer is not None:
             self.explorer.close()  # it compared runs of the data the lesson replaced
         self.notice.show_message(f"Lesson: {lesson.title}. The Instructions panel says what to do.", "info")
         self.controller.tell_overflow()  # its first iterations stopped where the next step overflows
         self.refresh(force=True)
+
+    def _place_explorer(self) -> None:
+        """A lesson's race beside its Instructions, not over them (at 1280 x 800 it opened on top of them)."""
+        ex = self.explorer
+        if ex is not None and ex.isVisible():  # and off them again when they take their room
+            (ex.findChild(KeepClear) or KeepClear(ex, self.docks["instructions"], EXPLORER_SIZE)).place()
 
     def _pre_run(self, n: int, wait: bool, progress, cancelled) -> None:
         """The lesson's first iterations, on a worker with a progress bar (the window is modal meanwhile)."""

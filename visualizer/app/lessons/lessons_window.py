@@ -9,9 +9,11 @@ window's shortcuts (Alt+1…, Space, F11…) work in it too.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+
+from visualizer.app.common.placing import KeepClear, place_beside
 
 #: The size it opens at where the screen has room.
 PREFERRED = QSize(1000, 660)
@@ -37,12 +39,10 @@ class LessonsWindow(QMainWindow):
     def watch(self, widget: QWidget) -> None:
         """Keep ``widget`` in sight: the window moves off it when it shows, moves or grows under it."""
         self.keep_clear = widget
-        widget.installEventFilter(self)
+        self._clear = KeepClear(self, widget, PREFERRED)
 
     def eventFilter(self, obj, event) -> bool:
-        if obj is self.keep_clear and event.type() in (QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize):
-            QTimer.singleShot(0, self, self._move_off_if_covering)
-        elif isinstance(obj, QDockWidget) and event.type() == QEvent.Type.Close:
+        if isinstance(obj, QDockWidget) and event.type() == QEvent.Type.Close:
             QTimer.singleShot(0, self, self._after_a_tab_closed)  # its own ×: the window goes with its last tab
         return super().eventFilter(obj, event)
 
@@ -79,41 +79,8 @@ class LessonsWindow(QMainWindow):
             dock.widget().setFocus()
 
     def place(self) -> None:
-        """On the parent's screen, at most PREFERRED: beside the main window where the screen has room, else
-        in the largest part of the screen beside ``keep_clear``, else centred on the main window."""
-        parent = self.parentWidget()
-        screen = parent.screen().availableGeometry()
-        avoid = self._avoided()
-        frame = self.frameGeometry().size() - self.size() if self.isVisible() else QSize(0, 0)
-
-        def area(room: QRect) -> int:
-            size = PREFERRED.boundedTo(room.size() - frame)
-            return size.width() * size.height()
-
-        beside = [r for r in free_sides(screen, parent.frameGeometry()) if area(r) >= area(QRect(0, 0, 600, 400))]
-        sides = beside or ([] if avoid is None else free_sides(screen, avoid))  # off the window, or off the text
-        room = max(sides, key=area) if sides else screen
-        least = self.minimumSizeHint().boundedTo(screen.size() - frame)
-        size = PREFERRED.boundedTo(room.size() - frame).expandedTo(least)
-        self.resize(size)
-        where = QRect(room.topLeft(), size + frame)
-        where.moveCenter(room.center() if sides else parent.frameGeometry().center())
-        where.moveRight(min(where.right(), screen.right()))
-        where.moveBottom(min(where.bottom(), screen.bottom()))
-        where.moveLeft(max(where.left(), screen.left()))
-        where.moveTop(max(where.top(), screen.top()))
-        self.move(where.topLeft())
-
-    def _avoided(self) -> QRect | None:
-        widget = self.keep_clear
-        if widget is None or not widget.isVisible():
-            return None
-        return QRect(widget.mapToGlobal(widget.rect().topLeft()), widget.size())
-
-    def _move_off_if_covering(self) -> None:
-        avoid = self._avoided()
-        if self.isVisible() and avoid is not None and self.frameGeometry().intersects(avoid):
-            self.place()
+        """Beside the main window where the screen has room, else beside ``keep_clear`` (placing.place_beside)."""
+        place_beside(self, self.parentWidget(), self.keep_clear, PREFERRED)
 
     def _after_a_tab_closed(self) -> None:
         shown = [d for d in self.findChildren(QDockWidget) if not d.isHidden()]
@@ -139,11 +106,3 @@ class LessonsWindow(QMainWindow):
             dock.hide()
         super().closeEvent(event)
 
-
-def free_sides(screen: QRect, avoid: QRect) -> list[QRect]:
-    """The parts of ``screen`` left, right, above and below ``avoid``, each as tall or wide as the screen."""
-    sides = [QRect(screen.left(), screen.top(), avoid.left() - screen.left(), screen.height()),
-            QRect(avoid.right() + 1, screen.top(), screen.right() - avoid.right(), screen.height()),
-            QRect(screen.left(), screen.top(), screen.width(), avoid.top() - screen.top()),
-            QRect(screen.left(), avoid.bottom() + 1, screen.width(), screen.bottom() - avoid.bottom())]
-    return [side for side in sides if side.width() > 0 and side.height() > 0]

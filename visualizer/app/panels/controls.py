@@ -148,7 +148,7 @@ class ControlsPanel(QWidget):
         form.addRow("&Iterations", self.budget)
         form.addRow("S&peed", self.speed)
         form.addRow("I&nitialization", self.init)
-        form.addRow("S&eed", self.seed)
+        form.addRow("See&d", self.seed)  # Alt+E opens the Edit menu
         form.addRow("&Loss", self.loss)
         self.form = form
         self.model = ModelControls(state)

@@ -23,7 +23,8 @@ from visualizer.app.panels.curve_parts import (
     dot_if_lone,
     drawn,
     fit_left_label,
-    label_rows,
+    label_places,
+    legend_spans,
     list_in_legend,
 )
 from visualizer.app.panels.pinned_curves import PinnedCurves
@@ -228,7 +229,6 @@ class CostCurvePanel(QWidget):
                 if curve is not self.full_curve:  # it has dots of its own, at every point computed
                     dot_if_lone(curve, len(its))
                 curve.setData(self._x(its), values)
-        self._mark_changes(history, m)
         self._fit_x()
         lo, hi = (from_axis(self.x_unit, self._changes, m, v) for v in self.plot.vb.viewRange()[0])
         span = max(min(hi, n) - max(lo, 0), 1)
@@ -239,6 +239,7 @@ class CostCurvePanel(QWidget):
         dot_if_lone(self.train_curve, len(x))  # iteration 0: J = 0.693
         self.train_curve.setData(self._x(x), y)
         self._list_drawn()
+        self._mark_changes(history, m)  # once the legend, which the labels keep clear of, lists what is drawn
         self._fit_y()
         self._align_left_axes()
         if view_iteration is not None and view_iteration < n:
@@ -360,7 +361,7 @@ class CostCurvePanel(QWidget):
         marks += [(it, describe_change(old, new, m)) for (_, old), (it, new) in zip(opts, opts[1:], strict=False)]
         marks.sort()
         vb = self.plot.vb
-        key = (marks, tuple(vb.viewRange()[0]), vb.width())  # labels placed anew when the axis moves
+        key = (marks, tuple(vb.viewRange()[0]), vb.width(), self.plot.legend.sceneBoundingRect().getRect())
         if key == self._marked:
             return
         self._marked = key
@@ -370,16 +371,20 @@ class CostCurvePanel(QWidget):
             self.plot.addItem(line)
             self.alpha_marks.append(line)
         xs = [float(x) for x in self._x([it for it, _ in marks])]
-        metrics = QFontMetrics(self.alpha_marks[0].label.textItem.font()) if marks else None
-        rows = label_rows([vb.mapViewToScene(pg.QtCore.QPointF(x, 0)).x() for x in xs],
-                          [metrics.horizontalAdvance(text) + LABEL_PAD for _, text in marks])
+        sample, view = self.alpha_marks[0].label if marks else None, vb.sceneBoundingRect()
+        places = label_places([vb.mapViewToScene(pg.QtCore.QPointF(x, 0)).x() for x in xs],
+                              [QFontMetrics(sample.textItem.font()).horizontalAdvance(t) + LABEL_PAD for _, t in marks],
+                              marks and legend_spans(view, self.plot.legend, sample.boundingRect().height()),
+                              (view.left(), view.right()))  # clear of the legend, within the plot
         for k, line in enumerate(self.alpha_marks):
             if k < len(marks):
-                text = marks[k][1] if rows[k] is not None else ""  # no room: the line alone (hover says which)
+                row, left = places[k] or (0, False)
+                text = marks[k][1] if places[k] is not None else ""  # no room: the line alone (hover says which)
                 line.show()  # first: a hidden line's label keeps its old text (it read "λ=1" on an α mark)
                 line.setValue(xs[k])
                 line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))  # a format: {value} is the x
-                line.label.setPosition(LABEL_ROWS[rows[k] or 0])
+                line.label.anchors = [(1, 0.5)] * 2 if left else [(0, 0.5)] * 2  # ends at its line, or starts there
+                line.label.setPosition(LABEL_ROWS[row])
             else:
                 line.hide()
 

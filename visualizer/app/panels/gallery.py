@@ -264,6 +264,11 @@ class GalleryPanel(QWidget):
             self.models[name], self.lists[name] = model, view
             self.tabs.addTab(view, f"{name} ({len(names)})")
 
+    def row_shortfall(self) -> int:
+        """How many pixels the list in front lacks to show one whole row of cards, captions included."""
+        view = self.tabs.currentWidget()
+        return max(0, cell_size().height() - view.viewport().height()) if view is not None else 0
+
     def _context_menu(self, name: str, pos) -> None:
         view, model = self.lists[name], self.models[name]
         index = view.indexAt(pos)

@@ -77,7 +77,7 @@ class OptimizerControls(TypedSettings, QGroupBox):
         for key, text, widget in (("optimizer", "&Optimizer", self.optimizer),
                                   ("batch_size", "&Batch size", self.batch),
                                   *((name, HYPERS[name].label, getattr(self, name)) for name in HYPERS),
-                                  ("lam", "L2 &λ", self.lam), ("decay", "α &decay", self.decay),
+                                  ("lam", "L2 &λ", self.lam), ("decay", "α deca&y", self.decay),
                                   ("decay_kind", "Decay form", self.decay_kind)):
             label = QLabel(text)
             label.setBuddy(widget)

@@ -27,7 +27,7 @@ def fill_removal_menu(menu: QMenu, curves, remove) -> None:
     """One entry per kept curve, then one for all: ``remove(index)``, ``remove(None)`` for all."""
     menu.clear()
     for k, curve in enumerate(curves):
-        menu.addAction(f"Remove “{curve.label}”", lambda k=k: remove(k))
+        menu.addAction(f"Remove “{curve.label.replace('&', '&&')}”", lambda k=k: remove(k))
     if curves:
         menu.addSeparator()
         menu.addAction("Remove all kept curves", lambda: remove(None))

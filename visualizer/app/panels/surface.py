@@ -282,7 +282,7 @@ class SurfacePanel(QWidget):
                                    "step goes downhill on its own batch's surface, not on the full J.")
         self.this_batch.setEnabled(False)
         head = QHBoxLayout()
-        label = QLabel("&Slice:")
+        label = QLabel("Sli&ce:")  # Alt+S opens the Lessons menu
         label.setBuddy(self.choice)
         head.addWidget(label)
         head.addWidget(self.choice, 1)

@@ -14,6 +14,8 @@ from visualizer.data.dataset import take, with_examples
 class DataEdit(QUndoCommand):
     """Swap (train, test) for an edited pair; undo swaps the old pair back."""
 
+    changes = "the data set"  # what it changes, as the question before closing names it
+
     def __init__(self, window, text: str, new: tuple[Dataset, Dataset | None], appended: int = 0):
         super().__init__(text)
         self.window = window
@@ -32,6 +34,8 @@ class DataEdit(QUndoCommand):
 
 class RunSwap(QUndoCommand):
     """A run that Reset or a new loss, init or seed replaced: undo brings it back whole, redo the new one."""
+
+    changes = "the run"
 
     def __init__(self, window, kept):
         super().__init__(f"Reset at iteration {kept.gd.iteration}")
@@ -53,6 +57,8 @@ class RunSwap(QUndoCommand):
 class PinnedEdit(QUndoCommand):
     """The kept cost curves before and after keeping one or removing some: undo gives the old ones back."""
 
+    changes = "the kept curves"
+
     def __init__(self, state, text: str, new: tuple):
         super().__init__(text)
         self.state, self.old, self.new = state, state.pinned, tuple(new)
@@ -64,6 +70,25 @@ class PinnedEdit(QUndoCommand):
     @reported
     def undo(self) -> None:
         self.state.set_pinned(self.old)
+
+
+def changed_since_clean(stack) -> set[str] | None:
+    """What the commands done or undone since ``stack`` was last clean change ("the run", "the data set", "the
+    kept curves"); None when that cannot be told (the clean state was dropped with the commands after it)."""
+    clean, now = stack.cleanIndex(), stack.index()
+    if clean < 0:
+        return None
+    return {stack.command(i).changes for i in range(min(clean, now), max(clean, now))}
+
+
+def unsaved_sentence(changed: set[str] | None) -> str:
+    """'The kept curves have changed since the session was last saved.', naming what ``changed``."""
+    if not changed:
+        return "The session has changed since it was last saved."
+    names = [name for name in (RunSwap.changes, DataEdit.changes, PinnedEdit.changes) if name in changed]
+    said = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    plural = len(names) > 1 or names[0].endswith("curves")
+    return f"{said[0].upper()}{said[1:]} {'have' if plural else 'has'} changed since the session was last saved."
 
 
 def added(train: Dataset, images: list, label: int) -> Dataset:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from visualizer.app.common.file_names import suggested_name
 from visualizer.app.explorer.explorer import kept_comparison, reopen_comparison
 from visualizer.app.window import preferences
+from visualizer.app.window.editing import RunSwap, changed_since_clean, unsaved_sentence
 from visualizer.core.models.registry import model_of
 from visualizer.formats import model_files, storage
 from visualizer.formats.storage import session_weights as weights_of
@@ -102,7 +103,7 @@ class FileActions:
         recent = preferences.recent()
         for path in recent:
             opener = self.open_session if path.endswith(".npz") else self.load
-            self.recent_menu.addAction(path, lambda p=path, o=opener: o(p))
+            self.recent_menu.addAction(path.replace("&", "&&"), lambda p=path, o=opener: o(p))
         if not recent:
             self.recent_menu.addAction("(nothing yet)").setEnabled(False)
 
@@ -110,15 +111,18 @@ class FileActions:
         self.setWindowModified(not clean)
 
     def save_first(self, before: str) -> bool:
-        """Ask, as Quit does, when the run or the data set changed since it was last saved: save it, throw it
-        away, or cancel (False)."""
+        """Ask, as Quit does, when the run, the data set or the kept curves changed since the session was last saved,
+        naming which: save it, throw it away, or cancel (False)."""
         if not (self.ask_before_closing and self.has_unsaved_work()):
             return True
         self.controller.pause()
         buttons = QMessageBox.StandardButton
+        changed = changed_since_clean(self.undo)
+        if changed is not None and self.controller.gd.iteration != self._saved_iteration:
+            changed.add(RunSwap.changes)  # trained on (or back) since
         answer = QMessageBox.question(
-            self, "Unsaved work", "The run or the data set has changed since it was last saved. "
-            f"Save the session before {before}?", buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+            self, "Unsaved work", f"{unsaved_sentence(changed)} Save the session before {before}?",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
         return answer == buttons.Discard or (answer == buttons.Save and self.save_session())
 
     def has_unsaved_work(self) -> bool:

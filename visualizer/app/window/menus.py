@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu
 
+from visualizer.app.common.mnemonics import give_mnemonics
 from visualizer.app.explorer.explorer import show_explorer
 from visualizer.app.export.animation_dialog import export_animation
 from visualizer.app.lessons.lesson_files_actions import class_lessons
@@ -46,7 +48,7 @@ def build_menus(window) -> None:
     file.addSeparator()
     action(file, "Save &model…", "Ctrl+S", window.save_model, "w and b (a network: each layer's W and b) and how "
            "images are prepared, for `visualizer predict`")
-    action(file, "Save s&ession…", "Ctrl+Shift+S", window.save_session, "Data, edits, settings and the whole run")
+    action(file, "Save sess&ion…", "Ctrl+Shift+S", window.save_session, "Data, edits, settings and the whole run")
     action(file, "Save as lesso&n…", None, window.save_lesson_file,
            "The window as a lesson file: data, settings, panels and iteration, to edit and hand out")
     export = file.addMenu("&Export")
@@ -61,7 +63,7 @@ def build_menus(window) -> None:
     export.addSeparator()
     action(export, "&Animation (GIF or MP4)…", None, lambda: export_animation(window),
            "Any stretch of the run, or the run to come, as the whole window or one panel, frame by frame")
-    action(file, "Show the last load &report", None, window.show_report)
+    action(file, "Show the last loa&d report", None, window.show_report)
     cache = action(file, "Clear the image cache", None, window.clear_image_cache,
                    "Decoded images are kept so a folder opens quickly the second time")
     file.aboutToShow.connect(lambda: cache.setText(window.image_cache_label()))
@@ -84,7 +86,7 @@ def build_menus(window) -> None:
                lambda _=False, label=label: window.classify._add_all(label),
                "The checked cards of the Classify panel join the training set with this label (Ctrl+Z undoes it)")
     action(edit, "Clear the classified cards", None, window.classify.clear_cards)
-    run = window.menuBar().addMenu("&Run")
+    run = window.menuBar().addMenu("R&un")  # Alt+R is Reset's
     window.train_action = action(run, "Train / Pause", Qt.Key.Key_Space, window.toggle_training)
     window.step_action = action(run, "Step", Qt.Key.Key_Right, lambda: window.step(1))
     action(run, "Step ×10", "Shift+Right", lambda: window.step(10))
@@ -102,12 +104,12 @@ def build_menus(window) -> None:
                                        "Stop the replay where it is (also Space)")
     window.stop_replay_action.setEnabled(False)
     window.keep_action = action(run, "&Keep this run", Qt.Key.Key_K, window.keep_run, KEEP_TIP)
-    kept = run.addMenu("Remove &kept curves")
+    kept = run.addMenu("Remove kept curves")  # K is Keep this run's
     kept.aboutToShow.connect(lambda: fill_removal_menu(kept, window.state.pinned, window.remove_kept))
     explore = window.menuBar().addMenu("E&xplore")
     action(explore, "&Compare runs (race)…", "Ctrl+L", lambda: show_explorer(window),
            "Race optimizers, α, batch sizes, λ, decay and seeds of the window's model, or sweep α on a log scale")
-    lessons = window.menuBar().addMenu("&Lessons")
+    lessons = window.menuBar().addMenu("Le&ssons")  # Alt+L is Loss's
     for n, key in enumerate(LESSON_PANELS, start=1):
         action(lessons, BY_KEY[key].short, f"Alt+{n}", lambda _=False, k=key: window.open_lesson(k))
     action(lessons, "Close the lesson", "Ctrl+W", window.close_lesson, "Close the lesson in front (also Esc)")
@@ -118,7 +120,7 @@ def build_menus(window) -> None:
     for title, path in class_lessons():
         action(window.class_lessons_menu, title, None, lambda _=False, p=str(path): window.open_lesson_file(p),
                f"The lesson file {path.name}: sets up the window and says what to do")
-    view = window.menuBar().addMenu("&View")
+    view = window.menuBar().addMenu("Vie&w")  # Alt+V is Activation's
     window.presentation_action = action(view, "&Presentation", "F11", lambda on: window.set_presentation(on),
                                         "Large text and thick lines for a projector or a screen share (F11)")
     window.presentation_action.setCheckable(True)
@@ -135,3 +137,7 @@ def build_menus(window) -> None:
     view.addSeparator()
     for dock in window.docks.values():
         view.addAction(dock.toggleViewAction())
+    for menu in (file, edit, run, explore, lessons, view):  # again as each opens: some are filled then, and a
+        give_mnemonics(menu)  # dock's item takes its new title (the compact layout's short ones)
+        for each in [menu, *menu.findChildren(QMenu)]:
+            each.aboutToShow.connect(lambda m=each: give_mnemonics(m))

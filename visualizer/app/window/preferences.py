@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from visualizer.app.window.theme import THEMES
 from visualizer.model.settings import RunSettings, SettingsError
+from visualizer.model.themes import THEMES
 
 RECENT_MAX = 8
 

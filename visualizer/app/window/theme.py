@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-THEMES = ("system", "light", "dark")
 #: (plot background, plot text and axes)
 PLOT = {"light": ("#ffffff", "#000000"), "dark": ("#1e1f22", "#e8e8e8")}
 DARK = {

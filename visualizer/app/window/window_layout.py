@@ -58,6 +58,8 @@ class WindowLayout:
         if on:
             self._fit_presentation()
             self.showFullScreen()
+            self._cards_before = None
+            QTimer.singleShot(0, self, self._room_for_cards)  # once full screen has laid the docks out
         else:
             self.showNormal()
             geometry, state, compact, fronts = self._before_presentation
@@ -72,6 +74,8 @@ class WindowLayout:
                 for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
                     if any(bar.tabText(i) not in titles for i in range(bar.count())):
                         bar.hide()  # a tab bar of the presentation's layout, which restoreState left on top
+            if getattr(self, "_cards_before", None) is not None and self.docks["gallery"].isVisible():
+                self.resizeDocks([self.docks["gallery"]], [self._cards_before], Qt.Orientation.Vertical)
             self.restoreGeometry(geometry)
             self.fit_to_screen()
         for window in (self.lessons_window, self.explorer):
@@ -94,6 +98,16 @@ class WindowLayout:
             return False
         QTimer.singleShot(0, self, self._refit_presentation)  # the tabs' smaller minimum counts once laid out
         return True
+
+    def _room_for_cards(self) -> None:
+        """The Examples dock as tall as a row of cards with their captions (at 1280 x 800 it stayed 160 px, its
+        captions below the fold); taken from the surface, given back on leaving."""
+        dock = self.docks["gallery"]
+        short = self.gallery.row_shortfall()
+        if not self.presentation or short == 0 or dock.isFloating() or dock.visibleRegion().isEmpty():
+            return
+        self._cards_before = dock.height()
+        self.resizeDocks([dock], [dock.height() + short], Qt.Orientation.Vertical)
 
     def _refit_presentation(self) -> None:
         if self.presentation and not self._fit_presentation():  # no larger than the screen, now that it can be
