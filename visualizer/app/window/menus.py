@@ -108,7 +108,7 @@ def build_menus(window) -> None:
     kept.aboutToShow.connect(lambda: fill_removal_menu(kept, window.state.pinned, window.remove_kept))
     explore = window.menuBar().addMenu("E&xplore")
     action(explore, "&Compare runs (race)…", "Ctrl+L", lambda: show_explorer(window),
-           "Race optimizers, α, batch sizes, λ, decay and seeds of the window's model, or sweep α on a log scale")
+           "Race optimizers, α, batch sizes, λ, decay, seeds and hidden layers, or sweep α on a log scale")
     lessons = window.menuBar().addMenu("Le&ssons")  # Alt+L is Loss's
     for n, key in enumerate(LESSON_PANELS, start=1):
         action(lessons, BY_KEY[key].short, f"Alt+{n}", lambda _=False, k=key: window.open_lesson(k))
