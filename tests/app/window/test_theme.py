@@ -62,28 +62,30 @@ def test_notices_and_marks_meet_aa_contrast():
         assert contrast(QColor("white"), mark) >= 3.0  # large graphical mark: WCAG's 3:1 for non-text
 
 
-def test_every_race_curve_reads_on_the_dark_plot(qtbot):
-    """The race's seventh run was drawn black on the dark plot (1.3:1)."""
+@pytest.mark.parametrize("first", ["light", "dark"])
+def test_every_race_curve_reads_on_either_plot(qtbot, first):
+    """The race's seventh run was drawn black on the dark plot (1.3:1), its eighth yellow on the light one (1.3:1)."""
     from visualizer.app.explorer.comparison_plots import PALETTE, RacePlots
     from visualizer.app.window import theme
 
     explorer = QWidget()  # as in Compare runs: the theme reaches the plots under the window
     plots = RacePlots(explorer)
     qtbot.addWidget(explorer)
-    theme.apply("light", [explorer])
+    second = "dark" if first == "light" else "light"
+    theme.apply(first, [explorer])
     for k in range(len(PALETTE) // 2):
         plots.add_run(f"run {k}")
-    theme.apply("dark", [explorer])
+    theme.apply(second, [explorer])
     try:
-        for k in range(len(PALETTE) // 2, len(PALETTE)):  # runs added once dark, and runs drawn before
+        for k in range(len(PALETTE) // 2, len(PALETTE)):  # runs added after the switch, and runs drawn before
             plots.add_run(f"run {k}")
         background = plots.curves.backgroundBrush().color()
         low = [(k, item.opts["pen"].color().name()) for k, pair in enumerate(plots.items) for item in pair
                if contrast(item.opts["pen"].color(), background) < 3.0]  # WCAG's 3:1 for graphical marks
         assert low == []
+        assert len({pair[0].opts["pen"].color().name() for pair in plots.items}) == len(PALETTE)  # all distinct
     finally:
         theme.apply("light", [explorer])
-    assert plots.items[6][0].opts["pen"].color().name() == "#000000"  # Okabe-Ito's black on the light plot
 
 
 def test_presentation_mode_enlarges_every_text_and_back(window, qtbot):

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from visualizer.app.common.colours import readable
 from visualizer.app.common.file_names import suggested_name
 from visualizer.app.common.fitting import WrappedLabel
 from visualizer.app.common.images import captioned, png_bytes, slide_image
@@ -26,21 +27,22 @@ from visualizer.formats import comparison_files
 from visualizer.fs.atomic import StorageError, atomic_write
 
 # Okabe-Ito, each run also with its own dash pattern: two runs never differ by colour alone. None is Okabe-Ito's
-# black, drawn in the plot's text colour: black on the dark theme's plot (1.3:1) could not be read.
+# black, drawn in the plot's text colour; each colour is moved towards it where it would not reach 3:1 on the plot.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", None, "#F0E442"]
 DASHES = [None, [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4], [4, 2, 1, 2], [3, 6]]
 AXES = dict(zip(X_AXES, ("iteration", "epoch (passes over the m examples)",
                          "seconds of the optimizer's own work"), strict=True))
 
 
-def run_colour(k: int, text) -> str:
-    """Run ``k``'s colour on a plot whose text is drawn in ``text``."""
+def run_colour(k: int, text, background) -> QColor:
+    """Run ``k``'s colour on a plot of ``background`` whose text is drawn in ``text``."""
     colour = PALETTE[k % len(PALETTE)]
-    return text if colour is None else colour
+    text = pg.mkColor(text)
+    return text if colour is None else readable(pg.mkColor(colour), pg.mkColor(background), text)
 
 
-def run_pen(k: int, text, width: float = 2) -> pg.QtGui.QPen:
-    pen = pg.mkPen(run_colour(k, text), width=width)
+def run_pen(k: int, text, background, width: float = 2) -> pg.QtGui.QPen:
+    pen = pg.mkPen(run_colour(k, text, background), width=width)
     dash = DASHES[(k // len(PALETTE) + k) % len(DASHES)]
     if dash:
         pen.setDashPattern(dash)
@@ -93,20 +95,21 @@ class RacePlots(QSplitter):
         self.addWidget(right)
         self.items: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         self.paths: list[tuple[int, pg.PlotDataItem]] = []  # (run, its path on the slice)
-        self.text = pg.mkColor(pg.getConfigOption("foreground"))  # the theme's, set before the window was made
+        # the theme's, set before the window was made
+        self.text, self.background = (pg.mkColor(pg.getConfigOption(k)) for k in ("foreground", "background"))
         self.set_axis("iterations")
 
-    def set_theme(self, _background, text) -> None:
-        """The runs drawn in the text colour follow the theme."""
-        self.text = pg.mkColor(text)
+    def set_theme(self, background, text) -> None:
+        """The runs' colours follow the theme."""
+        self.text, self.background = pg.mkColor(text), pg.mkColor(background)
         for k, (train, test) in enumerate(self.items):
-            train.setPen(run_pen(k, self.text))
+            train.setPen(run_pen(k, self.text, self.background))
             test.setPen(self._test_pen(k))
         for k, path in self.paths:
-            path.setPen(run_pen(k, self.text))
+            path.setPen(run_pen(k, self.text, self.background))
 
     def _test_pen(self, k: int) -> pg.QtGui.QPen:
-        return pg.mkPen(run_colour(k, self.text), width=1, style=Qt.PenStyle.DashLine)
+        return pg.mkPen(run_colour(k, self.text, self.background), width=1, style=Qt.PenStyle.DashLine)
 
     def set_axis(self, axis: str) -> None:
         self.axis = axis
@@ -126,7 +129,7 @@ class RacePlots(QSplitter):
 
     def add_run(self, label: str) -> None:
         k = len(self.items)
-        train = self.curves.plot([], [], pen=run_pen(k, self.text), name=label)
+        train = self.curves.plot([], [], pen=run_pen(k, self.text, self.background), name=label)
         test = self.curves.plot([], [], pen=self._test_pen(k))
         self.items.append((train, test))
 
@@ -159,7 +162,7 @@ class RacePlots(QSplitter):
             if path is None:
                 continue
             s, t, distance = path
-            self.paths.append((k, self.slice_plot.plot(s, t, pen=run_pen(k, self.text), name=label)))
+            self.paths.append((k, self.slice_plot.plot(s, t, pen=run_pen(k, self.text, self.background), name=label)))
             notes.append(f"{label}: its points kept along the way are up to {float(distance.max()):.3g} off the plane")
         self.slice_plot.setLabel("bottom", view.s_label)
         self.slice_plot.setLabel("left", view.t_label)
