@@ -63,3 +63,24 @@ def test_the_replay_button_names_its_pace_and_its_arrow_chooses_another(controls
     assert chosen.args == [100.0] and controls.replay_speed == 100.0 and actions[2].isChecked()
     assert "Pace: 100 / s" in button.toolTip()
     assert button in controls.setting_widgets("timeline")  # a lesson that hides the timeline hides Replay too
+
+
+@pytest.mark.parametrize("typed", ["1e9", "0", "-1"])
+def test_a_typed_alpha_out_of_range_goes_back_and_says_why(controls, qtbot, typed):
+    """"1e9" or "0" stayed in the field as unfinished input, α unchanged and nothing said."""
+    from PySide6.QtCore import Qt
+
+    controls.show_edge(Edge(0.0024), 0.005)
+    field = controls.alpha.field
+    field.selectAll()
+    qtbot.keyClicks(field, typed)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert field.text() == "0.005" and controls.state.settings.alpha == 0.005
+    assert controls.edge_label.text().startswith(f"Not changed: the learning rate must be a positive number at most "
+                                                 f"1000000, not '{typed}'. edge of stability 2/λmax ≈ 0.0024")
+    controls.show_edge(Edge(0.0024), 0.005)  # redrawn: still said
+    assert controls.edge_label.text().startswith("Not changed:")
+    field.selectAll()
+    qtbot.keyClicks(field, "0.002")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert controls.state.settings.alpha == 0.002 and controls.edge_label.text().startswith("edge of stability")

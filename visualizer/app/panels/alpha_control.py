@@ -73,6 +73,7 @@ class AlphaControl(QWidget):
     """A log-scale slider over SLIDER_MIN..SLIDER_MAX and a field that takes any valid typed value."""
 
     alphaChanged = Signal(float)
+    refused = Signal(str)  # why a typed value was not taken (the field shows α again)
 
     def __init__(self, alpha: float):
         super().__init__()
@@ -82,7 +83,9 @@ class AlphaControl(QWidget):
                                "gradient descent takes downhill each iteration, w := w − α·dw. Hold Shift while "
                                "dragging for fine steps; the arrow keys move it by 1/100 of a decade.")
         self.field = NumberField()
-        validator = QDoubleValidator(*RUN["alpha"].widget_range(), RUN["alpha"].decimals)
+        # numbers only, in any range: a value out of range must reach Enter to be refused out loud (a ranged
+        # validator kept "1e9" or "0" in the field as unfinished, α unchanged, and said nothing)
+        validator = QDoubleValidator()
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
         self.field.setValidator(validator)
         self.field.setToolTip(f"Type any learning rate, {RUN['alpha'].rule()}, e.g. 0.005 or 1e-3, then press "
@@ -126,8 +129,9 @@ class AlphaControl(QWidget):
     def _typed(self) -> None:
         try:
             alpha = parse("alpha", self.field.text())  # the same rule as sessions and the command line
-        except ValueError:
+        except ValueError as exc:
             self._show(self._alpha)
+            self.refused.emit(str(exc))
             return
         if alpha != self._alpha:
             self.set_alpha(alpha)

@@ -135,6 +135,7 @@ class ControlsPanel(QWidget):
                                    "here may rise, then come down where the edge is higher. The red mark on the "
                                    "slider shows it.")
         self._edge_tip = self.edge_label.toolTip()
+        self._edge_text, self._alpha_refused = "", ""  # the edge line, and why a typed α was just refused
         form.addRow("", self.edge_label)
         self.presets = QComboBox()
         self.presets.addItem("Lesson presets…", None)
@@ -172,6 +173,9 @@ class ControlsPanel(QWidget):
         self.timeline.valueChanged.connect(state.look_at)
         events = state.setting_events  # each widget hears its own setting: an alpha tick re-sets no other
         events.alpha.connect(lambda alpha, _: self.alpha.set_alpha(alpha))
+        events.alpha.connect(lambda *_: self._refuse_alpha(""))
+        self.alpha.refused.connect(self._refuse_alpha)
+        self.alpha.field.textEdited.connect(lambda _: self._alpha_refused and self._refuse_alpha(""))
         for name in ("budget", "speed", *NEW_RUN):
             events[name].connect(lambda *_: self._show_run(state.settings))
 
@@ -261,18 +265,24 @@ class ControlsPanel(QWidget):
         network = edge is not None and edge.reason == "network"
         self.edge_label.setToolTip(NETWORK_EDGE_TIP if network else self._edge_tip)
         if edge is None or edge.reason == "too large":
-            self.edge_label.setText("")
+            text = ""
         elif edge.alpha is None:
-            self.edge_label.setText(edge.why or EDGE_REASONS[edge.reason])
+            text = edge.why or EDGE_REASONS[edge.reason]
         elif edge.measured_at is not None:  # a network's: measured, not a formula's
-            self.edge_label.setText(f"edge of stability {edge.formula} ≈ {edge.alpha:.3g}, λmax measured at iteration "
-                                    f"{edge.measured_at} (α = {alpha:g} is {'above' if alpha > edge.alpha else 'below'}"
-                                    " it)")
+            text = (f"edge of stability {edge.formula} ≈ {edge.alpha:.3g}, λmax measured at iteration "
+                    f"{edge.measured_at} (α = {alpha:g} is {'above' if alpha > edge.alpha else 'below'} it)")
         else:
             state = ("above it: along the steepest direction here, a step lands farther across the valley than "
                      "it started" if alpha > edge.alpha else "below it")
-            self.edge_label.setText(f"edge of stability {edge.formula} ≈ {edge.alpha:.3g} at this point "
-                                    f"(α = {alpha:g} is {state})")
+            text = f"edge of stability {edge.formula} ≈ {edge.alpha:.3g} at this point (α = {alpha:g} is {state})"
+        self._edge_text = text
+        self.edge_label.setText(f"Not changed: {self._alpha_refused}. {text}" if self._alpha_refused else text)
+
+    def _refuse_alpha(self, reason: str) -> None:
+        """A typed α that is not valid: the field shows α again, and the line under it says why until α changes
+        or the field is typed in again."""
+        self._alpha_refused = reason
+        self.edge_label.setText(f"Not changed: {reason}. {self._edge_text}" if reason else self._edge_text)
 
     def show_running(self, running: bool) -> None:
         self.train_button.setText("Pause" if running else "Train")
