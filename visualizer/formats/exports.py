@@ -21,7 +21,7 @@ def cost_csv(runs: dict[str, History], pinned=()) -> str:
     for name, h in runs.items():
         costs, alphas = h.costs.values, h.alphas()
         at = {int(i): k for k, i in enumerate(h.metrics["iteration"].values)}
-        columns = {m: h.metrics[m].values for m in ("test_cost", "train_accuracy", "test_accuracy")}
+        columns = {m: h.metrics[m].values for m in ("train_cost", "test_cost", "train_accuracy", "test_accuracy")}
 
         def cell(metric, i, at=at, columns=columns):
             k = at.get(i)
@@ -31,6 +31,10 @@ def cost_csv(runs: dict[str, History], pinned=()) -> str:
         for k, i in enumerate(h.costs.iterations(len(costs)).astype(int).tolist()):  # thinned: every stride-th
             writer.writerow([name, i, repr(float(costs[k])), cell("test_cost", i), cell("train_accuracy", i),
                              cell("test_accuracy", i), repr(float(alphas[k]))])
+        # where the run rests (iteration N, after its N steps) its J is a metric's: the row the window ends on
+        for i in sorted(i for i in at if i >= len(h) and cell("train_cost", i)):
+            writer.writerow([name, i, cell("train_cost", i), cell("test_cost", i), cell("train_accuracy", i),
+                             cell("test_accuracy", i), repr(float(h.alpha_at(i)))])
     for curve in pinned:
         for i, cost, alpha in zip(curve.iterations.tolist(), curve.costs.tolist(), curve.alphas.tolist(), strict=True):
             writer.writerow([curve.label, i, repr(cost), "", "", "", repr(alpha)])
