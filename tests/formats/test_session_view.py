@@ -103,5 +103,5 @@ def test_the_cost_csv_lists_each_kept_curve_by_its_label_after_the_run(run):
     curve = pinned_curve(gd.history, 20, RunSettings(alpha=0.01), 6, "a/train")
     rows = list(csv.reader(io.StringIO(cost_csv({"run": gd.history}, [curve]))))
     kept = [r for r in rows if r[0] == curve.label]
-    assert len(rows) == 1 + 20 + 20 and rows[1][0] == "run" and len(kept) == 20
+    assert len(rows) == 1 + 21 + 20 and rows[21][1] == "20" and rows[1][0] == "run" and len(kept) == 20
     assert kept[3] == [curve.label, "3", repr(float(gd.history.costs.values[3])), "", "", "", "0.01"]
