@@ -161,12 +161,15 @@ def test_clicking_a_cell_filters_the_gallery_and_clicking_again_shows_all(window
     assert shown == cats_called_non_cats
     assert cell.isChecked() and panel.show_all.isEnabled()
     assert window.gallery.summary.full.startswith(f"{len(shown)} of {len(y)}: cat called non-cat")
+    gallery = window.gallery  # the filter is said where the cards are, with the way back beside them
+    assert gallery.tabs.tabText(1) == f"test ({len(shown)} of {len(y)})" and gallery.show_all.isVisible()
     qtbot.mouseClick(cell, Qt.MouseButton.LeftButton)
     window.refresh(force=True)
     assert window.state.cell is None and model.rowCount() == len(y) and not cell.isChecked()
     qtbot.mouseClick(panel.boxes["train"].cells[0, 0], Qt.MouseButton.LeftButton)
     window.refresh(force=True)
     assert window.gallery.models["train"].rowCount() == int(np.sum(c.train.Y == 0))  # all non-cats called so
-    qtbot.mouseClick(panel.show_all, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(gallery.show_all, Qt.MouseButton.LeftButton)
     window.refresh(force=True)
     assert window.state.cell is None and window.gallery.models["train"].rowCount() == c.train.m
+    assert gallery.tabs.tabText(0) == f"train ({c.train.m})" and not gallery.show_all.isVisible()

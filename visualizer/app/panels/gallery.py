@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMenu,
+    QPushButton,
     QSizePolicy,
     QStyle,
     QStyledItemDelegate,
@@ -221,6 +222,7 @@ class GalleryPanel(QWidget):
 
     exampleSelected = Signal(str, int)
     editRequested = Signal(str, int, str)  # (set name, example, "relabel" | "remove" | "move" | "show")
+    showAllRequested = Signal()
 
     def __init__(self):
         super().__init__()
@@ -233,11 +235,17 @@ class GalleryPanel(QWidget):
         self.mistakes.setToolTip("Show only the examples the model gets wrong at the threshold "
                                  "(0.5, the course's, unless the Evaluation panel moves it).")
         self.summary = ElidedLabel()
+        # a cell of the confusion matrix filters the cards: the way back sits where the cards are
+        self.show_all = QPushButton("Show all")
+        self.show_all.setToolTip("Show every example again (a cell of the Evaluation panel's matrix chose these).")
+        self.show_all.clicked.connect(self.showAllRequested)
+        self.show_all.hide()
         head = QHBoxLayout()
         head.addWidget(buddy("S&ort", self.sort))
         head.addWidget(self.sort)
         head.addWidget(self.mistakes)
         head.addWidget(self.summary, 1)
+        head.addWidget(self.show_all)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(head)
@@ -291,6 +299,8 @@ class GalleryPanel(QWidget):
             self.tabs.blockSignals(False)
         for name, model in self.models.items():
             model.cell = frame.cell[1:] if frame.cell is not None and frame.cell[0] == name else None
+            self._title(name)
+        self.show_all.setVisible(frame.cell is not None)
         loss = frame.gd.loss.name
         if self.tabs.currentIndex() == 0:
             self.show_outputs("train", frame.yhat_train, frame.loss_train, frame.z_train, frame.threshold, loss)
@@ -308,9 +318,17 @@ class GalleryPanel(QWidget):
             self.rearrange(name)
         else:
             self.lists[name].viewport().update()
+        self._title(name)
         self.summary.show_text(self._summary(model), f"L is the {model.loss_name} loss L(ŷ, y) of each example"
                                + ("" if model.cell is None else "; a cell of the Evaluation panel's matrix chose "
                                   f"which are shown, at ŷ {'>' if model.cell[1] else '≤'} {model.threshold:.3f}"))
+
+    def _title(self, name: str) -> None:
+        """The tab says how many cards it shows when a cell of the matrix filters them."""
+        model = self.models[name]
+        m = len(model.names)
+        self.tabs.setTabText(self.tabs.indexOf(self.lists[name]),
+                             f"{name} ({m})" if model.cell is None else f"{name} ({len(model.order)} of {m})")
 
     @staticmethod
     def _summary(model: ExamplesModel) -> str:

@@ -204,6 +204,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.sigmoid.exampleSelected.connect(self.select_example)
         self.gallery.tabs.currentChanged.connect(lambda _: self.refresh(force=True))
         self.gallery.editRequested.connect(self.edit_example)
+        self.gallery.showAllRequested.connect(self.state.show_all)
         self.classify.addRequested.connect(self.add_to_training)
         self.panels["boundary"].pointAdded.connect(self.add_point)
         self.cost_curve.pinned.keepRequested.connect(self.keep_run)
