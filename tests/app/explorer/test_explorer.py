@@ -344,7 +344,7 @@ def test_the_sweep_exports_csv_png_and_svg(explorer, qtbot, tmp_path, monkeypatc
     sweep.export_picture("svg", str(tmp_path / "sweep.svg"))
     root = ET.parse(tmp_path / "sweep.svg").getroot()
     title = root.find("{http://www.w3.org/2000/svg}title").text
-    assert title.startswith("Sweep of α on train, m = 210: 3 learning rates from 0.0001 to 0.01, 25 iterations")
+    assert title.startswith("Sweep of α on demo/train, m = 210: 3 learning rates from 0.0001 to 0.01, 25 iterations")
 
     chosen = str(tmp_path / "chosen")  # the buttons ask where through the race's dialog; the suffix is added
     monkeypatch.setattr("visualizer.app.explorer.comparison_plots.QFileDialog.getSaveFileName", lambda *a: (chosen, ""))

@@ -123,6 +123,7 @@ def test_a_session_keeps_the_curves_and_the_threshold_and_the_exports_name_them(
     svg = (tmp_path / "cost.svg").read_text(encoding="utf-8")
     words = html.unescape("".join(re.findall(r">([^<>]*)</text>", svg)))  # the SVG writes a line in runs
     assert all(c.label in words for c in kept)  # whole, in the legend beside the plot
+    assert words.startswith("demo/train, m = 210:") and all(c.label.endswith("· demo/train") for c in kept)
 
 
 def test_closing_after_keeping_a_curve_names_the_kept_curves(window, qtbot, tmp_path, monkeypatch):

@@ -25,6 +25,7 @@ from visualizer.core.analysis.race import X_AXES, Race, SharedSlice
 from visualizer.core.analysis.race_seeds import seed_groups
 from visualizer.formats import comparison_files
 from visualizer.fs.atomic import StorageError, atomic_write
+from visualizer.model.pinned import data_name
 
 # Okabe-Ito, each run also with its own dash pattern: two runs never differ by colour alone. None is Okabe-Ito's
 # black, drawn in the plot's text colour; each colour is moved towards it where it would not reach 3:1 on the plot.
@@ -253,7 +254,7 @@ class RaceExports:
 
     def caption(self) -> str:
         race = self.race
-        name = Path(self.train.source).name or self.train.source
+        name = data_name(self.train.source)
         runs = " · ".join(r.config.label() for r in race.runs) if race else ""
         return f"Race on {name}, m = {self.train.m}, {race.iterations if race else 0} iterations: {runs}"
 

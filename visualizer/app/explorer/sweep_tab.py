@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -35,6 +34,7 @@ from visualizer.app.run.worker import Worker
 from visualizer.core.analysis.stability import SweepPoint, lower_after_a_rise, suggest, sweep_curves
 from visualizer.formats import comparison_files
 from visualizer.fs.atomic import atomic_write
+from visualizer.model.pinned import data_name
 
 NO_SWEEP = "Run a sweep first: there is nothing to export yet."
 NO_CURVES = ("This sweep was saved without its cost at each iteration (by an older version): "
@@ -245,7 +245,7 @@ class SweepTab(QWidget):
 
     # ------------------------------------------------------------------ exports
     def caption(self) -> str:
-        name = Path(self.train.source).name or self.train.source
+        name = data_name(self.train.source)
         alphas = [p.alpha for p in self.points]
         best = suggest(self.points)
         return (f"Sweep of α on {name}, m = {self.train.m}: {len(alphas)} learning rates from {min(alphas):.3g} "

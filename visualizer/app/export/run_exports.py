@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Callable
-from pathlib import Path
 
 import pyqtgraph as pg
 import pyqtgraph.exporters as exporters
@@ -22,6 +21,7 @@ from visualizer.app.common.images import captioned, png_bytes
 from visualizer.app.run.frame import build_frame
 from visualizer.formats import exports
 from visualizer.fs.atomic import StorageError, atomic_write
+from visualizer.model.pinned import data_name
 
 
 def scene_bytes(view, kind: str, width: int | None = None) -> bytes:
@@ -114,7 +114,7 @@ class RunExports:
         """What a picture of this run shows: the data, the loss, the alphas and the iterations."""
         c = self.controller
         alphas = ", ".join(f"{a:g} from {i}" if i else f"{a:g}" for i, a in c.gd.history.alpha_changes)
-        return (f"{Path(c.train.source).name or c.train.source}, m = {c.train.m}: {c.settings.loss}, "
+        return (f"{data_name(c.train.source)}, m = {c.train.m}: {c.settings.loss}, "
                 f"α = {alphas}, iterations {c.gd.replay_from}–{c.gd.iteration}")
 
     def cost_csv(self, path: str | None = None) -> None:
