@@ -23,8 +23,9 @@ from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset, images_to_x
 from visualizer.data.dataset import Skipped
 from visualizer.data.images import N_PX_RANGE
-from visualizer.formats import comparison_files, pinned_files
+from visualizer.formats import comparison_files, pinned_files, run_past
 from visualizer.formats.npz_reader import SCALAR, Spec, text
+from visualizer.formats.run_past import past_arrays
 from visualizer.formats.run_state import exact_state, optimizer_changes, optimizer_state_arrays
 from visualizer.formats.stored_entries import (
     ALPHAS,
@@ -64,7 +65,7 @@ def _session_specs() -> dict[str, Spec]:
              "optimizer_changes": text(2**20), "run_counters": Spec("iu", 1, 3 * 8),
              "run_theta": _NETWORK, **{k: Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2)) for k in ("run_v", "run_s")}}
     specs.update({f"metric_{name}": column for name in ("iteration", *METRICS, EDGE)}, **comparison_files.SPECS,
-                 **pinned_files.SPECS, threshold=SCALAR)
+                 **pinned_files.SPECS, **run_past.SPECS, threshold=SCALAR)
     for p in ("train", "test"):
         specs.update({f"{p}_images": Spec("u", 4, 4 * 2**30, memory_factor=9, max_itemsize=1),  # + float64 X
                       f"{p}_labels": Spec("iu", 1, 8 * MAX_EXAMPLES),
@@ -140,7 +141,7 @@ def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettin
                        "run_theta": np.asarray(exact.theta, dtype=np.float64),
                        "run_watch": np.array([exact.divergence_base,
                                               -1 if exact.diverged_at is None else exact.diverged_at], dtype=float)})
-        arrays.update(optimizer_state_arrays(exact.optimizer_state))
+        arrays.update(optimizer_state_arrays(exact.optimizer_state), **past_arrays(exact.past))
     arrays.update(_dataset_arrays("train", train), **(comparison_files.arrays(comparison) if comparison else {}))
     if test is not None and test.m:
         arrays.update(_dataset_arrays("test", test))

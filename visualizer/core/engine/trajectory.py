@@ -1,4 +1,4 @@
-"""Where a run has been: its path at a doubling stride, and its exact state for saving."""
+"""Where a run has been: its path at a doubling stride, and its exact state and replayable past for saving."""
 
 from __future__ import annotations
 
@@ -22,6 +22,28 @@ class ExactState:
     divergence_base: float  # J where the current alpha began: a run ending above it diverged
     diverged_at: int | None
     optimizer_state: OptimizerState | None = None  # momentum, moments, epoch (None: fresh)
+    past: SavedPast | None = None  # the checkpoints a replay starts from (older files: none)
+
+
+@dataclass(frozen=True)
+class SavedPast:
+    """A run's replayable past as a session keeps it, so a reopened run replays from ``start`` bit for bit.
+
+    ``iterations[k]``: a checkpoint, with the run's coordinates there in ExactState's form (``thetas[k]``, the
+    size of ExactState.theta) and the optimizer's state (``states[k]``, its arrays that size too); ``stride``: the
+    path's stride then. ``origin``: the first row is where the past starts (a network's, off the stride), not
+    one of the path's checkpoints."""
+
+    start: int
+    stride: int
+    iterations: tuple[int, ...]
+    thetas: tuple[np.ndarray, ...]
+    states: tuple[OptimizerState, ...]
+    origin: bool = False
+
+    def checkpoints(self) -> range:
+        """The rows that are the path's own checkpoints."""
+        return range(int(self.origin), len(self.iterations))
 
 
 @dataclass
@@ -42,7 +64,8 @@ class Trajectory:
         self.states.append(state)
         if len(self.iterations) > TRAJECTORY_POINTS:
             self.stride *= 2
-            keep = [i for i, it in enumerate(self.iterations) if it % self.stride == 0]
+            # the first point stays: where the replayable past starts (after a data edit, off the stride)
+            keep = [i for i, it in enumerate(self.iterations) if it % self.stride == 0 or i == 0]
             self.iterations = [self.iterations[i] for i in keep]
             self.thetas = [self.thetas[i] for i in keep]
             self.states = [self.states[i] for i in keep]
