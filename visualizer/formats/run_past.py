@@ -14,7 +14,7 @@ import numpy as np
 from visualizer.core.engine.trajectory import SavedPast
 from visualizer.core.optim.optimizers import OptimizerState
 from visualizer.core.optim.registry import STATE_ARRAYS
-from visualizer.formats.npz_reader import SCALAR, Spec
+from visualizer.formats.npz_reader import SCALAR, Spec, text
 from visualizer.fs.atomic import StorageError
 from visualizer.model.constraints import MOMENT_BOUND
 
@@ -22,7 +22,7 @@ from visualizer.model.constraints import MOMENT_BOUND
 #: logistic regression's and 64 MB of a network's checkpoints; the reader also checks the memory available).
 MAX_ROWS, MAX_BYTES = 2**20, 2**31
 _NAMES = tuple(STATE_ARRAYS)
-SPECS = {"past_start": SCALAR, "past_stride": SCALAR, "past_origin": SCALAR,
+SPECS = {"past_why": text(1024), "past_start": SCALAR, "past_stride": SCALAR, "past_origin": SCALAR,
          "past_counters": Spec("iu", 2, 8 * 5 * MAX_ROWS), "past_theta": Spec("f", 2, MAX_BYTES),
          **{f"past_{k}": Spec("f", 2, MAX_BYTES) for k in _NAMES}}
 
@@ -52,7 +52,7 @@ def past_arrays(past: SavedPast | None) -> dict[str, np.ndarray]:
 def read_past(a, path, size: int, m: int, last: int) -> SavedPast | None:
     """The past the file kept, checked against the run's ``size`` coordinates, its m examples and its ``last``
     iteration; None in older files."""
-    present = [k for k in SPECS if k in a]
+    present = [k for k in SPECS if k in a and k != "past_why"]
     if not present:
         return None
     if missing := [k for k in ("past_start", "past_stride", "past_origin", "past_counters", "past_theta")
