@@ -120,3 +120,24 @@ def test_a_past_whose_iterations_go_backwards_is_refused(tmp_path):
     np.savez(path, **arrays)
     with pytest.raises(StorageError, match="increasing iterations from 0 to 40"):
         load_session(path)
+
+
+@pytest.mark.parametrize("settings", RUNS[1:], ids=["logistic-adam", "network", "network-momentum"])
+def test_a_past_thinned_to_the_files_budget_still_replays_bit_for_bit(tmp_path, monkeypatch, settings):
+    """Over SAVED_PAST_BYTES (Adam on the cat images' w: 74 MB) every other point goes, as the path's own thinning
+    does: a replay runs the same steps from an earlier point."""
+    monkeypatch.setattr("visualizer.core.engine.data_changes.SAVED_PAST_BYTES", 4000)
+    monkeypatch.setattr("visualizer.core.models.network_keeping.SAVED_PAST_BYTES", 4000)
+    train, s, gd = _run(settings)
+    past = gd.exact_state().past
+    assert past.stride > gd.trajectory.stride and past.iterations[0] == 0
+    again = _reopened(_save(tmp_path, train, s, gd))
+    for i in range(0, 441, 11):
+        assert _same(gd.full_state_at(i), again.full_state_at(i)), i
+
+
+def test_batch_descent_on_the_gram_path_keeps_every_point(monkeypatch):
+    """Its points are computed in z: a replay from an earlier one would differ in the last bits."""
+    monkeypatch.setattr("visualizer.core.engine.data_changes.SAVED_PAST_BYTES", 4000)
+    _, _, gd = _run(LOGISTIC)
+    assert gd.method == "gram" and gd.exact_state().past.iterations == tuple(gd.trajectory.iterations)

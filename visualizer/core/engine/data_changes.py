@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from visualizer.core.engine.parametrization import GRAM_MAX_BYTES, GramParametrization
-from visualizer.core.engine.trajectory import ExactState, SavedPast, Trajectory
+from visualizer.core.engine.trajectory import SAVED_PAST_BYTES, ExactState, SavedPast, Trajectory
 from visualizer.core.optim.optimizers import OptimizerState
 
 
@@ -73,11 +73,15 @@ class DataChanges:
                           self.opt_state.copy(), self._saved_past())
 
     def _saved_past(self) -> SavedPast:
-        """The path's points as they are (a point of batch descent keeps only its epoch: its state is that)."""
+        """The path's points (a point of batch descent keeps only its epoch: its state is that), thinned to
+        SAVED_PAST_BYTES except batch descent's on the Gram path: its points are computed in z, so a replay from an
+        earlier one differs in the last bits (and they are small: m + 2 numbers each)."""
         path = self.trajectory
         states = tuple(OptimizerState(epoch=s) if isinstance(s, int) else OptimizerState() if s is None else s
                        for s in path.states)
-        return SavedPast(self.replay_from, path.stride, tuple(path.iterations), tuple(path.thetas), states)
+        past = SavedPast(self.replay_from, path.stride, tuple(path.iterations), tuple(path.thetas), states)
+        in_z = self.param.kind == "gram" and any(isinstance(s, int) for s in path.states)
+        return past if in_z else past.thinned(SAVED_PAST_BYTES)
 
     def _take_past(self, past: SavedPast) -> None:
         """A saved run's path, so its iterations from ``past.start`` can be replayed again as they were."""

@@ -10,6 +10,9 @@ from visualizer.core.optim.optimizers import OptimizerState
 
 #: Parameter vectors kept along the path for the principal-plane slice.
 TRAJECTORY_POINTS = 256
+#: A session's past at most (SavedPast.thinned): 250 points of Adam on the cat images' w, with its two moments,
+#: would be 74 MB; thinned to one every 64 iterations, 9 MB, and a look back replays at most 63 steps.
+SAVED_PAST_BYTES = 16 * 2**20
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,23 @@ class SavedPast:
     def checkpoints(self) -> range:
         """The rows that are the path's own checkpoints."""
         return range(int(self.origin), len(self.iterations))
+
+    @property
+    def nbytes(self) -> int:
+        return sum(t.nbytes + sum(a.nbytes for a in s.arrays.values()) for t, s in zip(self.thetas, self.states,
+                                                                                       strict=True))
+
+    def thinned(self, max_bytes: int) -> SavedPast:
+        """At most ``max_bytes`` (or its first row alone), the stride doubled as the path's own thinning does; its
+        first row stays, where replays start. A replay runs the same steps from an earlier point, so it gives the same
+        bits (except batch descent on the Gram path, whose points are computed in z: it is small, kept whole)."""
+        past = self
+        while past.nbytes > max_bytes and len(past.iterations) > 1:
+            stride = past.stride * 2
+            keep = [k for k, it in enumerate(past.iterations) if k == 0 or it % stride == 0]
+            past = SavedPast(past.start, stride, *(tuple(column[k] for k in keep) for column in
+                                                   (past.iterations, past.thetas, past.states)), past.origin)
+        return past
 
 
 @dataclass

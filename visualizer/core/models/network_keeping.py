@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from visualizer.core.engine.history import History
-from visualizer.core.engine.trajectory import ExactState, SavedPast, Trajectory
+from visualizer.core.engine.trajectory import SAVED_PAST_BYTES, ExactState, SavedPast, Trajectory
 from visualizer.core.models.network import Network
 from visualizer.core.optim.optimizers import Optimizer, OptimizerState, transition
 
@@ -123,7 +123,8 @@ class NetworkKeeping:
                           self.diverged_at, state, self._saved_past())
 
     def _saved_past(self) -> SavedPast:
-        """The checkpoints in ``exact_state``'s form, after where the past starts when that is off the stride."""
+        """The checkpoints in ``exact_state``'s form, after where the past starts when that is off the stride,
+        thinned to SAVED_PAST_BYTES (a replay runs the same stepper from an earlier one: the same bits)."""
         with self._lock:
             path = self.trajectory
             rows = list(zip(path.iterations, path.states, strict=True))
@@ -131,7 +132,7 @@ class NetworkKeeping:
             rows = [self._origin, *rows] if origin else rows
             exact = [self._stepper.exact_of(*kept) for _, kept in rows]
         return SavedPast(self.replay_from, path.stride, tuple(it for it, _ in rows), tuple(t for t, _ in exact),
-                         tuple(s for _, s in exact), origin)
+                         tuple(s for _, s in exact), origin).thinned(SAVED_PAST_BYTES)
 
     def _take_past(self, past: SavedPast) -> None:
         """A saved run's checkpoints, so its iterations from ``past.start`` replay again as they ran."""
