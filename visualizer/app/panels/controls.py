@@ -237,7 +237,7 @@ class ControlsPanel(QWidget):
         button.setText("Stop" if playing else "Replay")
         button.setAccessibleName("Stop the replay" if playing else "Replay the run")
         if self._no_past and not playing:
-            button.setToolTip(f"Nothing to replay: {self.timeline.toolTip()}")
+            button.setToolTip(f"Nothing to replay. {self.timeline.toolTip()}")
             return
         button.setToolTip("Stop the replay where it is (P, Space or Esc)." if playing else
                           "Play the run again from the earliest iteration it can show, every panel following (P). "

@@ -199,7 +199,7 @@ class Frame:
                                 path_iterations=tuple(int(i) for i in its), view_iteration=self.iteration,
                                 path_start=gd.replay_from))
         latest = self.controller.latest
-        traj = latest.path_until(self.iteration)
+        traj = np.vstack([latest.path_until(self.iteration), self.theta[None]])  # it reaches the point shown
         kept = [i for i in latest.path_iterations if i <= self.iteration]
         l2 = gd.history.optimizer_at(self.iteration).l2(gd.m)
         view = surface_view(gd.param, gd.loss if loss is None else get_loss(loss), gd.y, self.theta,

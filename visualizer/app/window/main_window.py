@@ -268,7 +268,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.controller.pause()
         if not self.replayer.play():
             note = self.controller.replay_note()
-            self.statusBar().showMessage(f"Nothing to replay: {note}." if note else
+            self.statusBar().showMessage(f"Nothing to replay. {note[0].upper()}{note[1:]}." if note else
                                          "Nothing to replay yet: train or step first.", 8000)
 
     def _end_replay(self) -> None:
