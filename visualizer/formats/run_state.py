@@ -14,8 +14,8 @@ import numpy as np
 from visualizer.core.engine.trajectory import ExactState
 from visualizer.core.optim.optimizers import Optimizer, OptimizerState
 from visualizer.core.optim.registry import STATE_ARRAYS
+from visualizer.formats.run_past import moment_range, read_past
 from visualizer.fs.atomic import StorageError
-from visualizer.model.constraints import MOMENT_BOUND
 from visualizer.model.settings import RunSettings, SettingsError, optimizer_from_dict, run_optimizer
 
 
@@ -73,6 +73,9 @@ def exact_state(a, path, train, b: float, last: int, network: tuple[int, tuple[i
     (if any) within the run. ``network``: (the size of a network's θ, the sizes its descent's own coordinates
     may have after c₀): a network's session (method "network", its start θ in 'run_w0') must have them."""
     if "run_theta" not in a:
+        if "past_theta" in a:
+            raise StorageError(f"{path}: the entry 'run_theta' is missing: the run's past ('past_theta') is kept in "
+                               "its coordinates")
         if network is not None:
             raise StorageError(f"{path}: the entry 'run_theta' is missing: a network's session keeps its parameters")
         return None
@@ -94,7 +97,7 @@ def exact_state(a, path, train, b: float, last: int, network: tuple[int, tuple[i
         raise StorageError(f"{path}: the entry 'run_watch' must hold a cost and the iteration it diverged at, "
                            f"at most {last} (or -1)")
     return ExactState(method, w0, theta, float(watch[0]), None if watch[1] < 0 else int(watch[1]),
-                      _optimizer_state(a, path, theta.size, train.m))
+                      _optimizer_state(a, path, theta.size, train.m), read_past(a, path, theta.size, train.m, last))
 
 
 def optimizer_state_arrays(state: OptimizerState | None) -> dict[str, np.ndarray]:
@@ -119,11 +122,11 @@ def _optimizer_state(a, path, size: int, m: int) -> OptimizerState | None:
                            f"position below m = {m}, all >= 0")
     arrays = {}
     for k, kept in STATE_ARRAYS.items():
-        # an average of gradients is bounded by MOMENT_BOUND, one of their squares by its square
-        lo, hi = (0.0, MOMENT_BOUND ** 2) if kept.nonnegative else (-MOMENT_BOUND, MOMENT_BOUND)
+        lo, hi = moment_range(kept)
         if f"run_{k}" in a:
             v = _floats(a, f"run_{k}", path)
             if v.shape != (size,) or np.any(v < lo) or np.any(v > hi):
                 raise StorageError(f"{path}: the entry 'run_{k}' must hold {size} values from {lo:g} to {hi:g}")
             arrays[k] = v.copy()
     return OptimizerState(arrays, int(counters[0]), int(counters[1]), int(counters[2]))
+

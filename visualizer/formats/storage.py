@@ -23,8 +23,9 @@ from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset, images_to_x
 from visualizer.data.dataset import Skipped
 from visualizer.data.images import N_PX_RANGE
-from visualizer.formats import comparison_files, pinned_files
+from visualizer.formats import comparison_files, pinned_files, run_past
 from visualizer.formats.npz_reader import SCALAR, Spec, text
+from visualizer.formats.run_past import past_arrays
 from visualizer.formats.run_state import exact_state, optimizer_changes, optimizer_state_arrays
 from visualizer.formats.stored_entries import (
     ALPHAS,
@@ -64,7 +65,7 @@ def _session_specs() -> dict[str, Spec]:
              "optimizer_changes": text(2**20), "run_counters": Spec("iu", 1, 3 * 8),
              "run_theta": _NETWORK, **{k: Spec("f", 1, 8 * (W_MAX + MAX_EXAMPLES + 2)) for k in ("run_v", "run_s")}}
     specs.update({f"metric_{name}": column for name in ("iteration", *METRICS, EDGE)}, **comparison_files.SPECS,
-                 **pinned_files.SPECS, threshold=SCALAR)
+                 **pinned_files.SPECS, **run_past.SPECS, threshold=SCALAR)
     for p in ("train", "test"):
         specs.update({f"{p}_images": Spec("u", 4, 4 * 2**30, memory_factor=9, max_itemsize=1),  # + float64 X
                       f"{p}_labels": Spec("iu", 1, 8 * MAX_EXAMPLES),
@@ -86,6 +87,7 @@ class Session:
     comparison: comparison_files.SavedComparison | None = None  # the explorer's race and sweep, if kept
     threshold: float = COURSE_THRESHOLD  # ŷ above it is called 1 (older files: the course's 0.5)
     pinned: tuple = ()  # the cost curves kept in the cost panel (visualizer.model.pinned; older files: none)
+    past_why: str = ""  # why the run's replayable past starts after 0, as the window said (older files: none)
 
 
 def _dataset_arrays(prefix: str, d: Dataset) -> dict[str, np.ndarray]:
@@ -116,9 +118,10 @@ def session_weights(run) -> tuple[np.ndarray, float]:
 def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettings | dict, history: History,
                  iteration: int, w: np.ndarray, b: float, exact: ExactState | None = None,
                  comparison: comparison_files.SavedComparison | None = None, threshold: float = COURSE_THRESHOLD,
-                 pinned=()) -> None:
+                 pinned=(), past_why: str = "") -> None:
     """``settings`` as a RunSettings or a plain dict (checked the same way); an empty test set is not written.
-    ``threshold``: the Evaluation panel's; ``pinned``: the cost panel's kept curves."""
+    ``threshold``: the Evaluation panel's; ``pinned``: the cost panel's kept curves; ``past_why``: why the
+    iterations before the run's replayable past (``exact.past``) cannot be shown, when it starts after 0."""
     if isinstance(settings, dict):
         try:
             settings = RunSettings.from_dict(settings, "its settings")
@@ -140,7 +143,9 @@ def save_session(path, train: Dataset, test: Dataset | None, settings: RunSettin
                        "run_theta": np.asarray(exact.theta, dtype=np.float64),
                        "run_watch": np.array([exact.divergence_base,
                                               -1 if exact.diverged_at is None else exact.diverged_at], dtype=float)})
-        arrays.update(optimizer_state_arrays(exact.optimizer_state))
+        arrays.update(optimizer_state_arrays(exact.optimizer_state), **past_arrays(exact.past))
+        if past_why and exact.past is not None and exact.past.start:
+            arrays["past_why"] = np.array(past_why[:1024])
     arrays.update(_dataset_arrays("train", train), **(comparison_files.arrays(comparison) if comparison else {}))
     if test is not None and test.m:
         arrays.update(_dataset_arrays("test", test))
@@ -238,7 +243,8 @@ def load_session(path) -> Session:
     history.costs.restore(costs, stride, iteration)
     return Session(train, test, settings, history, iteration, w, b,
                    exact_state(a, path, train, b, iteration, network),
-                   comparison_files.read(a, path, train.m), _threshold(a, path), pinned_files.read(a, path))
+                   comparison_files.read(a, path, train.m), _threshold(a, path), pinned_files.read(a, path),
+                   text_of(a, "past_why", path) if "past_why" in a else "")
 
 
 def _threshold(a, path) -> float:

@@ -66,7 +66,8 @@ def test_a_network_chosen_in_the_controls_trains_and_the_panels_draw_it(window, 
     assert state.settings.optimizer == "adam" and c.gd.optimizer.kind == "adam" and c.gd.replay_from == 300
     _train(window, qtbot, 20)
     assert c.gd.iteration == 320 and c.gd.opt_state.t == 20 and set(c.gd.opt_state.arrays) == {"v", "s"}
-    assert c.replay_note() == "before 300 the network's adam started again from θ in new coordinates (primal)"
+    assert c.replay_note() == ("iterations before 300 cannot be shown: the network's adam started again from θ in "
+                               "new coordinates (primal)")
     assert window.save_model(str(tmp_path / "net.npz"))  # File > Save model: the network, for `visualizer predict`
     saved = load_model(tmp_path / "net.npz")
     assert saved.net.sizes == c.gd.net.sizes and np.array_equal(saved.theta, c.gd.theta)

@@ -19,7 +19,7 @@ def controller(qapp, demo):
     yield c
     c.shutdown()
 
-ONE_POINT = "The path drawn here has one point so far: where the run is now."
+ONE_POINT = "The path drawn here is one point: iteration 0, where the run starts."
 
 
 def test_output_z_is_the_models_for_any_inputs_and_looking_back_replays(controller, qtbot):

@@ -119,7 +119,7 @@ def test_undoing_a_teach_takes_its_notice_and_the_timeline_note_with_it(window, 
     qtbot.waitUntil(lambda: window.controller.train.m == 211, timeout=5000)
     window.refresh(force=True)
     assert window.notice.isVisible() and "Added to training as cat: mycat.png" in window.notice.label.text()
-    assert "before 30 the data was different" in window.controls.timeline_label.text()
+    assert "iterations before 30 cannot be shown: the data was different" in window.controls.timeline_label.text()
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.controller.train.m == 210
     window.refresh(force=True)
@@ -169,7 +169,8 @@ def test_session_round_trip_restores_the_run(window, qtbot, tmp_path):
     assert np.array_equal(gd2.history.costs.values, costs) and gd2.iteration == gd.iteration
     assert np.array_equal(window.controller.train.Y, labels)
     window.refresh(force=True)  # it said "iteration 120; before 120 the data was different"
-    assert window.controls.timeline_label.text() == "iteration 120; before 120 only the costs were saved"
+    assert window.controls.timeline_label.text() == ("iteration 120; iterations before 120 cannot be shown: the data "
+                                                   "was different")  # as before saving
     trained_on = gd2.iteration
     window.step(3)
     qtbot.waitUntil(lambda: window.controller.gd.iteration == trained_on + 3, timeout=5000)
@@ -253,6 +254,6 @@ def test_scrubbing_stops_at_a_data_edit(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 40, timeout=5000)
     window.look_at(5)  # before the edit: the earliest iteration that can be replayed is shown
     assert window.view_iteration == 30 and window.controls.timeline.value() == 30
-    assert "before 30 the data was different" in window.controls.timeline_label.text()
+    assert "iterations before 30 cannot be shown: the data was different" in window.controls.timeline_label.text()
     window.step_back()
     assert window.view_iteration == 30

@@ -50,7 +50,7 @@ def test_a_path_of_one_point_is_not_said_to_lie_on_the_plane():
     X, Y = make_problem(12, 30, seed=4)
     gd = GradientDescent(X, Y, alpha=0.5, method="primal")
     view = surface_view(gd.param, gd.loss, gd.y, gd.theta, gd.gradient(), np.array([gd.theta]), "w-direction")
-    assert view.distance_note() == "The path drawn here has one point so far: where the run is now."
+    assert view.distance_note() == "The path drawn here is one point: where the run is shown."
 
 
 def test_the_principal_plane_sizes_its_second_axis_to_the_path_so_a_zig_zag_can_be_seen():

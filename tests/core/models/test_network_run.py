@@ -1,5 +1,7 @@
 """The network run the window drives: GradientDescent's protocol over NetworkDescent, without a window."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -101,7 +103,10 @@ def test_test_set_and_exact_state_for_sessions():
     exact = run.exact_state()
     again = _flower_run(X_test=X[:, :50], Y_test=Y[:, :50])
     again.restore(None, None, run.iteration, run.history, exact)
-    assert np.array_equal(again.theta, run.theta) and again.replay_from == 60
+    assert np.array_equal(again.theta, run.theta) and again.replay_from == 0  # its past kept (formats/run_past.py)
+    older = _flower_run(X_test=X[:, :50], Y_test=Y[:, :50])
+    older.restore(None, None, run.iteration, run.history, replace(exact, past=None))  # an older file's
+    assert np.array_equal(older.theta, run.theta) and older.replay_from == 60
     run.step(7)
     again.step(7)
     assert np.array_equal(again.theta, run.theta)

@@ -29,6 +29,8 @@ from visualizer.model.constraints import RUN
 from visualizer.model.pacing import REPLAY_SPEEDS, SPEEDS, WATCH_SECONDS, speed_label
 from visualizer.model.state import NEW_RUN
 
+TIMELINE_TIP = ("Scrub through the iterations done so far (← steps back). The whole window shows that iteration; "
+                "training on from there starts a new branch.")
 EDGE_REASONS = {
     "not convex": "J curves downward here along some direction (squared error is not convex): "
                   "no single α is the edge of stability.",
@@ -101,8 +103,8 @@ class ControlsPanel(QWidget):
         self.timeline = QSlider(Qt.Orientation.Horizontal)
         self.timeline.setRange(0, 0)
         self.timeline.setAccessibleName("Timeline")
-        self.timeline.setToolTip("Scrub through the iterations done so far (← steps back). The whole window "
-                                 "shows that iteration; training on from there starts a new branch.")
+        self.timeline.setToolTip(TIMELINE_TIP)
+        self._no_past = False  # the timeline and Replay disabled: nothing before the run's end can be shown
         self.timeline_label = WrappedLabel("iteration 0")  # "…; before 100 adam moved the run…" wraps
         self.replay_speed = REPLAY_SPEEDS[0][1]
         self.replay_button = self._replay_button()
@@ -238,8 +240,12 @@ class ControlsPanel(QWidget):
         button = self.replay_button
         button.setText("Stop" if playing else "Replay")
         button.setAccessibleName("Stop the replay" if playing else "Replay the run")
+        if self._no_past and not playing:
+            button.setToolTip(f"Nothing to replay. {self.timeline.toolTip()}")
+            return
         button.setToolTip("Stop the replay where it is (P, Space or Esc)." if playing else
-                          "Play the run again from iteration 0, every panel following (P). Pace: "
+                          "Play the run again from the earliest iteration it can show, every panel following (P). "
+                          "Pace: "
                           f"{speed_label(self.replay_speed)}; the arrow chooses another. Space, Esc or this button "
                           "stops it; Train stops it and goes on training from the end.")
 
@@ -249,8 +255,15 @@ class ControlsPanel(QWidget):
         if name:
             self.presetChosen.emit(name)
 
-    def show_timeline(self, view_iteration: int, latest: int, note: str | None = None) -> None:
-        """``note``: why the iterations before the earliest that can be shown again cannot be (the run says)."""
+    def show_timeline(self, view_iteration: int, latest: int, note: str | None = None, earliest: int = 0) -> None:
+        """``note``: why the iterations before ``earliest``, the earliest that can be shown again, cannot be (the run
+        says). With nothing to show but the run's end, the timeline and Replay are disabled and say why."""
+        if (latest <= earliest and earliest > 0) != self._no_past:
+            self._no_past = not self._no_past
+            for widget in (self.timeline, self.replay_button):
+                widget.setEnabled(not self._no_past)
+            self.timeline.setToolTip(f"{note[0].upper()}{note[1:]}." if self._no_past and note else TIMELINE_TIP)
+            self.show_replaying(False)
         self.timeline.blockSignals(True)
         self.timeline.setRange(0, latest)  # the handle sits at the iteration shown, also right after an edit
         self.timeline.setValue(view_iteration)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -193,16 +193,20 @@ class Frame:
             its, path, every = gd.surface_path(self.iteration)
             path = np.vstack([path, self.theta[None]])  # the path reaches the current point
             return gd.surface_path.remembered(
-                (kind, grid, tuple(its), gd.net, gd.m, gd.replay_from), self.theta,
-                lambda: defined_surface_view(gd.net, gd.param.X, gd.y, self.theta, path, kind, grid, seed=gd.seed,
-                                             path_every=every if len(its) > 1 else 1))
-        traj = self.controller.latest.path_until(self.iteration)
-        kept = [i for i in self.controller.latest.path_iterations if i <= self.iteration]
+                (kind, grid, tuple(its), gd.net, gd.m, gd.replay_from, self.iteration), self.theta,
+                lambda: replace(defined_surface_view(gd.net, gd.param.X, gd.y, self.theta, path, kind, grid,
+                                                     seed=gd.seed, path_every=every),
+                                path_iterations=tuple(int(i) for i in its), view_iteration=self.iteration,
+                                path_start=gd.replay_from))
+        latest = self.controller.latest
+        traj = np.vstack([latest.path_until(self.iteration), self.theta[None]])  # it reaches the point shown
+        kept = [i for i in latest.path_iterations if i <= self.iteration]
         l2 = gd.history.optimizer_at(self.iteration).l2(gd.m)
-        return surface_view(gd.param, gd.loss if loss is None else get_loss(loss), gd.y, self.theta,
+        view = surface_view(gd.param, gd.loss if loss is None else get_loss(loss), gd.y, self.theta,
                             gd.gradient(self.z_train, self.theta), traj, kind, grid, extent, ghost,
-                            l2=l2.weight, rows=self.batch if this_batch else None,
-                            path_every=int(np.max(np.diff(kept))) if len(kept) > 1 else 1)
+                            l2=l2.weight, rows=self.batch if this_batch else None, path_every=latest.path_stride)
+        view.path_iterations, view.view_iteration, view.path_start = tuple(kept), self.iteration, gd.replay_from
+        return view
 
     def example(self, set_name: str, index: int) -> tuple[np.ndarray, float, str]:
         """(pixels, label, name) of one example."""

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from visualizer.core import GradientDescent
 from visualizer.model.settings import RunSettings
 
-#: Why the iterations before a restart cannot be shown again.
-DATA_CHANGED, SESSION_SAVED = "the data was different", "only the costs were saved"
+#: Why the iterations before a restart cannot be shown again: the data changed; the session file the run was
+#: reopened from kept only their costs (older files); a newer one kept its past from a restart it does not name.
+DATA_CHANGED, SESSION_SAVED = "the data was different", "the file it was reopened from kept only their costs"
+PAST_SAVED = "the run's path had restarted there before it was saved"
 
 
 class RunPast:
@@ -22,12 +24,17 @@ class RunPast:
     def restarted(self, iteration: int, why: str) -> None:
         self.restarts.append((iteration, why))
 
-    def note(self, replay_from: int) -> str | None:
-        """Why the iterations before ``replay_from`` (the earliest that can be shown) cannot be."""
+    def why(self, replay_from: int) -> str | None:
+        """Why the iterations before ``replay_from`` (the earliest that can be shown) cannot be; None from 0."""
         if replay_from == 0:
             return None
         whys = [why for it, why in self.restarts if it == replay_from]
-        return f"before {replay_from} {whys[-1] if whys else 'the path was not kept'}"
+        return whys[-1] if whys else "the path was not kept"
+
+    def note(self, replay_from: int) -> str | None:
+        """``why``, as the timeline says it."""
+        why = self.why(replay_from)
+        return None if why is None else f"iterations before {replay_from} cannot be shown: {why}"
 
     def before_edit(self, data, gd: GradientDescent) -> None:
         """``data`` (a DataSets) is about to be edited at the current iteration of ``gd``."""

@@ -22,6 +22,7 @@ class Snapshot:
     path_iterations: tuple[int, ...]
     path: tuple[np.ndarray, ...]  # theta along the way, at the trajectory's stride
     batch: np.ndarray | None = None  # the examples the next step uses; None: all m
+    path_stride: int = 1  # iterations between two kept points of the path (its first may be off it)
 
     def path_until(self, iteration: int) -> np.ndarray:
         """The stored path up to ``iteration``, as rows of theta."""
@@ -32,7 +33,7 @@ class Snapshot:
     def of(cls, gd: GradientDescent) -> Snapshot:
         traj = gd.trajectory
         return cls(gd.iteration, gd.theta.copy(), gd.z, gd.alpha, gd.cost, tuple(traj.iterations),
-                   tuple(traj.thetas), gd.batch_rows())
+                   tuple(traj.thetas), gd.batch_rows(), traj.stride)
 
 
 @dataclass(frozen=True)

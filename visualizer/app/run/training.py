@@ -17,7 +17,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal
 
 from visualizer.app.run.intents import Intent, Pause, SetAlpha, SetBudget, SetSpeed, SwitchOptimizer
-from visualizer.app.run.past import DATA_CHANGED, SESSION_SAVED, KeptRun, RunPast
+from visualizer.app.run.past import DATA_CHANGED, PAST_SAVED, SESSION_SAVED, KeptRun, RunPast
 from visualizer.app.run.plateau import Plateau
 from visualizer.app.run.run_notices import overflow_message, stop_notice
 from visualizer.app.run.snapshot import Ghost, GhostKeeper, Snapshot
@@ -177,7 +177,9 @@ class TrainingController(QObject):
         gd.restore(session.w, session.b, session.iteration, session.history, session.exact)
         self.pause()
         self._ghosts.forget()
-        self._adopt(gd, [(gd.replay_from, SESSION_SAVED)] if gd.replay_from else [])
+        kept = session.exact is not None and session.exact.past is not None
+        why = (session.past_why or PAST_SAVED) if kept else SESSION_SAVED
+        self._adopt(gd, [(gd.replay_from, why)] if gd.replay_from else [])
         self._quiet = True
         try:
             self.state.replace_settings(session.settings)

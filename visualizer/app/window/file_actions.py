@@ -68,7 +68,7 @@ class FileActions:
         settings, comparison = self.state.with_alpha(c.gd.alpha), kept_comparison(self)
         ok = self._guarded("Saving the session", lambda: storage.save_session(
             path, c.train, c.test, settings, c.gd.history, c.gd.iteration, *weights_of(c.gd), c.gd.exact_state(),
-            comparison, self.state.threshold, self.state.pinned))
+            comparison, self.state.threshold, self.state.pinned, c.past.why(c.gd.replay_from) or ""))
         if ok:
             self.undo.setClean()
             self._saved_iteration = c.gd.iteration

@@ -268,7 +268,9 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             return
         self.controller.pause()
         if not self.replayer.play():
-            self.statusBar().showMessage("Nothing to replay yet: train or step first.", 5000)
+            note = self.controller.replay_note()
+            self.statusBar().showMessage(f"Nothing to replay. {note[0].upper()}{note[1:]}." if note else
+                                         "Nothing to replay yet: train or step first.", 8000)
 
     def _end_replay(self) -> None:
         """Back to the run's end, as if the replay had played to it."""
@@ -292,8 +294,11 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.controller.step(n)
 
     def step_back(self) -> None:
+        """←: one iteration back; at the earliest the run can show, the status bar says why there is no further."""
         self.controller.pause()
         current = self.controller.gd.iteration if self.view_iteration is None else self.view_iteration
+        if current <= self.controller.gd.replay_from and (note := self.controller.replay_note()):
+            self.statusBar().showMessage(f"{note[0].upper()}{note[1:]}.", 8000)
         self.look_at(max(0, current - 1))
 
     def look_at(self, iteration: int) -> None:

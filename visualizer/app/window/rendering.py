@@ -171,7 +171,7 @@ class Rendering:
 
     def _draw_fast(self, frame: Frame, medium: bool = True) -> None:
         c = self.controller
-        self.controls.show_timeline(frame.iteration, c.latest.iteration, c.replay_note())
+        self.controls.show_timeline(frame.iteration, c.latest.iteration, c.replay_note(), c.gd.replay_from)
         if self._on_screen("cost"):
             self._draw_cost(c.latest.iteration, (c.latest.iteration, c.latest.cost), metrics=medium)
             if c.ghost is not self._ghost_shown:

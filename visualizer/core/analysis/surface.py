@@ -276,21 +276,54 @@ class SurfaceView:
     ghost_J: np.ndarray | None = None
     path_every: int = 1  # iterations between two kept points of the path (it thins as the run grows)
     note: str = ""  # why this plane and not the one asked for (a network's plane undefined here), or nothing
+    #: The iterations of the kept points drawn (the point shown aside), the iteration shown and the earliest the
+    #: run can show: what ``distance_note`` says of the path (None: not told, the points alone say it).
+    path_iterations: tuple[int, ...] = ()
+    view_iteration: int | None = None
+    path_start: int = 0
 
     def distance_note(self) -> str:
-        """How far the kept points of the path are from the plane: measured on them, and saying which they are."""
-        points = np.unique(np.column_stack([self.path_s, self.path_t, self.path_distance]), axis=0)
-        if len(points) <= 1:  # iteration 0, or a run reopened from a session (only its costs were saved)
-            return "The path drawn here has one point so far: where the run is now."
+        """How far the kept points of the path are from the plane: measured on them, and saying which they are;
+        when the kept points stop short of the iteration shown, what is drawn instead."""
+        if (sparse := self._sparse_note()) is not None:
+            return sparse
+        points = np.unique(np.column_stack([np.append(self.path_s, self.current[0]),
+                                            np.append(self.path_t, self.current[1]),
+                                            np.append(self.path_distance, 0.0)]), axis=0)
+        if len(points) <= 1:  # the path has not moved from the point shown
+            return "The path drawn here is one point: where the run is shown."
         far = float(np.max(self.path_distance))
         span = max(float(np.ptp(self.s)), float(np.ptp(self.t)), 1e-12)
         if not (np.isfinite(far) and np.isfinite(span)):
             return "The path's distance from this plane is not finite: it is drawn at its projection."
-        kept = "path" if self.path_every == 1 else f"path, at the points kept every {self.path_every} iterations,"
+        before = [i for i in self.path_iterations if i < (self.view_iteration or 0)]
+        every = 1 if before and before == list(range(before[0], self.view_iteration)) else self.path_every
+        kept = "path" if every == 1 else f"path, at the points kept every {every} iterations,"
         if far <= 1e-6 * span:
             return f"The whole {kept} lies on this plane."
         return (f"The {kept} leaves the plane by up to {far:.3g} (the plane shown is {span:.3g} across); "
                 "it is drawn at its projection.")
+
+    def _sparse_note(self) -> str | None:
+        """What the path drawn is when no kept point, or only one far behind, lies before the iteration shown (a
+        look back, a replay, a run reopened or edited); None otherwise."""
+        shown, start, every = self.view_iteration, self.path_start, self.path_every
+        if shown is None:
+            return None
+        before = [i for i in self.path_iterations if i < shown]
+        if not before:
+            if shown == 0:
+                return "The path drawn here is one point: iteration 0, where the run starts."
+            if shown == start:
+                return f"The path drawn here is one point: iteration {shown}, the earliest this run can show."
+            return (f"Points of the path are kept every {every} iterations: none lies between iteration {start}, "
+                    f"where its replayable past starts, and iteration {shown}, so only the point shown is drawn.")
+        if len(before) > 1 or before[0] == shown - 1:
+            return None
+        first = before[0]
+        return (f"Points of the path are kept every {every} iterations: the next after iteration {first} is at "
+                f"{(first // every + 1) * every}, so the path drawn joins iteration {first} straight to the point "
+                f"shown (iteration {shown}).")
 
 
 def surface_view(param: Parametrization, loss: Loss, y: np.ndarray, theta: np.ndarray, gradient: np.ndarray,

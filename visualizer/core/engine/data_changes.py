@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from visualizer.core.engine.parametrization import GRAM_MAX_BYTES, GramParametrization
-from visualizer.core.engine.trajectory import ExactState, Trajectory
+from visualizer.core.engine.trajectory import SAVED_PAST_BYTES, ExactState, SavedPast, Trajectory
 from visualizer.core.optim.optimizers import OptimizerState
 
 
@@ -70,10 +70,32 @@ class DataChanges:
     def exact_state(self) -> ExactState:
         w0 = self.param._w0.copy() if isinstance(self.param, GramParametrization) else np.zeros(0)
         return ExactState(self.param.kind, w0, self.theta.copy(), self._divergence_base, self.diverged_at,
-                          self.opt_state.copy())
+                          self.opt_state.copy(), self._saved_past())
+
+    def _saved_past(self) -> SavedPast:
+        """The path's points (a point of batch descent keeps only its epoch: its state is that), thinned to
+        SAVED_PAST_BYTES except batch descent's on the Gram path: its points are computed in z, so a replay from an
+        earlier one differs in the last bits (and they are small: m + 2 numbers each)."""
+        path = self.trajectory
+        states = tuple(OptimizerState(epoch=s) if isinstance(s, int) else OptimizerState() if s is None else s
+                       for s in path.states)
+        past = SavedPast(self.replay_from, path.stride, tuple(path.iterations), tuple(path.thetas), states)
+        in_z = self.param.kind == "gram" and any(isinstance(s, int) for s in path.states)
+        return past if in_z else past.thinned(SAVED_PAST_BYTES)
+
+    def _take_past(self, past: SavedPast) -> None:
+        """A saved run's path, so its iterations from ``past.start`` can be replayed again as they were."""
+        dim = self.param.dim
+        if not past.iterations or past.origin or any(t.shape != (dim,) or any(
+                a.shape != (dim,) for a in s.arrays.values()) for t, s in zip(past.thetas, past.states, strict=True)):
+            raise ValueError(f"the saved path does not fit this run's {dim} coordinates")
+        self.trajectory = Trajectory(list(past.iterations), [t.copy() for t in past.thetas], past.stride,
+                                     [s.copy() for s in past.states])
+        self.replay_from = past.start
 
     def restore(self, w: np.ndarray, b: float, iteration: int, history, exact: ExactState | None = None) -> None:
-        """Carry on a saved run from its (w, b) and history; the path restarts at its last iteration.
+        """Carry on a saved run from its (w, b) and history; its path is the saved one (``exact.past``), or older
+        files' without one restarts at its last iteration.
 
         With ``exact`` it goes on in the saved run's own coordinates, so its next steps are the
         saved run's to the last bit; without (older files) from (w, b) re-expressed here.
@@ -100,6 +122,8 @@ class DataChanges:
             self.diverged_at = exact.diverged_at if (exact.diverged_at or -1) > iteration else None
             if exact.optimizer_state is not None:
                 self.opt_state = exact.optimizer_state.copy()
+            if exact.past is not None:
+                self._take_past(exact.past)
 
     def _data_changed(self, theta: np.ndarray, y: np.ndarray) -> None:
         """The path so far was in other coordinates: it restarts here, and the past can no longer be replayed.

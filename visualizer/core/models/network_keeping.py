@@ -6,9 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from visualizer.core.engine.history import History
-from visualizer.core.engine.trajectory import ExactState
+from visualizer.core.engine.trajectory import SAVED_PAST_BYTES, ExactState, SavedPast, Trajectory
 from visualizer.core.models.network import Network
 from visualizer.core.optim.optimizers import Optimizer, OptimizerState, transition
+
+_NO_THETA = np.zeros(0)  # a checkpoint keeps the stepper's coordinates, not θ (network_run.py)
 
 
 class NetworkKeeping:
@@ -118,11 +120,37 @@ class NetworkKeeping:
         run goes on bit for bit. Its last number is the output unit's bias b, as a session's b."""
         coordinates, state = self._stepper.exact()
         return ExactState("network", self._descent_start.copy(), coordinates, self._divergence_base,
-                          self.diverged_at, state)
+                          self.diverged_at, state, self._saved_past())
+
+    def _saved_past(self) -> SavedPast:
+        """The checkpoints in ``exact_state``'s form, after where the past starts when that is off the stride,
+        thinned to SAVED_PAST_BYTES (a replay runs the same stepper from an earlier one: the same bits)."""
+        with self._lock:
+            path = self.trajectory
+            rows = list(zip(path.iterations, path.states, strict=True))
+            origin = not rows or rows[0][0] != self._origin[0]
+            rows = [self._origin, *rows] if origin else rows
+            exact = [self._stepper.exact_of(*kept) for _, kept in rows]
+        return SavedPast(self.replay_from, path.stride, tuple(it for it, _ in rows), tuple(t for t, _ in exact),
+                         tuple(s for _, s in exact), origin).thinned(SAVED_PAST_BYTES)
+
+    def _take_past(self, past: SavedPast) -> None:
+        """A saved run's checkpoints, so its iterations from ``past.start`` replay again as they ran."""
+        size = self._stepper.exact()[0].size
+        if not past.iterations or past.iterations[0] != past.start or any(
+                t.shape != (size,) or any(a.shape != (size,) for a in s.arrays.values())
+                for t, s in zip(past.thetas, past.states, strict=True)):
+            raise ValueError(f"the saved path does not fit this network's {size - 1} coordinates")
+        kept = [self._stepper.kept_of(t, s) for t, s in zip(past.thetas, past.states, strict=True)]
+        rows = past.checkpoints()
+        self.replay_from, self._origin = past.start, (past.start, kept[0])
+        self.trajectory = Trajectory([past.iterations[k] for k in rows], [_NO_THETA] * len(rows), past.stride,
+                                     [kept[k] for k in rows])
 
     def restore(self, w, b, iteration: int, history: History, exact: ExactState | None = None) -> None:
-        """Carry on a saved run from its own coordinates (``exact``) and history; the replayable past starts at
-        its last iteration. ValueError when they do not fit this network on this data."""
+        """Carry on a saved run from its own coordinates (``exact``) and history; the replayable past is the saved
+        one (``exact.past``), or in older files without one starts at its last iteration. ValueError when they do
+        not fit this network on this data."""
         if exact is None or exact.method != "network" or exact.w0.size != self.net.size:
             raise ValueError(f"a saved network needs its start's {self.net.size} parameters")
         self._optimizer = self._checked(history.optimizer_changes[-1][1])
@@ -138,6 +166,8 @@ class NetworkKeeping:
         self._stepper.take_exact(exact.theta, exact.optimizer_state)
         self.history, self.iteration = history, int(iteration)
         self._restart_path()
+        if exact.past is not None:
+            self._take_past(exact.past)
         self._divergence_base, self.diverged_at = exact.divergence_base, exact.diverged_at
 
     def simulate(self, theta: np.ndarray, alpha: float, n: int, every: int = 10,

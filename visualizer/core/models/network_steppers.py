@@ -69,8 +69,18 @@ class PlainStepper:
 
     def exact(self) -> tuple[np.ndarray, OptimizerState | None]:
         """The coordinates after c₀ (W1₀'s coefficient), as a session keeps them; no moments."""
-        coordinates, c0 = self.coordinates()
-        return np.concatenate([c0, coordinates]), OptimizerState(epoch=self.state.epoch)
+        return self.exact_of(self.coordinates(), self.state)
+
+    @staticmethod
+    def exact_of(coordinates: tuple[np.ndarray, ...], state: OptimizerState) -> tuple[np.ndarray, OptimizerState]:
+        """A checkpoint (``coordinates()`` and its state) as ``exact`` gives the run's."""
+        theta, c0 = coordinates
+        return np.concatenate([c0, theta]), OptimizerState(epoch=state.epoch)
+
+    @staticmethod
+    def kept_of(theta: np.ndarray, state: OptimizerState) -> tuple[tuple[np.ndarray, ...], OptimizerState]:
+        """``exact_of``'s checkpoint again."""
+        return (theta[1:].copy(), theta[:1].copy()), OptimizerState(epoch=state.epoch)
 
     def take_exact(self, theta: np.ndarray, state: OptimizerState | None) -> None:
         """A saved run's coordinates, and its epoch when kept (older sessions: the epoch the run began with)."""
@@ -150,11 +160,23 @@ class OptimizedStepper:
     def exact(self) -> tuple[np.ndarray, OptimizerState | None]:
         """As a session keeps them: on θ itself a leading 1 (c₀'s place) before θ and a 0 before each moment,
         so both paths have the plain descent's sizes; on θ' its own coordinates (c₀ first)."""
-        state = self.o.state.copy()
+        return self.exact_of(self.coordinates(), self.o.state)
+
+    def exact_of(self, coordinates: tuple[np.ndarray, ...], state: OptimizerState) -> tuple[np.ndarray, OptimizerState]:
+        """A checkpoint (``coordinates()`` and its state) as ``exact`` gives the run's."""
+        state = state.copy()
         if self.method == "gram":
-            return self.o._theta.copy(), state
+            return coordinates[0].copy(), state
         state.arrays = {k: np.concatenate([[0.0], v]) for k, v in state.arrays.items()}
-        return np.concatenate([[1.0], self.o._theta]), state
+        return np.concatenate([[1.0], coordinates[0]]), state
+
+    def kept_of(self, theta: np.ndarray, state: OptimizerState) -> tuple[tuple[np.ndarray, ...], OptimizerState]:
+        """``exact_of``'s checkpoint again."""
+        state = state.copy()
+        if self.method == "gram":
+            return (theta.copy(),), state
+        state.arrays = {k: v[1:] for k, v in state.arrays.items()}
+        return (theta[1:].copy(),), state
 
     def take_exact(self, theta: np.ndarray, state: OptimizerState | None) -> None:
         state = OptimizerState() if state is None else state.copy()
