@@ -26,7 +26,8 @@ from visualizer.model.constraints import MODEL_SETTINGS, TABLE, batch_problem
 from visualizer.model.run_setup import new_run
 from visualizer.model.settings import RunSettings, SettingsError, run_optimizer
 
-#: Training goes in calls of a multiple of the engine's CHUNK, so the arithmetic is that of one call.
+#: Seconds of training between two progress updates (calls of any size give the same run: the engine's arithmetic
+#: does not depend on how its iterations are split).
 STEP_SECONDS = 0.25
 
 

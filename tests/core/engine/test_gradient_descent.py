@@ -243,7 +243,7 @@ def test_a_run_is_the_same_however_its_iterations_are_split_and_a_replay_retrace
     X, Y = make_problem(60, 40, seed=5)
     runs = [GradientDescent(X, Y, alpha=5.0, loss=loss, metric_stride=stride) for stride in (1000, 7, 50)]
     runs[0].step(300)
-    for n in range(300):
+    for _ in range(300):
         runs[1].step(1)
     while runs[2].iteration < 300:
         runs[2].step(min(31, 300 - runs[2].iteration))
