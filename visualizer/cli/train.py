@@ -23,9 +23,11 @@ from visualizer.formats.model_files import save_model, save_network_model
 from visualizer.fs.atomic import atomic_write, write_problem
 from visualizer.fs.files import file_kind_problem
 from visualizer.model.constraints import MODEL_SETTINGS, TABLE, batch_problem
+from visualizer.model.run_setup import new_run
 from visualizer.model.settings import RunSettings, SettingsError, run_optimizer
 
-#: Training goes in calls of a multiple of the engine's CHUNK, so the arithmetic is that of one call.
+#: Seconds of training between two progress updates (calls of any size give the same run: the engine's arithmetic
+#: does not depend on how its iterations are split).
 STEP_SECONDS = 0.25
 
 
@@ -61,7 +63,7 @@ def train(args) -> int:
         if settings.hidden:
             summary, trained = run_network(train, test, alpha, args, settings, optimizer, _steps)
         else:
-            summary, trained = _one_run(train, test, alpha, args, optimizer)
+            summary, trained = _one_run(train, test, alpha, args, settings, optimizer)
         runs.append(summary)
         if len(args.alpha) > 1:
             print("-" * 55)
@@ -102,17 +104,14 @@ def _optimizer(settings: RunSettings, m: int) -> Optimizer:
     return run_optimizer(settings, m)
 
 
-def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, optimizer: Optimizer
+def _one_run(train: Dataset, test: Dataset | None, alpha: float, args, settings: RunSettings, optimizer: Optimizer
              ) -> tuple[dict, GradientDescent]:
     """One α. A mini-batch run prints the full J_reg every K iterations (the metrics, at that stride);
     batch descent prints the cost of every K-th iteration, which is that same full J."""
     started = time.perf_counter()
     mini = optimizer.batch(train.m) < train.m
-    gd = GradientDescent(
-        train.X, train.Y, alpha=alpha, loss=args.loss, init=args.init, seed=args.seed,
-        X_test=None if test is None else test.X, Y_test=None if test is None else test.Y,
-        metric_stride=args.print_every if mini else max(args.iterations, 1), optimizer=optimizer,
-    )
+    gd = new_run(train, test, settings, alpha=alpha, edge=False)  # the window's run, so the same figures
+    gd.metric_stride = args.print_every if mini else max(args.iterations, 1)  # only what it records, not its steps
     _steps(gd, args.iterations, f"alpha {alpha:g}: " if len(args.alpha) > 1 else "")
     seconds = time.perf_counter() - started
     if mini:

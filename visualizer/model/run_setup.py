@@ -1,5 +1,7 @@
-"""A run from data and settings: the one recipe the window, the lesson checker and the "Show me" search use,
-so what they say about a run is said about the run the window makes."""
+"""A run from data and settings: the one recipe the window, the lesson checker, the "Show me" search and
+`visualizer train` (logistic regression) use, so what they say about a run is said about the run the window makes.
+The race builds its rows with the same trainer and start in core (it cannot import this layer); the engine's
+arithmetic does not depend on how a caller splits the iterations, so all of them get the same numbers."""
 
 from __future__ import annotations
 

@@ -234,3 +234,23 @@ def test_a_saved_mark_of_a_rise_is_not_read_back_as_a_step_that_was_not_finite()
     again = GradientDescent(X * 1e150, Y, alpha=1e6)
     again.restore(halted.w, halted.b, halted.iteration, halted.history, halted.exact_state())
     assert halted.diverged_at == again.diverged_at == halted.iteration + 1
+
+
+@pytest.mark.parametrize("loss", ["cross-entropy", "squared-error"])
+def test_a_run_is_the_same_however_its_iterations_are_split_and_a_replay_retraces_it(loss):
+    """The race steps a few iterations a call, the window as many as the clock allows, the command line 256: far
+    above the edge of stability any rounding difference grows, so all must be the same arithmetic, bit for bit."""
+    X, Y = make_problem(60, 40, seed=5)
+    runs = [GradientDescent(X, Y, alpha=5.0, loss=loss, metric_stride=stride) for stride in (1000, 7, 50)]
+    runs[0].step(300)
+    for _ in range(300):
+        runs[1].step(1)
+    while runs[2].iteration < 300:
+        runs[2].step(min(31, 300 - runs[2].iteration))
+    assert runs[0].method == "gram"
+    for gd in runs[1:]:
+        assert np.array_equal(gd.history.costs.values, runs[0].history.costs.values)
+        assert np.array_equal(gd.theta, runs[0].theta)
+    halfway = GradientDescent(X, Y, alpha=5.0, loss=loss)
+    halfway.step(123)
+    assert np.array_equal(runs[0].state_at(123), halfway.theta)

@@ -2,7 +2,7 @@
 
 ``GradientDescent(X, Y, alpha=..., optimizer=Optimizer(...))``: the optimizer (core/optim/optimizers.py)
 says how each iteration steps: batch or mini-batches, the registry's optimizers, L2, α decay.
-The default is the course's batch descent, run by the fast paths below (with or without L2); any
+The default is the course's batch descent, run by the fast path below (any loss, with or without L2); any
 other optimizer runs one batch an iteration (core/engine/minibatch.py). ``gd.method`` and ``gd.path_reason`` say
 which coordinates the run moves in and why.
 
@@ -10,6 +10,13 @@ For batch descent at a fixed α, the hot loop allocates nothing and never evalua
 iteration's z and computes the costs of a whole chunk of iterations in one vectorized
 call afterwards. The state is checked at every chunk boundary; the first iteration
 whose z is not finite is rolled back, so history and state never hold NaN or inf.
+
+Every iteration is the same arithmetic, z from theta then one step, wherever a chunk or a call ends: the command
+line, the race, the lesson checker and the window split a run's iterations differently (256 at a time, a few
+at a time, sized by the clock) and must get the same run, bit for bit, and so must a replay of it. Far above the
+edge of stability rounding differences grow to whole percents, so "the same maths" has to mean the same order
+of operations. (A loop in z, h <- h - (s/4) K~ tanh(h) - ..., ran here for cross-entropy on the Gram path: no
+faster, and its z, rebuilt from theta at each chunk's end, made the figures depend on the chunks.)
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import numpy as np
 
 from visualizer.core.engine.data_changes import DataChanges
 from visualizer.core.engine.history import History
-from visualizer.core.engine.losses import CrossEntropy, Loss, get_loss
+from visualizer.core.engine.losses import Loss, get_loss
 from visualizer.core.engine.metrics import accuracy
 from visualizer.core.engine.minibatch import MiniBatchSteps
 from visualizer.core.engine.parametrization import GRAM_MAX_BYTES, Examples, Parametrization, choose_parametrization
@@ -255,10 +262,7 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges, RunReadings):
         start = self.theta.copy()
         l2 = self._optimizer.l2(self.m)
         with np.errstate(over="ignore", invalid="ignore"):
-            if isinstance(self.loss, CrossEntropy) and self.param.kind == "gram" and not l2:
-                Z, n = self._chunk_in_z_space(n, cancelled)
-            else:
-                Z, n = self._chunk_in_theta_space(n, cancelled, l2)
+            Z, n = self._chunk_in_theta_space(n, cancelled, l2)
             z_next = self.param.train.z(self.theta)
             costs = self.loss.cost(Z, self.y) + (l2.penalty(self._squares[:n]) if l2 else 0.0)
         finite = np.isfinite(costs)
@@ -310,54 +314,6 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges, RunReadings):
         l2.add_gradient(grad, theta, alpha)
         theta -= grad
 
-    def _chunk_in_z_space(self, n: int, cancelled) -> tuple[np.ndarray, int]:
-        """Cross-entropy on the Gram path, three numpy calls an iteration.
-
-        With h = z/2 and K~ = K + 1 1^T, one step is h <- h - (s/4) K~ tanh(h) - (s/2) K~ (1/2 - y),
-        s = alpha/m: the same descent, written where it is cheapest. theta follows afterwards from
-        the running sums of sigma(z) - y, which is exactly what each step subtracts from it.
-        """
-        m = self.m
-        H = self._hbuf[: n + 1]
-        np.multiply(self.z, 0.5, out=H[0])
-        N, T, u = self._z_step_matrix(), self._tbuf, self._dz
-        Tm = T[:m]
-        ran = n
-        for i in range(n):
-            if cancelled is not None and cancelled():
-                ran = i
-                break
-            np.tanh(H[i], out=Tm)
-            np.dot(N, T, out=u)
-            np.subtract(H[i], u, out=H[i + 1])
-        if ran:
-            D = np.tanh(H[:ran])  # sigma(z_t) - y for every iteration of the chunk
-            D *= 0.5
-            D += 0.5 - self.y
-            steps = np.cumsum(D, axis=0)
-            steps *= self._alpha / m
-            theta0 = self.theta.copy()
-            for i in self.trajectory.marks(self.iteration, ran):
-                theta = theta0.copy()
-                if i:
-                    theta[:m] -= steps[i - 1]
-                    theta[-1] -= steps[i - 1].sum()
-                self.trajectory.offer(self.iteration + i, theta, self._plain_state(i))
-            self.theta[:m] -= steps[-1]
-            self.theta[-1] -= steps[-1].sum()
-        return 2.0 * H[:ran], ran
-
-    def _z_step_matrix(self) -> np.ndarray:
-        """[(s/4) K~ | (s/2) K~ (1/2 - y)] for the alpha in force, rebuilt only when alpha or data change."""
-        if self._z_step_key != self._alpha:
-            m, s = self.m, self._alpha / self.m
-            Kt = self.param.metric[:m, :m] + 1.0
-            N = np.empty((m, m + 1))
-            np.multiply(Kt, s / 4, out=N[:, :m])
-            N[:, m] = (s / 2) * (Kt @ (0.5 - self.y))
-            self._z_step, self._z_step_key = N, self._alpha
-        return self._z_step
-
     def _plain_state(self, i: int) -> int:
         """The state i iterations into a chunk of batch descent, for replays: just its epoch (one an iteration)."""
         return self.opt_state.epoch + i
@@ -370,9 +326,6 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges, RunReadings):
         self._grad = np.empty(self.param.dim)
         self._zbuf = np.empty((CHUNK, self.m))
         self._squares = np.empty(CHUNK)
-        self._hbuf = np.empty((CHUNK + 1, self.m))
-        self._tbuf = np.ones(self.m + 1)
-        self._z_step_key = None
 
     def _accept(self, costs: np.ndarray, z_next: np.ndarray) -> None:
         self.history.costs.extend(costs)
