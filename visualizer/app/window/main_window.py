@@ -67,7 +67,8 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         super().__init__()
         self.remember_layout = remember_layout
         self.state = WindowState(DataSets(train, test), settings or RunSettings())
-        self.controller = TrainingController(self.state)
+        # a child: Qt holds the window's lambdas connected to its signals until the window is deleted with it
+        self.controller = TrainingController(self.state, self)
         self.replayer = Replayer(self.state, self)
         self.panels = Panels({p.key: MAKERS[p.key](self.state) for p in PANELS if p.area != LESSONS}, self._make_lesson)
         # the panels the window's own code wires and draws by name; any other is reached through self.panels
@@ -387,6 +388,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.preset_search.stop()
         self.controller.shutdown()
         self.surface.release_gl()
+        self.state.close()  # the panels' callbacks on it hold the window: psygnal would keep it for ever
         if self.remember_layout:
             preferences.remember_window(self.saveState(), self.saveGeometry())
             preferences.remember_settings(self.chosen_settings)  # a lesson's own settings are not the user's
