@@ -19,6 +19,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QOpenGLContext, QPainter, QSurfaceFormat
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from visualizer.app.common.fitting import LiveLabelBox
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
 from visualizer.core.analysis.contours import contour_segments
 from visualizer.core.analysis.surface import SurfaceView
@@ -274,7 +275,7 @@ class SurfacePanel(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(head)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.note)
+        layout.addWidget(LiveLabelBox(self.note))  # it changes with the slice, 5 times a second
         self.view: SurfaceView | None = None
 
     def resizeEvent(self, event) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from visualizer.app.common import wheel
 from visualizer.app.common.accessibility import name_by_labels
 from visualizer.app.common.docks import QT_AREAS
-from visualizer.app.common.fitting import ElidedLabel, ScrolledPanel
+from visualizer.app.common.fitting import ElidedLabel, LiveLabelBox, ScrolledPanel
 from visualizer.app.explorer.explorer import ExplorerWindow
 from visualizer.app.export.run_exports import RunExports
 from visualizer.app.lessons.lesson_files_actions import LessonFileActions
@@ -115,7 +115,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self._init_lesson_files()  # the Instructions dock, before the View menu lists the docks
         self.status = ElidedLabel()
         self.status.setAccessibleName("Status")
-        self.statusBar().addPermanentWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(LiveLabelBox(self.status), 1)  # it changes at every frame
         build_menus(self)
         self.lessons_window.watch(self.docks["instructions"])  # a lesson never covers its instructions
         self.lessons_window.share_shortcuts(self.actions())  # Alt+2 works while a lesson has the focus
