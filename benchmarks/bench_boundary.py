@@ -1,16 +1,18 @@
-"""The decision boundary panel drawn live on the flower while the window trains, under Xvfb.
+"""The whole window training on the flower at 1280 x 800 under Xvfb, the decision boundary in front.
 
 Goal (issue 24): at least 30 frames a second at 1280 x 800 while training on the flower. The
-window is opened on planar:flower (all 400 points, as the course trains) with the boundary in
-front, training at full speed on its worker; then for ``SECONDS`` each:
+window is opened on planar:flower (all 400 points, as the course trains) with the course's network
+(4 tanh units, random start, α = 1.2), training at full speed on its worker; then for ``SECONDS`` each:
 
-- ``boundary``: the panel's ``draw(frame)`` on the latest snapshot, then painted (``repaint``);
-- ``baseline``: the same for the σ(z) panel, the window's other every-frame panel, in the same run;
-- ``window``: the window's own 50 Hz timer counting its redraws, with the boundary in front and (as its
-  baseline) with the σ(z) panel in front instead. The whole window's pace is mostly the 3-D surface's
-  (software OpenGL under Xvfb) and the machine's load; the two figures side by side show the panel's share.
+- ``window``: the window run by its own event loop, as the app runs (not a loop of processEvents and
+  sleeps, which caps it), with the boundary in front; a frame counts when the window redrew its panels,
+  the boundary was drawn and its plot painted after it (the fewest of the three counts);
+  ``boundary_draws_per_frame`` is below 1 by the redraws of the cost curve alone between two snapshots.
+  As a baseline, the same with the σ(z) panel in front.
+- ``boundary`` and ``baseline``: the boundary panel's ``draw(frame)`` on the latest snapshot, then
+  painted (``repaint``), in a loop; the same for the σ(z) panel, the window's other every-frame panel.
 
-The goal is met when the panel's own frames (draw and paint) reach 30 a second while training.
+The goal is met when the whole window's frames reach 30 a second while training.
 
 Re-runs itself under xvfb-run when there is no display. Prints one JSON line.
 """
@@ -39,7 +41,7 @@ def main() -> int:
         cmd = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24 +extension GLX +render", sys.executable, *sys.argv]
         return subprocess.call(cmd)
     os.environ.setdefault("HOME", "/tmp")
-    from PySide6.QtCore import QStandardPaths
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QStandardPaths, QTimer
     from PySide6.QtWidgets import QApplication
 
     from visualizer.app.common.application import make_app, settle
@@ -51,7 +53,8 @@ def main() -> int:
     QStandardPaths.setTestModeEnabled(True)  # no settings of the user's are read or written
     make_app()
     train, test = load_data("planar:flower", test_fraction=0)
-    window = MainWindow(train, test, RunSettings(budget=10**8), remember_layout=False)  # trains all the while
+    course = RunSettings(budget=10**8, speed=None, hidden=(4,), activation="tanh", init="random", alpha=1.2)
+    window = MainWindow(train, test, course, remember_layout=False)  # trains all the while, at full speed
     window.ask_before_closing = False
     window.resize(1280, 800)
     window.show()
@@ -81,26 +84,52 @@ def main() -> int:
     baseline, baseline_its = panel_fps("sigmoid")
     window.timer.start()
 
-    def window_fps(front: str) -> float:
-        """Redraws a second of the whole window (its 50 Hz timer) with ``front``'s tab in front."""
+    class Paints(QObject):
+        """Counts the paint events of the widget it watches."""
+
+        def __init__(self):
+            super().__init__()
+            self.count = 0
+
+        def eventFilter(self, obj, event):
+            self.count += event.type() == QEvent.Type.Paint
+            return False
+
+    def window_fps(front: str) -> tuple[float, float, float]:
+        """(frames a second of the whole window with ``front``'s tab in front, ``front``'s draws per frame,
+        iterations trained meanwhile a second), the window run by its own event loop as the app runs it."""
         window.docks[front].raise_()
         settle(0.2)
-        frames0, start = window.frames, time.perf_counter()
-        settle(SECONDS)
-        return (window.frames - frames0) / (time.perf_counter() - start)
+        panel, paints = window.panels[front], Paints()
+        panel.plot.viewport().installEventFilter(paints)
+        draws = [0]
+        draw = panel.draw
+        panel.draw = lambda frame: (draws.__setitem__(0, draws[0] + 1), draw(frame))
+        frames0, start, first = window.frames, time.perf_counter(), c.latest.iteration
+        loop = QEventLoop()
+        QTimer.singleShot(int(SECONDS * 1000), loop.quit)
+        loop.exec()
+        took, frames = time.perf_counter() - start, window.frames - frames0
+        del panel.draw  # the class's own again
+        panel.plot.viewport().removeEventFilter(paints)
+        trained = (c.latest.iteration - first) / took
+        return min(frames, draws[0], paints.count) / took, draws[0] / max(frames, 1), trained
 
-    window_baseline, window_boundary = window_fps("sigmoid"), window_fps("boundary")
+    window_baseline, _, _ = window_fps("sigmoid")
+    window_boundary, draws_per_frame, window_its = window_fps("boundary")
     running = c.running
     c.pause()
     window.close()
     print(json.dumps({
-        "benchmark": "boundary", "data": "planar:flower (400 points, test fraction 0)", "size": "1280x800",
+        "benchmark": "boundary", "data": "planar:flower (400 points, test fraction 0)",
+        "model": "4 tanh units, random start, alpha 1.2", "size": "1280x800",
         "trained_while_measuring": running, "boundary_draw_fps": round(boundary, 1),
         "baseline_sigmoid_draw_fps": round(baseline, 1), "ratio_to_baseline": round(boundary / baseline, 2),
-        "window_fps_with_boundary": round(window_boundary, 1), "window_fps_with_sigmoid": round(window_baseline, 1),
+        "window_fps_with_boundary": round(window_boundary, 1), "boundary_draws_per_frame": round(draws_per_frame, 2),
+        "window_fps_with_sigmoid": round(window_baseline, 1),
         "goal_fps": GOAL_FPS, "iterations_per_s_during_boundary": round(boundary_its),
         "iterations_per_s_during_baseline": round(baseline_its),
-        "meets_goal": boundary >= GOAL_FPS}))
+        "iterations_per_s_during_window": round(window_its), "meets_goal": window_boundary >= GOAL_FPS}))
     return 0
 
 

@@ -1,5 +1,8 @@
 """WindowState without a window: per-field events, one validation, and notices that end when they stop being true."""
 
+import gc
+import weakref
+
 import pytest
 
 from visualizer.data import load_data
@@ -115,3 +118,32 @@ def test_the_same_notice_told_again_is_shown_again(state):
     state.tell("Not used: a.txt")
     state.tell("Not used: a.txt")
     assert [n.text if n else None for n in shown] == ["Not used: a.txt", None, "Not used: a.txt"]
+
+
+def test_a_state_no_one_holds_is_collected(demo):
+    """psygnal keeps each state's signal group in a class-level map until the state dies: the state's own
+    callbacks must not hold it, or every window's state (and all it refers to) lives for ever."""
+    ref = weakref.ref(WindowState(DataSets(*demo)))
+    gc.collect()
+    assert ref() is None
+
+
+class _Owner:
+    """Stands for a window: it holds its state, and its callbacks on the state hold it."""
+
+
+def _owned_state(demo) -> tuple[WindowState, weakref.ref]:
+    owner = _Owner()
+    owner.state = WindowState(DataSets(*demo))
+    owner.state.events.threshold.connect(lambda *_: owner)
+    owner.state.setting_events.alpha.connect(lambda *_: owner)
+    return owner.state, weakref.ref(owner)
+
+
+def test_a_closed_state_lets_its_subscribers_go(demo):
+    """A subscriber's callback that holds the state's owner (a window's lambdas) is let go by close()."""
+    state, owner = _owned_state(demo)
+    state.close()
+    del state
+    gc.collect()
+    assert owner() is None

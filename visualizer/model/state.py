@@ -73,8 +73,19 @@ class WindowState:
         self.settings = self._fitted(self.settings, self.data.train)  # remembered settings may hold B > m
         self.setting_events = SettingEvents()
         # connected first, so a notice ends before any subscriber reacts (and may tell a new one)
+        # methods, which psygnal holds weakly: its class-level map of signal groups keeps a group (and every
+        # callback it holds) until the state dies, so a callback holding the state would keep it for ever
         self.events.settings.connect(self._settings_changed)
-        self.events.data.connect(lambda *_: self.happened(Happening.DATA))
+        self.events.data.connect(self._data_changed)
+
+    def close(self) -> None:
+        """Its owner is done with it: every subscriber is let go, so the objects whose callbacks they are can be
+        collected (psygnal's class-level map holds ``events`` until the state itself is gone)."""
+        self.events.disconnect()
+        self.setting_events.disconnect()
+
+    def _data_changed(self, *_) -> None:
+        self.happened(Happening.DATA)
 
     def _settings_changed(self, new: RunSettings, old: RunSettings) -> None:
         changed = [name for name in SETTING_NAMES if getattr(new, name) != getattr(old, name)]

@@ -4,7 +4,7 @@ before; a scrolled panel keeps the control with the focus in sight."""
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QFormLayout, QPushButton, QVBoxLayout, QWidget
 
-from visualizer.app.common.fitting import ScrolledPanel, WrappedLabel
+from visualizer.app.common.fitting import LiveLabelBox, ScrolledPanel, WrappedLabel
 
 TEXT = "edge of stability 2/λmax ≈ {} at this point (α = 0.001 is below it)"
 
@@ -64,3 +64,26 @@ def test_a_control_focused_from_outside_the_panel_scrolls_into_sight(qtbot):
     qtbot.waitUntil(outside.hasFocus, timeout=2000)
     buttons[0].setFocus()  # as the window's Tab chain moves it
     qtbot.waitUntil(lambda: not buttons[0].visibleRegion().isEmpty(), timeout=2000)
+
+
+def test_a_live_label_box_grows_with_its_text_and_hides_with_its_label(qtbot):
+    """The box keeps the window's layout out of a label's every new text, not out of the room the text needs."""
+    host = QWidget()
+    column = QVBoxLayout(host)
+    label = WrappedLabel("iteration 1")
+    column.addWidget(LiveLabelBox(label))
+    column.addStretch(1)
+    qtbot.addWidget(host)
+    host.resize(200, 400)
+    host.show()
+    qtbot.waitExposed(host)
+    one_line = label.height()
+    label.setText("iteration 120; before 120 only the costs were saved, so the run before it cannot be replayed")
+    box = label.parent()
+    qtbot.waitUntil(lambda: box.height() == label.height() == text_height(label) > 2 * one_line, timeout=2000)
+    label.setText("iteration 121")
+    qtbot.waitUntil(lambda: box.height() == label.height() == one_line, timeout=2000)
+    label.hide()  # as a lesson hides it
+    assert box.isHidden()
+    label.show()
+    assert not box.isHidden()

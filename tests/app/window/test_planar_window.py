@@ -5,9 +5,11 @@ One window on the course's flower (all 400 points train, as the course does) ser
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.core.analysis.test_boundary import _collinear
@@ -56,6 +58,35 @@ def test_the_boundary_is_in_front_and_logistic_regressions_line_is_straight_at_t
         assert z.shape == (len(x),)
         np.testing.assert_allclose(1 / (1 + np.exp(-z)), threshold, atol=1e-9)
     w.state.set_threshold(0.5)
+
+
+class _LayoutRequests(QObject):
+    """Counts the times Qt is asked to lay out the widget it watches."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, obj, event) -> bool:
+        self.count += event.type() == QEvent.Type.LayoutRequest
+        return False
+
+
+def test_the_texts_a_frame_changes_repaint_themselves_without_laying_the_window_out(flower_window):
+    """The iteration, the status line, the boundary's counts, the edge and the slice's note change as the run
+    trains: each new text made Qt lay out the whole window again (78 times a second while training)."""
+    w, requests = flower_window, _LayoutRequests()
+    labels = (w.status, w.controls.timeline_label, w.panels["boundary"].summary, w.controls.edge_label, w.surface.note)
+    before = [label.text() for label in labels]
+    w.installEventFilter(requests)
+    for k in range(1, 4):
+        for label, text in zip(labels, before, strict=True):
+            label.setText(re.sub(r"\d", str(k), text))  # new numbers, as wide: the digits are
+        settle(0.05)
+    w.removeEventFilter(requests)
+    for label, text in zip(labels, before, strict=True):
+        label.setText(text)
+    assert all(re.search(r"\d", text) for text in before) and requests.count == 0
 
 
 def test_the_marks_follow_the_threshold(flower_window):

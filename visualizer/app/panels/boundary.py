@@ -15,6 +15,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from visualizer.app.common.fitting import LiveLabelBox
 from visualizer.app.panels.gallery import WRONG
 from visualizer.app.panels.sigmoid import NEGATIVE, POSITIVE, SYMBOLS
 from visualizer.app.run.frame import Frame
@@ -100,7 +101,7 @@ class BoundaryPanel(QWidget):
         self.summary.setAccessibleName("Decision boundary summary")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addWidget(self.summary)
+        layout.addWidget(LiveLabelBox(self.summary))  # its counts change as the run trains
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.hidden)
         self._data: tuple | None = None  # (train, test) the points were made for

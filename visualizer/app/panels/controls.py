@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from visualizer.app.common.fitting import WrappedLabel
+from visualizer.app.common.fitting import LiveLabelBox, WrappedLabel
 from visualizer.app.panels.alpha_control import AlphaControl
 from visualizer.app.panels.model_controls import ModelControls
 from visualizer.app.panels.optimizer_controls import OptimizerControls
@@ -119,7 +119,7 @@ class ControlsPanel(QWidget):
         timeline_row.addWidget(self.timeline, 1)
         timeline_row.addWidget(self.replay_button)
         run.addLayout(timeline_row)
-        run.addWidget(self.timeline_label)
+        run.addWidget(LiveLabelBox(self.timeline_label))  # it changes at every frame
         form_box = QGroupBox("Settings")
         form = QFormLayout(form_box)
         form.addRow("Le&arning rate α", self.alpha)
@@ -138,7 +138,7 @@ class ControlsPanel(QWidget):
                                    "slider shows it.")
         self._edge_tip = self.edge_label.toolTip()
         self._edge_text, self._alpha_refused = "", ""  # the edge line, and why a typed α was just refused
-        form.addRow("", self.edge_label)
+        form.addRow("", LiveLabelBox(self.edge_label))  # it changes with the surface, 5 times a second
         self.presets = QComboBox()
         self.presets.addItem("Lesson presets…", None)
         for name in LABELS:

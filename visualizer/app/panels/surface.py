@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from visualizer.app.common.fitting import LiveLabelBox
 from visualizer.app.panels.plots import COLORMAP, plain_axes, show_heatmap
 from visualizer.core.analysis.contours import contour_segments
 from visualizer.core.analysis.surface import SurfaceView
@@ -181,6 +182,12 @@ class Surface3D:
         self.window = self.container = None
 
 
+def contour_lines(view: SurfaceView) -> tuple[np.ndarray, np.ndarray]:
+    """The contour map's lines: (x, y) of segment end points in pairs, at quantiles of J on the slice."""
+    levels = np.quantile(view.J, np.linspace(0.05, 0.9, CONTOUR_LEVELS))
+    return contour_segments(view.J, view.s, view.t, levels)
+
+
 def _short(label: str) -> str:
     return label.split(" (")[0].replace(" along w's direction", "")
 
@@ -216,10 +223,10 @@ class ContourMap:
         self.plot.setToolTip("J on the slice (yellow = high). Red: the path and the current point. "
                              "The arrow points downhill: −gradient, projected onto this plane.")
 
-    def show(self, view: SurfaceView) -> None:
+    def show(self, view: SurfaceView, lines: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """``lines``: ``contour_lines(view)`` when it was computed already (on a worker, with the slice)."""
         show_heatmap(self.image, view.J, view.s, view.t)
-        levels = np.quantile(view.J, np.linspace(0.05, 0.9, CONTOUR_LEVELS))
-        self.contours.setData(*contour_segments(view.J, view.s, view.t, levels), connect="pairs")
+        self.contours.setData(*(contour_lines(view) if lines is None else lines), connect="pairs")
         self.path.setData(view.path_s, view.path_t)
         if view.ghost_s is not None:
             self.ghost.setData(view.ghost_s, view.ghost_t)
@@ -291,7 +298,7 @@ class SurfacePanel(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(head)
         layout.addWidget(splitter, 1)
-        layout.addWidget(self.note)
+        layout.addWidget(LiveLabelBox(self.note))  # it changes with the slice, 5 times a second
         self.view: SurfaceView | None = None
 
     def resizeEvent(self, event) -> None:
@@ -335,10 +342,12 @@ class SurfacePanel(QWidget):
         self.choice.setCurrentIndex(max(0, self.choice.findData(kind)))
         self.choice.blockSignals(False)
 
-    def show_view(self, view: SurfaceView, show_3d: bool = True, batch: int | None = None, m: int = 0) -> None:
-        """``batch``: the size of the batch whose J is drawn (None: the full J, or no mini-batches)."""
+    def show_view(self, view: SurfaceView, show_3d: bool = True, batch: int | None = None, m: int = 0,
+                  lines: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """``batch``: the size of the batch whose J is drawn (None: the full J, or no mini-batches); ``lines``: the
+        contour map's, computed with the slice (``contour_lines``)."""
         self.view = view
-        self.contour.show(view)
+        self.contour.show(view, lines)
         if self.gl is not None and show_3d:
             self.gl.show(view)
         which = (f"This is the J of the next step's batch ({batch} of the m = {m} examples); it jumps at every "

@@ -52,8 +52,8 @@ class TrainingController(QObject):
     reset_done = Signal()
     discarded = Signal(object)  # a KeptRun: the run of at least one step that a new run replaced
 
-    def __init__(self, state: WindowState):
-        super().__init__()
+    def __init__(self, state: WindowState, parent: QObject | None = None):
+        super().__init__(parent)
         self.state = state
         self.coordinates = ReadWriteLock()
         self._intents: queue.SimpleQueue[Intent] = queue.SimpleQueue()

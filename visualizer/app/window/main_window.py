@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from visualizer.app.common import wheel
 from visualizer.app.common.accessibility import name_by_labels
 from visualizer.app.common.docks import QT_AREAS
-from visualizer.app.common.fitting import ElidedLabel, ScrolledPanel
+from visualizer.app.common.fitting import ElidedLabel, LiveLabelBox, ScrolledPanel
 from visualizer.app.explorer.explorer import ExplorerWindow
 from visualizer.app.export.run_exports import RunExports
 from visualizer.app.lessons.lesson_files_actions import LessonFileActions
@@ -69,7 +69,8 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         super().__init__()
         self.remember_layout = remember_layout
         self.state = WindowState(DataSets(train, test), settings or RunSettings())
-        self.controller = TrainingController(self.state)
+        # a child: Qt holds the window's lambdas connected to its signals until the window is deleted with it
+        self.controller = TrainingController(self.state, self)
         self.replayer = Replayer(self.state, self)
         self.panels = Panels({p.key: MAKERS[p.key](self.state) for p in PANELS if p.area != LESSONS}, self._make_lesson)
         # the panels the window's own code wires and draws by name; any other is reached through self.panels
@@ -116,7 +117,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self._init_lesson_files()  # the Instructions dock, before the View menu lists the docks
         self.status = ElidedLabel()
         self.status.setAccessibleName("Status")
-        self.statusBar().addPermanentWidget(self.status, 1)
+        self.statusBar().addPermanentWidget(LiveLabelBox(self.status), 1)  # it changes at every frame
         build_menus(self)
         self.lessons_window.watch(self.docks["instructions"])  # a lesson never covers its instructions
         self.lessons_window.share_shortcuts(self.actions())  # Alt+2 works while a lesson has the focus
@@ -393,6 +394,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.preset_search.stop()
         self.controller.shutdown()
         self.surface.release_gl()
+        self.state.close()  # the panels' callbacks on it hold the window: psygnal would keep it for ever
         if self.remember_layout:
             preferences.remember_window(self.saveState(), self.saveGeometry())
             preferences.remember_settings(self.chosen_settings)  # a lesson's own settings are not the user's

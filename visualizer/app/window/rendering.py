@@ -18,7 +18,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 
 from visualizer.app.common.model_note import ModelNote
-from visualizer.app.panels.surface import paste_gl
+from visualizer.app.panels.surface import contour_lines, paste_gl
 from visualizer.app.run.frame import Frame, build_frame
 from visualizer.app.run.worker import Worker
 from visualizer.core.analysis.lessons import time_vectorization
@@ -32,8 +32,9 @@ SLOW_PANELS_S = 0.2  # the surface and the weights: at most 5 redraws a second w
 MEDIUM_PANELS_S = 0.1  # the gallery and the metric curves: at most 10 a second while training
 GHOST_DELAY_MS = 150  # the ghost is drawn once the alpha slider rests, not at every tick
 #: A slice (and edge) that took longer than this is computed on a worker while training: on 20,000
-#: images one takes seconds, and the window must answer the mouse meanwhile.
-SURFACE_SYNC_S = 0.05
+#: images one takes seconds, and the window must answer the mouse meanwhile; a network's on the flower
+#: takes 25-45 ms, which on the GUI thread cost the window every fifth frame. A quarter of a frame.
+SURFACE_SYNC_S = FRAME_MS / 4000
 #: Drawn by the code below rather than by their own ``draw(frame)``.
 DRAWN_HERE = ("surface", "cost", "controls")
 
@@ -207,7 +208,8 @@ class Rendering:
                     return None
                 view = frame.surface(kind, ghost=ghost, this_batch=this_batch) if visible else None
                 edge = frame.edge()
-            return view, edge, time.perf_counter() - started
+            lines = None if view is None else contour_lines(view)  # with the slice, off the GUI thread when it is
+            return view, lines, edge, time.perf_counter() - started
 
         self._surface_asked += 1
         asked = self._surface_asked
@@ -217,9 +219,10 @@ class Rendering:
             if result is None or asked < self._surface_shown:
                 return
             self._surface_shown = asked
-            view, edge, self._surface_cost = result
+            view, lines, edge, self._surface_cost = result
             if view is not None:
-                self.surface.show_view(view, batch=frame.batch.size if this_batch else None, m=frame.gd.m)
+                self.surface.show_view(view, batch=frame.batch.size if this_batch else None, m=frame.gd.m,
+                                       lines=lines)
             self.edge = edge
             self.controls.show_edge(edge, frame.alpha)  # the edge and the α of one iteration
 
