@@ -118,3 +118,16 @@ def test_an_alpha_on_a_half_decade_is_drawn_inside_the_axis_not_on_its_edge(pane
         panel._log_ticks(lo, hi)
         bottom, top = panel._y_span
         assert bottom <= np.log10(lo) - 0.25 and top >= np.log10(hi) + 0.25
+
+
+def test_alpha_is_a_step_line_from_its_changes_to_the_run_s_end_and_a_dot_before_any_step(panel):
+    """At launch the α line was a stub from 0 to 1, a step never taken; it is the α of each step, 0 to n."""
+    gd = run()
+    panel.show_stability(gd.history, 0)
+    assert list(panel.alpha_steps.xData) == [0] and panel.alpha_steps.opts["symbol"] == "o"
+    gd.step(25)
+    gd.alpha = 0.1
+    gd.step(15)
+    panel.show_stability(gd.history, gd.iteration)
+    assert list(panel.alpha_steps.xData) == [0, 25, 40] and list(panel.alpha_steps.yData) == [0.5, 0.1]
+    assert panel.alpha_steps.opts["symbol"] is None

@@ -307,10 +307,12 @@ class CostCurvePanel(QWidget):
 
     def show_stability(self, history, n: int) -> None:
         """alpha as a step line and 2/lambda_max as recorded with the metrics: the edge of stability over time."""
-        changes = [c for c in history.alpha_changes if c[0] <= n]
-        if changes:
-            xs = [c[0] for c in changes] + [max(n, changes[-1][0] + 1)]
-            self.alpha_steps.setData(self._x(xs), [c[1] for c in changes])
+        changes = [c for c in history.alpha_changes if c[0] < n] or history.alpha_changes[:1]
+        if n > 0:  # the α of each step taken, to the run's end: a step line from the changes, not the metric rows
+            self.alpha_steps.setData(self._x([c[0] for c in changes] + [n]), [c[1] for c in changes], stepMode="center")
+        else:  # no step taken yet: the α the first will use, a dot at 0 (a line to 1 claimed a step)
+            self.alpha_steps.setData(self._x([0]), [c[1] for c in changes][:1], stepMode=None)
+        dot_if_lone(self.alpha_steps, 1 if n == 0 else 2)
         its, edges = history.metric("edge", n)
         dot_if_lone(self.edge_curve, int(np.isfinite(edges).sum()))  # NaN: no edge there (squared error)
         self.edge_curve.setData(self._x(its), edges, connect="finite")  # NaN: no single number there
