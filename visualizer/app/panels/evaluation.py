@@ -129,7 +129,7 @@ class EvaluationPanel(QWidget):
         self.course.setToolTip("Back to the course's threshold, ŷ > 0.5.")
         self.course.clicked.connect(lambda: self.state.set_threshold(COURSE_THRESHOLD))
         head = QHBoxLayout()
-        head.addWidget(buddy("T&hreshold", self.slider))
+        head.addWidget(buddy("Threshold", self.slider))  # no Alt key: its letters are the Controls' and the menus'
         head.addWidget(self.slider, 1)
         head.addWidget(self.value)
         head.addWidget(self.course)

@@ -234,7 +234,7 @@ class GalleryPanel(QWidget):
                                  "(0.5, the course's, unless the Evaluation panel moves it).")
         self.summary = ElidedLabel()
         head = QHBoxLayout()
-        head.addWidget(buddy("S&ort", self.sort))
+        head.addWidget(buddy("Sort", self.sort))  # no Alt key: its letters are the Controls' and the menus'
         head.addWidget(self.sort)
         head.addWidget(self.mistakes)
         head.addWidget(self.summary, 1)
