@@ -141,6 +141,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._keys.watch(self)
         compact_combos(self)
+        self.order_tabs()
         self.controls.train_button.setFocus()  # Space right after launch trains (the first focus went to Slice)
         self.refresh(force=True)
 
@@ -175,6 +176,8 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.addDockWidget(area, dock)
         # a tab brought to the front shows the iteration of the moment, not the one it was hidden at
         dock.visibilityChanged.connect(lambda on: on and self.redraw_soon())
+        for moved in (dock.dockLocationChanged, dock.topLevelChanged):  # Tab follows it where it goes
+            moved.connect(lambda *_: QTimer.singleShot(0, self, self.order_tabs))
         return dock
 
     def _connect(self) -> None:

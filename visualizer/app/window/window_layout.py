@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QTabBar
+from PySide6.QtWidgets import QApplication, QTabBar, QWidget
 
 from visualizer.app.common.fitting import fit_window
 from visualizer.app.window import preferences, theme
@@ -12,6 +12,9 @@ from visualizer.model.panels import BOTTOM, BY_KEY, LEFT, MAIN_PANELS, RIGHT
 
 #: The compact layout's two columns of tabs: the left area's panels, and the right's with the bottom's.
 COMPACT_COLUMNS = ((LEFT,), (RIGHT, BOTTOM))
+#: Where Tab goes first: the left docks, the centre (rank 2), the right docks, the bottom ones, then floating ones.
+TAB_RANKS = {Qt.DockWidgetArea.LeftDockWidgetArea: 0, Qt.DockWidgetArea.TopDockWidgetArea: 1,
+             Qt.DockWidgetArea.RightDockWidgetArea: 3, Qt.DockWidgetArea.BottomDockWidgetArea: 4}
 
 
 class WindowLayout:
@@ -168,6 +171,34 @@ class WindowLayout:
             if dock.isAncestorOf(new) and dock.visibleRegion().isEmpty() and self.tabifiedDockWidgets(dock):
                 dock.raise_()
 
+    def order_tabs(self) -> None:
+        """Tab goes through the window as it reads: the left docks, the centre top to bottom, the right docks, the
+        bottom ones, each dock's own controls in their order (Slice, at the top of the centre, came last: the
+        centre had joined the window's chain before the docks it comes after)."""
+        central = self.centralWidget()
+        rows = [central.layout().itemAt(i).widget() for i in range(central.layout().count())]
+
+        def place(widget: QWidget) -> tuple:
+            if central.isAncestorOf(widget):
+                return 2, next((k for k, row in enumerate(rows) if row is widget or row.isAncestorOf(widget)), 0), 0, 0
+            for k, dock in enumerate(self.docks.values()):  # the panels' own order within a group of tabs
+                if dock.isAncestorOf(widget):
+                    rank = 5 if dock.isFloating() else TAB_RANKS.get(self.dockWidgetArea(dock), 5)
+                    group = [dock, *self.tabifiedDockWidgets(dock)]  # a tab behind is moved out of the window
+                    front = next((d for d in group if d.isVisible() and self.rect().intersects(d.geometry())), dock)
+                    return rank, front.y(), front.x(), k
+            return 6, 0, 0, 0  # the docks' tab bars, and what the lessons window holds
+
+        chain, widget = [], self.nextInFocusChain()
+        while widget is not self:
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.window() is self:
+                chain.append(widget)
+            widget = widget.nextInFocusChain()
+        stops = sorted(chain, key=place)  # stable: each panel keeps its own order
+        if stops != chain:
+            for first, second in zip(stops, stops[1:], strict=False):
+                QWidget.setTabOrder(first, second)
+
     def compact_layout(self) -> None:
         """Less room than the full layout needs: the lower-priority panels become tabs instead of overflowing."""
         self._compact = True
@@ -219,3 +250,4 @@ class WindowLayout:
         if not self._laid_out:  # docks only take sizes once the window has its own
             self._laid_out = True
             self._default_layout()
+        QTimer.singleShot(0, self, self.order_tabs)  # by where the docks are, now that they are laid out
