@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from visualizer.app.common.accessibility import buddy
+from visualizer.app.panels.legend_corners import place_legend, points_of
 from visualizer.app.run.frame import Frame
 from visualizer.core.analysis.evaluation import COURSE_THRESHOLD, Confusion
 from visualizer.model.state import WindowState
@@ -152,7 +153,8 @@ class EvaluationPanel(QWidget):
         self.plot.setMouseEnabled(False, False)
         self.plot.setMinimumHeight(130)
         self.legend = self.plot.addLegend(offset=(-5, -5))
-        self.plot.plot([0, 1], [0, 1], pen=pg.mkPen("#999", style=Qt.PenStyle.DotLine))
+        self.chance = self.plot.plot([0, 1], [0, 1], pen=pg.mkPen("#999", style=Qt.PenStyle.DotLine))
+        self.plot.getViewBox().sigResized.connect(self.place_legend)
         self.curves, self.marks = {}, {}
         for name, (colour, dash, symbol) in STYLE.items():
             self.curves[name] = self.plot.plot([], [], pen=pg.mkPen(colour, width=2, style=dash), name=name)
@@ -179,6 +181,10 @@ class EvaluationPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(area)
 
+    def place_legend(self, *_) -> None:
+        """The legend in the corner the curves leave free (bottom right, it lay on the test curve)."""
+        place_legend(self.plot, self.legend, points_of(self.chance, *self.curves.values(), *self.marks.values()))
+
     def draw(self, frame: Frame) -> None:
         classes, t = frame.controller.train.classes, frame.threshold
         self.slider.blockSignals(True)  # the state's value, shown: not a new intent
@@ -203,6 +209,7 @@ class EvaluationPanel(QWidget):
             name = sample.item.name()
             area = next((a.split()[1] for a in areas if a.startswith(name)), None)
             label.setText(name if area is None else f"{name}: area {area}")
+        self.place_legend()
         self.plot.plotItem.setTitle(f"ROC at iteration {frame.iteration:,}; markers: ŷ > {t:.3f}", size="9pt")
         self.about.setText(f"1 is {classes[1]}." + ("" if t == COURSE_THRESHOLD else
                                                     " The cost panel and the status bar keep 0.5, the course's."))

@@ -42,7 +42,7 @@ def covered(plot, box: QRectF, points: np.ndarray) -> int:
     """How many of ``points`` (view coordinates) fall inside ``box`` (scene coordinates) on ``plot``."""
     if not len(points) or box.isEmpty():
         return 0
-    vb = plot.vb
+    vb = plot.getViewBox()
     corners = [vb.mapSceneToView(p) for p in (box.topLeft(), box.bottomRight())]
     (x0, x1), (y0, y1) = sorted((corners[0].x(), corners[1].x())), sorted((corners[0].y(), corners[1].y()))
     inside = (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
@@ -52,7 +52,7 @@ def covered(plot, box: QRectF, points: np.ndarray) -> int:
 def corner_box(plot, legend, corner) -> QRectF:
     """The scene box the legend takes when anchored in ``corner`` of the plot's view."""
     (lx, ly), (px, py) = corner
-    view, size = plot.vb.sceneBoundingRect(), legend.boundingRect().size()
+    view, size = plot.getViewBox().sceneBoundingRect(), legend.boundingRect().size()
     x = view.left() + px * view.width() - lx * size.width() + (MARGIN if px == 0 else -MARGIN)
     y = view.top() + py * view.height() - ly * size.height() + (MARGIN if py == 0 else -MARGIN)
     return QRectF(QPointF(x, y), size)
