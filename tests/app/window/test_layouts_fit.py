@@ -84,8 +84,10 @@ def test_presentation_mode_fits_and_leaving_it_fits_again(window, qtbot, monkeyp
     window.state.change_settings(optimizer="adam")
     window.step(10)
     qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    window.docks["evaluation"].raise_()  # the walk's: Evaluation in front of the cost curve
     settled(window, qtbot)
     before = window.docks["gallery"].height()
+    sizes = {key: dock.size() for key, dock in window.docks.items() if not dock.visibleRegion().isEmpty()}
     window.set_presentation(True)
     qtbot.waitUntil(lambda: window.width() <= size[0] and window.height() <= size[1]
                     and window.minimumSizeHint().width() <= size[0], timeout=3000)  # tabbed, then stacked
@@ -109,6 +111,12 @@ def test_presentation_mode_fits_and_leaving_it_fits_again(window, qtbot, monkeyp
         assert axis_texts(cost.acc.getAxis("left")) >= 3, size
     if not window._compact:  # the docks as they were: the room the cards took is given back
         assert abs(window.docks["gallery"].height() - before) <= 2, (window.docks["gallery"].height(), before)
+    # and every dock's size (the Controls came back 50 px wider, the gallery a card narrower)
+    after = {key: dock.size() for key, dock in window.docks.items() if not dock.visibleRegion().isEmpty()}
+    assert after.keys() == sizes.keys(), size
+    moved = {k: (sizes[k].toTuple(), after[k].toTuple()) for k in sizes
+             if abs(sizes[k].width() - after[k].width()) > 2 or abs(sizes[k].height() - after[k].height()) > 2}
+    assert moved == {}, size
 
 
 @pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])

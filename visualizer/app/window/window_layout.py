@@ -61,30 +61,38 @@ class WindowLayout:
         if on:
             self._fit_presentation()
             self.showFullScreen()
-            self._cards_before = None
             QTimer.singleShot(0, self, self._room_for_cards)  # once full screen has laid the docks out
         else:
             self.showNormal()
-            geometry, state, compact, fronts = self._before_presentation
-            if self._compact != compact or self._stacked:
-                self.restoreState(state)
-                for dock in fronts:  # restoreState put Evaluation in front of the cost curve
-                    dock.raise_()
-                self._compact, self._stacked = compact, False
-                for key in MAIN_PANELS:
-                    self.docks[key].setWindowTitle(BY_KEY[key].short if compact else BY_KEY[key].title)
-                titles = {dock.windowTitle() for dock in self.docks.values()}
-                for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
-                    if any(bar.tabText(i) not in titles for i in range(bar.count())):
-                        bar.hide()  # a tab bar of the presentation's layout, which restoreState left on top
-            if getattr(self, "_cards_before", None) is not None and self.docks["gallery"].isVisible():
-                self.resizeDocks([self.docks["gallery"]], [self._cards_before], Qt.Orientation.Vertical)
+            geometry = self._before_presentation[0]
             self.restoreGeometry(geometry)
+            self._give_back_docks()
             self.fit_to_screen()
+            QTimer.singleShot(0, self, self._give_back_docks)  # again at the size the platform gave back
         for window in (self.lessons_window, self.explorer):
             if window is not None and window.isVisible():
                 fit_window(window, window.size())
         self.refresh(force=True)
+
+    def _give_back_docks(self) -> None:
+        """The docks as they were before presentation mode, each at its size (the larger text had widened the
+        Controls from 360 to 413 px and narrowed the Examples by a card), the tabs in front that were."""
+        if self.presentation:
+            return
+        _, state, compact, fronts = self._before_presentation
+        changed = self._compact != compact or self._stacked
+        self.restoreState(state)
+        for dock in fronts:  # restoreState put Evaluation in front of the cost curve
+            dock.raise_()
+        if not changed:
+            return
+        self._compact, self._stacked = compact, False
+        for key in MAIN_PANELS:
+            self.docks[key].setWindowTitle(BY_KEY[key].short if compact else BY_KEY[key].title)
+        titles = {dock.windowTitle() for dock in self.docks.values()}
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if any(bar.tabText(i) not in titles for i in range(bar.count())):
+                bar.hide()  # a tab bar of the presentation's layout, which restoreState left on top
 
     def _fit_presentation(self) -> bool:
         """Tabs, then the two columns of tabs one above the other, instead of a window larger than the screen
@@ -109,7 +117,6 @@ class WindowLayout:
         short = self.gallery.row_shortfall()
         if not self.presentation or short == 0 or dock.isFloating() or dock.visibleRegion().isEmpty():
             return
-        self._cards_before = dock.height()
         self.resizeDocks([dock], [dock.height() + short], Qt.Orientation.Vertical)
 
     def _refit_presentation(self) -> None:
