@@ -150,3 +150,26 @@ def test_presentation_mode_measures_the_larger_text_before_it_fits(window, qtbot
     qtbot.wait(100)
     assert not window._compact, "leaving presentation mode left the docks tabbed"
     assert not window.docks["cost"].visibleRegion().isEmpty(), "the cost curve went behind the Evaluation tab"
+
+
+def test_presentation_mode_gives_the_evaluation_in_front_room_for_all_of_it(window, qtbot, monkeypatch):
+    """F11 at 1280 x 800 with Evaluation in front: the test matrix's "cat" column, "0.5 (course)" and "Show all
+    examples" were cut and the ROC plot was some 50 px, the rest scrolled out of the dock."""
+    area = screen_of(monkeypatch, (1280, 800))
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.setGeometry(area))
+    window.fit_to_screen()
+    window.docks["evaluation"].raise_()
+    settled(window, qtbot)
+    panel = window.panels["evaluation"]
+    whole = [panel.course, panel.show_all, *(b for box in panel.boxes.values() for b in box.cells.values())]
+
+    def fits() -> bool:
+        bars = (panel.area.verticalScrollBar(), panel.area.horizontalScrollBar())
+        return all(w.visibleRegion().boundingRect().size() == w.size() for w in whole) and \
+            panel.plot.height() >= 130 and not any(bar.isVisible() for bar in bars)  # the ROC too, unscrolled
+
+    window.set_presentation(True)
+    try:
+        qtbot.waitUntil(fits, timeout=3000)
+    finally:
+        window.set_presentation(False)

@@ -170,7 +170,7 @@ class EvaluationPanel(QWidget):
         column.addLayout(matrices)
         column.addLayout(foot)
         column.addWidget(self.plot, 1)
-        area = QScrollArea()
+        area = self.area = QScrollArea()
         area.setWidget(inner)
         area.setWidgetResizable(True)
         area.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -180,6 +180,14 @@ class EvaluationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(area)
+
+    def shortfall(self) -> tuple[int, int]:
+        """How many pixels wider and taller the panel must be to show all of itself, the ROC at its least height,
+        without scrolling (presentation mode's larger text made it scroll both ways at 1280 x 800)."""
+        inner, have = self.area.widget(), self.area.size()
+        width = max(inner.minimumSizeHint().width(), have.width())
+        height = max(inner.heightForWidth(width) if inner.hasHeightForWidth() else 0, inner.minimumSizeHint().height())
+        return width - have.width(), max(0, height - have.height())  # wrapped text at that width is taller
 
     def place_legend(self, *_) -> None:
         """The legend in the corner the curves leave free (bottom right, it lay on the test curve)."""

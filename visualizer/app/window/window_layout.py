@@ -61,7 +61,7 @@ class WindowLayout:
         if on:
             self._fit_presentation()
             self.showFullScreen()
-            QTimer.singleShot(0, self, self._room_for_cards)  # once full screen has laid the docks out
+            QTimer.singleShot(0, self, self.room_in_front)  # once full screen has laid the docks out
         else:
             self.showNormal()
             geometry = self._before_presentation[0]
@@ -110,14 +110,38 @@ class WindowLayout:
         QTimer.singleShot(0, self, self._refit_presentation)  # the tabs' smaller minimum counts once laid out
         return True
 
-    def _room_for_cards(self) -> None:
-        """The Examples dock as tall as a row of cards with their captions (at 1280 x 800 it stayed 160 px, its
-        captions below the fold); taken from the surface, given back on leaving."""
-        dock = self.docks["gallery"]
-        short = self.gallery.row_shortfall()
-        if not self.presentation or short == 0 or dock.isFloating() or dock.visibleRegion().isEmpty():
+    def room_in_front(self) -> None:
+        """In presentation mode the Examples dock as tall as a row of cards with their captions (at 1280 x 800 it
+        stayed 160 px, its captions below the fold), and the Evaluation dock as large as all of it (its matrices,
+        buttons and ROC scrolled out of sight): taken from their neighbours, given back on leaving."""
+        if not self.presentation:
             return
-        self.resizeDocks([dock], [dock.height() + short], Qt.Orientation.Vertical)
+        for key, lack in (("gallery", lambda: (0, self.gallery.row_shortfall())),
+                          ("evaluation", self.panels["evaluation"].shortfall)):
+            dock = self.docks[key]
+            if dock.isFloating() or dock.visibleRegion().isEmpty():
+                continue
+            for _ in range(3):  # its text wraps again at its new width: measured again, laid out
+                wide, tall = lack()
+                if not (wide or tall):
+                    break
+                self._give_room(dock, wide, tall)
+                QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+    def _give_room(self, dock, wide: int, tall: int) -> None:
+        """``dock`` wider and taller by so many pixels; the height from the tallest dock in sight in its column
+        (asked alone, Qt gave the Evaluation 26 px of the 99 it lacked)."""
+        if wide:
+            self.resizeDocks([dock], [dock.width() + wide], Qt.Orientation.Horizontal)
+        if tall:
+            area = self.dockWidgetArea(dock)
+            column = [d for d in self.docks.values() if d is not dock and not d.isFloating()
+                      and self.dockWidgetArea(d) == area and not d.visibleRegion().isEmpty()]
+            giver = max(column, key=lambda d: d.height(), default=None)
+            docks, sizes = [dock], [dock.height() + tall]
+            if giver is not None:
+                docks, sizes = docks + [giver], sizes + [giver.height() - tall]
+            self.resizeDocks(docks, sizes, Qt.Orientation.Vertical)
 
     def _refit_presentation(self) -> None:
         if self.presentation and not self._fit_presentation():  # no larger than the screen, now that it can be
