@@ -74,8 +74,6 @@ class CostCurvePanel(QWidget):
         self.view.ci.layout.setRowStretchFactor(0, 4)
         self.view.ci.layout.setRowStretchFactor(1, 2)
         self.view.ci.layout.setRowStretchFactor(2, 2)
-        for row in range(3):
-            self.view.ci.layout.setRowMinimumHeight(row, self._row_least(row))
         self.train_curve = self.plot.plot([], [], pen=TRAIN_PEN, name="train", symbolSize=6,
                                           symbolBrush="#1f77b4", symbolPen=None)
         # the full J at the metrics' stride, named only with mini-batches; a dot at each point actually computed
@@ -257,6 +255,8 @@ class CostCurvePanel(QWidget):
         the panel: three plots of a few dozen pixels each (a lesson's short panel) showed none of them."""
         kept_row = self.keeping.sizeHint().height() + self.layout().spacing() if self.keeping.isHidden() else 0
         short = height - kept_row < self.full_view_height()  # as with the row shown
+        for row in range(3):  # the cost alone has whatever there is; the axis under the plots takes its own height
+            self.view.ci.layout.setRowMinimumHeight(row, 0 if short else self._row_least(row))
         if short == self._short:
             return
         self._short = short
@@ -264,8 +264,6 @@ class CostCurvePanel(QWidget):
             plot.setVisible(not short)
             plot.setMaximumHeight(0 if short else 16_777_215)
             self.view.ci.layout.setRowStretchFactor(row, 0 if short else 2)
-        for row in range(3):  # the cost alone has whatever there is
-            self.view.ci.layout.setRowMinimumHeight(row, 0 if short else self._row_least(row))
         axis = self.plot.getAxis("bottom")
         axis.setStyle(showValues=short)
         self.plot.setLabel("bottom", self.stability.getAxis("bottom").labelText if short else None)
