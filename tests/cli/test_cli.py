@@ -221,7 +221,7 @@ def show(self):
         timer.stop()
         app = QApplication.instance()
         print(json.dumps({"source": c.train.source, "m": c.train.m, "iteration": c.gd.iteration,
-                          "alpha": c.gd.alpha, "style": app.style().name().lower(),
+                          "alpha": c.gd.alpha, "style": app.style().baseStyle().name().lower(),
                           "reverse": app.layoutDirection() == Qt.LayoutDirection.RightToLeft,
                           "icon": not self.windowIcon().isNull()}))
         self.close()

@@ -68,3 +68,23 @@ def test_every_lesson_opened_stays_on_the_screen(window, qtbot, monkeypatch, siz
 def test_each_lesson_is_named_for_screen_readers(window):
     """A lesson panel takes the focus when it opens (and on Tab), but had no name to read out."""
     assert all(window.lesson(key).accessibleName() == window.docks[key].windowTitle() for key in LESSON_PANELS)
+
+
+@pytest.mark.parametrize(("size", "name"), [((1024, 768), "19-sharpness-rises-to-2-over-alpha"),
+                                            ((1280, 800), "15-why-a-hidden-layer")])
+def test_a_network_lesson_leaves_each_cost_plot_readable(window, qtbot, monkeypatch, size, name):
+    """Lesson 19 is about the edge of stability in the cost panel's lowest plot: at 1024 x 768 only the cost J plot
+    was drawn, at 1280 x 800 the three plots had 40 px each. Now each has 80 px or more, and the Keep row shows."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda self: QRect(0, 0, *size))
+    window.resize(*size)
+    window.fit_to_screen()
+    path = LESSONS_DIR / f"{name}.toml"
+    window.open_lesson_file(str(path))
+    qtbot.waitUntil(lambda: window.lesson_file is not None and window.lesson_file.path == path
+                    and not window.lesson_running, timeout=60000)
+    cost = window.cost_curve
+    plots = (cost.plot, cost.acc, cost.stability)
+    qtbot.waitUntil(lambda: all(p.isVisible() and p.vb.height() >= 80 for p in plots), timeout=3000)
+    assert not window.docks["cost"].visibleRegion().isEmpty() and cost.keeping.isVisible()
+    qtbot.waitUntil(lambda: window.docks["boundary"].height() >= window.height() // 3, timeout=3000)  # under the
+    # surface, with room of its own

@@ -41,9 +41,9 @@ def test_close_changes_of_alpha_have_labels_that_do_not_overlap(panel, qtbot):  
 
 
 def test_the_alpha_axis_labels_no_more_ticks_than_fit(panel, qtbot):  # noqa: F811
-    panel.resize(500, 330)  # a short panel: the α/edge plot is some 60 px high
+    panel.resize(500, panel.readable_height())  # the least height with the α/edge plot: some 80 px of it
     qtbot.wait(50)
-    panel._log_ticks(1e-5, 10.0)
+    panel.edge.log_ticks(1e-5, 10.0)
     axis = panel.stability.getAxis("left")
     low, high = panel.stability.vb.viewRange()[1]
     labelled = [v for v, _ in axis._tickLevels[0] if low <= v <= high]

@@ -115,6 +115,50 @@ def test_drawing_twice_changes_nothing(panel):
 def test_an_alpha_on_a_half_decade_is_drawn_inside_the_axis_not_on_its_edge(panel):
     """Lessons 02 and 04 (α = 0.001): the α line lay on the bottom axis line, barely visible."""
     for lo, hi in ((1e-3, 1e-3), (1e-3, 0.0316), (0.02, 0.1)):
-        panel._log_ticks(lo, hi)
-        bottom, top = panel._y_span
+        panel.edge.log_ticks(lo, hi)
+        bottom, top = panel.edge._y_span
         assert bottom <= np.log10(lo) - 0.25 and top >= np.log10(hi) + 0.25
+
+
+def test_alpha_is_a_step_line_from_its_changes_to_the_run_s_end_and_a_dot_before_any_step(panel):
+    """At launch the α line was a stub from 0 to 1, a step never taken; it is the α of each step, 0 to n."""
+    gd = run()
+    panel.show_stability(gd.history, 0)
+    assert list(panel.alpha_steps.xData) == [0] and panel.alpha_steps.opts["symbol"] == "o"
+    gd.step(25)
+    gd.alpha = 0.1
+    gd.step(15)
+    panel.show_stability(gd.history, gd.iteration)
+    assert list(panel.alpha_steps.xData) == [0, 25, 40] and list(panel.alpha_steps.yData) == [0.5, 0.1]
+    assert panel.alpha_steps.opts["symbol"] is None
+
+
+def test_the_three_plots_show_only_with_room_each_to_be_read(panel, qtbot):
+    """At 1280 x 800 a lesson's cost panel drew its three plots 40 px each; now they show with 80 px each at least,
+    or the cost plot shows alone."""
+    from visualizer.app.panels.cost_curve import READABLE
+
+    plots = (panel.plot, panel.acc, panel.stability)
+    for height, together in ((panel.readable_height(), True), (panel.readable_height() - 20, False)):
+        panel.resize(500, height)
+        qtbot.waitUntil(lambda t=together: panel.acc.isVisible() == t, timeout=2000)
+        if together:
+            assert all(p.vb.height() >= READABLE for p in plots) and panel.keeping.isVisible()
+
+
+def test_the_alpha_and_edge_legend_covers_neither_line(panel, qtbot):
+    """The legend sat bottom right, on the red edge line (a flower network's run)."""
+    from visualizer.app.panels.legend_corners import corner_box, covered, points_of
+
+    gd = run(alpha=0.5)
+    gd.step(40)
+    gd.alpha = 0.02  # α falls to the bottom right, where the legend was
+    gd.step(40)
+    panel.show_history(gd.history, gd.iteration, m=gd.m)
+    panel.show_stability(gd.history, gd.iteration)
+    qtbot.wait(20)
+    panel.show_stability(gd.history, gd.iteration)  # once the axes have their ranges
+    legend, plot = panel.stability.legend, panel.stability
+    points = points_of(panel.alpha_steps, panel.edge_curve)
+    assert len(points) > 100 and covered(plot, legend.sceneBoundingRect(), points) == 0
+    assert covered(plot, corner_box(plot, legend, ((1, 1), (1, 1))), points) > 0  # where it was: on α

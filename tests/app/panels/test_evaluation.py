@@ -173,3 +173,16 @@ def test_clicking_a_cell_filters_the_gallery_and_clicking_again_shows_all(window
     window.refresh(force=True)
     assert window.state.cell is None and window.gallery.models["train"].rowCount() == c.train.m
     assert gallery.tabs.tabText(0) == f"train ({c.train.m})" and not gallery.show_all.isVisible()
+
+
+def test_the_roc_legend_lies_where_the_curves_leave_room(window, qtbot):
+    """Anchored bottom right, the legend lay on the test curve (after F11, in the walk); it takes a free corner."""
+    from visualizer.app.panels.legend_corners import corner_box, covered, points_of
+
+    panel = raise_evaluation(window, qtbot)
+    panel.curves["test"].setData([0, 0.6, 0.9, 1], [0, 0.05, 0.3, 1])  # a poor curve: along the bottom right
+    panel.place_legend()
+    plot, legend = panel.plot, panel.legend
+    points = points_of(*panel.curves.values(), *panel.marks.values())
+    assert covered(plot, corner_box(plot, legend, ((1, 1), (1, 1))), points) > 0  # where it was
+    assert covered(plot, legend.sceneBoundingRect(), points) == 0

@@ -147,3 +147,12 @@ def test_the_menus_mnemonics_are_no_control_s_mnemonic_or_shortcut(window):
     assert {key: controls[key] for key in menus if key in controls} == {}
     alt = {s.toString().lower() for a in window.actions() for s in a.shortcuts()}
     assert [key for key in menus if f"alt+{key}" in alt] == []
+
+
+def test_every_control_s_mnemonic_is_its_own(window):
+    """Alt+M was both "Show &me" and "&Model" (Qt then cycles between them and activates neither): each key of the
+    window's buttons, check boxes and labels (a label's key focuses its control) means one control."""
+    texts = [w.text() for w in window.findChildren(QAbstractButton) + window.findChildren(QLabel)
+             if w.window() is window and mnemonic(w.text() or "")]
+    keys = [mnemonic(text) for text in texts]
+    assert {key: [t for t in texts if mnemonic(t) == key] for key in keys if keys.count(key) > 1} == {}

@@ -89,7 +89,7 @@ def test_tab_goes_through_the_controls_in_visual_order_and_skips_plots(window, q
     p.train_button.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is p.train_button, timeout=2000)
     seen = []
-    for _ in range(60):
+    for _ in range(70):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         seen.append(QApplication.focusWidget())
     assert not any(isinstance(w, pg.GraphicsView) for w in seen)
@@ -99,5 +99,7 @@ def test_tab_goes_through_the_controls_in_visual_order_and_skips_plots(window, q
     assert not unnamed, "a button a screen reader would read as nothing"
     order = [p.step_buttons[0], p.reset_button, p.alpha.slider, p.alpha.field, p.presets, p.budget, p.speed, p.init,
              p.seed, p.loss]
+    # then the rest of the window as it reads: the centre's Slice came last, after the Examples
+    order += [window.weights.channel, window.surface.choice, window.cost_curve.unit, window.gallery.sort]
     positions = [seen.index(w) for w in order]
     assert positions == sorted(positions)

@@ -84,8 +84,10 @@ def test_presentation_mode_fits_and_leaving_it_fits_again(window, qtbot, monkeyp
     window.state.change_settings(optimizer="adam")
     window.step(10)
     qtbot.waitUntil(lambda: not window.controller.running, timeout=5000)
+    window.docks["evaluation"].raise_()  # the walk's: Evaluation in front of the cost curve
     settled(window, qtbot)
     before = window.docks["gallery"].height()
+    sizes = {key: dock.size() for key, dock in window.docks.items() if not dock.visibleRegion().isEmpty()}
     window.set_presentation(True)
     qtbot.waitUntil(lambda: window.width() <= size[0] and window.height() <= size[1]
                     and window.minimumSizeHint().width() <= size[0], timeout=3000)  # tabbed, then stacked
@@ -109,6 +111,12 @@ def test_presentation_mode_fits_and_leaving_it_fits_again(window, qtbot, monkeyp
         assert axis_texts(cost.acc.getAxis("left")) >= 3, size
     if not window._compact:  # the docks as they were: the room the cards took is given back
         assert abs(window.docks["gallery"].height() - before) <= 2, (window.docks["gallery"].height(), before)
+    # and every dock's size (the Controls came back 50 px wider, the gallery a card narrower)
+    after = {key: dock.size() for key, dock in window.docks.items() if not dock.visibleRegion().isEmpty()}
+    assert after.keys() == sizes.keys(), size
+    moved = {k: (sizes[k].toTuple(), after[k].toTuple()) for k in sizes
+             if abs(sizes[k].width() - after[k].width()) > 2 or abs(sizes[k].height() - after[k].height()) > 2}
+    assert moved == {}, size
 
 
 @pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
@@ -142,3 +150,26 @@ def test_presentation_mode_measures_the_larger_text_before_it_fits(window, qtbot
     qtbot.wait(100)
     assert not window._compact, "leaving presentation mode left the docks tabbed"
     assert not window.docks["cost"].visibleRegion().isEmpty(), "the cost curve went behind the Evaluation tab"
+
+
+def test_presentation_mode_gives_the_evaluation_in_front_room_for_all_of_it(window, qtbot, monkeypatch):
+    """F11 at 1280 x 800 with Evaluation in front: the test matrix's "cat" column, "0.5 (course)" and "Show all
+    examples" were cut and the ROC plot was some 50 px, the rest scrolled out of the dock."""
+    area = screen_of(monkeypatch, (1280, 800))
+    monkeypatch.setattr(window, "showFullScreen", lambda: window.setGeometry(area))
+    window.fit_to_screen()
+    window.docks["evaluation"].raise_()
+    settled(window, qtbot)
+    panel = window.panels["evaluation"]
+    whole = [panel.course, panel.show_all, *(b for box in panel.boxes.values() for b in box.cells.values())]
+
+    def fits() -> bool:
+        bars = (panel.area.verticalScrollBar(), panel.area.horizontalScrollBar())
+        return all(w.visibleRegion().boundingRect().size() == w.size() for w in whole) and \
+            panel.plot.height() >= 130 and not any(bar.isVisible() for bar in bars)  # the ROC too, unscrolled
+
+    window.set_presentation(True)
+    try:
+        qtbot.waitUntil(fits, timeout=3000)
+    finally:
+        window.set_presentation(False)

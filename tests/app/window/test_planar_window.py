@@ -223,3 +223,13 @@ def test_a_lesson_saved_on_a_planar_set_names_it_and_keeps_every_point(flower_wi
     assert lesson.data.source == "planar:flower" and lesson.data.test_fraction == 0.0
     train, test = load_lesson_data(lesson)
     assert train.m == 400 and test is None
+
+
+def test_the_boundary_legend_lies_beside_the_plane_never_on_its_points(flower_window, qtbot):
+    """At 1024 x 768 the legend, over the plane's top left corner, hid the flower's petals: no corner was free."""
+    w, panel = flower_window, flower_window.panels["boundary"]
+    w.refresh(force=True)
+    view = panel.plot.getViewBox().sceneBoundingRect()
+    legend = panel.legend.sceneBoundingRect()
+    assert legend.width() > 40 and legend.left() >= view.right() - 1 and legend.top() >= view.top() - 1
+    assert [label.text for _, label in panel.legend.items] == ["y = 1", "y = 0", "called wrong"]

@@ -28,6 +28,8 @@ def test_replay_plays_the_run_again_every_panel_follows_and_each_key_stops_it(wi
     assert window.status.text().startswith(f"iteration {k}   J = {cost_text(c.gd.history.costs.values[k])}")
     assert "replaying" in window.status.text()
     assert window.cost_curve.now_line.isVisible() and window.cost_curve.now_line.value() == k
+    # the α and edge plot shows the whole run as the cost plot above it does (it was cut at k: a dot at 0)
+    assert window.cost_curve.alpha_steps.xData[-1] == 60 and window.cost_curve.edge_curve.xData[-1] > k
 
     qtbot.keyClick(window, Qt.Key.Key_Space)  # Space stops it where it is, and does not train
     assert not window.replayer.playing and window.view_iteration == k and not c.running

@@ -161,3 +161,29 @@ def test_a_lesson_first_opened_in_dark_presentation_mode_is_dark_and_large(windo
         assert all(a.style["tickFont"].pointSizeF() >= 1.6 * base - 0.01 for a in axes)
     finally:
         window.presentation_action.trigger()
+
+
+@pytest.mark.parametrize("choice", ["light", "dark"])
+def test_a_check_box_frame_reaches_3_to_1_on_the_box_and_the_panel(qtbot, choice):
+    """In the dark theme "log scale", "old α's ghost" and "mistakes only" were blanks: Fusion drew the frame 1.1:1
+    on the box. Measured on the pixels drawn: the frame's column against the panel left of it and the box inside."""
+    from PySide6.QtWidgets import QCheckBox, QStyle, QStyleOptionButton
+
+    from visualizer.app.window import theme
+
+    theme.apply(choice, [])
+    try:
+        box = QCheckBox("log scale")
+        qtbot.addWidget(box)
+        box.resize(box.sizeHint())
+        option = QStyleOptionButton()
+        box.initStyleOption(option)
+        rect = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+        image = box.grab().toImage()
+        y = rect.center().y()
+        frame = image.pixelColor(rect.left(), y)
+        inside, panel = image.pixelColor(rect.left() + 3, y), box.palette().color(QPalette.ColorRole.Window)
+        assert rect.left() == 0 or image.pixelColor(rect.left() - 1, y) == panel
+        assert contrast(frame, inside) >= 3.0 and contrast(frame, panel) >= 3.0
+    finally:
+        theme.apply("light", [])

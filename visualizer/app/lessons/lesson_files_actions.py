@@ -252,10 +252,25 @@ class LessonFileActions:
             d["instructions"].show()
             QTimer.singleShot(0, self._size_instructions)  # once shown, it can take its room
         d["instructions"].raise_()
+        QTimer.singleShot(0, lambda: self._size_lesson_panels(lesson))  # after the instructions took their room
 
     def _size_instructions(self) -> None:
         """Room to read: two fifths of its column's height (it opens below the panels of its area)."""
         self.resizeDocks([self.docks["instructions"]], [self.height() * 2 // 5], Qt.Orientation.Vertical)
+
+    def _size_lesson_panels(self, lesson: Lesson) -> None:
+        """Room to see: a panel the lesson puts under the surface nearly half the centre column, and the cost
+        panel its three plots where its column has it (at 1024 x 768 lessons 15 to 19 showed the cost alone)."""
+        below = [self.docks[name] for name in lesson.bottom if self.docks[name].isVisible()]
+        if below:
+            share = (self.centralWidget().height() + below[0].height()) * 9 // 20
+            self.resizeDocks(below, [share] * len(below), Qt.Orientation.Vertical)
+        cost = self.docks["cost"]
+        if cost.isVisible() and not self.tabifiedDockWidgets(cost) and not cost.isFloating():
+            frame = cost.height() - cost.widget().height()  # its title bar
+            need = self.cost_curve.readable_height() + frame
+            if cost.height() < need:
+                self.resizeDocks([cost], [need], Qt.Orientation.Vertical)
 
     # ------------------------------------------------------------------ locks
     def _control_widgets(self, key: str) -> list:

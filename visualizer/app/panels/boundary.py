@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QPainterPath
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from visualizer.app.common.fitting import LiveLabelBox
 from visualizer.app.panels.gallery import WRONG
@@ -49,6 +49,13 @@ def _colour_map(theme: str) -> pg.ColorMap:
     return pg.ColorMap([0.0, 0.5, 1.0], [pg.mkColor(c) for c in MAPS[theme]])
 
 
+class BesideLegend(pg.LegendItem):
+    """A legend laid out beside its plot's view rather than over it: a new size asks the plot's layout again."""
+
+    def updateSize(self) -> None:
+        self.updateGeometry()
+
+
 class BoundaryPanel(QWidget):
     """Sends ``pointAdded(x1, x2, label)`` when the plane is clicked."""
 
@@ -70,7 +77,10 @@ class BoundaryPanel(QWidget):
         self.plot.addItem(self.map)
         self.units = pg.PlotDataItem(pen=UNIT_PEN, connect="pairs")
         self.line = pg.PlotDataItem(pen=pg.mkPen("#000000", width=2.5), connect="pairs")
-        legend = self.plot.addLegend(offset=(6, 6))
+        legend = self.legend = BesideLegend()  # beside the plane: on it, it hid the flower's petals at 1024 x 768
+        legend.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # as large as its entries
+        self.plot.getPlotItem().layout.addItem(legend, 2, 3)
+        self.plot.getPlotItem().layout.setAlignment(legend, Qt.AlignmentFlag.AlignTop)
         # one item per label and set, each with a single brush: per-point brushes make every frame slow
         self.dots = {(name, label): pg.ScatterPlotItem(
             size=8 if name == "train" else 9, symbol=SYMBOLS[label],

@@ -147,7 +147,7 @@ class ControlsPanel(QWidget):
                                 "window runs candidate α's from the start first (a few seconds at most), or says "
                                 "why none does.")
         self.presets.activated.connect(self._preset)
-        form.addRow("Show &me", self.presets)
+        form.addRow("Sh&ow me", self.presets)  # Alt+M is the Model's
         form.addRow("&Iterations", self.budget)
         form.addRow("S&peed", self.speed)
         form.addRow("I&nitialization", self.init)

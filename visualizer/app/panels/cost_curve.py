@@ -29,12 +29,14 @@ from visualizer.app.panels.curve_parts import (
 )
 from visualizer.app.panels.pinned_curves import PinnedCurves
 from visualizer.app.panels.plots import nice_ceiling, plain_axes
+from visualizer.app.panels.stability_plot import StabilityPlot
 from visualizer.core.analysis.envelope import PeakEnvelope, bucket_for
 from visualizer.core.analysis.run_axes import UNITS, describe_change, from_axis, to_axis
 from visualizer.core.optim.optimizers import Optimizer
 
-#: Below this many lines of text, the plots' view shows the cost alone.
-SHORT_LINES = 14
+#: The least height, in pixels, of each of the three plots' own area (a learner reads a curve and its ticks there):
+#: below what that takes, the view shows the cost alone. At 1280 x 800 a lesson gave each 40 px.
+READABLE = 80
 TRAIN_PEN = pg.mkPen("#1f77b4", width=1)
 BATCH_PEN = pg.mkPen((31, 119, 180, 70), width=1)  # each step's batch J: noisy, so faint
 FULL_PEN = pg.mkPen("#1f77b4", width=2)
@@ -56,14 +58,9 @@ class CostCurvePanel(QWidget):
         self.acc.setXLink(self.plot)
         self.acc.setYRange(0, 100, padding=0.02)
         self.acc.addLegend(offset=(-10, -2), colCount=2)  # one row at the bottom, below the accuracies
-        self.stability = self.view.addPlot(row=2, col=0)
-        self.stability.setLabel("left", "α, edge")
-        self.stability.setLabel("bottom", UNITS["iterations"])
-        self.stability.setLogMode(y=True)
+        self.edge = StabilityPlot(self.view, 2, self._x)
+        self.stability, self.alpha_steps, self.edge_curve = self.edge.plot, self.edge.alpha_steps, self.edge.edge_curve
         self.stability.setXLink(self.plot)
-        self.stability.addLegend(offset=(-10, -2), colCount=2)
-        self.alpha_steps = self.stability.plot([], [], pen=pg.mkPen("#9467bd", width=1), name="α", stepMode="center")
-        self.edge_curve = self.stability.plot([], [], pen=pg.mkPen("#d62728", width=1), name="edge of stability")
         self.ghost = self.plot.plot([], [], pen=pg.mkPen((120, 120, 120, 150), width=1,
                                                          style=pg.QtCore.Qt.PenStyle.DotLine))
         plain_axes(self.plot, self.acc, self.stability)
@@ -175,7 +172,7 @@ class CostCurvePanel(QWidget):
         cost += self.pinned.entries()
         self.plot.legend.setColumnCount(2 if len(cost) > 3 else 1)  # kept curves: a legend as tall as the plot cut them
         for plot, entries in ((self.plot, cost), (self.acc, [(self.train_acc, "train"), (self.test_acc, "test")]),
-                              (self.stability, [(self.alpha_steps, "α"), (self.edge_curve, "edge of stability")])):
+                              (self.stability, self.edge.entries())):
             list_in_legend(plot.legend, [(item, name) for item, name in entries if drawn(item)])
 
     def _log_toggled(self, on: bool) -> None:
@@ -257,7 +254,9 @@ class CostCurvePanel(QWidget):
         """Below about fourteen lines of text the accuracy and edge plots are left out and the cost plot has
         the panel: three plots of a few dozen pixels each (a lesson's short panel) showed none of them."""
         kept_row = self.keeping.sizeHint().height() + self.layout().spacing() if self.keeping.isHidden() else 0
-        short = height - kept_row < SHORT_LINES * QFontMetrics(self.font()).height()  # as with the row shown
+        short = height - kept_row < self.full_view_height()  # as with the row shown
+        for row in range(3):  # the cost alone has whatever there is; the axis under the plots takes its own height
+            self.view.ci.layout.setRowMinimumHeight(row, 0 if short else self._row_least(row))
         if short == self._short:
             return
         self._short = short
@@ -272,6 +271,24 @@ class CostCurvePanel(QWidget):
                              if short else "")
         self.keeping.setVisible(not short)  # K and Run > Keep this run keep the run on a short panel too
         self.layout().activate()  # the plots get the row's room now, not after the next event loop
+
+    def _row_least(self, row: int) -> int:
+        """The least height of the three plots' row ``row``: READABLE for the plot's own area and 3 for its frame,
+        and under the lowest the iteration axis with its values and title (the others end in a bare line)."""
+        return READABLE + 3 + (int(self.stability.getAxis("bottom").minimumHeight()) if row == 2 else 0)
+
+    def full_view_height(self) -> int:
+        """The plots' view height at which each of the three plots has READABLE pixels of its own."""
+        layout = self.view.ci.layout
+        _, top, _, bottom = layout.getContentsMargins()
+        return int(sum(map(self._row_least, range(3))) + 2 * layout.verticalSpacing() + top + bottom)
+
+    def readable_height(self) -> int:
+        """The panel's height at which all three plots are readable, with its rows below them."""
+        rows = [self.pinned, self.keeping, *(self.unit, self.log_y)]
+        spacing = self.layout().spacing()
+        below = sum(w.sizeHint().height() + spacing for w in rows[:2] if not w.isHidden() or w is self.keeping)
+        return self.full_view_height() + below + max(w.sizeHint().height() for w in rows[2:]) + spacing + 4
 
     def _show_mini(self, mini: bool) -> None:
         """Mini-batches: each step's batch J faint, the full J of all m solid; the legend says which is which."""
@@ -307,41 +324,9 @@ class CostCurvePanel(QWidget):
 
     def show_stability(self, history, n: int) -> None:
         """alpha as a step line and 2/lambda_max as recorded with the metrics: the edge of stability over time."""
-        changes = [c for c in history.alpha_changes if c[0] <= n]
-        if changes:
-            xs = [c[0] for c in changes] + [max(n, changes[-1][0] + 1)]
-            self.alpha_steps.setData(self._x(xs), [c[1] for c in changes])
-        its, edges = history.metric("edge", n)
-        dot_if_lone(self.edge_curve, int(np.isfinite(edges).sum()))  # NaN: no edge there (squared error)
-        self.edge_curve.setData(self._x(its), edges, connect="finite")  # NaN: no single number there
-        values = [c[1] for c in changes] + [float(e) for e in edges if np.isfinite(e)]
-        if values:
-            self._log_ticks(min(values), max(values))
+        self.edge.show(history, n)
         self._list_drawn()
-
-    def _log_ticks(self, lo: float, hi: float) -> None:
-        """Labels at 1, 2 and 5 times powers of ten only: pyqtgraph labels every minor tick below a decade.
-        The range moves in half decades: autoscaling redrew the axis at every update."""
-        if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo <= hi):
-            return  # no axis range from a value that is not a finite positive number
-        # a value on a half decade (α = 0.001) gets half a decade of room, not a line on the axis itself
-        bottom, top = np.floor(2 * np.log10(lo) - 0.1) / 2, np.ceil(2 * np.log10(hi) + 0.1) / 2
-        if (bottom, top) != getattr(self, "_y_span", None):
-            self._y_span = (bottom, top)
-            self.stability.enableAutoRange(y=False)
-            self.stability.setYRange(bottom, max(top, bottom + 0.5), padding=0.05)
-        axis = self.stability.getAxis("left")
-        per_decade = self.stability.vb.height() / max(top - bottom, 0.5)  # pixels
-        line = QFontMetrics(axis.font()).height() * 1.5
-        multiples = next((m for m in ((1, 2, 5), (1, 3), (1,)) if per_decade >= len(m) * line), (1,))
-        every = max(1, int(np.ceil(line / max(per_decade, 1.0)))) if multiples == (1,) else 1
-        key = (np.floor(np.log10(lo)), np.ceil(np.log10(hi)), multiples, every)
-        if key == getattr(self, "_ticks_for", None):
-            return
-        self._ticks_for = key
-        ticks = [(np.log10(v), f"{v:g}") for k in range(int(key[0]) - 1, int(key[1]) + 1) if k % every == 0
-                 for m in multiples if (v := m * 10.0**k) > 0]
-        axis.setTicks([ticks, []])
+        self.edge.place_legend()
 
     def show_ghost_costs(self, start: int, costs) -> None:
         """The old alpha's path (none: ``costs`` empty); the legend names it only while it is drawn."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from visualizer.app.common.accessibility import buddy
+from visualizer.app.panels.legend_corners import place_legend, points_of
 from visualizer.app.run.frame import Frame
 from visualizer.core.analysis.evaluation import COURSE_THRESHOLD, Confusion
 from visualizer.model.state import WindowState
@@ -129,7 +130,7 @@ class EvaluationPanel(QWidget):
         self.course.setToolTip("Back to the course's threshold, ŷ > 0.5.")
         self.course.clicked.connect(lambda: self.state.set_threshold(COURSE_THRESHOLD))
         head = QHBoxLayout()
-        head.addWidget(buddy("T&hreshold", self.slider))
+        head.addWidget(buddy("Threshold", self.slider))  # no Alt key: its letters are the Controls' and the menus'
         head.addWidget(self.slider, 1)
         head.addWidget(self.value)
         head.addWidget(self.course)
@@ -152,7 +153,8 @@ class EvaluationPanel(QWidget):
         self.plot.setMouseEnabled(False, False)
         self.plot.setMinimumHeight(130)
         self.legend = self.plot.addLegend(offset=(-5, -5))
-        self.plot.plot([0, 1], [0, 1], pen=pg.mkPen("#999", style=Qt.PenStyle.DotLine))
+        self.chance = self.plot.plot([0, 1], [0, 1], pen=pg.mkPen("#999", style=Qt.PenStyle.DotLine))
+        self.plot.getViewBox().sigResized.connect(self.place_legend)
         self.curves, self.marks = {}, {}
         for name, (colour, dash, symbol) in STYLE.items():
             self.curves[name] = self.plot.plot([], [], pen=pg.mkPen(colour, width=2, style=dash), name=name)
@@ -168,7 +170,7 @@ class EvaluationPanel(QWidget):
         column.addLayout(matrices)
         column.addLayout(foot)
         column.addWidget(self.plot, 1)
-        area = QScrollArea()
+        area = self.area = QScrollArea()
         area.setWidget(inner)
         area.setWidgetResizable(True)
         area.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -178,6 +180,18 @@ class EvaluationPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(area)
+
+    def shortfall(self) -> tuple[int, int]:
+        """How many pixels wider and taller the panel must be to show all of itself, the ROC at its least height,
+        without scrolling (presentation mode's larger text made it scroll both ways at 1280 x 800)."""
+        inner, have = self.area.widget(), self.area.size()
+        width = max(inner.minimumSizeHint().width(), have.width())
+        height = max(inner.heightForWidth(width) if inner.hasHeightForWidth() else 0, inner.minimumSizeHint().height())
+        return width - have.width(), max(0, height - have.height())  # wrapped text at that width is taller
+
+    def place_legend(self, *_) -> None:
+        """The legend in the corner the curves leave free (bottom right, it lay on the test curve)."""
+        place_legend(self.plot, self.legend, points_of(self.chance, *self.curves.values(), *self.marks.values()))
 
     def draw(self, frame: Frame) -> None:
         classes, t = frame.controller.train.classes, frame.threshold
@@ -203,6 +217,7 @@ class EvaluationPanel(QWidget):
             name = sample.item.name()
             area = next((a.split()[1] for a in areas if a.startswith(name)), None)
             label.setText(name if area is None else f"{name}: area {area}")
+        self.place_legend()
         self.plot.plotItem.setTitle(f"ROC at iteration {frame.iteration:,}; markers: ŷ > {t:.3f}", size="9pt")
         self.about.setText(f"1 is {classes[1]}." + ("" if t == COURSE_THRESHOLD else
                                                     " The cost panel and the status bar keep 0.5, the course's."))

@@ -241,7 +241,7 @@ class GalleryPanel(QWidget):
         self.show_all.clicked.connect(self.showAllRequested)
         self.show_all.hide()
         head = QHBoxLayout()
-        head.addWidget(buddy("S&ort", self.sort))
+        head.addWidget(buddy("Sort", self.sort))  # no Alt key: its letters are the Controls' and the menus'
         head.addWidget(self.sort)
         head.addWidget(self.mistakes)
         head.addWidget(self.summary, 1)

@@ -59,7 +59,7 @@ class ModelControls(TypedSettings, QGroupBox):
         self.rows = {}
         for key, text, widget in (("model", "&Model", self.model), ("hidden", "&Hidden layers", self.hidden),
                                   ("activation", "Acti&vation", self.activation),
-                                  ("init_scale", "Start sc&ale", self.scale)):
+                                  ("init_scale", "Start scale", self.scale)):  # its letters all taken: no Alt key
             label = QLabel(text)
             label.setBuddy(widget)
             widget.setToolTip(TIPS[key])

@@ -74,7 +74,7 @@ class OptimizerControls(TypedSettings, QGroupBox):
         self.note.setAccessibleName("Optimizer note")
         form = self.form = QFormLayout(self)
         self.rows = {}
-        for key, text, widget in (("optimizer", "&Optimizer", self.optimizer),
+        for key, text, widget in (("optimizer", "Optimi&zer", self.optimizer),
                                   ("batch_size", "&Batch size", self.batch),
                                   *((name, HYPERS[name].label, getattr(self, name)) for name in HYPERS),
                                   ("lam", "L2 &λ", self.lam), ("decay", "α deca&y", self.decay),

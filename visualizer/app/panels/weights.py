@@ -63,7 +63,7 @@ class WeightsPanel(QWidget):
         self.head = QWidget()
         head = QHBoxLayout(self.head)
         head.setContentsMargins(0, 0, 0, 0)
-        head.addWidget(buddy("C&hannel", self.channel))
+        head.addWidget(buddy("Channel", self.channel))  # no Alt key: its letters are the Controls' and the menus'
         head.addWidget(self.channel, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)

@@ -142,6 +142,7 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._keys.watch(self)
         compact_combos(self)
+        self.order_tabs()
         self.controls.train_button.setFocus()  # Space right after launch trains (the first focus went to Slice)
         self.refresh(force=True)
 
@@ -176,6 +177,10 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
         self.addDockWidget(area, dock)
         # a tab brought to the front shows the iteration of the moment, not the one it was hidden at
         dock.visibilityChanged.connect(lambda on: on and self.redraw_soon())
+        dock.visibilityChanged.connect(  # a tab brought to the front in presentation mode gets room for all of it
+            lambda on: on and getattr(self, "presentation", False) and QTimer.singleShot(0, self.room_in_front))
+        for moved in (dock.dockLocationChanged, dock.topLevelChanged):  # Tab follows it where it goes
+            moved.connect(lambda *_: QTimer.singleShot(0, self, self.order_tabs))
         return dock
 
     def _connect(self) -> None:

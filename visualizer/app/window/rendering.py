@@ -236,7 +236,8 @@ class Rendering:
             self._jobs.append(job)
             job.start()
         if self._on_screen("cost"):
-            self.cost_curve.show_stability(self.controller.gd.history, frame.iteration)
+            # the whole run, as the cost and accuracy above it (the now line marks the iteration looked at)
+            self.cost_curve.show_stability(self.controller.gd.history, self.controller.latest.iteration)
 
     def _surface_done(self, job: Worker) -> None:
         if job in self._jobs:

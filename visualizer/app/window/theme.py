@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QWidget
 
 #: (plot background, plot text and axes)
 PLOT = {"light": ("#ffffff", "#000000"), "dark": ("#1e1f22", "#e8e8e8")}
@@ -24,6 +24,34 @@ DARK = {
     QPalette.ColorRole.PlaceholderText: "#a0a0a0", QPalette.ColorRole.Mid: "#505357",
     QPalette.ColorRole.BrightText: "#ffffff",
 }
+
+
+#: A check box's frame, 3:1 or more against the box (Base) and the panel (Window) it sits on: Fusion draws it
+#: as the Window colour darkened, 1.1:1 on the dark Base and 2.2:1 on the light one ("log scale" was a blank).
+CHECK_FRAME = {"light": "#767676", "dark": "#8c8c8c"}
+
+
+class FramedFusion(QProxyStyle):
+    """Fusion, with check boxes whose frame can be seen in either theme."""
+
+    def __init__(self):
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        focused = option.state & QStyle.StateFlag.State_HasFocus and \
+            option.state & QStyle.StateFlag.State_KeyboardFocusChange  # Fusion's focus frame stays
+        if element != QStyle.PrimitiveElement.PE_IndicatorCheckBox or focused or \
+                not option.state & QStyle.StateFlag.State_Enabled:
+            return
+        dark = option.palette.color(QPalette.ColorRole.Base).lightness() < 128
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.translate(0.5, 0.5)  # over Fusion's own frame, as Fusion draws it
+        painter.setPen(QColor(CHECK_FRAME["dark" if dark else "light"]))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(option.rect.adjusted(0, 0, -1, -1))
+        painter.restore()
 
 
 def resolve(choice: str) -> str:
@@ -47,8 +75,8 @@ def palette_for(theme: str) -> QPalette:
 def apply(theme: str, roots: list[QWidget]) -> None:
     """Switch the whole app, and every plot under ``roots``, to ``theme`` ('light' or 'dark')."""
     app = QApplication.instance()
-    if app.style().name().lower() != "fusion":  # each change repolishes every widget of every window
-        app.setStyle("Fusion")
+    if not isinstance(app.style(), FramedFusion):  # each change repolishes every widget of every window
+        app.setStyle(FramedFusion())
     palette = palette_for(theme)
     if app.palette() != palette:
         app.setPalette(palette)

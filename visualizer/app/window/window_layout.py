@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QTabBar
+from PySide6.QtWidgets import QApplication, QTabBar, QWidget
 
 from visualizer.app.common.fitting import fit_window
 from visualizer.app.window import preferences, theme
@@ -12,6 +12,9 @@ from visualizer.model.panels import BOTTOM, BY_KEY, LEFT, MAIN_PANELS, RIGHT
 
 #: The compact layout's two columns of tabs: the left area's panels, and the right's with the bottom's.
 COMPACT_COLUMNS = ((LEFT,), (RIGHT, BOTTOM))
+#: Where Tab goes first: the left docks, the centre (rank 2), the right docks, the bottom ones, then floating ones.
+TAB_RANKS = {Qt.DockWidgetArea.LeftDockWidgetArea: 0, Qt.DockWidgetArea.TopDockWidgetArea: 1,
+             Qt.DockWidgetArea.RightDockWidgetArea: 3, Qt.DockWidgetArea.BottomDockWidgetArea: 4}
 
 
 class WindowLayout:
@@ -58,30 +61,38 @@ class WindowLayout:
         if on:
             self._fit_presentation()
             self.showFullScreen()
-            self._cards_before = None
-            QTimer.singleShot(0, self, self._room_for_cards)  # once full screen has laid the docks out
+            QTimer.singleShot(0, self, self.room_in_front)  # once full screen has laid the docks out
         else:
             self.showNormal()
-            geometry, state, compact, fronts = self._before_presentation
-            if self._compact != compact or self._stacked:
-                self.restoreState(state)
-                for dock in fronts:  # restoreState put Evaluation in front of the cost curve
-                    dock.raise_()
-                self._compact, self._stacked = compact, False
-                for key in MAIN_PANELS:
-                    self.docks[key].setWindowTitle(BY_KEY[key].short if compact else BY_KEY[key].title)
-                titles = {dock.windowTitle() for dock in self.docks.values()}
-                for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
-                    if any(bar.tabText(i) not in titles for i in range(bar.count())):
-                        bar.hide()  # a tab bar of the presentation's layout, which restoreState left on top
-            if getattr(self, "_cards_before", None) is not None and self.docks["gallery"].isVisible():
-                self.resizeDocks([self.docks["gallery"]], [self._cards_before], Qt.Orientation.Vertical)
+            geometry = self._before_presentation[0]
             self.restoreGeometry(geometry)
+            self._give_back_docks()
             self.fit_to_screen()
+            QTimer.singleShot(0, self, self._give_back_docks)  # again at the size the platform gave back
         for window in (self.lessons_window, self.explorer):
             if window is not None and window.isVisible():
                 fit_window(window, window.size())
         self.refresh(force=True)
+
+    def _give_back_docks(self) -> None:
+        """The docks as they were before presentation mode, each at its size (the larger text had widened the
+        Controls from 360 to 413 px and narrowed the Examples by a card), the tabs in front that were."""
+        if self.presentation:
+            return
+        _, state, compact, fronts = self._before_presentation
+        changed = self._compact != compact or self._stacked
+        self.restoreState(state)
+        for dock in fronts:  # restoreState put Evaluation in front of the cost curve
+            dock.raise_()
+        if not changed:
+            return
+        self._compact, self._stacked = compact, False
+        for key in MAIN_PANELS:
+            self.docks[key].setWindowTitle(BY_KEY[key].short if compact else BY_KEY[key].title)
+        titles = {dock.windowTitle() for dock in self.docks.values()}
+        for bar in self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if any(bar.tabText(i) not in titles for i in range(bar.count())):
+                bar.hide()  # a tab bar of the presentation's layout, which restoreState left on top
 
     def _fit_presentation(self) -> bool:
         """Tabs, then the two columns of tabs one above the other, instead of a window larger than the screen
@@ -99,15 +110,38 @@ class WindowLayout:
         QTimer.singleShot(0, self, self._refit_presentation)  # the tabs' smaller minimum counts once laid out
         return True
 
-    def _room_for_cards(self) -> None:
-        """The Examples dock as tall as a row of cards with their captions (at 1280 x 800 it stayed 160 px, its
-        captions below the fold); taken from the surface, given back on leaving."""
-        dock = self.docks["gallery"]
-        short = self.gallery.row_shortfall()
-        if not self.presentation or short == 0 or dock.isFloating() or dock.visibleRegion().isEmpty():
+    def room_in_front(self) -> None:
+        """In presentation mode the Examples dock as tall as a row of cards with their captions (at 1280 x 800 it
+        stayed 160 px, its captions below the fold), and the Evaluation dock as large as all of it (its matrices,
+        buttons and ROC scrolled out of sight): taken from their neighbours, given back on leaving."""
+        if not self.presentation:
             return
-        self._cards_before = dock.height()
-        self.resizeDocks([dock], [dock.height() + short], Qt.Orientation.Vertical)
+        for key, lack in (("gallery", lambda: (0, self.gallery.row_shortfall())),
+                          ("evaluation", self.panels["evaluation"].shortfall)):
+            dock = self.docks[key]
+            if dock.isFloating() or dock.visibleRegion().isEmpty():
+                continue
+            for _ in range(3):  # its text wraps again at its new width: measured again, laid out
+                wide, tall = lack()
+                if not (wide or tall):
+                    break
+                self._give_room(dock, wide, tall)
+                QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+    def _give_room(self, dock, wide: int, tall: int) -> None:
+        """``dock`` wider and taller by so many pixels; the height from the tallest dock in sight in its column
+        (asked alone, Qt gave the Evaluation 26 px of the 99 it lacked)."""
+        if wide:
+            self.resizeDocks([dock], [dock.width() + wide], Qt.Orientation.Horizontal)
+        if tall:
+            area = self.dockWidgetArea(dock)
+            column = [d for d in self.docks.values() if d is not dock and not d.isFloating()
+                      and self.dockWidgetArea(d) == area and not d.visibleRegion().isEmpty()]
+            giver = max(column, key=lambda d: d.height(), default=None)
+            docks, sizes = [dock], [dock.height() + tall]
+            if giver is not None:
+                docks, sizes = docks + [giver], sizes + [giver.height() - tall]
+            self.resizeDocks(docks, sizes, Qt.Orientation.Vertical)
 
     def _refit_presentation(self) -> None:
         if self.presentation and not self._fit_presentation():  # no larger than the screen, now that it can be
@@ -168,6 +202,34 @@ class WindowLayout:
             if dock.isAncestorOf(new) and dock.visibleRegion().isEmpty() and self.tabifiedDockWidgets(dock):
                 dock.raise_()
 
+    def order_tabs(self) -> None:
+        """Tab goes through the window as it reads: the left docks, the centre top to bottom, the right docks, the
+        bottom ones, each dock's own controls in their order (Slice, at the top of the centre, came last: the
+        centre had joined the window's chain before the docks it comes after)."""
+        central = self.centralWidget()
+        rows = [central.layout().itemAt(i).widget() for i in range(central.layout().count())]
+
+        def place(widget: QWidget) -> tuple:
+            if central.isAncestorOf(widget):
+                return 2, next((k for k, row in enumerate(rows) if row is widget or row.isAncestorOf(widget)), 0), 0, 0
+            for k, dock in enumerate(self.docks.values()):  # the panels' own order within a group of tabs
+                if dock.isAncestorOf(widget):
+                    rank = 5 if dock.isFloating() else TAB_RANKS.get(self.dockWidgetArea(dock), 5)
+                    group = [dock, *self.tabifiedDockWidgets(dock)]  # a tab behind is moved out of the window
+                    front = next((d for d in group if d.isVisible() and self.rect().intersects(d.geometry())), dock)
+                    return rank, front.y(), front.x(), k
+            return 6, 0, 0, 0  # the docks' tab bars, and what the lessons window holds
+
+        chain, widget = [], self.nextInFocusChain()
+        while widget is not self:
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.window() is self:
+                chain.append(widget)
+            widget = widget.nextInFocusChain()
+        stops = sorted(chain, key=place)  # stable: each panel keeps its own order
+        if stops != chain:
+            for first, second in zip(stops, stops[1:], strict=False):
+                QWidget.setTabOrder(first, second)
+
     def compact_layout(self) -> None:
         """Less room than the full layout needs: the lower-priority panels become tabs instead of overflowing."""
         self._compact = True
@@ -219,3 +281,4 @@ class WindowLayout:
         if not self._laid_out:  # docks only take sizes once the window has its own
             self._laid_out = True
             self._default_layout()
+        QTimer.singleShot(0, self, self.order_tabs)  # by where the docks are, now that they are laid out
