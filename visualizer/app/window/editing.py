@@ -9,6 +9,7 @@ from PySide6.QtGui import QUndoCommand
 from visualizer.app.window.safety import reported
 from visualizer.data import Dataset
 from visualizer.data.dataset import take, with_examples
+from visualizer.model.pinned import MAX_PINNED, pinned_curve
 
 
 class DataEdit(QUndoCommand):
@@ -70,6 +71,29 @@ class PinnedEdit(QUndoCommand):
     @reported
     def undo(self) -> None:
         self.state.set_pinned(self.old)
+
+
+def keeping(state, controller) -> PinnedEdit | None:
+    """Keeping the run's cost curve, or None when there is nothing to keep or no room (the state says why)."""
+    n = controller.latest.iteration
+    if n == 0:
+        state.tell("Nothing to keep yet: train first, then keep the run.")
+    elif len(state.pinned) >= MAX_PINNED:
+        state.tell(f"{MAX_PINNED} curves are kept already: remove one first (Kept, below the cost plot).")
+    else:
+        gd = controller.gd
+        curve = pinned_curve(gd.history, n, state.with_alpha(gd.alpha), gd.m, controller.train.source)
+        return PinnedEdit(state, "Keep this run", (*state.pinned, curve))
+    return None
+
+
+def removing(state, index: int | None) -> PinnedEdit | None:
+    """Removing the kept curve at ``index``, or all of them (None); None when there is no such curve."""
+    kept = state.pinned
+    if not kept or (index is not None and not 0 <= index < len(kept)):
+        return None
+    text = "Remove all kept curves" if index is None else f"Remove the kept curve {kept[index].label}"
+    return PinnedEdit(state, text, () if index is None else kept[:index] + kept[index + 1:])
 
 
 def changed_since_clean(stack) -> set[str] | None:

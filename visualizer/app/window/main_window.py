@@ -34,7 +34,7 @@ from visualizer.app.run.training import TrainingController
 from visualizer.app.window import preferences
 from visualizer.app.window.branch_question import settle_looking_back
 from visualizer.app.window.data_actions import DataActions
-from visualizer.app.window.editing import PinnedEdit, RunSwap
+from visualizer.app.window.editing import RunSwap, keeping, removing
 from visualizer.app.window.file_actions import FileActions
 from visualizer.app.window.keys import FocusedWidgetFirst
 from visualizer.app.window.menus import build_menus
@@ -44,7 +44,6 @@ from visualizer.app.window.window_layout import WindowLayout
 from visualizer.data import Dataset
 from visualizer.model.notices import USUAL, Happening
 from visualizer.model.panels import LESSON_PANELS, LESSONS, PANELS, panel_of
-from visualizer.model.pinned import MAX_PINNED, pinned_curve
 from visualizer.model.race_config import race_options
 from visualizer.model.settings import RunSettings
 from visualizer.model.state import DataSets, WindowState
@@ -338,23 +337,13 @@ class MainWindow(WindowLayout, Rendering, DataActions, FileActions, LessonFileAc
     def keep_run(self) -> None:
         """Run > Keep this run: its cost curve stays in the cost panel, labelled with its settings, until removed
         (Ctrl+Z takes it back)."""
-        c = self.controller
-        n = c.latest.iteration
-        if n == 0:
-            self.state.tell("Nothing to keep yet: train first, then keep the run.")
-        elif len(self.state.pinned) >= MAX_PINNED:
-            self.state.tell(f"{MAX_PINNED} curves are kept already: remove one first (Kept, below the cost plot).")
-        else:
-            curve = pinned_curve(c.gd.history, n, self.state.with_alpha(c.gd.alpha), c.gd.m, c.train.source)
-            self.undo.push(PinnedEdit(self.state, "Keep this run", (*self.state.pinned, curve)))
+        if (edit := keeping(self.state, self.controller)) is not None:
+            self.undo.push(edit)
 
     def remove_kept(self, index: int | None) -> None:
         """Remove the kept curve at ``index``, or all of them (None); Ctrl+Z brings them back."""
-        kept = self.state.pinned
-        if kept and (index is None or 0 <= index < len(kept)):
-            self.undo.push(PinnedEdit(self.state, "Remove all kept curves" if index is None else
-                                      f"Remove the kept curve {kept[index].label}",
-                                      () if index is None else kept[:index] + kept[index + 1:]))
+        if (edit := removing(self.state, index)) is not None:
+            self.undo.push(edit)
 
     def open_explorer(self) -> None:
         c = self.controller
