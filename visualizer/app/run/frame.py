@@ -199,12 +199,16 @@ class Frame:
                                 path_iterations=tuple(int(i) for i in its), view_iteration=self.iteration,
                                 path_start=gd.replay_from))
         latest = self.controller.latest
-        traj = np.vstack([latest.path_until(self.iteration), self.theta[None]])  # it reaches the point shown
         kept = [i for i in latest.path_iterations if i <= self.iteration]
+        traj = latest.path_until(self.iteration)
+        if not kept or kept[-1] < self.iteration:  # it reaches the point shown, once
+            traj = np.vstack([traj, self.theta[None]])
         l2 = gd.history.optimizer_at(self.iteration).l2(gd.m)
         view = surface_view(gd.param, gd.loss if loss is None else get_loss(loss), gd.y, self.theta,
                             gd.gradient(self.z_train, self.theta), traj, kind, grid, extent, ghost,
-                            l2=l2.weight, rows=self.batch if this_batch else None, path_every=latest.path_stride)
+                            l2=l2.weight, rows=self.batch if this_batch else None,
+                            # the spacing of the points drawn (a run looked back on shows what it showed then)
+                            path_every=int(np.max(np.diff(kept))) if len(kept) > 1 else latest.path_stride)
         view.path_iterations, view.view_iteration, view.path_start = tuple(kept), self.iteration, gd.replay_from
         return view
 
