@@ -67,8 +67,8 @@ def random_plane(net: Network, theta: np.ndarray, seed: int = 0, biases: str = "
                          "slice along the path or two chosen weights instead")
     rng = np.random.default_rng(seed)
     d1, d2 = random_direction(net, theta, rng, biases), random_direction(net, theta, rng, biases)
-    label = "random direction {} (seed " + f"{seed})"  # per-unit norms: the Slice combo's tooltip says so
-    return NetworkPlane(theta, d1, d2, "random", label.format(1), label.format(2))
+    # per-unit norms: the Slice combo's tooltip says so; the seed once, on the wider axis (the upright one was cut)
+    return NetworkPlane(theta, d1, d2, "random", f"random direction 1 (seed {seed})", "random direction 2")
 
 
 def path_plane(net: Network, path: np.ndarray, theta: np.ndarray) -> NetworkPlane:
