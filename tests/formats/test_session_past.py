@@ -111,12 +111,14 @@ def test_a_past_that_does_not_fit_is_refused_naming_the_file(tmp_path, entries, 
     assert str(bad) in str(err.value)
 
 
-def test_a_past_whose_iterations_go_backwards_is_refused(tmp_path):
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64])  # unsigned, the step down wrapped round to a step up
+def test_a_past_whose_iterations_go_backwards_is_refused(tmp_path, dtype):
     train, s, gd = _run(LOGISTIC, steps=(30, 10))
     path = _save(tmp_path, train, s, gd)
     with np.load(path) as a:
         arrays = {k: a[k] for k in a.files}
     arrays["past_counters"][[1, 2], 0] = arrays["past_counters"][[2, 1], 0]
+    arrays["past_counters"] = arrays["past_counters"].astype(dtype)
     np.savez(path, **arrays)
     with pytest.raises(StorageError, match="increasing iterations from 0 to 40"):
         load_session(path)
