@@ -143,3 +143,13 @@ def test_batch_descent_on_the_gram_path_keeps_every_point(monkeypatch):
     monkeypatch.setattr("visualizer.core.engine.data_changes.SAVED_PAST_BYTES", 4000)
     _, _, gd = _run(LOGISTIC)
     assert gd.method == "gram" and gd.exact_state().past.iterations == tuple(gd.trajectory.iterations)
+
+
+def test_a_files_reason_for_its_past_is_read_as_one_plain_line(tmp_path):
+    """'past_why' is shown in the status bar as it is: a file's newline, ESC or right-to-left override came through."""
+    train, s, gd = _run(LOGISTIC, steps=(30, 10))
+    path = _save(tmp_path, train, s, gd)
+    with np.load(path) as a:
+        arrays = {k: a[k] for k in a.files}
+    np.savez(path, **arrays, past_why=np.array("the data\nchanged \x1b[31mthere\u202e\t at 16\u2028"))
+    assert load_session(path).past_why == "the data changed [31mthere at 16"
