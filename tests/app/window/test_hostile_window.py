@@ -346,3 +346,22 @@ def test_data_too_wide_for_the_windows_network_is_refused_not_trained(window, qt
     window._loaded(*images)
     assert c.train is points and c.gd is gd and window.notice.isVisible()
     assert "a network of 900 hidden units on 12288 inputs" in window.notice.label.text()
+
+
+def test_a_session_of_fewer_examples_with_other_settings_opens(window, tmp_path, monkeypatch):
+    """Its settings were put in force before its data: the σ(z) panel drew its 6 examples' z with the window's
+    class members (indices up to 209), and IndexError ended the opening half done."""
+    from tests.formats.test_storage import dataset
+    from visualizer.core import GradientDescent
+    from visualizer.formats.storage import save_session
+
+    seen = []
+    monkeypatch.setattr("sys.excepthook", lambda *info: seen.append(info[1]))
+    train, test = dataset(6), dataset(4, seed=1, source="t")
+    gd = GradientDescent(train.X, train.Y, alpha=0.01)
+    gd.step(5)
+    path = tmp_path / "small.vis.npz"
+    save_session(path, train, test, {"alpha": 0.01}, gd.history, gd.iteration, gd.w, gd.b)
+    window.open_session(str(path))
+    assert not seen and window.controller.train.m == 6 and window.controller.settings.alpha == 0.01
+    assert window.notice.label.text().startswith(f"Opened the session {path}")

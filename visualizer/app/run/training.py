@@ -181,9 +181,10 @@ class TrainingController(QObject):
         why = (session.past_why or PAST_SAVED) if kept else SESSION_SAVED
         self._adopt(gd, [(gd.replay_from, why)] if gd.replay_from else [])
         self._quiet = True
-        try:
-            self.state.replace_settings(session.settings)
+        try:  # the data first: a panel redrawn for the settings draws the new run on its own examples (on the old
+            # ones, a session of 6 examples opened on 210 raised IndexError in the σ(z) panel's class members)
             self.state.set_data(session.train, session.test, fresh=True)
+            self.state.replace_settings(session.settings)
         finally:
             self._quiet = False
         self.state.happened(Happening.SESSION)
