@@ -49,6 +49,7 @@ def files(tmp_path_factory) -> Path:
         "npx300.npz": {"n_px": np.array(300), "w": np.zeros(3 * 300 * 300)},
         "deep.npz": {"metrics": np.array("[" * 100_000 + "]" * 100_000)},
         "objects.npz": {"w": np.array([object()], dtype=object)},
+        "bigint.npz": {"metrics": np.array('{"train_cost": 1' + "0" * 400 + "}")},
     }
     for name, changes in variants.items():
         np.savez(d / name, **(entries | changes))
@@ -95,6 +96,11 @@ HOSTILE = [
     ("n_px 300", lambda d: ["predict", d / "npx300.npz", IMAGE], "'w' would unpack to"),
     ("metrics nested 10^5 deep", lambda d: ["predict", d / "deep.npz", IMAGE], "nested too deeply"),
     ("Python objects", lambda d: ["predict", d / "objects.npz", IMAGE], "holds Python objects"),
+    # a whole number past any float: an OverflowError traceback, exit 1
+    ("metric 10^400", lambda d: ["predict", d / "bigint.npz", IMAGE], "must be a JSON object of numbers"),
+    # an empty name: --save '' saved nothing and said nothing; a model '' was ': no such file'
+    ("save ''", lambda d: ["train", "--iterations", "1", "--save", ""], "argument --save: '' is no file name"),
+    ("model ''", lambda d: ["predict", "", IMAGE], "argument MODEL.npz: '' is no file name"),
     ("10^12 floats declared", lambda d: ["predict", d / "huge.npz", IMAGE], "'w' declares (1000000000000,)"),
     ("zip bomb", lambda d: ["predict", d / "bomb.npz", IMAGE], "'w' would unpack to 64 MB"),
     ("network layers that do not chain", lambda d: ["predict", d / "unchained.npz", IMAGE],

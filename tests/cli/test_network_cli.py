@@ -4,11 +4,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from tests.conftest import COURSE_DIR
+from visualizer.cli.train_network import model_problem
 from visualizer.core.engine.losses import sigmoid
 from visualizer.core.models import Network, NetworkDescent, initial_parameters, network_accuracy, output_z
 from visualizer.core.models.optimized import NetworkOptimized
@@ -17,6 +19,7 @@ from visualizer.data import load_data
 from visualizer.data.planar import load_planar
 from visualizer.formats.model_files import load_model
 from visualizer.model.constraints import parse
+from visualizer.model.settings import RunSettings
 
 
 def run(*args, cwd=None):
@@ -132,11 +135,22 @@ def test_networks_at_several_alphas_print_the_table_with_what_j_did(tmp_path):
     (["--layers", "4", "--activation", "softmax"], "argument --activation: the activation must be one of relu"),
     (["--layers", "4", "--save", "m.npz"], "argument --save: a model of 2-D points cannot be saved yet"),
     (["--n-px", "64"], "planar:flower: holds 2-D points, not images, so --n-px does not apply"),
+    (["--layers", "10000,10000"], "argument --layers: a network of 10000, 10000 hidden units on 2 inputs has "
+                                  "100,050,001 parameters; at most 10,000,000 train here"),
 ])
 def test_what_a_network_cannot_do_yet_is_one_line_and_exit_2(tmp_path, flags, message):
     out = run("train", "planar:flower", "--test-fraction", "0", "--iterations", "5", *flags, cwd=tmp_path)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith(f"visualizer: error: {message}") and out.stderr.count("\n") == 1, out.stderr
+
+
+def test_a_network_too_large_for_the_window_is_refused_before_it_trains():
+    """--layers 10000,10000 on the cat images trained 222 million parameters (48 s and gigabytes for 3 iterations)."""
+    flags = SimpleNamespace(activation=None, init_scale=None)
+    big = RunSettings.from_dict({"hidden": [10000, 10000]}, "flags")
+    assert model_problem(big, flags, 12288).startswith("argument --layers: a network of 10000, 10000 hidden units on "
+                                                      "12288 inputs has 222,910,001 parameters")
+    assert model_problem(RunSettings.from_dict({"hidden": [4]}, "flags"), flags, 12288) is None
 
 
 def test_an_unknown_planar_set_is_one_line():

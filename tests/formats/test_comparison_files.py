@@ -198,6 +198,9 @@ HOSTILE = [
     ("sweep point", _edit(lambda h, a: h["sweep"]["points"].append([1, 2])), "[alpha, cost, diverged, steady]"),
     ("sweep K", _edit(lambda h, a: h["sweep"].__setitem__("k", 10**9)), "'k' must be a whole number"),
     ("negative target", _edit(lambda h, a: h.__setitem__("target", -1)), "'target' must be a number"),
+    # a whole number past any float: math.isfinite raised OverflowError, a traceback
+    ("target 10^400", _edit(lambda h, a: h.__setitem__("target", 10**400)), "'target' must be a number"),
+    ("elapsed 10^400", _run0("elapsed", 10**400), "'elapsed' must be a number"),
     ("curve longer than the sweep", _edit(lambda h, a: h["sweep"].__setitem__("curves", [32, 2])),
      "one length from 1 to 31"),
     ("curves for other points", _edit(lambda h, a: h["sweep"].__setitem__("curves", [34])), "each of its 2 points"),

@@ -126,6 +126,7 @@ def test_a_truncated_file_is_damage_not_a_traceback(saved, tmp_path, keep):
 
 def test_metrics_and_classes_are_checked_as_in_a_logistic_file(saved, tmp_path):
     for changes, message in [({"metrics": np.array(json.dumps({"a": "x"}))}, "of numbers"),
+                             ({"metrics": np.array('{"a": 1' + "0" * 400 + "}")}, "of numbers"),  # OverflowError
                              ({"classes": np.array(["cat", "cat"])}, "two different")]:
         np.savez(tmp_path / "bad.npz", **(entries(saved) | changes))
         with pytest.raises(StorageError, match=message):

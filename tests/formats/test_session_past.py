@@ -111,12 +111,14 @@ def test_a_past_that_does_not_fit_is_refused_naming_the_file(tmp_path, entries, 
     assert str(bad) in str(err.value)
 
 
-def test_a_past_whose_iterations_go_backwards_is_refused(tmp_path):
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64])  # unsigned, the step down wrapped round to a step up
+def test_a_past_whose_iterations_go_backwards_is_refused(tmp_path, dtype):
     train, s, gd = _run(LOGISTIC, steps=(30, 10))
     path = _save(tmp_path, train, s, gd)
     with np.load(path) as a:
         arrays = {k: a[k] for k in a.files}
     arrays["past_counters"][[1, 2], 0] = arrays["past_counters"][[2, 1], 0]
+    arrays["past_counters"] = arrays["past_counters"].astype(dtype)
     np.savez(path, **arrays)
     with pytest.raises(StorageError, match="increasing iterations from 0 to 40"):
         load_session(path)
@@ -141,3 +143,13 @@ def test_batch_descent_on_the_gram_path_keeps_every_point(monkeypatch):
     monkeypatch.setattr("visualizer.core.engine.data_changes.SAVED_PAST_BYTES", 4000)
     _, _, gd = _run(LOGISTIC)
     assert gd.method == "gram" and gd.exact_state().past.iterations == tuple(gd.trajectory.iterations)
+
+
+def test_a_files_reason_for_its_past_is_read_as_one_plain_line(tmp_path):
+    """'past_why' is shown in the status bar as it is: a file's newline, ESC or right-to-left override came through."""
+    train, s, gd = _run(LOGISTIC, steps=(30, 10))
+    path = _save(tmp_path, train, s, gd)
+    with np.load(path) as a:
+        arrays = {k: a[k] for k in a.files}
+    np.savez(path, **arrays, past_why=np.array("the data\nchanged \x1b[31mthere\u202e\t at 16\u2028"))
+    assert load_session(path).past_why == "the data changed [31mthere at 16"

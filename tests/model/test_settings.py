@@ -61,6 +61,9 @@ def test_missing_keys_take_defaults():
     ("budget", 1e5), ("lam", "0"), ("speed", "30"),
     # λ is bounded (group 3: 1e308 gave NaN), as α is.
     ("lam", 1e308), ("lam", 1e7), ("decay", 1e7),
+    # A JSON whole number beyond any float: OverflowError escaped the file's one message.
+    *(pytest.param(key, sign * 10**400, id=f"{key}-10^400") for key, sign in
+      (("alpha", 1), ("seed", 1), ("budget", -1), ("batch_size", 1))),
 ])
 def test_each_bad_value_is_named_with_its_key_and_source(key, value):
     with pytest.raises(SettingsError) as info:
@@ -104,6 +107,14 @@ def test_text_is_read_into_the_type_first():
         parse("budget", "1000000000000")
     with pytest.raises(ValueError, match="positive number"):
         parse("epsilon", "-1e-8")
+
+
+@pytest.mark.parametrize("text", ["\u00b2", "4,\u00b3", "9" * 5000])
+def test_a_list_of_sizes_that_int_cannot_read_is_refused_by_its_rule(text):
+    """'²' is a digit int() cannot read, 5000 digits more than it reads: Python's own message came through."""
+    with pytest.raises(ValueError, match="^the hidden layer sizes must be a list of at most 20 whole numbers"):
+        parse("hidden", text)
+    assert parse("hidden", "\u0663,4") == (3, 4)  # Arabic-Indic 3: a decimal digit int() reads
 
 
 def test_a_strict_refusal_says_what_is_wrong():

@@ -201,6 +201,13 @@ def _count(minimum: int):
     return parse
 
 
+def _path(text: str) -> str:
+    """A file or folder name: an empty one was ignored (--save '' saved nothing, silently) or said ': no such file'."""
+    if not text:
+        raise argparse.ArgumentTypeError(f"{text!r} is no file name")
+    return text
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
@@ -227,10 +234,12 @@ def _animate_parser(sub) -> None:
     anim = sub.add_parser("animate", help="train, then save a stretch of the run as an animated GIF or MP4",
                           description="Train N iterations, then draw the window (or one panel) at iterations "
                                       "from --from to --to, replayed from the run's history, as a GIF or an MP4.")
-    anim.add_argument("out", metavar="OUT.gif|OUT.mp4", help="where to write it (.mp4 needs the video extra)")
-    anim.add_argument("--data", metavar="PATH", help="data set, such as planar:flower (default: the demo set)")
+    anim.add_argument("out", metavar="OUT.gif|OUT.mp4", type=_path,
+                      help="where to write it (.mp4 needs the video extra)")
+    anim.add_argument("--data", metavar="PATH", type=_path,
+                      help="data set, such as planar:flower (default: the demo set)")
     add_setting(anim, "test_fraction", default=None, help_default=TABLE["test_fraction"].default)
-    anim.add_argument("--lesson", metavar="LESSON.toml",
+    anim.add_argument("--lesson", metavar="LESSON.toml", type=_path,
                       help="set the window up as this lesson file does: data, settings, panels, first iterations")
     add_setting(anim, "budget", "iterations to train first (2000, or the lesson's own when it runs some)",
                 dest="iterations", default=None)
@@ -278,10 +287,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND", parser_class=_Parser,
                                 prog="visualizer")
     train = sub.add_parser("train", help="train from the command line and print the course's figures")
-    train.add_argument("train", metavar="TRAIN", nargs="?",
+    train.add_argument("train", metavar="TRAIN", nargs="?", type=_path,
                        help="training data: a course .h5 file, a folder of images, 2-D points as planar:NAME ("
                             + ", ".join(PLANAR_SETS) + ") or a .csv of x1,x2,y (default: the demo set)")
-    train.add_argument("--test", metavar="TEST",
+    train.add_argument("--test", metavar="TEST", type=_path,
                        help="test data (default: test_*.h5 beside train_*.h5, a test/ folder beside train/, "
                             "or a held-out part of TRAIN)")
     train.add_argument("--positive", metavar="NAME", help="the class that counts as y = 1 (default: cat, yes, ...)")
@@ -305,18 +314,20 @@ def build_parser() -> argparse.ArgumentParser:
                 + "; ".join(f"{key}: {spec.rule}" for key, spec in SPECS.items()))
     for key in ("batch_size", *HYPERS, "lam", "decay", "decay_kind"):
         add_setting(opt, key)
-    train.add_argument("--json", metavar="PATH", help="also write the results as JSON")
-    train.add_argument("--save", metavar="MODEL.npz", help="save the trained model (the last α's run)")
+    train.add_argument("--json", metavar="PATH", type=_path, help="also write the results as JSON")
+    train.add_argument("--save", metavar="MODEL.npz", type=_path, help="save the trained model (the last α's run)")
 
     predict = sub.add_parser("predict", help="classify images with a saved model")
-    predict.add_argument("model", metavar="MODEL.npz", help="a model saved by the window or by train --save")
-    predict.add_argument("images", metavar="IMAGE", nargs="+", help="image files")
+    predict.add_argument("model", metavar="MODEL.npz", type=_path,
+                         help="a model saved by the window or by train --save")
+    predict.add_argument("images", metavar="IMAGE", nargs="+", type=_path, help="image files")
 
     shot = sub.add_parser("screenshot", help="train, then save the window or one panel as a PNG")
-    shot.add_argument("out", metavar="OUT.png", help="where to write the PNG")
-    shot.add_argument("--data", metavar="PATH", help="data set, such as planar:flower (default: the demo set)")
+    shot.add_argument("out", metavar="OUT.png", type=_path, help="where to write the PNG")
+    shot.add_argument("--data", metavar="PATH", type=_path,
+                      help="data set, such as planar:flower (default: the demo set)")
     add_setting(shot, "test_fraction", default=None, help_default=TABLE["test_fraction"].default)
-    shot.add_argument("--lesson", metavar="LESSON.toml",
+    shot.add_argument("--lesson", metavar="LESSON.toml", type=_path,
                       help="set the window up as this lesson file does: data, settings, panels, first iterations")
     add_setting(shot, "budget", "iterations first (2000, or the lesson's own)", dest="iterations", default=None)
     add_setting(shot, "alpha", "learning rate (0.005, or the lesson's own)", default=None)
@@ -332,7 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
                                          "each of its expectations (docs/lessons.md): one line each, with the "
                                          "values measured. Exit 0: all hold; 1: one fails; 2: a file cannot be "
                                          "read.")
-    lessons.add_argument("lessons", metavar="LESSON.toml", nargs="+", help="lesson files")
+    lessons.add_argument("lessons", metavar="LESSON.toml", nargs="+", type=_path, help="lesson files")
 
     desktop = sub.add_parser("install-desktop", help="add visualizer to the application menu (Linux desktops)",
                              description="Write a freedesktop.org menu entry and the icon under XDG_DATA_HOME "

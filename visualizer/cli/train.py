@@ -46,7 +46,7 @@ def train(args) -> int:
         print(f"visualizer: note: {one_line(what)}; reporting training figures only", file=sys.stderr)
         test = None
     settings = settings_from_flags(args, TRAIN_SETTINGS)
-    if problem := model_problem(settings, args, train.m) or (args.seeds and seeds_problem(args, settings)):
+    if problem := model_problem(settings, args, train.n_x) or (args.seeds and seeds_problem(args, settings)):
         raise UsageError(problem)
     if args.save and train.n_px == 0:
         raise UsageError("argument --save: a model of 2-D points cannot be saved yet (predict reads images)")

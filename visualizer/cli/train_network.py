@@ -22,15 +22,19 @@ from visualizer.core.models.optimized import NetworkOptimized, network_trainer
 from visualizer.core.optim.optimizers import Optimizer
 from visualizer.data import Dataset
 from visualizer.model.constraints import MODEL_SETTINGS, TABLE
-from visualizer.model.settings import RunSettings
+from visualizer.model.settings import RunSettings, hidden_problem
 
 
-def model_problem(settings: RunSettings, args, m: int) -> str | None:
-    """One line (naming the flag) when the flags ask for what the model cannot do (yet), or None."""
+def model_problem(settings: RunSettings, args, n_x: int) -> str | None:
+    """One line (naming the flag) when the flags ask for what the model cannot do (yet), or None; a network
+    too large to train is refused as the window refuses it (--layers 10000,10000 on the demo set: 222 million
+    parameters, gigabytes, before any iteration)."""
     if not settings.hidden:
         given = [key for key in MODEL_SETTINGS if key != "hidden" and getattr(args, key) is not None]
         if given:
             return f"argument {TABLE[given[0]].flag}: applies to a network's hidden layers; give --layers too"
+    if problem := hidden_problem(settings.hidden, n_x):
+        return f"argument {TABLE['hidden'].flag}: {problem}"
     return None
 
 

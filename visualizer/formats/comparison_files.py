@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import math
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,7 +107,7 @@ def _int(d: dict, key: str, lo: int, hi: int) -> int:
 
 def _real(d: dict, key: str, lo: float, hi: float) -> float:
     v = d.get(key)
-    if isinstance(v, bool) or not isinstance(v, int | float) or not (math.isfinite(v) and lo <= v <= hi):
+    if isinstance(v, bool) or not isinstance(v, int | float) or not (abs(v) <= sys.float_info.max and lo <= v <= hi):
         raise ValueError(f"{key!r} must be a number from {lo:g} to {hi:g}, not {str(v)[:40]}")
     return float(v)
 

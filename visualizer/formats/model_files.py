@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,8 +131,9 @@ def load_model(path) -> Model | NetworkModel:
 
 def _model_metrics(a, path) -> dict:
     metrics = json_of(a, "metrics", path, "its metrics")
-    if not isinstance(metrics, dict) or not all(
-            v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in metrics.values()):
+    if not isinstance(metrics, dict) or not all(  # an int past any float (10^400) cannot be said as one
+            v is None or isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool)
+                                                  and abs(v) <= sys.float_info.max) for v in metrics.values()):
         raise StorageError(f"{path}: its metrics ('metrics') must be a JSON object of numbers")
     return _finite_or_none(metrics)
 

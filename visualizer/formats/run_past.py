@@ -65,6 +65,9 @@ def read_past(a, path, size: int, m: int, last: int) -> SavedPast | None:
     if stride < 1 or stride & (stride - 1) or origin not in (0, 1):
         raise StorageError(f"{path}: the entries 'past_stride' and 'past_origin' must be a power of two and 0 or 1")
     counters = a["past_counters"]
+    if counters.dtype.kind == "u" and counters.size and counters.max() > 2**62:
+        raise StorageError(f"{path}: the entry 'past_counters' holds {counters.max()}; its numbers must be below 2^62")
+    counters = counters.astype(np.int64)  # unsigned, a step down would wrap round to a step up
     k = counters.shape[0]
     its = counters[:, 0] if counters.shape[1:] == (5,) else None
     if its is None or not 1 <= k <= MAX_ROWS or np.any(np.diff(its) <= 0) or its[0] != start or its[-1] > last:

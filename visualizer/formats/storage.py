@@ -38,6 +38,7 @@ from visualizer.formats.stored_entries import (
     json_of,
     need,
     read_stored,
+    sentence_of,
     text_of,
     whole,
 )
@@ -244,7 +245,7 @@ def load_session(path) -> Session:
     return Session(train, test, settings, history, iteration, w, b,
                    exact_state(a, path, train, b, iteration, network),
                    comparison_files.read(a, path, train.m), _threshold(a, path), pinned_files.read(a, path),
-                   text_of(a, "past_why", path) if "past_why" in a else "")
+                   sentence_of(a, "past_why", path) if "past_why" in a else "")
 
 
 def _threshold(a, path) -> float:

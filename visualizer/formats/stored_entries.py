@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 
 import numpy as np
 
@@ -75,6 +76,13 @@ def whole(a, key, path, lo: int, hi: int) -> int:
 
 def text_of(a, key, path) -> str:
     return str(need(a, key, path)[()])
+
+
+def sentence_of(a, key, path) -> str:
+    """A sentence the window shows as it is: a file's control and format characters (a newline, ESC, a
+    right-to-left override) would break its one line or turn its text round, so each is a space."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text_of(a, key, path))
+    return " ".join(text.split())
 
 
 def json_of(a, key, path, what: str):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import sys
 from dataclasses import dataclass
 
 from visualizer.core import LOSSES
@@ -230,8 +231,9 @@ def check(key: str, raw, seen=None):
         if c.type is int and isinstance(raw, numbers.Real) and not isinstance(raw, bool):
             raise ValueError(f"{c.what} must be a whole number (written without a decimal point), not {shown(seen)}")
         raise _refuse(c, raw, seen)
-    value = c.type(raw)
-    if not math.isfinite(value) or not _inside(c, value):
+    # A whole number beyond any float (a file's 1 followed by 400 zeros) is not a float, but is an int.
+    value = c.type(raw) if c.type is int or abs(raw) <= sys.float_info.max else math.inf
+    if isinstance(value, float) and not math.isfinite(value) or not _inside(c, value):
         raise _refuse(c, raw, seen)
     return value
 
@@ -279,12 +281,16 @@ def parse(key: str, text: str):
     return check(key, number, text)
 
 
+#: Digits of one number in a list at most: beyond every bound, short of what int() refuses to read (4300).
+_DIGITS = 40
+
+
 def _whole_numbers(c: Constraint, word: str, text: str) -> list[int]:
     """"20,7,5" (or "20 7 5") as [20, 7, 5]; empty text, or "none", is the empty list."""
     if word.lower() in ("", "none"):
         return []
     parts = [p for p in re.split(r"[\s,]+", word) if p]
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isdecimal() and len(p) <= _DIGITS for p in parts):  # what int() reads ('²' is a digit, not decimal)
         raise ValueError(f"{c.what} must be {c.rule()}, not {shown(text)}")
     return [int(p) for p in parts]
 

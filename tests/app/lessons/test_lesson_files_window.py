@@ -254,3 +254,19 @@ def test_another_lesson_replaces_the_locks_of_the_first(window, qtbot, tmp_path)
     opened(window, qtbot, second)
     assert window.controls.loss.isEnabled() and window.reset_action.isEnabled() and window.controls.seed.isVisible()
     assert not window.controls.alpha.isEnabled() and "Two" in window.instructions.plain_text()
+
+
+def test_a_lessons_network_is_built_on_its_own_data_only(window, qtbot, tmp_path, monkeypatch):
+    """900 units fit the lesson's 2-D points (3,601 parameters); its settings were put in force first, so they were
+    built on the window's 12288 inputs (11 million; 10000,900 would be 123 million), and leaving it did the same."""
+    from visualizer.core.models import network
+
+    built, real = [], network.Network.__init__
+    monkeypatch.setattr(network.Network, "__init__", lambda net, n_x, hidden, *a, **k: (
+        built.append((n_x, tuple(hidden))), real(net, n_x, hidden, *a, **k))[1])
+    opened(window, qtbot, write(tmp_path, 'title = "x"\n[data]\nsource = "planar:flower"\ntest_fraction = 0\n'
+                                          '[settings]\nhidden = [900]\ninit = "random"\n'))
+    monkeypatch.setattr(window, "save_first", lambda *a: True)
+    window.leave_lesson()
+    assert window.controller.train.n_x == 12288 and window.controller.settings.hidden == ()
+    assert {size for size in built if size[1] == (900,)} == {(2, (900,))}

@@ -331,3 +331,37 @@ def test_exported_legends_sit_beside_the_curves(window, qtbot, tmp_path, monkeyp
     assert seen == [(3, [False, False])] and cut == []
     assert window.cost_curve.plot.legend.isVisible() and not [
         i for i in window.cost_curve.view.ci.items if type(i).__name__ == "LegendItem"]
+
+
+def test_data_too_wide_for_the_windows_network_is_refused_not_trained(window, qtbot):
+    """Hidden 900 is 3,601 parameters on 2-D points; the cat images made it 11 million, built at once (10000,900:
+    123 million, gigabytes), where the window refuses such a network when it is asked for."""
+    from visualizer.data import load_data
+
+    c = window.controller
+    images = (c.train, c.test)
+    window._loaded(*load_data("planar:flower", test_fraction=0))
+    window.state.change_settings(hidden=(900,))
+    points, gd = c.train, c.gd
+    window._loaded(*images)
+    assert c.train is points and c.gd is gd and window.notice.isVisible()
+    assert "a network of 900 hidden units on 12288 inputs" in window.notice.label.text()
+
+
+def test_a_session_of_fewer_examples_with_other_settings_opens(window, tmp_path, monkeypatch):
+    """Its settings were put in force before its data: the σ(z) panel drew its 6 examples' z with the window's
+    class members (indices up to 209), and IndexError ended the opening half done."""
+    from tests.formats.test_storage import dataset
+    from visualizer.core import GradientDescent
+    from visualizer.formats.storage import save_session
+
+    seen = []
+    monkeypatch.setattr("sys.excepthook", lambda *info: seen.append(info[1]))
+    train, test = dataset(6), dataset(4, seed=1, source="t")
+    gd = GradientDescent(train.X, train.Y, alpha=0.01)
+    gd.step(5)
+    path = tmp_path / "small.vis.npz"
+    save_session(path, train, test, {"alpha": 0.01}, gd.history, gd.iteration, gd.w, gd.b)
+    window.open_session(str(path))
+    assert not seen and window.controller.train.m == 6 and window.controller.settings.alpha == 0.01
+    assert window.notice.label.text().startswith(f"Opened the session {path}")

@@ -163,8 +163,7 @@ class LessonFileActions:
         self.undo.clear()  # edits of the previous data cannot be undone into the lesson's
         self._applying_lesson = True
         try:
-            self.state.replace_settings(lesson.settings)
-            self.state.set_data(train, test, fresh=True)
+            self.controller.start_on(train, test, lesson.settings)
         finally:
             self._applying_lesson = False
         self.lesson_file = lesson
@@ -328,8 +327,7 @@ class LessonFileActions:
             return
         _layout, settings, train, test = self._own
         self.controller.pause()
-        self.state.set_data(train, test, fresh=True)  # ends the lesson and puts the docks back
-        self.state.restore_settings(settings)
+        self.controller.start_on(train, test, settings)  # its data ends the lesson and puts the docks back
         self.undo.clear()
         self._saved_iteration = 0
         self.notice.show_message("Left the lesson: your own panels, settings and data are back, from iteration 0.",

@@ -175,18 +175,28 @@ class TrainingController(QObject):
         """
         gd = self._new_run(session.train, session.test, session.settings)
         gd.restore(session.w, session.b, session.iteration, session.history, session.exact)
-        self.pause()
-        self._ghosts.forget()
         kept = session.exact is not None and session.exact.past is not None
         why = (session.past_why or PAST_SAVED) if kept else SESSION_SAVED
-        self._adopt(gd, [(gd.replay_from, why)] if gd.replay_from else [])
+        self.start_on(session.train, session.test, session.settings, gd, [(gd.replay_from, why)] if gd.replay_from
+                      else [])
+        self.state.happened(Happening.SESSION)
+
+    def start_on(self, train: Dataset, test: Dataset | None, settings: RunSettings,
+                 gd: GradientDescent | None = None, restarts: list | None = None) -> None:
+        """New data and settings at once (a session, a lesson, leaving it): the run (``gd``, or a new one) is built on
+        both before either is in force, never on one with the other's (a lesson's 900 units fitting its 2-D points
+        were built on the window's 12288 inputs first); the data goes first, so a panel redrawn for the settings draws
+        the run on its own examples (a 6-example session on 210: IndexError in the σ(z) panel)."""
+        gd = gd or self._new_run(train, test, settings)
+        self.pause()
+        self._ghosts.forget()
+        self._adopt(gd, restarts)
         self._quiet = True
         try:
-            self.state.replace_settings(session.settings)
-            self.state.set_data(session.train, session.test, fresh=True)
+            self.state.set_data(train, test, fresh=True)
+            self.state.restore_settings(settings)  # B fitted to the data in force, as ever
         finally:
             self._quiet = False
-        self.state.happened(Happening.SESSION)
 
     def replay_note(self) -> str | None:
         """Why the iterations before the earliest that can be shown cannot be, from this run's restarts."""

@@ -19,6 +19,7 @@ from visualizer.app.window.editing import DataEdit, added, moved, relabelled, re
 from visualizer.app.window.safety import reported
 from visualizer.data import Dataset, cache_dir, cache_size, clear_cache
 from visualizer.data.planar import with_point
+from visualizer.model.settings import model_problem
 
 
 class DataActions:
@@ -84,6 +85,10 @@ class DataActions:
             loader.deleteLater()
 
     def _loaded(self, train: Dataset, test: Dataset | None) -> None:
+        if problem := model_problem(self.state.settings, train.m, train.n_x):  # hidden 10000,900 fit 2-D points
+            self.notice.show_message(f"Could not open the data set {train.source}: {problem[1]}. Choose fewer "
+                                     "hidden units first.", "error")
+            return
         self.undo.clear()  # edits of the previous data set cannot be undone into this one
         self.state.set_data(train, test, fresh=True)
         what = "points" if train.is_points else "images"
