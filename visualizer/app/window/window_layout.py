@@ -220,11 +220,9 @@ class WindowLayout:
                     return rank, front.y(), front.x(), k
             return 6, 0, 0, 0  # the docks' tab bars, and what the lessons window holds
 
-        chain, widget = [], self.nextInFocusChain()
-        while widget is not self:
-            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.window() is self:
-                chain.append(widget)
-            widget = widget.nextInFocusChain()
+        # the window's own widgets in the order they were made (walking nextInFocusChain kept a closed window alive)
+        chain = [w for w in self.findChildren(QWidget)
+                 if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.window() is self]
         stops = sorted(chain, key=place)  # stable: each panel keeps its own order
         if stops != chain:
             for first, second in zip(stops, stops[1:], strict=False):
