@@ -297,7 +297,9 @@ class SurfaceView:
         if not (np.isfinite(far) and np.isfinite(span)):
             return "The path's distance from this plane is not finite: it is drawn at its projection."
         before = [i for i in self.path_iterations if i < (self.view_iteration or 0)]
-        every = 1 if before and before == list(range(before[0], self.view_iteration)) else self.path_every
+        # every iteration up to the one shown (they increase: a count says it, without a list as long as the run)
+        every = 1 if before and before[-1] == self.view_iteration - 1 and len(before) == before[-1] - before[0] + 1 \
+            else self.path_every
         kept = "path" if every == 1 else f"path, at the points kept every {every} iterations,"
         if far <= 1e-6 * span:
             return f"The whole {kept} lies on this plane."
