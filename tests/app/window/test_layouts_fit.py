@@ -173,3 +173,24 @@ def test_presentation_mode_gives_the_evaluation_in_front_room_for_all_of_it(wind
         qtbot.waitUntil(fits, timeout=3000)
     finally:
         window.set_presentation(False)
+
+
+def test_a_new_window_at_1024_by_768_shows_the_cost_panels_three_plots(qtbot, monkeypatch, demo):
+    """The cost dock opened at 300 px, too short for three readable plots: the cost J showed alone."""
+    from PySide6.QtTest import QTest
+
+    from visualizer.app.common.application import make_app
+    from visualizer.app.window.main_window import MainWindow
+
+    screen_of(monkeypatch, (1024, 768))
+    make_app()
+    w = MainWindow(*demo, remember_layout=False)
+    qtbot.addWidget(w)
+    w.ask_before_closing = False
+    w.resize(1024, 768)
+    w.show()
+    assert QTest.qWaitForWindowExposed(w, 5000)
+    QTest.qWait(50)
+    curve = w.cost_curve
+    assert curve.acc.isVisible() and curve.stability.isVisible() and w.docks["sigmoid"].height() >= 200
+    w.close()

@@ -271,7 +271,9 @@ class WindowLayout:
         d = self.docks
         self.resizeDocks([d["controls"], d["cost"]], [360, 420], Qt.Orientation.Horizontal)
         self.resizeDocks([d["controls"], d["weights"]], [480, 160], Qt.Orientation.Vertical)
-        self.resizeDocks([d["cost"], d["sigmoid"]], [300, 230], Qt.Orientation.Vertical)
+        # the cost panel's three plots readable where the column has the room (at 1024 x 768 it showed the cost alone)
+        cost = max(300, self.cost_curve.readable_height() + d["cost"].height() - d["cost"].widget().height())
+        self.resizeDocks([d["cost"], d["sigmoid"]], [cost, 230], Qt.Orientation.Vertical)
         self.resizeDocks([d["gallery"]], [180], Qt.Orientation.Vertical)
 
     def showEvent(self, event) -> None:
