@@ -1,10 +1,9 @@
 """Runs gradient descent off the GUI thread and hands the GUI the latest state.
 
-What the learner asks while it trains (a new α, another optimizer, pause, budget, speed) goes into one
-queue of intents (``visualizer.app.run.intents``), which the worker drains between chunks; ``gd.step``
-asks before every iteration whether the queue is empty, so a chunk ends as soon as something waits.
-While no worker runs, the controller drains the queue at once. The worker publishes an immutable
-``Snapshot`` after each short batch; the GUI never waits for it and reads ``latest`` on its own timer.
+What the learner asks while it trains (α, the optimizer, pause, budget, speed) goes into one queue of intents
+(``visualizer.app.run.intents``), drained between chunks (``gd.step`` asks before every iteration, so a chunk
+ends as soon as something waits) or at once while no worker runs. The worker publishes an immutable
+``Snapshot`` after each short batch; the GUI reads ``latest`` on its own timer and never waits for it.
 """
 
 from __future__ import annotations
@@ -41,10 +40,10 @@ GIL_SWITCH_S = 0.001
 
 
 class TrainingController(QObject):
-    """Owns the run on the data and settings of a ``WindowState``, following it one setting at a time: α and
-    the optimizer's fields become intents, a new loss, init or seed a new run, edited data is trained on from
-    the same (w, b), an edit undone before any step gives the run back whole. Whoever reads the run's
-    coordinates with a theta of its own does it within ``coordinates.reading()`` (a switch may move them)."""
+    """Owns the run on a ``WindowState``'s data and settings, one setting at a time: α and the optimizer become
+    intents, a new loss, init or seed a new run, edited data goes on from the same (w, b) (undone before any
+    step, the run comes back whole). A reader of the run's coordinates with a theta of its own reads within
+    ``coordinates.reading()`` (a switch may move them)."""
 
     runningChanged = Signal(bool)
     stopped = Signal(str, str)  # (reason, message): budget, converged, overflow (J is not finite)
@@ -116,8 +115,7 @@ class TrainingController(QObject):
 
     def pause(self) -> None:
         """Stop the worker once it has applied what was asked before; returns when it has stopped."""
-        worker = self._worker
-        if worker is None:
+        if (worker := self._worker) is None:
             return
         self._intents.put(Pause())
         worker.wait()
@@ -169,10 +167,8 @@ class TrainingController(QObject):
             self.reset_done.emit()
 
     def restore(self, session) -> None:
-        """Reopen a saved session (storage.Session): its data, settings and history, going on where it stopped.
-
-        The new run is built first: if that fails, the current one and the state are left exactly as they were.
-        """
+        """Reopen a saved session (storage.Session) where it stopped; the new run is built first, so a failure
+        leaves the current one and the state exactly as they were."""
         gd = self._new_run(session.train, session.test, session.settings)
         gd.restore(session.w, session.b, session.iteration, session.history, session.exact)
         kept = session.exact is not None and session.exact.past is not None
@@ -183,10 +179,9 @@ class TrainingController(QObject):
 
     def start_on(self, train: Dataset, test: Dataset | None, settings: RunSettings,
                  gd: GradientDescent | None = None, restarts: list | None = None) -> None:
-        """New data and settings at once (a session, a lesson, leaving it): the run (``gd``, or a new one) is built on
-        both before either is in force, never on one with the other's (a lesson's 900 units fitting its 2-D points
-        were built on the window's 12288 inputs first); the data goes first, so a panel redrawn for the settings draws
-        the run on its own examples (a 6-example session on 210: IndexError in the σ(z) panel)."""
+        """New data and settings at once (a session, a lesson, leaving it): the run (``gd``, or a new one) is built
+        on both first (a lesson's 900 units for 2-D points were built on 12288 inputs), then the data goes in before
+        the settings, so a redrawn panel draws the run on its own examples (a 6-example session: IndexError)."""
         gd = gd or self._new_run(train, test, settings)
         self.pause()
         self._ghosts.forget()
@@ -385,8 +380,7 @@ class TrainingController(QObject):
         return not self._intents.empty()
 
     def _stop(self, reason: str, message: str) -> None:
-        gd = self.gd
-        self._stop_facts = (gd, gd.iteration, gd.alpha, gd.optimizer)
+        self._stop_facts = (self.gd, self.gd.iteration, self.gd.alpha, self.gd.optimizer)
         self.stopped.emit(reason, message)
 
     def _publish(self) -> None:
