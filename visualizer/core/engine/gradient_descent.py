@@ -21,8 +21,6 @@ faster, and its z, rebuilt from theta at each chunk's end, made the figures depe
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from visualizer.core.engine.data_changes import DataChanges
@@ -32,7 +30,7 @@ from visualizer.core.engine.metrics import accuracy
 from visualizer.core.engine.minibatch import MiniBatchSteps
 from visualizer.core.engine.parametrization import GRAM_MAX_BYTES, Examples, Parametrization, choose_parametrization
 from visualizer.core.engine.replay import Replay
-from visualizer.core.engine.run_readings import RunReadings
+from visualizer.core.engine.run_readings import RunReadings, validate_alpha
 from visualizer.core.engine.trajectory import Trajectory
 from visualizer.core.optim.optimizers import SPAN_PRESERVING, Optimizer, OptimizerState, choose_path, transition
 from visualizer.core.optim.overflow import explain
@@ -40,13 +38,6 @@ from visualizer.core.optim.transforms import L2
 
 #: Iterations run between two checks (bounded so the z buffer stays small).
 CHUNK = 256
-
-
-def validate_alpha(alpha: float) -> float:
-    alpha = float(alpha)
-    if not math.isfinite(alpha) or alpha <= 0:
-        raise ValueError(f"the learning rate must be a positive number, not {alpha!r}")
-    return alpha
 
 
 def initial_parameters(n_x: int, init: str = "zeros", seed: int = 0, scale: float = 0.01):
@@ -186,13 +177,7 @@ class GradientDescent(Replay, MiniBatchSteps, DataChanges, RunReadings):
 
     @alpha.setter
     def alpha(self, value: float) -> None:
-        value = validate_alpha(value)
-        if value != self._alpha:  # a new alpha is watched afresh, from the cost where it starts
-            self.diverged_at = None
-            self._divergence_base = self.cost
-        self._alpha = value
-        self.history.set_alpha(self.iteration, self._alpha)
-        self.overflow = None
+        self._take_alpha(value)
 
     @property
     def w(self) -> np.ndarray:

@@ -3,9 +3,29 @@ regression and a network these alike, so they are written once."""
 
 from __future__ import annotations
 
+import math
+
+
+def validate_alpha(alpha: float) -> float:
+    alpha = float(alpha)
+    if not math.isfinite(alpha) or alpha <= 0:
+        raise ValueError(f"the learning rate must be a positive number, not {alpha!r}")
+    return alpha
+
 
 class RunReadings:
-    """Needs ``loss``, ``z``, ``y``, ``penalty()``, ``overflow`` and ``_divergence_base`` from the run."""
+    """Needs ``loss``, ``z``, ``y``, ``penalty()``, ``overflow``, ``history``, ``iteration``, ``_alpha`` and
+    ``_divergence_base`` from the run."""
+
+    def _take_alpha(self, value: float) -> float:
+        """A new α from this iteration on (checked); a new one is watched afresh, from the cost where it starts."""
+        value = validate_alpha(value)
+        if value != self._alpha:
+            self.diverged_at, self._divergence_base = None, self.cost
+        self._alpha = value
+        self.history.set_alpha(self.iteration, value)
+        self.overflow = None
+        return value
 
     @property
     def halted(self) -> bool:

@@ -28,7 +28,6 @@ import threading
 import numpy as np
 
 from visualizer.core.engine.data_changes import checked_test
-from visualizer.core.engine.gradient_descent import validate_alpha
 from visualizer.core.engine.history import History
 from visualizer.core.engine.losses import Loss, get_loss
 from visualizer.core.engine.metrics import accuracy
@@ -224,13 +223,7 @@ class NetworkRun(NetworkKeeping, RunReadings):
 
     @alpha.setter
     def alpha(self, value: float) -> None:
-        value = validate_alpha(value)
-        self._stepper.set_alpha(value)
-        if value != self._alpha:  # a new α is watched afresh, from the cost where it starts
-            self.diverged_at, self._divergence_base = None, self.cost
-        self._alpha = value
-        self.history.set_alpha(self.iteration, value)
-        self.overflow = None
+        self._stepper.set_alpha(self._take_alpha(value))
 
     @property
     def optimizer(self) -> Optimizer:
