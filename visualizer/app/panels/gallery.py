@@ -326,9 +326,10 @@ class GalleryPanel(QWidget):
     def _title(self, name: str) -> None:
         """The tab says how many cards it shows when a cell of the matrix filters them."""
         model = self.models[name]
-        m = len(model.names)
-        self.tabs.setTabText(self.tabs.indexOf(self.lists[name]),
-                             f"{name} ({m})" if model.cell is None else f"{name} ({len(model.order)} of {m})")
+        m, index = len(model.names), self.tabs.indexOf(self.lists[name])
+        title = f"{name} ({m})" if model.cell is None else f"{name} ({len(model.order)} of {m})"
+        if self.tabs.tabText(index) != title:  # drawn every frame: a new text lays the tab bar out again
+            self.tabs.setTabText(index, title)
 
     @staticmethod
     def _summary(model: ExamplesModel) -> str:
