@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
+from tests.app.dialogs import answer_the_box
 from visualizer.fs.resources import LESSONS_DIR
 
 LESSON = LESSONS_DIR / "04-learning-rate.toml"
-
-
-def answer_the_box(seen: list, button: QMessageBox.StandardButton) -> None:
-    """Once the question is up, read it and press ``button``, as a learner would."""
-    def press():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(50, press)
-            return
-        seen.append(box.text())
-        box.button(button).click()
-
-    QTimer.singleShot(50, press)
 
 
 def menu_action(window, text: str):

@@ -2,25 +2,12 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
 
+from tests.app.dialogs import answer_the_box
 from tests.conftest import image_folder
 from visualizer.core import sigmoid
 from visualizer.core.reference.lecture import gradient_descent_reference
-
-
-def answer_with(seen: list, button_text: str) -> None:
-    """Once the question is up, read it and press the button called ``button_text``, as a learner would."""
-    def press():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(50, press)
-            return
-        seen.append(box.text())
-        next(b for b in box.buttons() if b.text().replace("&", "") == button_text).click()
-
-    QTimer.singleShot(50, press)
 
 
 def _wait_steps(qtbot, window, n):
@@ -50,7 +37,7 @@ def test_training_on_from_the_past_asks_then_branches(window, qtbot):
     window.controls.alpha.field.editingFinished.emit()
     window.state.change_settings(budget=5)
     seen = []
-    answer_with(seen, "Branch from 10")
+    answer_the_box(seen, "Branch from 10")
     qtbot.mouseClick(window.controls.train_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 15, timeout=5000)
     assert seen == ["You are looking back at iteration 10 of 40. Training on from here starts a new branch: "
@@ -66,11 +53,11 @@ def test_train_while_looking_back_can_go_on_from_the_end_or_be_cancelled(window,
     window.state.change_settings(budget=5)
     window.look_at(12)
     seen = []
-    answer_with(seen, "Cancel")
+    answer_the_box(seen, "Cancel")
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: len(seen) == 1, timeout=5000)
     assert window.view_iteration == 12 and window.controller.gd.iteration == 30 and not window.controller.running
-    answer_with(seen, "Go on from the end (30)")
+    answer_the_box(seen, "Go on from the end (30)")
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not window.controller.running and window.controller.gd.iteration == 35, timeout=5000)
     assert window.controller.gd.history.costs.values[:len(costs)].tolist() == costs and window.view_iteration is None
